@@ -1,0 +1,207 @@
+"""Staff: the organisation, its teams, people's roles and second factors."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+from safepassage.accounts.roles import Perm, Role, permissions_for
+
+
+class Organisation(models.Model):
+    """The one organisation this installation serves."""
+
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation:
+        organisation = cls.objects.order_by("pk").first()
+        if organisation is None:
+            organisation = cls.objects.create(name="safepassage")
+        return organisation
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_session_generation() -> str:
+    return secrets.token_hex(16)
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(username=normalise_username(username or ""))
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+class User(AbstractBaseUser):
+    """A member of staff. Logs in with a password and a second factor."""
+
+    username = models.CharField(
+        _("username"),
+        max_length=40,
+        unique=True,
+        help_text=_("Lower-case letters, digits, dots and hyphens. Not a real name."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    must_change_password = models.BooleanField(default=False)
+    # Part of the session hash: a new value ends every session of this user.
+    session_generation = models.CharField(max_length=32, default=new_session_generation)
+    date_joined = models.DateTimeField(default=timezone.now)
+    teams = models.ManyToManyField(Team, through="Membership", related_name="members")
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("staff member")
+
+    def __str__(self) -> str:
+        return self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        # .all() uses a prefetch_related("role_grants") cache when there is one.
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    @cached_property
+    def permissions(self) -> frozenset[Perm]:
+        return permissions_for(set(self.roles)) if self.is_active else frozenset()
+
+    def can(self, perm: Perm) -> bool:
+        return perm in self.permissions
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.roles
+
+    @cached_property
+    def team_ids(self) -> frozenset[int]:
+        return frozenset(self.memberships.values_list("team_id", flat=True))
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in sorted(self.roles)]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django checks this hash on every request; it changes with the
+        # password and with session_generation ("log out everywhere").
+        key_salt = "safepassage.accounts.User.session_auth_hash"
+        return salted_hmac(
+            key_salt,
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="one_membership_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.team_id}"
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """One-time recovery codes, kept only as SHA-256 digests. Each code has
+    80 random bits, so a digest cannot be reversed by guessing."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+
+    def verify_token(self, token: str) -> bool:
+        from safepassage.accounts.recovery import digest, normalise
+
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code = normalise(token)
+        used = 0
+        if code:
+            # The conditional update is the single use: two requests racing
+            # with the same code cannot both succeed.
+            used = self.codes.filter(digest=digest(code), used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+class LoginThrottle(models.Model):
+    """Failed password attempts for one bucket: an account (for browsers
+    the account has not used before) or one trusted browser. The key is an
+    HMAC, so the table names no one."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    last_failure = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"throttle {self.pk}"

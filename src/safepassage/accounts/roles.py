@@ -1,0 +1,66 @@
+"""Roles and what each may do.
+
+Permissions come from roles only; need-to-know within a role comes from
+team membership (and, for data, from vault compartments). The table below
+is the whole policy: read it to know who can do what.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    CASEWORKER = "caseworker", _("Caseworker")
+    VERIFIER = "verifier", _("Verifier")
+    DOCUMENTER = "documenter", _("Documenter")
+    ANALYST = "analyst", _("Analyst")
+    KEY_CUSTODIAN = "key_custodian", _("Key custodian")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Perm(StrEnum):
+    # Staff accounts, roles and teams.
+    MANAGE_STAFF = "staff.manage"
+    VIEW_STAFF = "staff.view"
+    MANAGE_TEAMS = "teams.manage"
+    # See every team's page, not only one's own.
+    VIEW_ALL_TEAMS = "teams.view_all"
+    # Read the audit log and its verification status.
+    VIEW_AUDIT_LOG = "audit.view"
+    # Seal the vault: end every session and drop every key.
+    SEAL_VAULT = "vault.seal"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.COORDINATOR: frozenset(
+        {Perm.VIEW_STAFF, Perm.MANAGE_TEAMS, Perm.VIEW_ALL_TEAMS, Perm.SEAL_VAULT}
+    ),
+    Role.CASEWORKER: frozenset(),
+    Role.VERIFIER: frozenset(),
+    Role.DOCUMENTER: frozenset(),
+    Role.ANALYST: frozenset(),
+    Role.KEY_CUSTODIAN: frozenset(),
+    Role.AUDITOR: frozenset({Perm.VIEW_AUDIT_LOG, Perm.VIEW_STAFF, Perm.VIEW_ALL_TEAMS}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Perm.MANAGE_STAFF,
+            Perm.VIEW_STAFF,
+            Perm.MANAGE_TEAMS,
+            Perm.VIEW_ALL_TEAMS,
+            Perm.SEAL_VAULT,
+        }
+    ),
+}
+
+
+def permissions_for(roles: set[str]) -> frozenset[Perm]:
+    granted: set[Perm] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[Role(role)]
+    return frozenset(granted)

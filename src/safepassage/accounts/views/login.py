@@ -1,0 +1,186 @@
+"""Logging in: password, then a second factor (enrolled at first login)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safepassage.accounts import throttle
+from safepassage.accounts.forms import CodeForm, EnrolForm, LoginForm
+from safepassage.accounts.models import User, normalise_username
+from safepassage.accounts.recovery import issue_recovery_codes
+from safepassage.accounts.sessions import complete_login, end_session, now, safe_next
+from safepassage.accounts.twofactor import (
+    check_code,
+    confirm_authenticator,
+    has_authenticator,
+    pending_authenticator,
+    qr_code_svg,
+    secret_for_humans,
+)
+from safepassage.audit.chain import record
+from safepassage.audit.models import Outcome
+
+PENDING = "sp_pending"
+PENDING_SECONDS = 5 * 60
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("dashboard")
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        bucket = throttle.bucket_for(request, username)
+        target = User.objects.filter(username=normalise_username(username)).first()
+        wait = throttle.seconds_blocked(bucket)
+        if wait:
+            record("anonymous", "auth.login_throttled", target, outcome=Outcome.DENIED, wait=wait)
+            form.add_error(None, throttle.wait_message(wait))
+            status = 429
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                delay = throttle.register_failure(bucket)
+                record(
+                    "anonymous",
+                    "auth.login_failed",
+                    target,
+                    outcome=Outcome.FAILED,
+                    factor="password",
+                    wait=delay,
+                )
+                form.add_error(None, _("The username or password is not right."))
+                status = 401
+            else:
+                throttle.register_success(bucket)
+                request.session.cycle_key()
+                request.session[PENDING] = {"user": user.pk, "at": now(), "next": next_url}
+                if has_authenticator(user):  # type: ignore[arg-type]
+                    return redirect("accounts:verify")
+                return redirect("accounts:enrol")
+    return render(
+        request, "accounts/login.html", {"form": form, "next": next_url}, status=status
+    )
+
+
+def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None, ""
+    if now() - int(pending.get("at", 0)) > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        return None, ""
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, str(pending.get("next", ""))
+
+
+def _restart(request: HttpRequest) -> HttpResponseRedirect:
+    messages.info(request, _("Please enter your username and password again."))
+    return redirect("accounts:login")
+
+
+def _finish(request: HttpRequest, user: User, next_url: str) -> HttpResponseRedirect:
+    request.session.pop(PENDING, None)
+    response = HttpResponseRedirect(safe_next(request, next_url))
+    throttle.remember_device(response, user.username)
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def verify_view(request: HttpRequest) -> HttpResponse:
+    user, next_url = _pending_user(request)
+    if user is None:
+        return _restart(request)
+    if not has_authenticator(user):
+        return redirect("accounts:enrol")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        result = check_code(user, form.cleaned_data["code"])
+        if result.device is not None:
+            complete_login(request, user, result.device)
+            details: dict[str, object] = {"factor": result.method}
+            if result.method == "recovery":
+                remaining = result.device.remaining()  # type: ignore[attr-defined]
+                details["recovery_codes_left"] = remaining
+                messages.warning(
+                    request,
+                    _(
+                        "You used a recovery code. %(count)d are left: make new ones "
+                        "on your account page if you are running low."
+                    )
+                    % {"count": remaining},
+                )
+            record(user, "auth.login", user, **details)
+            return _finish(request, user, next_url)
+        if result.wait_seconds:
+            record(user, "auth.login_throttled", user, outcome=Outcome.DENIED, factor="code")
+            form.add_error(None, throttle.wait_message(result.wait_seconds))
+            status = 429
+        else:
+            record(
+                "anonymous",
+                "auth.login_failed",
+                user,
+                outcome=Outcome.FAILED,
+                factor=result.method,
+            )
+            form.add_error("code", _("This code is not right, or it was already used."))
+            status = 401
+    return render(request, "accounts/verify.html", {"form": form}, status=status)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    user, next_url = _pending_user(request)
+    if user is None:
+        return _restart(request)
+    if has_authenticator(user):
+        return redirect("accounts:verify")
+    device = pending_authenticator(user)
+    form = EnrolForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if confirm_authenticator(device, form.cleaned_data["code"]):
+            codes = issue_recovery_codes(user)
+            complete_login(request, user, device)
+            record(user, "auth.second_factor_enrolled", user)
+            record(user, "auth.login", user, factor="totp")
+            request.session.pop(PENDING, None)
+            response = render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": safe_next(request, next_url), "first_time": True},
+            )
+            throttle.remember_device(response, user.username)
+            return response
+        record("anonymous", "auth.enrolment_failed", user, outcome=Outcome.FAILED)
+        form.add_error("code", _("This code is not right. Check the time on your phone."))
+        status = 400
+    context = {
+        "form": form,
+        "qr_svg": qr_code_svg(device, _("QR code for your authenticator app")),
+        "secret": secret_for_humans(device),
+        "username": user.username,
+    }
+    return render(request, "accounts/enrol.html", context, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    end_session(request, "user")
+    messages.info(request, _("You are logged out."))
+    return HttpResponseRedirect(reverse("accounts:login"))

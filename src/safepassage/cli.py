@@ -1,0 +1,64 @@
+"""The `safepassage` command: one entry point for every operation.
+
+Each sub-command is a Django management command; `safepassage COMMAND --help`
+explains its options.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = {
+    "serve": "Serve the application with gunicorn on SAFEPASSAGE_BIND (default 127.0.0.1:8000).",
+    "migrate": "Create or update the database tables.",
+    "demo": "Load a demo organisation with one user per role and print their logins "
+    "(development mode only).",
+    "totp": "Print a demo user's current two-factor code, or its QR code with --qr "
+    "(development mode only).",
+    "createuser": "Create a staff account and print its temporary password once.",
+    "audit": "audit verify: check the audit chain and name the first broken entry; "
+    "audit head: print the anchor to keep elsewhere.",
+    "check": "Check the configuration; add --deploy for the production checklist.",
+    "manage": "Run any other Django management command (manage --help lists them).",
+}
+
+USAGE = "usage: safepassage COMMAND [options]\n\n" + "\n".join(
+    f"  {name:<11} {text}" for name, text in COMMANDS.items()
+) + (
+    "\n\nConfiguration comes from the environment (SAFEPASSAGE_*, DATABASE_URL);"
+    "\nsee docs/configuration.md. `safepassage COMMAND --help` explains a command."
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command = args[0]
+    if command not in COMMANDS:
+        print(f"safepassage: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    if command == "manage":
+        args = args[1:] or ["help"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safepassage.settings")
+
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        print(f"safepassage: configuration error: {error}", file=sys.stderr)
+        return 2
+    try:
+        execute_from_command_line(["safepassage", *args])
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if isinstance(exit_.code, int | None) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""Django settings, all read from the environment (see docs/configuration.md).
+
+A fresh checkout runs in development mode on SQLite with no configuration.
+Production mode refuses to start without its secrets and allowed hosts, and
+turns on every transport protection (`manage.py check --deploy` is clean).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.env import ConfigError, Env, generated_secret
+
+env = Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+MODE = env.choice("SAFEPASSAGE_MODE", "development", ("development", "production"))
+PRODUCTION = MODE == "production"
+
+DATA_DIR = Path(env.str("SAFEPASSAGE_DATA_DIR", "data") or "data").resolve()
+
+DEBUG = env.bool("SAFEPASSAGE_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("SAFEPASSAGE_DEBUG cannot be true when SAFEPASSAGE_MODE is production.")
+
+# Demo commands (demo organisation, printing a demo user's current code)
+# only ever work in development mode.
+DEMO_ALLOWED = not PRODUCTION
+
+
+def _secret(name: str, file_name: str) -> str:
+    value = env.secret(name)
+    if value:
+        if PRODUCTION and len(value) < 32:
+            raise ConfigError(f"{name} must be at least 32 characters long in production.")
+        return value
+    if PRODUCTION:
+        raise ConfigError(f"{name} (or {name}_FILE) must be set when SAFEPASSAGE_MODE is production.")
+    return generated_secret(DATA_DIR / file_name)
+
+
+SECRET_KEY = _secret("SAFEPASSAGE_SECRET_KEY", "secret_key")
+# Keys the audit chain's MACs. Kept apart from SECRET_KEY so that rotating the
+# one does not break verification of the other.
+AUDIT_KEY = _secret("SAFEPASSAGE_AUDIT_KEY", "audit_key")
+
+ALLOWED_HOSTS = env.list(
+    "SAFEPASSAGE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigError("SAFEPASSAGE_ALLOWED_HOSTS must list the host names when in production.")
+CSRF_TRUSTED_ORIGINS = env.list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS", [])
+
+# `safepassage serve`: where gunicorn listens and with how many workers.
+BIND = env.str("SAFEPASSAGE_BIND", "127.0.0.1:8000") or "127.0.0.1:8000"
+WORKERS = env.int("SAFEPASSAGE_WORKERS", 2, minimum=1, maximum=64)
+
+# --- Database ---------------------------------------------------------------
+
+_database_url = env.str("DATABASE_URL", "sqlite:///" + str(DATA_DIR / "safepassage.sqlite3"))
+try:
+    _database = dj_database_url.parse(_database_url or "", conn_max_age=0)
+except ValueError as exc:
+    raise ConfigError(f"DATABASE_URL cannot be parsed: {exc}") from None
+if _database.get("ENGINE") not in (
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+):
+    raise ConfigError("DATABASE_URL must name an sqlite:// or postgres:// database.")
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer writes; IMMEDIATE transactions
+    # take the write lock at BEGIN, so the audit chain appends in order.
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
+    }
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications -----------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "safepassage.audit",
+    "safepassage.accounts",
+]
+
+MIDDLEWARE = [
+    "safepassage.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safepassage.accounts.sessions.SessionLifetimeMiddleware",
+    "safepassage.accounts.sessions.StaffOnlyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "safepassage.urls"
+WSGI_APPLICATION = "safepassage.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safepassage.views.shell_context",
+            ],
+        },
+    },
+]
+
+# --- Accounts ---------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard"
+
+# Argon2id first: new and changed passwords are hashed with it.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    # Django ships a list of 20,000 passwords seen in breaches.
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "safepassage.accounts.passwords.MaximumLengthValidator"},
+]
+
+IDLE_TIMEOUT_MINUTES = env.int("SAFEPASSAGE_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maximum=24 * 60)
+SESSION_MAX_HOURS = env.int("SAFEPASSAGE_SESSION_MAX_HOURS", 12, minimum=1, maximum=7 * 24)
+REAUTH_MINUTES = env.int("SAFEPASSAGE_REAUTH_MINUTES", 5, minimum=1, maximum=60)
+if IDLE_TIMEOUT_MINUTES > SESSION_MAX_HOURS * 60:
+    raise ConfigError(
+        "SAFEPASSAGE_IDLE_TIMEOUT_MINUTES cannot be longer than SAFEPASSAGE_SESSION_MAX_HOURS."
+    )
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "safepassage.views.csrf_failure"
+CSRF_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_HTTPONLY = True
+
+OTP_TOTP_ISSUER = env.str("SAFEPASSAGE_ORGANISATION_NAME", "safepassage")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# --- Transport and browser security -----------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # The __Host- prefix makes the browser refuse the cookie unless it is
+    # Secure, host-only and for the whole site.
+    SESSION_COOKIE_NAME = "__Host-session"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_SSL_REDIRECT = env.bool("SAFEPASSAGE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int(
+        "SAFEPASSAGE_HSTS_SECONDS", 63072000, minimum=0, maximum=10 * 365 * 86400
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SAFEPASSAGE_HSTS_PRELOAD", False)
+    if env.bool("SAFEPASSAGE_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if SECURE_HSTS_SECONDS == 0:
+        # check --deploy would warn; refuse instead of running half-protected.
+        raise ConfigError("SAFEPASSAGE_HSTS_SECONDS cannot be 0 in production.")
+
+# --- Internationalisation ---------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("fr", _("French"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- Static files -----------------------------------------------------------
+
+STATIC_URL = "/static/"
+# Our files only, served by our own process: no other host is ever asked.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Logging: ids and exception classes, never content ----------------------
+
+LOG_LEVEL = env.choice("SAFEPASSAGE_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django logs request paths for 4xx responses; paths are not content
+        # but they are not needed either.
+        "django.request": {"level": "ERROR"},
+        "django.security": {"level": "WARNING"},
+        "django.server": {"level": "ERROR"},
+    },
+}
+
+env.check_unknown()

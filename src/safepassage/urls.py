@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from safepassage import views
+
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("healthz", views.health_view, name="health"),
+    path("i18n/language/", login_not_required(set_language), name="set_language"),
+    path("audit/", include("safepassage.audit.urls")),
+    path("", include("safepassage.accounts.urls")),
+]
+
+handler400 = views.error_400
+handler403 = views.error_403
+handler404 = views.error_404
+handler500 = views.error_500

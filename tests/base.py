@@ -1,0 +1,77 @@
+"""Shared test helpers: staff with known passwords and authenticators."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safepassage.accounts.models import Membership, RoleGrant, Team, User
+from safepassage.accounts.roles import Role
+from safepassage.accounts.sessions import AUTH_AT, REAUTH_AT, SEEN_AT
+
+PASSWORD = "a long test passphrase 4 staff"
+
+
+def make_user(
+    username: str,
+    *roles: Role,
+    teams: tuple[Team, ...] = (),
+    enrolled: bool = True,
+    password: str = PASSWORD,
+) -> User:
+    user = User(username=username)
+    user.set_password(password)
+    user.save()
+    for role in roles:
+        RoleGrant.objects.create(user=user, role=role)
+    for team in teams:
+        Membership.objects.create(user=user, team=team)
+    if enrolled:
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def device_of(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.get(user=user, confirmed=True)
+
+
+def totp_code(device: TOTPDevice, at: float | None = None) -> str:
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"
+
+
+def sign_in(client: Client, user: User) -> None:
+    """A session as if the user had just passed both factors."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
+    now = int(time.time())
+    session[AUTH_AT] = now
+    session[SEEN_AT] = now
+    session[REAUTH_AT] = now
+    session.save()
+
+
+def log_in_with_password(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post("/login/", {"username": username, "password": password})
+
+
+@dataclass
+class Organisation:
+    """A coordinator, a caseworker of the team, an outsider, an
+    administrator and an auditor."""
+
+    team: Team
+    other_team: Team
+    coordinator: User
+    caseworker: User
+    outsider: User
+    admin: User
+    auditor: User
