@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
+from django.http import HttpResponse
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -75,3 +77,11 @@ class Organisation:
     outsider: User
     admin: User
     auditor: User
+
+
+def comparable(response: HttpResponse) -> str:
+    """A page's HTML with what differs per request blanked (CSRF tokens, the
+    address the language switch returns to), for comparing two answers."""
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+    return re.sub(r'name="next" type="hidden" value="[^"]*"', 'name="next"', html)

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import connection
 
 from safepassage.accounts.models import Team
 from safepassage.accounts.roles import Role
+from safepassage.audit import protection
 from tests.base import Organisation, make_user
 
 
@@ -20,3 +25,19 @@ def org(db: None) -> Organisation:
         admin=make_user("admin", Role.ADMINISTRATOR),
         auditor=make_user("auditor", Role.AUDITOR),
     )
+
+
+@pytest.fixture
+def _audit_triggers_back(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Set up before the database fixture, so torn down after its flush."""
+    yield
+    with django_db_blocker.unblock():
+        protection.install(connection)
+
+
+@pytest.fixture
+def transactional_audit(_audit_triggers_back: None, transactional_db: None) -> Iterator[None]:
+    """A database with real commits (for tests with threads or processes).
+    Emptying it afterwards needs the append-only triggers lifted for a moment."""
+    yield
+    protection.remove(connection)

@@ -5,8 +5,14 @@ import tempfile
 
 os.environ.setdefault("SAFEPASSAGE_DATA_DIR", tempfile.mkdtemp(prefix="safepassage-test-"))
 
-from safepassage.settings import *  # noqa: E402, F403
+from safepassage.settings import *  # noqa: F403
 
 # Argon2id is slow on purpose; tests that are not about hashing use a fast
 # hasher (test_passwords.py checks the real configuration).
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production (WAL, a busy timeout), rather than shared memory.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["SAFEPASSAGE_DATA_DIR"], "test.sqlite3")
+    }

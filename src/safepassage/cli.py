@@ -23,11 +23,13 @@ COMMANDS = {
     "manage": "Run any other Django management command (manage --help lists them).",
 }
 
-USAGE = "usage: safepassage COMMAND [options]\n\n" + "\n".join(
-    f"  {name:<11} {text}" for name, text in COMMANDS.items()
-) + (
-    "\n\nConfiguration comes from the environment (SAFEPASSAGE_*, DATABASE_URL);"
-    "\nsee docs/configuration.md. `safepassage COMMAND --help` explains a command."
+USAGE = (
+    "usage: safepassage COMMAND [options]\n\n"
+    + "\n".join(f"  {name:<11} {text}" for name, text in COMMANDS.items())
+    + (
+        "\n\nConfiguration comes from the environment (SAFEPASSAGE_*, DATABASE_URL);"
+        "\nsee docs/configuration.md. `safepassage COMMAND --help` explains a command."
+    )
 )
 
 

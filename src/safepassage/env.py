@@ -41,7 +41,7 @@ class Env:
             return None
         return value.strip()
 
-    def str(self, name: str, default: str | None = None) -> str | None:
+    def text(self, name: str, default: str | None = None) -> str | None:
         value = self._raw(name)
         if value is None or value == "":
             return default
@@ -67,7 +67,7 @@ class Env:
             return value
         return direct or None
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self._raw(name)
         if value is None or value == "":
             return default
@@ -78,7 +78,7 @@ class Env:
             return False
         raise ConfigError(f"{name} must be true or false (or 1/0, yes/no, on/off), not {value!r}.")
 
-    def int(self, name: str, default: int, *, minimum: int, maximum: int) -> int:
+    def number(self, name: str, default: int, *, minimum: int, maximum: int) -> int:
         value = self._raw(name)
         if value is None or value == "":
             return default
@@ -98,7 +98,7 @@ class Env:
             raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
         return value
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def items(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)
         if value is None or value == "":
             return list(default)
@@ -110,9 +110,7 @@ class Env:
     def check_unknown(self) -> None:
         """Refuse SAFEPASSAGE_* variables that no setting reads (typos)."""
         unknown = sorted(
-            key
-            for key in self.environ
-            if key.startswith(PREFIX) and key not in self.known
+            key for key in self.environ if key.startswith(PREFIX) and key not in self.known
         )
         if unknown:
             raise ConfigError(

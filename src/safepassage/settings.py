@@ -21,9 +21,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 MODE = env.choice("SAFEPASSAGE_MODE", "development", ("development", "production"))
 PRODUCTION = MODE == "production"
 
-DATA_DIR = Path(env.str("SAFEPASSAGE_DATA_DIR", "data") or "data").resolve()
+DATA_DIR = Path(env.text("SAFEPASSAGE_DATA_DIR", "data") or "data").resolve()
 
-DEBUG = env.bool("SAFEPASSAGE_DEBUG", False)
+DEBUG = env.flag("SAFEPASSAGE_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ConfigError("SAFEPASSAGE_DEBUG cannot be true when SAFEPASSAGE_MODE is production.")
 
@@ -39,7 +39,9 @@ def _secret(name: str, file_name: str) -> str:
             raise ConfigError(f"{name} must be at least 32 characters long in production.")
         return value
     if PRODUCTION:
-        raise ConfigError(f"{name} (or {name}_FILE) must be set when SAFEPASSAGE_MODE is production.")
+        raise ConfigError(
+            f"{name} (or {name}_FILE) must be set when SAFEPASSAGE_MODE is production."
+        )
     return generated_secret(DATA_DIR / file_name)
 
 
@@ -48,20 +50,20 @@ SECRET_KEY = _secret("SAFEPASSAGE_SECRET_KEY", "secret_key")
 # one does not break verification of the other.
 AUDIT_KEY = _secret("SAFEPASSAGE_AUDIT_KEY", "audit_key")
 
-ALLOWED_HOSTS = env.list(
+ALLOWED_HOSTS = env.items(
     "SAFEPASSAGE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("SAFEPASSAGE_ALLOWED_HOSTS must list the host names when in production.")
-CSRF_TRUSTED_ORIGINS = env.list("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = env.items("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS", [])
 
 # `safepassage serve`: where gunicorn listens and with how many workers.
-BIND = env.str("SAFEPASSAGE_BIND", "127.0.0.1:8000") or "127.0.0.1:8000"
-WORKERS = env.int("SAFEPASSAGE_WORKERS", 2, minimum=1, maximum=64)
+BIND = env.text("SAFEPASSAGE_BIND", "127.0.0.1:8000") or "127.0.0.1:8000"
+WORKERS = env.number("SAFEPASSAGE_WORKERS", 2, minimum=1, maximum=64)
 
 # --- Database ---------------------------------------------------------------
 
-_database_url = env.str("DATABASE_URL", "sqlite:///" + str(DATA_DIR / "safepassage.sqlite3"))
+_database_url = env.text("DATABASE_URL", "sqlite:///" + str(DATA_DIR / "safepassage.sqlite3"))
 try:
     _database = dj_database_url.parse(_database_url or "", conn_max_age=0)
 except ValueError as exc:
@@ -109,9 +111,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "safepassage.accounts.sessions.SessionLifetimeMiddleware",
     "safepassage.accounts.sessions.StaffOnlyMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -155,9 +157,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "safepassage.accounts.passwords.MaximumLengthValidator"},
 ]
 
-IDLE_TIMEOUT_MINUTES = env.int("SAFEPASSAGE_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maximum=24 * 60)
-SESSION_MAX_HOURS = env.int("SAFEPASSAGE_SESSION_MAX_HOURS", 12, minimum=1, maximum=7 * 24)
-REAUTH_MINUTES = env.int("SAFEPASSAGE_REAUTH_MINUTES", 5, minimum=1, maximum=60)
+IDLE_TIMEOUT_MINUTES = env.number(
+    "SAFEPASSAGE_IDLE_TIMEOUT_MINUTES", 30, minimum=1, maximum=24 * 60
+)
+SESSION_MAX_HOURS = env.number("SAFEPASSAGE_SESSION_MAX_HOURS", 12, minimum=1, maximum=7 * 24)
+REAUTH_MINUTES = env.number("SAFEPASSAGE_REAUTH_MINUTES", 5, minimum=1, maximum=60)
 if IDLE_TIMEOUT_MINUTES > SESSION_MAX_HOURS * 60:
     raise ConfigError(
         "SAFEPASSAGE_IDLE_TIMEOUT_MINUTES cannot be longer than SAFEPASSAGE_SESSION_MAX_HOURS."
@@ -174,7 +178,7 @@ CSRF_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_HTTPONLY = True
 
-OTP_TOTP_ISSUER = env.str("SAFEPASSAGE_ORGANISATION_NAME", "safepassage")
+OTP_TOTP_ISSUER = env.text("SAFEPASSAGE_ORGANISATION_NAME", "safepassage")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Transport and browser security -----------------------------------------
@@ -192,13 +196,13 @@ if PRODUCTION:
     # Secure, host-only and for the whole site.
     SESSION_COOKIE_NAME = "__Host-session"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-    SECURE_SSL_REDIRECT = env.bool("SAFEPASSAGE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env.int(
+    SECURE_SSL_REDIRECT = env.flag("SAFEPASSAGE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.number(
         "SAFEPASSAGE_HSTS_SECONDS", 63072000, minimum=0, maximum=10 * 365 * 86400
     )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SAFEPASSAGE_HSTS_PRELOAD", False)
-    if env.bool("SAFEPASSAGE_BEHIND_PROXY", False):
+    SECURE_HSTS_PRELOAD = env.flag("SAFEPASSAGE_HSTS_PRELOAD", False)
+    if env.flag("SAFEPASSAGE_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if SECURE_HSTS_SECONDS == 0:
         # check --deploy would warn; refuse instead of running half-protected.

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from safepassage.accounts.models import Organisation, RecoveryCodeDevice, User
 from safepassage.accounts.roles import Perm
+from safepassage.accounts.sessions import passed_both_factors
 from safepassage.audit.chain import reference
 from safepassage.audit.models import AuditEntry
 
@@ -22,7 +23,7 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
     """What the layout needs: the organisation's name and the menu."""
     user = getattr(request, "user", None)
     menu: list[tuple[str, str]] = []
-    if user is not None and user.is_authenticated and getattr(user, "is_verified", bool)():
+    if user is not None and passed_both_factors(request):
         menu.append(("dashboard", "dashboard"))
         menu.append(("teams", "accounts:team_list"))
         if user.can(Perm.VIEW_STAFF):
@@ -45,9 +46,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     # People spot a stolen account by a login they did not make.
     own = reference(user)
     recent = AuditEntry.objects.filter(actor=own).order_by("-seq")[:8]
-    failures = AuditEntry.objects.filter(target=own, action="auth.login_failed").order_by(
-        "-seq"
-    )[:5]
+    failures = AuditEntry.objects.filter(target=own, action="auth.login_failed").order_by("-seq")[
+        :5
+    ]
     context = {
         "teams": user.teams.all(),
         "recovery_left": recovery_left,

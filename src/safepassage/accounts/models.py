@@ -59,7 +59,8 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-class User(AbstractBaseUser):
+# django-otp is untyped, so the stubs cannot see the reverse managers of its devices.
+class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
     """A member of staff. Logs in with a password and a second factor."""
 
     username = models.CharField(
@@ -76,7 +77,7 @@ class User(AbstractBaseUser):
     teams = models.ManyToManyField(Team, through="Membership", related_name="members")
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     objects = UserManager()
 

@@ -17,9 +17,7 @@ CODES_PER_SET = 10
 
 def generate_code() -> str:
     symbols = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
-    return "-".join(
-        symbols[i : i + GROUP_LENGTH] for i in range(0, len(symbols), GROUP_LENGTH)
-    )
+    return "-".join(symbols[i : i + GROUP_LENGTH] for i in range(0, len(symbols), GROUP_LENGTH))
 
 
 def normalise(token: str) -> str:

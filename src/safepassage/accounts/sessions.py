@@ -50,6 +50,13 @@ def login_url(next_path: str | None = None) -> str:
     return url
 
 
+def passed_both_factors(request: HttpRequest) -> bool:
+    """Logged in with a password and a second factor (django-otp's
+    middleware adds ``is_verified`` to the user)."""
+    user = request.user
+    return bool(user.is_authenticated and getattr(user, "is_verified", lambda: False)())
+
+
 def complete_login(request: HttpRequest, user: User, device: Device) -> None:
     """Both factors are good: start the session (with a new session key)."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -89,7 +96,9 @@ class SessionLifetimeMiddleware:
             return
         if moment - auth_at > settings.SESSION_MAX_HOURS * 3600:
             end_session(request, "lifetime")
-            messages.info(request, _("Your session reached its maximum length. Please log in again."))
+            messages.info(
+                request, _("Your session reached its maximum length. Please log in again.")
+            )
             return
         if moment - seen_at > settings.IDLE_TIMEOUT_MINUTES * 60:
             end_session(request, "idle")
@@ -126,7 +135,7 @@ class StaffOnlyMiddleware:
         if not getattr(view_func, "login_required", True):
             return None
         user = request.user
-        if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+        if not passed_both_factors(request):
             return HttpResponseRedirect(login_url(request.get_full_path()))
         if getattr(user, "must_change_password", False):
             match = request.resolver_match

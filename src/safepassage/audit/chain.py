@@ -305,9 +305,9 @@ def verify(anchors: Sequence[tuple[int, str]] = ()) -> Verification:
         expected_seq, expected_prev = entry.seq + 1, entry.entry_hash
     head_seq, head_hash = expected_seq - 1, expected_prev
     for anchor_seq, anchor_hash in anchors:
-        problem = _check_anchor(anchor_seq, anchor_hash, head_seq)
-        if problem is not None:
-            return Verification(checked, head_seq, head_hash, problem)
+        mismatch = _check_anchor(anchor_seq, anchor_hash, head_seq)
+        if mismatch is not None:
+            return Verification(checked, head_seq, head_hash, mismatch)
     if not protection_installed():
         return Verification(
             checked,

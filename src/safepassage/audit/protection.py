@@ -26,11 +26,11 @@ SQLITE_REMOVE = [
 POSTGRES_INSTALL = [
     f"""CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
         BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$ LANGUAGE plpgsql""",
-    f"""CREATE TRIGGER audit_no_update BEFORE UPDATE ON {TABLE}
+    f"""CREATE OR REPLACE TRIGGER audit_no_update BEFORE UPDATE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()""",
-    f"""CREATE TRIGGER audit_no_delete BEFORE DELETE ON {TABLE}
+    f"""CREATE OR REPLACE TRIGGER audit_no_delete BEFORE DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()""",
-    f"""CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE}
+    f"""CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE}
         FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()""",
 ]
 POSTGRES_REMOVE = [

@@ -22,13 +22,15 @@ PAGE_SIZE = 50
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(
-        label=_("Action starts with"), required=False, max_length=64,
+        label=_("Action starts with"),
+        required=False,
+        max_length=64,
         help_text=_("For example auth. or staff.created"),
     )
     actor = forms.CharField(label=_("Actor"), required=False, max_length=64)
     target = forms.CharField(label=_("Target"), required=False, max_length=128)
     outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", _("any"))] + list(Outcome.choices)
+        label=_("Outcome"), required=False, choices=[("", _("any")), *Outcome.choices]
     )
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -122,6 +122,4 @@ def confirm_view(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error("code", _("This code is not right, or it was already used."))
                 status = 401
-    return render(
-        request, "accounts/confirm.html", {"form": form, "next": next_url}, status=status
-    )
+    return render(request, "accounts/confirm.html", {"form": form, "next": next_url}, status=status)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
@@ -15,7 +17,13 @@ from safepassage.accounts import throttle
 from safepassage.accounts.forms import CodeForm, EnrolForm, LoginForm
 from safepassage.accounts.models import User, normalise_username
 from safepassage.accounts.recovery import issue_recovery_codes
-from safepassage.accounts.sessions import complete_login, end_session, now, safe_next
+from safepassage.accounts.sessions import (
+    complete_login,
+    end_session,
+    now,
+    passed_both_factors,
+    safe_next,
+)
 from safepassage.accounts.twofactor import (
     check_code,
     confirm_authenticator,
@@ -34,7 +42,7 @@ PENDING_SECONDS = 5 * 60
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if passed_both_factors(request):
         return redirect("dashboard")
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = LoginForm(request.POST or None)
@@ -66,12 +74,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 throttle.register_success(bucket)
                 request.session.cycle_key()
                 request.session[PENDING] = {"user": user.pk, "at": now(), "next": next_url}
-                if has_authenticator(user):  # type: ignore[arg-type]
+                if has_authenticator(user):
                     return redirect("accounts:verify")
                 return redirect("accounts:enrol")
-    return render(
-        request, "accounts/login.html", {"form": form, "next": next_url}, status=status
-    )
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
@@ -81,7 +87,10 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
     if now() - int(pending.get("at", 0)) > PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None, ""
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None, ""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
     return user, str(pending.get("next", ""))
 
 
@@ -111,9 +120,9 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         result = check_code(user, form.cleaned_data["code"])
         if result.device is not None:
             complete_login(request, user, result.device)
-            details: dict[str, object] = {"factor": result.method}
+            details: dict[str, Any] = {"factor": result.method}
             if result.method == "recovery":
-                remaining = result.device.remaining()  # type: ignore[attr-defined]
+                remaining = result.device.remaining()
                 details["recovery_codes_left"] = remaining
                 messages.warning(
                     request,

@@ -27,9 +27,7 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
     staff = (
         User.objects.prefetch_related("role_grants", "teams")
         .annotate(
-            authenticators=Count(
-                "totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True
-            )
+            authenticators=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True)
         )
         .order_by("-is_active", "username")
     )
@@ -89,7 +87,9 @@ def staff_detail_view(request: HttpRequest, staff_id: int) -> HttpResponse:
 def _change_access(request: HttpRequest, staff: User, form: AccessForm) -> HttpResponse:
     try:
         changed = actions.set_access(
-            staff, roles=form.cleaned_data["roles"], teams=form.cleaned_data["teams"],
+            staff,
+            roles=form.cleaned_data["roles"],
+            teams=form.cleaned_data["teams"],
             by=_user(request),
         )
     except actions.ActionRefused as refusal:

@@ -4,31 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField()),
-                ('actor', models.CharField(max_length=64)),
-                ('action', models.CharField(max_length=64)),
-                ('target', models.CharField(blank=True, max_length=128)),
-                ('outcome', models.CharField(choices=[('ok', 'succeeded'), ('failed', 'failed'), ('denied', 'denied')], max_length=8)),
-                ('details', models.JSONField(default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('entry_hash', models.CharField(max_length=64, unique=True)),
+                ("seq", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField()),
+                ("actor", models.CharField(max_length=64)),
+                ("action", models.CharField(max_length=64)),
+                ("target", models.CharField(blank=True, max_length=128)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("ok", "succeeded"), ("failed", "failed"), ("denied", "denied")],
+                        max_length=8,
+                    ),
+                ),
+                ("details", models.JSONField(default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("entry_hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['action'], name='audit_audit_action_0000ce_idx'), models.Index(fields=['actor'], name='audit_audit_actor_eb2256_idx'), models.Index(fields=['target'], name='audit_audit_target_62e756_idx'), models.Index(fields=['at'], name='audit_audit_at_bd7d43_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["action"], name="audit_audit_action_0000ce_idx"),
+                    models.Index(fields=["actor"], name="audit_audit_actor_eb2256_idx"),
+                    models.Index(fields=["target"], name="audit_audit_target_62e756_idx"),
+                    models.Index(fields=["at"], name="audit_audit_at_bd7d43_idx"),
+                ],
             },
         ),
     ]

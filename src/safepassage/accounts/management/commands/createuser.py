@@ -43,7 +43,8 @@ class Command(BaseCommand):
         )
         if not form.is_valid():
             problems = "; ".join(
-                f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
+                f"{field}: {' '.join(str(error) for error in errors)}"
+                for field, errors in form.errors.items()
             )
             raise CommandError(problems)
         user, password = actions.create_staff(

@@ -1,0 +1,51 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    serve the platform on SQLite with a demo organisation
+#   make test   lint, type-check and run the whole suite on SQLite and PostgreSQL
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint typecheck test-sqlite test-postgres system-deps messages clean
+
+$(VENV)/.runtime: pyproject.toml requirements/runtime.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/runtime.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements/dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/safepassage demo
+	$(BIN)/safepassage serve
+
+system-deps:
+	scripts/system-deps.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+test-sqlite: $(VENV)/.dev
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: $(VENV)/.dev system-deps
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest
+
+test: lint typecheck test-sqlite test-postgres
+
+# Extract and compile translations (needs GNU gettext). The compiled .mo
+# files are committed, so running the platform does not need gettext.
+messages: $(VENV)/.dev
+	cd src/safepassage && ../../$(BIN)/safepassage manage makemessages --no-obsolete -l ru -l fr
+	cd src/safepassage && ../../$(BIN)/safepassage manage compilemessages
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# System packages the test suite needs: a PostgreSQL server (the suite runs
+# on it as well as on SQLite) and Debian's Chromium for the browser tests.
+# Installs only what is missing; needs root (or sudo) the first time.
+set -euo pipefail
+
+missing=()
+have_pg=no
+for dir in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin; do
+  if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then have_pg=yes; break; fi
+done
+[ "$have_pg" = yes ] || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+# Fonts so pages render with real glyphs (Cyrillic included) in the browser tests.
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "system-deps: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
