@@ -5,11 +5,19 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from safepassage.accounts.models import Team
 from safepassage.accounts.roles import Role
 from safepassage.audit import protection
 from tests.base import Organisation, make_user
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Each test starts in English, whatever language an earlier test used."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -35,8 +35,11 @@ DEMO_ALLOWED = not PRODUCTION
 def _secret(name: str, file_name: str) -> str:
     value = env.secret(name)
     if value:
-        if PRODUCTION and len(value) < 32:
-            raise ConfigError(f"{name} must be at least 32 characters long in production.")
+        if PRODUCTION and (len(value) < 50 or len(set(value)) < 5):
+            raise ConfigError(
+                f"{name} must be at least 50 random characters in production "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
         return value
     if PRODUCTION:
         raise ConfigError(
@@ -184,7 +187,9 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # --- Transport and browser security -----------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Never to other sites. Not "no-referrer": with it browsers send "Origin: null"
+# on form posts, and Django's CSRF protection (rightly) refuses them.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -201,7 +206,8 @@ if PRODUCTION:
         "SAFEPASSAGE_HSTS_SECONDS", 63072000, minimum=0, maximum=10 * 365 * 86400
     )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.flag("SAFEPASSAGE_HSTS_PRELOAD", False)
+    # Allows (does not make) submission to the browsers' HSTS preload list.
+    SECURE_HSTS_PRELOAD = env.flag("SAFEPASSAGE_HSTS_PRELOAD", True)
     if env.flag("SAFEPASSAGE_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if SECURE_HSTS_SECONDS == 0:
@@ -220,6 +226,7 @@ TIME_ZONE = "UTC"
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Our files only, served by our own process: no other host is ever asked.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
