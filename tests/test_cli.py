@@ -1,0 +1,95 @@
+"""The `safepassage` command: help, the demo, creating users, serving."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from safepassage.accounts.models import User
+from safepassage.audit.models import AuditEntry
+from safepassage.cli import COMMANDS, main
+from tests.test_settings import production, run_cli
+
+
+def test_help_explains_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert f"  {command} " in out
+
+
+def test_an_unknown_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["launch"]) == 2
+    assert "unknown command 'launch'" in capsys.readouterr().err
+
+
+def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    result = run_cli("demo", env=env, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = re.findall(r"^  (\S+)\s+(\S+)\s+([0-9a-z-]{23})\s+([A-Z2-7 ]+)$", result.stdout, re.M)
+    assert [row[1] for row in rows] == [
+        "coordinator",
+        "caseworker",
+        "verifier",
+        "documenter",
+        "analyst",
+        "key_custodian",
+        "auditor",
+        "administrator",
+    ]
+    code = run_cli("totp", "admin", env=env, data_dir=tmp_path)
+    assert re.match(r"^\d{6}  \(valid for \d+ more seconds\)$", code.stdout.strip())
+    qr = run_cli("totp", "admin", "--qr", env=env, data_dir=tmp_path)
+    assert qr.returncode == 0
+    assert "█" in qr.stdout or "▀" in qr.stdout
+    # Running it again gives fresh passwords and keeps the chain intact.
+    again = run_cli("demo", env=env, data_dir=tmp_path)
+    assert again.returncode == 0
+    verify = run_cli("audit", "verify", env=env, data_dir=tmp_path)
+    assert verify.returncode == 0, verify.stderr
+    assert verify.stdout.startswith("audit log intact:")
+    # The WAL journal is on.
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_demo_refuses_to_run_in_production(tmp_path: Path) -> None:
+    env = production(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    for command in (["demo"], ["totp", "admin"]):
+        result = run_cli(*command, env=env, data_dir=tmp_path)
+        assert result.returncode != 0
+        assert "development mode" in result.stderr
+
+
+def test_serve_refuses_a_database_that_is_not_migrated(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    result = run_cli("serve", env=env, data_dir=tmp_path)
+    assert result.returncode != 0
+    assert "run `safepassage migrate` first" in result.stderr
+
+
+@pytest.mark.django_db
+def test_createuser_prints_a_temporary_password_once() -> None:
+    out = io.StringIO()
+    call_command("createuser", "first-admin", "--role", "administrator", stdout=out)
+    match = re.search(r"Temporary password \(shown once\): (\S+)", out.getvalue())
+    assert match is not None
+    user = User.objects.get(username="first-admin")
+    assert user.check_password(match.group(1))
+    assert user.must_change_password
+    assert AuditEntry.objects.get(action="staff.created").actor == "cli"
+
+
+@pytest.mark.django_db
+def test_createuser_explains_a_bad_username() -> None:
+    with pytest.raises(CommandError, match="username: Use 3 to 40 lower-case letters"):
+        call_command("createuser", "Amina Kadyrova", "--role", "caseworker")
+    with pytest.raises(CommandError, match="no team called 'Nowhere'"):
+        call_command("createuser", "amina", "--role", "caseworker", "--team", "Nowhere")
