@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -96,12 +96,17 @@ def browser() -> Iterator[Any]:
 
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is missing: run scripts/system-deps.sh (make test does).")
+    # Django keeps one connection per context, and Playwright's event loop
+    # starts a new context: close connections on both sides of it, or the
+    # test database cannot be dropped at the end.
+    connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
