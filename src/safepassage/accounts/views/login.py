@@ -40,7 +40,7 @@ PENDING_SECONDS = 5 * 60
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if passed_both_factors(request):
         return redirect("dashboard")
@@ -107,7 +107,7 @@ def _finish(request: HttpRequest, user: User, next_url: str) -> HttpResponseRedi
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_view(request: HttpRequest) -> HttpResponse:
     user, next_url = _pending_user(request)
     if user is None:
@@ -152,7 +152,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol_view(request: HttpRequest) -> HttpResponse:
     user, next_url = _pending_user(request)
     if user is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +44,14 @@ class Command(BaseCommand):
         if not settings.DEMO_ALLOWED:
             raise CommandError("The demo only loads in development mode.")
         call_command("migrate", verbosity=0, interactive=False)
-        logins = self._load()
+        # The per-entry anchor lines would bury the logins printed below.
+        audit_logger = logging.getLogger("safepassage.audit")
+        level = audit_logger.level
+        audit_logger.setLevel(logging.WARNING)
+        try:
+            logins = self._load()
+        finally:
+            audit_logger.setLevel(level)
         self.stdout.write("")
         self.stdout.write(f"Demo organisation loaded: {ORGANISATION}")
         self.stdout.write("Each user logs in with a password and a six-digit code.")
