@@ -10,6 +10,9 @@ from safepassage.settings import *  # noqa: F403
 # Argon2id is slow on purpose; tests that are not about hashing use a fast
 # hasher (test_passwords.py checks the real configuration).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The cheapest Argon2id libsodium allows, for user keys in tests.
+VAULT_ARGON2_OPSLIMIT = 1
+VAULT_ARGON2_MEMLIMIT = 8192
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, as in production (WAL, a busy timeout), rather than shared memory.

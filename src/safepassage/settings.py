@@ -102,10 +102,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "safepassage.audit",
     "safepassage.accounts",
+    "safepassage.vault",
 ]
 
 MIDDLEWARE = [
     "safepassage.middleware.SecurityHeadersMiddleware",
+    "safepassage.vault.files.UploadCleanupMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "safepassage.accounts.sessions.SessionLifetimeMiddleware",
     "safepassage.accounts.sessions.StaffOnlyMiddleware",
+    "safepassage.vault.session.VaultMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -183,6 +186,21 @@ LANGUAGE_COOKIE_HTTPONLY = True
 
 OTP_TOTP_ISSUER = env.text("SAFEPASSAGE_ORGANISATION_NAME", "safepassage")
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# --- Vault ------------------------------------------------------------------
+
+# Argon2id cost for the key that locks each user's private key. New keys use
+# the current values; each stored key remembers its own.
+VAULT_ARGON2_OPSLIMIT = env.number("SAFEPASSAGE_VAULT_ARGON2_PASSES", 3, minimum=1, maximum=20)
+VAULT_ARGON2_MEMLIMIT = (
+    env.number("SAFEPASSAGE_VAULT_ARGON2_MEMORY_MB", 64, minimum=8, maximum=4096) * 1024 * 1024
+)
+# Encrypted files (content-addressed ciphertext only) and uploads in progress.
+FILES_DIR = DATA_DIR / "files"
+UPLOAD_MAX_BYTES = env.number("SAFEPASSAGE_UPLOAD_MAX_MB", 25, minimum=1, maximum=2048) * 1024 * 1024
+# The only upload handler: it encrypts while the upload streams in, so no
+# plaintext temporary file is ever written.
+FILE_UPLOAD_HANDLERS = ["safepassage.vault.files.EncryptingUploadHandler"]
 
 # --- Transport and browser security -----------------------------------------
 

@@ -70,12 +70,15 @@ def test_it_makes_a_temporary_password_be_replaced(db: None, client: Client) -> 
     assert client.get("/teams/")["Location"] == "/account/password/"
     response = client.post(
         "/account/password/",
-        {"new_password1": "short", "new_password2": "short"},
+        {"old_password": password, "new_password1": "short", "new_password2": "short"},
     )
     assert response.status_code == 400
     assert "too short" in response.content.decode()
     new = "river lantern copper meadow"
-    response = client.post("/account/password/", {"new_password1": new, "new_password2": new})
+    response = client.post(
+        "/account/password/",
+        {"old_password": password, "new_password1": new, "new_password2": new},
+    )
     assert response["Location"] == "/account/"
     assert client.get("/").status_code == 200
     assert AuditEntry.objects.filter(action="auth.password_changed").exists()

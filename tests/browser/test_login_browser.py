@@ -51,6 +51,7 @@ def test_a_newcomer_enrols_and_chooses_a_password(page: Any) -> None:
     assert page.locator("ul.codes li").count() == 10
     page.get_by_role("link", name="I have written them down").click()
     page.wait_for_url("**/account/password/")
+    page.get_by_label("Old password").fill(temporary)
     page.get_by_label("New password", exact=True).fill("copper river lantern meadow")
     page.get_by_label("New password confirmation").fill("copper river lantern meadow")
     page.get_by_role("button", name="Save password").click()

@@ -24,6 +24,7 @@ from safepassage.accounts.models import (
 from safepassage.accounts.recovery import ALPHABET
 from safepassage.accounts.roles import Role
 from safepassage.audit.chain import record
+from safepassage.vault import keys as vault_keys
 
 
 class ActionRefused(Exception):
@@ -58,6 +59,8 @@ def create_staff(
     user = User(username=username, must_change_password=True)
     user.set_password(password)
     user.save()
+    # A key from the start, so compartments can be granted before first login.
+    vault_keys.create_user_key(user.pk, password)
     role_list = sorted(set(roles))
     RoleGrant.objects.bulk_create(RoleGrant(user=user, role=Role(role)) for role in role_list)
     team_list = list(teams)
@@ -123,7 +126,11 @@ def reset_password(user: User, *, by: User | str) -> str:
     user.must_change_password = True
     _end_sessions(user)
     user.save(update_fields=["password", "must_change_password", "session_generation"])
-    record(by, "staff.password_reset", user)
+    # The old private key cannot be opened without the old password: the
+    # person keeps no compartment until a member or the custodians grant again.
+    lost = vault_keys.forget_user_key(user.pk)
+    vault_keys.create_user_key(user.pk, password)
+    record(by, "staff.password_reset", user, grants_lost=lost)
     return password
 
 

@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from safepassage.accounts.roles import Perm, Role, permissions_for
+from safepassage.vault.fields import (
+    BlindIndexField,
+    EncryptedTextField,
+    SealedModel,
+    normalise_exact,
+)
+from safepassage.vault.models import Compartment
 
 
 class Organisation(models.Model):
@@ -206,3 +213,22 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"throttle {self.pk}"
+
+
+class StaffIdentity(SealedModel):
+    """A staff member's real name and e-mail address: assets too, so they are
+    encrypted to the staff compartment. The e-mail's blind index is keyed with
+    the server's secret, so people can log in with it before any key is open."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="identity")
+    name = EncryptedTextField(compartment=Compartment.STAFF, searchable=True)
+    email = EncryptedTextField(compartment=Compartment.STAFF, null=True)
+    email_index = BlindIndexField(
+        source="email", compartment=Compartment.STAFF, server_keyed=True, normaliser=normalise_exact
+    )
+
+    class Meta:
+        verbose_name = _("staff identity")
+
+    def __str__(self) -> str:
+        return f"identity of {self.user_id}"

@@ -35,11 +35,19 @@ class Perm(StrEnum):
     VIEW_AUDIT_LOG = "audit.view"
     # Seal the vault: end every session and drop every key.
     SEAL_VAULT = "vault.seal"
+    # Grant and revoke compartments (only those one holds: cryptography decides).
+    MANAGE_COMPARTMENTS = "vault.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
-        {Perm.VIEW_STAFF, Perm.MANAGE_TEAMS, Perm.VIEW_ALL_TEAMS, Perm.SEAL_VAULT}
+        {
+            Perm.VIEW_STAFF,
+            Perm.MANAGE_TEAMS,
+            Perm.VIEW_ALL_TEAMS,
+            Perm.SEAL_VAULT,
+            Perm.MANAGE_COMPARTMENTS,
+        }
     ),
     Role.CASEWORKER: frozenset(),
     Role.VERIFIER: frozenset(),
@@ -54,6 +62,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_TEAMS,
             Perm.VIEW_ALL_TEAMS,
             Perm.SEAL_VAULT,
+            Perm.MANAGE_COMPARTMENTS,
         }
     ),
 }

@@ -21,6 +21,7 @@ from django_otp.models import Device
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
+from safepassage.vault import session as vault_session
 
 AUTH_AT = "sp_auth_at"
 SEEN_AT = "sp_seen_at"
@@ -61,6 +62,7 @@ def complete_login(request: HttpRequest, user: User, device: Device) -> None:
     """Both factors are good: start the session (with a new session key)."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
+    vault_session.promote_pending(request)
     moment = now()
     request.session[AUTH_AT] = moment
     request.session[SEEN_AT] = moment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -24,6 +24,8 @@ from safepassage.accounts.sessions import (
 from safepassage.accounts.twofactor import check_code
 from safepassage.audit.chain import record
 from safepassage.audit.models import Outcome
+from safepassage.vault import keys as vault_keys
+from safepassage.vault import session as vault_session
 
 
 def _user(request: HttpRequest) -> User:
@@ -43,19 +45,19 @@ def account_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_view(request: HttpRequest) -> HttpResponse:
-    """Change one's password. With a temporary password (first login or
-    after a reset), the person has just typed it, so it is not asked again."""
+    """Change one's password (the current one, temporary or not, is asked
+    for: it opens the user's key, which is then re-wrapped)."""
     user = _user(request)
-    form: SetPasswordForm
-    if user.must_change_password:
-        form = SetPasswordForm(user, request.POST or None)
-    else:
-        form = PasswordChangeForm(user, request.POST or None)
+    form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
+            # A new key pair, every compartment grant re-sealed to it.
+            vault_keys.rewrap_user_key(
+                user.pk, form.cleaned_data["old_password"], form.cleaned_data["new_password1"]
+            )
             record(user, "auth.password_changed", user)
         # Other sessions end (the session hash covers the password); this one stays.
         update_session_auth_hash(request, user)
@@ -114,7 +116,11 @@ def confirm_view(request: HttpRequest) -> HttpResponse:
                 throttle.register_success(bucket)
                 mark_reauthenticated(request)
                 record(user, "auth.reauthenticated", user, factor=result.method)
-                return HttpResponseRedirect(next_url)
+                response = HttpResponseRedirect(next_url)
+                # Grants given since login take effect now.
+                keyring = vault_keys.open_keyring(user.pk, form.cleaned_data["password"])
+                vault_session.refresh(request, response, user.pk, keyring)
+                return response
             record(user, "auth.reauth_failed", user, outcome=Outcome.FAILED, factor="code")
             if result.wait_seconds:
                 form.add_error(None, throttle.wait_message(result.wait_seconds))

@@ -34,6 +34,8 @@ from safepassage.accounts.twofactor import (
 )
 from safepassage.audit.chain import record
 from safepassage.audit.models import Outcome
+from safepassage.vault import keys as vault_keys
+from safepassage.vault import session as vault_session
 
 PENDING = "sp_pending"
 PENDING_SECONDS = 5 * 60
@@ -74,9 +76,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 throttle.register_success(bucket)
                 request.session.cycle_key()
                 request.session[PENDING] = {"user": user.pk, "at": now(), "next": next_url}
-                if has_authenticator(user):
-                    return redirect("accounts:verify")
-                return redirect("accounts:enrol")
+                keyring = vault_keys.open_keyring(user.pk, form.cleaned_data["password"])
+                step = "accounts:verify" if has_authenticator(user) else "accounts:enrol"
+                response = redirect(step)
+                vault_session.stash_pending(request, response, user.pk, keyring)
+                return response
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 

@@ -1,0 +1,316 @@
+"""Encrypted model fields and blind indexes.
+
+An encrypted field stores ``header || nonce || ciphertext``. The header
+names the compartment and key version; the associated data binds the
+ciphertext to its place (model, field, primary key), so a value copied to
+another row or column fails to open with Tampered.
+
+Reading the attribute decrypts with the current keyring (VaultSealed
+without one, NotInCompartment without the compartment). Writing encrypts
+on save. A field with ``public_writes=True`` can also be written with no
+keys at all, sealed to the compartment's public key (the public request
+form).
+
+Every encrypted field is listed in REGISTRY, which the plaintext-at-rest
+test and key rotation walk.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.utils.crypto import salted_hmac
+
+from safepassage.vault import crypto
+from safepassage.vault.errors import Tampered, VaultError, VaultSealed
+from safepassage.vault.keyring import current_keyring, current_keyring_or_none
+from safepassage.vault.models import COMPARTMENT_CODES, COMPARTMENTS_BY_CODE, Compartment
+
+MAGIC = b"SP"
+KIND_SYMMETRIC = 1  # encrypted with the compartment's data key
+KIND_SEALED = 2  # sealed to the compartment's public key
+HEADER = struct.Struct(">2sBBI")  # magic, kind, compartment code, version
+HEADER_BYTES = HEADER.size
+
+REGISTRY: list[EncryptedField] = []
+
+
+class Ciphertext(bytes):
+    """A value as stored: opaque until opened with the right keys."""
+
+    def __repr__(self) -> str:
+        return f"<Ciphertext {len(self)} bytes>"
+
+    @property
+    def compartment(self) -> str:
+        return parse_header(self)[1]
+
+    @property
+    def version(self) -> int:
+        return parse_header(self)[2]
+
+
+def parse_header(value: bytes) -> tuple[int, str, int]:
+    if len(value) < HEADER_BYTES:
+        raise Tampered("ciphertext too short")
+    magic, kind, code, version = HEADER.unpack_from(value)
+    if magic != MAGIC or kind not in (KIND_SYMMETRIC, KIND_SEALED) or code not in COMPARTMENTS_BY_CODE:
+        raise Tampered("ciphertext header is not ours")
+    return kind, COMPARTMENTS_BY_CODE[code], version
+
+
+def place(model: type[models.Model], field_name: str, pk: object) -> bytes:
+    return f"{model._meta.label_lower}.{field_name}:{pk}".encode()
+
+
+def seal_value(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
+    """Encrypt for a compartment: with its data key when the current keyring
+    holds it, else (public writes) sealed to its public key."""
+    from safepassage.vault import keys
+
+    key = keys.current_key(compartment)
+    code = COMPARTMENT_CODES[Compartment(compartment)]
+    keyring = current_keyring_or_none()
+    if keyring is not None and keyring.holds(compartment, key.version):
+        header = HEADER.pack(MAGIC, KIND_SYMMETRIC, code, key.version)
+        data_key = keyring.bundle(compartment, key.version).data_key
+        return header + crypto.encrypt(data_key, plaintext, header + associated)
+    header = HEADER.pack(MAGIC, KIND_SEALED, code, key.version)
+    public = keys.verified_public_key(key)
+    return header + crypto.seal_with_context(public, plaintext, header + associated)
+
+
+def seal_for_compartment(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
+    """Encrypt with nothing but the compartment's public key. Works while the
+    vault is sealed and nobody is logged in."""
+    from safepassage.vault import keys
+
+    key = keys.current_key(compartment)
+    header = HEADER.pack(MAGIC, KIND_SEALED, COMPARTMENT_CODES[Compartment(compartment)], key.version)
+    public = keys.verified_public_key(key)
+    return header + crypto.seal_with_context(public, plaintext, header + associated)
+
+
+def open_value(value: bytes, associated: bytes, *, compartment: str | None = None) -> bytes:
+    kind, found, version = parse_header(value)
+    if compartment is not None and found != compartment:
+        raise Tampered("ciphertext belongs to another compartment")
+    bundle = current_keyring().bundle(found, version)
+    header = bytes(value[:HEADER_BYTES])
+    body = bytes(value[HEADER_BYTES:])
+    if kind == KIND_SYMMETRIC:
+        return crypto.decrypt(bundle.data_key, body, header + associated)
+    return crypto.open_with_context(bundle.private_key, body, header + associated)
+
+
+class EncryptedDescriptor:
+    def __init__(self, field: EncryptedField) -> None:
+        self.field = field
+
+    def __get__(self, instance: models.Model | None, owner: type) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__.get(self.field.attname)
+        if isinstance(value, Ciphertext):
+            value = self.field.open(instance, value)
+            instance.__dict__[self.field.attname] = value
+        return value
+
+    def __set__(self, instance: models.Model, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedField(models.BinaryField):
+    """Base of the encrypted fields; subclasses say how plaintext becomes bytes."""
+
+    def __init__(
+        self,
+        *args: Any,
+        compartment: str,
+        public_writes: bool = False,
+        searchable: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.compartment = Compartment(compartment).value
+        self.public_writes = public_writes
+        self.searchable = searchable
+        if searchable and public_writes:
+            # The search directory is written with the data key, which a
+            # public writer does not have.
+            raise VaultError("a field cannot be both searchable and written publicly")
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["compartment"] = self.compartment
+        if self.public_writes:
+            kwargs["public_writes"] = True
+        if self.searchable:
+            kwargs["searchable"] = True
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        super().contribute_to_class(cls, name, **kwargs)
+        setattr(cls, self.attname, EncryptedDescriptor(self))
+        # Historical models built by migrations live in module "__fake__".
+        if cls.__module__ != "__fake__" and not cls._meta.abstract:
+            REGISTRY.append(self)
+            if self.searchable:
+                from safepassage.vault import search
+
+                search.connect(cls)
+
+    def encode(self, value: Any) -> bytes:
+        raise NotImplementedError
+
+    def decode(self, raw: bytes) -> Any:
+        raise NotImplementedError
+
+    def associated(self, instance: models.Model) -> bytes:
+        if instance.pk is None:
+            raise VaultError("encrypted rows need their primary key before saving (SealedModel)")
+        return place(type(instance), self.name, instance.pk)
+
+    def open(self, instance: models.Model, value: bytes) -> Any:
+        return self.decode(open_value(value, self.associated(instance), compartment=self.compartment))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        return Ciphertext(bytes(value))
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or isinstance(value, Ciphertext):
+            return value
+        plaintext = self.encode(value)
+        associated = self.associated(model_instance)
+        if self.public_writes and current_keyring_or_none() is None:
+            return Ciphertext(seal_for_compartment(self.compartment, plaintext, associated))
+        if current_keyring_or_none() is None:
+            raise VaultSealed("writing an encrypted field needs keys: log in")
+        return Ciphertext(seal_value(self.compartment, plaintext, associated))
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is not None and not isinstance(value, bytes | memoryview):
+            # Fail closed: plaintext never reaches the database by another road
+            # (queryset.update(), a filter on an encrypted column).
+            raise VaultError("encrypted fields are written with save() and never filtered on")
+        return super().get_db_prep_value(value, connection, prepared)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        raise VaultError("encrypted fields are never serialised in plaintext")
+
+
+class EncryptedTextField(EncryptedField):
+    def encode(self, value: Any) -> bytes:
+        if not isinstance(value, str):
+            raise TypeError(f"{self.name} holds text")
+        return value.encode("utf-8")
+
+    def decode(self, raw: bytes) -> str:
+        return raw.decode("utf-8")
+
+
+class EncryptedJSONField(EncryptedField):
+    def encode(self, value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+    def decode(self, raw: bytes) -> Any:
+        return json.loads(raw)
+
+
+class SealedModel(models.Model):
+    """Base for models with encrypted fields: a random primary key, known
+    before the first save, so ciphertexts can be bound to their row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+# --- Blind indexes -------------------------------------------------------------------
+
+
+def normalise_exact(value: str) -> str:
+    """Case, spaces and (for phone numbers) punctuation do not matter."""
+    return " ".join(value.casefold().split())
+
+
+def normalise_handle(value: str) -> str:
+    cleaned = "".join(ch for ch in value.casefold() if not ch.isspace())
+    if cleaned.lstrip("+").replace("-", "").replace("(", "").replace(")", "").isdigit():
+        return "+" + "".join(ch for ch in cleaned if ch.isdigit())
+    return cleaned
+
+
+class BlindIndexField(models.CharField):
+    """Keyed BLAKE2b of a normalised value (truncated to 128 bits), for exact
+    lookups of an encrypted value. The key is the compartment's index key, or,
+    with ``server_keyed=True``, one derived from the server's secret (for
+    lookups before anyone has unlocked keys, such as logging in by e-mail)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        source: str,
+        compartment: str,
+        server_keyed: bool = False,
+        normaliser: Callable[[str], str] = normalise_exact,
+        **kwargs: Any,
+    ) -> None:
+        self.source = source
+        self.compartment = Compartment(compartment).value
+        self.server_keyed = server_keyed
+        self.normaliser = normaliser
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(source=self.source, compartment=self.compartment)
+        if self.server_keyed:
+            kwargs["server_keyed"] = True
+        for key in ("max_length", "db_index", "editable", "blank"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def digest(self, model: type[models.Model], value: str) -> str:
+        normalised = self.normaliser(value).encode()
+        person = b"sp-blind-index"
+        label = f"{model._meta.label_lower}.{self.name}".encode()
+        if self.server_keyed:
+            key = salted_hmac("safepassage.vault.blind-index", label, algorithm="sha256").digest()
+        else:
+            key = crypto.derive_key(current_keyring().index_key(self.compartment), label.decode())
+        return crypto.keyed_digest(key, normalised, person=person).hex()
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        source_value = model_instance.__dict__.get(self.source)
+        if isinstance(source_value, Ciphertext):  # unchanged: keep the index
+            return getattr(model_instance, self.attname)
+        if source_value in (None, ""):
+            index = ""
+        else:
+            index = self.digest(type(model_instance), source_value)
+        setattr(model_instance, self.attname, index)
+        return index
+
+
+def blind_index(model: type[models.Model], field_name: str, value: str) -> str:
+    """The index value to filter on: Model.objects.filter(field=blind_index(...))."""
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, BlindIndexField):
+        raise VaultError(f"{field_name} is not a blind index")
+    return field.digest(model, value)

@@ -1,0 +1,302 @@
+"""Encrypted files: encrypted while the upload streams in, stored by the
+hash of their ciphertext, decrypted as a stream on download.
+
+No plaintext is ever written: FILE_UPLOAD_HANDLERS names only
+EncryptingUploadHandler, which encrypts each chunk before it touches the
+disk, with a fresh key held in memory. A view then *claims* the upload for a
+compartment (the key is sealed to the compartment's public key and the
+ciphertext moves into the store), or the upload is discarded at the end of
+the request and its key forgotten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+from safepassage.vault import crypto, keys
+from safepassage.vault.errors import Tampered, UploadRefused
+from safepassage.vault.keyring import Keyring
+from safepassage.vault.models import EncryptedFile
+
+CHUNK = 64 * 1024  # plaintext bytes per secretstream message
+STREAM_CONTEXT = b"safepassage.file.v1"
+HEAD_BYTES = 4096  # kept in memory only, to recognise the file type
+# Only types a browser will not run as a page are served inline-typed.
+SAFE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf", "text/plain"}
+
+
+def files_dir() -> Path:
+    return Path(settings.FILES_DIR)
+
+
+def staging_dir() -> Path:
+    path = files_dir() / "staging"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def store_path(digest: str) -> Path:
+    return files_dir() / digest[:2] / digest
+
+
+class StreamWriter:
+    """Encrypts a stream of any size into a file, in fixed-size messages."""
+
+    def __init__(self, handle: IO[bytes], key: bytes) -> None:
+        self.handle = handle
+        self.encryptor = crypto.StreamEncryptor(key, STREAM_CONTEXT)
+        self.hasher = hashlib.sha256()
+        self.buffer = bytearray()
+        self.size = 0
+        self._write(self.encryptor.header)
+
+    def _write(self, data: bytes) -> None:
+        self.hasher.update(data)
+        self.handle.write(data)
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        self.buffer += data
+        # Keep at least one byte back: the last message carries the FINAL tag.
+        while len(self.buffer) > CHUNK:
+            self._write(self.encryptor.push(bytes(self.buffer[:CHUNK])))
+            del self.buffer[:CHUNK]
+
+    def close(self) -> str:
+        self._write(self.encryptor.push(bytes(self.buffer), final=True))
+        self.buffer.clear()
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        return self.hasher.hexdigest()
+
+
+def decrypt_stream(handle: IO[bytes], key: bytes) -> Iterator[bytes]:
+    """Yield the plaintext; raise Tampered on any change or truncation."""
+    header = handle.read(crypto.STREAM_HEADER_BYTES)
+    decryptor = crypto.StreamDecryptor(key, header, STREAM_CONTEXT)
+    while True:
+        message = handle.read(CHUNK + crypto.STREAM_OVERHEAD)
+        if not message:
+            break
+        yield decryptor.pull(message)
+    if not decryptor.finished:
+        raise Tampered("the file was truncated")
+
+
+class StagedUpload(UploadedFile):
+    """An upload that has been encrypted to a staging file. Its key lives
+    only in this object until ``claim`` seals it to a compartment."""
+
+    def __init__(
+        self,
+        *,
+        path: Path,
+        name: str,
+        content_type: str,
+        size: int,
+        digest: str,
+        key: bytes,
+        head: bytes,
+    ) -> None:
+        super().__init__(file=None, name=name, content_type=content_type, size=size)
+        self.path = path
+        self.digest = digest
+        self.key = key
+        self.head = head
+        self.claimed = False
+
+    def __repr__(self) -> str:
+        return f"<StagedUpload {self.size} bytes>"
+
+    def open(self, mode: str | None = None) -> StagedUpload:  # pragma: no cover - guard
+        raise UploadRefused("an encrypted upload is read with open_file after it is claimed")
+
+    def discard(self) -> None:
+        self.key = b""
+        self.path.unlink(missing_ok=True)
+
+
+class EncryptingUploadHandler(FileUploadHandler):
+    chunk_size = CHUNK
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.key = crypto.random_key()
+        self.path = staging_dir() / f"{uuid.uuid4().hex}.part"
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self.writer = StreamWriter(os.fdopen(fd, "wb"), self.key)
+        self.head = b""
+        self.limit = settings.UPLOAD_MAX_BYTES
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if self.writer.size + len(raw_data) > self.limit:
+            self._abandon()
+            refusals(self.request).append((self.field_name, "too_large"))
+            raise SkipFile()
+        if len(self.head) < HEAD_BYTES:
+            self.head += raw_data[: HEAD_BYTES - len(self.head)]
+        self.writer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> StagedUpload:
+        digest = self.writer.close()
+        return StagedUpload(
+            path=self.path,
+            name=self.file_name or "",
+            content_type=self.content_type or "application/octet-stream",
+            size=self.writer.size,
+            digest=digest,
+            key=self.key,
+            head=self.head,
+        )
+
+    def upload_interrupted(self) -> None:
+        self._abandon()
+
+    def _abandon(self) -> None:
+        handle = getattr(self, "writer", None)
+        if handle is not None and not handle.handle.closed:
+            handle.handle.close()
+        path = getattr(self, "path", None)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        self.key = b""
+
+
+def refusals(request: HttpRequest) -> list[tuple[str, str]]:
+    """Uploads refused while the request streamed in: (field, reason)."""
+    found: list[tuple[str, str]] | None = getattr(request, "_upload_refusals", None)
+    if found is None:
+        found = []
+        request._upload_refusals = found  # type: ignore[attr-defined]
+    return found
+
+
+def _file_context(file_id: uuid.UUID, what: str) -> bytes:
+    return f"safepassage.file.{what}:{file_id}".encode()
+
+
+@transaction.atomic
+def claim(upload: StagedUpload, compartment: str) -> EncryptedFile:
+    """Keep an upload for a compartment: its key sealed to the compartment's
+    public key (no member's keys are needed), the ciphertext moved to the store."""
+    if upload.claimed or not upload.key:
+        raise UploadRefused("this upload was already claimed or discarded")
+    key = keys.current_key(compartment)
+    public = keys.verified_public_key(key)
+    file_id = uuid.uuid4()
+    secret = upload.key + bytes.fromhex(upload.digest)
+    meta = json.dumps({"name": upload.name, "type": upload.content_type}).encode()
+    stored = EncryptedFile.objects.create(
+        id=file_id,
+        compartment=compartment,
+        version=key.version,
+        wrapped_key=crypto.seal_with_context(public, secret, _file_context(file_id, "key")),
+        sealed_meta=crypto.seal_with_context(public, meta, _file_context(file_id, "meta")),
+        digest=upload.digest,
+        size=upload.size,
+    )
+    target = store_path(upload.digest)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.replace(upload.path, target)
+    upload.claimed = True
+    upload.key = b""
+    return stored
+
+
+def unwrap(keyring: Keyring, stored: EncryptedFile) -> tuple[bytes, dict[str, str]]:
+    """The file key and the sealed name and type, for a member."""
+    bundle = keyring.bundle(stored.compartment, stored.version)
+    secret = crypto.open_with_context(
+        bundle.private_key, bytes(stored.wrapped_key), _file_context(stored.id, "key")
+    )
+    file_key, digest = secret[: crypto.KEY_BYTES], secret[crypto.KEY_BYTES :].hex()
+    if not crypto.same(digest.encode(), stored.digest.encode()):
+        raise Tampered("the file record points at another file")
+    meta = json.loads(
+        crypto.open_with_context(
+            bundle.private_key, bytes(stored.sealed_meta), _file_context(stored.id, "meta")
+        )
+    )
+    return file_key, meta
+
+
+def open_file(keyring: Keyring, stored: EncryptedFile) -> tuple[dict[str, str], Iterator[bytes]]:
+    file_key, meta = unwrap(keyring, stored)
+
+    def chunks() -> Iterator[bytes]:
+        with store_path(stored.digest).open("rb") as handle:
+            yield from decrypt_stream(handle, file_key)
+
+    return meta, chunks()
+
+
+def file_response(keyring: Keyring, stored: EncryptedFile) -> HttpResponse:
+    """A download. The keys are used before streaming starts, so the stream
+    needs none; a tampered file ends the stream with an error."""
+    meta, chunks = open_file(keyring, stored)
+    content_type = meta.get("type", "")
+    if content_type not in SAFE_TYPES:
+        content_type = "application/octet-stream"
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(meta.get("name", "file"))
+    response["Content-Length"] = str(stored.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@transaction.atomic
+def rewrap(keyring: Keyring, stored: EncryptedFile, compartment_key: Any) -> None:
+    """Seal a file's key to a new compartment version (key rotation)."""
+    bundle = keyring.bundle(stored.compartment, stored.version)
+    public = keys.verified_public_key(compartment_key)
+    for field, what in (("wrapped_key", "key"), ("sealed_meta", "meta")):
+        context = _file_context(stored.id, what)
+        plain = crypto.open_with_context(bundle.private_key, bytes(getattr(stored, field)), context)
+        setattr(stored, field, crypto.seal_with_context(public, plain, context))
+    stored.version = compartment_key.version
+    stored.save(update_fields=["wrapped_key", "sealed_meta", "version"])
+
+
+def sweep_staging(older_than_seconds: int = 3600) -> int:
+    """Remove staging files left by interrupted processes."""
+    removed = 0
+    cutoff = time.time() - older_than_seconds
+    for path in staging_dir().glob("*.part"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+class UploadCleanupMiddleware:
+    """Discards uploads that no view claimed, whatever the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            files = getattr(request, "_files", None)
+            if files is not None:
+                for _field, uploads in files.lists():
+                    for upload in uploads:
+                        if isinstance(upload, StagedUpload) and not upload.claimed:
+                            upload.discard()

@@ -1,0 +1,203 @@
+"""The key hierarchy, as stored. Only public keys and wrapped secrets.
+
+- RecoveryKey: its private half exists only as custodian shares (SLIP-39).
+- CompartmentKey: one version of a compartment's key set (an X25519 key pair,
+  a data key, a blind-index key). The secret part (the "bundle") is stored
+  only wrapped: to the recovery key (RecoveryWrap) and to each member's user
+  key (KeyGrant).
+- UserKey: a staff member's X25519 key pair; the private half is encrypted
+  under a key derived from their password with Argon2id.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Compartment(models.TextChoices):
+    INTAKE = "intake", _("Intake (requests for help)")
+    IDENTITY = "identity", _("Identity (names, contacts, places, travel)")
+    CASEWORK = "casework", _("Casework (narratives, notes, case documents)")
+    DOCUMENTATION = "documentation", _("Documentation (testimonies, evidence, victims)")
+    STAFF = "staff", _("Staff identities (names, e-mail addresses)")
+
+
+# One byte in every ciphertext header; never renumber.
+COMPARTMENT_CODES = {
+    Compartment.INTAKE: 1,
+    Compartment.IDENTITY: 2,
+    Compartment.CASEWORK: 3,
+    Compartment.DOCUMENTATION: 4,
+    Compartment.STAFF: 5,
+}
+COMPARTMENTS_BY_CODE = {code: name for name, code in COMPARTMENT_CODES.items()}
+
+
+class RecoveryKey(models.Model):
+    public_key = models.BinaryField(max_length=32)
+    threshold = models.PositiveSmallIntegerField()
+    shares = models.PositiveSmallIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    # HMAC with the server's secret: a public key swapped in the database
+    # (to make data be encrypted to an attacker) is refused.
+    pin = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"recovery key {self.pk} ({self.threshold} of {self.shares})"
+
+
+class CompartmentKey(models.Model):
+    compartment = models.CharField(max_length=16, choices=Compartment.choices)
+    version = models.PositiveIntegerField()
+    public_key = models.BinaryField(max_length=32)
+    pin = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now)
+    # The version new data is written with. One per compartment.
+    current = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["compartment", "version"], name="one_key_per_version"),
+            models.UniqueConstraint(
+                fields=["compartment"],
+                condition=models.Q(current=True),
+                name="one_current_version",
+            ),
+        ]
+        ordering = ["compartment", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.compartment} v{self.version}"
+
+
+class RecoveryWrap(models.Model):
+    key = models.ForeignKey(CompartmentKey, on_delete=models.CASCADE, related_name="recovery_wraps")
+    recovery_key = models.ForeignKey(RecoveryKey, on_delete=models.CASCADE)
+    wrapped = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recovery_key"], name="one_recovery_wrap"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery wrap of {self.key_id}"
+
+
+class UserKey(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_key"
+    )
+    public_key = models.BinaryField(max_length=32)
+    pin = models.CharField(max_length=64)
+    salt = models.BinaryField(max_length=16)
+    opslimit = models.PositiveIntegerField()
+    memlimit = models.PositiveBigIntegerField()
+    encrypted_private_key = models.BinaryField()
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"user key of {self.user_id}"
+
+
+class KeyGrant(models.Model):
+    """Membership of a compartment, as cryptography: the version's bundle
+    sealed to the member's public key."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="key_grants"
+    )
+    key = models.ForeignKey(CompartmentKey, on_delete=models.CASCADE, related_name="grants")
+    wrapped = models.BinaryField()
+    granted = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_grant_per_key")]
+
+    def __str__(self) -> str:
+        return f"grant of {self.key_id} to {self.user_id}"
+
+
+class VaultState(models.Model):
+    """One row: when the vault was last sealed. Sessions older are void."""
+
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "vault state"
+
+    @classmethod
+    def get(cls) -> VaultState:
+        state, _created = cls.objects.get_or_create(pk=1)
+        return state
+
+
+class RotationJob(models.Model):
+    """Re-encryption of one compartment to its newest version, in batches.
+    ``position`` records how far it got, so it resumes after an interruption."""
+
+    compartment = models.CharField(max_length=16, choices=Compartment.choices)
+    to_version = models.PositiveIntegerField()
+    started = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    # {"model.field": last primary key done, as text}
+    position = models.JSONField(default=dict)
+    rewritten = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compartment"],
+                condition=models.Q(finished__isnull=True),
+                name="one_running_rotation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rotation of {self.compartment} to v{self.to_version}"
+
+
+class EncryptedFile(models.Model):
+    """A file stored as ciphertext, named by the SHA-256 of that ciphertext.
+
+    Its content is encrypted with a random file key (secretstream), and the
+    file key is sealed to the compartment's public key, so anyone may store a
+    file for a compartment and only its members can read it. The original
+    name and type are sealed the same way.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    compartment = models.CharField(max_length=16, choices=Compartment.choices)
+    version = models.PositiveIntegerField()
+    wrapped_key = models.BinaryField()
+    sealed_meta = models.BinaryField()
+    digest = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"file {self.pk}"
+
+
+class SearchShard(models.Model):
+    """Part of the encrypted directory of one searchable field: a sealed map
+    from row id to normalised value. Fuzzy search opens the shards (a few
+    hundred decryptions instead of one per row) and matches in memory."""
+
+    label = models.CharField(max_length=120)  # "accounts.staffidentity.name"
+    number = models.PositiveSmallIntegerField()
+    compartment = models.CharField(max_length=16, choices=Compartment.choices)
+    ciphertext = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["label", "number"], name="one_shard_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"shard {self.label} #{self.number}"
