@@ -19,6 +19,9 @@ COMMANDS = {
     "createuser": "Create a staff account and print its temporary password once.",
     "audit": "audit verify: check the audit chain and name the first broken entry; "
     "audit head: print the anchor to keep elsewhere.",
+    "keys": "keys init: hold the key ceremony (custodian shares); keys recover: grant "
+    "compartments with K shares; keys rotate: new keys for a compartment; keys status.",
+    "seal": "Seal the vault now: every session ends and every key leaves memory.",
     "check": "Check the configuration; add --deploy for the production checklist.",
     "manage": "Run any other Django management command (manage --help lists them).",
 }

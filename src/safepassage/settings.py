@@ -197,7 +197,9 @@ VAULT_ARGON2_MEMLIMIT = (
 )
 # Encrypted files (content-addressed ciphertext only) and uploads in progress.
 FILES_DIR = DATA_DIR / "files"
-UPLOAD_MAX_BYTES = env.number("SAFEPASSAGE_UPLOAD_MAX_MB", 25, minimum=1, maximum=2048) * 1024 * 1024
+UPLOAD_MAX_BYTES = (
+    env.number("SAFEPASSAGE_UPLOAD_MAX_MB", 25, minimum=1, maximum=2048) * 1024 * 1024
+)
 # The only upload handler: it encrypts while the upload streams in, so no
 # plaintext temporary file is ever written.
 FILE_UPLOAD_HANDLERS = ["safepassage.vault.files.EncryptingUploadHandler"]

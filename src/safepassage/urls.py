@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.health_view, name="health"),
     path("i18n/language/", login_not_required(set_language), name="set_language"),
     path("audit/", include("safepassage.audit.urls")),
+    path("vault/", include("safepassage.vault.urls")),
     path("", include("safepassage.accounts.urls")),
 ]
 

@@ -30,6 +30,7 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
             menu.append(("staff", "accounts:staff_list"))
         if user.can(Perm.VIEW_AUDIT_LOG):
             menu.append(("audit", "audit:log"))
+        menu.append(("vault", "vault:overview"))
         menu.append(("account", "accounts:account"))
     organisation = Organisation.objects.order_by("pk").first()
     return {

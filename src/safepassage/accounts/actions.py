@@ -17,6 +17,7 @@ from safepassage.accounts.models import (
     Membership,
     RecoveryCodeDevice,
     RoleGrant,
+    StaffIdentity,
     Team,
     User,
     new_session_generation,
@@ -25,6 +26,7 @@ from safepassage.accounts.recovery import ALPHABET
 from safepassage.accounts.roles import Role
 from safepassage.audit.chain import record
 from safepassage.vault import keys as vault_keys
+from safepassage.vault.fields import blind_index
 
 
 class ActionRefused(Exception):
@@ -168,6 +170,25 @@ def log_out_everywhere(user: User, *, by: User | str) -> None:
     _end_sessions(user)
     user.save(update_fields=["session_generation"])
     record(by, "auth.logged_out_everywhere", user)
+
+
+class IdentityTaken(ActionRefused):
+    pass
+
+
+@transaction.atomic
+def set_identity(user: User, *, name: str, email: str, by: User | str) -> None:
+    """Record a staff member's real name and e-mail address, encrypted to the
+    staff compartment (the caller's keys must hold it)."""
+    identity = StaffIdentity.objects.filter(user=user).first() or StaffIdentity(user=user)
+    if email:
+        index = blind_index(StaffIdentity, "email_index", email)
+        if StaffIdentity.objects.filter(email_index=index).exclude(user=user).exists():
+            raise IdentityTaken(_("Another staff member has this e-mail address."))
+    identity.name = name
+    identity.email = email or None
+    identity.save()
+    record(by, "staff.identity_changed", user, email=bool(email))
 
 
 @transaction.atomic

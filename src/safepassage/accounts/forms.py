@@ -16,8 +16,8 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]{1,38}[a-z0-9]$")
 
 class LoginForm(forms.Form):
     username = forms.CharField(
-        label=_("Username"),
-        max_length=40,
+        label=_("Username or e-mail address"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
@@ -109,6 +109,13 @@ class StaffCreateForm(AccessForm):
         if User.objects.filter(username=username).exists():
             raise forms.ValidationError(_("This username is taken."))
         return username
+
+
+class IdentityForm(forms.Form):
+    """Real name and e-mail address, stored encrypted to the staff compartment."""
+
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
 
 
 class TeamForm(forms.Form):

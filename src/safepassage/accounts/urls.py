@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/", staff.staff_list_view, name="staff_list"),
     path("staff/new/", staff.staff_create_view, name="staff_create"),
     path("staff/<int:staff_id>/", staff.staff_detail_view, name="staff_detail"),
+    path("staff/<int:staff_id>/identity/", staff.staff_identity_view, name="staff_identity"),
     path("staff/<int:staff_id>/<slug:action>/", staff.staff_action_view, name="staff_action"),
     path("teams/", staff.team_list_view, name="team_list"),
     path("teams/new/", staff.team_create_view, name="team_create"),

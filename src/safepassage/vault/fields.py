@@ -59,7 +59,11 @@ def parse_header(value: bytes) -> tuple[int, str, int]:
     if len(value) < HEADER_BYTES:
         raise Tampered("ciphertext too short")
     magic, kind, code, version = HEADER.unpack_from(value)
-    if magic != MAGIC or kind not in (KIND_SYMMETRIC, KIND_SEALED) or code not in COMPARTMENTS_BY_CODE:
+    if (
+        magic != MAGIC
+        or kind not in (KIND_SYMMETRIC, KIND_SEALED)
+        or code not in COMPARTMENTS_BY_CODE
+    ):
         raise Tampered("ciphertext header is not ours")
     return kind, COMPARTMENTS_BY_CODE[code], version
 
@@ -91,7 +95,9 @@ def seal_for_compartment(compartment: str, plaintext: bytes, associated: bytes) 
     from safepassage.vault import keys
 
     key = keys.current_key(compartment)
-    header = HEADER.pack(MAGIC, KIND_SEALED, COMPARTMENT_CODES[Compartment(compartment)], key.version)
+    header = HEADER.pack(
+        MAGIC, KIND_SEALED, COMPARTMENT_CODES[Compartment(compartment)], key.version
+    )
     public = keys.verified_public_key(key)
     return header + crypto.seal_with_context(public, plaintext, header + associated)
 
@@ -156,8 +162,10 @@ class EncryptedField(models.BinaryField):
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        super().contribute_to_class(cls, name, **kwargs)
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
         setattr(cls, self.attname, EncryptedDescriptor(self))
         # Historical models built by migrations live in module "__fake__".
         if cls.__module__ != "__fake__" and not cls._meta.abstract:
@@ -179,7 +187,9 @@ class EncryptedField(models.BinaryField):
         return place(type(instance), self.name, instance.pk)
 
     def open(self, instance: models.Model, value: bytes) -> Any:
-        return self.decode(open_value(value, self.associated(instance), compartment=self.compartment))
+        return self.decode(
+            open_value(value, self.associated(instance), compartment=self.compartment)
+        )
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None:

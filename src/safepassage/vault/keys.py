@@ -306,9 +306,7 @@ def recover(shares: Iterable[str]) -> Keyring:
     recovery, public = _recovery_public_key()
     words = [" ".join(share.split()) for share in shares if share.strip()]
     if len(words) < recovery.threshold:
-        raise RecoveryFailed(
-            f"{recovery.threshold} shares are needed, {len(words)} were given"
-        )
+        raise RecoveryFailed(f"{recovery.threshold} shares are needed, {len(words)} were given")
     try:
         private = shamir_mnemonic.combine_mnemonics(words)
     except shamir_mnemonic.MnemonicError as error:

@@ -121,9 +121,7 @@ def _versions_in_use(compartment: str) -> set[int]:
 @transaction.atomic
 def _finish(job: RotationJob, *, by: object) -> RotationJob:
     in_use = _versions_in_use(job.compartment)
-    old = CompartmentKey.objects.filter(compartment=job.compartment).exclude(
-        version=job.to_version
-    )
+    old = CompartmentKey.objects.filter(compartment=job.compartment).exclude(version=job.to_version)
     removable = old.exclude(version__in=in_use)
     removed = sorted(removable.values_list("version", flat=True))
     removable.delete()  # grants and recovery wraps go with them

@@ -55,7 +55,9 @@ def _seal(shard: SearchShard, entries: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def update_entry(model: type[models.Model], field: EncryptedField, pk: object, value: str | None) -> None:
+def update_entry(
+    model: type[models.Model], field: EncryptedField, pk: object, value: str | None
+) -> None:
     label = label_of(model, field)
     number = shard_number(pk)
     shard = SearchShard.objects.select_for_update().filter(label=label, number=number).first()
@@ -104,9 +106,7 @@ def search(
     choices: dict[str, str] = {}
     for shard in SearchShard.objects.filter(label=label_of(model, field)):
         choices.update(_open(shard))
-    matches = process.extract(
-        wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff
-    )
+    matches = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
     return [(key, float(score)) for _value, score, key in matches]
 
 
@@ -126,4 +126,6 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
 
 def connect(model: type[models.Model]) -> None:
     models.signals.post_save.connect(_after_save, sender=model, dispatch_uid=f"search-{model}")
-    models.signals.post_delete.connect(_after_delete, sender=model, dispatch_uid=f"search-d-{model}")
+    models.signals.post_delete.connect(
+        _after_delete, sender=model, dispatch_uid=f"search-d-{model}"
+    )

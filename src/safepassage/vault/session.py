@@ -42,13 +42,13 @@ def _decode(raw: bytes, owner: str) -> Keyring:
     bundles = []
     for compartment, version, data in json.loads(raw):
         secret = base64.b64decode(data)
-        bundles.append(
-            Bundle(compartment, version, secret[:32], secret[32:64], secret[64:96])
-        )
+        bundles.append(Bundle(compartment, version, secret[:32], secret[32:64], secret[64:96]))
     return Keyring(bundles, owner=owner)
 
 
-def stash_pending(request: HttpRequest, response: HttpResponse, user_id: int, keyring: Keyring) -> None:
+def stash_pending(
+    request: HttpRequest, response: HttpResponse, user_id: int, keyring: Keyring
+) -> None:
     """After the password (first factor): keep the keys, encrypted, until the
     second factor completes the login. The cookie carries the session key."""
     session_key = crypto.random_key()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import throttle
 from safepassage.accounts.forms import CodeForm, EnrolForm, LoginForm
-from safepassage.accounts.models import User, normalise_username
+from safepassage.accounts.models import StaffIdentity, User, normalise_username
 from safepassage.accounts.recovery import issue_recovery_codes
 from safepassage.accounts.sessions import (
     complete_login,
@@ -36,9 +36,20 @@ from safepassage.audit.chain import record
 from safepassage.audit.models import Outcome
 from safepassage.vault import keys as vault_keys
 from safepassage.vault import session as vault_session
+from safepassage.vault.fields import blind_index
 
 PENDING = "sp_pending"
 PENDING_SECONDS = 5 * 60
+
+
+def username_for(identifier: str) -> str:
+    """Staff log in with their username or their e-mail address; the address
+    is found by its blind index, never stored readable."""
+    if "@" not in identifier:
+        return identifier
+    index = blind_index(StaffIdentity, "email_index", identifier)
+    identity = StaffIdentity.objects.filter(email_index=index).select_related("user").first()
+    return identity.user.username if identity is not None else identifier
 
 
 @login_not_required
@@ -50,7 +61,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
+        username = username_for(form.cleaned_data["username"])
         bucket = throttle.bucket_for(request, username)
         target = User.objects.filter(username=normalise_username(username)).first()
         wait = throttle.seconds_blocked(bucket)

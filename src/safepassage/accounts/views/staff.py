@@ -12,29 +12,59 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
 from safepassage.accounts.access import deny, get_staff_for, get_team_for, require, requires
-from safepassage.accounts.forms import AccessForm, MembersForm, StaffCreateForm, TeamForm
-from safepassage.accounts.models import Team, User
+from safepassage.accounts.forms import (
+    AccessForm,
+    IdentityForm,
+    MembersForm,
+    StaffCreateForm,
+    TeamForm,
+)
+from safepassage.accounts.models import StaffIdentity, Team, User
 from safepassage.accounts.roles import Perm
 from safepassage.accounts.sessions import requires_recent_login
+from safepassage.audit.chain import record
+from safepassage.vault.keyring import current_keyring_or_none
+from safepassage.vault.models import Compartment
+from safepassage.vault.search import search
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def reads_staff_identities() -> bool:
+    """Whether the current keys open staff names (the staff compartment)."""
+    keyring = current_keyring_or_none()
+    return keyring is not None and keyring.holds(Compartment.STAFF)
+
+
 @requires(Perm.VIEW_STAFF)
 def staff_list_view(request: HttpRequest) -> HttpResponse:
     staff = (
         User.objects.prefetch_related("role_grants", "teams")
+        .select_related("identity")
         .annotate(
             authenticators=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True)
         )
         .order_by("-is_active", "username")
     )
+    names = reads_staff_identities()
+    query = request.GET.get("q", "").strip()[:100] if names else ""
+    scores: dict[str, float] = {}
+    if query:
+        scores = dict(search(StaffIdentity, "name", query, limit=50, cutoff=60))
+        staff = staff.filter(identity__pk__in=list(scores))
+    if names:
+        record(request.user, "staff.identities_read", None, searched=bool(query))
     return render(
         request,
         "accounts/staff_list.html",
-        {"staff": staff, "can_manage": _user(request).can(Perm.MANAGE_STAFF)},
+        {
+            "staff": staff,
+            "can_manage": _user(request).can(Perm.MANAGE_STAFF),
+            "names": names,
+            "query": query,
+        },
     )
 
 
@@ -74,13 +104,56 @@ def staff_detail_view(request: HttpRequest, staff_id: int) -> HttpResponse:
         if form.is_valid():
             return _change_access(request, staff, form)
         status = 400
+    names = reads_staff_identities()
+    identity = StaffIdentity.objects.filter(user=staff).first() if names else None
+    if identity is not None:
+        record(user, "staff.identity_read", staff)
     context = {
         "staff": staff,
         "form": form,
         "can_manage": can_manage,
         "enrolled": TOTPDevice.objects.filter(user=staff, confirmed=True).exists(),
+        "names": names,
+        "identity": identity,
+        "identity_form": IdentityForm(
+            initial={"name": identity.name, "email": identity.email or ""} if identity else None
+        )
+        if names and can_manage
+        else None,
     }
     return render(request, "accounts/staff_detail.html", context, status=status)
+
+
+@require_POST
+@requires_recent_login
+def staff_identity_view(request: HttpRequest, staff_id: int) -> HttpResponse:
+    user = _user(request)
+    staff = get_staff_for(user, staff_id, manage=True)
+    if not reads_staff_identities():
+        raise deny(user, "compartment", "compartment:staff")
+    form = IdentityForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_identity(
+                staff, name=form.cleaned_data["name"], email=form.cleaned_data["email"], by=user
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            messages.success(request, _("The name and e-mail address were saved, encrypted."))
+            return redirect("accounts:staff_detail", staff_id=staff.pk)
+    context = {
+        "staff": staff,
+        "form": AccessForm(
+            initial={"roles": sorted(staff.roles), "teams": list(staff.teams.all())}
+        ),
+        "can_manage": True,
+        "enrolled": TOTPDevice.objects.filter(user=staff, confirmed=True).exists(),
+        "names": True,
+        "identity": StaffIdentity.objects.filter(user=staff).first(),
+        "identity_form": form,
+    }
+    return render(request, "accounts/staff_detail.html", context, status=400)
 
 
 @requires_recent_login

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from django.conf import settings
@@ -17,20 +18,30 @@ from safepassage.accounts.recovery import issue_recovery_codes
 from safepassage.accounts.roles import Role
 from safepassage.accounts.twofactor import secret_for_humans
 from safepassage.audit.chain import record
+from safepassage.vault import keys
+from safepassage.vault.keyring import Keyring, using_keyring
+from safepassage.vault.models import Compartment
 
 ORGANISATION = "Demo organisation (not real data)"
 TEAMS = ["Hotline", "Evacuation", "Documentation"]
-# username: (role, teams)
-DEMO_USERS: dict[str, tuple[Role, list[str]]] = {
-    "coordinator": (Role.COORDINATOR, ["Hotline", "Evacuation"]),
-    "caseworker": (Role.CASEWORKER, ["Evacuation"]),
-    "verifier": (Role.VERIFIER, ["Hotline"]),
-    "documenter": (Role.DOCUMENTER, ["Documentation"]),
-    "analyst": (Role.ANALYST, ["Documentation"]),
-    "custodian": (Role.KEY_CUSTODIAN, []),
-    "auditor": (Role.AUDITOR, []),
-    "admin": (Role.ADMINISTRATOR, []),
+C = Compartment
+# username: (role, teams, compartments, full name)
+DEMO_USERS: dict[str, tuple[Role, list[str], list[str], str]] = {
+    "coordinator": (
+        Role.COORDINATOR,
+        ["Hotline", "Evacuation"],
+        [C.INTAKE, C.IDENTITY, C.CASEWORK],
+        "Лейла Демо",
+    ),
+    "caseworker": (Role.CASEWORKER, ["Evacuation"], [C.IDENTITY, C.CASEWORK], "Marc Démo"),
+    "verifier": (Role.VERIFIER, ["Hotline"], [C.INTAKE, C.IDENTITY], "Аслан Демо"),
+    "documenter": (Role.DOCUMENTER, ["Documentation"], [C.DOCUMENTATION], "Jana Demo"),
+    "analyst": (Role.ANALYST, ["Documentation"], [C.DOCUMENTATION], "Ilya Demo"),
+    "custodian": (Role.KEY_CUSTODIAN, [], [], "Marie Démo"),
+    "auditor": (Role.AUDITOR, [], [], "Ruth Demo"),
+    "admin": (Role.ADMINISTRATOR, [], [C.STAFF], "Tamara Demo"),
 }
+SHARES_FILE = "demo-recovery-shares.txt"
 
 
 class Command(BaseCommand):
@@ -54,6 +65,10 @@ class Command(BaseCommand):
             audit_logger.setLevel(level)
         self.stdout.write("")
         self.stdout.write(f"Demo organisation loaded: {ORGANISATION}")
+        self.stdout.write(
+            "Key ceremony held for the demo: 3 of 5 recovery shares, kept in "
+            f"{settings.DATA_DIR / SHARES_FILE} (demo only: custodians keep them on paper)."
+        )
         self.stdout.write("Each user logs in with a password and a six-digit code.")
         self.stdout.write("Add the secret to an authenticator app, or print the current code")
         self.stdout.write("with:  .venv/bin/safepassage totp USERNAME   (--qr prints a QR code)")
@@ -71,7 +86,8 @@ class Command(BaseCommand):
             organisation.save(update_fields=["name"])
         teams = {name: Team.objects.get_or_create(name=name)[0] for name in TEAMS}
         logins = []
-        for username, (role, team_names) in DEMO_USERS.items():
+        users = {}
+        for username, (role, team_names, _compartments, _name) in DEMO_USERS.items():
             user = User.objects.filter(username=username).first()
             team_list = [teams[name] for name in team_names]
             if user is None:
@@ -90,5 +106,32 @@ class Command(BaseCommand):
                 device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
                 issue_recovery_codes(user)
             logins.append((username, role.value, password, secret_for_humans(device)))
+            users[username] = user
+        keyring = self._keys()
+        with using_keyring(keyring):
+            for username, (_role, _teams, compartments, name) in DEMO_USERS.items():
+                for compartment in compartments:
+                    keys.grant(keyring, compartment, users[username].pk, by="cli")
+                actions.set_identity(
+                    users[username], name=name, email=f"{username}@demo.invalid", by="cli"
+                )
         record("cli", "demo.loaded", organisation, users=len(logins))
         return logins
+
+    def _keys(self) -> Keyring:
+        """The demo holds its own key ceremony and keeps the shares in the data
+        folder, so that running it again can grant keys to the new passwords."""
+        shares_path = settings.DATA_DIR / SHARES_FILE
+        if not keys.is_initialised():
+            shares, keyring = keys.hold_ceremony(custodians=5, threshold=3, by="cli")
+            shares_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(shares_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write("\n".join(shares) + "\n")
+            return keyring
+        if not shares_path.exists():
+            raise CommandError(
+                f"Keys exist but {shares_path} is missing: the demo cannot grant them. "
+                "Start from an empty data folder."
+            )
+        return keys.recover(shares_path.read_text(encoding="utf-8").splitlines()[:3])

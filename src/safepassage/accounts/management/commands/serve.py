@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +30,21 @@ class Command(BaseCommand):
 
         from gunicorn.app.base import BaseApplication
 
+        from safepassage.vault import files, seal
         from safepassage.wsgi import application
+
+        files.sweep_staging()
+
+        def when_ready(server: Any) -> None:
+            # An emergency signal to the master seals the vault (see `safepassage seal`).
+            def on_signal(signum: int, frame: Any) -> None:
+                seal.seal_vault(by="system", reason="signal")
+                seal.restart_workers(server.pid)
+
+            signal.signal(seal.SEAL_SIGNAL, on_signal)
+
+        def post_fork(server: Any, worker: Any) -> None:
+            seal.SERVER_PID = server.pid
 
         config = {
             "bind": options["bind"],
@@ -40,6 +55,9 @@ class Command(BaseCommand):
             "worker_tmp_dir": "/dev/shm",  # noqa: S108 - gunicorn's heartbeat files, no data
             "forwarded_allow_ips": "127.0.0.1",
             "proc_name": "safepassage",
+            "pidfile": str(settings.DATA_DIR / "serve.pid"),
+            "when_ready": when_ready,
+            "post_fork": post_fork,
         }
 
         class Server(BaseApplication):
