@@ -15,6 +15,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safepassage.accounts.models import Membership, RoleGrant, Team, User
 from safepassage.accounts.roles import Role
 from safepassage.accounts.sessions import AUTH_AT, REAUTH_AT, SEEN_AT
+from safepassage.vault import keys as vault_keys
+from safepassage.vault import session as vault_session
+from safepassage.vault.keyring import Keyring
 
 PASSWORD = "a long test passphrase 4 staff"
 
@@ -29,6 +32,7 @@ def make_user(
     user = User(username=username)
     user.set_password(password)
     user.save()
+    vault_keys.create_user_key(user.pk, password)
     for role in roles:
         RoleGrant.objects.create(user=user, role=role)
     for team in teams:
@@ -49,8 +53,8 @@ def totp_code(device: TOTPDevice, at: float | None = None) -> str:
     return f"{totp.token():06d}"
 
 
-def sign_in(client: Client, user: User) -> None:
-    """A session as if the user had just passed both factors."""
+def sign_in(client: Client, user: User, password: str = PASSWORD) -> None:
+    """A session as if the user had just passed both factors, with their keys."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
@@ -58,7 +62,10 @@ def sign_in(client: Client, user: User) -> None:
     session[AUTH_AT] = now
     session[SEEN_AT] = now
     session[REAUTH_AT] = now
+    blob, cookie = vault_session.lock(user.pk, vault_keys.open_keyring(user.pk, password))
+    session[vault_session.SESSION_KEY] = blob
     session.save()
+    client.cookies[vault_session.COOKIE] = cookie
 
 
 def log_in_with_password(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
@@ -85,3 +92,31 @@ def comparable(response: HttpResponse) -> str:
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
     return re.sub(r'name="next" type="hidden" value="[^"]*"', 'name="next"', html)
+
+
+@dataclass
+class Vault:
+    """A key ceremony held (2 of 3 shares) and compartments granted:
+    coordinator intake, identity, casework; caseworker identity, casework;
+    outsider documentation; admin staff; auditor nothing."""
+
+    shares: list[str]
+    keyring: Keyring
+
+
+def hold_ceremony(org: Organisation) -> Vault:
+    shares, keyring = vault_keys.hold_ceremony(custodians=3, threshold=2)
+    plan = {
+        org.coordinator: ["intake", "identity", "casework"],
+        org.caseworker: ["identity", "casework"],
+        org.outsider: ["documentation"],
+        org.admin: ["staff"],
+    }
+    for user, compartments in plan.items():
+        for compartment in compartments:
+            vault_keys.grant(keyring, compartment, user.pk, by="cli")
+    return Vault(shares, keyring)
+
+
+def keyring_of(user: User, password: str = PASSWORD) -> Keyring:
+    return vault_keys.open_keyring(user.pk, password)

@@ -10,7 +10,7 @@ from django.utils import translation
 from safepassage.accounts.models import Team
 from safepassage.accounts.roles import Role
 from safepassage.audit import protection
-from tests.base import Organisation, make_user
+from tests.base import Organisation, Vault, hold_ceremony, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +49,8 @@ def transactional_audit(_audit_triggers_back: None, transactional_db: None) -> I
     Emptying it afterwards needs the append-only triggers lifted for a moment."""
     yield
     protection.remove(connection)
+
+
+@pytest.fixture
+def vault(org: Organisation) -> Vault:
+    return hold_ceremony(org)

@@ -29,7 +29,12 @@ from django.utils.crypto import salted_hmac
 from safepassage.vault import crypto
 from safepassage.vault.errors import Tampered, VaultError, VaultSealed
 from safepassage.vault.keyring import current_keyring, current_keyring_or_none
-from safepassage.vault.models import COMPARTMENT_CODES, COMPARTMENTS_BY_CODE, Compartment
+from safepassage.vault.models import (
+    COMPARTMENT_CODES,
+    COMPARTMENTS_BY_CODE,
+    Compartment,
+    CompartmentKey,
+)
 
 MAGIC = b"SP"
 KIND_SYMMETRIC = 1  # encrypted with the compartment's data key
@@ -106,7 +111,11 @@ def open_value(value: bytes, associated: bytes, *, compartment: str | None = Non
     kind, found, version = parse_header(value)
     if compartment is not None and found != compartment:
         raise Tampered("ciphertext belongs to another compartment")
-    bundle = current_keyring().bundle(found, version)
+    keyring = current_keyring()
+    if not keyring.holds(found, version):
+        if not CompartmentKey.objects.filter(compartment=found, version=version).exists():
+            raise Tampered("ciphertext names a key version that does not exist")
+    bundle = keyring.bundle(found, version)
     header = bytes(value[:HEADER_BYTES])
     body = bytes(value[HEADER_BYTES:])
     if kind == KIND_SYMMETRIC:

@@ -193,6 +193,9 @@ class SearchShard(models.Model):
     number = models.PositiveSmallIntegerField()
     compartment = models.CharField(max_length=16, choices=Compartment.choices)
     ciphertext = models.BinaryField()
+    # Row ids deleted by someone without the keys (a retention purge): left
+    # out of every search, and dropped from the ciphertext at the next write.
+    removed = models.JSONField(default=list)
 
     class Meta:
         constraints = [

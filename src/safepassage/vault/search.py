@@ -18,6 +18,7 @@ from django.db import models, transaction
 from rapidfuzz import fuzz, process
 
 from safepassage.vault.fields import Ciphertext, EncryptedField, open_value, seal_value
+from safepassage.vault.keyring import current_keyring_or_none
 from safepassage.vault.models import SearchShard
 
 SHARDS = 64
@@ -46,12 +47,15 @@ def _context(label: str, number: int) -> bytes:
 def _open(shard: SearchShard) -> dict[str, str]:
     raw = open_value(bytes(shard.ciphertext), _context(shard.label, shard.number))
     entries: dict[str, str] = json.loads(raw)
+    for pk in shard.removed:
+        entries.pop(pk, None)
     return entries
 
 
 def _seal(shard: SearchShard, entries: dict[str, str]) -> None:
     raw = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
     shard.ciphertext = seal_value(shard.compartment, raw, _context(shard.label, shard.number))
+    shard.removed = []
 
 
 @transaction.atomic
@@ -83,7 +87,7 @@ def reseal_shards(compartment: str) -> int:
         with transaction.atomic():
             locked = SearchShard.objects.select_for_update().get(pk=shard.pk)
             _seal(locked, _open(locked))
-            locked.save(update_fields=["ciphertext"])
+            locked.save(update_fields=["ciphertext", "removed"])
         count += 1
     return count
 
@@ -119,9 +123,26 @@ def _after_save(sender: type[models.Model], instance: models.Model, **kwargs: An
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    keyring = current_keyring_or_none()
     for field in sender._meta.concrete_fields:
         if isinstance(field, EncryptedField) and field.searchable:
-            update_entry(sender, field, instance.pk, None)
+            if keyring is not None and keyring.holds(field.compartment):
+                update_entry(sender, field, instance.pk, None)
+            else:
+                mark_removed(sender, field, instance.pk)
+
+
+@transaction.atomic
+def mark_removed(model: type[models.Model], field: EncryptedField, pk: object) -> None:
+    """Deleting needs no keys: the row id is set aside until the next write."""
+    shard = (
+        SearchShard.objects.select_for_update()
+        .filter(label=label_of(model, field), number=shard_number(pk))
+        .first()
+    )
+    if shard is not None and str(pk) not in shard.removed:
+        shard.removed = [*shard.removed, str(pk)]
+        shard.save(update_fields=["removed"])
 
 
 def connect(model: type[models.Model]) -> None:

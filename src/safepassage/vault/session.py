@@ -46,21 +46,27 @@ def _decode(raw: bytes, owner: str) -> Keyring:
     return Keyring(bundles, owner=owner)
 
 
+def lock(user_id: int, keyring: Keyring) -> tuple[str, str]:
+    """(what the session stores, what the cookie carries)."""
+    session_key = crypto.random_key()
+    blob = crypto.encrypt(session_key, _encode(keyring), _context(user_id))
+    return base64.b64encode(blob).decode(), base64.urlsafe_b64encode(session_key).decode()
+
+
 def stash_pending(
     request: HttpRequest, response: HttpResponse, user_id: int, keyring: Keyring
 ) -> None:
     """After the password (first factor): keep the keys, encrypted, until the
     second factor completes the login. The cookie carries the session key."""
-    session_key = crypto.random_key()
-    blob = crypto.encrypt(session_key, _encode(keyring), _context(user_id))
-    request.session[PENDING_SESSION_KEY] = base64.b64encode(blob).decode()
-    set_cookie(response, session_key)
+    blob, cookie = lock(user_id, keyring)
+    request.session[PENDING_SESSION_KEY] = blob
+    set_cookie(response, cookie)
 
 
-def set_cookie(response: HttpResponse, session_key: bytes) -> None:
+def set_cookie(response: HttpResponse, cookie: str) -> None:
     response.set_cookie(
         COOKIE,
-        base64.urlsafe_b64encode(session_key).decode(),
+        cookie,
         max_age=None,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
@@ -77,10 +83,9 @@ def promote_pending(request: HttpRequest) -> None:
 
 def refresh(request: HttpRequest, response: HttpResponse, user_id: int, keyring: Keyring) -> None:
     """Replace the session's keys (after re-authentication opened new grants)."""
-    session_key = crypto.random_key()
-    blob = crypto.encrypt(session_key, _encode(keyring), _context(user_id))
-    request.session[SESSION_KEY] = base64.b64encode(blob).decode()
-    set_cookie(response, session_key)
+    blob, cookie = lock(user_id, keyring)
+    request.session[SESSION_KEY] = blob
+    set_cookie(response, cookie)
 
 
 def load(request: HttpRequest) -> Keyring | None:

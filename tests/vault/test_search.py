@@ -1,0 +1,91 @@
+"""Fuzzy search over encrypted names, for members only."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from safepassage.accounts import actions
+from safepassage.vault.errors import NotInCompartment
+from safepassage.vault.keyring import using_keyring
+from safepassage.vault.models import SearchShard
+from safepassage.vault.search import normalise, search, shard_number
+from tests.base import Organisation, Vault, keyring_of, sign_in
+from tests.specimens.models import Specimen
+
+pytestmark = pytest.mark.django_db
+
+
+def test_names_match_across_alphabets_and_spellings(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        magomed = Specimen.objects.create(name="Магомед Умаров")
+        Specimen.objects.create(name="Zarema Aliyeva")
+        Specimen.objects.create(name="Ruslan Dudayev")
+        for query in ("Magomed Umarov", "Mahomed Umarov", "umarov magomed", "МАГОМЕД"):
+            results = search(Specimen, "name", query)
+            assert results, query
+            assert results[0][0] == str(magomed.pk), query
+
+
+def test_the_directory_is_encrypted(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        Specimen.objects.create(name="Zelimkhan Sentinel")
+    for shard in SearchShard.objects.all():
+        assert b"sentinel" not in bytes(shard.ciphertext).lower()
+
+
+def test_changes_and_deletions_reach_the_directory(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        row = Specimen.objects.create(name="Aslan Beno")
+        row.name = "Islam Beno"
+        row.save()
+        assert [key for key, _ in search(Specimen, "name", "Islam Beno")] == [str(row.pk)]
+        assert search(Specimen, "name", "Aslan", cutoff=90) == []
+        row.delete()
+        assert search(Specimen, "name", "Islam Beno") == []
+
+
+def test_a_row_deleted_without_keys_leaves_every_search(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        row = Specimen.objects.create(name="Aslan Beno")
+    Specimen.objects.filter(pk=row.pk).delete()  # a purge, with no keys at hand
+    with using_keyring(vault.keyring):
+        assert search(Specimen, "name", "Aslan Beno") == []
+        # The next write to that shard drops the entry from the ciphertext.
+        neighbour = uuid.uuid4()
+        while shard_number(neighbour) != shard_number(row.pk):
+            neighbour = uuid.uuid4()
+        Specimen.objects.create(id=neighbour, name="Aslan Benoev")
+    shard = SearchShard.objects.get(number=shard_number(row.pk))
+    assert shard.removed == []
+    with using_keyring(vault.keyring):
+        assert [key for key, _ in search(Specimen, "name", "Aslan Beno")] == [str(neighbour)]
+
+
+def test_non_members_cannot_search(org: Organisation, vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        Specimen.objects.create(name="Aslan Beno")
+    with using_keyring(keyring_of(org.outsider)), pytest.raises(NotInCompartment):
+        search(Specimen, "name", "Aslan")
+
+
+def test_normalisation() -> None:
+    assert normalise("  Магомед-Али  Умаров ") == "magomed ali umarov"
+    assert normalise("Zélimkhan") == "zelimkhan"
+
+
+def test_administrators_find_staff_by_name(org: Organisation, vault: Vault, client: Client) -> None:
+    with using_keyring(vault.keyring):
+        actions.set_identity(org.caseworker, name="Лейла Мусаева", email="", by="cli")
+        actions.set_identity(org.coordinator, name="Jean Dupont", email="", by="cli")
+    sign_in(client, org.admin)
+    html = client.get("/staff/", {"q": "Leila Musaeva"}).content.decode()
+    assert "Лейла Мусаева" in html
+    assert "Jean Dupont" not in html
+    # Without the staff compartment there is neither search nor names.
+    sign_in(client, org.auditor)
+    html = client.get("/staff/", {"q": "Leila"}).content.decode()
+    assert "Лейла" not in html
+    assert 'name="q"' not in html
