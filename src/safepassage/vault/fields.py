@@ -112,9 +112,9 @@ def open_value(value: bytes, associated: bytes, *, compartment: str | None = Non
     if compartment is not None and found != compartment:
         raise Tampered("ciphertext belongs to another compartment")
     keyring = current_keyring()
-    if not keyring.holds(found, version):
-        if not CompartmentKey.objects.filter(compartment=found, version=version).exists():
-            raise Tampered("ciphertext names a key version that does not exist")
+    known = CompartmentKey.objects.filter(compartment=found, version=version)
+    if not keyring.holds(found, version) and not known.exists():
+        raise Tampered("ciphertext names a key version that does not exist")
     bundle = keyring.bundle(found, version)
     header = bytes(value[:HEADER_BYTES])
     body = bytes(value[HEADER_BYTES:])
