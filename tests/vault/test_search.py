@@ -89,3 +89,15 @@ def test_administrators_find_staff_by_name(org: Organisation, vault: Vault, clie
     html = client.get("/staff/", {"q": "Leila"}).content.decode()
     assert "Лейла" not in html
     assert 'name="q"' not in html
+
+
+def test_the_directory_can_be_rebuilt_after_a_bulk_import(vault: Vault) -> None:
+    from safepassage.vault.search import rebuild
+
+    with using_keyring(vault.keyring):
+        Specimen.objects.bulk_create(
+            [Specimen(name="Хеда Ахмадова"), Specimen(name="Movsar Eldarov")]
+        )  # bulk_create sends no signals: the directory does not know them yet
+        assert search(Specimen, "name", "Kheda Akhmadova") == []
+        assert rebuild(Specimen, "name") == 2
+        assert len(search(Specimen, "name", "Kheda Akhmadova")) == 1

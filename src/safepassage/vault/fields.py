@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.crypto import salted_hmac
 
 from safepassage.vault import crypto
@@ -107,19 +108,22 @@ def seal_for_compartment(compartment: str, plaintext: bytes, associated: bytes) 
     return header + crypto.seal_with_context(public, plaintext, header + associated)
 
 
+def _version_exists(compartment: str, version: int) -> bool:
+    return CompartmentKey.objects.filter(compartment=compartment, version=version).exists()
+
+
 def open_value(value: bytes, associated: bytes, *, compartment: str | None = None) -> bytes:
     kind, found, version = parse_header(value)
     if compartment is not None and found != compartment:
         raise Tampered("ciphertext belongs to another compartment")
     keyring = current_keyring()
-    known = CompartmentKey.objects.filter(compartment=found, version=version)
-    if not keyring.holds(found, version) and not known.exists():
+    if not keyring.holds(found, version) and not _version_exists(found, version):
         raise Tampered("ciphertext names a key version that does not exist")
     bundle = keyring.bundle(found, version)
     header = bytes(value[:HEADER_BYTES])
-    body = bytes(value[HEADER_BYTES:])
     if kind == KIND_SYMMETRIC:
-        return crypto.decrypt(bundle.data_key, body, header + associated)
+        return crypto.decrypt(bundle.data_key, value, header + associated, HEADER_BYTES)
+    body = bytes(value[HEADER_BYTES:])
     return crypto.open_with_context(bundle.private_key, body, header + associated)
 
 
@@ -191,9 +195,14 @@ class EncryptedField(models.BinaryField):
         raise NotImplementedError
 
     def associated(self, instance: models.Model) -> bytes:
-        if instance.pk is None:
+        pk = instance.pk
+        if pk is None:
             raise VaultError("encrypted rows need their primary key before saving (SealedModel)")
-        return place(type(instance), self.name, instance.pk)
+        return (self._place_prefix + (pk.hex if isinstance(pk, uuid.UUID) else str(pk))).encode()
+
+    @cached_property
+    def _place_prefix(self) -> str:
+        return place(self.model, self.name, "").decode()
 
     def open(self, instance: models.Model, value: bytes) -> Any:
         return self.decode(

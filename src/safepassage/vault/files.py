@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -54,7 +56,11 @@ def store_path(digest: str) -> Path:
 
 
 class StreamWriter:
-    """Encrypts a stream of any size into a file, in fixed-size messages."""
+    """Encrypts a stream of any size into a file, in fixed-size messages.
+
+    Hashing and writing the ciphertext happen on a helper thread while the
+    next message is encrypted (libsodium, hashlib and file writes all release
+    the GIL), so the two cores work at once."""
 
     def __init__(self, handle: IO[bytes], key: bytes) -> None:
         self.handle = handle
@@ -62,27 +68,63 @@ class StreamWriter:
         self.hasher = hashlib.sha256()
         self.buffer = bytearray()
         self.size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="sp-file-writer", daemon=True)
+        self._thread.start()
         self._write(self.encryptor.header)
 
+    def _drain(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self.hasher.update(data)
+                    self.handle.write(data)
+                except BaseException as error:  # noqa: BLE001 - re-raised by the writer
+                    self._failure = error
+
     def _write(self, data: bytes) -> None:
-        self.hasher.update(data)
-        self.handle.write(data)
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(data)
 
     def write(self, data: bytes) -> None:
         self.size += len(data)
-        self.buffer += data
+        view = memoryview(data)
+        if self.buffer:
+            room = CHUNK - len(self.buffer)
+            self.buffer += view[:room]
+            view = view[room:]
+            if not view:
+                return
+            self._write(self.encryptor.push(bytes(self.buffer)))
+            self.buffer.clear()
         # Keep at least one byte back: the last message carries the FINAL tag.
-        while len(self.buffer) > CHUNK:
-            self._write(self.encryptor.push(bytes(self.buffer[:CHUNK])))
-            del self.buffer[:CHUNK]
+        while len(view) > CHUNK:
+            self._write(self.encryptor.push(bytes(view[:CHUNK])))
+            view = view[CHUNK:]
+        self.buffer += view
+
+    def _stop(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
 
     def close(self) -> str:
         self._write(self.encryptor.push(bytes(self.buffer), final=True))
         self.buffer.clear()
+        self._stop()
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
         return self.hasher.hexdigest()
+
+    def abandon(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self.handle.close()
 
 
 def decrypt_stream(handle: IO[bytes], key: bytes) -> Iterator[bytes]:
@@ -170,9 +212,9 @@ class EncryptingUploadHandler(FileUploadHandler):
         self._abandon()
 
     def _abandon(self) -> None:
-        handle = getattr(self, "writer", None)
-        if handle is not None and not handle.handle.closed:
-            handle.handle.close()
+        writer = getattr(self, "writer", None)
+        if writer is not None and not writer.handle.closed:
+            writer.abandon()
         path = getattr(self, "path", None)
         if path is not None:
             path.unlink(missing_ok=True)

@@ -9,7 +9,6 @@ decryptions instead of one per row. Nothing readable is stored.
 from __future__ import annotations
 
 import hashlib
-import json
 import unicodedata
 from typing import Any
 
@@ -44,17 +43,33 @@ def _context(label: str, number: int) -> bytes:
     return f"safepassage.search:{label}:{number}".encode()
 
 
+# A shard's plaintext: the row ids, one per line, a record separator, then
+# the normalised values in the same order (normalised values hold neither).
+_SEPARATOR = "\x1e"
+
+
+def _open_columns(shard: SearchShard) -> tuple[list[str], list[str]]:
+    raw = open_value(bytes(shard.ciphertext), _context(shard.label, shard.number)).decode()
+    if not raw:
+        return [], []
+    ids, values = raw.split(_SEPARATOR)
+    keys, names = ids.split("\n"), values.split("\n")
+    if shard.removed:
+        gone = set(shard.removed)
+        kept = [(k, n) for k, n in zip(keys, names, strict=True) if k not in gone]
+        keys, names = [k for k, _ in kept], [n for _, n in kept]
+    return keys, names
+
+
 def _open(shard: SearchShard) -> dict[str, str]:
-    raw = open_value(bytes(shard.ciphertext), _context(shard.label, shard.number))
-    entries: dict[str, str] = json.loads(raw)
-    for pk in shard.removed:
-        entries.pop(pk, None)
-    return entries
+    keys, names = _open_columns(shard)
+    return dict(zip(keys, names, strict=True))
 
 
 def _seal(shard: SearchShard, entries: dict[str, str]) -> None:
-    raw = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
-    shard.ciphertext = seal_value(shard.compartment, raw, _context(shard.label, shard.number))
+    raw = ("\n".join(entries) + _SEPARATOR + "\n".join(entries.values())) if entries else ""
+    context = _context(shard.label, shard.number)
+    shard.ciphertext = seal_value(shard.compartment, raw.encode(), context)
     shard.removed = []
 
 
@@ -107,11 +122,16 @@ def search(
     wanted = normalise(query)
     if not wanted:
         return []
-    choices: dict[str, str] = {}
+    keys: list[str] = []
+    names: list[str] = []
     for shard in SearchShard.objects.filter(label=label_of(model, field)):
-        choices.update(_open(shard))
-    matches = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff)
-    return [(key, float(score)) for _value, score, key in matches]
+        shard_keys, shard_names = _open_columns(shard)
+        keys += shard_keys
+        names += shard_names
+    matches = process.extract(
+        wanted, names, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=cutoff
+    )
+    return [(keys[index], float(score)) for _value, score, index in matches]
 
 
 def _after_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -150,3 +170,28 @@ def connect(model: type[models.Model]) -> None:
     models.signals.post_delete.connect(
         _after_delete, sender=model, dispatch_uid=f"search-d-{model}"
     )
+
+
+def rebuild(model: type[models.Model], field_name: str, *, batch: int = 5000) -> int:
+    """Rebuild a field's whole directory from the rows (after a bulk import,
+    which sends no signals). Needs the compartment's keys. Returns the rows."""
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, EncryptedField) or not field.searchable:
+        raise ValueError(f"{field_name} is not a searchable encrypted field")
+    label = label_of(model, field)
+    shards: dict[int, dict[str, str]] = {number: {} for number in range(SHARDS)}
+    rows = model._base_manager.exclude(**{f"{field.attname}__isnull": True})
+    count = 0
+    for pk, raw in rows.values_list("pk", field.attname).iterator(chunk_size=batch):
+        plaintext = field.open(model(pk=pk), Ciphertext(bytes(raw)))
+        shards[shard_number(pk)][str(pk)] = normalise(plaintext)
+        count += 1
+    with transaction.atomic():
+        SearchShard.objects.filter(label=label).delete()
+        built = []
+        for number, entries in shards.items():
+            shard = SearchShard(label=label, number=number, compartment=field.compartment)
+            _seal(shard, entries)
+            built.append(shard)
+        SearchShard.objects.bulk_create(built)
+    return count

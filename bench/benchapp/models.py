@@ -1,0 +1,35 @@
+from django.db import models
+
+from safepassage.vault.fields import EncryptedTextField, SealedModel
+from safepassage.vault.models import Compartment
+
+
+class PlainCase(models.Model):
+    code = models.CharField(max_length=12)
+    name = models.TextField()
+    alias = models.TextField()
+    contact = models.TextField()
+    location = models.TextField()
+    summary = models.TextField()
+
+    class Meta:
+        app_label = "benchapp"
+
+
+class SealedCase(SealedModel):
+    code = models.CharField(max_length=12)
+    name = EncryptedTextField(compartment=Compartment.IDENTITY)
+    alias = EncryptedTextField(compartment=Compartment.IDENTITY)
+    contact = EncryptedTextField(compartment=Compartment.IDENTITY)
+    location = EncryptedTextField(compartment=Compartment.IDENTITY)
+    summary = EncryptedTextField(compartment=Compartment.CASEWORK)
+
+    class Meta:
+        app_label = "benchapp"
+
+
+class SealedPerson(SealedModel):
+    name = EncryptedTextField(compartment=Compartment.IDENTITY, searchable=True)
+
+    class Meta:
+        app_label = "benchapp"
