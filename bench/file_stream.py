@@ -82,16 +82,20 @@ def main() -> None:
         sealed = work / "sealed.bin"
         encrypt(source, sealed, key, sync=True)
         print(f"machine: {machine()}")
-        print(f"{args.megabytes} MiB file, {files.CHUNK // 1024} KiB pieces, median of {args.rounds}")
+        print(
+            f"{args.megabytes} MiB file, {files.CHUNK // 1024} KiB pieces, median of {args.rounds}"
+        )
         for sync in (True, False):
             label = "with fsync" if sync else "page cache"
-            copy = timed(lambda: plain_copy(source, work / "copy.bin", sync), args.rounds)
-            enc = timed(lambda: encrypt(source, work / "enc.bin", key, sync), args.rounds)
-            dec = timed(lambda: decrypt(sealed, work / "dec.bin", key, sync), args.rounds)
+            copy = timed(lambda s=sync: plain_copy(source, work / "copy.bin", s), args.rounds)
+            enc = timed(lambda s=sync: encrypt(source, work / "enc.bin", key, s), args.rounds)
+            dec = timed(lambda s=sync: decrypt(sealed, work / "dec.bin", key, s), args.rounds)
             mb = size / 1e6
-            print(f"  {label}: plain copy {mb / copy:7.0f} MB/s | encrypt {mb / enc:7.0f} MB/s"
-                  f" ({copy / enc:4.2f} of copy) | decrypt {mb / dec:7.0f} MB/s"
-                  f" ({copy / dec:4.2f} of copy)   (target >= 0.5)")
+            print(
+                f"  {label}: plain copy {mb / copy:7.0f} MB/s | encrypt {mb / enc:7.0f} MB/s"
+                f" ({copy / enc:4.2f} of copy) | decrypt {mb / dec:7.0f} MB/s"
+                f" ({copy / dec:4.2f} of copy)   (target >= 0.5)"
+            )
         assert (work / "dec.bin").read_bytes() == source.read_bytes()
 
 

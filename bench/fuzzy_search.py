@@ -14,10 +14,40 @@ import time
 
 from common import machine, setup
 
-FIRST = ["Магомед", "Zelimkhan", "Ruslan", "Аслан", "Movsar", "Islam", "Хеда", "Zarema",
-         "Amina", "Лейла", "Ibragim", "Adam", "Сулим", "Timur", "Malika", "Kheda"]
-LAST = ["Umarov", "Дудаев", "Aliyev", "Кадыров", "Bisultanov", "Eldarov", "Мусаев",
-        "Akhmadov", "Бекмурзаев", "Tsakaev", "Gaziev", "Яндиев", "Khasanov", "Daudov"]
+FIRST = [
+    "Магомед",
+    "Zelimkhan",
+    "Ruslan",
+    "Аслан",
+    "Movsar",
+    "Islam",
+    "Хеда",
+    "Zarema",
+    "Amina",
+    "Лейла",
+    "Ibragim",
+    "Adam",
+    "Сулим",
+    "Timur",
+    "Malika",
+    "Kheda",
+]
+LAST = [
+    "Umarov",
+    "Дудаев",
+    "Aliyev",
+    "Кадыров",
+    "Bisultanov",
+    "Eldarov",
+    "Мусаев",
+    "Akhmadov",
+    "Бекмурзаев",
+    "Tsakaev",
+    "Gaziev",
+    "Яндиев",
+    "Khasanov",
+    "Daudov",
+]
 
 
 def main() -> None:
@@ -55,8 +85,10 @@ def main() -> None:
             naive.append(time.perf_counter() - start)
     print(f"machine: {machine()}")
     print(f"{args.names} encrypted names (stored and directory built in {built:.1f} s)")
-    print(f"  fuzzy search, sharded directory: median {statistics.median(sharded) * 1000:6.1f} ms,"
-          f" worst {max(sharded) * 1000:6.1f} ms  (target < 150 ms)")
+    print(
+        f"  fuzzy search, sharded directory: median {statistics.median(sharded) * 1000:6.1f} ms,"
+        f" worst {max(sharded) * 1000:6.1f} ms  (target < 150 ms)"
+    )
     print(f"  decrypt every row, then match:   median {statistics.median(naive) * 1000:6.1f} ms")
 
 

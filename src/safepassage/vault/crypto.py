@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import nacl.bindings as sodium
 import nacl.exceptions
-from nacl._sodium import ffi as _ffi  # PyNaCl's own binding of libsodium
-from nacl._sodium import lib as _lib
 import nacl.pwhash
 import nacl.utils
+from nacl._sodium import ffi as _ffi  # PyNaCl's own binding of libsodium
+from nacl._sodium import lib as _lib
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from safepassage.vault.errors import Tampered

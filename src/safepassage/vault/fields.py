@@ -24,8 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
 
 from safepassage.vault import crypto
 from safepassage.vault.errors import Tampered, VaultError, VaultSealed

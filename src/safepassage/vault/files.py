@@ -80,7 +80,7 @@ class StreamWriter:
                 try:
                     self.hasher.update(data)
                     self.handle.write(data)
-                except BaseException as error:  # noqa: BLE001 - re-raised by the writer
+                except BaseException as error:  # re-raised by the writer thread's owner
                     self._failure = error
 
     def _write(self, data: bytes) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import actions
-from safepassage.accounts.access import deny, require
+from safepassage.accounts.access import deny, get_staff_for, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.accounts.sessions import requires_recent_login
@@ -135,9 +135,7 @@ def revoke_view(request: HttpRequest, compartment: str, user_id: int) -> HttpRes
     keyring = current_keyring_or_none()
     if keyring is None or not keyring.holds(compartment):
         raise deny(user, "compartment", f"compartment:{compartment}")
-    target = User.objects.filter(pk=user_id).first()
-    if target is None:
-        raise Http404()
+    target = get_staff_for(user, user_id)
     keys.revoke(compartment, target.pk, by=user)
     # Keys already unwrapped in their sessions go with the sessions.
     actions.log_out_everywhere(target, by=user)
