@@ -15,6 +15,8 @@ from safepassage.accounts.roles import Perm
 from safepassage.accounts.sessions import passed_both_factors
 from safepassage.audit.chain import reference
 from safepassage.audit.models import AuditEntry
+from safepassage.vault.keyring import current_keyring_or_none
+from safepassage.vault.models import Compartment
 
 LOW_RECOVERY_CODES = 3
 
@@ -50,7 +52,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     failures = AuditEntry.objects.filter(target=own, action="auth.login_failed").order_by("-seq")[
         :5
     ]
+    keyring = current_keyring_or_none()
+    held = sorted(keyring.compartments()) if keyring is not None else []
     context = {
+        "compartments": [label for name, label in Compartment.choices if name in held],
         "teams": user.teams.all(),
         "recovery_left": recovery_left,
         "recovery_low": recovery_left <= LOW_RECOVERY_CODES,

@@ -184,3 +184,13 @@ def test_staff_log_in_with_their_e_mail_address(org: Organisation, vault: Vault)
     response = client.post("/login/", {"username": "amina@example.org", "password": PASSWORD})
     assert response["Location"] == "/login/code/"
     assert User.objects.filter(username="case").exists()
+
+
+def test_the_dashboard_says_which_compartments_one_holds(
+    org: Organisation, vault: Vault, client: Client
+) -> None:
+    sign_in(client, org.caseworker)
+    html = client.get("/").content.decode()
+    assert "Identity (names, contacts, places, travel); Casework" in html
+    sign_in(client, org.auditor)
+    assert "Compartments you hold:\n    none" in client.get("/").content.decode()
