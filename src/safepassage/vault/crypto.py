@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 from dataclasses import dataclass
 
 import nacl.bindings as sodium
@@ -54,8 +55,9 @@ def decrypt(key: bytes, sealed: bytes, associated: bytes, offset: int = 0) -> by
     if size < 0 or len(key) != KEY_BYTES:
         raise Tampered("ciphertext too short")
     buffer = _ffi.from_buffer(sealed)
-    out = _ffi.new("unsigned char[]", size or 1)
-    out_len = _ffi.new("unsigned long long *")
+    scratch = _scratch()
+    out = scratch.out if size <= SCRATCH_BYTES else _ffi.new("unsigned char[]", size)
+    out_len = scratch.length
     status = _lib.crypto_aead_xchacha20poly1305_ietf_decrypt(
         out,
         out_len,
@@ -70,6 +72,18 @@ def decrypt(key: bytes, sealed: bytes, associated: bytes, offset: int = 0) -> by
     if status != 0:
         raise Tampered("ciphertext failed authentication")
     return _unpad(_ffi.buffer(out, out_len[0])[:])
+
+
+SCRATCH_BYTES = 16 * 1024
+_local = threading.local()
+
+
+def _scratch() -> threading.local:
+    """Per-thread output buffers, so the hot path allocates nothing."""
+    if not hasattr(_local, "out"):
+        _local.out = _ffi.new("unsigned char[]", SCRATCH_BYTES)
+        _local.length = _ffi.new("unsigned long long *")
+    return _local
 
 
 def _unpad(padded: bytes) -> bytes:
