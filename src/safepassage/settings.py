@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "safepassage.audit",
     "safepassage.accounts",
     "safepassage.vault",
+    "safepassage.cases",
+    "safepassage.intake",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,31 @@ UPLOAD_MAX_BYTES = (
 # The only upload handler: it encrypts while the upload streams in, so no
 # plaintext temporary file is ever written.
 FILE_UPLOAD_HANDLERS = ["safepassage.vault.files.EncryptingUploadHandler"]
+
+# --- Intake (the public request form) ----------------------------------------
+
+# Requests accepted per minute, all senders together (no sender is tracked).
+INTAKE_MAX_PER_MINUTE = env.number(
+    "SAFEPASSAGE_INTAKE_MAX_PER_MINUTE", 120, minimum=1, maximum=100000
+)
+# Above this many requests in a minute, new ones are marked as arriving in a
+# flood, and the inbox shows them after the others.
+INTAKE_FLOOD_PER_MINUTE = env.number(
+    "SAFEPASSAGE_INTAKE_FLOOD_PER_MINUTE", 30, minimum=1, maximum=100000
+)
+# Wrong receipts accepted per minute, all senders together.
+INTAKE_RECEIPT_TRIES_PER_MINUTE = env.number(
+    "SAFEPASSAGE_INTAKE_RECEIPT_TRIES_PER_MINUTE", 60, minimum=1, maximum=100000
+)
+# Messages one receipt may send per hour.
+INTAKE_MESSAGES_PER_HOUR = env.number(
+    "SAFEPASSAGE_INTAKE_MESSAGES_PER_HOUR", 20, minimum=1, maximum=1000
+)
+INTAKE_MAX_FILES = env.number("SAFEPASSAGE_INTAKE_MAX_FILES", 5, minimum=0, maximum=20)
+INTAKE_RECEIPT_ARGON2_OPSLIMIT = 2
+INTAKE_RECEIPT_ARGON2_MEMLIMIT = 1024 * 1024
+# Shown on the public pages so people can reach the form over Tor.
+ONION_ADDRESS = env.text("SAFEPASSAGE_ONION_ADDRESS", "") or ""
 
 # --- Transport and browser security -----------------------------------------
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from safepassage import views
+from safepassage.intake.urls import public_urlpatterns
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
@@ -10,6 +11,9 @@ urlpatterns = [
     path("i18n/language/", login_not_required(set_language), name="set_language"),
     path("audit/", include("safepassage.audit.urls")),
     path("vault/", include("safepassage.vault.urls")),
+    path("intake/", include("safepassage.intake.urls")),
+    path("cases/", include("safepassage.cases.urls")),
+    path("request/", include((public_urlpatterns, "public"))),
     path("", include("safepassage.accounts.urls")),
 ]
 

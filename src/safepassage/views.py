@@ -32,6 +32,10 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
             menu.append(("staff", "accounts:staff_list"))
         if user.can(Perm.VIEW_AUDIT_LOG):
             menu.append(("audit", "audit:log"))
+        if user.can(Perm.TRIAGE_REQUESTS):
+            menu.append(("intake", "intake:inbox"))
+        if user.can(Perm.MANAGE_FORM):
+            menu.append(("questions", "intake:questions"))
         menu.append(("vault", "vault:overview"))
         menu.append(("account", "accounts:account"))
     organisation = Organisation.objects.order_by("pk").first()

@@ -10,7 +10,10 @@ from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
+from safepassage.cases.models import Case
+from safepassage.intake.models import Message, Submission
 from tests.base import Organisation
+from tests.intake.helpers import JPEG, send_request
 from tests.specimens.models import Specimen
 
 
@@ -30,7 +33,32 @@ def staff_identity(org: Organisation, mark: Callable[[str], str]) -> None:
     )
 
 
+def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
+    """The whole public path: the form with a file, the person writing again,
+    a staff reply, and a case opened from the request."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from safepassage.intake import actions
+
+    send_request(
+        name=mark("name"),
+        happened=mark("happened"),
+        help=mark("help"),
+        contact_handle=f"+7928{mark('phone')}",
+        place=mark("place"),
+        household_notes=mark("household"),
+        attachments=[SimpleUploadedFile("id.jpg", JPEG + mark("photo").encode() * 50)],
+    )
+    submission = Submission.objects.get()
+    actions.add_person_message(submission, mark("again"), [])
+    actions.staff_reply(submission, mark("reply"), [], by=org.coordinator)
+    actions.open_case(submission, by=org.coordinator)
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
+    Submission: intake_request,
+    Message: intake_request,
+    Case: intake_request,
 }

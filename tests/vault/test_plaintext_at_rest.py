@@ -83,7 +83,7 @@ def test_no_plaintext_anywhere_at_rest(
 
     vault = hold_ceremony(org)
     with using_keyring(vault.keyring):
-        for factory in FACTORIES.values():
+        for factory in dict.fromkeys(FACTORIES.values()):  # each once, in order
             factory(org, mark)
     document = SimpleUploadedFile(
         "passport.jpg", os.urandom(200_000) + mark("file").encode() + os.urandom(1000)

@@ -37,6 +37,12 @@ class Perm(StrEnum):
     SEAL_VAULT = "vault.seal"
     # Grant and revoke compartments (only those one holds: cryptography decides).
     MANAGE_COMPARTMENTS = "vault.manage"
+    # Work the intake inbox (reading also needs the intake compartment).
+    TRIAGE_REQUESTS = "intake.triage"
+    # Add and change the questions of the public request form.
+    MANAGE_FORM = "intake.form"
+    # See cases (reading their fields also needs the compartments).
+    VIEW_CASES = "cases.view"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -47,10 +53,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_ALL_TEAMS,
             Perm.SEAL_VAULT,
             Perm.MANAGE_COMPARTMENTS,
+            Perm.TRIAGE_REQUESTS,
+            Perm.VIEW_CASES,
         }
     ),
-    Role.CASEWORKER: frozenset(),
-    Role.VERIFIER: frozenset(),
+    Role.CASEWORKER: frozenset({Perm.VIEW_CASES}),
+    Role.VERIFIER: frozenset({Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}),
     Role.DOCUMENTER: frozenset(),
     Role.ANALYST: frozenset(),
     Role.KEY_CUSTODIAN: frozenset(),
@@ -63,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_ALL_TEAMS,
             Perm.SEAL_VAULT,
             Perm.MANAGE_COMPARTMENTS,
+            Perm.MANAGE_FORM,
         }
     ),
 }

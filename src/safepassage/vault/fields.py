@@ -21,7 +21,7 @@ import json
 import struct
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -146,6 +146,10 @@ class EncryptedDescriptor:
 
 class EncryptedField(models.BinaryField):
     """Base of the encrypted fields; subclasses say how plaintext becomes bytes."""
+
+    if TYPE_CHECKING:  # the attribute holds plaintext, not the stored bytes
+        _pyi_private_set_type: Any
+        _pyi_private_get_type: Any
 
     def __init__(
         self,

@@ -234,6 +234,31 @@ def _file_context(file_id: uuid.UUID, what: str) -> bytes:
     return f"safepassage.file.{what}:{file_id}".encode()
 
 
+def seal_key_to(upload: StagedUpload, public: bytes, context: bytes) -> bytes:
+    """The upload's file key and digest sealed to another public key as well
+    (a person's own key, so they can read what was sent to them). Call
+    before ``claim``, which forgets the key."""
+    if not upload.key:
+        raise UploadRefused("this upload was already claimed or discarded")
+    return crypto.seal_with_context(public, upload.key + bytes.fromhex(upload.digest), context)
+
+
+def open_with_private(
+    private: bytes, wrapped: bytes, context: bytes, stored: EncryptedFile
+) -> Iterator[bytes]:
+    """Decrypt a file whose key was sealed with ``seal_key_to``."""
+    secret = crypto.open_with_context(private, wrapped, context)
+    file_key, digest = secret[: crypto.KEY_BYTES], secret[crypto.KEY_BYTES :].hex()
+    if not crypto.same(digest.encode(), stored.digest.encode()):
+        raise Tampered("the file key belongs to another file")
+    return _chunks(stored, file_key)
+
+
+def _chunks(stored: EncryptedFile, file_key: bytes) -> Iterator[bytes]:
+    with store_path(stored.digest).open("rb") as handle:
+        yield from decrypt_stream(handle, file_key)
+
+
 @transaction.atomic
 def claim(upload: StagedUpload, compartment: str) -> EncryptedFile:
     """Keep an upload for a compartment: its key sealed to the compartment's
@@ -281,12 +306,7 @@ def unwrap(keyring: Keyring, stored: EncryptedFile) -> tuple[bytes, dict[str, st
 
 def open_file(keyring: Keyring, stored: EncryptedFile) -> tuple[dict[str, str], Iterator[bytes]]:
     file_key, meta = unwrap(keyring, stored)
-
-    def chunks() -> Iterator[bytes]:
-        with store_path(stored.digest).open("rb") as handle:
-            yield from decrypt_stream(handle, file_key)
-
-    return meta, chunks()
+    return meta, _chunks(stored, file_key)
 
 
 def file_response(keyring: Keyring, stored: EncryptedFile) -> StreamingHttpResponse:

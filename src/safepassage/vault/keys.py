@@ -282,8 +282,13 @@ def hold_ceremony(
         group_threshold=1, groups=[(threshold, custodians)], master_secret=pair.private
     )
     keyring = Keyring(owner="ceremony")
+    # Intake and identity share their blind-index key, so the same contact
+    # handle is recognised in a request and in a case.
+    contacts_index = crypto.random_key()
+    shared = {Compartment.INTAKE, Compartment.IDENTITY}
     for compartment in Compartment.values:
-        bundle = Bundle.generate(compartment, 1)
+        index_key = contacts_index if compartment in shared else None
+        bundle = Bundle.generate(compartment, 1, index_key=index_key)
         key = _store_version(bundle, recovery, pair.public)
         key.current = True
         key.save(update_fields=["current"])

@@ -1,0 +1,250 @@
+"""Named actions of intake: receiving a request, the person coming back,
+staff replying and triaging, and opening a case."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts.models import User
+from safepassage.audit.chain import record
+from safepassage.cases.models import Case, Stage
+from safepassage.intake import limits, receipts
+from safepassage.intake.models import (
+    Attachment,
+    ContactIndex,
+    Message,
+    Status,
+    Submission,
+    Tag,
+    Urgency,
+)
+from safepassage.vault import crypto, files
+from safepassage.vault.files import StagedUpload
+
+
+class Refused(Exception):
+    """A request or message was not accepted; the message is for the person."""
+
+
+def _context(what: str, object_id: object) -> bytes:
+    return f"safepassage.intake.person.{what}:{object_id}".encode()
+
+
+def _attach(submission: Submission, message: Message | None, uploads: list[StagedUpload]) -> int:
+    public = bytes(submission.person_public_key)
+    for upload in uploads:
+        attachment = Attachment(submission=submission, message=message)
+        key_for_person = files.seal_key_to(upload, public, _context("file", upload.digest))
+        attachment.file = files.claim(upload, "intake")
+        attachment.key_for_person = key_for_person
+        attachment.save()
+    return len(uploads)
+
+
+@dataclass(frozen=True)
+class Received:
+    submission: Submission
+    receipt: str
+
+
+def receive_request(
+    payload: dict[str, Any], uploads: list[StagedUpload], *, language: str
+) -> Received:
+    """Seal and store a request. Nothing identifying about the sender is kept:
+    no address, no browser, the day only. Not audited: the audit log keeps
+    exact times, which the request must not have."""
+    if not limits.take("intake:requests", settings.INTAKE_MAX_PER_MINUTE):
+        raise Refused(
+            _("We are receiving very many requests right now. Please wait a minute and send again.")
+        )
+    flood = limits.count("intake:requests") > settings.INTAKE_FLOOD_PER_MINUTE
+    receipt = receipts.new_receipt(language)
+    salt = crypto.new_salt()
+    person_public = receipts.person_public_key(receipt, salt)
+    with transaction.atomic():
+        submission = Submission(
+            urgency=int(payload.get("urgency_level", Urgency.OTHER)),
+            flood=flood,
+            receipt_lookup=receipts.lookup(receipt),
+            person_salt=salt,
+            person_public_key=person_public,
+        )
+        submission.payload = payload
+        submission.payload_for_person = crypto.seal_with_context(
+            person_public, json.dumps(payload).encode(), _context("payload", submission.pk)
+        )
+        submission.save(force_insert=True)
+        _attach(submission, None, uploads)
+    return Received(submission, receipt)
+
+
+def find(receipt: str) -> Submission | None:
+    """The request of a receipt. Wrong receipts are limited for everyone
+    together (no sender is tracked); a right one always works."""
+    if not receipts.looks_like_receipt(receipt):
+        return None
+    submission = Submission.objects.filter(receipt_lookup=receipts.lookup(receipt)).first()
+    if submission is None:
+        limits.take("intake:receipt-failures", 10**9)
+    return submission
+
+
+def receipt_tries_left() -> bool:
+    return limits.count("intake:receipt-failures") < settings.INTAKE_RECEIPT_TRIES_PER_MINUTE
+
+
+@dataclass
+class PersonView:
+    payload: dict[str, Any]
+    messages: list[tuple[Message, str]]
+    attachments: list[Attachment]
+
+
+def read_as_person(submission: Submission, receipt: str) -> PersonView:
+    private = receipts.person_private_key(receipt, bytes(submission.person_salt))
+    payload = json.loads(
+        crypto.open_with_context(
+            private, bytes(submission.payload_for_person), _context("payload", submission.pk)
+        )
+    )
+    messages = [
+        (
+            message,
+            crypto.open_with_context(
+                private, bytes(message.body_for_person), _context("message", message.pk)
+            ).decode(),
+        )
+        for message in submission.messages.all()
+    ]
+    attachments = list(submission.attachments.select_related("file", "message"))
+    return PersonView(payload, messages, attachments)
+
+
+def person_file(submission: Submission, receipt: str, attachment: Attachment) -> Any:
+    private = receipts.person_private_key(receipt, bytes(submission.person_salt))
+    return files.open_with_private(
+        private,
+        bytes(attachment.key_for_person),
+        _context("file", attachment.file.digest),
+        attachment.file,
+    )
+
+
+def _next_position(submission: Submission) -> int:
+    last = submission.messages.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def _add_message(submission: Submission, sender: str, text: str, author: User | None) -> Message:
+    message = Message(
+        submission=submission, sender=sender, author=author, position=_next_position(submission)
+    )
+    message.body = text
+    message.body_for_person = crypto.seal_with_context(
+        bytes(submission.person_public_key), text.encode(), _context("message", message.pk)
+    )
+    message.save(force_insert=True)
+    return message
+
+
+def add_person_message(submission: Submission, text: str, uploads: list[StagedUpload]) -> Message:
+    per_receipt = f"intake:messages:{submission.receipt_lookup[:24]}"
+    if not limits.take(per_receipt, settings.INTAKE_MESSAGES_PER_HOUR, seconds=3600):
+        raise Refused(_("You have sent many messages this hour. Please wait and send again later."))
+    with transaction.atomic():
+        message = _add_message(submission, Message.Sender.PERSON, text, None)
+        _attach(submission, message, uploads)
+        submission.last_activity = timezone.localdate()
+        submission.save(update_fields=["last_activity"])
+    return message
+
+
+@transaction.atomic
+def staff_reply(
+    submission: Submission, text: str, uploads: list[StagedUpload], *, by: User
+) -> Message:
+    """A reply, readable by intake members and by the person (sealed to their key)."""
+    message = _add_message(submission, Message.Sender.STAFF, text, by)
+    count = _attach(submission, message, uploads)
+    submission.last_activity = timezone.localdate()
+    if submission.status == Status.NEW:
+        submission.status = Status.TRIAGED
+    submission.save(update_fields=["last_activity", "status"])
+    record(by, "intake.replied", submission, files=count)
+    return message
+
+
+@transaction.atomic
+def set_status(
+    submission: Submission,
+    status: str,
+    *,
+    reason: str = "",
+    duplicate_of: Submission | None = None,
+    by: User,
+) -> None:
+    submission.status = Status(status)
+    submission.status_reason = reason
+    submission.duplicate_of = duplicate_of if status == Status.DUPLICATE else None
+    submission.save(update_fields=["status", "status_reason", "duplicate_of"])
+    record(
+        by,
+        "intake.status_changed",
+        submission,
+        status=status,
+        reason=reason or None,
+        duplicate_of=duplicate_of.code if duplicate_of else None,
+    )
+
+
+@transaction.atomic
+def set_tags(submission: Submission, tags: list[Tag], *, by: User) -> None:
+    submission.tags.set(tags)
+    record(by, "intake.tagged", submission, tags=sorted(tag.pk for tag in tags))
+
+
+@transaction.atomic
+def assign(submission: Submission, user: User | None, *, by: User) -> None:
+    submission.assigned_to = user
+    if submission.status == Status.NEW:
+        submission.status = Status.TRIAGED
+    submission.save(update_fields=["assigned_to", "status"])
+    record(by, "intake.assigned", submission, to=f"user:{user.pk}" if user else None)
+
+
+IDENTITY_KEYS = ("name", "contacts", "no_contact", "location", "household")
+
+
+@transaction.atomic
+def open_case(submission: Submission, *, by: User) -> Case:
+    """Turn a request into a case: who the person is and how to reach them
+    go to the identity compartment, what happened to casework; nothing is
+    left out (every answer goes to one or the other)."""
+    if submission.case_id is not None:
+        return submission.case  # type: ignore[return-value]
+    payload = dict(submission.payload)
+    identity = {key: payload.pop(key) for key in IDENTITY_KEYS if key in payload}
+    narrative_parts = [payload.pop("happened", ""), payload.pop("help", "")]
+    case = Case(stage=Stage.RECEIVED, urgency=submission.urgency, opened_by=by)
+    case.identity = identity
+    # Everything else (urgency details, answers to added questions) is kept
+    # with the narrative, as labelled text.
+    extra = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1)
+    case.narrative = "\n\n".join([*narrative_parts, extra])
+    case.save(force_insert=True)
+    ContactIndex.objects.bulk_create(
+        ContactIndex(case=case, digest=digest)
+        for digest in submission.contact_indexes.values_list("digest", flat=True)
+    )
+    submission.case = case
+    submission.status = Status.CASE
+    submission.save(update_fields=["case", "status"])
+    record(by, "intake.case_opened", submission, case=case.code)
+    return case

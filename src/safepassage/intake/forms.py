@@ -1,0 +1,330 @@
+"""Forms of the public request pages and of the staff inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.accounts.models import User
+from safepassage.intake import receipts
+from safepassage.intake.models import Question, Status, Tag, Urgency
+from safepassage.vault.files import StagedUpload
+
+CONTACT_METHODS = [
+    ("signal", _("Signal")),
+    ("telegram", _("Telegram")),
+    ("email", _("E-mail")),
+    ("phone", _("Phone call or SMS")),
+    ("none", _("Do not contact me: I will come back with my receipt")),
+]
+AREAS = [
+    ("chechnya", _("Chechnya")),
+    ("caucasus", _("Elsewhere in the North Caucasus")),
+    ("russia", _("Elsewhere in Russia")),
+    ("abroad", _("Outside Russia")),
+    ("unsaid", _("I prefer not to say")),
+]
+SITUATIONS = [
+    ("immediate", _("I am in immediate danger"), Urgency.IMMEDIATE),
+    ("hiding", _("I am in hiding"), Urgency.HIDING),
+    ("detained", _("I was detained before"), Urgency.HIDING),
+    ("family", _("My family threatens me"), Urgency.THREATENED),
+    ("outed", _("I was outed, or someone threatens to out me"), Urgency.THREATENED),
+]
+URGENCY_OF = {key: level for key, _label, level in SITUATIONS}
+
+# Files people may send: recognised by their first bytes, not by their name.
+FILE_SIGNATURES = [
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+]
+
+
+def sniff(head: bytes) -> str | None:
+    for signature, content_type in FILE_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1"):
+        return "image/heic"
+    return None
+
+
+def check_uploads(uploads: list[Any], refusals: list[tuple[str, str]]) -> list[str]:
+    """Errors to show about the attached files (empty when all are fine)."""
+    errors = []
+    if any(reason == "too_large" for _field, reason in refusals):
+        limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
+        errors.append(
+            str(_("A file is larger than %(size)s and was not accepted.") % {"size": limit})
+        )
+    if len(uploads) > settings.INTAKE_MAX_FILES:
+        errors.append(
+            str(_("Send at most %(count)d files at a time.") % {"count": settings.INTAKE_MAX_FILES})
+        )
+    for upload in uploads:
+        if not isinstance(upload, StagedUpload) or sniff(upload.head) is None:
+            errors.append(
+                str(
+                    _("“%(name)s” is not a photo (JPEG, PNG, WebP, HEIC) or a PDF.")
+                    % {"name": getattr(upload, "name", "")[:80]}
+                )
+            )
+        else:
+            upload.content_type = sniff(upload.head) or "application/octet-stream"
+    return errors
+
+
+class RequestForm(forms.Form):
+    name = forms.CharField(
+        label=_("What should we call you?"),
+        help_text=_("Any name. It does not have to be your real one."),
+        max_length=200,
+        required=False,
+    )
+    happened = forms.CharField(
+        label=_("What happened?"),
+        help_text=_("Write as much or as little as is safe for you."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+    )
+    help = forms.CharField(
+        label=_("What help do you need?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    situation = forms.MultipleChoiceField(
+        label=_("How urgent is it?"),
+        choices=[(key, label) for key, label, _level in SITUATIONS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    contact_method = forms.ChoiceField(
+        label=_("How can we reach you safely?"), choices=CONTACT_METHODS
+    )
+    contact_handle = forms.CharField(
+        label=_("Your number, username or address for that"),
+        max_length=200,
+        required=False,
+    )
+    contact_method_2 = forms.ChoiceField(
+        label=_("Another safe way (optional)"),
+        choices=[("", "—"), *CONTACT_METHODS[:-1]],
+        required=False,
+    )
+    contact_handle_2 = forms.CharField(
+        label=_("Number, username or address for the other way"), max_length=200, required=False
+    )
+    area = forms.ChoiceField(label=_("Where are you now?"), choices=AREAS)
+    place = forms.CharField(
+        label=_("Town or region (optional)"),
+        help_text=_("Only as precise as you are comfortable with. Never your address."),
+        max_length=200,
+        required=False,
+    )
+    household = forms.IntegerField(
+        label=_("How many other people must travel with you?"),
+        min_value=0,
+        max_value=20,
+        initial=0,
+    )
+    household_notes = forms.CharField(
+        label=_("Who are they? (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language = language
+        self.questions = list(Question.objects.filter(active=True))
+        for question in self.questions:
+            name = f"q_{question.key}"
+            label = question.label(language)
+            if question.kind == Question.Kind.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    choices=[("", "—"), *question.option_pairs(language)],
+                    required=question.required,
+                )
+            elif question.kind == Question.Kind.YESNO:
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))],
+                    required=question.required,
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    max_length=2000,
+                    required=question.required,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for method_field, handle_field in (
+            ("contact_method", "contact_handle"),
+            ("contact_method_2", "contact_handle_2"),
+        ):
+            method, handle = data.get(method_field), (data.get(handle_field) or "").strip()
+            if method and method != "none" and not handle:
+                self.add_error(handle_field, _("Please write how we can reach you that way."))
+        return data
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        contacts = []
+        for method, handle in (
+            (data["contact_method"], data.get("contact_handle", "")),
+            (data.get("contact_method_2", ""), data.get("contact_handle_2", "")),
+        ):
+            if method and method != "none" and handle:
+                contacts.append({"kind": method, "handle": handle.strip()})
+        situation = list(data.get("situation", []))
+        answers = {}
+        for question in self.questions:
+            value = data.get(f"q_{question.key}")
+            if value not in (None, ""):
+                if question.kind == Question.Kind.CHOICE:
+                    value = dict(question.option_pairs("en")).get(value, value)
+                answers[question.key] = value
+        return {
+            "lang": self.language,
+            "name": data.get("name", ""),
+            "happened": data["happened"],
+            "help": data["help"],
+            "situation": situation,
+            "urgency_level": max((URGENCY_OF[s] for s in situation), default=Urgency.OTHER),
+            "contacts": contacts,
+            "no_contact": data["contact_method"] == "none",
+            "location": {"area": data["area"], "place": data.get("place", "")},
+            "household": {
+                "count": data.get("household") or 0,
+                "notes": data.get("household_notes", ""),
+            },
+            "answers": answers,
+        }
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt (the words you were given)"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_receipt(self) -> str:
+        receipt: str = self.cleaned_data["receipt"]
+        if not receipts.looks_like_receipt(receipt):
+            raise forms.ValidationError(
+                _("A receipt is eight words separated by spaces. Please check it.")
+            )
+        return receipt
+
+
+class PersonMessageForm(ReceiptForm):
+    text = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+
+
+class StaffReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reply to the person"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+
+
+class TagsForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"),
+        queryset=Tag.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    new_tag = forms.SlugField(label=_("New tag"), max_length=40, required=False)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s.value, s.label) for s in Status if s != Status.CASE],
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("advertising", _("advertising or nonsense")),
+            ("abuse", _("abuse or threats")),
+            ("infiltration", _("suspected infiltration")),
+            ("same-person", _("same person, sent again")),
+            ("resolved", _("resolved")),
+            ("no-answer", _("no answer")),
+        ],
+    )
+    duplicate_of = forms.CharField(label=_("Duplicate of (R-…)"), max_length=12, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") == Status.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", _("Name the request this one repeats."))
+        return data
+
+
+class AssignForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates])  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.username  # type: ignore[attr-defined]
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = [
+            "key",
+            "kind",
+            "label_en",
+            "label_ru",
+            "label_fr",
+            "options",
+            "required",
+            "position",
+            "active",
+        ]
+        help_texts = {
+            "options": _(
+                "For “one of a list”: one option per line, as “English | Русский | Français”."
+            ),
+            "key": _("A short name for the answer, such as has_passport. Cannot be changed later."),
+        }
+        labels = {
+            "key": _("Key"),
+            "kind": _("Kind of answer"),
+            "label_en": _("Question in English"),
+            "label_ru": _("Question in Russian"),
+            "label_fr": _("Question in French"),
+            "options": _("Options"),
+            "required": _("An answer is required"),
+            "position": _("Position on the form"),
+            "active": _("Shown on the form"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Question.Kind.CHOICE and not (data.get("options") or "").strip():
+            self.add_error("options", _("List at least one option."))
+        return data

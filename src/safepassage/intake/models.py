@@ -1,0 +1,222 @@
+"""Requests for help and the conversation that follows.
+
+What a person writes is sealed to the intake compartment's public key the
+moment the request is saved, and also to the person's own public key
+(derived from their receipt), so they can read it back. Only coarse,
+non-identifying metadata is plain: the day it arrived, how urgent the person
+said it is, whether it came in a flood, and triage status.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.cases.models import CODE_ALPHABET, Case
+from safepassage.vault.fields import EncryptedJSONField, EncryptedTextField, SealedModel
+from safepassage.vault.models import Compartment, EncryptedFile
+
+
+def new_request_code() -> str:
+    return "R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+class Urgency(models.IntegerChoices):
+    OTHER = 0, _("other")
+    THREATENED = 1, _("threatened")
+    HIDING = 2, _("in hiding or detained before")
+    IMMEDIATE = 3, _("immediate danger")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    TRIAGED = "triaged", _("in triage")
+    SPAM = "spam", _("spam")
+    DUPLICATE = "duplicate", _("duplicate")
+    CASE = "case", _("case opened")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STATUSES = (Status.NEW, Status.TRIAGED)
+
+
+class Question(models.Model):
+    """A question administrators add to the public form, in three languages."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("text")
+        YESNO = "yesno", _("yes or no")
+        CHOICE = "choice", _("one of a list")
+
+    key = models.SlugField(max_length=40, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    label_en = models.CharField(max_length=200)
+    label_ru = models.CharField(max_length=200)
+    label_fr = models.CharField(max_length=200)
+    # For CHOICE: one option per line, "en | ru | fr".
+    options = models.TextField(blank=True)
+    required = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def label(self, language: str) -> str:
+        return str(getattr(self, f"label_{language}", "") or self.label_en)
+
+    def option_pairs(self, language: str) -> list[tuple[str, str]]:
+        column = {"en": 0, "ru": 1, "fr": 2}.get(language, 0)
+        pairs = []
+        for number, line in enumerate(self.options.splitlines()):
+            parts = [part.strip() for part in line.split("|")]
+            if parts and parts[0]:
+                text = parts[column] if column < len(parts) and parts[column] else parts[0]
+                pairs.append((str(number), text))
+        return pairs
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Submission(SealedModel):
+    code = models.CharField(max_length=12, unique=True, default=new_request_code)
+    # Coarse time only: the day, never the hour.
+    received_on = models.DateField(default=timezone.localdate)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.OTHER)
+    flood = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    status_reason = models.CharField(max_length=40, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tags = models.ManyToManyField(Tag, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+    # The answers, sealed to the intake compartment (no keys needed to write).
+    payload = EncryptedJSONField(compartment=Compartment.INTAKE, public_writes=True)
+    # The same answers sealed to the person, so they can read what they sent.
+    payload_for_person = models.BinaryField()
+    # Finding the request again: a keyed hash of the receipt.
+    receipt_lookup = models.CharField(max_length=64, unique=True)
+    person_salt = models.BinaryField(max_length=16)
+    person_public_key = models.BinaryField(max_length=32)
+    # Set when a member of intake first opens the request: duplicate signals.
+    indexed = models.BooleanField(default=False)
+    fingerprint = models.JSONField(default=list, blank=True)
+    last_activity = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-urgency", "received_on"]
+        indexes = [models.Index(fields=["status", "urgency", "received_on"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Message(SealedModel):
+    class Sender(models.TextChoices):
+        PERSON = "person", _("the person")
+        STAFF = "staff", _("staff")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=8, choices=Sender.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_on = models.DateField(default=timezone.localdate)
+    position = models.PositiveIntegerField()
+    body = EncryptedTextField(compartment=Compartment.INTAKE, public_writes=True)
+    body_for_person = models.BinaryField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "position"], name="one_message_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}#{self.position}"
+
+
+class Attachment(models.Model):
+    """A file of a request or a message; its key is sealed to the intake
+    compartment (in the file record) and to the person (here)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.OneToOneField(EncryptedFile, on_delete=models.PROTECT)
+    key_for_person = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class ReadMark(models.Model):
+    """Who has seen a request since its last activity (unread markers)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE)
+    seen_on = models.DateField(default=timezone.localdate)
+    seen_messages = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "submission"], name="one_mark_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"read mark {self.pk}"
+
+
+class ContactIndex(models.Model):
+    """Blind indexes of contact handles (Signal, Telegram, e-mail, phone) of
+    requests and cases, with the key intake and identity share: the same
+    handle in two places gives the same value, and nothing else."""
+
+    digest = models.CharField(max_length=32, db_index=True)
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_indexes"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_indexes"
+    )
+
+    def __str__(self) -> str:
+        return f"contact index {self.pk}"
+
+
+class RateWindow(models.Model):
+    """A count per minute (or hour) for one limit; no sender is recorded."""
+
+    name = models.CharField(max_length=80)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "window"], name="one_count_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.window}"

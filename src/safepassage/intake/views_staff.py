@@ -1,0 +1,284 @@
+"""The intake inbox, for members of the intake compartment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safepassage.accounts.access import deny, require
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import Perm
+from safepassage.audit.chain import record
+from safepassage.intake import actions, signals
+from safepassage.intake.forms import (
+    AssignForm,
+    QuestionForm,
+    StaffReplyForm,
+    StatusForm,
+    TagsForm,
+    check_uploads,
+)
+from safepassage.intake.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Question,
+    ReadMark,
+    Status,
+    Submission,
+    Tag,
+)
+from safepassage.vault import files
+from safepassage.vault.keyring import Keyring, current_keyring_or_none
+from safepassage.vault.models import KeyGrant
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _intake_keys(user: User) -> Keyring:
+    """Triage needs the permission and, to read anything, the intake keys."""
+    require(user, Perm.TRIAGE_REQUESTS)
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds("intake"):
+        raise deny(user, "compartment", "compartment:intake")
+    return keyring
+
+
+def get_submission_for(user: User, code: str) -> Submission:
+    """The one access function for requests: the same 404 for a request that
+    does not exist and for one this person may not read."""
+    _intake_keys(user)
+    submission = Submission.objects.filter(code=code[:12]).first()
+    if submission is None:
+        raise deny(user, "request", "submission:unknown")
+    return submission
+
+
+def _triagers() -> list[User]:
+    holders = KeyGrant.objects.filter(key__compartment="intake", key__current=True)
+    users = User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by(
+        "username"
+    )
+    return [user for user in users if user.can(Perm.TRIAGE_REQUESTS)]
+
+
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    keyring = _intake_keys(user)
+    signals.index_pending(keyring)
+    view = request.GET.get("view", "open")
+    requests = Submission.objects.select_related("assigned_to").prefetch_related("tags")
+    if view == "open":
+        requests = requests.filter(status__in=OPEN_STATUSES)
+    elif view == "mine":
+        requests = requests.filter(status__in=OPEN_STATUSES, assigned_to=user)
+    elif view in Status.values:
+        requests = requests.filter(status=view)
+    # Urgent first, oldest first; requests that came in a flood after the others.
+    requests = requests.annotate(message_count=Count("messages")).order_by(
+        "flood", "-urgency", "received_on", "code"
+    )
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    marks = dict(
+        ReadMark.objects.filter(user=user, submission__in=[s.pk for s in page]).values_list(
+            "submission_id", "seen_messages"
+        )
+    )
+    rows = [
+        {
+            "request": submission,
+            "unread": marks.get(submission.pk, -1) < submission.message_count,  # type: ignore[attr-defined]
+            "signals": signals.same_contact(submission),
+        }
+        for submission in page
+    ]
+    record(user, "intake.inbox_viewed", None, view=view[:20], shown=len(rows))
+    flood_waiting = Submission.objects.filter(status=Status.NEW, flood=True).count()
+    return render(
+        request,
+        "intake/inbox.html",
+        {"page": page, "rows": rows, "view": view, "flood_waiting": flood_waiting},
+    )
+
+
+def _detail_context(user: User, submission: Submission) -> dict[str, object]:
+    payload = submission.payload
+    thread = [(message, message.body) for message in submission.messages.select_related("author")]
+    attachments = list(submission.attachments.select_related("file", "message"))
+    names = {}
+    keyring = current_keyring_or_none()
+    if keyring is not None:
+        for attachment in attachments:
+            names[attachment.pk] = files.unwrap(keyring, attachment.file)[1].get("name", "")
+    return {
+        "submission": submission,
+        "payload": payload,
+        "answers": [
+            (question.label_en, payload.get("answers", {}).get(question.key))
+            for question in Question.objects.all()
+            if question.key in payload.get("answers", {})
+        ],
+        "thread": thread,
+        "attachments": [(a, names.get(a.pk, "")) for a in attachments],
+        "signals": signals.same_contact(submission),
+        "similar": signals.similar_requests(submission),
+        "reply_form": StaffReplyForm(),
+        "tags_form": TagsForm(initial={"tags": list(submission.tags.all())}),
+        "status_form": StatusForm(initial={"status": submission.status}),
+        "assign_form": AssignForm(
+            candidates=_triagers(), initial={"user": submission.assigned_to_id}
+        ),
+    }
+
+
+def detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for(user, code)
+    if not submission.indexed:
+        signals.index(submission, _intake_keys(user))
+    context = _detail_context(user, submission)
+    ReadMark.objects.update_or_create(
+        user=user,
+        submission=submission,
+        defaults={"seen_messages": submission.messages.count()},
+    )
+    record(user, "intake.viewed", submission)
+    return render(request, "intake/detail.html", context)
+
+
+@require_POST
+def reply_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for(user, code)
+    form = StaffReplyForm(request.POST)
+    uploads: list[Any] = request.FILES.getlist("attachments")
+    file_errors = check_uploads(uploads, files.refusals(request))
+    if form.is_valid() and not file_errors:
+        actions.staff_reply(submission, form.cleaned_data["text"], uploads, by=user)
+        messages.success(request, _("Your reply was sent. The person reads it with their receipt."))
+        return redirect("intake:detail", code=submission.code)
+    context = _detail_context(user, submission)
+    context.update(reply_form=form, file_errors=file_errors)
+    return render(request, "intake/detail.html", context, status=400)
+
+
+@require_POST
+def tags_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for(user, code)
+    form = TagsForm(request.POST)
+    if form.is_valid():
+        tags = list(form.cleaned_data["tags"])
+        if form.cleaned_data.get("new_tag"):
+            tags.append(Tag.objects.get_or_create(name=form.cleaned_data["new_tag"])[0])
+        actions.set_tags(submission, tags, by=user)
+        messages.success(request, _("Tags saved."))
+    else:
+        messages.error(request, _("Tags must be short words: letters, digits and hyphens."))
+    return redirect("intake:detail", code=submission.code)
+
+
+@require_POST
+def status_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for(user, code)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(user, submission)
+        context["status_form"] = form
+        return render(request, "intake/detail.html", context, status=400)
+    original = None
+    if form.cleaned_data["status"] == Status.DUPLICATE:
+        original = Submission.objects.filter(
+            code=form.cleaned_data["duplicate_of"].strip().upper()
+        ).first()
+        if original is None or original.pk == submission.pk:
+            context = _detail_context(user, submission)
+            form.add_error("duplicate_of", _("There is no other request with this code."))
+            context["status_form"] = form
+            return render(request, "intake/detail.html", context, status=400)
+    actions.set_status(
+        submission,
+        form.cleaned_data["status"],
+        reason=form.cleaned_data.get("reason", ""),
+        duplicate_of=original,
+        by=user,
+    )
+    messages.success(request, _("Status saved."))
+    return redirect("intake:detail", code=submission.code)
+
+
+@require_POST
+def assign_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for(user, code)
+    form = AssignForm(request.POST, candidates=_triagers())
+    if form.is_valid():
+        actions.assign(submission, form.cleaned_data["user"], by=user)
+        messages.success(request, _("Assignment saved."))
+    else:
+        messages.error(request, _("Choose someone who works the intake."))
+    return redirect("intake:detail", code=submission.code)
+
+
+@require_POST
+def open_case_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for(user, code)
+    case = actions.open_case(submission, by=user)
+    messages.success(
+        request, _("Case %(code)s was opened from this request.") % {"code": case.code}
+    )
+    return redirect("cases:case", code=case.code)
+
+
+def attachment_view(request: HttpRequest, code: str, attachment_id: int) -> StreamingHttpResponse:
+    user = _user(request)
+    submission = get_submission_for(user, code)
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, submission=submission)
+        .select_related("file")
+        .first()
+    )
+    if attachment is None:
+        raise deny(user, "attachment", submission)
+    record(user, "intake.file_downloaded", submission, attachment=attachment.pk)
+    return files.file_response(_intake_keys(user), attachment.file)
+
+
+def questions_view(request: HttpRequest) -> HttpResponse:
+    require(_user(request), Perm.MANAGE_FORM)
+    return render(request, "intake/questions.html", {"questions": Question.objects.all()})
+
+
+@require_http_methods(["GET", "POST"])
+def question_edit_view(request: HttpRequest, question_id: int | None = None) -> HttpResponse:
+    user = _user(request)
+    require(user, Perm.MANAGE_FORM)
+    question = Question.objects.filter(pk=question_id).first() if question_id else None
+    if question_id and question is None:
+        raise deny(user, "question", f"question:{question_id}")
+    form = QuestionForm(request.POST or None, instance=question)
+    if question is not None:
+        form.fields["key"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        record(user, "intake.question_saved", saved, active=saved.active)
+        messages.success(request, _("The question was saved."))
+        return redirect("intake:questions")
+    return render(
+        request,
+        "intake/question_edit.html",
+        {"form": form, "question": question},
+        status=400 if form.errors else 200,
+    )
