@@ -35,7 +35,8 @@ def test_the_form_needs_no_script_sets_no_cookie_and_loads_nothing_else(
     assert response.cookies == {}
     assert "<script" not in html
     assert "csrfmiddlewaretoken" not in html
-    assert "http://" not in html and "https://" not in html
+    assert "http://" not in html
+    assert "https://" not in html
     assert "Content-Security-Policy" in response.headers
     assert response["Cache-Control"] == "no-store"
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.cases.models import Case, Stage
-from safepassage.intake import limits, receipts
+from safepassage.intake import limits, receipts, signals
 from safepassage.intake.models import (
     Attachment,
     ContactIndex,
@@ -27,6 +27,7 @@ from safepassage.intake.models import (
 )
 from safepassage.vault import crypto, files
 from safepassage.vault.files import StagedUpload
+from safepassage.vault.keyring import current_keyring
 
 
 class Refused(Exception):
@@ -229,6 +230,8 @@ def open_case(submission: Submission, *, by: User) -> Case:
     left out (every answer goes to one or the other)."""
     if submission.case_id is not None:
         return submission.case  # type: ignore[return-value]
+    if not submission.indexed:
+        signals.index(submission, current_keyring())
     payload = dict(submission.payload)
     identity = {key: payload.pop(key) for key in IDENTITY_KEYS if key in payload}
     narrative_parts = [payload.pop("happened", ""), payload.pop("help", "")]

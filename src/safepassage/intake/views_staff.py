@@ -144,8 +144,9 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
 def detail_view(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     submission = get_submission_for(user, code)
-    if not submission.indexed:
-        signals.index(submission, _intake_keys(user))
+    # Signals compare with every request: bring new ones into the index first.
+    signals.index_pending(_intake_keys(user))
+    submission.refresh_from_db()
     context = _detail_context(user, submission)
     ReadMark.objects.update_or_create(
         user=user,
