@@ -77,6 +77,9 @@ def health_view(request: HttpRequest) -> HttpResponse:
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/request/"):
+        # The public pages' own frame: no staff menu, no form, no cookie.
+        return render(request, "intake/not_found.html", {"lang": "en"}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

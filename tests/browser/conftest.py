@@ -109,6 +109,11 @@ def browser() -> Iterator[Any]:
         connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def _committed_database(transactional_audit: None) -> None:
+    """The server is another process: it sees only committed data."""
+
+
 @pytest.fixture
 def page(browser: Any, transactional_audit: None, server_url: str, settings: Any) -> Iterator[Any]:
     # The server hashes with Argon2id only, so passwords set here must too.

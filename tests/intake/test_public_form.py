@@ -166,3 +166,10 @@ def test_administrators_manage_questions_without_code(org: Organisation, client:
     assert bad.status_code == 400
     sign_in(client, org.caseworker)
     assert client.get("/intake/questions/").status_code == 404
+
+
+def test_a_missing_public_page_sets_no_cookie(vault: Vault, client: Client) -> None:
+    response = client.get("/request/nowhere/")
+    assert response.status_code == 404
+    assert response.cookies == {}
+    assert "csrfmiddlewaretoken" not in response.content.decode()
