@@ -28,6 +28,16 @@ class SealedCase(SealedModel):
         app_label = "benchapp"
 
 
+class PlainRequest(models.Model):
+    """The intake form's answers stored as they are: the comparison for the
+    intake load benchmark, never part of the platform."""
+
+    payload = models.JSONField()
+
+    class Meta:
+        app_label = "benchapp"
+
+
 class SealedPerson(SealedModel):
     name = EncryptedTextField(compartment=Compartment.IDENTITY, searchable=True)
 

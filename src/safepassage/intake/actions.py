@@ -61,15 +61,20 @@ def receive_request(
     """Seal and store a request. Nothing identifying about the sender is kept:
     no address, no browser, the day only. Not audited: the audit log keeps
     exact times, which the request must not have."""
-    if not limits.take("intake:requests", settings.INTAKE_MAX_PER_MINUTE):
-        raise Refused(
-            _("We are receiving very many requests right now. Please wait a minute and send again.")
-        )
-    flood = limits.count("intake:requests") > settings.INTAKE_FLOOD_PER_MINUTE
     receipt = receipts.new_receipt(language)
     salt = crypto.new_salt()
     person_public = receipts.person_public_key(receipt, salt)
+    sealed_for_person = json.dumps(payload).encode()
+    # One transaction (one write lock): the count, the request, its files.
     with transaction.atomic():
+        arrived = limits.hit("intake:requests")
+        if arrived > settings.INTAKE_MAX_PER_MINUTE:
+            raise Refused(
+                _(
+                    "We are receiving very many requests right now. Please wait a minute and send again."
+                )
+            )
+        flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE
         submission = Submission(
             urgency=int(payload.get("urgency_level", Urgency.OTHER)),
             flood=flood,
@@ -79,7 +84,7 @@ def receive_request(
         )
         submission.payload = payload
         submission.payload_for_person = crypto.seal_with_context(
-            person_public, json.dumps(payload).encode(), _context("payload", submission.pk)
+            person_public, sealed_for_person, _context("payload", submission.pk)
         )
         submission.save(force_insert=True)
         _attach(submission, None, uploads)
@@ -93,7 +98,7 @@ def find(receipt: str) -> Submission | None:
         return None
     submission = Submission.objects.filter(receipt_lookup=receipts.lookup(receipt)).first()
     if submission is None:
-        limits.take("intake:receipt-failures", 10**9)
+        limits.hit("intake:receipt-failures")
     return submission
 
 

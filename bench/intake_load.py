@@ -1,0 +1,172 @@
+"""Intake under load: a real server (gunicorn on loopback), wrk posting the
+public form with 10 KB of text for a minute, sealed, then the same form with
+encryption switched off, in the same run. Afterwards every accepted request
+is counted in the database and opened with the intake keys.
+
+Targets on 2 cores: at least 300 sealed requests per second, p99 under
+150 ms, sealed/plain ratio at least 0.8, none lost.
+
+    .venv/bin/python bench/intake_load.py [--seconds 60] [--workers 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from common import ROOT, django_only, machine
+
+STORY = (
+    "They came to my flat at night, took my phone and asked for the names of my friends. "
+    "I hid with relatives but my uncle found out and threatened to tell my father. "
+) * 60  # about 10 KB
+
+
+def form_body() -> str:
+    return urllib.parse.urlencode(
+        {
+            "lang": "en",
+            "name": "Rustam",
+            "happened": STORY[:10_000],
+            "help": "We need to leave the region with my sister.",
+            "situation": "hiding",
+            "contact_method": "signal",
+            "contact_handle": "+7 928 000 11 22",
+            "area": "chechnya",
+            "household": "1",
+        }
+    )
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def unit(value: str, suffix: str) -> float:
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[suffix]
+        return float(value) * scale
+
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    total = re.search(r"(\d+) requests in", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    assert p50 and p99 and total, out
+    requests = int(total.group(1))
+    failed = int(bad.group(1)) if bad else 0
+    return {
+        "requests": requests,
+        "accepted": requests - failed,
+        "failed": failed,
+        "socket_errors": sum(int(x) for x in errors.groups()) if errors else 0,
+        "per_second": (requests - failed) / seconds,
+        "p50": unit(*p50.groups()),
+        "p99": unit(*p99.groups()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    data = django_only()
+    from django.core.management import call_command
+
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    from bench.benchapp.models import PlainRequest
+    from safepassage.intake.models import Submission
+    from safepassage.vault import keys
+    from safepassage.vault.keyring import using_keyring
+
+    _shares, keyring = keys.hold_ceremony(custodians=3, threshold=2)
+    port = 18000 + os.getpid() % 1000
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "SAFEPASSAGE_DATA_DIR": data,
+            "SAFEPASSAGE_INTAKE_MAX_PER_MINUTE": "100000",
+            "SAFEPASSAGE_INTAKE_FLOOD_PER_MINUTE": "100000",
+            "SAFEPASSAGE_LOG_LEVEL": "WARNING",
+        }
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "safepassage.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / "post.lua"
+            body = form_body().replace("\\", "\\\\").replace('"', '\\"')
+            script.write_text(
+                'wrk.method = "POST"\n'
+                f'wrk.body = "{body}"\n'
+                'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            )
+            sealed = wrk(base + "/request/", args.seconds, args.connections, script)
+            plain = wrk(base + "/bench/plain-request/", args.seconds, args.connections, script)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    stored = Submission.objects.count()
+    opened = 0
+    with using_keyring(keyring):
+        for submission in Submission.objects.all().iterator(chunk_size=500):
+            if submission.payload["happened"] == STORY[:10_000].strip():
+                opened += 1
+    print(
+        f"machine: {machine()}; gunicorn {args.workers} workers, SQLite, wrk -c{args.connections}"
+    )
+    print(
+        f"sealed: {sealed['per_second']:6.0f} req/s, p50 {sealed['p50']:.1f} ms, "
+        f"p99 {sealed['p99']:.1f} ms, accepted {sealed['accepted']}, refused {sealed['failed']}, "
+        f"socket errors {sealed['socket_errors']}"
+    )
+    print(
+        f"plain:  {plain['per_second']:6.0f} req/s, p50 {plain['p50']:.1f} ms, "
+        f"p99 {plain['p99']:.1f} ms, accepted {plain['accepted']}"
+    )
+    print(f"ratio sealed/plain: {sealed['per_second'] / plain['per_second']:.2f} (target >= 0.8)")
+    print(
+        f"accepted {sealed['accepted']}, stored {stored}, opened with the intake keys {opened}, "
+        f"lost {max(0, sealed['accepted'] - opened)}; plain stored {PlainRequest.objects.count()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
