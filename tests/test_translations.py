@@ -30,7 +30,8 @@ def interface_strings() -> set[str]:
         if "migrations" in source.parts:
             continue
         found |= {
-            s.encode().decode("unicode_escape") for s in PYTHON_STRING.findall(source.read_text())
+            s.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            for s in PYTHON_STRING.findall(source.read_text())
         }
     return found
 
