@@ -64,7 +64,8 @@ def wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str, flo
     total = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    assert p50 and p99 and total, out
+    if not (p50 and p99 and total):
+        raise SystemExit(f"could not read wrk's output:\n{out}")
     requests = int(total.group(1))
     failed = int(bad.group(1)) if bad else 0
     return {

@@ -30,6 +30,10 @@ from safepassage.vault.files import StagedUpload
 from safepassage.vault.keyring import current_keyring
 
 
+def busy_message() -> str:
+    return _("We are receiving very many requests right now. Please wait a minute and send again.")
+
+
 class Refused(Exception):
     """A request or message was not accepted; the message is for the person."""
 
@@ -69,11 +73,7 @@ def receive_request(
     with transaction.atomic():
         arrived = limits.hit("intake:requests")
         if arrived > settings.INTAKE_MAX_PER_MINUTE:
-            raise Refused(
-                _(
-                    "We are receiving very many requests right now. Please wait a minute and send again."
-                )
-            )
+            raise Refused(busy_message())
         flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE
         submission = Submission(
             urgency=int(payload.get("urgency_level", Urgency.OTHER)),
