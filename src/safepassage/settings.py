@@ -226,6 +226,9 @@ INTAKE_MESSAGES_PER_HOUR = env.number(
     "SAFEPASSAGE_INTAKE_MESSAGES_PER_HOUR", 20, minimum=1, maximum=1000
 )
 INTAKE_MAX_FILES = env.number("SAFEPASSAGE_INTAKE_MAX_FILES", 5, minimum=0, maximum=20)
+# Optional proof of work on the public form (0 = off). 16 bits costs a
+# browser well under a second; requests without a proof are still accepted.
+INTAKE_PROOF_BITS = env.number("SAFEPASSAGE_INTAKE_PROOF_BITS", 0, minimum=0, maximum=28)
 # Light on purpose: receipts carry 88 random bits, which is what resists guessing.
 INTAKE_RECEIPT_ARGON2_OPSLIMIT = 1
 INTAKE_RECEIPT_ARGON2_MEMLIMIT = 256 * 1024

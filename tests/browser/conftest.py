@@ -58,7 +58,16 @@ def server_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     port = _free_port()
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update({"DJANGO_SETTINGS_MODULE": "safepassage.settings", "DATABASE_URL": database_url})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "safepassage.settings",
+            "DATABASE_URL": database_url,
+            # The request form's proof of work on, and a flood from the second
+            # request of a minute, so the browser tests exercise both.
+            "SAFEPASSAGE_INTAKE_PROOF_BITS": "8",
+            "SAFEPASSAGE_INTAKE_FLOOD_PER_MINUTE": "1",
+        }
+    )
     process = subprocess.Popen(
         [
             sys.executable,

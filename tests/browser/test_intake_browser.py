@@ -53,3 +53,23 @@ def test_a_request_without_javascript(browser: Any, server_url: str, org: Any) -
     assert Message.objects.filter(sender="person").count() == 1
     assert context.cookies() == []
     context.close()
+
+
+def test_the_proof_of_work_runs_in_a_browser_with_javascript(
+    browser: Any, server_url: str, org: Any
+) -> None:
+    hold_ceremony(org)
+    context = browser.new_context(base_url=server_url)
+    page = context.new_page()
+    for story in ("First: they came for me.", "Second: they came for my friend."):
+        page.goto("/request/?lang=en")
+        page.get_by_label("What happened?").fill(story)
+        page.get_by_label("What help do you need?").fill("Shelter.")
+        page.get_by_label("How can we reach you safely?").select_option("none")
+        page.get_by_label("Where are you now?").select_option("unsaid")
+        page.get_by_role("button", name="Send my request").click()
+        page.wait_for_selector("p.receipt")
+    # The flood starts at the second request of a minute here, but both
+    # carried a proof of work, so neither is listed with the flood.
+    assert list(Submission.objects.values_list("flood", flat=True)) == [False, False]
+    context.close()

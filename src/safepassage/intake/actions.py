@@ -60,7 +60,7 @@ class Received:
 
 
 def receive_request(
-    payload: dict[str, Any], uploads: list[StagedUpload], *, language: str
+    payload: dict[str, Any], uploads: list[StagedUpload], *, language: str, proven: bool = False
 ) -> Received:
     """Seal and store a request. Nothing identifying about the sender is kept:
     no address, no browser, the day only. Not audited: the audit log keeps
@@ -74,7 +74,8 @@ def receive_request(
         arrived = limits.hit("intake:requests")
         if arrived > settings.INTAKE_MAX_PER_MINUTE:
             raise Refused(busy_message())
-        flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE
+        # A request with a proof of work is not listed among the flood.
+        flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
         submission = Submission(
             urgency=int(payload.get("urgency_level", Urgency.OTHER)),
             flood=flood,

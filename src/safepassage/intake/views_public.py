@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safepassage.intake import actions
+from safepassage.intake import actions, proof
 from safepassage.intake.forms import PersonMessageForm, ReceiptForm, RequestForm, check_uploads
 from safepassage.intake.models import Attachment, Submission
 from safepassage.vault import files
@@ -40,6 +40,9 @@ def _render(
     context.setdefault("onion", settings.ONION_ADDRESS)
     context.setdefault("max_mb", settings.UPLOAD_MAX_BYTES // (1024 * 1024))
     context.setdefault("max_files", settings.INTAKE_MAX_FILES)
+    if settings.INTAKE_PROOF_BITS:
+        context.setdefault("proof_bits", settings.INTAKE_PROOF_BITS)
+        context.setdefault("proof_challenge", proof.challenge())
     return render(request, template, context, status=status)
 
 
@@ -64,8 +67,15 @@ def request_view(request: HttpRequest) -> HttpResponse:
             {"form": form, "file_errors": file_errors, "files_dropped": bool(uploads)},
             status=400,
         )
+    proven = proof.verify(
+        request.POST.get("proof_challenge", ""),
+        request.POST.get("proof_nonce", ""),
+        form.cleaned_data["happened"],
+    )
     try:
-        received = actions.receive_request(form.payload(), uploads, language=language)
+        received = actions.receive_request(
+            form.payload(), uploads, language=language, proven=proven
+        )
     except actions.Refused as refusal:
         return _render(request, "intake/refused.html", {"message": str(refusal)}, status=429)
     return _render(
