@@ -68,25 +68,25 @@ def receive_request(
     receipt = receipts.new_receipt(language)
     salt = crypto.new_salt()
     person_public = receipts.person_public_key(receipt, salt)
-    sealed_for_person = json.dumps(payload).encode()
-    # One transaction (one write lock): the count, the request, its files.
+    submission = Submission(
+        urgency=int(payload.get("urgency_level", Urgency.OTHER)),
+        receipt_lookup=receipts.lookup(receipt),
+        person_salt=salt,
+        person_public_key=person_public,
+    )
+    # All the sealing happens before the transaction, so the database's write
+    # lock is held only for the count and the inserts.
+    submission.payload = payload
+    submission.payload = Submission._meta.get_field("payload").pre_save(submission, True)
+    submission.payload_for_person = crypto.seal_with_context(
+        person_public, json.dumps(payload).encode(), _context("payload", submission.pk)
+    )
     with transaction.atomic():
         arrived = limits.hit("intake:requests")
         if arrived > settings.INTAKE_MAX_PER_MINUTE:
             raise Refused(busy_message())
         # A request with a proof of work is not listed among the flood.
-        flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
-        submission = Submission(
-            urgency=int(payload.get("urgency_level", Urgency.OTHER)),
-            flood=flood,
-            receipt_lookup=receipts.lookup(receipt),
-            person_salt=salt,
-            person_public_key=person_public,
-        )
-        submission.payload = payload
-        submission.payload_for_person = crypto.seal_with_context(
-            person_public, sealed_for_person, _context("payload", submission.pk)
-        )
+        submission.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
         submission.save(force_insert=True)
         _attach(submission, None, uploads)
     return Received(submission, receipt)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import shamir_mnemonic
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -171,10 +171,29 @@ def open_keyring(user_id: int, password: str) -> Keyring:
 
 
 def current_key(compartment: str) -> CompartmentKey:
-    key = CompartmentKey.objects.filter(compartment=compartment, current=True).first()
-    if key is None:
+    """The version new data is written with. Every sealed write asks, so this
+    is one plain statement rather than an ORM query (a tenth of the cost)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('id')}, {quote('version')}, {quote('public_key')}, {quote('pin')}, "  # noqa: S608
+            f"{quote('created')} FROM {quote(CompartmentKey._meta.db_table)} "
+            f"WHERE {quote('compartment')} = %s AND {quote('current')} = %s",
+            [compartment, True],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise NotInitialised("the key ceremony has not been held (safepassage keys init)")
-    return key
+    key_id, version, public_key, key_pin, created = row
+    return CompartmentKey(
+        id=key_id,
+        compartment=compartment,
+        version=version,
+        public_key=bytes(public_key),
+        pin=key_pin,
+        created=created,
+        current=True,
+    )
 
 
 def is_initialised() -> bool:
