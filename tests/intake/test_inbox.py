@@ -178,3 +178,19 @@ def test_a_staff_member_downloads_an_attachment(org: Organisation, vault: Vault)
     assert b"".join(response.streaming_content) == JPEG + b"bruises"
     assert response["Content-Type"] == "image/jpeg"
     assert AuditEntry.objects.filter(action="intake.file_downloaded").count() == 1
+
+
+def test_the_inbox_flags_shared_contacts_in_a_few_queries(
+    org: Organisation, vault: Vault, django_assert_max_num_queries: object
+) -> None:
+    for n in range(12):
+        _code(contact_handle=f"+7 900 000 00 {n % 6:02d}")  # six pairs
+    lonely = _code(contact_handle="+7 911 111 11 11")
+    client = Client()
+    sign_in(client, org.coordinator)
+    client.get("/intake/")  # indexes the new requests
+    with django_assert_max_num_queries(40):  # type: ignore[operator]
+        html = client.get("/intake/").content.decode()
+    assert html.count("same contact elsewhere") == 12
+    row = html.split(lonely, 1)[1].split("</tr>", 1)[0]
+    assert "same contact elsewhere" not in row

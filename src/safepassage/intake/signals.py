@@ -102,6 +102,28 @@ def same_contact(submission: Submission) -> dict[str, list[str]]:
     return {"requests": requests, "cases": cases}
 
 
+def flagged(submissions: list[Submission]) -> set[object]:
+    """Which of these requests share a contact handle with another request
+    or a case: two queries for a whole page of the inbox."""
+    own = ContactIndex.objects.filter(submission__in=submissions).values_list(
+        "submission_id", "digest"
+    )
+    by_digest: dict[str, set[object]] = {}
+    for submission_id, digest in own:
+        by_digest.setdefault(digest, set()).add(submission_id)
+    if not by_digest:
+        return set()
+    found: set[object] = set()
+    matches = ContactIndex.objects.filter(digest__in=list(by_digest)).values_list(
+        "digest", "submission_id", "case_id"
+    )
+    for digest, submission_id, case_id in matches:
+        for owner in by_digest[digest]:
+            if case_id is not None or (submission_id is not None and submission_id != owner):
+                found.add(owner)
+    return found
+
+
 def similar_requests(submission: Submission, limit: int = 2000) -> list[str]:
     if not submission.fingerprint:
         return []

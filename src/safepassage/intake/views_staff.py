@@ -94,11 +94,12 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "submission_id", "seen_messages"
         )
     )
+    shared_contact = signals.flagged(list(page))
     rows = [
         {
             "request": submission,
             "unread": marks.get(submission.pk, -1) < submission.message_count,  # type: ignore[attr-defined]
-            "signals": signals.same_contact(submission),
+            "shared_contact": submission.pk in shared_contact,
         }
         for submission in page
     ]
