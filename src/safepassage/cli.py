@@ -22,6 +22,8 @@ COMMANDS = {
     "keys": "keys init: hold the key ceremony (custodian shares); keys recover: grant "
     "compartments with K shares; keys rotate: new keys for a compartment; keys status.",
     "seal": "Seal the vault now: every session ends and every key leaves memory.",
+    "analysis": "analysis estimate FILE: how many people no list recorded (multiple systems "
+    "estimation), with the model, its assumptions and warnings.",
     "check": "Check the configuration; add --deploy for the production checklist.",
     "manage": "Run any other Django management command (manage --help lists them).",
 }

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "safepassage.vault",
     "safepassage.cases",
     "safepassage.intake",
+    "safepassage.analysis",
 ]
 
 MIDDLEWARE = [

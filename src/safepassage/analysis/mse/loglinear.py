@@ -1,0 +1,301 @@
+"""Log-linear (Poisson) models of capture-pattern tables.
+
+A model is a set of interaction terms (each a set of two or more lists);
+main effects are always in. The number of people on no list is
+exp(intercept) of the fitted model, and the estimate of the total is that
+plus the number observed.
+
+Sparse tables need care (Chan, Silverman & Vincent 2021): a model may have
+no finite estimate, or an estimate that the data do not determine. Before
+fitting, ``check`` finds the cells whose fitted value must be zero (by a
+linear program, as Fienberg and Rinaldo describe), then asks:
+
+- code 1, no finite estimate: every way of sending those cells to zero also
+  sends the number on no list to infinity;
+- code 2, not identifiable: the fit leaves the number on no list free;
+- code 0, all is well: the extended maximum likelihood estimate is unique.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import statsmodels.api as sm
+from scipy.optimize import linprog
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+from safepassage.analysis.mse.tables import CaptureTable, Pattern
+
+Term = frozenset[int]
+
+OK, NO_ESTIMATE, NOT_IDENTIFIABLE = 0, 1, 2
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Model:
+    """Interaction terms over list positions, closed downwards (hierarchical)."""
+
+    interactions: frozenset[Term]
+
+    @classmethod
+    def of(cls, terms: Iterable[Iterable[int]]) -> Model:
+        closed: set[Term] = set()
+        for term in terms:
+            members = frozenset(term)
+            for size in range(2, len(members) + 1):
+                closed.update(frozenset(c) for c in itertools.combinations(sorted(members), size))
+        return cls(frozenset(closed))
+
+    @classmethod
+    def parse(cls, text: str, lists: Sequence[str]) -> Model:
+        """'A:B, C:D' with list names, or '[12,23]' with list numbers (1-based)."""
+        text = text.strip()
+        if not text or text.lower() in {"main", "independence"}:
+            return cls(frozenset())
+        terms = []
+        for part in text.strip("[]").replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if ":" in part:
+                names = part.split(":")
+                if any(name not in lists for name in names):
+                    raise ValueError(f"unknown list in {part!r}: lists are {', '.join(lists)}")
+                terms.append([lists.index(name) for name in names])
+            elif part.isdigit():
+                terms.append([int(digit) - 1 for digit in part])
+            else:
+                raise ValueError(f"cannot read the term {part!r}")
+        if any(i < 0 or i >= len(lists) for term in terms for i in term):
+            raise ValueError("a list number is out of range")
+        return cls.of(term for term in terms if len(term) >= 2)
+
+    def label(self, lists: Sequence[str]) -> str:
+        if not self.interactions:
+            return "main effects"
+        names = sorted(":".join(lists[i] for i in sorted(term)) for term in self.interactions)
+        return ", ".join(names)
+
+    def columns(self, width: int) -> list[Term]:
+        mains = [frozenset({i}) for i in range(width)]
+        return mains + sorted(self.interactions, key=lambda t: (len(t), sorted(t)))
+
+
+def design(cells: Sequence[Pattern], model: Model, width: int) -> np.ndarray:
+    """One row per cell: the intercept, then each main effect and interaction."""
+    columns = model.columns(width)
+    rows = [[1.0] + [float(all(cell[i] for i in term)) for term in columns] for cell in cells]
+    return np.array(rows)
+
+
+@dataclass(frozen=True)
+class Check:
+    code: int
+    forced_zero: tuple[Pattern, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.code == OK
+
+
+def _forced_zero(x_pos: np.ndarray, x_zero: np.ndarray) -> np.ndarray:
+    """Which zero cells can be driven to a fitted value of zero: maximise the
+    number of strictly negative directions (bounded by 1) over the cone
+    {d : X_pos d = 0, X_zero d <= 0}."""
+    n_zero, n_par = x_zero.shape
+    if n_zero == 0:
+        return np.zeros(0, dtype=bool)
+    # variables: d (free), s (0..1); maximise sum(s) s.t. X_zero d + s <= 0
+    c = np.concatenate([np.zeros(n_par), -np.ones(n_zero)])
+    a_ub = np.hstack([x_zero, np.eye(n_zero)])
+    a_eq = np.hstack([x_pos, np.zeros((x_pos.shape[0], n_zero))]) if len(x_pos) else None
+    bounds = [(None, None)] * n_par + [(0, 1)] * n_zero
+    result = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(n_zero),
+        A_eq=a_eq,
+        b_eq=np.zeros(x_pos.shape[0]) if a_eq is not None else None,
+        bounds=bounds,
+        method="highs",
+    )
+    if not result.success:
+        raise RuntimeError("the existence check did not solve")
+    return np.asarray(result.x[n_par:] > 1e-7)
+
+
+def _finite_without_growth(
+    x_pos: np.ndarray, x_zero: np.ndarray, forced: np.ndarray, x0: np.ndarray
+) -> bool:
+    """Can the forced cells go to zero while the cell 'on no list' stays put?"""
+    if not forced.any():
+        return True
+    n_par = x_pos.shape[1]
+    a_eq = np.vstack([x_pos, x0[None, :]]) if len(x_pos) else x0[None, :]
+    rows_ub = [x_zero[i] for i in range(len(x_zero))]
+    b_ub = [-1.0 if forced[i] else 0.0 for i in range(len(x_zero))]
+    result = linprog(
+        np.zeros(n_par),
+        A_ub=np.array(rows_ub),
+        b_ub=np.array(b_ub),
+        A_eq=a_eq,
+        b_eq=np.zeros(a_eq.shape[0]),
+        bounds=[(None, None)] * n_par,
+        method="highs",
+    )
+    return bool(result.status == 0)
+
+
+def check(table: CaptureTable, model: Model) -> Check:
+    width = len(table.lists)
+    cells = table.cells()
+    x = design(cells, model, width)
+    counts = np.array([table.count(cell) for cell in cells], dtype=float)
+    positive, zero = counts > 0, counts == 0
+    x_pos, x_zero = x[positive], x[zero]
+    x0 = design([tuple([0] * width)], model, width)[0]
+    forced = _forced_zero(x_pos, x_zero)
+    zero_cells = [cell for cell, is_zero in zip(cells, zero, strict=True) if is_zero]
+    forced_cells = tuple(cell for cell, f in zip(zero_cells, forced, strict=True) if f)
+    if not _finite_without_growth(x_pos, x_zero, forced, x0):
+        return Check(NO_ESTIMATE, forced_cells)
+    kept = np.vstack([x_pos, x_zero[~forced]]) if (~forced).any() else x_pos
+    rank = np.linalg.matrix_rank(kept)
+    if np.linalg.matrix_rank(np.vstack([kept, x0])) > rank:
+        return Check(NOT_IDENTIFIABLE, forced_cells)
+    return Check(OK, forced_cells)
+
+
+@dataclass(frozen=True)
+class Fit:
+    model: Model
+    lists: tuple[str, ...]
+    observed: int
+    unobserved: float
+    deviance: float
+    parameters: int
+    cells: int
+    log_likelihood: float
+    check: Check
+
+    @property
+    def total(self) -> float:
+        return self.observed + self.unobserved
+
+    @property
+    def bic(self) -> float:
+        return -2 * self.log_likelihood + self.parameters * math.log(self.observed)
+
+    @property
+    def label(self) -> str:
+        return self.model.label(self.lists)
+
+
+class EstimateUnavailable(ValueError):
+    def __init__(self, check: Check, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+
+
+def fit(table: CaptureTable, model: Model) -> Fit:
+    """The (extended) maximum likelihood fit; raises EstimateUnavailable when
+    the model gives no finite or no unique estimate of the total."""
+    result = check(table, model)
+    if result.code == NO_ESTIMATE:
+        raise EstimateUnavailable(result, "this model gives no finite estimate for these data")
+    if result.code == NOT_IDENTIFIABLE:
+        raise EstimateUnavailable(result, "these data do not determine this model's estimate")
+    width = len(table.lists)
+    forced = set(result.forced_zero)
+    cells = [cell for cell in table.cells() if cell not in forced]
+    x = design(cells, model, width)
+    y = np.array([table.count(cell) for cell in cells], dtype=float)
+    # Columns that only touch forced cells carry no information: drop them.
+    used = np.linalg.matrix_rank(x) == x.shape[1]
+    if not used:
+        keep = _independent_columns(x)
+        x = x[:, keep]
+    with warnings.catch_warnings():
+        # A model as large as the data (no residual degrees of freedom) makes
+        # statsmodels divide by zero for a scale that Poisson fits never use.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # On the extended fit some cells are at zero by design (check() found them).
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        glm = sm.GLM(y, x, family=sm.families.Poisson()).fit(tol=1e-12, maxiter=200)
+    intercept = float(glm.params[0])
+    return Fit(
+        model=model,
+        lists=table.lists,
+        observed=table.observed,
+        unobserved=math.exp(intercept),
+        deviance=float(glm.deviance),
+        parameters=x.shape[1],
+        cells=len(cells),
+        log_likelihood=float(glm.llf),
+        check=result,
+    )
+
+
+def _independent_columns(x: np.ndarray) -> list[int]:
+    """A maximal set of linearly independent columns, intercept first."""
+    keep: list[int] = []
+    for column in range(x.shape[1]):
+        trial = [*keep, column]
+        if np.linalg.matrix_rank(x[:, trial]) == len(trial):
+            keep = trial
+    return keep
+
+
+def hierarchical_models(width: int) -> list[Model]:
+    """Every hierarchical model below the saturated one: the down-closed sets
+    of interactions among ``width`` lists, without the top interaction."""
+    terms = [
+        frozenset(c) for size in range(2, width) for c in itertools.combinations(range(width), size)
+    ]
+    models: set[frozenset[Term]] = {frozenset()}
+    frontier: set[frozenset[Term]] = {frozenset()}
+    while frontier:
+        grown: set[frozenset[Term]] = set()
+        for current in frontier:
+            for term in terms:
+                if term in current:
+                    continue
+                below = all(
+                    frozenset(c) in current
+                    for c in itertools.combinations(sorted(term), len(term) - 1)
+                    if len(c) >= 2
+                )
+                if below:
+                    grown.add(current | {term})
+        frontier = grown - models
+        models |= grown
+    return [Model(m) for m in sorted(models, key=lambda m: (len(m), sorted(map(sorted, m))))]
+
+
+@dataclass(frozen=True)
+class Selection:
+    best: Fit
+    fits: list[Fit]
+    skipped: int
+
+
+def select_by_bic(table: CaptureTable, models: Sequence[Model] | None = None) -> Selection:
+    """Fit every hierarchical model (or those given) and keep the lowest BIC
+    among those with a finite, identifiable estimate."""
+    candidates = list(models) if models is not None else hierarchical_models(len(table.lists))
+    fits, skipped = [], 0
+    for model in candidates:
+        try:
+            fits.append(fit(table, model))
+        except EstimateUnavailable:
+            skipped += 1
+    if not fits:
+        raise ValueError("no model gives a finite, identifiable estimate for these data")
+    fits.sort(key=lambda f: f.bic)
+    return Selection(fits[0], fits, skipped)
