@@ -91,6 +91,12 @@ def test_individual_histories_become_a_table() -> None:
     assert len(data.lists) == 6
 
 
+def test_heterogeneity_mth_poisson2_reproduces_rcapture() -> None:
+    data = read_histories(DATA / "hare_histories.csv")
+    model = Model.parse("main", data.lists).with_heterogeneity("poisson2")
+    assert fit(data, model).total == pytest.approx(81.1, abs=0.05)
+
+
 def test_bad_tables_are_explained() -> None:
     with pytest.raises(TableError, match="row 2: list columns hold 0 or 1"):
         read_patterns("A,B,n\n2,0,4\n")

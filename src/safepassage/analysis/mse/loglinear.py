@@ -42,6 +42,9 @@ class Model:
     """Interaction terms over list positions, closed downwards (hierarchical)."""
 
     interactions: frozenset[Term]
+    # Heterogeneity of capture between people (Rcapture's "Mth" models):
+    # "poisson2" adds a column 2**(lists a person is on) - 1.
+    heterogeneity: str | None = None
 
     @classmethod
     def of(cls, terms: Iterable[Iterable[int]]) -> Model:
@@ -77,10 +80,16 @@ class Model:
         return cls.of(term for term in terms if len(term) >= 2)
 
     def label(self, lists: Sequence[str]) -> str:
-        if not self.interactions:
-            return "main effects"
         names = sorted(":".join(lists[i] for i in sorted(term)) for term in self.interactions)
-        return ", ".join(names)
+        text = ", ".join(names) if names else "main effects"
+        if self.heterogeneity:
+            text += f", heterogeneity {self.heterogeneity}"
+        return text
+
+    def with_heterogeneity(self, kind: str | None) -> Model:
+        if kind not in (None, "poisson2"):
+            raise ValueError(f"unknown heterogeneity {kind!r}: use poisson2")
+        return Model(self.interactions, kind)
 
     def columns(self, width: int) -> list[Term]:
         mains = [frozenset({i}) for i in range(width)]
@@ -90,7 +99,12 @@ class Model:
 def design(cells: Sequence[Pattern], model: Model, width: int) -> np.ndarray:
     """One row per cell: the intercept, then each main effect and interaction."""
     columns = model.columns(width)
-    rows = [[1.0] + [float(all(cell[i] for i in term)) for term in columns] for cell in cells]
+    rows = []
+    for cell in cells:
+        row = [1.0] + [float(all(cell[i] for i in term)) for term in columns]
+        if model.heterogeneity == "poisson2":
+            row.append(2.0 ** sum(cell) - 1.0)
+        rows.append(row)
     return np.array(rows)
 
 

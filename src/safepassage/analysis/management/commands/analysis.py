@@ -36,6 +36,11 @@ class Command(BaseCommand):
         estimate.add_argument(
             "--histories", action="store_true", help="one row per person, not per pattern"
         )
+        estimate.add_argument(
+            "--heterogeneity",
+            choices=["poisson2"],
+            help="model people's different chances of being listed (Rcapture's Mth Poisson2)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -48,8 +53,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error}") from None
         selection = None
         try:
-            if options["model"]:
-                chosen = fit(table, Model.parse(options["model"], table.lists))
+            if options["model"] or options["heterogeneity"]:
+                model = Model.parse(options["model"] or "main", table.lists)
+                chosen = fit(table, model.with_heterogeneity(options["heterogeneity"]))
             else:
                 if len(table.lists) > 5:
                     raise CommandError(
