@@ -118,6 +118,16 @@ def test_the_command_explains_the_estimate(capsys: pytest.CaptureFixture[str]) -
     assert "Estimated total: 1183.7" in capsys.readouterr().out
 
 
+def test_the_command_gives_an_interval(capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+
+    call_command(
+        "analysis", "estimate", str(DATA / "korea.csv"), "--interval", "200", "--seed", "3"
+    )
+    out = capsys.readouterr().out
+    assert "95% interval (BCa bootstrap, 200 resamples, model chosen again in each):" in out
+
+
 def test_the_command_refuses_clearly() -> None:
     from django.core.management import CommandError, call_command
 
@@ -127,3 +137,25 @@ def test_the_command_refuses_clearly() -> None:
         call_command("analysis", "estimate", str(DATA / "new_orleans_185.csv"))
     with pytest.raises(CommandError, match="cannot be read"):
         call_command("analysis", "estimate", str(DATA / "missing.csv"))
+
+
+def test_stepwise_choice_finds_the_published_model() -> None:
+    from safepassage.analysis.mse.loglinear import stepwise
+
+    data = table("new_orleans_185.csv")
+    chosen = stepwise(data)
+    assert chosen.model == Model.parse("D:E", data.lists)
+    assert round(chosen.total) == 1184
+
+
+def test_bca_interval_is_close_to_the_published_one() -> None:
+    from safepassage.analysis.mse.intervals import bca
+
+    data = table("new_orleans_185.csv")
+    model = Model.parse("main", data.lists)
+    interval = bca(data, lambda t: fit(t, model), resamples=400, seed=11)
+    assert round(interval.estimate) == 997
+    # Published: BCa 95% (644, 1618), Chan, Silverman & Vincent 2021.
+    assert interval.low == pytest.approx(644, rel=0.10)
+    assert interval.high == pytest.approx(1618, rel=0.10)
+    assert interval.failed == 0

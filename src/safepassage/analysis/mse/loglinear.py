@@ -313,3 +313,33 @@ def select_by_bic(table: CaptureTable, models: Sequence[Model] | None = None) ->
         raise ValueError("no model gives a finite, identifiable estimate for these data")
     fits.sort(key=lambda f: f.bic)
     return Selection(fits[0], fits, skipped)
+
+
+def stepwise(table: CaptureTable, threshold: float = 0.02) -> Fit:
+    """Forward stepwise choice among two-list interactions, as SparseMSE does:
+    from main effects, add the interaction whose likelihood-ratio test has
+    the smallest p-value, while it is below ``threshold``."""
+    from scipy.stats import chi2
+
+    width = len(table.lists)
+    current = fit(table, Model(frozenset()))
+    pairs = [frozenset(pair) for pair in itertools.combinations(range(width), 2)]
+    while True:
+        best: tuple[float, Fit] | None = None
+        for pair in pairs:
+            if pair in current.model.interactions:
+                continue
+            try:
+                trial = fit(table, Model(current.model.interactions | {pair}))
+            except EstimateUnavailable:
+                continue
+            gained = current.deviance - trial.deviance
+            extra = trial.parameters - current.parameters
+            if extra <= 0:
+                continue
+            p_value = float(chi2.sf(max(gained, 0.0), extra))
+            if best is None or p_value < best[0]:
+                best = (p_value, trial)
+        if best is None or best[0] >= threshold:
+            return current
+        current = best[1]

@@ -7,15 +7,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.analysis.mse.intervals import bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
+    Fit,
     Model,
     fit,
     hierarchical_models,
     select_by_bic,
 )
 from safepassage.analysis.mse.report import describe
-from safepassage.analysis.mse.tables import TableError, read_histories, read_patterns
+from safepassage.analysis.mse.tables import (
+    CaptureTable,
+    TableError,
+    read_histories,
+    read_patterns,
+)
 
 
 class Command(BaseCommand):
@@ -36,6 +43,14 @@ class Command(BaseCommand):
         estimate.add_argument(
             "--histories", action="store_true", help="one row per person, not per pattern"
         )
+        estimate.add_argument(
+            "--interval",
+            type=int,
+            metavar="RESAMPLES",
+            help="a 95%% BCa bootstrap interval from this many resamples (1000 is usual); "
+            "the choice of model is repeated in every resample",
+        )
+        estimate.add_argument("--seed", type=int, default=0, help="for a reproducible interval")
         estimate.add_argument(
             "--heterogeneity",
             choices=["poisson2"],
@@ -70,3 +85,32 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for line in describe(table, chosen, selection):
             self.stdout.write(line)
+        if options["interval"]:
+            self._interval(table, chosen, selection is not None, options)
+
+    def _interval(
+        self, table: CaptureTable, chosen: Fit, chose: bool, options: dict[str, Any]
+    ) -> None:
+        if chose and len(table.lists) > 3:
+            raise CommandError(
+                "An interval that repeats the choice among every model is only offered up "
+                "to three lists; name a --model (or use fewer lists)."
+            )
+        candidates = hierarchical_models(len(table.lists)) if chose else None
+
+        def choose(resampled: CaptureTable) -> Fit:
+            if candidates is not None:
+                return select_by_bic(resampled, candidates).best
+            return fit(resampled, chosen.model)
+
+        result = bca(table, choose, resamples=options["interval"], seed=options["seed"])
+        self.stdout.write(
+            f"95% interval (BCa bootstrap, {result.resamples} resamples"
+            f"{', model chosen again in each' if chose else ''}): "
+            f"{result.low:.0f} to {result.high:.0f}"
+        )
+        if result.failed:
+            self.stdout.write(
+                f"Warning: {result.failed} resamples had no finite estimate; "
+                "the upper end may be unbounded."
+            )
