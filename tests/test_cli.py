@@ -93,3 +93,19 @@ def test_createuser_explains_a_bad_username() -> None:
         call_command("createuser", "Amina Kadyrova", "--role", "caseworker")
     with pytest.raises(CommandError, match="no team called 'Nowhere'"):
         call_command("createuser", "amina", "--role", "caseworker", "--team", "Nowhere")
+
+
+def test_the_demo_fills_the_inbox(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    assert run_cli("demo", env=env, data_dir=tmp_path).returncode == 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM intake_submission").fetchone()[0] == 3
+        # Sealed: the invented stories are not readable in the database.
+        assert (
+            db.execute(
+                "SELECT count(*) FROM intake_submission WHERE CAST(payload AS TEXT) LIKE '%Demo%'"
+            ).fetchone()[0]
+            == 0
+        )

@@ -44,6 +44,30 @@ DEMO_USERS: dict[str, tuple[Role, list[str], list[str], str]] = {
 SHARES_FILE = "demo-recovery-shares.txt"
 
 
+def _request(lang: str, happened: str, help_: str, handle: str, urgency: int) -> dict[str, object]:
+    return {
+        "lang": lang,
+        "name": "",
+        "happened": happened,
+        "help": help_,
+        "situation": [],
+        "urgency_level": urgency,
+        "contacts": [{"kind": "signal", "handle": handle}] if handle else [],
+        "no_contact": not handle,
+        "location": {"area": "unsaid", "place": ""},
+        "household": {"count": 0, "notes": ""},
+        "answers": {},
+    }
+
+
+# Invented for the demo; any likeness to real events is not intended.
+DEMO_REQUESTS = [
+    _request("en", "(Demo) Someone posted my photo in a group chat.", "Advice.", "+00 000 0001", 1),
+    _request("ru", "(Демо) Меня ищут родственники.", "Нужно укрытие.", "+00 000 0002", 3),
+    _request("fr", "(Démo) J'ai été arrêté la semaine dernière.", "Un visa.", "+00 000 0002", 2),
+]
+
+
 class Command(BaseCommand):
     help = (
         "Migrate the database, load a demo organisation with one user per role "
@@ -115,8 +139,19 @@ class Command(BaseCommand):
                 actions.set_identity(
                     users[username], name=name, email=f"{username}@demo.invalid", by="cli"
                 )
+        self._requests()
         record("cli", "demo.loaded", organisation, users=len(logins))
         return logins
+
+    def _requests(self) -> None:
+        """A few invented requests, so the inbox has something to triage."""
+        from safepassage.intake.actions import receive_request
+        from safepassage.intake.models import Submission
+
+        if Submission.objects.exists():
+            return
+        for payload in DEMO_REQUESTS:
+            receive_request(payload, [], language=str(payload["lang"]))
 
     def _keys(self) -> Keyring:
         """The demo holds its own key ceremony and keeps the shares in the data
