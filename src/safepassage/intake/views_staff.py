@@ -18,6 +18,8 @@ from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.intake import actions, signals
 from safepassage.intake.forms import (
+    AREAS,
+    SITUATIONS,
     AssignForm,
     QuestionForm,
     StaffReplyForm,
@@ -131,6 +133,10 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
         ],
         "thread": thread,
         "attachments": [(a, names.get(a.pk, "")) for a in attachments],
+        "area": dict(AREAS).get(payload.get("location", {}).get("area", ""), ""),
+        "situation": [
+            label for key, label, _level in SITUATIONS if key in payload.get("situation", [])
+        ],
         "signals": signals.same_contact(submission),
         "similar": signals.similar_requests(submission),
         "reply_form": StaffReplyForm(),
