@@ -70,6 +70,9 @@ GIVEN_NAME_GROUPS = [
     ["zarema", "zaira"],
     ["heda", "kheda", "khedi", "hedi"],
     ["malika", "malikat"],
+    ["madina", "medina"],
+    ["aishat", "ayshat", "aishad"],
+    ["hava", "khava", "hawa"],
     ["movsar", "mousar", "movsur"],
 ]  # fmt: skip
 
@@ -85,11 +88,22 @@ def latin(text: str) -> str:
     return " ".join(re.sub(r"[^a-z]+", " ", ascii_text).split())
 
 
-def fold(word: str) -> str:
+def fold(word: str, *, devoice: bool = True) -> str:
     for pattern, replacement in FOLDS:
         word = re.sub(pattern, replacement, word)
     # Final devoicing: Magomet / Magomed, Ahmet / Ahmed.
-    return re.sub(r"t$", "d", word)
+    return re.sub(r"t$", "d", word) if devoice else word
+
+
+# Initials are written from the first Latin letter of whatever spelling the
+# source used: Khava becomes K., Yusup Y. or I. or U. Such letters agree.
+INITIAL_CLASSES = {"k": "h", "x": "h", "y": "u", "i": "u", "j": "u"}
+
+
+def initial_key(word: str) -> str:
+    """The first letter of a name as sources abbreviate it (Kh. and H. agree)."""
+    first = fold(latin(word).replace(" ", ""), devoice=False)[:1]
+    return INITIAL_CLASSES.get(first, first)
 
 
 def _given_keys() -> dict[str, str]:
@@ -118,6 +132,26 @@ def surname_key(word: str) -> str:
     return fold(text)
 
 
+SURNAME_ENDING = re.compile(r"(ov|ev|ova|eva|aev|iev|aeva|ieva|skiy|skii|skaya|ski)$")
+WEAK_SURNAME_ENDING = re.compile(r"(in|ina|yn|yna)$")
+
+
+def _surname_first(first: str, second: str) -> bool:
+    """Which of two words is the surname: a known given name decides, then a
+    surname ending (-ov, -eva...), then a weaker one (-in, -ina, which many
+    given names share); otherwise "Given Surname"."""
+    first_key, second_key = fold(first.replace(" ", "")), fold(second.replace(" ", ""))
+    if first_key in GIVEN_KEYS and second_key not in GIVEN_KEYS:
+        return False
+    if second_key in GIVEN_KEYS and first_key not in GIVEN_KEYS:
+        return True
+    for ending in (SURNAME_ENDING, WEAK_SURNAME_ENDING):
+        first_has, second_has = bool(ending.search(first)), bool(ending.search(second))
+        if first_has != second_has:
+            return first_has
+    return False
+
+
 @dataclass(frozen=True)
 class ParsedName:
     given: str  # key, or "" if unknown
@@ -138,25 +172,23 @@ def parse(full_name: str) -> ParsedName:
             continue
         if PATRONYMIC.search(word) and len(word) > 5:
             patronymic = fold(word)
-        elif len(word.replace(" ", "")) == 1 or re.fullmatch(r"\w\.", original):
-            initials.append(word[0])
+        elif len(word.replace(" ", "")) <= 2 and (
+            original.endswith(".") or len(word.replace(" ", "")) == 1
+        ):
+            initials.append(initial_key(original))
         else:
             names.append(word)
     given, surname = "", ""
     if len(names) >= 2:
-        # A known given name decides the order; otherwise "Given Surname",
-        # unless the first word looks like a surname (-ov, -ev, -in...).
         first, second = names[0], names[-1]
-        if fold(second.replace(" ", "")) in GIVEN_KEYS or re.search(
-            r"(ov|ev|in|ova|eva|ina|skiy|skaya|aev|iev)$", first
-        ):
+        if _surname_first(first, second):
             surname, given = first, second
         else:
             given, surname = first, second
     elif len(names) == 1:
         surname = names[0]
     given_k = given_key(given) if given else ""
-    initial = given_k[:1] if given_k else (fold(initials[0])[:1] if initials else "")
+    initial = initial_key(given) if given else (initials[0] if initials else "")
     return ParsedName(given_k, initial, surname_key(surname) if surname else "", patronymic)
 
 
