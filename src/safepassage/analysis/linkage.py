@@ -164,7 +164,7 @@ class Linkage:
         return grouped
 
 
-def link(rows: Sequence[dict[str, Any]], threshold: float = 0.8, seed: int = 1) -> Linkage:
+def link(rows: Sequence[dict[str, Any]], threshold: float = 0.5, seed: int = 1) -> Linkage:
     import duckdb
     import pandas as pd
     from splink import DuckDBAPI, Linker, block_on
