@@ -10,6 +10,7 @@ from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
+from safepassage.analysis.models import VictimRecord
 from safepassage.cases.models import Case
 from safepassage.intake.models import Message, Submission
 from tests.base import Organisation
@@ -55,10 +56,23 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
     actions.open_case(submission, by=org.coordinator)
 
 
+def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from safepassage.analysis.importing import import_list
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "list.csv"
+        path.write_text(f"Name,Town\n{mark('victim')},{mark('town')}\n", encoding="utf-8")
+        import_list(path, "Sentinel list", {"name": "Name", "place": "Town"})
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
     Submission: intake_request,
     Message: intake_request,
     Case: intake_request,
+    VictimRecord: victim_list,
 }

@@ -156,6 +156,7 @@ class Linkage:
 
     clusters: dict[int, int]  # unique_id -> cluster id
     pairs: list[tuple[int, int, float]]  # (unique_id_l, unique_id_r, probability)
+    trained: bool = True  # False: too little data to learn the model
 
     def people(self) -> dict[int, list[int]]:
         grouped: dict[int, list[int]] = {}
@@ -176,12 +177,33 @@ def link(rows: Sequence[dict[str, Any]], threshold: float = 0.5, seed: int = 1) 
     db_api = DuckDBAPI(connection=connection)
     table = db_api.register(frame)
     linker = Linker(table, _settings(), log_level="WARNING")
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("surname", "given", "birth_year")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=seed)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given"))
+    steps = [
+        lambda: linker.training.estimate_probability_two_random_records_match(
+            [block_on("surname", "given", "birth_year")], recall=0.7
+        ),
+        lambda: linker.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=seed),
+        lambda: linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("surname")
+        ),
+        lambda: linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("given")
+        ),
+    ]
+    trained = True
+    for step in steps:
+        try:
+            step()
+        except (ValueError, ZeroDivisionError, ArithmeticError):
+            # Too few records (or too few matches) to learn from: the
+            # comparisons keep splink's default weights, and the caller says so.
+            trained = False
+    settings = linker._settings_obj
+    prior = settings._probability_two_random_records_match
+    if not 0.0 < prior < 1.0:
+        # No matches among the strictest pairs (a handful of records): fall
+        # back to one expected match per list of this size.
+        settings._probability_two_random_records_match = min(0.5, max(1e-6, 1 / len(frame)))
+        trained = False
     predictions = linker.inference.predict(threshold_match_probability=0.2)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
@@ -198,6 +220,7 @@ def link(rows: Sequence[dict[str, Any]], threshold: float = 0.5, seed: int = 1) 
                 strict=True,
             )
         ),
+        trained=trained,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.analysis.importing import ImportRefused, import_list, linkable
 from safepassage.analysis.mse.intervals import bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
@@ -23,6 +24,7 @@ from safepassage.analysis.mse.tables import (
     read_histories,
     read_patterns,
 )
+from safepassage.audit.chain import record
 
 
 class Command(BaseCommand):
@@ -35,6 +37,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
+        importer = sub.add_parser("import", help="import a victim list from CSV or XLSX")
+        importer.add_argument("file", type=Path)
+        importer.add_argument("--list", required=True, help="the source's name")
+        importer.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="FIELD=COLUMN",
+            help="which column holds a field (name, birth, place, event_date, notes); "
+            "kept for the next import of this list",
+        )
+        importer.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="store the good rows and report the others (default: store nothing)",
+        )
+        linker = sub.add_parser(
+            "link",
+            help="link stored lists into people and estimate; custodian shares on stdin",
+        )
+        linker.add_argument("--lists", required=True, help="comma-separated list names")
+        linker.add_argument("--year", type=int, default=2017, help="the year ages refer to")
         estimate = sub.add_parser("estimate", help="estimate the total from a capture table")
         estimate.add_argument("file", type=Path)
         estimate.add_argument(
@@ -58,6 +82,66 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "import":
+            return self._import(options)
+        if options["subcommand"] == "link":
+            return self._link(options)
+        return self._estimate(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
+        mapping = {}
+        for item in options["map"]:
+            ours, _, theirs = item.partition("=")
+            if not theirs:
+                raise CommandError(f"--map takes FIELD=COLUMN, not {item!r}")
+            mapping[ours.strip()] = theirs.strip()
+        try:
+            report = import_list(
+                options["file"], options["list"], mapping, skip_invalid=options["skip_invalid"]
+            )
+        except ImportRefused as refusal:
+            lines = refusal.report.lines()[1:] if refusal.report else []
+            raise CommandError("\n".join([str(refusal), *lines])) from None
+        except OSError as error:
+            name = error.__class__.__name__
+            raise CommandError(f"{options['file']} cannot be read ({name}).") from None
+        for line in report.lines():
+            self.stdout.write(line)
+
+    def _link(self, options: dict[str, Any]) -> None:
+        import sys
+
+        from safepassage.analysis import linkage
+        from safepassage.vault import keys
+
+        names = [name.strip() for name in options["lists"].split(",") if name.strip()]
+        try:
+            keyring = keys.recover(sys.stdin.read().splitlines())
+            records = linkable(keyring, names)
+        except (keys.RecoveryFailed, ImportRefused) as error:
+            raise CommandError(str(error)) from None
+        if not records:
+            raise CommandError("these lists hold no records")
+        rows = linkage.prepare(records, options["year"])
+        result = linkage.link(rows)
+        table = linkage.capture_table(rows, result)
+        self.stdout.write(
+            f"{len(records)} records from {len(names)} lists linked into "
+            f"{len(result.people())} people"
+        )
+        if not result.trained:
+            self.stdout.write(
+                "Warning: too few records to learn how names, dates and places agree; "
+                "default weights were used. Review every link before estimating."
+            )
+        record("recovery", "analysis.lists_linked", None, lists=len(names), records=len(records))
+        if len(table.lists) < 2:
+            return
+        selection = select_by_bic(table, hierarchical_models(len(table.lists)))
+        for line in describe(table, selection.best, selection):
+            self.stdout.write(line)
+
+    def _estimate(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         try:
             reader = read_histories if options["histories"] else read_patterns
