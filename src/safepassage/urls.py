@@ -13,6 +13,7 @@ urlpatterns = [
     path("vault/", include("safepassage.vault.urls")),
     path("intake/", include("safepassage.intake.urls")),
     path("cases/", include("safepassage.cases.urls")),
+    path("analysis/", include("safepassage.analysis.urls")),
     path("request/", include((public_urlpatterns, "public"))),
     path("", include("safepassage.accounts.urls")),
 ]

@@ -36,6 +36,8 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
             menu.append(("intake", "intake:inbox"))
         if user.can(Perm.MANAGE_FORM):
             menu.append(("questions", "intake:questions"))
+        if user.can(Perm.REVIEW_LINKS) or user.can(Perm.ANALYSE):
+            menu.append(("analysis", "analysis:home"))
         menu.append(("vault", "vault:overview"))
         menu.append(("account", "accounts:account"))
     organisation = Organisation.objects.order_by("pk").first()

@@ -10,7 +10,7 @@ from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
-from safepassage.analysis.models import VictimRecord
+from safepassage.analysis.models import Estimate, LinkageRun, VictimRecord
 from safepassage.cases.models import Case
 from safepassage.intake.models import Message, Submission
 from tests.base import Organisation
@@ -57,15 +57,21 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
 
 
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
-    import tempfile
-    from pathlib import Path
-
     from safepassage.analysis.importing import import_list
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "list.csv"
-        path.write_text(f"Name,Town\n{mark('victim')},{mark('town')}\n", encoding="utf-8")
-        import_list(path, "Sentinel list", {"name": "Name", "place": "Town"})
+    text = f"Name,Town\n{mark('victim')},{mark('town')}\n"
+    import_list(("list.csv", text.encode()), "Sentinel list", {"name": "Name", "place": "Town"})
+
+
+def linkage_results(org: Organisation, mark: Callable[[str], str]) -> None:
+    from safepassage.analysis.models import Estimate, LinkageRun
+
+    run = LinkageRun(status="done")
+    run.result = {"ids": [mark("record")], "lists": ["A"], "pairs": [], "strata": {}}
+    run.save()
+    estimate = Estimate(run=run, method="loglinear", status="done")
+    estimate.result = {"lines": [mark("estimate")]}
+    estimate.save()
 
 
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
@@ -75,4 +81,6 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Message: intake_request,
     Case: intake_request,
     VictimRecord: victim_list,
+    LinkageRun: linkage_results,
+    Estimate: linkage_results,
 }

@@ -49,7 +49,9 @@ def _database_bytes() -> bytes:
 
 def _files_changed_since(folder: Path, since: float) -> list[Path]:
     found = []
-    for path in folder.rglob("*"):
+    # os.walk, not rglob: other programs' temporary folders come and go.
+    every = (Path(root) / name for root, _dirs, names in os.walk(folder) for name in names)
+    for path in every:
         try:
             if (
                 path.is_file()

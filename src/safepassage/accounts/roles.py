@@ -43,6 +43,12 @@ class Perm(StrEnum):
     MANAGE_FORM = "intake.form"
     # See cases (reading their fields also needs the compartments).
     VIEW_CASES = "cases.view"
+    # Import victim lists from sources (reading them needs documentation).
+    IMPORT_LISTS = "analysis.import"
+    # Decide whether two victim records are one person (the review queue).
+    REVIEW_LINKS = "analysis.review"
+    # Run linkage and estimates, and read their results.
+    ANALYSE = "analysis.run"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -59,8 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.CASEWORKER: frozenset({Perm.VIEW_CASES}),
     Role.VERIFIER: frozenset({Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}),
-    Role.DOCUMENTER: frozenset(),
-    Role.ANALYST: frozenset(),
+    Role.DOCUMENTER: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS}),
+    Role.ANALYST: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE}),
     Role.KEY_CUSTODIAN: frozenset(),
     Role.AUDITOR: frozenset({Perm.VIEW_AUDIT_LOG, Perm.VIEW_STAFF, Perm.VIEW_ALL_TEAMS}),
     Role.ADMINISTRATOR: frozenset(

@@ -36,17 +36,22 @@ class ImportReport:
         return [f"{self.stored} rows stored", *found]
 
 
-def _rows(path: Path) -> Iterator[list[str]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+def _rows(name: str, raw: bytes) -> Iterator[list[str]]:
+    if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
+        from zipfile import BadZipFile
+
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
+        try:
+            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        except (BadZipFile, KeyError, ValueError, OSError):
+            raise ImportRefused("the workbook cannot be read: save it again as .xlsx") from None
+        sheet = book.active
         if sheet is None:
             raise ImportRefused("the workbook has no sheet")
         for values in sheet.iter_rows(values_only=True):
             yield ["" if v is None else str(v).strip() for v in values]
         return
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -60,13 +65,16 @@ def _rows(path: Path) -> Iterator[list[str]]:
 
 
 def import_list(
-    path: Path,
+    source: Path | tuple[str, bytes],
     list_name: str,
     mapping: dict[str, str] | None = None,
     *,
     skip_invalid: bool = False,
     by: object = "cli",
 ) -> ImportReport:
+    list_name = " ".join(list_name.split())[:120]
+    if not list_name:
+        raise ImportRefused("give the list a name (its source)")
     existing = VictimList.objects.filter(name=list_name).first()
     mapping = mapping or (existing.mapping if existing else {})
     if "name" not in mapping:
@@ -74,7 +82,8 @@ def import_list(
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
         raise ImportRefused(f"unknown fields {', '.join(unknown)}: use {', '.join(FIELDS)}")
-    rows = _rows(path)
+    name, raw = (source.name, source.read_bytes()) if isinstance(source, Path) else source
+    rows = _rows(name, raw)
     header = next(rows, None)
     if header is None:
         raise ImportRefused("the file is empty")
@@ -122,33 +131,3 @@ def import_list(
             skipped=len(report.problems),
         )
     return report
-
-
-def linkable(keyring: object, list_names: list[str]) -> list[Any]:
-    """The records of these lists, opened with the documentation keys, as
-    linkage input (in memory only)."""
-    from safepassage.analysis.linkage import SourceRecord
-    from safepassage.vault.keyring import Keyring, using_keyring
-
-    if not isinstance(keyring, Keyring):
-        raise TypeError("a Keyring is needed")
-    lists = list(VictimList.objects.filter(name__in=list_names))
-    missing = sorted(set(list_names) - {item.name for item in lists})
-    if missing:
-        raise ImportRefused(f"no list called {', '.join(repr(m) for m in missing)}")
-    found: list[Any] = []
-    with using_keyring(keyring):
-        for entry in VictimRecord.objects.filter(victim_list__in=lists).select_related(
-            "victim_list"
-        ):
-            data = entry.data
-            found.append(
-                SourceRecord(
-                    list_name=entry.victim_list.name,
-                    record_id=str(entry.pk),
-                    name=data.get("name", ""),
-                    birth=data.get("birth", ""),
-                    place=data.get("place", ""),
-                )
-            )
-    return found

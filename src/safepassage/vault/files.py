@@ -173,6 +173,19 @@ class StagedUpload(UploadedFile):
         self.path.unlink(missing_ok=True)
 
 
+def read_staged(upload: StagedUpload, limit: int) -> bytes:
+    """The plaintext of a staged upload, in memory only, and the staging
+    file gone. For files that are parsed into sealed rows (a victim list),
+    not kept as files. Raises UploadRefused above ``limit`` bytes."""
+    try:
+        if (upload.size or 0) > limit:
+            raise UploadRefused("the file is too large to read into memory")
+        with upload.path.open("rb") as handle:
+            return b"".join(decrypt_stream(handle, upload.key))
+    finally:
+        upload.discard()
+
+
 class EncryptingUploadHandler(FileUploadHandler):
     chunk_size = CHUNK
 

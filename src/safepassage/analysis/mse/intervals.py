@@ -39,7 +39,7 @@ def _estimate(table: CaptureTable, choose: Chooser) -> float:
         return float("inf")
 
 
-def _fitted(table: CaptureTable, chosen: Fit) -> tuple[list[tuple[int, ...]], np.ndarray]:
+def fitted_cells(table: CaptureTable, chosen: Fit) -> tuple[list[tuple[int, ...]], np.ndarray]:
     import statsmodels.api as sm
 
     forced = set(chosen.check.forced_zero)
@@ -61,7 +61,7 @@ def bca(
 ) -> Interval:
     chosen = choose(table)
     estimate = chosen.total
-    cells, means = _fitted(table, chosen)
+    cells, means = fitted_cells(table, chosen)
     rng = np.random.default_rng(seed)
     samples = []
     for number in range(resamples):

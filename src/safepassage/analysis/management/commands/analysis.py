@@ -7,7 +7,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safepassage.analysis.importing import ImportRefused, import_list, linkable
+from safepassage.analysis.estimating import (
+    METHODS,
+    LogLinear,
+    Plan,
+    Unestimable,
+    start_estimate,
+)
+from safepassage.analysis.importing import ImportRefused, import_list
+from safepassage.analysis.jobs import status_of
+from safepassage.analysis.models import LinkageRun, Same
 from safepassage.analysis.mse.intervals import bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
@@ -24,15 +33,40 @@ from safepassage.analysis.mse.tables import (
     read_histories,
     read_patterns,
 )
+from safepassage.analysis.progress import ProgressBar
+from safepassage.analysis.runs import (
+    STRATA,
+    RunRefused,
+    capture_table,
+    clusters_at,
+    decide,
+    decisions_for,
+    lists_named,
+    review_queue,
+    run_records,
+    start_run,
+)
 from safepassage.audit.chain import record
+from safepassage.vault.keyring import Keyring, using_keyring
+
+
+def _keys_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="use this staff member's documentation keys (password asked, or the first "
+        "line of standard input); without it, K custodian shares are read",
+    )
 
 
 class Command(BaseCommand):
     help = (
-        "estimate FILE: estimate how many people no list recorded, with log-linear "
-        "models. FILE is a CSV with one 0/1 column per list and a count column last "
-        "(or, with --histories, one row per person). Without --model, every "
-        "hierarchical model is fitted (up to five lists) and the lowest BIC is kept."
+        "Counting victims. import: read a victim list (CSV or XLSX). link: link lists "
+        "into people (a linkage run). review: decide uncertain pairs. runs: list runs. "
+        "estimate FILE or --run ID: estimate how many people no list recorded. FILE is "
+        "a CSV with one 0/1 column per list and a count column last (or, with "
+        "--histories, one row per person)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,12 +89,41 @@ class Command(BaseCommand):
         )
         linker = sub.add_parser(
             "link",
-            help="link stored lists into people and estimate; custodian shares on stdin",
+            help="link stored lists into people (a linkage run) and estimate the total",
         )
         linker.add_argument("--lists", required=True, help="comma-separated list names")
         linker.add_argument("--year", type=int, default=2017, help="the year ages refer to")
+        linker.add_argument("--threshold", type=float, default=0.5, help="match probability")
+        _keys_arguments(linker)
+        review = sub.add_parser(
+            "review", help="decide uncertain pairs of a linkage run, one at a time"
+        )
+        review.add_argument("--run", required=True, help="the run's id (or its first characters)")
+        _keys_arguments(review)
+        runs = sub.add_parser("runs", help="list linkage runs and their estimates")
+        runs.add_argument("--limit", type=int, default=20)
         estimate = sub.add_parser("estimate", help="estimate the total from a capture table")
-        estimate.add_argument("file", type=Path)
+        estimate.add_argument("file", type=Path, nargs="?", help="a capture table (CSV)")
+        estimate.add_argument("--run", help="estimate from a linkage run instead of a file")
+        estimate.add_argument(
+            "--method",
+            choices=sorted(METHODS),
+            default="loglinear",
+            help="loglinear (the lowest BIC), bma (Bayesian model averaging, 3 to 5 lists)"
+            + (", latent (Bayesian latent classes)" if "latent" in METHODS else ""),
+        )
+        estimate.add_argument(
+            "--stratify", choices=STRATA, help="with --run: estimate each stratum and add up"
+        )
+        estimate.add_argument(
+            "--linkage-draws",
+            type=int,
+            default=0,
+            metavar="N",
+            help="with --run: also draw N clusterings from the match probabilities, for an "
+            "interval that carries the linkage uncertainty",
+        )
+        _keys_arguments(estimate)
         estimate.add_argument(
             "--model", help="interactions, such as 'A:B, C:D' or '[12,23]'; 'main' for none"
         )
@@ -86,6 +149,14 @@ class Command(BaseCommand):
             return self._import(options)
         if options["subcommand"] == "link":
             return self._link(options)
+        if options["subcommand"] == "review":
+            return self._review(options)
+        if options["subcommand"] == "runs":
+            return self._runs(options)
+        if options["run"]:
+            return self._estimate_run(options)
+        if options["file"] is None:
+            raise CommandError("estimate needs a FILE or --run")
         return self._estimate(options)
 
     def _import(self, options: dict[str, Any]) -> None:
@@ -109,36 +180,188 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _link(self, options: dict[str, Any]) -> None:
-        import sys
-
-        from safepassage.analysis import linkage
-        from safepassage.vault import keys
-
         names = [name.strip() for name in options["lists"].split(",") if name.strip()]
+        keyring, by = self._keys(options)
         try:
-            keyring = keys.recover(sys.stdin.read().splitlines())
-            records = linkable(keyring, names)
-        except (keys.RecoveryFailed, ImportRefused) as error:
+            run = start_run(
+                keyring,
+                lists_named(names),
+                by=by,
+                threshold=options["threshold"],
+                review_low=min(0.3, options["threshold"]),
+                review_high=max(0.9, options["threshold"]),
+                reference_year=options["year"],
+                background=False,
+                echo=ProgressBar(self.stderr),
+            )
+        except (RunRefused, ImportRefused, ValueError) as error:
             raise CommandError(str(error)) from None
-        if not records:
-            raise CommandError("these lists hold no records")
-        rows = linkage.prepare(records, options["year"])
-        result = linkage.link(rows)
-        table = linkage.capture_table(rows, result)
+        with using_keyring(keyring):
+            result = run.result or {}
+        decisions = decisions_for(run.lists.all())
+        labels = clusters_at(result, decisions, run.threshold)
+        people = len(set(labels.tolist()))
         self.stdout.write(
-            f"{len(records)} records from {len(names)} lists linked into "
-            f"{len(result.people())} people"
+            f"Run {run.pk}: {run.records} records from {len(names)} lists linked into "
+            f"{people} people"
         )
-        if not result.trained:
+        if not run.trained:
             self.stdout.write(
                 "Warning: too few records to learn how names, dates and places agree; "
                 "default weights were used. Review every link before estimating."
             )
-        record("recovery", "analysis.lists_linked", None, lists=len(names), records=len(records))
-        if len(table.lists) < 2:
+        waiting = len(review_queue(run, result, decisions))
+        if waiting:
+            self.stdout.write(
+                f"{waiting} pairs are uncertain: "
+                f"safepassage analysis review --run {str(run.pk)[:8]}"
+            )
+        try:
+            point = LogLinear().point(capture_table(result, labels))
+        except Unestimable as error:
+            self.stdout.write(f"No estimate: {error}")
             return
-        selection = select_by_bic(table, hierarchical_models(len(table.lists)))
-        for line in describe(table, selection.best, selection):
+        for line in point.lines:
+            self.stdout.write(line)
+
+    def _review(self, options: dict[str, Any]) -> None:
+        keyring, by = self._keys(options)
+        run = self._run(options["run"])
+        with using_keyring(keyring):
+            result = run.result or {}
+            decisions = decisions_for(run.lists.all())
+            queue = review_queue(run, result, decisions)
+            if not queue:
+                self.stdout.write("No pair is waiting for review.")
+                return
+            self.stdout.write(
+                f"{len(queue)} pairs to review. s: same person, d: different "
+                "people, n: next (no decision), q: quit"
+            )
+            decided = 0
+            for number, candidate in enumerate(queue, start=1):
+                found = run_records(run, [candidate.first, candidate.second])
+                if len(found) < 2:
+                    continue
+                first, second = found[candidate.first], found[candidate.second]
+                heading = (
+                    "rejected, yet joined through other records"
+                    if candidate.conflict
+                    else f"match probability {candidate.probability:.2f}"
+                )
+                self.stdout.write(f"\nPair {number} of {len(queue)} ({heading})")
+                for field in ("name", "birth", "place", "event_date", "act"):
+                    left = str(first.data.get(field, ""))
+                    right = str(second.data.get(field, ""))
+                    if left or right:
+                        self.stdout.write(f"  {field:<10} {left:<36} | {right}")
+                self.stdout.write(
+                    f"  {'list':<10} {first.victim_list.name:<36} | {second.victim_list.name}"
+                )
+                answer = self._ask("Same person? [s/d/n/q] ")
+                if answer == "q":
+                    break
+                if answer in ("s", "d"):
+                    decide(first, second, Same.SAME if answer == "s" else Same.DIFFERENT, by=by)
+                    decided += 1
+            self.stdout.write(f"{decided} decisions recorded; later runs and estimates use them.")
+
+    def _ask(self, prompt: str) -> str:
+        import sys
+
+        while True:
+            self.stdout.write(prompt, ending="")
+            self.stdout.flush()
+            line = sys.stdin.readline()
+            if not line:
+                return "q"
+            answer = line.strip().lower()[:1]
+            if answer in ("s", "d", "n", "q"):
+                return answer
+            self.stdout.write("Answer s, d, n or q.")
+
+    def _runs(self, options: dict[str, Any]) -> None:
+        found = LinkageRun.objects.prefetch_related("lists", "estimates")[: options["limit"]]
+        if not found:
+            self.stdout.write("No linkage runs yet: safepassage analysis link --lists A,B")
+        for run in found:
+            names = ", ".join(item.name for item in run.lists.all())
+            self.stdout.write(
+                f"{str(run.pk)[:8]}  {run.created:%Y-%m-%d %H:%M}  {status_of(run):<11} "
+                f"{run.records} records, {run.people} people  [{names}]"
+            )
+            for entry in run.estimates.all():
+                self.stdout.write(
+                    f"    estimate {str(entry.pk)[:8]}  {entry.method}"
+                    f"{' by ' + entry.stratum if entry.stratum else ''}  {status_of(entry)}"
+                )
+
+    def _run(self, prefix: str) -> LinkageRun:
+        prefix = prefix.strip().lower()
+        if len(prefix) < 4:
+            raise CommandError("give at least the first four characters of the run's id")
+        matches = [run for run in LinkageRun.objects.all() if str(run.pk).startswith(prefix)]
+        if len(matches) != 1:
+            raise CommandError(
+                f"no run starts with {prefix!r}" if not matches else f"{prefix!r} is ambiguous"
+            )
+        return matches[0]
+
+    def _keys(self, options: dict[str, Any]) -> tuple[Keyring, Any]:
+        """The documentation keys: a staff member's (password) or the
+        custodians' (shares), read from the terminal or standard input."""
+        import getpass
+        import sys
+
+        from safepassage.accounts.models import User
+        from safepassage.vault import keys
+
+        if options["as_user"]:
+            user = User.objects.filter(username=options["as_user"].strip().lower()).first()
+            if sys.stdin.isatty():
+                password = getpass.getpass("Password: ")
+            else:
+                password = sys.stdin.readline().rstrip("\n")
+            if user is None or not user.is_active or not user.check_password(password):
+                record("cli", "analysis.keys_refused", None)
+                raise CommandError("That username and password do not match.")
+            keyring = keys.open_keyring(user.pk, password)
+            by: Any = user
+        else:
+            if sys.stdin.isatty():
+                needed = keys._recovery_public_key()[0].threshold
+                lines = [getpass.getpass(f"Share {n + 1} of {needed}: ") for n in range(needed)]
+            else:
+                needed = keys._recovery_public_key()[0].threshold
+                lines = [sys.stdin.readline() for _ in range(needed)]
+            try:
+                keyring = keys.recover(lines)
+            except keys.RecoveryFailed as error:
+                raise CommandError(str(error)) from None
+            by = "recovery"
+        if not keyring.holds("documentation"):
+            raise CommandError("These keys do not open the documentation compartment.")
+        return keyring, by
+
+    def _estimate_run(self, options: dict[str, Any]) -> None:
+        keyring, by = self._keys(options)
+        run = self._run(options["run"])
+        plan = Plan(
+            method=options["method"],
+            stratum=options["stratify"] or "",
+            resamples=options["interval"] or 0,
+            linkage_draws=options["linkage_draws"],
+            seed=options["seed"],
+        )
+        try:
+            entry = start_estimate(
+                keyring, run, plan, by=by, background=False, echo=ProgressBar(self.stderr)
+            )
+        except Unestimable as error:
+            raise CommandError(str(error)) from None
+        with using_keyring(keyring):
+            outcome = entry.result or {}
+        for line in outcome.get("lines", []):
             self.stdout.write(line)
 
     def _estimate(self, options: dict[str, Any]) -> None:
@@ -150,6 +373,19 @@ class Command(BaseCommand):
             raise CommandError(f"{path} cannot be read ({error.__class__.__name__}).") from None
         except TableError as error:
             raise CommandError(f"{path}: {error}") from None
+        if options["method"] != "loglinear":
+            if options["model"] or options["heterogeneity"] or options["interval"]:
+                raise CommandError(
+                    "--model, --heterogeneity and --interval are for log-linear models; "
+                    f"{options['method']} reports its own credible interval."
+                )
+            try:
+                point = METHODS[options["method"]]().point(table)
+            except Unestimable as error:
+                raise CommandError(str(error)) from None
+            for line in point.lines:
+                self.stdout.write(line)
+            return
         selection = None
         try:
             if options["model"] or options["heterogeneity"]:

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.analysis.models import EstimateMethod, Same, VictimList
+
+COLUMN_HELP = _("The title of the column in the file, exactly as written there.")
+
+
+class ImportForm(forms.Form):
+    list_name = forms.CharField(
+        label=_("Source"),
+        max_length=120,
+        help_text=_(
+            "Who made the list (“Novaya Gazeta, April 2017”). The name of a list already "
+            "imported adds these rows to it, and its columns need not be given again."
+        ),
+    )
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (UTF-8) or Excel (.xlsx), with a header row.")
+    )
+    name = forms.CharField(
+        label=_("Column with the name"), max_length=200, required=False, help_text=COLUMN_HELP
+    )
+    birth = forms.CharField(
+        label=_("Column with the birth date, year or age"), max_length=200, required=False
+    )
+    place = forms.CharField(label=_("Column with the place"), max_length=200, required=False)
+    event_date = forms.CharField(
+        label=_("Column with the date of the events"), max_length=200, required=False
+    )
+    act = forms.CharField(
+        label=_("Column with what was done (killing, detention…)"),
+        max_length=200,
+        required=False,
+    )
+    notes = forms.CharField(label=_("Column with notes"), max_length=200, required=False)
+    skip_invalid = forms.BooleanField(
+        label=_("Store the good rows and list the others"),
+        required=False,
+        help_text=_("Without this, one bad row stores nothing, so the file can be corrected."),
+    )
+
+    def mapping(self) -> dict[str, str]:
+        fields = ("name", "birth", "place", "event_date", "act", "notes")
+        return {
+            field: self.cleaned_data[field].strip()
+            for field in fields
+            if self.cleaned_data.get(field, "").strip()
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = " ".join(str(data.get("list_name", "")).split())
+        known = VictimList.objects.filter(name=name).exists()
+        if not known and not str(data.get("name", "")).strip():
+            self.add_error("name", _("Say which column holds the name (a new list)."))
+        return data
+
+
+class RunForm(forms.Form):
+    lists = forms.ModelMultipleChoiceField(
+        label=_("Lists to link"),
+        queryset=VictimList.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    threshold = forms.FloatField(
+        label=_("Match probability to join two records"),
+        initial=0.5,
+        min_value=0.05,
+        max_value=0.95,
+        help_text=_("Pairs between 0.3 and 0.9 go to the review queue."),
+    )
+    reference_year = forms.IntegerField(
+        label=_("The year the lists' ages refer to"), initial=2017, min_value=1900, max_value=2100
+    )
+
+    def clean_lists(self) -> Any:
+        chosen = self.cleaned_data["lists"]
+        if len(chosen) < 2:
+            raise forms.ValidationError(_("Choose at least two lists."))
+        return chosen
+
+
+STRATA_CHOICES = [
+    ("", _("No strata")),
+    ("place", _("Place")),
+    ("period", _("Year of the events")),
+    ("act", _("What was done")),
+]
+
+
+class EstimateForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=EstimateMethod.choices)
+    stratum = forms.ChoiceField(
+        label=_("Estimate separately by"), choices=STRATA_CHOICES, required=False
+    )
+    resamples = forms.IntegerField(
+        label=_("Draws for the interval"),
+        initial=500,
+        min_value=0,
+        max_value=5000,
+        help_text=_("0 for the estimate alone. 500 to 1,000 is usual."),
+    )
+    linkage_draws = forms.IntegerField(
+        label=_("Clusterings drawn from the match probabilities"),
+        initial=100,
+        min_value=0,
+        max_value=2000,
+        help_text=_("For an interval that also carries the uncertainty of the linkage."),
+    )
+    seed = forms.IntegerField(
+        label=_("Seed"),
+        initial=1,
+        min_value=0,
+        max_value=2**31,
+        help_text=_("The same seed gives the same figures."),
+    )
+
+    def __init__(self, *args: Any, methods: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if methods is not None:
+            self.fields["method"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in EstimateMethod.choices if value in methods
+            ]
+
+
+class DecisionForm(forms.Form):
+    first = forms.UUIDField(widget=forms.HiddenInput)
+    second = forms.UUIDField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=Same.choices)

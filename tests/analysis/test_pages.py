@@ -1,0 +1,200 @@
+"""The pages: import a list, start a linkage run and watch it, review pairs
+side by side, estimate with a chart. Who may see what."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import Role
+from safepassage.analysis.models import (
+    Estimate,
+    JobStatus,
+    LinkageRun,
+    LinkDecision,
+    VictimList,
+    VictimRecord,
+)
+from safepassage.analysis.runs import review_queue, start_run
+from safepassage.vault import keys as vault_keys
+from safepassage.vault.keyring import using_keyring
+from tests.analysis.conftest import StoredLists, store_lists
+from tests.base import Organisation, Vault, make_user, sign_in
+
+NGO = "ФИО;Год рождения;Место\nУмаров Магомед;1987;Грозный\nКадырова Хеда;~30 лет;Аргун\n"
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+def _join(prefix: str) -> None:
+    for thread in threading.enumerate():
+        if thread.name.startswith(prefix):
+            thread.join(timeout=300)
+
+
+@pytest.mark.django_db
+def test_a_list_is_imported_from_the_page(analyst: User) -> None:
+    client = _client(analyst)
+    page = client.get(reverse("analysis:home"))
+    assert "Import a list" in page.content.decode()
+    upload = SimpleUploadedFile("ngo.csv", NGO.encode(), content_type="text/csv")
+    response = client.post(
+        reverse("analysis:import"),
+        {
+            "list_name": "NGO testimonies",
+            "file": upload,
+            "name": "ФИО",
+            "birth": "Год рождения",
+            "place": "Место",
+        },
+        follow=True,
+    )
+    assert "2 rows imported into “NGO testimonies”" in response.content.decode()
+    assert VictimList.objects.get(name="NGO testimonies").records.count() == 2
+    # The next file of this source needs no columns.
+    again = SimpleUploadedFile(
+        "ngo2.csv",
+        "ФИО;Год рождения;Место\nАлиев Руслан;1990;Шали\n".encode(),
+        content_type="text/csv",
+    )
+    client.post(reverse("analysis:import"), {"list_name": "NGO testimonies", "file": again})
+    assert VictimRecord.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_bad_list_is_refused_with_its_rows_and_stores_nothing(analyst: User) -> None:
+    client = _client(analyst)
+    bad = SimpleUploadedFile("x.csv", b"Name,Age\nAmina K,30\n,25\n", content_type="text/csv")
+    response = client.post(
+        reverse("analysis:import"), {"list_name": "Press", "file": bad, "name": "Name"}
+    )
+    text = response.content.decode()
+    assert "Nothing was imported" in text
+    assert "Row 3: no name" in text
+    assert not VictimRecord.objects.exists()
+    wrong = SimpleUploadedFile("x.csv", b"Name\nA\n", content_type="text/csv")
+    response = client.post(
+        reverse("analysis:import"), {"list_name": "Press", "file": wrong, "name": "ФИО"}
+    )
+    assert "no column called" in response.content.decode()
+    missing = SimpleUploadedFile("x.csv", b"Name\nA\n", content_type="text/csv")
+    response = client.post(reverse("analysis:import"), {"list_name": "New", "file": missing})
+    assert "Say which column holds the name" in response.content.decode()
+    assert not VictimList.objects.exists()
+
+
+@pytest.mark.django_db
+def test_pairs_are_reviewed_side_by_side(documenter: User, vault: Vault) -> None:
+    stored = store_lists(people=150, lists=3, seed=7)
+    run = start_run(vault.keyring, stored.lists, by="cli", background=False)
+    client = _client(documenter)
+    page = client.get(reverse("analysis:run", args=[run.pk])).content.decode()
+    assert "pairs of records are uncertain" in page
+    assert "Estimate the total" not in page  # documenters review, analysts estimate
+    review = client.get(reverse("analysis:review", args=[run.pk])).content.decode()
+    with using_keyring(vault.keyring):
+        result = LinkageRun.objects.get(pk=run.pk).result
+        first = review_queue(run, result, {})[0]
+        name = VictimRecord.objects.get(pk=first.first).data["name"]
+    assert name in review
+    assert "Same person" in review
+    response = client.post(
+        reverse("analysis:review", args=[run.pk]),
+        {"first": first.first, "second": first.second, "decision": "different"},
+    )
+    assert response.status_code == 302
+    decision = LinkDecision.objects.get()
+    assert decision.decision == "different"
+    assert decision.decided_by == documenter
+    # Skipping moves on without deciding.
+    skipped = client.get(reverse("analysis:review", args=[run.pk]) + "?skip=1")
+    assert skipped.status_code == 200
+    # An estimate is not a documenter's page.
+    assert client.get(reverse("analysis:estimate", args=[uuid.uuid4()])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_documentation_members_with_the_role_see_runs(
+    org: Organisation, vault: Vault, lists: StoredLists
+) -> None:
+    run = start_run(vault.keyring, lists.lists, by="cli", background=False)
+    url = reverse("analysis:run", args=[run.pk])
+    # The outsider holds documentation keys but no analysis role.
+    assert _client(org.outsider).get(url).status_code == 404
+    assert _client(org.outsider).get(reverse("analysis:home")).status_code == 404
+    # An analyst without the documentation keys sees the lists, not the run.
+    keyless = make_user("keyless", Role.ANALYST)
+    client = _client(keyless)
+    assert client.get(reverse("analysis:home")).status_code == 200
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("analysis:review", args=[run.pk])).status_code == 404
+    # A run that does not exist gives the same answer.
+    member = make_user("member", Role.ANALYST)
+    vault_keys.grant(vault.keyring, "documentation", member.pk, by="cli")
+    assert _client(member).get(reverse("analysis:run", args=[uuid.uuid4()])).status_code == 404
+    assert _client(member).get(url).status_code == 200
+
+
+def test_a_run_and_an_estimate_from_the_pages(transactional_audit: None, vault: Vault) -> None:
+    analyst = make_user("analyst", Role.ANALYST)
+    vault_keys.grant(vault.keyring, "documentation", analyst.pk, by="cli")
+    stored = store_lists(people=150, lists=3, seed=8)
+    client = _client(analyst)
+    response = client.post(
+        reverse("analysis:run_start"),
+        {"lists": [item.pk for item in stored.lists], "threshold": "0.5", "reference_year": "2017"},
+    )
+    run = LinkageRun.objects.get()
+    assert response["Location"] == reverse("analysis:run", args=[run.pk])
+    _join("job-")
+    page = client.get(reverse("analysis:run", args=[run.pk])).content.decode()
+    assert LinkageRun.objects.get().status == JobStatus.DONE
+    assert "Estimate the total" in page
+    assert 'http-equiv="refresh"' not in page
+    response = client.post(
+        reverse("analysis:estimate_start", args=[run.pk]),
+        {
+            "method": "loglinear",
+            "stratum": "",
+            "resamples": "40",
+            "linkage_draws": "20",
+            "seed": "3",
+        },
+    )
+    entry = Estimate.objects.get()
+    assert response["Location"] == reverse("analysis:estimate", args=[entry.pk])
+    _join("job-")
+    page = client.get(response["Location"]).content.decode()
+    assert Estimate.objects.get().status == JobStatus.DONE
+    assert "Estimated total" in page
+    assert "linkage uncertainty included" in page
+    assert "<svg" in page
+    assert page.count('class="bar"') == 30
+
+
+@pytest.mark.django_db
+def test_a_running_job_shows_its_progress(analyst: User, lists: StoredLists) -> None:
+    from django.utils import timezone
+
+    run = LinkageRun.objects.create(
+        status=JobStatus.RUNNING, progress=40, stage="clustering", heartbeat=timezone.now()
+    )
+    page = _client(analyst).get(reverse("analysis:run", args=[run.pk])).content.decode()
+    assert '<progress max="100" value="40"' in page
+    assert "clustering" in page
+    assert 'http-equiv="refresh"' in page
+    bad = _client(analyst).post(
+        reverse("analysis:run_start"),
+        {"lists": [lists.lists[0].pk], "threshold": "0.5", "reference_year": "2017"},
+    )
+    assert "Choose at least two lists." in bad.content.decode()
