@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: a PostgreSQL server (the suite runs
-# on it as well as on SQLite) and Debian's Chromium for the browser tests.
+# on it as well as on SQLite), Debian's Chromium for the browser tests and a
+# Java runtime for the Spark linkage backend (tested in local mode).
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
 
@@ -13,6 +14,13 @@ done
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Fonts so pages render with real glyphs (Cyrillic included) in the browser tests.
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# Spark 4 runs on Java 17 or later.
+java_ok=no
+if command -v java >/dev/null 2>&1; then
+  major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  [ -n "$major" ] && [ "$major" -ge 17 ] && java_ok=yes
+fi
+[ "$java_ok" = yes ] || missing+=(openjdk-17-jre-headless)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -236,6 +236,12 @@ INTAKE_RECEIPT_ARGON2_MEMLIMIT = 256 * 1024
 # Shown on the public pages so people can reach the form over Tor.
 ONION_ADDRESS = env.text("SAFEPASSAGE_ONION_ADDRESS", "") or ""
 
+# --- Analysis ----------------------------------------------------------------
+
+# Where linkage runs: DuckDB in this process, or Spark for lists that outgrow
+# one machine (needs the `spark` extra and Java 17).
+LINKAGE_BACKEND = env.choice("SAFEPASSAGE_LINKAGE_BACKEND", "duckdb", ("duckdb", "spark"))
+
 # --- Transport and browser security -----------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -113,3 +113,24 @@ def test_a_table_is_estimated_by_model_averaging(tmp_path: Path) -> None:
         call_command("analysis", "estimate", str(path), "--method", "bma", "--interval", "10")
     with pytest.raises(CommandError, match="needs a FILE or --run"):
         call_command("analysis", "estimate")
+
+
+def test_a_table_is_estimated_by_latent_classes(tmp_path: Path) -> None:
+    path = tmp_path / "dga.csv"
+    path.write_text(DGA, encoding="utf-8")
+    runs = []
+    for _ in range(2):
+        out = io.StringIO()
+        call_command(
+            "analysis", "estimate", str(path), "--method", "latent", "--seed", "5",
+            "--burn-in", "500", "--samples", "300", "--thinning", "5", stdout=out,
+        )  # fmt: skip
+        runs.append(out.getvalue())
+    assert "latent classes (LCMCR" in runs[0]
+    assert "95% credible interval" in runs[0]
+    assert "Only 3 lists" in runs[0], "few lists are warned about"
+    assert runs[0] == runs[1], "the seed makes the run reproducible"
+    two = tmp_path / "two.csv"
+    two.write_text("A,B,count\n1,0,5\n0,1,7\n1,1,3\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="at least three lists"):
+        call_command("analysis", "estimate", str(two), "--method", "latent")

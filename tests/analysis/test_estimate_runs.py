@@ -115,3 +115,43 @@ def test_an_unfinished_run_or_unknown_method_is_refused(vault: Vault) -> None:
         start_estimate(vault.keyring, run, Plan(method="guess"), by="cli", background=False)
     with pytest.raises(Unestimable, match="stratify by one of"):
         start_estimate(vault.keyring, run, Plan(stratum="colour"), by="cli", background=False)
+
+
+def test_latent_classes_estimate_from_a_run(vault: Vault, lists: StoredLists) -> None:
+    run, result = _run(vault, lists)
+    plan = Plan(
+        method="latent",
+        linkage_draws=6,
+        seed=7,
+        burn_in=500,
+        samples=200,
+        thinning=5,
+        threshold=run.threshold,
+    )
+    stages: list[str] = []
+    outcome = estimate(result, {}, plan, lambda stage, done: stages.append(stage))
+    assert "sampling" in stages
+    # The posterior gives the interval, and its draws make the chart.
+    assert outcome.interval_kind == "credible"
+    assert outcome.interval is not None
+    low, high = outcome.interval
+    assert outcome.observed <= low <= outcome.total <= high
+    assert len(outcome.draws) == 2 * 200
+    assert min(outcome.draws) >= outcome.observed
+    assert outcome.combined is not None
+    text = "\n".join(outcome.lines)
+    assert "latent classes (LCMCR" in text
+    assert "R-hat" in text
+    # Every fit is seeded from the plan: the same plan gives the same figures.
+    again = estimate(result, {}, plan)
+    assert (again.total, again.interval, again.combined) == (
+        outcome.total,
+        outcome.interval,
+        outcome.combined,
+    )
+
+
+def test_latent_classes_need_three_lists() -> None:
+    two = _result({"": [("A",), ("A", "B"), ("B",), ("A", "B"), ("A",)]})
+    with pytest.raises(Unestimable, match="at least three lists"):
+        estimate(two, {}, Plan(method="latent", samples=10, burn_in=10, thinning=1))

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from safepassage.analysis import jobs
-from safepassage.analysis.models import JobStatus, LinkageRun
+from safepassage.analysis.models import STAGES, JobStatus, LinkageRun
 from safepassage.analysis.runs import start_run
 from tests.analysis.conftest import store_lists
 from tests.base import Vault
@@ -27,7 +27,12 @@ def test_a_run_works_in_the_background(transactional_audit: None, vault: Vault) 
     assert finished.status == JobStatus.DONE, finished.error
     assert finished.progress == 100
     assert finished.finished is not None
-    assert [stage for stage, _ in seen][:2] == ["preparing", "learning and scoring pairs"]
+    stages = [stage for stage, _ in seen]
+    assert stages[:2] == ["preparing", "loading"]
+    assert {"training", "scoring", "clustering", "storing"} <= set(stages)
+    assert all(stage in STAGES for stage in stages), "every stage has a translated label"
+    fractions = [fraction for _, fraction in seen]
+    assert fractions == sorted(fractions)
     assert finished.people > 0
 
 

@@ -1,8 +1,12 @@
 """Linking victim records across lists into people, with this region's
-names, against a synthetic truth; and estimating from the linked lists."""
+names, against a synthetic truth; estimating from the linked lists; progress
+reported phase by phase; DuckDB kept in memory. (Spark: test_linkage_spark.py.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import duckdb
 import pytest
 
 from safepassage.analysis import linkage, synthetic
@@ -65,3 +69,61 @@ def test_linked_lists_feed_the_estimate(lists: tuple[list[synthetic.Record], int
     assert table.lists == tuple(sorted({r.list_name for r in records}))
     estimate = fit(table, Model.parse("main", table.lists))
     assert estimate.total >= table.observed
+
+
+@pytest.fixture(scope="module")
+def small_rows() -> list[dict[str, Any]]:
+    records, _seen = synthetic.generate(people=80, lists=3, seed=7)
+    return linkage.prepare(_source(records), 2017)
+
+
+def test_it_reports_each_phase_and_the_share_done(small_rows: list[dict[str, Any]]) -> None:
+    heard: list[tuple[str, float]] = []
+    linkage.link(small_rows, progress=lambda phase, done: heard.append((phase, done)))
+    phases = list(dict.fromkeys(phase for phase, _done in heard))
+    assert phases == ["loading", "training", "scoring", "clustering", "done"]
+    shares = [done for _phase, done in heard]
+    assert shares == sorted(shares)
+    assert shares[0] == 0.0
+    assert heard[-1] == ("done", 1.0)
+    # Training is reported step by step, not only at its start.
+    assert len([phase for phase, _done in heard if phase == "training"]) > 2
+
+
+class Cancelled(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("phase", "error"),
+    [("training", ValueError), ("scoring", Cancelled), ("done", Cancelled)],
+)
+def test_an_error_in_the_progress_callback_stops_the_linkage(
+    small_rows: list[dict[str, Any]], phase: str, error: type[Exception]
+) -> None:
+    # A ValueError during training is not taken for "too little data".
+    def listener(heard: str, done: float) -> None:
+        if heard == phase and done > 0.1:
+            raise error("stop")
+
+    with pytest.raises(error, match="stop"):
+        linkage.link(small_rows, progress=listener)
+
+
+def test_the_duckdb_database_never_writes_a_file() -> None:
+    from safepassage.analysis.linkage.backends import duckdb_database
+
+    with duckdb_database() as db_api:
+        connection = db_api.duckdb_con
+        assert connection.execute("select current_setting('temp_directory')").fetchone() == ("",)
+        with pytest.raises(duckdb.Error):  # no spilling can be turned back on
+            connection.execute("SET temp_directory = '.'")
+        with pytest.raises(duckdb.Error):  # and no table copied out
+            connection.execute("COPY (select 'Умаров' as name) TO 'names.csv'")
+
+
+def test_it_refuses_a_threshold_that_is_not_a_probability(
+    small_rows: list[dict[str, Any]],
+) -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        linkage.link(small_rows, threshold=1.5)

@@ -54,6 +54,10 @@ def test_one_list_is_not_enough(vault: Vault, lists: StoredLists) -> None:
         start_run(vault.keyring, lists.lists[:1], by="cli", background=False)
     with pytest.raises(RunRefused, match="review band"):
         start_run(vault.keyring, lists.lists, by="cli", threshold=0.95, background=False)
+    with pytest.raises(RunRefused, match=r"starts at 0\.2 at the lowest"):
+        start_run(vault.keyring, lists.lists, by="cli", review_low=0.1, background=False)
+    with pytest.raises(RunRefused, match="link on one of duckdb, spark"):
+        start_run(vault.keyring, lists.lists, by="cli", backend="flink", background=False)
 
 
 def test_decisions_hold_in_every_run(vault: Vault, lists: StoredLists) -> None:
@@ -70,8 +74,10 @@ def test_decisions_hold_in_every_run(vault: Vault, lists: StoredLists) -> None:
         decide(records[first.first], records[first.second], Same.DIFFERENT, by="cli")
         decisions = decisions_for(lists.lists)
         assert (first.first, first.second) in decisions
+        # Decided pairs leave the queue; a rejected pair comes back only as a
+        # conflict, when other links still join its two records.
         assert all(
-            (c.first, c.second) != (first.first, first.second)
+            (c.first, c.second) != (first.first, first.second) or c.conflict
             for c in review_queue(run, result, decisions)
         )
         # Two records of different people, joined by a documenter's word.

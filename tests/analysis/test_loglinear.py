@@ -126,6 +126,12 @@ def test_the_command_gives_an_interval(capsys: pytest.CaptureFixture[str]) -> No
     )
     out = capsys.readouterr().out
     assert "95% interval (BCa bootstrap, 200 resamples, model chosen again in each):" in out
+    call_command(
+        "analysis", "estimate", str(DATA / "western.csv"), "--stepwise", "--interval", "20"
+    )
+    out = capsys.readouterr().out
+    assert "Estimated total: 2483.4" in out
+    assert "95% interval (BCa bootstrap, 20 resamples, stepwise choice repeated in each):" in out
 
 
 def test_the_command_refuses_clearly() -> None:
@@ -146,6 +152,12 @@ def test_stepwise_choice_finds_the_published_model() -> None:
     chosen = stepwise(data)
     assert chosen.model == Model.parse("D:E", data.lists)
     assert round(chosen.total) == 1184
+    # SparseMSE's Poisson p-values choose A:E alone here (a likelihood-ratio
+    # test would add A:B as well, and estimate 2175).
+    western = table("western.csv")
+    chosen = stepwise(western)
+    assert chosen.model == Model.parse("A:E", western.lists)
+    assert round(chosen.total) == 2483
 
 
 def test_bca_interval_is_close_to_the_published_one() -> None:

@@ -180,6 +180,26 @@ def test_a_run_and_an_estimate_from_the_pages(transactional_audit: None, vault: 
     assert "linkage uncertainty included" in page
     assert "<svg" in page
     assert page.count('class="bar"') == 30
+    # Latent classes: the chart is of the posterior.
+    response = client.post(
+        reverse("analysis:estimate_start", args=[run.pk]),
+        {
+            "method": "latent",
+            "stratum": "",
+            "resamples": "0",
+            "linkage_draws": "0",
+            "length": "short",
+            "seed": "3",
+        },
+    )
+    latent = Estimate.objects.get(method="latent")
+    assert response["Location"] == reverse("analysis:estimate", args=[latent.pk])
+    _join("job-")
+    page = client.get(response["Location"]).content.decode()
+    assert Estimate.objects.get(pk=latent.pk).status == JobStatus.DONE
+    assert "latent classes (LCMCR" in page
+    assert "95% interval:" in page
+    assert page.count('class="bar"') == 30
 
 
 @pytest.mark.django_db
@@ -191,7 +211,7 @@ def test_a_running_job_shows_its_progress(analyst: User, lists: StoredLists) -> 
     )
     page = _client(analyst).get(reverse("analysis:run", args=[run.pk])).content.decode()
     assert '<progress max="100" value="40"' in page
-    assert "clustering" in page
+    assert "grouping records into people" in page
     assert 'http-equiv="refresh"' in page
     bad = _client(analyst).post(
         reverse("analysis:run_start"),

@@ -6,7 +6,8 @@ scored pair that nobody decided joins its two records with its match
 probability, independently, and people are the connected components. Each
 draw gives its own capture table; the estimate is made again on it, with
 one draw of sampling uncertainty on top (a parametric resample for
-log-linear models, a posterior draw for the Bayesian methods). The spread
+log-linear models, a posterior draw for the Bayesian methods; the
+latent-class model is fitted again on every drawn table). The spread
 of these values is an interval for both sources of uncertainty together.
 Independent draws of pairs ignore that links are transitive, so clusters
 can chain: the interval is wider, not narrower, than it should be.
@@ -27,12 +28,13 @@ import numpy as np
 
 from safepassage.analysis import jobs
 from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
-from safepassage.analysis.mse.intervals import bca, fitted_cells
+from safepassage.analysis.mse.intervals import bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
     Fit,
     Model,
     fit,
+    fitted_cells,
     hierarchical_models,
     select_by_bic,
     stepwise,
@@ -74,6 +76,9 @@ class Point:
     label: str
     lines: list[str]
     state: Any = None  # what draw() needs (the chosen fit, a posterior)
+    # Bayesian methods: the 95% credible interval and draws of the total.
+    credible: tuple[float, float] | None = None
+    posterior: list[float] = field(default_factory=list)
 
 
 @functools.cache
@@ -132,7 +137,22 @@ class Averaging:
         except ValueError as error:
             raise Unestimable(str(error)) from None
         lines = describe_averaged(table, averaged)
-        return Point(float(averaged.median), "model average", lines, averaged.distribution)
+        distribution = averaged.distribution
+        low, high = distribution.interval()
+        rng = np.random.default_rng(0)
+        draws = [_posterior_draw(distribution.totals, distribution.probabilities, rng)]
+        draws += [
+            _posterior_draw(distribution.totals, distribution.probabilities, rng)
+            for _ in range(CHART_DRAWS - 1)
+        ]
+        return Point(
+            float(averaged.median),
+            "model average",
+            lines,
+            distribution,
+            credible=(float(low), float(high)),
+            posterior=draws,
+        )
 
     def draw(self, table: CaptureTable, point: Point, rng: np.random.Generator) -> float:
         return _posterior_draw(point.state.totals, point.state.probabilities, rng)
@@ -144,9 +164,6 @@ def _posterior_draw(totals: np.ndarray, weights: np.ndarray, rng: np.random.Gene
     return float(totals[min(index, len(totals) - 1)])
 
 
-METHODS: dict[str, Callable[[], Method]] = {"loglinear": LogLinear, "bma": Averaging}
-
-
 @dataclass
 class Plan:
     method: str = "loglinear"
@@ -155,6 +172,71 @@ class Plan:
     linkage_draws: int = 0
     seed: int = 1
     threshold: float = 0.5
+    # The latent-class sampler: at most this many classes; each of two
+    # chains keeps `samples` draws, one every `thinning` iterations after
+    # `burn_in` (LCMCR's defaults for a first look; a report deserves more).
+    classes: int = 10
+    burn_in: int = 10_000
+    samples: int = 1_000
+    thinning: int = 10
+
+
+class Latent:
+    """Bayesian latent classes (LCMCR, Manrique-Vallier 2016); the total is
+    the posterior median. Every fit (one per stratum, one per drawn
+    clustering) has its own seed, derived from the plan's, so the whole
+    estimate is reproducible."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.fits = 0
+        self.progress: Callable[[float], None] | None = None
+
+    def point(self, table: CaptureTable) -> Point:
+        from safepassage.analysis.mse.lcmcr import LatentClassError, describe_latent, sample
+
+        plan = self.plan
+        seed = int(np.random.SeedSequence([plan.seed, self.fits]).generate_state(1)[0])
+        self.fits += 1
+        try:
+            result = sample(
+                table,
+                classes=plan.classes,
+                burn_in=plan.burn_in,
+                samples=plan.samples,
+                thinning=plan.thinning,
+                seed=seed,
+                progress=self.progress,
+            )
+        except LatentClassError as error:
+            raise Unestimable(str(error)) from None
+        totals = result.totals
+        step = max(1, len(totals) // CHART_DRAWS)
+        return Point(
+            result.median,
+            "latent classes",
+            describe_latent(table, result),
+            totals,
+            credible=result.interval(),
+            posterior=[float(t) for t in totals[::step]],
+        )
+
+    def draw(self, table: CaptureTable, point: Point, rng: np.random.Generator) -> float:
+        totals: np.ndarray = point.state
+        return float(totals[int(rng.integers(len(totals)))])
+
+
+# Draws kept per chain and iterations between them, by length of run.
+SAMPLER_LENGTHS = {"short": (1_000, 10), "long": (10_000, 100)}
+
+# Draws of a posterior kept for the chart of an estimate.
+CHART_DRAWS = 2000
+
+METHODS: dict[str, Callable[[Plan], Method]] = {
+    "loglinear": lambda plan: LogLinear(),
+    "bma": lambda plan: Averaging(),
+    "latent": Latent,
+}
 
 
 @dataclass
@@ -213,7 +295,7 @@ def estimate(
     plan: Plan,
     progress: jobs.Progress | None = None,
 ) -> Outcome:
-    method = METHODS[plan.method]()
+    method = METHODS[plan.method](plan)
     rng = np.random.default_rng(plan.seed)
     pairs = effective_pairs(result, decisions)
     size = len(result["ids"])
@@ -223,6 +305,8 @@ def estimate(
             progress(stage, fraction)
 
     step("estimating", 0.02)
+    if isinstance(method, Latent):
+        method.progress = lambda done: step("sampling", 0.02 + 0.08 * done)
     labels = cluster(size, ((a, b) for a, b, p in pairs if p >= plan.threshold))
     tables, disagreed = _tables(result, labels, plan.stratum)
     total, points = _total(method, tables)
@@ -232,9 +316,17 @@ def estimate(
     lists = list(next(iter(tables.values())).lists)
     observed = sum(table.observed for table in tables.values())
     outcome = _describe(tables, points, total, lists, observed, plan, disagreed)
+    if isinstance(method, Latent):
+        method.progress = None
+    single = points.get("")
+    if isinstance(single, Point) and single.credible is not None:
+        # A Bayesian estimate carries its own interval: the posterior's.
+        outcome.interval = single.credible
+        outcome.interval_kind = "credible"
+        outcome.draws = list(single.posterior)
 
-    # Sampling uncertainty alone.
-    if plan.resamples:
+    # Sampling uncertainty alone, unless the posterior already gave it.
+    if plan.resamples and outcome.interval is None:
         step("resampling", 0.1)
         single = next(iter(points.values()))
         if not plan.stratum and isinstance(method, LogLinear) and isinstance(single, Point):
@@ -372,7 +464,8 @@ def _describe(
 
 def _uncertainty_lines(outcome: Outcome, plan: Plan) -> list[str]:
     lines = [""]
-    if outcome.interval is not None:
+    if outcome.interval is not None and outcome.interval_kind != "credible":
+        # (A credible interval is already in the model's own description.)
         low, high = outcome.interval
         lines.append(
             f"95% interval ({outcome.interval_kind}, {plan.resamples} draws): "

@@ -112,6 +112,19 @@ class EstimateForm(forms.Form):
         max_value=2000,
         help_text=_("For an interval that also carries the uncertainty of the linkage."),
     )
+    length = forms.ChoiceField(
+        label=_("Length of the latent-class sampler"),
+        choices=[
+            ("short", _("A first look: 1,000 draws per chain, every 10th iteration")),
+            ("long", _("For a report: 10,000 draws per chain, every 100th iteration")),
+        ],
+        initial="short",
+        required=False,
+        help_text=_(
+            "Latent classes only. Each drawn clustering is fitted again, so a long run with "
+            "many clusterings takes a while."
+        ),
+    )
     seed = forms.IntegerField(
         label=_("Seed"),
         initial=1,

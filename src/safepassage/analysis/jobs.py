@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -116,6 +116,12 @@ def _beat(model: type[Job], pk: uuid.UUID, stop: threading.Event) -> None:
     try:
         while not stop.wait(HEARTBEAT.total_seconds()):
             close_old_connections()
-            _rows(model, pk).update(heartbeat=timezone.now())
+            try:
+                _rows(model, pk).update(heartbeat=timezone.now())
+            except DatabaseError:
+                # The database is busy (a long write elsewhere, SQLite's one
+                # writer): this beat is lost, the next one will do. Only
+                # beats missed for STALE mark the job interrupted.
+                logger.warning("analysis job %s missed a heartbeat", pk)
     finally:
         connection.close()

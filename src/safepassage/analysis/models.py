@@ -56,6 +56,23 @@ class JobStatus(models.TextChoices):
     INTERRUPTED = "interrupted", _("Interrupted")
 
 
+# What a job is doing, as its stage names it, in the reader's language.
+STAGES = {
+    "preparing": _("preparing the records"),
+    "loading": _("loading the records"),
+    "training": _("learning how records agree"),
+    "scoring": _("scoring pairs of records"),
+    "clustering": _("grouping records into people"),
+    "done": _("finishing"),
+    "storing": _("storing the results"),
+    "estimating": _("estimating"),
+    "sampling": _("sampling the posterior"),
+    "resampling": _("resampling"),
+    "drawing clusterings": _("drawing clusterings"),
+    "thresholds": _("trying other thresholds"),
+}
+
+
 class Job(SealedModel):
     """A long computation run in the background, with its progress.
 
@@ -78,6 +95,10 @@ class Job(SealedModel):
     class Meta:
         abstract = True
         ordering = ["-created"]
+
+    @property
+    def stage_label(self) -> str:
+        return str(STAGES.get(self.stage, self.stage))
 
 
 class LinkageRun(Job):

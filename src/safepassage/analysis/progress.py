@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any
 
 
@@ -26,3 +27,7 @@ class ProgressBar:
         self._bar.update(max(0, round(fraction * 100) - self._bar.n))
         if fraction >= 1:
             self._bar.close()
+
+    def fraction(self, stage: str) -> Callable[[float], None]:
+        """A callback for steps that report only the fraction done."""
+        return lambda done: self(stage, done)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -88,6 +89,9 @@ def open_lists(keyring: Keyring, lists: Sequence[VictimList]) -> Opened:
     return Opened(ids, sources, strata)
 
 
+BACKENDS = ("duckdb", "spark")
+
+
 def start_run(
     keyring: Keyring,
     lists: Sequence[VictimList],
@@ -97,12 +101,22 @@ def start_run(
     review_low: float = 0.3,
     review_high: float = 0.9,
     reference_year: int = 2017,
+    backend: str = "",
     background: bool = True,
     echo: jobs.Progress | None = None,
 ) -> LinkageRun:
-    """Open the lists' records and link them, on a thread unless told not to."""
+    """Open the lists' records and link them, on a thread unless told not
+    to; on DuckDB or Spark (`backend`, by default as configured)."""
     if not 0 < review_low <= threshold <= review_high < 1:
         raise RunRefused("the review band must contain the threshold, between 0 and 1")
+    from safepassage.analysis.linkage.pipeline import REVIEW_FLOOR
+
+    if review_low < min(REVIEW_FLOOR, threshold):
+        # Linkage keeps no pair below this: the band would look emptier than it is.
+        raise RunRefused(f"the review band starts at {REVIEW_FLOOR} at the lowest")
+    backend = backend or settings.LINKAGE_BACKEND
+    if backend not in BACKENDS:
+        raise RunRefused(f"link on one of {', '.join(BACKENDS)}, not {backend!r}")
     opened = open_lists(keyring, lists)
     run = LinkageRun.objects.create(
         started_by=by if getattr(by, "pk", None) else None,
@@ -113,25 +127,36 @@ def start_run(
         records=len(opened.ids),
     )
     run.lists.set(lists)
-    record(by, "analysis.linkage_started", run, lists=len(lists), records=len(opened.ids))
+    record(
+        by,
+        "analysis.linkage_started",
+        run,
+        lists=len(lists),
+        records=len(opened.ids),
+        backend=backend,
+    )
 
     def work(progress: jobs.Progress) -> None:
-        _link(run.pk, opened, progress)
+        _link(run.pk, opened, backend, progress)
 
     jobs.start(run, work, background=background, echo=echo)
     # A fresh copy (refreshing in place would open the sealed result).
     return LinkageRun.objects.get(pk=run.pk)
 
 
-def _link(pk: uuid.UUID, opened: Opened, progress: jobs.Progress) -> None:
+def _link(pk: uuid.UUID, opened: Opened, backend: str, progress: jobs.Progress) -> None:
     from safepassage.analysis import linkage
 
     run = LinkageRun.objects.get(pk=pk)
     progress("preparing", 0.02)
     rows = linkage.prepare(opened.sources, run.reference_year)
-    progress("learning and scoring pairs", 0.05)
-    result = linkage.link(rows, threshold=run.threshold)
-    progress("clustering", 0.9)
+    result = linkage.link(
+        rows,
+        threshold=run.threshold,
+        backend=backend,  # type: ignore[arg-type]
+        progress=lambda stage, done: progress(stage, 0.05 + 0.85 * done),
+    )
+    progress("storing", 0.9)
     pairs = [[int(left), int(right), round(float(p), 6)] for left, right, p in result.pairs]
     run.result = {
         "ids": opened.ids,

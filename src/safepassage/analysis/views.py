@@ -21,7 +21,13 @@ from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.analysis import jobs
-from safepassage.analysis.estimating import METHODS, Plan, Unestimable, start_estimate
+from safepassage.analysis.estimating import (
+    METHODS,
+    SAMPLER_LENGTHS,
+    Plan,
+    Unestimable,
+    start_estimate,
+)
 from safepassage.analysis.forms import DecisionForm, EstimateForm, ImportForm, RunForm
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.models import Estimate, JobStatus, LinkageRun, VictimList
@@ -195,9 +201,8 @@ def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
         labels = clusters_at(result, decisions, run.threshold)
         context["people"] = len(set(labels.tolist()))
         context["waiting"] = len(review_queue(run, result, decisions))
-        context["decided"] = sum(
-            1 for a, b in decisions if a in set(result["ids"]) and b in set(result["ids"])
-        )
+        ids = set(result["ids"])
+        context["decided"] = sum(1 for a, b in decisions if a in ids and b in ids)
         if user.can(Perm.ANALYSE):
             context["estimates"] = [(entry, jobs.status_of(entry)) for entry in run.estimates.all()]
             context["estimate_form"] = EstimateForm(methods=sorted(METHODS))
@@ -281,6 +286,7 @@ def estimate_start_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse
             linkage_draws=form.cleaned_data["linkage_draws"],
             seed=form.cleaned_data["seed"],
         )
+        plan.samples, plan.thinning = SAMPLER_LENGTHS[form.cleaned_data["length"] or "short"]
         try:
             entry = start_estimate(keyring, run, plan, by=user)
         except Unestimable as refusal:

@@ -2,9 +2,11 @@
 choice of model in every resample, so the interval carries the uncertainty
 of that choice too.
 
-Resamples are drawn from the fitted model (each observable cell a Poisson
-count with the fitted mean), the parametric bootstrap of SparseMSE; the BCa
-acceleration comes from the jackknife over individuals (Efron 1987).
+As SparseMSE's `estimatepopulation` does (Chan, Silverman and Vincent
+2021): resamples redistribute the people observed among the capture
+patterns (multinomial, with the observed shares); the BCa acceleration
+comes from the jackknife over individuals (Efron 1987), and the ends are
+quantiles of type 8 (median-unbiased), as R's `quantile(type = 8)`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
-from safepassage.analysis.mse.loglinear import EstimateUnavailable, Fit, design
+from safepassage.analysis.mse.loglinear import EstimateUnavailable, Fit
 from safepassage.analysis.mse.tables import CaptureTable
 
 Chooser = Callable[[CaptureTable], Fit]
@@ -39,17 +41,6 @@ def _estimate(table: CaptureTable, choose: Chooser) -> float:
         return float("inf")
 
 
-def fitted_cells(table: CaptureTable, chosen: Fit) -> tuple[list[tuple[int, ...]], np.ndarray]:
-    import statsmodels.api as sm
-
-    forced = set(chosen.check.forced_zero)
-    cells = [cell for cell in table.cells() if cell not in forced]
-    x = design(cells, chosen.model, len(table.lists))
-    y = np.array([table.count(cell) for cell in cells], dtype=float)
-    result = sm.GLM(y, x, family=sm.families.Poisson()).fit(tol=1e-12, maxiter=200)
-    return cells, np.asarray(result.fittedvalues)
-
-
 def bca(
     table: CaptureTable,
     choose: Chooser,
@@ -61,11 +52,12 @@ def bca(
 ) -> Interval:
     chosen = choose(table)
     estimate = chosen.total
-    cells, means = fitted_cells(table, chosen)
+    cells = [cell for cell, n in table.counts.items() if n > 0]
+    observed = np.array([table.counts[cell] for cell in cells], dtype=float)
     rng = np.random.default_rng(seed)
     samples = []
     for number in range(resamples):
-        counts = rng.poisson(means)
+        counts = rng.multinomial(int(observed.sum()), observed / observed.sum())
         resampled = CaptureTable(
             table.lists, {cell: int(n) for cell, n in zip(cells, counts, strict=True) if n > 0}
         )
@@ -96,7 +88,7 @@ def bca(
     def end(alpha: float) -> float:
         z = norm.ppf(alpha)
         point = norm.cdf(z0 + (z0 + z) / (1 - acceleration * (z0 + z)))
-        return float(np.quantile(boot, point))
+        return float(np.quantile(boot, point, method="median_unbiased"))
 
     tail = (1 - level) / 2
     return Interval(

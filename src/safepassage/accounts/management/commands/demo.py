@@ -93,6 +93,10 @@ class Command(BaseCommand):
             "Key ceremony held for the demo: 3 of 5 recovery shares, kept in "
             f"{settings.DATA_DIR / SHARES_FILE} (demo only: custodians keep them on paper)."
         )
+        self.stdout.write(
+            "Counting victims holds four invented victim lists and one linkage run "
+            "(analyst, documenter)."
+        )
         self.stdout.write("Each user logs in with a password and a six-digit code.")
         self.stdout.write("Add the secret to an authenticator app, or print the current code")
         self.stdout.write("with:  .venv/bin/safepassage totp USERNAME   (--qr prints a QR code)")
@@ -140,6 +144,7 @@ class Command(BaseCommand):
                     users[username], name=name, email=f"{username}@demo.invalid", by="cli"
                 )
         self._requests()
+        self._victim_lists(keyring, users["analyst"])
         record("cli", "demo.loaded", organisation, users=len(logins))
         return logins
 
@@ -152,6 +157,40 @@ class Command(BaseCommand):
             return
         for payload in DEMO_REQUESTS:
             receive_request(payload, [], language=str(payload["lang"]))
+
+    def _victim_lists(self, keyring: Keyring, analyst: User) -> None:
+        """Four invented victim lists, imported as a documenter would import
+        them, and one linkage run, so "Counting victims" has something to show."""
+        import csv
+        import io
+
+        from safepassage.analysis import synthetic
+        from safepassage.analysis.importing import import_list
+        from safepassage.analysis.models import VictimList
+        from safepassage.analysis.runs import start_run
+
+        if VictimList.objects.exists():
+            return
+        records, _seen = synthetic.generate(people=400, lists=4, seed=2017)
+        by_list: dict[str, list[synthetic.Record]] = {}
+        for item in records:
+            by_list.setdefault(item.list_name, []).append(item)
+        mapping = {"name": "Name", "birth": "Born", "place": "Place", "act": "What was done"}
+        with using_keyring(keyring):
+            for list_name, items in by_list.items():
+                out = io.StringIO()
+                writer = csv.writer(out)
+                writer.writerow(mapping.values())
+                for item in items:
+                    act = "killing" if item.person_id % 4 == 0 else "detention"
+                    writer.writerow([item.name, item.birth, item.place, act])
+                import_list(
+                    (f"{list_name}.csv", out.getvalue().encode()),
+                    f"{list_name} (demo)",
+                    mapping,
+                    by="cli",
+                )
+        start_run(keyring, list(VictimList.objects.all()), by=analyst, background=False)
 
     def _keys(self) -> Keyring:
         """The demo holds its own key ceremony and keeps the shares in the data

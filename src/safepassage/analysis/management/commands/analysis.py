@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepassage.analysis.estimating import (
     METHODS,
+    Latent,
     LogLinear,
     Plan,
     Unestimable,
@@ -17,7 +18,7 @@ from safepassage.analysis.estimating import (
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.jobs import status_of
 from safepassage.analysis.models import LinkageRun, Same
-from safepassage.analysis.mse.intervals import bca
+from safepassage.analysis.mse.intervals import Interval, bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
     Fit,
@@ -25,6 +26,7 @@ from safepassage.analysis.mse.loglinear import (
     fit,
     hierarchical_models,
     select_by_bic,
+    stepwise,
 )
 from safepassage.analysis.mse.report import describe
 from safepassage.analysis.mse.tables import (
@@ -35,6 +37,7 @@ from safepassage.analysis.mse.tables import (
 )
 from safepassage.analysis.progress import ProgressBar
 from safepassage.analysis.runs import (
+    BACKENDS,
     STRATA,
     RunRefused,
     capture_table,
@@ -94,6 +97,12 @@ class Command(BaseCommand):
         linker.add_argument("--lists", required=True, help="comma-separated list names")
         linker.add_argument("--year", type=int, default=2017, help="the year ages refer to")
         linker.add_argument("--threshold", type=float, default=0.5, help="match probability")
+        linker.add_argument(
+            "--backend",
+            choices=BACKENDS,
+            help="duckdb (in this process) or spark (local, for lists that outgrow one "
+            "machine); by default SAFEPASSAGE_LINKAGE_BACKEND",
+        )
         _keys_arguments(linker)
         review = sub.add_parser(
             "review", help="decide uncertain pairs of a linkage run, one at a time"
@@ -109,8 +118,17 @@ class Command(BaseCommand):
             "--method",
             choices=sorted(METHODS),
             default="loglinear",
-            help="loglinear (the lowest BIC), bma (Bayesian model averaging, 3 to 5 lists)"
-            + (", latent (Bayesian latent classes)" if "latent" in METHODS else ""),
+            help="loglinear (the lowest BIC), bma (Bayesian model averaging, 3 to 5 lists), "
+            "latent (Bayesian latent classes, LCMCR; meant for many lists)",
+        )
+        latent = estimate.add_argument_group("latent classes (--method latent)")
+        latent.add_argument("--classes", type=int, default=10, help="at most this many classes")
+        latent.add_argument(
+            "--burn-in", type=int, default=10_000, help="iterations dropped at the start"
+        )
+        latent.add_argument("--samples", type=int, default=1_000, help="draws kept per chain")
+        latent.add_argument(
+            "--thinning", type=int, default=10, help="iterations between kept draws"
         )
         estimate.add_argument(
             "--stratify", choices=STRATA, help="with --run: estimate each stratum and add up"
@@ -126,6 +144,12 @@ class Command(BaseCommand):
         _keys_arguments(estimate)
         estimate.add_argument(
             "--model", help="interactions, such as 'A:B, C:D' or '[12,23]'; 'main' for none"
+        )
+        estimate.add_argument(
+            "--stepwise",
+            action="store_true",
+            help="choose the model by forward stepwise Poisson p-values (SparseMSE's; any "
+            "number of lists); with --interval the choice is repeated in every resample",
         )
         estimate.add_argument(
             "--histories", action="store_true", help="one row per person, not per pattern"
@@ -191,6 +215,7 @@ class Command(BaseCommand):
                 review_low=min(0.3, options["threshold"]),
                 review_high=max(0.9, options["threshold"]),
                 reference_year=options["year"],
+                backend=options["backend"] or "",
                 background=False,
                 echo=ProgressBar(self.stderr),
             )
@@ -346,12 +371,11 @@ class Command(BaseCommand):
     def _estimate_run(self, options: dict[str, Any]) -> None:
         keyring, by = self._keys(options)
         run = self._run(options["run"])
-        plan = Plan(
-            method=options["method"],
+        plan = self._plan(
+            options,
             stratum=options["stratify"] or "",
             resamples=options["interval"] or 0,
             linkage_draws=options["linkage_draws"],
-            seed=options["seed"],
         )
         try:
             entry = start_estimate(
@@ -364,6 +388,18 @@ class Command(BaseCommand):
         for line in outcome.get("lines", []):
             self.stdout.write(line)
 
+    def _plan(self, options: dict[str, Any], **chosen: Any) -> Plan:
+        """A plan with the latent-class sampler's settings from the options."""
+        return Plan(
+            method=options["method"],
+            seed=options["seed"],
+            classes=options["classes"],
+            burn_in=options["burn_in"],
+            samples=options["samples"],
+            thinning=options["thinning"],
+            **chosen,
+        )
+
     def _estimate(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         try:
@@ -374,28 +410,44 @@ class Command(BaseCommand):
         except TableError as error:
             raise CommandError(f"{path}: {error}") from None
         if options["method"] != "loglinear":
-            if options["model"] or options["heterogeneity"] or options["interval"]:
+            if (
+                options["model"]
+                or options["heterogeneity"]
+                or options["interval"]
+                or options["stepwise"]
+            ):
                 raise CommandError(
-                    "--model, --heterogeneity and --interval are for log-linear models; "
+                    "--model, --stepwise, --heterogeneity and --interval are for log-linear "
+                    "models; "
                     f"{options['method']} reports its own credible interval."
                 )
+            plan = self._plan(options)
+            method = METHODS[plan.method](plan)
+            if isinstance(method, Latent):
+                method.progress = ProgressBar(self.stderr).fraction("sampling")
             try:
-                point = METHODS[options["method"]]().point(table)
+                point = method.point(table)
             except Unestimable as error:
                 raise CommandError(str(error)) from None
             for line in point.lines:
                 self.stdout.write(line)
             return
         selection = None
+        if options["stepwise"] and (options["model"] or options["heterogeneity"]):
+            raise CommandError(
+                "--stepwise chooses the model: leave out --model and --heterogeneity."
+            )
         try:
-            if options["model"] or options["heterogeneity"]:
+            if options["stepwise"]:
+                chosen = stepwise(table)
+            elif options["model"] or options["heterogeneity"]:
                 model = Model.parse(options["model"] or "main", table.lists)
                 chosen = fit(table, model.with_heterogeneity(options["heterogeneity"]))
             else:
                 if len(table.lists) > 5:
                     raise CommandError(
-                        f"{len(table.lists)} lists: name a --model (choosing among every "
-                        "model is done up to five lists)."
+                        f"{len(table.lists)} lists: name a --model or use --stepwise (choosing "
+                        "among every model is done up to five lists)."
                     )
                 selection = select_by_bic(table, hierarchical_models(len(table.lists)))
                 chosen = selection.best
@@ -405,7 +457,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for line in describe(table, chosen, selection):
             self.stdout.write(line)
-        if options["interval"]:
+        if options["interval"] and options["stepwise"]:
+            result = bca(table, stepwise, resamples=options["interval"], seed=options["seed"])
+            self._report_interval(result, "stepwise choice repeated in each")
+        elif options["interval"]:
             self._interval(table, chosen, selection is not None, options)
 
     def _interval(
@@ -424,10 +479,12 @@ class Command(BaseCommand):
             return fit(resampled, chosen.model)
 
         result = bca(table, choose, resamples=options["interval"], seed=options["seed"])
+        self._report_interval(result, "model chosen again in each" if chose else "")
+
+    def _report_interval(self, result: Interval, note: str) -> None:
         self.stdout.write(
             f"95% interval (BCa bootstrap, {result.resamples} resamples"
-            f"{', model chosen again in each' if chose else ''}): "
-            f"{result.low:.0f} to {result.high:.0f}"
+            f"{', ' + note if note else ''}): {result.low:.0f} to {result.high:.0f}"
         )
         if result.failed:
             self.stdout.write(

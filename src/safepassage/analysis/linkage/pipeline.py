@@ -1,0 +1,246 @@
+"""Learning a model, scoring candidate pairs and clustering them into people.
+
+splink learns a Fellegi-Sunter model without labels: the chance that two
+random records match from near-certain pairs, the chance of each level of
+agreement among non-matches from random pairs, and among matches by
+expectation maximisation on blocked pairs. Candidate pairs are scored and
+those above a threshold are clustered (connected components).
+
+The same SQL runs on DuckDB in this process or on Spark (backends.py);
+neither writes records to disk in clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+from safepassage.analysis.linkage.backends import (
+    SMALL_LIST,
+    SMALL_LIST_SETTINGS,
+    Backend,
+    duckdb_database,
+    local_spark,
+    spark_database,
+    to_arrow,
+)
+from safepassage.analysis.linkage.schema import Schema, blocking_rules, settings
+from safepassage.analysis.linkage.victims import VICTIMS
+from safepassage.analysis.mse.tables import CaptureTable
+
+# Pairs this likely or more are kept for review (below the usual threshold).
+REVIEW_FLOOR = 0.2
+# Random pairs for the u probabilities, read in one pass (splink's chunked
+# early stop costs a query per chunk and comparison, slower at this size),
+# and the most blocked pairs one expectation-maximisation session reads
+# (larger blocks are sampled by splink, so training time stays flat as
+# lists grow).
+U_PAIRS = 2e5
+EM_PAIRS = 5e6
+PROBE_RECORDS = 20_000
+
+# Told the phase that starts and the share of the whole linkage done.
+Progress = Callable[[str, float], None]
+
+
+def phase_starts(records: int) -> dict[str, float]:
+    """Where each phase starts, as a share of the whole linkage of this many
+    records: a rough model of the seconds each took on synthetic victim
+    lists on two cores (bench/linkage_scale.py). Training samples its pairs,
+    so it takes about as long whatever the size; scoring grows with the
+    candidate pairs, about the square of the records (2 s of 10 at 100,000
+    records, 83 s of 94 at a million). Only the shares matter."""
+    millions = records / 1e6
+    seconds = {
+        "loading": 0.1 + 2 * millions,
+        "training": 6.0,
+        "scoring": 0.5 + 83 * millions**2,
+        "clustering": 0.5 + 3 * millions,
+    }
+    total = sum(seconds.values())
+    starts, done = {}, 0.0
+    for phase, spent in seconds.items():
+        starts[phase] = done / total
+        done += spent
+    return {**starts, "done": 1.0}
+
+
+@dataclass(frozen=True)
+class Linkage:
+    """Record ids grouped into people, and every scored pair."""
+
+    clusters: dict[int, int]  # unique_id -> cluster id
+    pairs: list[tuple[int, int, float]]  # (unique_id_l, unique_id_r, probability)
+    trained: bool = True  # False: too little data to learn the model
+    threshold: float = 0.5  # pairs at or above it were clustered together
+
+    def people(self) -> dict[int, list[int]]:
+        grouped: dict[int, list[int]] = {}
+        for record, cluster in self.clusters.items():
+            grouped.setdefault(cluster, []).append(record)
+        return grouped
+
+
+def _silent(phase: str, fraction: float) -> None:
+    """No one is listening."""
+
+
+def link(
+    rows: Sequence[dict[str, Any]],
+    threshold: float = 0.5,
+    seed: int = 1,
+    *,
+    schema: Schema = VICTIMS,
+    backend: Backend = "duckdb",
+    spark_session: Any = None,
+    progress: Progress | None = None,
+) -> Linkage:
+    """Link prepared rows (each with an integer `unique_id`) into people.
+
+    `schema` says what is compared (victim records by default). `backend`
+    picks the database: "duckdb" in this process, or "spark", on
+    `spark_session` if given (it must encrypt its local files, else
+    `SparkUnsafe`), else on a private local session opened and stopped for
+    this call. Pairs scored `REVIEW_FLOOR` or more (or `threshold`, if
+    lower) are returned; those at `threshold` or more are clustered.
+
+    `progress`, if given, is called with the name of each phase as it
+    starts ("loading", "training", "scoring", "clustering") and the share
+    of the whole linkage done (0 to 1), again after each training step, and
+    with ("done", 1.0) at the end. An exception it raises stops the linkage
+    and propagates (a cancelled job).
+    """
+    if backend not in ("duckdb", "spark"):
+        raise ValueError(f"unknown backend {backend!r}")
+    if not 0.0 < threshold < 1.0:
+        raise ValueError("the threshold is a match probability, between 0 and 1")
+    report = progress or _silent
+    with ExitStack() as stack:
+        report("loading", 0.0)
+        if backend == "spark":
+            if spark_session is None:
+                tuning = SMALL_LIST_SETTINGS if len(rows) < SMALL_LIST else None
+                spark_session = stack.enter_context(local_spark(settings=tuning))
+            db_api = stack.enter_context(spark_database(spark_session))
+        else:
+            db_api = stack.enter_context(duckdb_database())
+        result = _link(db_api, rows, threshold, seed, schema, report)
+    report("done", 1.0)
+    return result
+
+
+def _link(
+    db_api: Any,
+    rows: Sequence[dict[str, Any]],
+    threshold: float,
+    seed: int,
+    schema: Schema,
+    report: Progress,
+) -> Linkage:
+    from splink import Linker
+
+    columns = schema.columns()
+    table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
+    linker = Linker(db_api.register(table), settings(schema), log_level="WARNING")
+    del table
+    phases = phase_starts(len(rows))
+    trained = _train(linker, schema, seed, len(rows), report, phases)
+    report("scoring", phases["scoring"])
+    predictions = linker.inference.predict(
+        threshold_match_probability=min(REVIEW_FLOOR, threshold), warning_mode="never"
+    )
+    report("clustering", phases["clustering"])
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    cluster_table = clusters.as_pyarrow_table()
+    pair_table = predictions.as_pyarrow_table()
+    return Linkage(
+        clusters=dict(
+            zip(
+                cluster_table.column("unique_id").to_pylist(),
+                cluster_table.column("cluster_id").to_pylist(),
+                strict=True,
+            )
+        ),
+        pairs=list(
+            zip(
+                pair_table.column("unique_id_l").to_pylist(),
+                pair_table.column("unique_id_r").to_pylist(),
+                pair_table.column("match_probability").to_pylist(),
+                strict=True,
+            )
+        ),
+        trained=trained,
+        threshold=threshold,
+    )
+
+
+def _train(
+    linker: Any,
+    schema: Schema,
+    seed: int,
+    records: int,
+    report: Progress,
+    phases: dict[str, float],
+) -> bool:
+    """Learn the model; False if some step had too little data to learn from."""
+    from splink.internals.exceptions import EMTrainingException
+
+    training = linker.training
+    # Sampling blocked pairs costs a probe query per session; below this
+    # many records there cannot be more pairs than it would keep. The probe
+    # counts the pairs among a share of the records: at least PROBE_RECORDS
+    # of them, so that it finds some pairs in a list of a few thousand.
+    em_pairs = EM_PAIRS if records * (records - 1) / 2 > EM_PAIRS else None
+    probe = min(1.0, max(0.01, PROBE_RECORDS / max(records, 1)))
+    steps = [
+        lambda: training.estimate_probability_two_random_records_match(
+            blocking_rules(schema.prior_rules), recall=schema.prior_recall
+        ),
+        lambda: training.estimate_u_using_random_sampling(
+            max_pairs=U_PAIRS, seed=seed, num_chunks=1
+        ),
+        *(
+            lambda rule=rule: training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                estimate_without_term_frequencies=True,
+                max_pairs=em_pairs,
+                record_sample_proportion=probe,
+            )
+            for rule in blocking_rules(schema.training)
+        ),
+    ]
+    start, end = phases["training"], phases["scoring"]
+    report("training", start)
+    trained = True
+    for done, step in enumerate(steps, start=1):
+        try:
+            step()
+        except (EMTrainingException, ValueError, ZeroDivisionError, ArithmeticError):
+            # Too few records (or too few matches) to learn from: the
+            # comparisons keep splink's default weights, and the caller says so.
+            trained = False
+        report("training", start + (end - start) * done / len(steps))
+    model = linker._settings_obj
+    prior = model._probability_two_random_records_match
+    if not 0.0 < prior < 1.0:
+        # No matches among the strictest pairs (a handful of records): fall
+        # back to one expected match per list of this size.
+        model._probability_two_random_records_match = min(0.5, max(1e-6, 1 / records))
+        trained = False
+    return trained
+
+
+def capture_table(rows: Sequence[dict[str, Any]], linkage: Linkage) -> CaptureTable:
+    """The list-membership pattern of every linked person."""
+    lists = sorted({row["list_name"] for row in rows})
+    by_id = {row["unique_id"]: row for row in rows}
+    counts: dict[tuple[int, ...], int] = {}
+    for members in linkage.people().values():
+        on = {by_id[m]["list_name"] for m in members}
+        pattern = tuple(int(name in on) for name in lists)
+        counts[pattern] = counts.get(pattern, 0) + 1
+    return CaptureTable(tuple(lists), counts)

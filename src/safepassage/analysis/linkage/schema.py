@@ -1,0 +1,187 @@
+"""What a linkage compares, how it finds candidate pairs, and how it learns.
+
+A `Schema` names the columns of the prepared rows and the kind of each
+comparison (a name, a code, a date, a year, ...); the pipeline turns it into
+splink settings. The victim records of the analysis module have their own
+schema (victims.py); benchmarks describe other data sets (FEBRL's addresses,
+dates of birth and social security numbers) the same way, so one pipeline,
+tested on published data, is the one that links victims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+# A blocking rule: columns that must be equal on both records, or a SQL
+# condition on `l.` and `r.` columns (only of columns the schema compares or
+# blocks on: no others are given to the database).
+Rule = tuple[str, ...] | str
+LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
+
+
+class Kind(StrEnum):
+    """How two values of a column are compared, from agreement to disagreement."""
+
+    EXACT = "exact"  # equal or not: places, states, street numbers
+    TEXT = "text"  # equal, then Jaro-Winkler bands: names, streets, suburbs
+    NAME_OR_INITIAL = "name_or_initial"  # a given name, else only its initial
+    CODE = "code"  # equal, then one or two edits (Damerau-Levenshtein): ids, postcodes
+    DATE = "date"  # ISO dates: equal, one typo, within a month, a year, ten years
+    YEAR = "year"  # whole years: equal, within one, within three
+
+
+TEXT_THRESHOLDS = (0.92, 0.88, 0.7)
+CODE_EDITS = (1, 2)
+YEAR_DIFFERENCES = (1, 3)
+
+
+@dataclass(frozen=True)
+class Compare:
+    """One comparison of the model.
+
+    `thresholds` overrides the Jaro-Winkler bands (TEXT, NAME_OR_INITIAL), the
+    numbers of edits (CODE) or the year differences (YEAR). `frequencies`
+    makes agreement on a common value weigh less than on a rare one (term
+    frequency adjustment). `initial` is the column holding the first letter,
+    for NAME_OR_INITIAL.
+    """
+
+    column: str
+    kind: Kind
+    thresholds: tuple[float, ...] = ()
+    frequencies: bool = False
+    initial: str | None = None
+
+    def columns(self) -> tuple[str, ...]:
+        return (self.column, self.initial) if self.initial else (self.column,)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Fields, candidate pairs and training plan of one kind of linkage.
+
+    - `comparisons`: the evidence for and against a match.
+    - `blocking`: a pair is scored if any rule holds; together they must
+      find nearly every true match, and each must stay small enough for the
+      largest data expected (every rule is a join).
+    - `prior_rules`, `prior_recall`: near-certain matches and the share of
+      all matches they are thought to find, for the chance that two random
+      records match.
+    - `training`: one expectation-maximisation session per rule; a rule
+      cannot teach the comparisons of its own columns, so together they must
+      leave each comparison out at least once.
+    - `link_type`: deduplicate one set of records, link several sources that
+      are each free of duplicates, or both; the source of each row is in
+      `source_column`.
+    """
+
+    comparisons: tuple[Compare, ...]
+    blocking: tuple[Rule, ...]
+    prior_rules: tuple[Rule, ...]
+    training: tuple[Rule, ...]
+    prior_recall: float = 0.7
+    link_type: LinkType = "dedupe_only"
+    source_column: str | None = None
+    # Columns whose types are fixed whatever the rows hold (all-empty
+    # columns would otherwise have no type).
+    types: dict[str, str] = field(default_factory=dict)
+
+    def columns(self) -> list[str]:
+        """Every column the database needs: nothing else of a record is sent."""
+        names: list[str] = ["unique_id"]
+        if self.source_column:
+            names.append(self.source_column)
+        for comparison in self.comparisons:
+            names.extend(comparison.columns())
+        for rule in (*self.blocking, *self.prior_rules, *self.training):
+            if isinstance(rule, tuple):
+                names.extend(rule)
+        return list(dict.fromkeys(names))
+
+    def column_type(self, column: str) -> str:
+        """'int', 'string' or 'bool': the type the database is given."""
+        if column in self.types:
+            return self.types[column]
+        if column == "unique_id":
+            return "int"
+        for comparison in self.comparisons:
+            if column == comparison.column and comparison.kind is Kind.YEAR:
+                return "int"
+        return "string"
+
+
+def _blocking_rule(rule: Rule) -> Any:
+    from splink import block_on
+
+    return block_on(*rule) if isinstance(rule, tuple) else rule
+
+
+def _comparison(compare: Compare) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    column = compare.column
+    comparison: Any
+    if compare.kind is Kind.EXACT:
+        comparison = cl.ExactMatch(column)
+    elif compare.kind is Kind.TEXT:
+        comparison = cl.JaroWinklerAtThresholds(column, list(compare.thresholds or TEXT_THRESHOLDS))
+    elif compare.kind is Kind.NAME_OR_INITIAL:
+        if not compare.initial:
+            raise ValueError(f"{column}: a name-or-initial comparison needs its initial column")
+        (threshold,) = compare.thresholds or (0.9,)
+        comparison = cl.CustomComparison(
+            output_column_name=column,
+            comparison_levels=[
+                cll.And(cll.NullLevel(column), cll.NullLevel(compare.initial)),
+                cll.ExactMatchLevel(column),
+                cll.JaroWinklerLevel(column, threshold),
+                cll.ExactMatchLevel(compare.initial),
+                cll.ElseLevel(),
+            ],
+        )
+    elif compare.kind is Kind.CODE:
+        edits = [int(edit) for edit in compare.thresholds or CODE_EDITS]
+        comparison = cl.DamerauLevenshteinAtThresholds(column, edits)
+    elif compare.kind is Kind.DATE:
+        # ISO dates are each database's default format (DuckDB writes it
+        # "%Y-%m-%d", Spark "yyyy-MM-dd"), so none is named.
+        comparison = cl.DateOfBirthComparison(
+            column, input_is_string=True, invalid_dates_as_null=True
+        )
+    else:  # Kind.YEAR
+        comparison = cl.CustomComparison(
+            output_column_name=column,
+            comparison_levels=[
+                cll.NullLevel(column),
+                cll.ExactMatchLevel(column),
+                *(
+                    cll.AbsoluteDifferenceLevel(column, difference)
+                    for difference in compare.thresholds or YEAR_DIFFERENCES
+                ),
+                cll.ElseLevel(),
+            ],
+        )
+    if compare.frequencies:
+        comparison = comparison.configure(term_frequency_adjustments=True)
+    return comparison
+
+
+def settings(schema: Schema) -> Any:
+    """The schema as splink settings."""
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type=schema.link_type,
+        comparisons=[_comparison(compare) for compare in schema.comparisons],
+        blocking_rules_to_generate_predictions=[_blocking_rule(r) for r in schema.blocking],
+        source_dataset_column_name=schema.source_column or "source_dataset",
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def blocking_rules(rules: tuple[Rule, ...]) -> list[Any]:
+    return [_blocking_rule(rule) for rule in rules]

@@ -1,0 +1,488 @@
+"""Bayesian latent-class multiple systems estimation (LCMCR).
+
+The model of Manrique-Vallier (2016), "Bayesian population size estimation
+using Dirichlet process mixtures", Biometrics 72(4), as the R package LCMCR
+fits it. People fall into latent classes; within a class, being on one list
+says nothing about being on another, but the chance of being on each list
+differs from class to class. This captures heterogeneity (some victims are
+far more likely to be documented than others) and dependence between lists
+without choosing a log-linear model.
+
+- K classes (default 10) with weights from a truncated stick-breaking
+  Dirichlet process, pi ~ SB(alpha), alpha ~ Gamma(0.25, 0.25);
+- lambda_jk, the chance that a person of class k is on list j, ~ Beta(1, 1);
+- the total N with prior p(N) proportional to 1/N; the people on no list
+  are imputed at every step (data augmentation).
+
+The Gibbs sampler is in ``lcmcr_kernel``. Here: input checks, chains run
+side by side with their own seeds, in short blocks of iterations so that
+a caller hears of progress and can cancel; convergence diagnostics
+(effective sample size and R-hat, as Vehtari et al. 2021 define them); a
+plain-language summary; and a simulator of populations with known totals
+for tests and benchmarks.
+
+tests/analysis/test_lcmcr.py checks the sampler against the exact
+posterior of the one-class model (model Mt) and against a plain
+person-by-person sampler of the same model; bench/lcmcr_speed.py and
+bench/lcmcr_coverage.py measure its speed beside R's LCMCR and the
+coverage of its intervals on populations of known size.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+import numpy as np
+
+from safepassage.analysis.mse import lcmcr_kernel as kernel
+from safepassage.analysis.mse.diagnostics import effective_sample_size, rhat
+from safepassage.analysis.mse.tables import CaptureTable, Pattern
+
+# As LCMCR: Gamma(0.25, 0.25) prior on alpha, 500 warm-up iterations before burn-in.
+A_ALPHA = 0.25
+B_ALPHA = 0.25
+WARM_UP = 500
+
+# Chains run in blocks of iterations of about this many seconds, the first
+# block this long; the caller hears of progress every REPORT_SECONDS.
+BLOCK_SECONDS = 0.1
+FIRST_BLOCK = 200
+REPORT_SECONDS = 0.25
+
+LOW_ESS = 400
+HIGH_RHAT = 1.1
+FULL_SHARE = 0.05
+
+
+class LatentClassError(ValueError):
+    """The latent-class model cannot be fitted as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """A table as the sampler reads it: each pattern as the lists it is on, and its count."""
+
+    on_lists: np.ndarray  # list indices of all patterns, one after the other
+    on_start: np.ndarray  # pattern m is on on_lists[on_start[m]:on_start[m + 1]]
+    freq: np.ndarray  # people with pattern m
+    lists: int
+
+    @classmethod
+    def of(cls, table: CaptureTable) -> Patterns:
+        rows = [(p, n) for p, n in sorted(table.counts.items()) if n > 0]
+        on = [[j for j, bit in enumerate(p) if bit] for p, _ in rows]
+        start = np.zeros(len(rows) + 1, dtype=np.int64)
+        start[1:] = np.cumsum([len(lists) for lists in on])
+        flat = np.array([j for lists in on for j in lists], dtype=np.int64)
+        freq = np.array([n for _, n in rows], dtype=np.int64)
+        return cls(flat, start, freq, len(table.lists))
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The kept draws of one chain."""
+
+    number: int  # which child of the run's seed this chain drew from
+    totals: np.ndarray  # N: people observed plus people on no list
+    alphas: np.ndarray  # concentration of the Dirichlet process
+    occupied: np.ndarray  # classes holding at least one person
+    last_weight: np.ndarray  # weight of the last class, where the sticks are cut
+
+
+@dataclass(frozen=True)
+class LatentClassResult:
+    """Posterior draws of N from every chain, with the settings that produced them."""
+
+    lists: tuple[str, ...]
+    observed: int
+    classes: int
+    burn_in: int
+    samples: int
+    thinning: int
+    seed: int  # with the chain number, reproduces every draw
+    chains: tuple[Chain, ...]
+    seconds: float
+
+    @property
+    def totals(self) -> np.ndarray:
+        """Draws of N from every chain, pooled."""
+        return np.concatenate([chain.totals for chain in self.chains])
+
+    @property
+    def mean(self) -> float:
+        return float(self.totals.mean())
+
+    @property
+    def median(self) -> float:
+        return float(np.median(self.totals))
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Equal-tailed credible interval (quantiles of the pooled draws)."""
+        if not 0.0 < level < 1.0:
+            raise ValueError(f"a credible level lies between 0 and 1, not {level}")
+        tail = (1.0 - level) / 2.0
+        low, high = np.quantile(self.totals, [tail, 1.0 - tail])
+        return float(low), float(high)
+
+    @property
+    def ess(self) -> float:
+        """Bulk effective sample size of N over all chains."""
+        return effective_sample_size(np.stack([chain.totals for chain in self.chains]))
+
+    @property
+    def rhat(self) -> float:
+        """Rank-normalised split R-hat of N over the chains."""
+        return rhat(np.stack([chain.totals for chain in self.chains]))
+
+    @property
+    def full_share(self) -> float:
+        """Share of draws in which every one of the K classes holds someone."""
+        occupied = np.concatenate([chain.occupied for chain in self.chains])
+        return float(np.mean(occupied >= self.classes))
+
+
+def _whole(name: str, value: object, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise LatentClassError(f"{name} must be a whole number, not {value!r}")
+    if value < least:
+        raise LatentClassError(f"{name} must be at least {least}, not {value}")
+    return int(value)
+
+
+def _check(table: CaptureTable) -> None:
+    lists = len(table.lists)
+    if lists < 3:
+        raise LatentClassError(
+            f"the latent-class model needs at least three lists, this table has {lists}; "
+            "it is meant for many lists. Use a log-linear model instead."
+        )
+    if table.observed == 0:
+        raise LatentClassError("no one is on any list")
+
+
+@dataclass
+class ChainState:
+    """Where a chain stands between blocks of iterations (the kernel updates it in place)."""
+
+    rng: np.random.Generator
+    ratio: np.ndarray  # lambda_jk / (1 - lambda_jk)
+    log_zero: np.ndarray  # log P(on no list | class k)
+    seen: np.ndarray  # P(on some list | class k)
+    log_nu: np.ndarray  # log class weights
+    missing: np.ndarray  # people on no list, by class
+    alpha: np.ndarray  # the concentration, as a one-element array
+    step: int = 0
+
+    @classmethod
+    def start(cls, patterns: Patterns, classes: int, rng: np.random.Generator) -> ChainState:
+        """LCMCR's starting point: every class's inclusion probabilities at each
+        list's share of the observed people, most weight on the first four
+        classes, alpha at 0.3 / K. Half a person either side keeps a list that
+        holds everyone or no one finite."""
+        listed = np.zeros(patterns.lists)
+        for m in range(patterns.freq.size):
+            listed[patterns.on_lists[patterns.on_start[m] : patterns.on_start[m + 1]]] += (
+                patterns.freq[m]
+            )
+        share = (listed + 0.5) / (patterns.freq.sum() + 1.0)
+        ratio = np.repeat((share / (1.0 - share))[:, None], classes, axis=1)
+        log_zero = -np.log1p(ratio).sum(axis=0)
+        if classes > 4:
+            nu = np.full(classes, 0.1 / (classes - 4))
+            nu[:4] = 0.225
+        else:
+            nu = np.full(classes, 1.0 / classes)
+        return cls(
+            rng=rng,
+            ratio=np.ascontiguousarray(ratio),
+            log_zero=log_zero,
+            seen=-np.expm1(log_zero),
+            log_nu=np.log(nu),
+            missing=np.zeros(classes, dtype=np.int64),
+            alpha=np.array([0.3 / classes]),
+        )
+
+
+@dataclass
+class _Run:
+    """One chain of a run: its state, its kept draws, and its progress."""
+
+    number: int
+    state: ChainState
+    totals: np.ndarray
+    alphas: np.ndarray
+    occupied: np.ndarray
+    last_weight: np.ndarray
+
+    @classmethod
+    def new(
+        cls, number: int, patterns: Patterns, classes: int, samples: int, rng: np.random.Generator
+    ) -> _Run:
+        return cls(
+            number,
+            ChainState.start(patterns, classes, rng),
+            np.zeros(samples, dtype=np.int64),
+            np.zeros(samples),
+            np.zeros(samples, dtype=np.int64),
+            np.zeros(samples),
+        )
+
+    def chain(self) -> Chain:
+        return Chain(self.number, self.totals, self.alphas, self.occupied, self.last_weight)
+
+
+def _advance(
+    run: _Run,
+    patterns: Patterns,
+    last: int,
+    settings: tuple[float, float, int, int],
+) -> None:
+    """Iterations up to ``last`` of one chain."""
+    a_alpha, b_alpha, burn_in, thinning = settings
+    state = run.state
+    try:
+        kernel.advance(
+            state.rng,
+            patterns.on_lists,
+            patterns.on_start,
+            patterns.freq,
+            state.ratio,
+            state.log_zero,
+            state.seen,
+            state.log_nu,
+            state.missing,
+            state.alpha,
+            a_alpha,
+            b_alpha,
+            state.step,
+            last,
+            WARM_UP,
+            burn_in,
+            thinning,
+            run.totals,
+            run.alphas,
+            run.occupied,
+            run.last_weight,
+        )
+    except ValueError as error:
+        raise LatentClassError(f"the sampler stopped: {error}") from None
+    state.step = last
+
+
+def _work(
+    run: _Run,
+    patterns: Patterns,
+    steps: int,
+    settings: tuple[float, float, int, int],
+    stop: threading.Event,
+) -> None:
+    """Run a chain to the end in blocks of about BLOCK_SECONDS, unless told to stop."""
+    block = FIRST_BLOCK
+    while run.state.step < steps and not stop.is_set():
+        began = time.perf_counter()
+        _advance(run, patterns, min(steps, run.state.step + block), settings)
+        took = time.perf_counter() - began
+        block = int(min(max(block * BLOCK_SECONDS / max(took, 1e-6), 1), 4 * block))
+
+
+def sample(
+    table: CaptureTable,
+    *,
+    classes: int = 10,
+    burn_in: int = 10_000,
+    samples: int = 1_000,
+    thinning: int = 10,
+    seed: int | None = None,
+    chains: int = 2,
+    a_alpha: float = A_ALPHA,
+    b_alpha: float = B_ALPHA,
+    progress: Callable[[float], None] | None = None,
+) -> LatentClassResult:
+    """Posterior draws of the total N, with ``samples`` draws per chain.
+
+    Each chain runs 500 warm-up and ``burn_in`` iterations, then
+    ``samples * thinning`` more, keeping every ``thinning``-th, as LCMCR's
+    ``lcmCR_PostSampl(burnin, samples, thinning)`` does. Chain i draws from
+    child i of ``numpy.random.SeedSequence(seed)``, so the same seed gives
+    the same draws; without a seed one is drawn and recorded in the result.
+    Chains run side by side, one per core.
+
+    ``progress``, if given, is called from this thread with the fraction
+    done, at the start, every REPORT_SECONDS and at the end. The chains run
+    in short blocks of iterations and keep their state in between, so the
+    draws are the same with or without it. If it raises, the chains stop at
+    the end of their current block and the exception propagates: that is
+    how a background job is cancelled.
+    """
+    _check(table)
+    classes = _whole("classes", classes, 1)
+    burn_in = _whole("burn_in", burn_in, 0)
+    samples = _whole("samples", samples, 4)
+    thinning = _whole("thinning", thinning, 1)
+    chains = _whole("chains", chains, 1)
+    if not (0 < a_alpha < math.inf and 0 < b_alpha < math.inf):
+        raise LatentClassError("the Gamma prior of alpha needs positive, finite parameters")
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise LatentClassError(f"the seed must be a whole number, at least 0, not {seed!r}")
+    seed = int(seed)
+    patterns = Patterns.of(table)
+    streams = np.random.SeedSequence(seed).spawn(chains)
+    runs = [
+        _Run.new(i, patterns, classes, samples, np.random.default_rng(stream))
+        for i, stream in enumerate(streams)
+    ]
+    steps = WARM_UP + burn_in + samples * thinning
+    settings = (float(a_alpha), float(b_alpha), burn_in, thinning)
+    stop = threading.Event()
+    start = time.perf_counter()
+    if progress is not None:
+        progress(0.0)
+    workers = min(chains, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcmcr") as pool:
+        futures = [pool.submit(_work, run, patterns, steps, settings, stop) for run in runs]
+        try:
+            pending: set[Future[None]] = set(futures)
+            while pending:
+                finished, pending = wait(pending, REPORT_SECONDS, FIRST_EXCEPTION)
+                for future in finished:
+                    future.result()
+                if progress is not None and pending:
+                    progress(sum(run.state.step for run in runs) / (steps * chains))
+        except BaseException:
+            stop.set()
+            raise
+    if progress is not None:
+        progress(1.0)
+    return LatentClassResult(
+        lists=table.lists,
+        observed=table.observed,
+        classes=classes,
+        burn_in=burn_in,
+        samples=samples,
+        thinning=thinning,
+        seed=seed,
+        chains=tuple(run.chain() for run in runs),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def compile_sampler() -> float:
+    """Compile the sampler now rather than on the first estimate; returns the seconds taken.
+
+    With numba's cache on (see ``lcmcr_kernel``), this loads it instead.
+    """
+    start = time.perf_counter()
+    table = CaptureTable(("A", "B", "C"), {(1, 0, 0): 3, (0, 1, 1): 2, (1, 1, 1): 1})
+    sample(table, classes=2, burn_in=0, samples=4, thinning=1, seed=0, chains=1)
+    return time.perf_counter() - start
+
+
+def simulate(
+    total: int,
+    inclusion: Sequence[Sequence[float]],
+    weights: Sequence[float],
+    *,
+    seed: int,
+) -> CaptureTable:
+    """A table drawn from a population of known size with heterogeneous capture.
+
+    Each of ``total`` people is in class k with probability ``weights[k]``
+    and, given the class, on list j with probability ``inclusion[k][j]``,
+    independently of the other lists. People on no list are left out, as
+    they would be in the real data.
+    """
+    try:
+        probs = np.asarray(inclusion, dtype=float)
+        share = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError):
+        raise LatentClassError("inclusion and weights must be tables of numbers") from None
+    if isinstance(total, bool) or not isinstance(total, int | np.integer) or total < 0:
+        raise LatentClassError(f"the total must be a whole number, at least 0, not {total!r}")
+    if probs.ndim != 2 or share.ndim != 1 or probs.shape[0] != share.size:
+        raise LatentClassError("inclusion needs one row of list probabilities per class")
+    if probs.shape[1] < 2:
+        raise LatentClassError("a capture table needs at least two lists")
+    if not (np.all((probs >= 0) & (probs <= 1)) and np.all(np.isfinite(share) & (share >= 0))):
+        raise LatentClassError("probabilities must lie in [0, 1] and weights must not be negative")
+    if not share.sum() > 0:
+        raise LatentClassError("at least one class needs a positive weight")
+    rng = np.random.default_rng(seed)
+    counts: dict[Pattern, int] = {}
+    for k, size in enumerate(rng.multinomial(total, share / share.sum())):
+        for done in range(0, size, 100_000):  # people in batches, to bound the memory
+            rows = rng.random((min(size - done, 100_000), probs.shape[1])) < probs[k]
+            found, times = np.unique(rows, axis=0, return_counts=True)
+            for row, n in zip(found, times, strict=True):
+                pattern = tuple(int(bit) for bit in row)
+                if any(pattern):
+                    counts[pattern] = counts.get(pattern, 0) + int(n)
+    return CaptureTable(tuple(f"L{j + 1}" for j in range(probs.shape[1])), counts)
+
+
+def warnings_for(result: LatentClassResult) -> list[str]:
+    notes = []
+    lists = len(result.lists)
+    if lists < 5:
+        notes.append(
+            f"Only {lists} lists: latent classes are meant for many lists. With few, the "
+            "classes are poorly determined by the data and the prior shapes the estimate."
+        )
+    ess, rhat_value = result.ess, result.rhat
+    if not ess >= LOW_ESS:
+        notes.append(
+            f"Effective sample size of the total is {ess:.0f}, below {LOW_ESS}: the interval "
+            "ends are unsteady. Run more samples or a larger thinning."
+        )
+    if not rhat_value <= HIGH_RHAT:
+        notes.append(
+            f"R-hat is {rhat_value:.2f}, above {HIGH_RHAT}: the chains have not settled on one "
+            "answer. Run a longer burn-in and more samples before using the estimate."
+        )
+    if result.full_share > FULL_SHARE:
+        notes.append(
+            f"All {result.classes} latent classes were in use in {result.full_share:.0%} of "
+            "draws: the limit on classes may be cutting the model short. Run again with more."
+        )
+    if result.interval()[1] > 10 * result.observed:
+        notes.append(
+            "The upper end of the interval is more than ten times the number observed: "
+            "the lists say little about how many people are on none of them."
+        )
+    return notes
+
+
+def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[str]:
+    """The estimate in plain words, with what to beware of."""
+    low, high = result.interval()
+    median = result.median
+    lines = [
+        f"Lists: {', '.join(table.lists)} ({len(table.lists)})",
+        f"People on at least one list: {table.observed}",
+        f"Model: latent classes (LCMCR, Manrique-Vallier 2016), at most {result.classes} "
+        f"classes; {len(result.chains)} chains of {result.samples} draws, every "
+        f"{result.thinning}th iteration after {result.burn_in} of burn-in (seed {result.seed})",
+        f"Estimated total (posterior median): {median:.0f}",
+        f"  posterior mean: {result.mean:.0f}",
+        f"  95% credible interval: {low:.0f} to {high:.0f}",
+        f"  of whom on no list (median): {median - table.observed:.0f}",
+        f"Effective sample size of the total: {result.ess:.0f}; R-hat: {result.rhat:.3f}",
+        "",
+        "What this means: the total counts people on no list too. The model lets people "
+        "differ in how likely they are to be documented, grouping them into classes it "
+        "infers from how the lists overlap; it assumes the records were linked correctly "
+        "into people and that the people missed by every list resemble some of those found. "
+        "The interval holds the total with 95% probability under the model.",
+    ]
+    notes = warnings_for(result)
+    if notes:
+        lines.append("")
+        lines += [f"Warning: {note}" for note in notes]
+    return lines
