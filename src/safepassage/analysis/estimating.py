@@ -140,10 +140,9 @@ class Averaging:
         distribution = averaged.distribution
         low, high = distribution.interval()
         rng = np.random.default_rng(0)
-        draws = [_posterior_draw(distribution.totals, distribution.probabilities, rng)]
-        draws += [
+        draws = [
             _posterior_draw(distribution.totals, distribution.probabilities, rng)
-            for _ in range(CHART_DRAWS - 1)
+            for _ in range(CHART_DRAWS)
         ]
         return Point(
             float(averaged.median),

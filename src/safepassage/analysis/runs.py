@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast, get_args
 
 import numpy as np
 from django.conf import settings
@@ -23,7 +23,8 @@ from django.db.models import Q
 
 from safepassage.analysis import jobs
 from safepassage.analysis.importing import ImportRefused
-from safepassage.analysis.linkage import SourceRecord, place_key
+from safepassage.analysis.linkage import Backend, SourceRecord, place_key
+from safepassage.analysis.linkage.pipeline import REVIEW_FLOOR
 from safepassage.analysis.models import (
     LinkageRun,
     LinkDecision,
@@ -89,7 +90,7 @@ def open_lists(keyring: Keyring, lists: Sequence[VictimList]) -> Opened:
     return Opened(ids, sources, strata)
 
 
-BACKENDS = ("duckdb", "spark")
+BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 def start_run(
@@ -109,8 +110,6 @@ def start_run(
     to; on DuckDB or Spark (`backend`, by default as configured)."""
     if not 0 < review_low <= threshold <= review_high < 1:
         raise RunRefused("the review band must contain the threshold, between 0 and 1")
-    from safepassage.analysis.linkage.pipeline import REVIEW_FLOOR
-
     if review_low < min(REVIEW_FLOOR, threshold):
         # Linkage keeps no pair below this: the band would look emptier than it is.
         raise RunRefused(f"the review band starts at {REVIEW_FLOOR} at the lowest")
@@ -153,7 +152,7 @@ def _link(pk: uuid.UUID, opened: Opened, backend: str, progress: jobs.Progress) 
     result = linkage.link(
         rows,
         threshold=run.threshold,
-        backend=backend,  # type: ignore[arg-type]
+        backend=cast(Backend, backend),
         progress=lambda stage, done: progress(stage, 0.05 + 0.85 * done),
     )
     progress("storing", 0.9)
