@@ -46,6 +46,10 @@ def test_link_review_and_estimate_at_the_terminal(
     assert "match probability" in text
     assert "Answer s, d, n or q." in text
     assert "2 decisions recorded" in text
+    # Each pair shown (same, different, skipped, and the one quit at) is audited.
+    from safepassage.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="analysis.pair_shown").count() == 4
     assert sorted(LinkDecision.objects.values_list("decision", flat=True)) == [
         "different",
         "same",

@@ -22,6 +22,7 @@ from safepassage.analysis.models import (
     VictimRecord,
 )
 from safepassage.analysis.runs import review_queue, start_run
+from safepassage.audit.models import AuditEntry
 from safepassage.vault import keys as vault_keys
 from safepassage.vault.keyring import using_keyring
 from tests.analysis.conftest import StoredLists, store_lists
@@ -108,6 +109,9 @@ def test_pairs_are_reviewed_side_by_side(documenter: User, vault: Vault) -> None
         name = VictimRecord.objects.get(pk=first.first).data["name"]
     assert name in review
     assert "Same person" in review
+    # Showing two victims' records is a read that the audit log accounts for.
+    shown = AuditEntry.objects.get(action="analysis.pair_shown")
+    assert shown.details == {"first": first.first, "second": first.second}
     response = client.post(
         reverse("analysis:review", args=[run.pk]),
         {"first": first.first, "second": first.second, "decision": "different"},

@@ -40,6 +40,7 @@ from safepassage.analysis.runs import (
     run_records,
     start_run,
 )
+from safepassage.audit.chain import record
 from safepassage.vault import files
 from safepassage.vault.errors import UploadRefused
 from safepassage.vault.keyring import Keyring, current_keyring_or_none, using_keyring
@@ -244,6 +245,8 @@ def review_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
         if candidate is not None:
             found = run_records(run, [candidate.first, candidate.second])
             left_record, right_record = found[candidate.first], found[candidate.second]
+            # Two victims' records, decrypted for a person: a read to account for.
+            record(user, "analysis.pair_shown", run, first=candidate.first, second=candidate.second)
             labels = {
                 "name": _("Name"),
                 "birth": _("Born or age"),

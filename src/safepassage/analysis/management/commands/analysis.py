@@ -269,6 +269,7 @@ class Command(BaseCommand):
                 if len(found) < 2:
                     continue
                 first, second = found[candidate.first], found[candidate.second]
+                record(by, "analysis.pair_shown", run, first=str(first.pk), second=str(second.pk))
                 heading = (
                     "rejected, yet joined through other records"
                     if candidate.conflict
