@@ -8,7 +8,8 @@ BIN    := $(VENV)/bin
 
 .PHONY: run test lint typecheck test-sqlite test-postgres system-deps bench-deps messages clean
 
-$(VENV)/.runtime: pyproject.toml requirements/runtime.lock
+# setup.py and vault/_bulk_build.py: the one compiled part (a C loop over libsodium).
+$(VENV)/.runtime: pyproject.toml setup.py src/safepassage/vault/_bulk_build.py requirements/runtime.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/runtime.lock
@@ -55,4 +56,4 @@ messages: $(VENV)/.dev
 	cd src/safepassage && ../../$(BIN)/safepassage manage compilemessages
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis src/safepassage/vault/_bulk.*.so

@@ -5,31 +5,40 @@ The plain copy reads and writes in the same 64 KiB pieces with the same
 final fsync that storing an upload does; figures without fsync are printed
 too (page cache only).
 
-    .venv/bin/python bench/file_stream.py [--megabytes 256]
+Every action writes a new file, as an upload does (its staging file is
+created, never overwritten); the previous round's file is removed before the
+clock starts. Overwriting would make each round wait for the kernel to drop
+or write back the last one, whichever action it was. The three actions take
+turns round by round, so a busy moment of the machine falls on all of them.
+The last line times the two primitives an encrypted copy adds, in memory.
+
+    .venv/bin/python bench/file_stream.py [--megabytes 256] [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from common import django_only, machine
 
 django_only()
 
-from safepassage.vault import crypto, files  # noqa: E402
+from safepassage.vault import crypto, streams  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def plain_copy(source: Path, target: Path, sync: bool) -> None:
     with source.open("rb") as reader, target.open("wb") as writer:
-        shutil.copyfileobj(reader, writer, files.CHUNK)
+        shutil.copyfileobj(reader, writer, streams.CHUNK)
         if sync:
             writer.flush()
             os.fsync(writer.fileno())
@@ -37,33 +46,55 @@ def plain_copy(source: Path, target: Path, sync: bool) -> None:
 
 def encrypt(source: Path, target: Path, key: bytes, sync: bool) -> None:
     with source.open("rb") as reader:
-        writer = files.StreamWriter(target.open("wb"), key)
-        while piece := reader.read(files.CHUNK):
+        writer = streams.StreamWriter(target.open("wb"), key)
+        while piece := reader.read(streams.CHUNK):
             writer.write(piece)
         if sync:
             writer.close()
         else:
-            writer._write(writer.encryptor.push(bytes(writer.buffer), final=True))
-            writer._stop()
+            writer._finish()  # close() without its fsync
             writer.handle.close()
 
 
 def decrypt(source: Path, target: Path, key: bytes, sync: bool) -> None:
     with source.open("rb") as reader, target.open("wb") as writer:
-        for piece in files.decrypt_stream(reader, key):
+        for piece in streams.decrypt_stream(reader, key):
             writer.write(piece)
         if sync:
             writer.flush()
             os.fsync(writer.fileno())
 
 
-def timed(action, rounds: int) -> float:  # type: ignore[no-untyped-def]
-    samples = []
+def timed(
+    actions: dict[str, Callable[[], None]],
+    rounds: int,
+    before: Callable[[str], None] | None = None,
+) -> dict[str, float]:
+    """Median seconds of each action, the actions taking turns; ``before``
+    runs ahead of each action, off the clock."""
+    samples: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for name, action in actions.items():
+            if before is not None:
+                before(name)
+            start = time.perf_counter()
+            action()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def primitives(key: bytes, size: int, rounds: int) -> tuple[float, float]:
+    """MB/s of secretstream encryption and of SHA-256, on data in memory."""
+    data = memoryview(os.urandom(size))
+    out = bytearray(streams.SEALED_CHUNK)
+
+    def push() -> None:
+        encryptor = crypto.StreamEncryptor(key, streams.STREAM_CONTEXT)
+        for start in range(0, size, streams.CHUNK):
+            encryptor.push_into(data[start : start + streams.CHUNK], out)
+
+    times = timed({"push": push, "sha": lambda: hashlib.sha256(data).digest()}, rounds)
+    return size / 1e6 / times["push"], size / 1e6 / times["sha"]
 
 
 def main() -> None:
@@ -79,24 +110,39 @@ def main() -> None:
         with source.open("wb") as handle:
             for _ in range(args.megabytes):
                 handle.write(os.urandom(1024 * 1024))
+            handle.flush()
+            os.fsync(handle.fileno())  # not written back in the middle of a round
         sealed = work / "sealed.bin"
         encrypt(source, sealed, key, sync=True)
-        print(f"machine: {machine()}")
-        print(
-            f"{args.megabytes} MiB file, {files.CHUNK // 1024} KiB pieces, median of {args.rounds}"
-        )
+        load = os.getloadavg()[0]
+        print(f"machine: {machine()}, load average {load:.1f} (other programs on these cores")
+        print("slow the encrypted copies first: each uses two threads, the plain copy one)")
+        pieces = f"{streams.CHUNK // 1024} KiB pieces"
+        print(f"{args.megabytes} MiB file, {pieces}, median of {args.rounds}, new files")
         for sync in (True, False):
             label = "with fsync" if sync else "page cache"
-            copy = timed(lambda s=sync: plain_copy(source, work / "copy.bin", s), args.rounds)
-            enc = timed(lambda s=sync: encrypt(source, work / "enc.bin", key, s), args.rounds)
-            dec = timed(lambda s=sync: decrypt(sealed, work / "dec.bin", key, s), args.rounds)
+            times = timed(
+                {
+                    "copy": lambda s=sync: plain_copy(source, work / "copy.bin", s),
+                    "encrypt": lambda s=sync: encrypt(source, work / "encrypt.bin", key, s),
+                    "decrypt": lambda s=sync: decrypt(sealed, work / "decrypt.bin", key, s),
+                },
+                args.rounds,
+                before=lambda name: (work / f"{name}.bin").unlink(missing_ok=True),
+            )
+            copy, enc, dec = times["copy"], times["encrypt"], times["decrypt"]
             mb = size / 1e6
             print(
                 f"  {label}: plain copy {mb / copy:7.0f} MB/s | encrypt {mb / enc:7.0f} MB/s"
                 f" ({copy / enc:4.2f} of copy) | decrypt {mb / dec:7.0f} MB/s"
                 f" ({copy / dec:4.2f} of copy)   (target >= 0.5)"
             )
-        assert (work / "dec.bin").read_bytes() == source.read_bytes()
+        assert (work / "decrypt.bin").read_bytes() == source.read_bytes()
+    push, sha = primitives(key, min(size, 64 * 1024 * 1024), args.rounds)
+    print(
+        f"  in memory, one core: secretstream {push:5.0f} MB/s, SHA-256 {sha:5.0f} MB/s"
+        " (one stream is sequential: encryption cannot run faster than this)"
+    )
 
 
 if __name__ == "__main__":

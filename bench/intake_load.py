@@ -6,6 +6,12 @@ is counted in the database and opened with the intake keys.
 Targets on 2 cores: at least 300 sealed requests per second, p99 under
 150 ms, sealed/plain ratio at least 0.8, none lost.
 
+Besides the rates, it prints the CPU time the server (gunicorn's master and
+workers) and wrk spent per request, read from /proc: on a machine that other
+work shares, these move much less than the rates do.
+
+Needs wrk (Debian: apt-get install wrk).
+
     .venv/bin/python bench/intake_load.py [--seconds 60] [--workers 3]
 """
 
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -47,13 +54,32 @@ def form_body() -> str:
     )
 
 
-def wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str, float]:
+def cpu_seconds(root: int) -> float:
+    """User and system time of a process and its children, so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == root or int(fields[1]) == root:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path, server: int) -> dict[str, float]:
+    server_before = cpu_seconds(server)
+    own_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    own_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = cpu_seconds(server) - server_before
+    wrk_cpu = sum(getattr(own_after, f) - getattr(own_before, f) for f in ("ru_utime", "ru_stime"))
 
     def unit(value: str, suffix: str) -> float:
         scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[suffix]
@@ -76,6 +102,8 @@ def wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str, flo
         "per_second": (requests - failed) / seconds,
         "p50": unit(*p50.groups()),
         "p99": unit(*p99.groups()),
+        "server_ms": 1000 * server_cpu / max(1, requests),
+        "wrk_ms": 1000 * wrk_cpu / max(1, requests),
     }
 
 
@@ -89,6 +117,7 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     data = django_only()
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", run_syncdb=True, verbosity=0)
     from bench.benchapp.models import PlainRequest
@@ -139,17 +168,24 @@ def main() -> None:
                 f'wrk.body = "{body}"\n'
                 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
             )
-            sealed = wrk(base + "/request/", args.seconds, args.connections, script)
-            plain = wrk(base + "/bench/plain-request/", args.seconds, args.connections, script)
+            sealed = wrk(base + "/request/", args.seconds, args.connections, script, server.pid)
+            plain = wrk(
+                base + "/bench/plain-request/", args.seconds, args.connections, script, server.pid
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    stored = Submission.objects.count()
-    opened = 0
-    with using_keyring(keyring):
-        for submission in Submission.objects.all().iterator(chunk_size=500):
-            if submission.payload["happened"] == STORY[:10_000].strip():
-                opened += 1
+    try:
+        stored = Submission.objects.count()
+        opened = 0
+        with using_keyring(keyring):
+            for submission in Submission.objects.all().iterator(chunk_size=500):
+                if submission.payload["happened"] == STORY[:10_000].strip():
+                    opened += 1
+        plain_stored = PlainRequest.objects.count()
+    finally:
+        connection.close()
+        shutil.rmtree(data, ignore_errors=True)  # a minute of requests: about a gigabyte
     print(
         f"machine: {machine()}; gunicorn {args.workers} workers, SQLite, wrk -c{args.connections}"
     )
@@ -163,9 +199,16 @@ def main() -> None:
         f"p99 {plain['p99']:.1f} ms, accepted {plain['accepted']}"
     )
     print(f"ratio sealed/plain: {sealed['per_second'] / plain['per_second']:.2f} (target >= 0.8)")
+    cpu_ratio = plain["server_ms"] / sealed["server_ms"]
+    print(
+        f"CPU per request: server sealed {sealed['server_ms']:.2f} ms, plain "
+        f"{plain['server_ms']:.2f} ms (plain/sealed {cpu_ratio:.2f}); "
+        f"wrk {sealed['wrk_ms']:.2f} and {plain['wrk_ms']:.2f} ms; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(
         f"accepted {sealed['accepted']}, stored {stored}, opened with the intake keys {opened}, "
-        f"lost {max(0, sealed['accepted'] - opened)}; plain stored {PlainRequest.objects.count()}"
+        f"lost {max(0, sealed['accepted'] - opened)}; plain stored {plain_stored}"
     )
 
 

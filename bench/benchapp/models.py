@@ -1,6 +1,6 @@
 from django.db import models
 
-from safepassage.vault.fields import EncryptedTextField, SealedModel
+from safepassage.vault.fields import EncryptedJSONField, EncryptedTextField, SealedModel
 from safepassage.vault.models import Compartment
 
 
@@ -16,7 +16,33 @@ class PlainCase(models.Model):
         app_label = "benchapp"
 
 
+class PlainGroupedCase(models.Model):
+    """PlainCase's values in the shape our cases store them (identity
+    together, the story apart), without encryption."""
+
+    code = models.CharField(max_length=12)
+    identity = models.JSONField()
+    summary = models.TextField()
+
+    class Meta:
+        app_label = "benchapp"
+
+
+class GroupedCase(SealedModel):
+    """As cases.Case stores a person: one ciphertext per row and compartment
+    (name, alias, contact and place in identity; the story in casework)."""
+
+    code = models.CharField(max_length=12)
+    identity = EncryptedJSONField(compartment=Compartment.IDENTITY)
+    summary = EncryptedTextField(compartment=Compartment.CASEWORK)
+
+    class Meta:
+        app_label = "benchapp"
+
+
 class SealedCase(SealedModel):
+    """One ciphertext per field."""
+
     code = models.CharField(max_length=12)
     name = EncryptedTextField(compartment=Compartment.IDENTITY)
     alias = EncryptedTextField(compartment=Compartment.IDENTITY)

@@ -68,7 +68,12 @@ WORKERS = env.number("SAFEPASSAGE_WORKERS", 2, minimum=1, maximum=64)
 
 _database_url = env.text("DATABASE_URL", "sqlite:///" + str(DATA_DIR / "safepassage.sqlite3"))
 try:
-    _database = dj_database_url.parse(_database_url or "", conn_max_age=0)
+    # Connections are kept between requests (checked before reuse): a new
+    # SQLite connection for each request runs the pragmas below and, as the
+    # last one open, checkpoints the WAL when it closes.
+    _database = dj_database_url.parse(
+        _database_url or "", conn_max_age=600, conn_health_checks=True
+    )
 except ValueError as exc:
     raise ConfigError(f"DATABASE_URL cannot be parsed: {exc}") from None
 if _database.get("ENGINE") not in (

@@ -3,12 +3,16 @@ guessed receipts get nowhere, and guessing is slowed for everyone."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from safepassage.intake import actions, receipts
 from safepassage.intake.models import Message, Submission
-from safepassage.vault.errors import NotInCompartment
+from safepassage.vault import crypto
+from safepassage.vault.errors import NotInCompartment, Tampered
 from safepassage.vault.keyring import using_keyring
 from tests.base import Organisation, Vault, keyring_of, sign_in
 from tests.intake.helpers import JPEG, send_request
@@ -106,3 +110,27 @@ def test_staff_cannot_read_what_they_do_not_hold(org: Organisation, vault: Vault
     submission = Submission.objects.get()
     with using_keyring(keyring_of(org.caseworker)), pytest.raises(NotInCompartment):
         _ = submission.payload
+
+
+def test_what_the_person_sent_opens_with_the_receipt_only(vault: Vault) -> None:
+    receipt = send_request(happened="The first story.")
+    submission = Submission.objects.get()
+    assert "The first story." in _open(Client(), receipt)
+    assert b"The first story." not in bytes(submission.payload_for_person)
+    other = receipts.new_receipt("en")
+    with pytest.raises(Tampered):
+        actions.read_as_person(submission, other)
+
+
+def test_a_copy_sealed_to_the_person_s_public_key_still_opens(vault: Vault) -> None:
+    receipt = send_request()
+    submission = Submission.objects.get()
+    # How the person's copy used to be kept: sealed to their public key.
+    story = {"happened": "An older story.", "help": "", "contacts": [], "answers": {}}
+    submission.payload_for_person = crypto.seal_with_context(
+        bytes(submission.person_public_key),
+        json.dumps(story).encode(),
+        actions._context("payload", submission.pk),
+    )
+    submission.save(update_fields=["payload_for_person"])
+    assert actions.read_as_person(submission, receipt).payload == story

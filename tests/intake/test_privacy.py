@@ -62,7 +62,7 @@ def test_only_sealed_columns_hold_what_the_person_wrote(
         place=f"Place{token}",
     )
     submission = Submission.objects.get()
-    sealed = {f.attname for f in Submission._meta.concrete_fields if isinstance(f, EncryptedField)}
+    sealed = {f.column for f in Submission._meta.concrete_fields if isinstance(f, EncryptedField)}
     assert sealed == {"payload"}
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM intake_submission")

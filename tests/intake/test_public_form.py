@@ -12,10 +12,10 @@ from django.test import Client, override_settings
 
 from safepassage.audit.models import AuditEntry
 from safepassage.intake import receipts
-from safepassage.intake.models import Attachment, Question, Submission
+from safepassage.intake.models import Attachment, Question, RateWindow, Submission
 from safepassage.vault.keyring import using_keyring
 from tests.base import Organisation, Vault, keyring_of
-from tests.intake.helpers import JPEG, receipt_of, request_data
+from tests.intake.helpers import JPEG, receipt_of, request_data, send_request
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,29 @@ def test_a_missing_public_page_sets_no_cookie(vault: Vault, client: Client) -> N
     assert response.status_code == 404
     assert response.cookies == {}
     assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_receipts_are_drawn_evenly_from_the_whole_list() -> None:
+    drawn = [receipts.new_receipt("fr").split() for _ in range(400)]
+    assert all(len(words) == 8 for words in drawn)
+    for place in range(8):
+        # 400 draws from 2,048 words give about 363 different ones.
+        assert len({words[place] for words in drawn}) > 320
+    assert {word for words in drawn for word in words} <= set(receipts.wordlist("fr"))
+
+
+def test_a_request_whose_code_is_taken_gets_another(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    send_request()
+    taken = Submission.objects.get().code
+    # The next request draws the same six characters first.
+    monkeypatch.setattr(Submission._meta.get_field("code"), "_get_default", lambda: taken)
+    receipt = send_request()
+    assert Submission.objects.count() == 2
+    fresh = Submission.objects.get(receipt_lookup=receipts.lookup(receipt))
+    assert fresh.code != taken
+    assert fresh.code.startswith("R-")
+    assert len(fresh.code) == 8
+    # The attempt that failed left nothing, not even a count.
+    assert RateWindow.objects.get(name="intake:requests").count == 2

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safepassage.vault.errors import NotInCompartment, Tampered, VaultError, VaultSealed
-from safepassage.vault.fields import Ciphertext, blind_index
+from safepassage.vault.fields import blind_index
 from safepassage.vault.keyring import using_keyring
 from tests.base import Organisation, Vault, keyring_of
 from tests.specimens.models import Specimen
@@ -30,7 +30,8 @@ def test_it_stores_ciphertext_and_reads_plaintext(vault: Vault) -> None:
             name="Амина Кадырова", story="taken at night", details={"safe": True, "n": [1, 2]}
         )
         loaded = _reload(row)
-        assert isinstance(loaded.__dict__["name"], Ciphertext)
+        assert "name" not in loaded.__dict__  # opened only when read
+        assert loaded.name_sealed.startswith(b"SP")
         assert loaded.name == "Амина Кадырова"
         assert loaded.story == "taken at night"
         assert loaded.details == {"safe": True, "n": [1, 2]}
@@ -204,3 +205,47 @@ def test_any_value_round_trips(vault: Vault, name: str, details: object) -> None
         loaded = _reload(row)
         assert loaded.name == name
         assert loaded.details == details
+
+
+def test_a_deferred_value_is_loaded_when_read(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        row = Specimen.objects.create(name="someone", story="what happened")
+        loaded = Specimen.objects.only("label").get(pk=row.pk)
+        assert loaded.name == "someone"
+        assert loaded.story == "what happened"
+
+
+def test_refreshing_a_row_forgets_the_plaintext_it_held(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        row = Specimen.objects.create(name="before")
+        other = Specimen.objects.get(pk=row.pk)
+        other.name = "after"
+        other.save()
+        assert row.name == "before"
+        row.refresh_from_db(fields=["name"])
+        assert row.name == "after"
+        other.name = "again"
+        other.save()
+        row.refresh_from_db()
+        assert row.name == "again"
+
+
+def test_plaintext_and_ciphertext_are_never_confused(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        row = Specimen.objects.create(name="someone")
+        copy = Specimen(label="copy")
+        copy.name_sealed = _raw(row, "name")  # a ciphertext copied from another row
+        copy.save()
+        with pytest.raises(Tampered):
+            _ = _reload(copy).name
+        loaded = _reload(row)
+        loaded.name = b"SP\x01\x02\x00\x00\x00\x01 looks like a ciphertext"
+        with pytest.raises(TypeError):  # assigned bytes are plaintext, and text is wanted
+            loaded.save()
+
+
+def test_encrypted_fields_take_no_default() -> None:
+    from safepassage.vault.fields import EncryptedTextField
+
+    with pytest.raises(VaultError, match="default"):
+        EncryptedTextField(compartment="identity", default="a name")

@@ -6,12 +6,15 @@ import uuid
 
 import pytest
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from safepassage.accounts import actions
 from safepassage.vault.errors import NotInCompartment
 from safepassage.vault.keyring import using_keyring
 from safepassage.vault.models import SearchShard
-from safepassage.vault.search import normalise, search, shard_number
+from safepassage.vault.search import best_matches, normalise, search, shard_number
 from tests.base import Organisation, Vault, keyring_of, sign_in
 from tests.specimens.models import Specimen
 
@@ -101,3 +104,26 @@ def test_the_directory_can_be_rebuilt_after_a_bulk_import(vault: Vault) -> None:
         assert search(Specimen, "name", "Kheda Akhmadova") == []
         assert rebuild(Specimen, "name") == 2
         assert len(search(Specimen, "name", "Kheda Akhmadova")) == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    wanted=st.text(alphabet="abcdemor ", min_size=1, max_size=12),
+    names=st.lists(st.text(alphabet="abcdemor ", max_size=15), max_size=60),
+    limit=st.integers(min_value=1, max_value=25),
+    cutoff=st.sampled_from([0.0, 50.0, 70.0, 90.0]),
+)
+def test_ranking_is_rapidfuzz_extract(
+    wanted: str, names: list[str], limit: int, cutoff: float
+) -> None:
+    """The ranking scored on every core is process.extract's (scores that
+    differ only in the last bits of a float count as a tie, and ties go in
+    list order)."""
+    expected = process.extract(
+        wanted, names, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=cutoff
+    )
+    got = best_matches(wanted, names, limit, cutoff)
+    assert [round(score, 3) for _i, score in got] == [round(s, 3) for _n, s, _i in expected]
+    assert got == sorted(got, key=lambda item: (-round(item[1], 3), item[0]))
+    for index, score in got:
+        assert round(fuzz.WRatio(wanted, names[index], processor=None), 3) == round(score, 3)

@@ -71,7 +71,7 @@ def open_lists(keyring: Keyring, lists: Sequence[VictimList]) -> Opened:
     strata: dict[str, list[str]] = {name: [] for name in STRATA}
     with using_keyring(keyring):
         entries = VictimRecord.objects.filter(victim_list__in=lists).select_related("victim_list")
-        for entry in entries.order_by("victim_list__name", "row"):
+        for entry in entries.order_by("victim_list__name", "row").opened():
             data = entry.data
             ids.append(str(entry.pk))
             sources.append(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +24,11 @@ from safepassage.intake.models import (
     Submission,
     Tag,
     Urgency,
+    new_request_code,
 )
 from safepassage.vault import crypto, files
+from safepassage.vault.errors import Tampered
+from safepassage.vault.fields import EncryptedField, seal_for_compartment
 from safepassage.vault.files import StagedUpload
 from safepassage.vault.keyring import current_keyring
 
@@ -67,29 +70,55 @@ def receive_request(
     exact times, which the request must not have."""
     receipt = receipts.new_receipt(language)
     salt = crypto.new_salt()
-    person_public = receipts.person_public_key(receipt, salt)
+    person_private = receipts.person_private_key(receipt, salt)
     submission = Submission(
         urgency=int(payload.get("urgency_level", Urgency.OTHER)),
         receipt_lookup=receipts.lookup(receipt),
         person_salt=salt,
-        person_public_key=person_public,
+        person_public_key=crypto.public_from_private(person_private),
     )
-    # All the sealing happens before the transaction, so the database's write
-    # lock is held only for the count and the inserts.
-    submission.payload = payload
-    submission.payload = Submission._meta.get_field("payload").pre_save(submission, True)
-    submission.payload_for_person = crypto.seal_with_context(
-        person_public, json.dumps(payload).encode(), _context("payload", submission.pk)
+    # All the encryption happens before the transaction, so the database's
+    # write lock is held only for the count and the insert. The answers are
+    # encoded once and encrypted twice: sealed to the intake compartment's
+    # public key (whoever is logged in), and for the person with a key of
+    # their receipt (which the server holds now, and never again).
+    field = cast(EncryptedField, Submission._meta.get_field("payload"))
+    plaintext = field.encode(payload)
+    # Sealed already: it goes where the stored ciphertext goes (payload_sealed).
+    setattr(
+        submission,
+        field.attname,
+        seal_for_compartment(field.compartment, plaintext, field.associated(submission)),
     )
-    with transaction.atomic():
-        arrived = limits.hit("intake:requests")
-        if arrived > settings.INTAKE_MAX_PER_MINUTE:
-            raise Refused(busy_message())
-        # A request with a proof of work is not listed among the flood.
-        submission.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
-        submission.save(force_insert=True)
-        _attach(submission, None, uploads)
+    submission.payload_for_person = crypto.encrypt(
+        receipts.person_copy_key(person_private), plaintext, _context("payload", submission.pk)
+    )
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                arrived = limits.hit("intake:requests")
+                if arrived > settings.INTAKE_MAX_PER_MINUTE:
+                    raise Refused(busy_message())
+                # A request with a proof of work is not listed among the flood.
+                submission.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
+                submission.save(force_insert=True)
+                _attach(submission, None, uploads)
+        except IntegrityError:
+            # Another request has the same code (six characters: it happens
+            # now and then as requests add up). Nothing was kept; another code.
+            if attempt + 1 == CODE_ATTEMPTS or not _code_taken(submission.code):
+                raise
+            submission.code = new_request_code()
+        else:
+            break
     return Received(submission, receipt)
+
+
+CODE_ATTEMPTS = 5
+
+
+def _code_taken(code: str) -> bool:
+    return Submission.objects.filter(code=code).exists()
 
 
 def find(receipt: str) -> Submission | None:
@@ -116,11 +145,7 @@ class PersonView:
 
 def read_as_person(submission: Submission, receipt: str) -> PersonView:
     private = receipts.person_private_key(receipt, bytes(submission.person_salt))
-    payload = json.loads(
-        crypto.open_with_context(
-            private, bytes(submission.payload_for_person), _context("payload", submission.pk)
-        )
-    )
+    payload = json.loads(_person_copy(submission, private))
     messages = [
         (
             message,
@@ -132,6 +157,16 @@ def read_as_person(submission: Submission, receipt: str) -> PersonView:
     ]
     attachments = list(submission.attachments.select_related("file", "message"))
     return PersonView(payload, messages, attachments)
+
+
+def _person_copy(submission: Submission, private: bytes) -> bytes:
+    stored = bytes(submission.payload_for_person)
+    context = _context("payload", submission.pk)
+    try:
+        return crypto.decrypt(receipts.person_copy_key(private), stored, context)
+    except Tampered:
+        # Requests stored by earlier versions: sealed to the person's public key.
+        return crypto.open_with_context(private, stored, context)
 
 
 def person_file(submission: Submission, receipt: str, attachment: Attachment) -> Any:

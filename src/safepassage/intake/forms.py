@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.models import User
 from safepassage.intake import receipts
-from safepassage.intake.models import Question, Status, Tag, Urgency
+from safepassage.intake.models import Question, Status, Tag, Urgency, active_questions
 from safepassage.vault.files import StagedUpload
 
 CONTACT_METHODS = [
@@ -144,7 +144,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.language = language
-        self.questions = list(Question.objects.filter(active=True))
+        self.questions = active_questions()
         for question in self.questions:
             name = f"q_{question.key}"
             label = question.label(language)

@@ -2,36 +2,42 @@
 senders together, or per receipt. Only the last two windows are kept.
 
 Each event is one statement (an upsert returning the new count), so the
-limit costs one round trip on the hot path of the public form."""
+limit costs one round trip on the hot path of the public form. Inside the
+caller's transaction it adds no savepoint: if it fails, the whole request
+fails and nothing of it is kept."""
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.db import connection, transaction
 
 from safepassage.intake.models import RateWindow
 
-TABLE = RateWindow._meta.db_table
-
 
 def _window(seconds: int) -> int:
     return int(time.time() // seconds)
 
 
+@functools.cache
+def _upsert(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    table, name, window, count = (
+        quote(part) for part in (RateWindow._meta.db_table, "name", "window", "count")
+    )
+    return (
+        f"INSERT INTO {table} ({name}, {window}, {count}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({name}, {window}) DO UPDATE SET {count} = {table}.{count} + 1 "
+        f"RETURNING {count}"
+    )
+
+
 def hit(name: str, *, seconds: int = 60) -> int:
     """Count one event in the current window; return the count so far."""
     window = _window(seconds)
-    table, name_, window_, count_ = (
-        connection.ops.quote_name(part) for part in (TABLE, "name", "window", "count")
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({name_}, {window_}, {count_}) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT ({name_}, {window_}) DO UPDATE SET {count_} = "
-            f"{table}.{count_} + 1 RETURNING {count_}",
-            [name, window],
-        )
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(_upsert(connection.vendor), [name, window])
         count = int(cursor.fetchone()[0])
         if count == 1:  # a new window: forget the old ones
             RateWindow.objects.filter(name=name, window__lt=window - 1).delete()

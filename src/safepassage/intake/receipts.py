@@ -38,7 +38,15 @@ def words_needed(language: str) -> int:
 
 def new_receipt(language: str) -> str:
     words = wordlist(language)
-    return " ".join(secrets.choice(words) for _ in range(words_needed(language)))
+    count = words_needed(language)
+    # One draw for all the words (uniform over every receipt), read as digits
+    # in base len(words).
+    number = secrets.randbelow(len(words) ** count)
+    chosen = []
+    for _ in range(count):
+        number, index = divmod(number, len(words))
+        chosen.append(words[index])
+    return " ".join(chosen)
 
 
 def normalise(text: str) -> str:
@@ -75,3 +83,9 @@ def person_private_key(receipt: str, salt: bytes) -> bytes:
 
 def person_public_key(receipt: str, salt: bytes) -> bytes:
     return crypto.public_from_private(person_private_key(receipt, salt))
+
+
+def person_copy_key(private: bytes) -> bytes:
+    """The key of the person's own copy of what they sent: derived from their
+    private key, so the receipt opens it and nothing else does."""
+    return crypto.derive_key(private, "safepassage.intake.person.copy")

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -36,6 +36,10 @@ def _language(request: HttpRequest) -> str:
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
+    """A public page. Rendered without the context processors of the staff
+    pages (organisation, menu, user, messages): public pages use none of them,
+    and a flood of requests should not pay a query each for them."""
+    context["request"] = request
     context.setdefault("lang", translation.get_language())
     context.setdefault("onion", settings.ONION_ADDRESS)
     context.setdefault("max_mb", settings.UPLOAD_MAX_BYTES // (1024 * 1024))
@@ -43,7 +47,7 @@ def _render(
     if settings.INTAKE_PROOF_BITS:
         context.setdefault("proof_bits", settings.INTAKE_PROOF_BITS)
         context.setdefault("proof_challenge", proof.challenge())
-    return render(request, template, context, status=status)
+    return HttpResponse(loader.render_to_string(template, context), status=status)
 
 
 def _uploads(request: HttpRequest, field: str) -> tuple[list[Any], list[str]]:

@@ -5,11 +5,20 @@ names the compartment and key version; the associated data binds the
 ciphertext to its place (model, field, primary key), so a value copied to
 another row or column fails to open with Tampered.
 
-Reading the attribute decrypts with the current keyring (VaultSealed
-without one, NotInCompartment without the compartment). Writing encrypts
-on save. A field with ``public_writes=True`` can also be written with no
-keys at all, sealed to the compartment's public key (the public request
-form).
+The stored bytes and the plaintext live apart on an instance, as a
+foreign key's id and object do: ``row.name_sealed`` is the ciphertext as
+read from the database (the column keeps the field's name), ``row.name``
+the plaintext. Reading ``row.name`` the first time opens the ciphertext
+with the current keyring (VaultSealed without one, NotInCompartment
+without the compartment) and keeps the plaintext on the instance;
+assigning it keeps the new plaintext. Saving encrypts whatever plaintext
+the instance holds; a value never read nor assigned is saved as it was
+read. Plaintext is never taken for ciphertext, nor the reverse.
+
+A field with ``public_writes=True`` can also be written with no keys at
+all, sealed to the compartment's public key (the public request form).
+List pages open many rows at once with ``Model.objects.opened()``
+(vault.bulk).
 
 Every encrypted field is listed in REGISTRY, which the plaintext-at-rest
 test and key rotation walk.
@@ -17,19 +26,22 @@ test and key rotation walk.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import struct
 import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 from safepassage.vault import crypto
 from safepassage.vault.errors import Tampered, VaultError, VaultSealed
-from safepassage.vault.keyring import current_keyring, current_keyring_or_none
+from safepassage.vault.keyring import Keyring, current_keyring, current_keyring_or_none
 from safepassage.vault.models import (
     COMPARTMENT_CODES,
     COMPARTMENTS_BY_CODE,
@@ -112,36 +124,63 @@ def _version_exists(compartment: str, version: int) -> bool:
     return CompartmentKey.objects.filter(compartment=compartment, version=version).exists()
 
 
+def _data_keys(keyring: Keyring) -> dict[bytes, tuple[str, bytes]]:
+    """The data key of every version the keyring holds, by the header of the
+    ciphertexts it encrypted: one dictionary lookup on the read path."""
+    table: dict[bytes, tuple[str, bytes]] | None = keyring.memo.get("data_keys")
+    if table is None:
+        table = {
+            HEADER.pack(
+                MAGIC, KIND_SYMMETRIC, COMPARTMENT_CODES[Compartment(b.compartment)], b.version
+            ): (b.compartment, b.data_key)
+            for b in keyring.bundles()
+        }
+        keyring.memo["data_keys"] = table
+    return table
+
+
 def open_value(value: bytes, associated: bytes, *, compartment: str | None = None) -> bytes:
+    keyring = current_keyring()
+    header = value[:HEADER_BYTES]
+    held = _data_keys(keyring).get(header)
+    if held is not None:  # the common case: a value encrypted with a key we hold
+        if compartment is not None and held[0] != compartment:
+            raise Tampered("ciphertext belongs to another compartment")
+        return crypto.decrypt(held[1], value, header + associated, HEADER_BYTES)
     kind, found, version = parse_header(value)
     if compartment is not None and found != compartment:
         raise Tampered("ciphertext belongs to another compartment")
-    keyring = current_keyring()
     if not keyring.holds(found, version) and not _version_exists(found, version):
         raise Tampered("ciphertext names a key version that does not exist")
     bundle = keyring.bundle(found, version)
-    header = bytes(value[:HEADER_BYTES])
-    if kind == KIND_SYMMETRIC:
+    if kind == KIND_SYMMETRIC:  # unreachable unless the table and the keyring disagree
         return crypto.decrypt(bundle.data_key, value, header + associated, HEADER_BYTES)
     body = bytes(value[HEADER_BYTES:])
     return crypto.open_with_context(bundle.private_key, body, header + associated)
 
 
 class EncryptedDescriptor:
+    """The plaintext attribute. It has no ``__set__``: once read or assigned,
+    the plaintext sits in the instance's ``__dict__`` and Python finds it
+    there without calling this again."""
+
     def __init__(self, field: EncryptedField) -> None:
         self.field = field
 
     def __get__(self, instance: models.Model | None, owner: type) -> Any:
         if instance is None:
             return self
-        value = instance.__dict__.get(self.field.attname)
-        if isinstance(value, Ciphertext):
-            value = self.field.open(instance, value)
-            instance.__dict__[self.field.attname] = value
+        field = self.field
+        # Through Django's own descriptor: it loads a deferred column.
+        raw = getattr(instance, field.attname)
+        value = None if raw is None else field.open(instance, raw)
+        instance.__dict__[field.name] = value
         return value
 
-    def __set__(self, instance: models.Model, value: Any) -> None:
-        instance.__dict__[self.field.attname] = value
+
+def plaintext_loaded(instance: models.Model, field: EncryptedField) -> bool:
+    """Whether the instance holds the field's plaintext (read or assigned)."""
+    return field.name in instance.__dict__
 
 
 class EncryptedField(models.BinaryField):
@@ -166,8 +205,20 @@ class EncryptedField(models.BinaryField):
             # The search directory is written with the data key, which a
             # public writer does not have.
             raise VaultError("a field cannot be both searchable and written publicly")
+        if "default" in kwargs:
+            # A default would be plaintext where the ciphertext goes.
+            raise VaultError("encrypted fields have no default: assign the value")
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
+
+    def get_attname(self) -> str:
+        return f"{self.name}_sealed"
+
+    def get_attname_column(self) -> tuple[str, str]:
+        return self.get_attname(), self.db_column or self.name
+
+    def get_default(self) -> Any:
+        return None  # the stored value of a row not yet saved
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
@@ -183,7 +234,7 @@ class EncryptedField(models.BinaryField):
         self, cls: type[models.Model], name: str, private_only: bool = False
     ) -> None:
         super().contribute_to_class(cls, name, private_only=private_only)
-        setattr(cls, self.attname, EncryptedDescriptor(self))
+        setattr(cls, self.name, EncryptedDescriptor(self))
         # Historical models built by migrations live in module "__fake__".
         if cls.__module__ != "__fake__" and not cls._meta.abstract:
             REGISTRY.append(self)
@@ -202,33 +253,34 @@ class EncryptedField(models.BinaryField):
         pk = instance.pk
         if pk is None:
             raise VaultError("encrypted rows need their primary key before saving (SealedModel)")
-        return (self._place_prefix + (pk.hex if isinstance(pk, uuid.UUID) else str(pk))).encode()
+        return self._place_prefix + (pk.hex if type(pk) is uuid.UUID else str(pk)).encode()
 
     @cached_property
-    def _place_prefix(self) -> str:
-        return place(self.model, self.name, "").decode()
+    def _place_prefix(self) -> bytes:
+        return place(self.model, self.name, "")
 
     def open(self, instance: models.Model, value: bytes) -> Any:
         return self.decode(
-            open_value(value, self.associated(instance), compartment=self.compartment)
+            open_value(bytes(value), self.associated(instance), compartment=self.compartment)
         )
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        if value is None:
-            return None
-        return Ciphertext(bytes(value))
-
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        value = model_instance.__dict__.get(self.attname)
-        if value is None or isinstance(value, Ciphertext):
-            return value
+        state = model_instance.__dict__
+        if self.name not in state:  # never read nor assigned: saved as read
+            return state.get(self.attname)
+        value = state[self.name]
+        sealed = None if value is None else Ciphertext(self._seal(model_instance, value))
+        state[self.attname] = sealed
+        return sealed
+
+    def _seal(self, model_instance: models.Model, value: Any) -> bytes:
         plaintext = self.encode(value)
         associated = self.associated(model_instance)
         if self.public_writes and current_keyring_or_none() is None:
-            return Ciphertext(seal_for_compartment(self.compartment, plaintext, associated))
+            return seal_for_compartment(self.compartment, plaintext, associated)
         if current_keyring_or_none() is None:
             raise VaultSealed("writing an encrypted field needs keys: log in")
-        return Ciphertext(seal_value(self.compartment, plaintext, associated))
+        return seal_value(self.compartment, plaintext, associated)
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if value is not None and not isinstance(value, bytes | memoryview):
@@ -256,7 +308,47 @@ class EncryptedJSONField(EncryptedField):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     def decode(self, raw: bytes) -> Any:
-        return json.loads(raw)
+        text = raw.decode("utf-8")
+        # json.loads without its Python layers (what it calls for text that
+        # starts with a value); anything unusual goes through json.loads.
+        try:
+            value, end = _scan_json(text, 0)
+        except StopIteration:
+            return json.loads(text)
+        return value if end == len(text) else json.loads(text)
+
+
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+class _OpenedIterable(ModelIterable):
+    """Model instances whose encrypted fields are opened a batch at a time."""
+
+    field_names: tuple[str, ...] | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        from safepassage.vault import bulk
+
+        rows = super().__iter__()
+        while batch := list(itertools.islice(rows, bulk.BATCH)):
+            bulk.open_rows(batch, self.field_names)
+            yield from batch
+
+
+@functools.cache
+def _opened_iterable(field_names: tuple[str, ...]) -> type[_OpenedIterable]:
+    if not field_names:
+        return _OpenedIterable
+    return type("OpenedIterable", (_OpenedIterable,), {"field_names": field_names})
+
+
+class SealedQuerySet(models.QuerySet[Any]):
+    def opened(self, *field_names: str) -> SealedQuerySet:
+        """Open the encrypted fields (or only those named) as rows are read,
+        many values per libsodium call: for list pages (see vault.bulk)."""
+        clone = self.all()
+        clone._iterable_class = _opened_iterable(field_names)
+        return cast(SealedQuerySet, clone)
 
 
 class SealedModel(models.Model):
@@ -265,8 +357,21 @@ class SealedModel(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 
+    objects = SealedQuerySet.as_manager()
+
     class Meta:
         abstract = True
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        """Reloaded ciphertexts replace the plaintext the instance held."""
+        fields = kwargs.get("fields", args[1] if len(args) > 1 else None)
+        super().refresh_from_db(*args, **kwargs)
+        names = None if fields is None else set(fields)
+        for field in self._meta.concrete_fields:
+            if isinstance(field, EncryptedField) and (
+                names is None or field.name in names or field.attname in names
+            ):
+                self.__dict__.pop(field.name, None)
 
 
 # --- Blind indexes -------------------------------------------------------------------
@@ -329,9 +434,10 @@ class BlindIndexField(models.CharField):
         return crypto.keyed_digest(key, normalised, person=person).hex()
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        source_value = model_instance.__dict__.get(self.source)
-        if isinstance(source_value, Ciphertext):  # unchanged: keep the index
+        state = model_instance.__dict__
+        if self.source not in state:  # never read nor assigned: keep the index
             return getattr(model_instance, self.attname)
+        source_value = state[self.source]
         if source_value in (None, ""):
             index = ""
         else:

@@ -11,16 +11,13 @@ the request and its key forgotten.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import queue
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -33,9 +30,8 @@ from safepassage.vault import crypto, keys
 from safepassage.vault.errors import Tampered, UploadRefused
 from safepassage.vault.keyring import Keyring
 from safepassage.vault.models import EncryptedFile
+from safepassage.vault.streams import CHUNK, StreamWriter, decrypt_stream
 
-CHUNK = 64 * 1024  # plaintext bytes per secretstream message
-STREAM_CONTEXT = b"safepassage.file.v1"
 HEAD_BYTES = 4096  # kept in memory only, to recognise the file type
 # Only types a browser will not run as a page are served inline-typed.
 SAFE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf", "text/plain"}
@@ -53,91 +49,6 @@ def staging_dir() -> Path:
 
 def store_path(digest: str) -> Path:
     return files_dir() / digest[:2] / digest
-
-
-class StreamWriter:
-    """Encrypts a stream of any size into a file, in fixed-size messages.
-
-    Hashing and writing the ciphertext happen on a helper thread while the
-    next message is encrypted (libsodium, hashlib and file writes all release
-    the GIL), so the two cores work at once."""
-
-    def __init__(self, handle: IO[bytes], key: bytes) -> None:
-        self.handle = handle
-        self.encryptor = crypto.StreamEncryptor(key, STREAM_CONTEXT)
-        self.hasher = hashlib.sha256()
-        self.buffer = bytearray()
-        self.size = 0
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
-        self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._drain, name="sp-file-writer", daemon=True)
-        self._thread.start()
-        self._write(self.encryptor.header)
-
-    def _drain(self) -> None:
-        while (data := self._queue.get()) is not None:
-            if self._failure is None:
-                try:
-                    self.hasher.update(data)
-                    self.handle.write(data)
-                except BaseException as error:  # re-raised by the writer thread's owner
-                    self._failure = error
-
-    def _write(self, data: bytes) -> None:
-        if self._failure is not None:
-            raise self._failure
-        self._queue.put(data)
-
-    def write(self, data: bytes) -> None:
-        self.size += len(data)
-        view = memoryview(data)
-        if self.buffer:
-            room = CHUNK - len(self.buffer)
-            self.buffer += view[:room]
-            view = view[room:]
-            if not view:
-                return
-            self._write(self.encryptor.push(bytes(self.buffer)))
-            self.buffer.clear()
-        # Keep at least one byte back: the last message carries the FINAL tag.
-        while len(view) > CHUNK:
-            self._write(self.encryptor.push(bytes(view[:CHUNK])))
-            view = view[CHUNK:]
-        self.buffer += view
-
-    def _stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        if self._failure is not None:
-            raise self._failure
-
-    def close(self) -> str:
-        self._write(self.encryptor.push(bytes(self.buffer), final=True))
-        self.buffer.clear()
-        self._stop()
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        return self.hasher.hexdigest()
-
-    def abandon(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        self.handle.close()
-
-
-def decrypt_stream(handle: IO[bytes], key: bytes) -> Iterator[bytes]:
-    """Yield the plaintext; raise Tampered on any change or truncation."""
-    header = handle.read(crypto.STREAM_HEADER_BYTES)
-    decryptor = crypto.StreamDecryptor(key, header, STREAM_CONTEXT)
-    while True:
-        message = handle.read(CHUNK + crypto.STREAM_OVERHEAD)
-        if not message:
-            break
-        yield decryptor.pull(message)
-    if not decryptor.finished:
-        raise Tampered("the file was truncated")
 
 
 class StagedUpload(UploadedFile):

@@ -12,6 +12,7 @@ import contextvars
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from safepassage.vault import crypto
 from safepassage.vault.errors import NotInCompartment, Tampered, VaultSealed
@@ -61,6 +62,9 @@ class Keyring:
     def __init__(self, bundles: Iterable[Bundle] = (), *, owner: str = "") -> None:
         self._bundles = {(b.compartment, b.version): b for b in bundles}
         self.owner = owner  # an audit reference: "user:12", "recovery"
+        # Lookup tables derived from the bundles (the fields' keys by
+        # ciphertext header), built on first use, emptied when a key is added.
+        self.memo: dict[str, Any] = {}
 
     def __repr__(self) -> str:  # never print keys
         return f"<Keyring {self.owner} {sorted(self.compartments())}>"
@@ -94,6 +98,7 @@ class Keyring:
 
     def add(self, bundle: Bundle) -> None:
         self._bundles[(bundle.compartment, bundle.version)] = bundle
+        self.memo.clear()
 
 
 # --- The current keyring ---------------------------------------------------------

@@ -12,11 +12,18 @@ import hashlib
 import unicodedata
 from typing import Any
 
+import numpy
 from anyascii import anyascii
 from django.db import models, transaction
 from rapidfuzz import fuzz, process
 
-from safepassage.vault.fields import Ciphertext, EncryptedField, open_value, seal_value
+from safepassage.vault.fields import (
+    Ciphertext,
+    EncryptedField,
+    open_value,
+    plaintext_loaded,
+    seal_value,
+)
 from safepassage.vault.keyring import current_keyring_or_none
 from safepassage.vault.models import SearchShard
 
@@ -128,18 +135,46 @@ def search(
         shard_keys, shard_names = _open_columns(shard)
         keys += shard_keys
         names += shard_names
-    matches = process.extract(
-        wanted, names, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=cutoff
-    )
-    return [(keys[index], float(score)) for _value, score, index in matches]
+    return [(keys[index], score) for index, score in best_matches(wanted, names, limit, cutoff)]
+
+
+def best_matches(
+    wanted: str, names: list[str], limit: int, cutoff: float
+) -> list[tuple[int, float]]:
+    """(index, score) of the ``limit`` names that resemble ``wanted`` best,
+    at least ``cutoff``, best first (ties in list order), as
+    ``process.extract`` ranks them; scored on every core (RapidFuzz releases
+    the GIL and splits the names between its threads)."""
+    if not names or limit <= 0:
+        return []
+    scores = process.cdist(
+        [wanted],
+        names,
+        scorer=fuzz.WRatio,
+        processor=None,
+        score_cutoff=cutoff,
+        dtype=numpy.float32,
+        workers=-1,
+    )[0]
+    above = numpy.flatnonzero(scores >= cutoff)
+    if len(above) > limit:  # the best ``limit``; at the last score taken, the first in order
+        found = scores[above]
+        last = numpy.partition(found, len(above) - limit)[len(above) - limit]
+        better = above[found > last]
+        above = numpy.concatenate([better, above[found == last][: limit - len(better)]])
+    ranked = sorted(above.tolist(), key=lambda index: (-scores[index], index))
+    return [(index, float(scores[index])) for index in ranked]
 
 
 def _after_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     for field in sender._meta.concrete_fields:
-        if isinstance(field, EncryptedField) and field.searchable:
-            value = instance.__dict__.get(field.attname)
-            if not isinstance(value, Ciphertext):  # unchanged values are indexed already
-                update_entry(sender, field, instance.pk, value)
+        # Values never loaded are in the directory already.
+        if (
+            isinstance(field, EncryptedField)
+            and field.searchable
+            and plaintext_loaded(instance, field)
+        ):
+            update_entry(sender, field, instance.pk, instance.__dict__[field.name])
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

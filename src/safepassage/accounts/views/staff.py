@@ -23,6 +23,7 @@ from safepassage.accounts.models import StaffIdentity, Team, User
 from safepassage.accounts.roles import Perm
 from safepassage.accounts.sessions import requires_recent_login
 from safepassage.audit.chain import record
+from safepassage.vault.bulk import open_rows
 from safepassage.vault.keyring import current_keyring_or_none
 from safepassage.vault.models import Compartment
 from safepassage.vault.search import search
@@ -54,13 +55,15 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
     if query:
         scores = dict(search(StaffIdentity, "name", query, limit=50, cutoff=60))
         staff = staff.filter(identity__pk__in=list(scores))
+    members = list(staff)
     if names:
         record(request.user, "staff.identities_read", None, searched=bool(query))
+        open_rows([m.identity for m in members if hasattr(m, "identity")], ["name"])
     return render(
         request,
         "accounts/staff_list.html",
         {
-            "staff": staff,
+            "staff": members,
             "can_manage": _user(request).can(Perm.MANAGE_STAFF),
             "names": names,
             "query": query,

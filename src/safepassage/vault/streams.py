@@ -1,0 +1,273 @@
+"""Encrypted file streams, the format of every stored file (v1): a
+secretstream header, then 64 KiB messages (each 17 bytes longer once
+encrypted) with STREAM_CONTEXT as associated data, the FINAL tag on the
+last one; the content address is the SHA-256 of the whole ciphertext.
+
+The format is sequential (each message's nonce follows from the one before),
+so one stream is encrypted on one core. What can run beside it does: the
+SHA-256 and the write of the ciphertext, or the reading and decryption
+ahead of the consumer, on a helper thread, in batches of messages held in
+reused buffers. Plaintext is only ever in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import queue
+import threading
+import weakref
+from collections.abc import Iterator
+from typing import IO, Any
+
+from safepassage.vault import crypto
+from safepassage.vault.errors import Tampered
+
+CHUNK = 64 * 1024  # plaintext bytes per secretstream message
+STREAM_CONTEXT = b"safepassage.file.v1"
+SEALED_CHUNK = CHUNK + crypto.STREAM_OVERHEAD  # one whole message on disk
+BATCH = 16  # messages read, written and handed between threads at once (1 MiB)
+RING = 3  # batch buffers in use at once in a large stream
+
+
+class StreamWriter:
+    """Encrypts a stream of any size into a file, in fixed-size messages.
+
+    Messages are encrypted into a reused batch buffer, and the plaintext is
+    not copied on the way (a whole message passed in as ``bytes`` is
+    encrypted where it lies; only partial ones are gathered first). Once a
+    stream outgrows one batch, a helper thread hashes (SHA-256 of the
+    ciphertext, the content address) and writes each full batch while the
+    calling thread encrypts the next: libsodium, hashlib and file writes
+    release the GIL, so two cores work at once. A smaller stream is hashed
+    and written at close, with no thread. ``handle`` is a binary file open
+    for writing; the writer closes it."""
+
+    def __init__(self, handle: IO[bytes], key: bytes) -> None:
+        self.handle = handle
+        self.encryptor = crypto.StreamEncryptor(key, STREAM_CONTEXT)
+        self.hasher = hashlib.sha256()
+        self.size = 0
+        self._pending = bytearray(CHUNK)  # a message not yet whole: _pending[:_filled]
+        self._filled = 0
+        self._held: memoryview | None = None  # a whole message, in the caller's bytes
+        self._batch: bytearray | None = bytearray(BATCH * SEALED_CHUNK)
+        self._batch[: len(self.encryptor.header)] = self.encryptor.header
+        self._used = len(self.encryptor.header)  # ciphertext in _batch[:_used]
+        self._helper: _BatchWriter | None = None
+
+    def _push(self, message: crypto.Buffer, *, final: bool = False) -> None:
+        batch = self._batch
+        if batch is None:
+            if self._helper is None:
+                raise ValueError("the stream was already finished")
+            batch = self._batch = self._helper.free_batch()
+            self._used = 0
+        out = memoryview(batch)[self._used :]
+        self._used += self.encryptor.push_into(message, out, final=final)
+        if final or len(out) < 2 * SEALED_CHUNK:
+            if self._helper is None and final:
+                _seal(self.hasher, self.handle, memoryview(batch)[: self._used])
+            else:
+                if self._helper is None:
+                    self._helper = _BatchWriter(self, self.hasher, self.handle)
+                self._helper.hand_over(batch, self._used)
+            self._batch = None
+
+    def write(self, data: crypto.Buffer) -> None:
+        view = memoryview(data).cast("B")
+        if not view:
+            return
+        self.size += len(view)
+        # Every message is pushed only once a byte after it is known: the
+        # last message carries the FINAL tag.
+        if self._held is not None:
+            self._push(self._held)
+            self._held = None
+        elif self._filled:
+            take = min(CHUNK - self._filled, len(view))
+            self._pending[self._filled : self._filled + take] = view[:take]
+            self._filled += take
+            view = view[take:]
+            if not view:
+                return
+            self._push(self._pending)
+            self._filled = 0
+        while len(view) > CHUNK:
+            self._push(view[:CHUNK])
+            view = view[CHUNK:]
+        if len(view) == CHUNK and isinstance(data, bytes):
+            self._held = view  # bytes cannot change under us: no copy
+        else:
+            self._pending[: len(view)] = view
+            self._filled = len(view)
+
+    def _finish(self) -> str:
+        """Push the last message (FINAL), wait until every batch is written,
+        return the digest. close() without the fsync."""
+        last = self._held if self._held is not None else memoryview(self._pending)[: self._filled]
+        self._held = None
+        self._push(last, final=True)
+        self._filled = 0
+        if self._helper is not None:
+            self._helper.stop()
+        return self.hasher.hexdigest()
+
+    def close(self) -> str:
+        """Finish the stream, make it durable (fsync) and return the SHA-256
+        of the ciphertext file."""
+        digest = self._finish()
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        return digest
+
+    def abandon(self) -> None:
+        self._held = None
+        self._batch = None
+        if self._helper is not None:
+            self._helper.stop(check=False)
+        self.handle.close()
+
+
+def _seal(hasher: Any, handle: IO[bytes], ciphertext: memoryview) -> None:
+    """Hash and write ciphertext, in one pass over a batch still in cache."""
+    hasher.update(ciphertext)
+    handle.write(ciphertext)
+
+
+class _BatchWriter:
+    """The writer's helper thread: hashes and writes full batches in order and
+    hands their buffers back. After a failure it only hands buffers back, so
+    the encrypting thread never waits forever; the failure is raised there.
+    The thread holds no reference to the StreamWriter, so a writer dropped
+    without close() or abandon() is collected and the thread ends."""
+
+    def __init__(self, owner: StreamWriter, hasher: Any, handle: IO[bytes]) -> None:
+        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        for _ in range(RING - 1):
+            self._free.put(bytearray(BATCH * SEALED_CHUNK))
+        self._full: queue.SimpleQueue[tuple[bytearray, int] | None] = queue.SimpleQueue()
+        self._failure: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(self._full, self._free, hasher, handle, self._failure),
+            name="sp-file-writer",
+            daemon=True,
+        )
+        self._thread.start()
+        self._stopper = weakref.finalize(owner, self._full.put, None)
+
+    @staticmethod
+    def _run(
+        full: queue.SimpleQueue[tuple[bytearray, int] | None],
+        free: queue.SimpleQueue[bytearray],
+        hasher: Any,
+        handle: IO[bytes],
+        failure: list[BaseException],
+    ) -> None:
+        while (item := full.get()) is not None:
+            batch, length = item
+            if not failure:
+                try:
+                    _seal(hasher, handle, memoryview(batch)[:length])
+                except BaseException as error:  # raised again on the encrypting thread
+                    failure.append(error)
+            free.put(batch)
+
+    def _check(self) -> None:
+        if self._failure:
+            raise self._failure[0]
+
+    def hand_over(self, batch: bytearray, length: int) -> None:
+        self._check()
+        self._full.put((batch, length))
+
+    def free_batch(self) -> bytearray:
+        self._check()
+        return self._free.get()
+
+    def stop(self, *, check: bool = True) -> None:
+        self._stopper()
+        self._thread.join()
+        if check:
+            self._check()
+
+
+def _read_full(handle: IO[bytes], view: memoryview) -> int:
+    """Fill ``view`` from ``handle``; fewer bytes only at the end of the file."""
+    total = 0
+    while total < len(view):
+        count = handle.readinto(view[total:])  # type: ignore[attr-defined]
+        if not count:
+            break
+        total += count
+    return total
+
+
+def _decrypt_batch(
+    handle: IO[bytes], decryptor: crypto.StreamDecryptor, sealed: memoryview, plain: memoryview
+) -> list[bytes]:
+    """The plaintext of the next messages (up to BATCH), read in one piece;
+    an empty list at the end of the file."""
+    length = _read_full(handle, sealed)
+    pieces = []
+    for start in range(0, length, SEALED_CHUNK):
+        size = decryptor.pull_into(sealed[start : min(start + SEALED_CHUNK, length)], plain)
+        pieces.append(plain[:size].tobytes())
+    return pieces
+
+
+def decrypt_stream(handle: IO[bytes], key: bytes) -> Iterator[bytes]:
+    """Yield the plaintext, a message at a time; raise Tampered on any
+    change or truncation.
+
+    Messages are read a batch at a time into a reused buffer and decrypted
+    into another; the plaintext leaves as ``bytes`` (the one copy), since the
+    consumer may keep it. Past the first batch, a helper thread reads and
+    decrypts ahead while the consumer takes the last batch."""
+    header = handle.read(crypto.STREAM_HEADER_BYTES)
+    decryptor = crypto.StreamDecryptor(key, header, STREAM_CONTEXT)
+    sealed = memoryview(bytearray(BATCH * SEALED_CHUNK))
+    plain = memoryview(bytearray(CHUNK))
+    pieces = _decrypt_batch(handle, decryptor, sealed, plain)
+    yield from pieces
+    if len(pieces) == BATCH:
+        yield from _decrypt_ahead(handle, decryptor, sealed, plain)
+    if not decryptor.finished:
+        raise Tampered("the file was truncated")
+
+
+def _decrypt_ahead(
+    handle: IO[bytes], decryptor: crypto.StreamDecryptor, sealed: memoryview, plain: memoryview
+) -> Iterator[bytes]:
+    """The rest of a large stream, decrypted on a helper thread. The thread is
+    stopped and joined before this returns, however the consumer leaves (an
+    error, a closed download), so the caller may close the file."""
+    ready: queue.Queue[list[bytes] | BaseException] = queue.Queue(maxsize=RING - 1)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                pieces = _decrypt_batch(handle, decryptor, sealed, plain)
+                ready.put(pieces)
+                if not pieces:
+                    return
+        except BaseException as error:  # raised again on the consumer's thread
+            ready.put(error)
+
+    thread = threading.Thread(target=run, name="sp-file-reader", daemon=True)
+    thread.start()
+    try:
+        while pieces := ready.get():
+            if isinstance(pieces, BaseException):
+                raise pieces
+            yield from pieces
+    finally:
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)  # the helper may wait for room to put a batch
+        thread.join()

@@ -1,0 +1,214 @@
+"""Opening many rows at once (list pages): the same plaintext as reading
+one value at a time, and the same refusals."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safepassage.vault import bulk, crypto, rotation
+from safepassage.vault.errors import NotInCompartment, Tampered, VaultSealed
+from safepassage.vault.keyring import using_keyring
+from tests.base import Organisation, Vault, keyring_of
+from tests.specimens.models import Specimen
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw(row: Specimen, field: str) -> bytes:
+    return bytes(Specimen.objects.filter(pk=row.pk).values_list(field, flat=True).get())
+
+
+def _rows(vault: Vault, count: int) -> list[Specimen]:
+    with using_keyring(vault.keyring):
+        return [
+            Specimen.objects.create(
+                name=f"Амина {n}", story="s" * n, details={"n": n, "place": f"Гудермес {n}"}
+            )
+            for n in range(count)
+        ]
+
+
+def test_it_opens_every_row_as_reading_one_by_one_does(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "BATCH", 4)  # several batches and a short last one
+    _rows(vault, 11)
+    with using_keyring(vault.keyring):
+        one_by_one = [(r.name, r.story, r.details) for r in Specimen.objects.order_by("label")]
+        opened = list(Specimen.objects.order_by("label").opened())
+        assert all("name" in row.__dict__ and "details" in row.__dict__ for row in opened)
+        assert [(r.name, r.story, r.details) for r in opened] == one_by_one
+    assert len(one_by_one) == 11
+
+
+def test_it_opens_only_the_fields_named(vault: Vault) -> None:
+    _rows(vault, 3)
+    with using_keyring(vault.keyring):
+        rows = list(Specimen.objects.opened("story"))
+        assert all("story" in row.__dict__ and "name" not in row.__dict__ for row in rows)
+        with pytest.raises(ValueError, match="label"):
+            list(Specimen.objects.opened("label"))
+
+
+def test_a_tampered_value_is_left_to_fail_on_reading(vault: Vault) -> None:
+    first, second, third = _rows(vault, 3)
+    Specimen.objects.filter(pk=second.pk).update(name=_raw(first, "name"))  # moved
+    flipped = bytearray(_raw(third, "story"))
+    flipped[-3] ^= 1
+    Specimen.objects.filter(pk=third.pk).update(story=bytes(flipped))
+    with using_keyring(vault.keyring):
+        rows = {row.pk: row for row in Specimen.objects.opened()}
+        assert rows[first.pk].name == "Амина 0"
+        assert "name" not in rows[second.pk].__dict__
+        with pytest.raises(Tampered):
+            _ = rows[second.pk].name
+        with pytest.raises(Tampered):
+            _ = rows[third.pk].story
+        assert rows[third.pk].name == "Амина 2"
+
+
+def test_compartments_not_held_stay_sealed(org: Organisation, vault: Vault) -> None:
+    _rows(vault, 2)
+    with using_keyring(keyring_of(org.outsider)):  # documentation only
+        rows = list(Specimen.objects.opened())
+        assert not any("name" in row.__dict__ or "story" in row.__dict__ for row in rows)
+        with pytest.raises(NotInCompartment):
+            _ = rows[0].name
+    with using_keyring(keyring_of(org.caseworker)):
+        assert sorted(row.name for row in Specimen.objects.opened()) == ["Амина 0", "Амина 1"]
+
+
+def test_without_keys_nothing_is_opened(vault: Vault) -> None:
+    _rows(vault, 2)
+    rows = list(Specimen.objects.opened())
+    with pytest.raises(VaultSealed):
+        _ = rows[0].name
+
+
+def test_values_sealed_by_the_public_are_read_the_usual_way(
+    org: Organisation, vault: Vault
+) -> None:
+    Specimen.objects.create(request={"help": "please"})  # no keys: a sealed box
+    with using_keyring(keyring_of(org.coordinator)):
+        (row,) = Specimen.objects.opened()
+        assert "request" not in row.__dict__
+        assert row.request == {"help": "please"}
+
+
+def test_older_key_versions_open_too(vault: Vault) -> None:
+    rows = _rows(vault, 4)
+    rotation.rotate(vault.keyring, "identity", by="cli", batch_size=2, max_batches=1)
+    with using_keyring(vault.keyring):
+        versions = {bytes(_raw(r, "name"))[4:8] for r in rows}
+        assert len(versions) == 2  # half rewritten, half not
+        opened = {row.pk: row.name for row in Specimen.objects.opened("name")}
+    assert sorted(opened.values()) == [f"Амина {n}" for n in range(4)]
+
+
+def test_plaintext_the_instance_holds_is_not_replaced(vault: Vault) -> None:
+    (row,) = _rows(vault, 1)
+    with using_keyring(vault.keyring):
+        loaded = Specimen.objects.get(pk=row.pk)
+        loaded.name = "changed, not saved"
+        assert bulk.open_rows([loaded]) == 2  # story and details
+        assert loaded.name == "changed, not saved"
+
+
+def test_deferred_columns_are_skipped_and_loaded_when_read(vault: Vault) -> None:
+    _rows(vault, 2)
+    with using_keyring(vault.keyring):
+        rows = list(Specimen.objects.only("label", "name").opened())
+        assert all("name" in row.__dict__ for row in rows)
+        assert sorted(row.story for row in rows) == ["", "s"]
+
+
+# --- the C loop against the one-value path -------------------------------------------
+
+HEADER = b"SP\x01\x02\x00\x00\x00\x01"
+OTHER_HEADER = b"SP\x01\x02\x00\x00\x00\x02"
+KEY = crypto.random_key()
+OTHER_KEY = crypto.random_key()
+
+
+def _value(kind: str, plaintext: bytes, prefix: bytes, row: bytes) -> bytes:
+    """A value made well, or spoilt in one of the ways a database can spoil it."""
+    header = OTHER_HEADER if kind == "other key" else HEADER
+    key = OTHER_KEY if kind == "other key" else KEY
+    place = prefix + (row + b"x" if kind == "other row" else row)
+    if kind == "bad padding":
+        sealed = crypto._encrypt_padded(key, plaintext + b"\x00" * 40, header + place)
+    elif kind == "no padding":
+        sealed = crypto._encrypt_padded(key, plaintext, header + place)
+    else:
+        sealed = crypto.encrypt(key, plaintext, header + place)
+    value = header + sealed
+    if kind == "flipped":
+        value = value[:-1] + bytes([value[-1] ^ 0x40])
+    if kind == "truncated":
+        value = value[: len(value) // 3]
+    if kind == "unknown header":
+        value = b"SP\x01\x02\x00\x00\x00\x09" + value[8:]
+    return value
+
+
+KINDS = [
+    "good",
+    "good",
+    "other key",
+    "other row",
+    "flipped",
+    "truncated",
+    "unknown header",
+    "bad padding",
+    "no padding",
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    items=st.lists(
+        st.tuples(
+            st.sampled_from(KINDS),
+            st.binary(max_size=300) | st.text(max_size=80).map(str.encode),
+            st.binary(min_size=0, max_size=40),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    prefix=st.binary(max_size=60),
+)
+def test_the_loop_agrees_with_one_value_at_a_time(
+    items: list[tuple[str, bytes, bytes]], prefix: bytes
+) -> None:
+    keys = {HEADER: KEY, OTHER_HEADER: OTHER_KEY}
+    values = [_value(kind, plaintext, prefix, row) for kind, plaintext, row in items]
+    rows = [row for _kind, _plaintext, row in items]
+    expected: list[bytes | None] = []
+    for value, row in zip(values, rows, strict=True):
+        key = keys.get(value[:8])
+        try:
+            expected.append(
+                None if key is None else crypto.decrypt(key, value, value[:8] + prefix + row, 8)
+            )
+        except Tampered:
+            expected.append(None)
+    assert crypto.decrypt_many(keys, values, prefix, rows) == expected
+    for (kind, plaintext, _row), got in zip(items, expected, strict=True):
+        assert (got == plaintext) if kind in ("good", "other key") else got is None
+
+
+def test_a_long_place_takes_the_one_value_path() -> None:
+    prefix = b"p" * 600  # longer than the loop's associated data
+    value = _value("good", b"text", prefix, b"row")
+    keys = {HEADER: KEY}
+    assert crypto.decrypt_many(keys, [value, value], prefix, [b"row", b"other"]) == [b"text", None]
+
+
+def test_large_values_open() -> None:
+    plaintext = os.urandom(200_000)
+    value = _value("good", plaintext, b"p:", b"1")
+    assert crypto.decrypt_many({HEADER: KEY}, [value] * 3, b"p:", [b"1"] * 3) == [plaintext] * 3
