@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -8,10 +10,12 @@ from bench.benchapp.models import (
     PlainCase,
     PlainGroupedCase,
     PlainRequest,
+    PlainSubmission,
     SealedCase,
 )
-from safepassage.intake import views_public
+from safepassage.intake import actions, limits, proof, receipts, views_public
 from safepassage.intake.forms import RequestForm
+from safepassage.intake.models import Urgency
 
 
 def plain(request):  # type: ignore[no-untyped-def]
@@ -35,8 +39,46 @@ def grouped(request):  # type: ignore[no-untyped-def]
 
 @csrf_exempt
 def plain_request(request):  # type: ignore[no-untyped-def]
-    """The public form's view with encryption switched off: the same language
-    choice, form, checks and pages; the answers stored as a plain JSON row."""
+    """The public form with encryption switched off: the same view and steps
+    as intake's (language, form, checks, proof of work, receipt, rate count
+    and flood mark in one transaction, a row with the same columns and
+    indexes, the receipt page); only the keys and ciphertexts are left out:
+    no receipt key (Argon2id), no sealing to the intake key, no person's copy."""
+    language = views_public._language(request)
+    form = RequestForm(request.POST or None, language=language)
+    _files, file_errors = views_public._uploads(request, "attachments")
+    if request.method != "POST" or not form.is_valid() or file_errors:
+        return views_public._render(request, "intake/request.html", {"form": form}, status=400)
+    proven = proof.verify(
+        request.POST.get("proof_challenge", ""),
+        request.POST.get("proof_nonce", ""),
+        form.cleaned_data["happened"],
+    )
+    payload = form.payload()
+    receipt = receipts.new_receipt(language)
+    row = PlainSubmission(
+        urgency=int(payload.get("urgency_level", Urgency.OTHER)),
+        receipt_lookup=receipts.lookup(receipt),
+        payload=payload,
+    )
+    with transaction.atomic():
+        arrived = limits.hit("bench:plain-requests")
+        if arrived > settings.INTAKE_MAX_PER_MINUTE:
+            message = {"message": actions.busy_message()}
+            return views_public._render(request, "intake/refused.html", message, status=429)
+        row.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
+        row.save(force_insert=True)
+    return views_public._render(
+        request,
+        "intake/receipt.html",
+        {"receipt": receipt, "code": row.code, "words": receipt.split()},
+    )
+
+
+@csrf_exempt
+def plain_row(request):  # type: ignore[no-untyped-def]
+    """The lower bound: the form checked and its answers stored as one plain
+    JSON row, nothing else (no receipt, no rate count)."""
     language = views_public._language(request)
     form = RequestForm(request.POST or None, language=language)
     _files, file_errors = views_public._uploads(request, "attachments")
@@ -50,6 +92,7 @@ def plain_request(request):  # type: ignore[no-untyped-def]
 
 urlpatterns = [
     path("bench/plain-request/", login_not_required(plain_request)),
+    path("bench/plain-row/", login_not_required(plain_row)),
     path("bench/plain/", plain),
     path("bench/sealed/", sealed),
     path("bench/plain-grouped/", plain_grouped),

@@ -7,6 +7,7 @@ import errno
 import gc
 import hashlib
 import io
+import itertools
 import os
 import sys
 import tempfile
@@ -342,3 +343,33 @@ def test_a_failed_write_is_raised_to_the_uploader() -> None:
         _fill_a_full_disk(writer)
     writer.abandon()
     assert _helpers() == []
+
+
+def test_the_disk_write_starts_while_the_stream_is_encrypted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each batch is handed to the kernel for writing back as soon as it is
+    written, so the final fsync waits for little; the file is unchanged."""
+    started: list[tuple[int, int]] = []
+    real = os.posix_fadvise
+
+    def record(fd: int, offset: int, length: int, advice: int) -> None:
+        assert advice == os.POSIX_FADV_DONTNEED
+        started.append((offset, length))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", record)
+    data = os.urandom(3 * 1024 * 1024 + 12345)
+    key = os.urandom(32)
+    target = tmp_path / "sealed.bin"
+    writer = streams.StreamWriter(target.open("wb"), key)
+    writer.write(data)
+    digest = writer.close()
+    size = target.stat().st_size
+    assert len(started) >= 3
+    assert started[0][0] == 0
+    assert all(a + n == b for (a, n), (b, _m) in itertools.pairwise(started))
+    assert started[-1][0] + started[-1][1] == size
+    assert digest == hashlib.sha256(target.read_bytes()).hexdigest()
+    with target.open("rb") as handle:
+        assert b"".join(streams.decrypt_stream(handle, key)) == data

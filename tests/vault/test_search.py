@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from safepassage.accounts import actions
+from safepassage.vault import search as vault_search
 from safepassage.vault.errors import NotInCompartment
 from safepassage.vault.keyring import using_keyring
 from safepassage.vault.models import SearchShard
@@ -127,3 +129,22 @@ def test_ranking_is_rapidfuzz_extract(
     assert got == sorted(got, key=lambda item: (-round(item[1], 3), item[0]))
     for index, score in got:
         assert round(fuzz.WRatio(wanted, names[index], processor=None), 3) == round(score, 3)
+
+
+def test_a_long_list_is_scored_in_parts_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vault_search, "SCORING_THREADS", 3)
+    rng = random.Random(3)  # noqa: S311 - invented names, not secrets
+    syllables = ["ma", "go", "med", "za", "re", "ru", "slan", "ai", "dov", "ev", "kha"]
+    names = [
+        " ".join("".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(2))
+        for _ in range(7001)
+    ]
+    for wanted in ("magomed zarema", "ruslan", names[6999], "khadov aiev"):
+        expected = process.extract(
+            wanted, names, scorer=fuzz.WRatio, processor=None, limit=20, score_cutoff=60
+        )
+        got = best_matches(wanted, names, 20, 60)
+        assert [round(s, 3) for _i, s in got] == [round(s, 3) for _n, s, _i in expected]
+        for index, score in got:
+            assert round(fuzz.WRatio(wanted, names[index], processor=None), 3) == round(score, 3)
+        assert len({i for i, _s in got}) == len(got)

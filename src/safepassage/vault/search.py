@@ -9,7 +9,9 @@ decryptions instead of one per row. Nothing readable is stored.
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy
@@ -138,24 +140,50 @@ def search(
     return [(keys[index], score) for index, score in best_matches(wanted, names, limit, cutoff)]
 
 
+SCORING_THREADS = max(1, min(4, os.cpu_count() or 1))
+_pool: list[ThreadPoolExecutor] = []
+
+
+def _scoring_pool() -> ThreadPoolExecutor:
+    """Threads for scoring, made on first use in each process (a pool made
+    before gunicorn forks would have no threads in the workers)."""
+    if not _pool:
+        _pool.append(ThreadPoolExecutor(SCORING_THREADS, thread_name_prefix="sp-search"))
+    return _pool[0]
+
+
+os.register_at_fork(after_in_child=_pool.clear)
+
+
+def _scores(wanted: str, names: list[str], cutoff: float) -> numpy.ndarray:
+    def score(part: list[str]) -> numpy.ndarray:
+        return process.cdist(
+            [wanted],
+            part,
+            scorer=fuzz.WRatio,
+            processor=None,
+            score_cutoff=cutoff,
+            dtype=numpy.float32,
+        )[0]
+
+    size = -(-len(names) // SCORING_THREADS)
+    if SCORING_THREADS == 1 or size < 2000:
+        return score(names)
+    parts = [names[start : start + size] for start in range(0, len(names), size)]
+    return numpy.concatenate(list(_scoring_pool().map(score, parts)))
+
+
 def best_matches(
     wanted: str, names: list[str], limit: int, cutoff: float
 ) -> list[tuple[int, float]]:
     """(index, score) of the ``limit`` names that resemble ``wanted`` best,
     at least ``cutoff``, best first (ties in list order), as
-    ``process.extract`` ranks them; scored on every core (RapidFuzz releases
-    the GIL and splits the names between its threads)."""
+    ``process.extract`` ranks them. The names are scored in parts on
+    several threads: RapidFuzz's cdist releases the GIL, so every core
+    works (extract holds it; cdist's own threads split queries, not names)."""
     if not names or limit <= 0:
         return []
-    scores = process.cdist(
-        [wanted],
-        names,
-        scorer=fuzz.WRatio,
-        processor=None,
-        score_cutoff=cutoff,
-        dtype=numpy.float32,
-        workers=-1,
-    )[0]
+    scores = _scores(wanted, names, cutoff)
     above = numpy.flatnonzero(scores >= cutoff)
     if len(above) > limit:  # the best ``limit``; at the last score taken, the first in order
         found = scores[above]

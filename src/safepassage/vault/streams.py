@@ -132,9 +132,19 @@ class StreamWriter:
 
 
 def _seal(hasher: Any, handle: IO[bytes], ciphertext: memoryview) -> None:
-    """Hash and write ciphertext, in one pass over a batch still in cache."""
+    """Hash and write ciphertext, in one pass over a batch still in cache,
+    and start writing it to the disk now (the final fsync then waits for
+    less): the kernel writes the batch back while the next is encrypted."""
     hasher.update(ciphertext)
     handle.write(ciphertext)
+    handle.flush()
+    # Not every file or system can (an in-memory file, no posix_fadvise):
+    # then the fsync does it all.
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        end = handle.tell()
+        os.posix_fadvise(
+            handle.fileno(), end - len(ciphertext), len(ciphertext), os.POSIX_FADV_DONTNEED
+        )
 
 
 class _BatchWriter:
