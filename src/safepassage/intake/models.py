@@ -22,15 +22,7 @@ from safepassage.vault.models import Compartment, EncryptedFile
 
 
 def new_request_code() -> str:
-    number = secrets.randbelow(len(CODE_ALPHABET) ** CODE_LENGTH)  # one draw, six characters
-    letters = []
-    for _place in range(CODE_LENGTH):
-        number, index = divmod(number, len(CODE_ALPHABET))
-        letters.append(CODE_ALPHABET[index])
-    return "R-" + "".join(letters)
-
-
-CODE_LENGTH = 6
+    return "R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
 class Urgency(models.IntegerChoices):

@@ -38,15 +38,7 @@ def words_needed(language: str) -> int:
 
 def new_receipt(language: str) -> str:
     words = wordlist(language)
-    count = words_needed(language)
-    # One draw for all the words (uniform over every receipt), read as digits
-    # in base len(words).
-    number = secrets.randbelow(len(words) ** count)
-    chosen = []
-    for _ in range(count):
-        number, index = divmod(number, len(words))
-        chosen.append(words[index])
-    return " ".join(chosen)
+    return " ".join(secrets.choice(words) for _ in range(words_needed(language)))
 
 
 def normalise(text: str) -> str:
@@ -79,10 +71,6 @@ def person_private_key(receipt: str, salt: bytes) -> bytes:
         settings.INTAKE_RECEIPT_ARGON2_OPSLIMIT,
         settings.INTAKE_RECEIPT_ARGON2_MEMLIMIT,
     )
-
-
-def person_public_key(receipt: str, salt: bytes) -> bytes:
-    return crypto.public_from_private(person_private_key(receipt, salt))
 
 
 def person_copy_key(private: bytes) -> bytes:
