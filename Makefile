@@ -8,8 +8,8 @@ BIN    := $(VENV)/bin
 
 .PHONY: run test lint typecheck test-sqlite test-postgres system-deps bench-deps messages clean
 
-# setup.py and vault/_bulk_build.py: the one compiled part (a C loop over libsodium).
-$(VENV)/.runtime: pyproject.toml setup.py src/safepassage/vault/_bulk_build.py requirements/runtime.lock
+# setup.py and vault/_bulk.c: the one compiled part (a C loop over libsodium).
+$(VENV)/.runtime: pyproject.toml setup.py src/safepassage/vault/_bulk.c requirements/runtime.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/runtime.lock

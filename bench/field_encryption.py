@@ -17,14 +17,29 @@ for the same signed-in user:
 Every page must show the same table, byte for byte.
 
     .venv/bin/python bench/field_encryption.py [--rounds 40]
+
+On a shared or virtual machine the same page can take 20 % longer from one
+run to the next, more than the overhead being measured. ``--instructions``
+counts instead (valgrind's callgrind, which counts the same whatever else
+the machine does): the whole run once with no page requested after the
+warm-up and once per page with ``--requests`` requests of it; the
+difference, divided by the requests, is what one request of that page
+costs in instructions.
+
+    .venv/bin/python bench/field_encryption.py --instructions [--requests 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from common import machine, setup
 
@@ -43,10 +58,45 @@ def _table(content: bytes) -> bytes:
     return found.group(0)
 
 
+def _instructions(page: str | None, requests: int) -> int:
+    """Instructions callgrind counts for a whole run of this script that
+    requests ``page`` ``requests`` times after the warm-up (none for None)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "callgrind.out"
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+        command += [sys.executable, __file__, "--requests", str(requests if page else 0)]
+        command += ["--only", page or "plain"]
+        environment = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dictionaries each run
+        subprocess.run(command, check=True, capture_output=True, env=environment)
+        for line in out.read_text().splitlines():
+            if line.startswith("totals:"):
+                return int(line.split()[1])
+    raise RuntimeError("callgrind wrote no totals")
+
+
+def count_instructions(requests: int) -> None:
+    base = _instructions(None, requests)
+    per_request = {name: (_instructions(name, requests) - base) / requests for name in PAGES}
+    plain = per_request["plain"]
+    print(f"machine: {machine()}")
+    print(f"list page of {ROWS} cases, instructions per request (callgrind, {requests} requests)")
+    for name, count in per_request.items():
+        overhead = "" if name == "plain" else f"  {(count / plain - 1) * 100:+6.1f} % over plain"
+        print(f"  {name + ':':26} {count / 1e6:7.1f} M{overhead}")
+    grouped_overhead = (per_request["encrypted, grouped"] / plain - 1) * 100
+    print(f"overhead as cases are stored: {grouped_overhead:+.1f} %  (target < 10 %)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--instructions", action="store_true", help="count with callgrind")
+    parser.add_argument("--requests", type=int, default=10, help="with --instructions")
+    parser.add_argument("--only", choices=PAGES, help=argparse.SUPPRESS)  # one callgrind run
     args = parser.parse_args()
+    if args.instructions:
+        count_instructions(args.requests)
+        return
     env = setup()
     from bench.benchapp.models import GroupedCase, PlainCase, PlainGroupedCase, SealedCase
     from safepassage.vault.keyring import using_keyring
@@ -80,6 +130,10 @@ def main() -> None:
         assert response.content.count(b"<tr>") == ROWS + 1
         tables.add(_table(response.content))
     assert len(tables) == 1, "the pages differ"
+    if args.only:  # counted by callgrind from outside
+        for _ in range(args.requests):
+            client.get(PAGES[args.only])
+        return
     timings: dict[str, list[float]] = {name: [] for name in PAGES}
     for _ in range(args.rounds):
         for name, url in PAGES.items():

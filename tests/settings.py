@@ -17,7 +17,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.specimens"]  # noqa: F405
 VAULT_ARGON2_OPSLIMIT = 1
 VAULT_ARGON2_MEMLIMIT = 8192
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "safepassage.sqlite":  # noqa: F405
     # A file, as in production (WAL, a busy timeout), rather than shared memory.
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(os.environ["SAFEPASSAGE_DATA_DIR"], "test.sqlite3")

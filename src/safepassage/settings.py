@@ -82,6 +82,8 @@ if _database.get("ENGINE") not in (
 ):
     raise ConfigError("DATABASE_URL must name an sqlite:// or postgres:// database.")
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, reading UUID keys faster (safepassage/sqlite/base.py).
+    _database["ENGINE"] = "safepassage.sqlite"
     # WAL lets readers work while one writer writes; IMMEDIATE transactions
     # take the write lock at BEGIN, so the audit chain appends in order.
     _database["OPTIONS"] = {

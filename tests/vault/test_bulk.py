@@ -199,10 +199,17 @@ def test_the_loop_agrees_with_one_value_at_a_time(
     assert crypto.decrypt_many(keys, values, prefix, rows) == expected
     for (kind, plaintext, _row), got in zip(items, expected, strict=True):
         assert (got == plaintext) if kind in ("good", "other key") else got is None
+    # Straight into instances' dictionaries: the same values opened, the
+    # others left exactly as they were.
+    states: list[dict[str, object]] = [{"v_sealed": value} for value in values]
+    opened = crypto.decrypt_into(keys, states, "v_sealed", "v", prefix, rows, bytes)
+    assert opened == sum(got is not None for got in expected)
+    for state, value, got in zip(states, values, expected, strict=True):
+        assert state == ({"v_sealed": value} if got is None else {"v_sealed": value, "v": got})
 
 
-def test_a_long_place_takes_the_one_value_path() -> None:
-    prefix = b"p" * 600  # longer than the loop's associated data
+def test_a_long_place_opens() -> None:
+    prefix = b"p" * 600
     value = _value("good", b"text", prefix, b"row")
     keys = {HEADER: KEY}
     assert crypto.decrypt_many(keys, [value, value], prefix, [b"row", b"other"]) == [b"text", None]
@@ -212,3 +219,48 @@ def test_large_values_open() -> None:
     plaintext = os.urandom(200_000)
     value = _value("good", plaintext, b"p:", b"1")
     assert crypto.decrypt_many({HEADER: KEY}, [value] * 3, b"p:", [b"1"] * 3) == [plaintext] * 3
+
+
+def test_values_are_put_into_instances_as_text_or_decoded() -> None:
+    prefix, rows = b"p:", [b"1", b"2", b"3", b"4", b"5"]
+    values = [_value("good", "Зелимхан".encode(), prefix, row) for row in rows]
+    states: list[dict[str, object]] = [
+        {"v_sealed": values[0]},
+        {"v_sealed": memoryview(values[1])},  # as a database driver may hand it
+        {"v_sealed": values[2], "v": "assigned"},  # plaintext held: left alone
+        {"v_sealed": None},  # NULL in the database
+        {},  # column not loaded
+    ]
+    assert crypto.decrypt_into({HEADER: KEY}, states, "v_sealed", "v", prefix, rows, None) == 2
+    assert [state.get("v") for state in states] == ["Зелимхан", "Зелимхан", "assigned", None, None]
+    decoded = [{"v_sealed": values[0]}]
+    crypto.decrypt_into({HEADER: KEY}, decoded, "v_sealed", "v", prefix, rows[:1], bytes.upper)
+    assert decoded[0]["v"] == "Зелимхан".encode().upper()
+
+
+def test_a_value_that_does_not_decode_raises_as_reading_it_alone_does() -> None:
+    value = _value("good", b"\xff\xfe not text", b"p:", b"1")
+    with pytest.raises(UnicodeDecodeError):
+        crypto.decrypt_into(
+            {HEADER: KEY}, [{"v_sealed": value}], "v_sealed", "v", b"p:", [b"1"], None
+        )
+
+    def refuse(raw: bytes) -> object:
+        raise ValueError("not JSON")
+
+    with pytest.raises(ValueError, match="not JSON"):
+        crypto.decrypt_into(
+            {HEADER: KEY}, [{"v_sealed": value}], "v_sealed", "v", b"p:", [b"1"], refuse
+        )
+
+
+def test_wrong_arguments_are_refused() -> None:
+    value = _value("good", b"x", b"p:", b"1")
+    with pytest.raises(ValueError, match="one row"):
+        crypto.decrypt_many({HEADER: KEY}, [value], b"p:", [])
+    with pytest.raises(Tampered, match="wrong size"):
+        crypto.decrypt_many({HEADER: KEY[:16]}, [value], b"p:", [b"1"])
+    with pytest.raises(TypeError):
+        crypto.decrypt_many({HEADER: KEY}, [value], b"p:", ["1"])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        crypto.decrypt_into({HEADER: KEY}, [[value]], "v_sealed", "v", b"p:", [b"1"], None)  # type: ignore[list-item]

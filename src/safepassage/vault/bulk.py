@@ -5,8 +5,8 @@ most of them Python's and cffi's, not libsodium's. A page of a thousand
 cases opens thousands of values, so a list page asks for its rows opened
 in batches instead (``Model.objects.filter(...).opened()``): the values of
 each field that the current keyring can open with its data keys go to
-libsodium in one call (``crypto.decrypt_many``), and the attributes hold
-plaintext afterwards.
+libsodium in one call (``crypto.decrypt_into``, a C loop in _bulk.c), which
+leaves each plaintext on its instance.
 
 Nothing changes about what can be read: a value of a compartment the
 keyring does not hold, a value sealed to a public key (written by the
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from django.db import models
 
 from safepassage.vault import crypto
-from safepassage.vault.fields import EncryptedField, _data_keys
+from safepassage.vault.fields import EncryptedField, EncryptedTextField, _data_keys
 from safepassage.vault.keyring import current_keyring_or_none
 
 BATCH = 500  # rows opened per call (Django reads rows from the cursor 100 at a time)
@@ -62,29 +62,20 @@ def open_rows(instances: Sequence[models.Model], field_names: Iterable[str] | No
     rows = [_row_id(state[pk_name]) for state in states]
     opened = 0
     for field in encrypted_fields(model, field_names):
-        name, attname, compartment = field.name, field.attname, field.compartment
-        keys = {header: key for header, (owner, key) in table.items() if owner == compartment}
+        keys = {header: key for header, (owner, key) in table.items() if owner == field.compartment}
         if not keys:
             continue
         # Rows whose plaintext the instance already holds (read or
-        # assigned), or whose column was not loaded, are left alone.
-        picked = [
-            i
-            for i, state in enumerate(states)
-            if name not in state and state.get(attname) is not None
-        ]
-        if len(picked) == len(states):
-            waiting, waiting_rows = states, rows
-        else:
-            waiting = [states[i] for i in picked]
-            waiting_rows = [rows[i] for i in picked]
-        values = [state[attname] for state in waiting]  # bytes (or a driver's buffer)
-        # Values of a key the keyring lacks, and values that fail, stay
-        # unopened: reading them takes the usual path and raises its error.
-        plaintexts = crypto.decrypt_many(keys, values, field._place_prefix, waiting_rows)
-        decode = field.decode
-        for state, plaintext in zip(waiting, plaintexts, strict=True):
-            if plaintext is not None:
-                state[name] = decode(plaintext)
-                opened += 1
+        # assigned), or whose column was not loaded, are left alone, as are
+        # values of a key the keyring lacks and values that fail: reading
+        # them takes the usual path and raises its error.
+        opened += crypto.decrypt_into(
+            keys,
+            states,
+            field.attname,
+            field.name,
+            field._place_prefix,
+            rows,
+            None if type(field).decode is EncryptedTextField.decode else field.decode,
+        )
     return opened

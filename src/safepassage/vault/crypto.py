@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
 
 import nacl.bindings as sodium
 import nacl.exceptions
@@ -18,9 +18,8 @@ import nacl.utils
 from nacl._sodium import ffi as _ffi  # PyNaCl's own binding of libsodium
 from nacl._sodium import lib as _lib
 from nacl.public import PrivateKey, PublicKey, SealedBox
-from safepassage.vault._bulk import ffi as _bulk_ffi  # built by setup.py
-from safepassage.vault._bulk import lib as _bulk_lib
 
+from safepassage.vault import _bulk  # built by setup.py from _bulk.c
 from safepassage.vault.errors import Tampered
 
 KEY_BYTES = 32
@@ -88,9 +87,13 @@ def decrypt(key: bytes, sealed: bytes, associated: bytes, offset: int = 0) -> by
     return stripped[:-1]
 
 
-MANY_HEADER_BYTES = 8  # fixed in vault/_bulk_build.py, as is
-MANY_ASSOCIATED_BYTES = 512  # the longest associated data it builds
-_FAILED = (1 << 64) - 1  # SIZE_MAX: the value did not open
+MANY_HEADER_BYTES = 8  # fixed in vault/_bulk.c
+
+
+def _many_keys(keys: dict[bytes, bytes]) -> tuple[bytes, bytes]:
+    if any(len(h) != MANY_HEADER_BYTES or len(k) != KEY_BYTES for h, k in keys.items()):
+        raise Tampered("a key or header has the wrong size")
+    return b"".join(keys), b"".join(keys.values())
 
 
 def decrypt_many(
@@ -99,64 +102,42 @@ def decrypt_many(
     """For every i, ``decrypt(keys[header], values[i], header + prefix + rows[i],
     8)`` where ``header`` is the first eight bytes of ``values[i]`` (so the
     header is authenticated as the start of the associated data), in one
-    call into libsodium (vault/_bulk). None where there is no key for the
+    call into libsodium (vault/_bulk.c). None where there is no key for the
     header or ``decrypt`` would raise Tampered."""
-    count = len(values)
-    if not count:
-        return []
-    if len(rows) != count:
+    if len(rows) != len(values):
         raise ValueError("one row per value")
-    if any(len(h) != MANY_HEADER_BYTES or len(k) != KEY_BYTES for h, k in keys.items()):
-        raise Tampered("a key or header has the wrong size")
-    if len(prefix) + max(map(len, rows)) > MANY_ASSOCIATED_BYTES - MANY_HEADER_BYTES:
-        return [
-            _decrypt_or_none(keys, value, prefix + row)
-            for value, row in zip(values, rows, strict=True)
-        ]
-    blob = b"".join(values)
-    ends = list(accumulate(map(len, values)))
-    row_blob = b"".join(rows)
-    out = _bulk_ffi.new("unsigned char[]", len(blob))
-    sizes = _bulk_ffi.new("size_t[]", count)
-    _bulk_lib.sp_open_many(
-        _AEAD_DECRYPT_ADDRESS,
-        count,
-        blob,
-        len(blob),
-        ends,
-        prefix,
-        len(prefix),
-        row_blob,
-        len(row_blob),
-        list(accumulate(map(len, rows))),
-        b"".join(keys),
-        b"".join(keys.values()),
-        len(keys),
-        out,
-        sizes,
+    headers, data_keys = _many_keys(keys)
+    return _bulk.open_many(
+        _AEAD_DECRYPT_ADDRESS, list(values), prefix, list(rows), headers, data_keys
     )
-    whole = _bulk_ffi.buffer(out, len(blob))[:]
-    starts = [0, *ends]
-    return [
-        None if size == _FAILED else whole[start : start + size]
-        for start, size in zip(starts[:-1], _bulk_ffi.unpack(sizes, count), strict=True)
-    ]
 
 
-def _decrypt_or_none(keys: dict[bytes, bytes], value: bytes, place: bytes) -> bytes | None:
-    header = bytes(value[:MANY_HEADER_BYTES])
-    key = keys.get(header)
-    if key is None:
-        return None
-    try:
-        return decrypt(key, bytes(value), header + place, MANY_HEADER_BYTES)
-    except Tampered:
-        return None
+def decrypt_into(
+    keys: dict[bytes, bytes],
+    states: list[dict[str, object]],
+    stored: str,
+    name: str,
+    prefix: bytes,
+    rows: list[bytes],
+    decode: Callable[[bytes], object] | None,
+) -> int:
+    """What decrypt_many does, for instances: for every ``states[i]`` (an
+    instance's ``__dict__``) that holds bytes at ``stored`` and nothing at
+    ``name``, opens them with associated data ``header + prefix + rows[i]``
+    and sets ``states[i][name]`` to the plaintext, decoded as UTF-8 when
+    ``decode`` is None, else ``decode(plaintext)``. Values that do not open
+    are left as they were. Returns how many opened."""
+    if len(rows) != len(states):
+        raise ValueError("one row per instance")
+    headers, data_keys = _many_keys(keys)
+    return _bulk.open_into(
+        _AEAD_DECRYPT_ADDRESS, states, stored, name, prefix, rows, headers, data_keys, decode
+    )
 
 
 _aead_decrypt = _lib.crypto_aead_xchacha20poly1305_ietf_decrypt
-# The same libsodium function, for vault/_bulk's loop (a separate cffi
-# module, so it is handed the address rather than linking a second copy).
+# The same libsodium function, for vault/_bulk.c's loop (handed the address
+# rather than linking a second copy of libsodium).
 _AEAD_DECRYPT_ADDRESS = int(
     _ffi.cast("uintptr_t", _ffi.addressof(_lib, "crypto_aead_xchacha20poly1305_ietf_decrypt"))
 )

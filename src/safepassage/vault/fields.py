@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
+import msgspec
 from django.db import models
 from django.db.models.query import ModelIterable
 from django.utils.crypto import salted_hmac
@@ -308,17 +309,17 @@ class EncryptedJSONField(EncryptedField):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     def decode(self, raw: bytes) -> Any:
-        text = raw.decode("utf-8")
-        # json.loads without its Python layers (what it calls for text that
-        # starts with a value); anything unusual goes through json.loads.
+        # msgspec's decoder is about twice as fast as json.loads and, unlike
+        # some, keeps integers beyond 64 bits exact. What it refuses but
+        # json.dumps can write (NaN, Infinity, lone surrogates) goes
+        # through json.loads, which also raises json's usual errors.
         try:
-            value, end = _scan_json(text, 0)
-        except StopIteration:
-            return json.loads(text)
-        return value if end == len(text) else json.loads(text)
+            return _decode_json(raw)
+        except msgspec.MsgspecError:
+            return json.loads(raw.decode("utf-8"))
 
 
-_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_decode_json: Callable[[bytes], Any] = msgspec.json.Decoder().decode
 
 
 class _OpenedIterable(ModelIterable):

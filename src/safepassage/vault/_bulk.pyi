@@ -1,0 +1,18 @@
+# Types of the C module built from _bulk.c.
+from collections.abc import Callable
+from typing import Any
+
+def open_many(
+    address: int, values: list[bytes], prefix: bytes, rows: list[bytes], headers: bytes, keys: bytes
+) -> list[bytes | None]: ...
+def open_into(
+    address: int,
+    states: list[dict[str, Any]],
+    attname: str,
+    name: str,
+    prefix: bytes,
+    rows: list[bytes],
+    headers: bytes,
+    keys: bytes,
+    decode: Callable[[bytes], object] | None,
+) -> int: ...

@@ -1,0 +1,70 @@
+"""safepassage.sqlite: Django's SQLite backend, reading UUID keys faster,
+must read exactly what uuid.UUID reads and refuse what it refuses."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safepassage.sqlite.base import uuid_from_column
+from safepassage.vault.keyring import using_keyring
+from tests.base import Vault
+from tests.specimens.models import Specimen
+
+
+def _same(text: str) -> None:
+    try:
+        expected: uuid.UUID | type[Exception] = uuid.UUID(text)
+    except (ValueError, TypeError) as exc:
+        expected = type(exc)
+    try:
+        got: uuid.UUID | type[Exception] = uuid_from_column(text)
+    except (ValueError, TypeError) as exc:
+        got = type(exc)
+    assert got == expected
+    if isinstance(got, uuid.UUID):
+        assert type(got) is uuid.UUID
+        assert (got.hex, got.is_safe, str(got), hash(got)) == (
+            expected.hex,  # type: ignore[union-attr]
+            uuid.SafeUUID.unknown,
+            str(expected),
+            hash(expected),
+        )
+
+
+@given(st.uuids())
+def test_it_reads_every_uuid_as_stored(value: uuid.UUID) -> None:
+    _same(value.hex)
+    _same(value.hex.upper())
+
+
+@given(
+    st.text(alphabet="0123456789abcdefABCDEFxg_-+ {}:٣", min_size=30, max_size=40)
+    | st.text(max_size=40)
+)
+def test_anything_else_reads_as_uuid_reads_it(text: str) -> None:
+    _same(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["0x" + "a" * 30, "-" + "1" * 31, "+" + "1" * 31, "1_" * 16, "٣" * 32, "g" * 32, ""]
+)
+def test_odd_values_read_as_uuid_reads_them(text: str) -> None:
+    _same(text)
+
+
+@pytest.mark.django_db
+def test_rows_come_back_with_their_keys(vault: Vault) -> None:
+    with using_keyring(vault.keyring):
+        row = Specimen.objects.create(name="x")
+    (loaded,) = Specimen.objects.all()
+    assert type(loaded.pk) is uuid.UUID
+    assert loaded.pk == row.pk
+    if connection.vendor == "sqlite":
+        assert (
+            connection.ops.convert_uuidfield_value.__func__.__module__ == "safepassage.sqlite.base"
+        )
