@@ -4,12 +4,13 @@ one value at a time, and the same refusals."""
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from safepassage.vault import bulk, crypto, rotation
+from safepassage.vault import _bulk, bulk, crypto, rotation
 from safepassage.vault.errors import NotInCompartment, Tampered, VaultSealed
 from safepassage.vault.keyring import using_keyring
 from tests.base import Organisation, Vault, keyring_of
@@ -141,8 +142,8 @@ def _value(kind: str, plaintext: bytes, prefix: bytes, row: bytes) -> bytes:
     place = prefix + (row + b"x" if kind == "other row" else row)
     if kind == "bad padding":
         sealed = crypto._encrypt_padded(key, plaintext + b"\x00" * 40, header + place)
-    elif kind == "no padding":
-        sealed = crypto._encrypt_padded(key, plaintext, header + place)
+    elif kind == "no padding":  # ends in 0x01: never a padding's last byte
+        sealed = crypto._encrypt_padded(key, plaintext + b"\x01", header + place)
     else:
         sealed = crypto.encrypt(key, plaintext, header + place)
     value = header + sealed
@@ -181,6 +182,7 @@ KINDS = [
     ),
     prefix=st.binary(max_size=60),
 )
+@example(items=[("no padding", b"\x80", b"")], prefix=b"")  # 0x80 alone would be padding
 def test_the_loop_agrees_with_one_value_at_a_time(
     items: list[tuple[str, bytes, bytes]], prefix: bytes
 ) -> None:
@@ -264,3 +266,24 @@ def test_wrong_arguments_are_refused() -> None:
         crypto.decrypt_many({HEADER: KEY}, [value], b"p:", ["1"])  # type: ignore[list-item]
     with pytest.raises(TypeError):
         crypto.decrypt_into({HEADER: KEY}, [[value]], "v_sealed", "v", b"p:", [b"1"], None)  # type: ignore[list-item]
+
+
+@given(
+    keys=st.lists(
+        st.uuids()
+        | st.integers()
+        | st.text(max_size=20)
+        | st.sampled_from([uuid.UUID(int=0), uuid.UUID(int=2**128 - 1), uuid.UUID(int=2**64)]),
+        max_size=20,
+    )
+)
+def test_row_ids_are_named_as_the_fields_name_them(keys: list[object]) -> None:
+    states = [{"id": key} for key in keys]
+    assert _bulk.row_ids(states, "id", uuid.UUID) == [bulk._row_id(key) for key in keys]
+
+
+def test_row_ids_need_their_keys() -> None:
+    with pytest.raises(KeyError):
+        _bulk.row_ids([{"other": 1}], "id", uuid.UUID)
+    with pytest.raises(TypeError):
+        _bulk.row_ids([("id", 1)], "id", uuid.UUID)  # type: ignore[list-item]

@@ -17,6 +17,9 @@
    reported as None), never guessed at: reading it then takes the one-value
    path, which raises the usual error.
 
+   It also spells each row's id as the associated data names it (row_ids),
+   which from Python cost a quarter of a microsecond a row.
+
    Built by setup.py at install. */
 
 #define PY_SSIZE_T_CLEAN
@@ -301,7 +304,73 @@ done:
     return failed ? NULL : PyLong_FromSsize_t(opened);
 }
 
+/* row_ids(states, pk_name, uuid_type) -> list[bytes]
+
+   Each state's row id as the associated data names it (vault.fields): the
+   32 lowercase hexadecimal digits of a uuid.UUID key (its .hex), else
+   str(key), as UTF-8. */
+static PyObject *row_ids(PyObject *self, PyObject *args) {
+    static const char digits[] = "0123456789abcdef";
+    PyObject *states, *pk_name, *uuid_type, *result, *sixty_four;
+    Py_ssize_t i, count;
+    if (!PyArg_ParseTuple(args, "O!UO!", &PyList_Type, &states, &pk_name, &PyType_Type,
+                          &uuid_type)) {
+        return NULL;
+    }
+    count = PyList_GET_SIZE(states);
+    result = PyList_New(count);
+    sixty_four = PyLong_FromLong(64);
+    if (result == NULL || sixty_four == NULL) goto fail;
+    for (i = 0; i < count; i++) {
+        PyObject *state = PyList_GET_ITEM(states, i), *key, *item = NULL;
+        if (!PyDict_Check(state)) {
+            PyErr_SetString(PyExc_TypeError, "states are dictionaries");
+            goto fail;
+        }
+        key = PyDict_GetItemWithError(state, pk_name); /* borrowed */
+        if (key == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, pk_name);
+            goto fail;
+        }
+        if (Py_TYPE(key) == (PyTypeObject *)uuid_type) {
+            PyObject *number = PyObject_GetAttrString(key, "int"), *high_part;
+            unsigned long long high = 0, low = 0;
+            if (number == NULL) goto fail;
+            low = PyLong_AsUnsignedLongLongMask(number);
+            high_part = low == (unsigned long long)-1 && PyErr_Occurred()
+                            ? NULL
+                            : PyNumber_Rshift(number, sixty_four);
+            Py_DECREF(number);
+            if (high_part == NULL) goto fail;
+            high = PyLong_AsUnsignedLongLong(high_part); /* raises beyond 128 bits */
+            Py_DECREF(high_part);
+            if (high == (unsigned long long)-1 && PyErr_Occurred()) goto fail;
+            item = PyBytes_FromStringAndSize(NULL, 32);
+            if (item != NULL) {
+                char *out = PyBytes_AS_STRING(item);
+                for (int j = 0; j < 16; j++) {
+                    out[15 - j] = digits[(high >> (4 * j)) & 0xf];
+                    out[31 - j] = digits[(low >> (4 * j)) & 0xf];
+                }
+            }
+        } else {
+            PyObject *text = PyObject_Str(key);
+            if (text != NULL) item = PyUnicode_AsUTF8String(text);
+            Py_XDECREF(text);
+        }
+        if (item == NULL) goto fail;
+        PyList_SET_ITEM(result, i, item);
+    }
+    Py_DECREF(sixty_four);
+    return result;
+fail:
+    Py_XDECREF(sixty_four);
+    Py_XDECREF(result);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"row_ids", row_ids, METH_VARARGS, "row_ids(states, pk_name, uuid_type) -> list[bytes]"},
     {"open_many", open_many, METH_VARARGS,
      "open_many(address, values, prefix, rows, headers, keys) -> list[bytes | None]"},
     {"open_into", open_into, METH_VARARGS,

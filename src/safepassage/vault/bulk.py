@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import models
 
-from safepassage.vault import crypto
+from safepassage.vault import _bulk, crypto
 from safepassage.vault.fields import EncryptedField, EncryptedTextField, _data_keys
 from safepassage.vault.keyring import current_keyring_or_none
 
@@ -43,6 +43,7 @@ def encrypted_fields(
 
 
 def _row_id(pk: object) -> bytes:
+    """A row's id as its values' associated data names it (vault.fields)."""
     return (pk.hex if type(pk) is uuid.UUID else str(pk)).encode()
 
 
@@ -59,7 +60,7 @@ def open_rows(instances: Sequence[models.Model], field_names: Iterable[str] | No
     model = type(instances[0])
     pk_name = model._meta.pk.attname
     states = [instance.__dict__ for instance in instances]
-    rows = [_row_id(state[pk_name]) for state in states]
+    rows = _bulk.row_ids(states, pk_name, uuid.UUID)  # [_row_id(state[pk_name]) ...] in C
     opened = 0
     for field in encrypted_fields(model, field_names):
         keys = {header: key for header, (owner, key) in table.items() if owner == field.compartment}
