@@ -1,5 +1,5 @@
 /* safepassage.vault._bulk: opens many field values with libsodium, for list
-   pages (see vault/bulk.py and crypto.decrypt_many).
+   pages (see vault/bulk.py and crypto.decrypt_into).
 
    Opening one value from Python costs about a microsecond of call overhead
    for well under a microsecond of cryptography; a page of a thousand rows
@@ -13,9 +13,9 @@
    crypto.decrypt does.
 
    A value is opened only with the key whose header starts it. A value with
-   no such key, too short, forged or padded wrongly is left as it was (or
-   reported as None), never guessed at: reading it then takes the one-value
-   path, which raises the usual error.
+   no such key, too short, forged or padded wrongly is left as it was, never
+   guessed at: reading it then takes the one-value path, which raises the
+   usual error.
 
    It also spells each row's id as the associated data names it (row_ids),
    which from Python cost a quarter of a microsecond a row.
@@ -145,61 +145,6 @@ static void batch_end(batch *b) {
     wipe(b->plain, (size_t)b->plain_room);
     PyMem_Free(b->plain);
     PyMem_Free(b->associated);
-}
-
-/* open_many(address, values, prefix, rows, headers, keys) -> list[bytes | None]
-
-   For every i: values[i] opened with the key whose header starts it and
-   associated data header || prefix || rows[i]; None where it does not open. */
-static PyObject *open_many(PyObject *self, PyObject *args) {
-    PyObject *address, *values, *rows, *result = NULL;
-    Py_buffer prefix, headers, keys;
-    Py_ssize_t i, count;
-    batch b;
-    if (!PyArg_ParseTuple(args, "OO!y*O!y*y*", &address, &PyList_Type, &values, &prefix,
-                          &PyList_Type, &rows, &headers, &keys)) {
-        return NULL;
-    }
-    count = PyList_GET_SIZE(values);
-    if (PyList_GET_SIZE(rows) != count) {
-        PyErr_SetString(PyExc_ValueError, "one row per value");
-        goto done;
-    }
-    if (batch_start(&b, address, &prefix, &headers, &keys, rows) < 0) goto done;
-    result = PyList_New(count);
-    for (i = 0; result != NULL && i < count; i++) {
-        PyObject *item;
-        Py_buffer value;
-        Py_ssize_t size;
-        if (PyObject_GetBuffer(PyList_GET_ITEM(values, i), &value, PyBUF_SIMPLE) < 0) {
-            Py_CLEAR(result);
-            break;
-        }
-        size = open_one(&b, value.buf, value.len,
-                        (const unsigned char *)PyBytes_AS_STRING(PyList_GET_ITEM(rows, i)),
-                        PyBytes_GET_SIZE(PyList_GET_ITEM(rows, i)));
-        PyBuffer_Release(&value);
-        if (size == -2) {
-            PyErr_NoMemory();
-            item = NULL;
-        } else if (size < 0) {
-            item = Py_None;
-            Py_INCREF(item);
-        } else {
-            item = PyBytes_FromStringAndSize((const char *)b.plain, size);
-        }
-        if (item == NULL) {
-            Py_CLEAR(result);
-            break;
-        }
-        PyList_SET_ITEM(result, i, item);
-    }
-    batch_end(&b);
-done:
-    PyBuffer_Release(&prefix);
-    PyBuffer_Release(&headers);
-    PyBuffer_Release(&keys);
-    return result;
 }
 
 /* open_into(address, states, attname, name, prefix, rows, headers, keys, decode)
@@ -371,8 +316,6 @@ fail:
 
 static PyMethodDef methods[] = {
     {"row_ids", row_ids, METH_VARARGS, "row_ids(states, pk_name, uuid_type) -> list[bytes]"},
-    {"open_many", open_many, METH_VARARGS,
-     "open_many(address, values, prefix, rows, headers, keys) -> list[bytes | None]"},
     {"open_into", open_into, METH_VARARGS,
      "open_into(address, states, attname, name, prefix, rows, headers, keys, decode) -> int"},
     {NULL, NULL, 0, NULL},

@@ -2,9 +2,6 @@
 from collections.abc import Callable
 from typing import Any
 
-def open_many(
-    address: int, values: list[bytes], prefix: bytes, rows: list[bytes], headers: bytes, keys: bytes
-) -> list[bytes | None]: ...
 def open_into(
     address: int,
     states: list[dict[str, Any]],

@@ -96,22 +96,6 @@ def _many_keys(keys: dict[bytes, bytes]) -> tuple[bytes, bytes]:
     return b"".join(keys), b"".join(keys.values())
 
 
-def decrypt_many(
-    keys: dict[bytes, bytes], values: list[bytes], prefix: bytes, rows: list[bytes]
-) -> list[bytes | None]:
-    """For every i, ``decrypt(keys[header], values[i], header + prefix + rows[i],
-    8)`` where ``header`` is the first eight bytes of ``values[i]`` (so the
-    header is authenticated as the start of the associated data), in one
-    call into libsodium (vault/_bulk.c). None where there is no key for the
-    header or ``decrypt`` would raise Tampered."""
-    if len(rows) != len(values):
-        raise ValueError("one row per value")
-    headers, data_keys = _many_keys(keys)
-    return _bulk.open_many(
-        _AEAD_DECRYPT_ADDRESS, list(values), prefix, list(rows), headers, data_keys
-    )
-
-
 def decrypt_into(
     keys: dict[bytes, bytes],
     states: list[dict[str, object]],
@@ -121,12 +105,15 @@ def decrypt_into(
     rows: list[bytes],
     decode: Callable[[bytes], object] | None,
 ) -> int:
-    """What decrypt_many does, for instances: for every ``states[i]`` (an
-    instance's ``__dict__``) that holds bytes at ``stored`` and nothing at
-    ``name``, opens them with associated data ``header + prefix + rows[i]``
-    and sets ``states[i][name]`` to the plaintext, decoded as UTF-8 when
-    ``decode`` is None, else ``decode(plaintext)``. Values that do not open
-    are left as they were. Returns how many opened."""
+    """Opens many values in one call into libsodium (vault/_bulk.c), into
+    instances: for every ``states[i]`` (an instance's ``__dict__``) that
+    holds bytes at ``stored`` and nothing at ``name``, it sets
+    ``states[i][name]`` to ``decrypt(keys[header], value, header + prefix +
+    rows[i], 8)``, where ``header`` is the value's first eight bytes (so the
+    header is authenticated as the start of the associated data), decoded
+    as UTF-8 when ``decode`` is None, else by ``decode``. Values with no key
+    for their header, or that ``decrypt`` would refuse with Tampered, are
+    left as they were. Returns how many opened."""
     if len(rows) != len(states):
         raise ValueError("one row per instance")
     headers, data_keys = _many_keys(keys)
