@@ -205,6 +205,12 @@ VAULT_ARGON2_OPSLIMIT = env.number("SAFEPASSAGE_VAULT_ARGON2_PASSES", 3, minimum
 VAULT_ARGON2_MEMLIMIT = (
     env.number("SAFEPASSAGE_VAULT_ARGON2_MEMORY_MB", 64, minimum=8, maximum=4096) * 1024 * 1024
 )
+# The AEAD for new field values and files: AEGIS-256 where the CPU has AES
+# instructions ("auto"), else XChaCha20-Poly1305 (values) and secretstream
+# (files). Whatever is chosen, everything stored before still opens.
+VAULT_CIPHER = env.choice(
+    "SAFEPASSAGE_VAULT_CIPHER", "auto", ("auto", "aegis256", "xchacha20poly1305")
+)
 # Encrypted files (content-addressed ciphertext only) and uploads in progress.
 FILES_DIR = DATA_DIR / "files"
 UPLOAD_MAX_BYTES = (

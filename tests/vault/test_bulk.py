@@ -130,8 +130,11 @@ def test_deferred_columns_are_skipped_and_loaded_when_read(vault: Vault) -> None
 # --- the C loop against the one-value path -------------------------------------------
 
 
+Keys = dict[bytes, tuple[bytes, crypto.Cipher]]
+
+
 def _open_many(
-    keys: dict[bytes, bytes], values: list[bytes], prefix: bytes, rows: list[bytes]
+    keys: Keys, values: list[bytes], prefix: bytes, rows: list[bytes]
 ) -> list[bytes | None]:
     """decrypt_into on fresh dictionaries: each value's plaintext, or None."""
     states: list[dict[str, object]] = [{"v_sealed": value} for value in values]
@@ -142,23 +145,30 @@ def _open_many(
     return [state.get("v") for state in states]  # type: ignore[misc]
 
 
+XCHACHA, AEGIS = crypto.XCHACHA20POLY1305, crypto.AEGIS256
 HEADER = b"SP\x01\x02\x00\x00\x00\x01"
 OTHER_HEADER = b"SP\x01\x02\x00\x00\x00\x02"
+AEGIS_HEADER = b"SP\x03\x02\x00\x00\x00\x01"
 KEY = crypto.random_key()
 OTHER_KEY = crypto.random_key()
+AEGIS_KEY = crypto.random_key()
+ALL_KEYS: Keys = {HEADER: (KEY, XCHACHA), OTHER_HEADER: (OTHER_KEY, XCHACHA)}
+ALL_KEYS[AEGIS_HEADER] = (AEGIS_KEY, AEGIS)
 
 
 def _value(kind: str, plaintext: bytes, prefix: bytes, row: bytes) -> bytes:
     """A value made well, or spoilt in one of the ways a database can spoil it."""
-    header = OTHER_HEADER if kind == "other key" else HEADER
-    key = OTHER_KEY if kind == "other key" else KEY
+    header = {"other key": OTHER_HEADER, "aegis": AEGIS_HEADER}.get(kind, HEADER)
+    key, cipher = ALL_KEYS[header]
+    if kind == "other cipher":  # XChaCha20-Poly1305's header, AEGIS-256's ciphertext
+        cipher = AEGIS
     place = prefix + (row + b"x" if kind == "other row" else row)
     if kind == "bad padding":
-        sealed = crypto._encrypt_padded(key, plaintext + b"\x00" * 40, header + place)
+        sealed = crypto._encrypt_padded(key, plaintext + b"\x00" * 40, header + place, cipher)
     elif kind == "no padding":  # ends in 0x01: never a padding's last byte
-        sealed = crypto._encrypt_padded(key, plaintext + b"\x01", header + place)
+        sealed = crypto._encrypt_padded(key, plaintext + b"\x01", header + place, cipher)
     else:
-        sealed = crypto.encrypt(key, plaintext, header + place)
+        sealed = crypto.encrypt(key, plaintext, header + place, cipher)
     value = header + sealed
     if kind == "flipped":
         value = value[:-1] + bytes([value[-1] ^ 0x40])
@@ -172,6 +182,9 @@ def _value(kind: str, plaintext: bytes, prefix: bytes, row: bytes) -> bytes:
 KINDS = [
     "good",
     "good",
+    "aegis",
+    "aegis",
+    "other cipher",
     "other key",
     "other row",
     "flipped",
@@ -196,37 +209,43 @@ KINDS = [
     prefix=st.binary(max_size=60),
 )
 @example(items=[("no padding", b"\x80", b"")], prefix=b"")  # 0x80 alone would be padding
+@example(
+    items=[("aegis", b"a", b"1"), ("good", b"x", b"2"), ("other cipher", b"c", b"3")], prefix=b""
+)
 def test_the_loop_agrees_with_one_value_at_a_time(
     items: list[tuple[str, bytes, bytes]], prefix: bytes
 ) -> None:
-    keys = {HEADER: KEY, OTHER_HEADER: OTHER_KEY}
+    keys = ALL_KEYS
     values = [_value(kind, plaintext, prefix, row) for kind, plaintext, row in items]
     rows = [row for _kind, _plaintext, row in items]
     expected: list[bytes | None] = []
     for value, row in zip(values, rows, strict=True):
-        key = keys.get(value[:8])
+        held = keys.get(value[:8])
         try:
             expected.append(
-                None if key is None else crypto.decrypt(key, value, value[:8] + prefix + row, 8)
+                None
+                if held is None
+                else crypto.decrypt(held[0], value, value[:8] + prefix + row, 8, held[1])
             )
         except Tampered:
             expected.append(None)
     assert _open_many(keys, values, prefix, rows) == expected
     for (kind, plaintext, _row), got in zip(items, expected, strict=True):
-        assert (got == plaintext) if kind in ("good", "other key") else got is None
+        assert (got == plaintext) if kind in ("good", "aegis", "other key") else got is None
 
 
 def test_a_long_place_opens() -> None:
     prefix = b"p" * 600
     value = _value("good", b"text", prefix, b"row")
-    keys = {HEADER: KEY}
+    keys = {HEADER: (KEY, XCHACHA)}
     assert _open_many(keys, [value, value], prefix, [b"row", b"other"]) == [b"text", None]
 
 
-def test_large_values_open() -> None:
+@pytest.mark.parametrize("kind", ["good", "aegis"])
+def test_large_values_open(kind: str) -> None:
     plaintext = os.urandom(200_000)
-    value = _value("good", plaintext, b"p:", b"1")
-    assert _open_many({HEADER: KEY}, [value] * 3, b"p:", [b"1"] * 3) == [plaintext] * 3
+    value = _value(kind, plaintext, b"p:", b"1")
+    assert _open_many(ALL_KEYS, [value] * 3, b"p:", [b"1"] * 3) == [plaintext] * 3
 
 
 def test_values_are_put_into_instances_as_text_or_decoded() -> None:
@@ -239,10 +258,15 @@ def test_values_are_put_into_instances_as_text_or_decoded() -> None:
         {"v_sealed": None},  # NULL in the database
         {},  # column not loaded
     ]
-    assert crypto.decrypt_into({HEADER: KEY}, states, "v_sealed", "v", prefix, rows, None) == 2
+    assert (
+        crypto.decrypt_into({HEADER: (KEY, XCHACHA)}, states, "v_sealed", "v", prefix, rows, None)
+        == 2
+    )
     assert [state.get("v") for state in states] == ["Зелимхан", "Зелимхан", "assigned", None, None]
     decoded = [{"v_sealed": values[0]}]
-    crypto.decrypt_into({HEADER: KEY}, decoded, "v_sealed", "v", prefix, rows[:1], bytes.upper)
+    crypto.decrypt_into(
+        {HEADER: (KEY, XCHACHA)}, decoded, "v_sealed", "v", prefix, rows[:1], bytes.upper
+    )
     assert decoded[0]["v"] == "Зелимхан".encode().upper()
 
 
@@ -250,7 +274,7 @@ def test_a_value_that_does_not_decode_raises_as_reading_it_alone_does() -> None:
     value = _value("good", b"\xff\xfe not text", b"p:", b"1")
     with pytest.raises(UnicodeDecodeError):
         crypto.decrypt_into(
-            {HEADER: KEY}, [{"v_sealed": value}], "v_sealed", "v", b"p:", [b"1"], None
+            {HEADER: (KEY, XCHACHA)}, [{"v_sealed": value}], "v_sealed", "v", b"p:", [b"1"], None
         )
 
     def refuse(raw: bytes) -> object:
@@ -258,20 +282,37 @@ def test_a_value_that_does_not_decode_raises_as_reading_it_alone_does() -> None:
 
     with pytest.raises(ValueError, match="not JSON"):
         crypto.decrypt_into(
-            {HEADER: KEY}, [{"v_sealed": value}], "v_sealed", "v", b"p:", [b"1"], refuse
+            {HEADER: (KEY, XCHACHA)}, [{"v_sealed": value}], "v_sealed", "v", b"p:", [b"1"], refuse
         )
 
 
 def test_wrong_arguments_are_refused() -> None:
     value = _value("good", b"x", b"p:", b"1")
     with pytest.raises(ValueError, match="one row"):
-        _open_many({HEADER: KEY}, [value], b"p:", [])
+        _open_many({HEADER: (KEY, XCHACHA)}, [value], b"p:", [])
     with pytest.raises(Tampered, match="wrong size"):
-        _open_many({HEADER: KEY[:16]}, [value], b"p:", [b"1"])
+        _open_many({HEADER: (KEY[:16], XCHACHA)}, [value], b"p:", [b"1"])
     with pytest.raises(TypeError):
-        _open_many({HEADER: KEY}, [value], b"p:", ["1"])  # type: ignore[list-item]
+        _open_many({HEADER: (KEY, XCHACHA)}, [value], b"p:", ["1"])  # type: ignore[list-item]
+    states = [{"v_sealed": value}]
+    cipher = (XCHACHA.address, XCHACHA.nonce_bytes, XCHACHA.tag_bytes)
+    for ciphers, suites, error in [
+        ((cipher,), b"\x01", "names no cipher"),
+        ((cipher,), b"", "wrong size"),
+        ((cipher,) * 5, b"\x00", "too many"),
+        (((0, 24, 16),), b"\x00", "no libsodium function"),
+        (((XCHACHA.address, -1, 16),), b"\x00", "negative"),
+        ((XCHACHA.address,), b"\x00", "a cipher is"),
+    ]:
+        with pytest.raises((ValueError, TypeError), match=error):
+            _bulk.open_into(
+                ciphers, states, "v_sealed", "v", b"p:", [b"1"], HEADER, KEY, suites, None
+            )  # type: ignore[arg-type]
+    assert "v" not in states[0]
     with pytest.raises(TypeError):
-        crypto.decrypt_into({HEADER: KEY}, [[value]], "v_sealed", "v", b"p:", [b"1"], None)  # type: ignore[list-item]
+        crypto.decrypt_into(
+            {HEADER: (KEY, XCHACHA)}, [[value]], "v_sealed", "v", b"p:", [b"1"], None
+        )  # type: ignore[list-item]
 
 
 @given(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +19,13 @@ from tests.base import Organisation, Vault, keyring_of
 from tests.specimens.models import Specimen
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["aegis256", "xchacha20poly1305"])
+def cipher(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs with new values sealed by each AEAD."""
+    with override_settings(VAULT_CIPHER=request.param):
+        yield request.param
 
 
 def _raw(row: Specimen, field: str) -> bytes:
@@ -267,3 +277,41 @@ def test_encrypted_fields_take_no_default() -> None:
 
     with pytest.raises(VaultError, match="default"):
         EncryptedTextField(compartment="identity", default="a name")
+
+
+KINDS = {"xchacha20poly1305": 1, "aegis256": 3}
+
+
+def test_values_of_either_cipher_open_side_by_side(vault: Vault, cipher: str) -> None:
+    with using_keyring(vault.keyring):
+        first = Specimen.objects.create(name="Ислам", details={"n": 1})
+        other = "aegis256" if cipher == "xchacha20poly1305" else "xchacha20poly1305"
+        with override_settings(VAULT_CIPHER=other):
+            second = Specimen.objects.create(name="Хеда", details={"n": 2})
+        assert _raw(first, "name")[2] == KINDS[cipher]
+        assert _raw(second, "name")[2] == KINDS[other]
+        assert [_reload(first).name, _reload(second).name] == ["Ислам", "Хеда"]
+        opened = {row.pk: row.name for row in Specimen.objects.opened("name")}
+        assert opened == {first.pk: "Ислам", second.pk: "Хеда"}
+
+
+def test_a_value_relabelled_as_the_other_cipher_fails(vault: Vault, cipher: str) -> None:
+    with using_keyring(vault.keyring):
+        row = Specimen.objects.create(name="Ислам")
+        raw = bytearray(_raw(row, "name"))
+        raw[2] = KINDS["aegis256"] if raw[2] == KINDS["xchacha20poly1305"] else 1
+        Specimen.objects.filter(pk=row.pk).update(name_sealed=bytes(raw))
+        with pytest.raises(Tampered):
+            _ = _reload(row).name
+        (opened,) = Specimen.objects.opened("name")
+        with pytest.raises(Tampered):
+            _ = opened.name
+
+
+def test_an_unknown_cipher_setting_is_refused(vault: Vault) -> None:
+    with (
+        using_keyring(vault.keyring),
+        override_settings(VAULT_CIPHER="rot13"),
+        pytest.raises(ImproperlyConfigured, match="VAULT_CIPHER"),
+    ):
+        Specimen.objects.create(name="x")

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +20,28 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
-from hypothesis import given
+from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from safepassage.vault import files, streams
+from safepassage.vault import crypto, files, streams
 from safepassage.vault.errors import Tampered
 from safepassage.vault.models import EncryptedFile
 from tests.base import Organisation, Vault, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.specimens.urls")]
+
+CIPHERS = {"v2": "aegis256", "v1": "xchacha20poly1305"}
+
+
+@pytest.fixture(params=["v2", "v1"])
+def fmt(request: pytest.FixtureRequest) -> Iterator[streams.Format]:
+    """Streams written in each format (VAULT_CIPHER chooses it)."""
+    with override_settings(VAULT_CIPHER=CIPHERS[request.param]):
+        format = streams.current_format()
+        assert format.name == request.param
+        yield format
+
 
 SENTINEL = b"PASSPORT-OF-AMINA-SENTINEL"
 
@@ -138,7 +151,9 @@ def _round_trip(data: bytes) -> bytes:
             return b"".join(files.decrypt_stream(handle, key))
 
 
-@hypothesis_settings(max_examples=40, deadline=None)
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.one_of(
         st.binary(max_size=300),
@@ -148,16 +163,16 @@ def _round_trip(data: bytes) -> bytes:
         ),
     )
 )
-def test_streams_of_any_size_round_trip(data: bytes) -> None:
+def test_streams_of_any_size_round_trip(fmt: streams.Format, data: bytes) -> None:
     assert _round_trip(data) == data
 
 
-def test_a_large_stream_round_trips() -> None:
+def test_a_large_stream_round_trips(fmt: streams.Format) -> None:
     data = os.urandom(48 * 1024 * 1024 + 11)
     assert _round_trip(data) == data
 
 
-def test_an_empty_stream_round_trips() -> None:
+def test_an_empty_stream_round_trips(fmt: streams.Format) -> None:
     assert _round_trip(b"") == b""
 
 
@@ -169,18 +184,20 @@ _BOUNDARIES = st.integers(0, 2 * streams.BATCH + 2).flatmap(
 )
 
 
-@hypothesis_settings(max_examples=60, deadline=None)
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     size=_BOUNDARIES,
     pieces=st.lists(st.integers(1, 3 * files.CHUNK), min_size=1, max_size=8),
     kind=st.sampled_from(["bytes", "reused bytearray", "memoryview"]),
 )
 def test_reused_buffers_never_mix_data_between_messages(
-    size: int, pieces: list[int], kind: str
+    fmt: streams.Format, size: int, pieces: list[int], kind: str
 ) -> None:
     """Pieces of any sizes, and a caller that reuses and scribbles over its
     own buffer after each write: the stream comes back byte for byte, in
-    the v1 layout, with the digest of the file."""
+    the format's layout, with the digest of the file."""
     data = os.urandom(size)
     key = os.urandom(32)
     with tempfile.TemporaryDirectory() as folder:
@@ -205,12 +222,12 @@ def test_reused_buffers_never_mix_data_between_messages(
         sealed = path.read_bytes()
         assert digest == hashlib.sha256(sealed).hexdigest()
         messages = max(1, -(-size // files.CHUNK))
-        assert len(sealed) == STREAM_HEADER + messages * STREAM_OVERHEAD + size
+        assert sealed.startswith(fmt.magic)
+        assert len(sealed) == fmt.header_bytes + messages * fmt.overhead + size
         with path.open("rb") as handle:
             assert b"".join(files.decrypt_stream(handle, key)) == data
 
 
-STREAM_HEADER, STREAM_OVERHEAD = 24, 17
 V1_KEY = bytes.fromhex("be24f2a8dbb5321a5b511ffd9c3fb8282710b0023792eb0822bbc42b68ae2f97")
 V1_EMPTY = bytes.fromhex(
     "9b991fb5650dab7d3ce6005d204f900becde4976a00d1e447ba29a0ca15afdbe02fae42249d31c45ef"
@@ -234,6 +251,37 @@ def test_files_stored_in_format_v1_still_decrypt() -> None:
     )
 
 
+V2_KEY = bytes.fromhex("5c0f3a9d7e21b4c8a6f0e39d2b7c1a85f4e6d0c3b9a8172635f4e0d1c2b3a495")
+V2_EMPTY = bytes.fromhex(
+    "53502d46494c4532274cd1137dd65124f039ccbea162fbf76abc3810e15d40"
+    "1ae95dc66b16a50fb15fc5c61521c8ca0cab092d0d4e17aae8242870c9cebd90"
+)
+V2_FILE = Path(__file__).parents[1] / "data" / "files" / "stream-v2.bin"
+
+
+def test_files_stored_in_format_v2_still_decrypt() -> None:
+    """Written when format v2 came: one full chunk and a short one, and an
+    empty file; with their content addresses."""
+    with V2_FILE.open("rb") as handle:
+        plaintext = b"".join(files.decrypt_stream(handle, V2_KEY))
+    expected = hashlib.shake_256(b"safepassage v2 file test vector").digest(files.CHUNK + 1000)
+    assert plaintext == expected
+    assert hashlib.sha256(V2_FILE.read_bytes()).hexdigest() == (
+        "59ac1cd0d650e10dc2f0405dc5a8ff5743dc81714bcba68db6d6ee16582c05bb"
+    )
+    assert b"".join(files.decrypt_stream(io.BytesIO(V2_EMPTY), V2_KEY)) == b""
+    assert hashlib.sha256(V2_EMPTY).hexdigest() == (
+        "9cb4fd338f62614afdc61355efbce53193b3e7bf76e74d1706325c7e3e20ec01"
+    )
+
+
+def test_new_files_are_v2_where_the_cpu_has_aes_instructions() -> None:
+    expected = "v2" if crypto.HARDWARE_AES else "v1"
+    assert streams.current_format().name == expected  # VAULT_CIPHER is "auto"
+    with override_settings(VAULT_CIPHER="xchacha20poly1305"):
+        assert streams.current_format() is streams.V1
+
+
 def _sealed_stream(size: int) -> tuple[bytes, bytes, bytes]:
     data, key = os.urandom(size), os.urandom(32)
     with tempfile.TemporaryDirectory() as folder:
@@ -245,37 +293,98 @@ def _sealed_stream(size: int) -> tuple[bytes, bytes, bytes]:
 
 
 LARGE = 3 * streams.BATCH * files.CHUNK + 5  # three batches and a bit
-SEALED = streams.SEALED_CHUNK
 
 
 @pytest.mark.parametrize(
-    "offset", [100, STREAM_HEADER + streams.BATCH * SEALED + 7, STREAM_HEADER + 40 * SEALED + 3]
+    "where", ["start", "end of header", "first message", "second batch", "middle", "last byte"]
 )
-def test_a_changed_byte_anywhere_in_a_large_stream_is_detected(offset: int) -> None:
+def test_a_changed_byte_anywhere_in_a_large_stream_is_detected(
+    fmt: streams.Format, where: str
+) -> None:
     _data, key, sealed = _sealed_stream(LARGE)
+    body, message = fmt.header_bytes, fmt.sealed_chunk
+    offset = {
+        "start": 2,  # the magic of v2, the secretstream header of v1
+        "end of header": body - 1,
+        "first message": body + 100,
+        "second batch": body + streams.BATCH * message + 7,
+        "middle": body + 40 * message + 3,
+        "last byte": len(sealed) - 1,
+    }[where]
     changed = bytearray(sealed)
     changed[offset] ^= 0x01
     with pytest.raises(Tampered):
         b"".join(files.decrypt_stream(io.BytesIO(bytes(changed)), key))
 
 
-@pytest.mark.parametrize("messages", [1, streams.BATCH, streams.BATCH + 1, 2 * streams.BATCH])
-def test_a_large_stream_cut_at_a_message_or_batch_boundary_is_detected(messages: int) -> None:
+@pytest.mark.parametrize(
+    "messages", [0, 1, streams.BATCH, streams.BATCH + 1, 2 * streams.BATCH, 48]
+)
+def test_a_large_stream_cut_at_a_message_or_batch_boundary_is_detected(
+    fmt: streams.Format, messages: int
+) -> None:
     _data, key, sealed = _sealed_stream(LARGE)
-    cut = sealed[: STREAM_HEADER + messages * SEALED]
+    cut = sealed[: fmt.header_bytes + messages * fmt.sealed_chunk]
     with pytest.raises(Tampered, match="truncated"):
         b"".join(files.decrypt_stream(io.BytesIO(cut), key))
 
 
 @pytest.mark.parametrize("messages", [3, 2 * streams.BATCH])
-def test_data_after_the_last_message_is_refused(messages: int) -> None:
+def test_data_after_the_last_message_is_refused(fmt: streams.Format, messages: int) -> None:
     _data, key, sealed = _sealed_stream(messages * files.CHUNK)  # a whole last message
     with pytest.raises(Tampered, match="after the end"):
         b"".join(files.decrypt_stream(io.BytesIO(sealed + sealed[-100:]), key))
 
 
+@pytest.mark.parametrize("swap", [(1, 2), (0, 1), (streams.BATCH - 1, streams.BATCH)])
+def test_messages_swapped_or_dropped_are_detected(
+    fmt: streams.Format, swap: tuple[int, int]
+) -> None:
+    _data, key, sealed = _sealed_stream(LARGE)
+    body, size = fmt.header_bytes, fmt.sealed_chunk
+    first, second = (sealed[body + n * size : body + (n + 1) * size] for n in swap)
+    start, end = body + swap[0] * size, body + (swap[1] + 1) * size
+    swapped = sealed[:start] + second + first + sealed[end:]
+    dropped = sealed[:start] + sealed[start + size :]
+    for changed in (swapped, dropped):
+        with pytest.raises(Tampered):
+            b"".join(files.decrypt_stream(io.BytesIO(changed), key))
+
+
+def test_a_message_of_another_file_is_refused(fmt: streams.Format) -> None:
+    """Each file has its own key and nonce prefix: even the same key does not
+    let a message move between files."""
+    key = os.urandom(32)
+    sealed = []
+    for _ in range(2):
+        out = io.BytesIO()
+        writer = streams.StreamWriter(out, key, fmt)
+        writer.write(os.urandom(3 * files.CHUNK))
+        writer._finish()
+        sealed.append(out.getvalue())
+    body, size = fmt.header_bytes, fmt.sealed_chunk
+    mixed = sealed[0][: body + size] + sealed[1][body + size :]
+    with pytest.raises(Tampered):
+        b"".join(files.decrypt_stream(io.BytesIO(mixed), key))
+
+
+def test_the_chunk_encryptor_keeps_every_chunk_but_the_last_whole() -> None:
+    encryptor = crypto.ChunkEncryptor(os.urandom(32), b"ctx", 16)
+    out = bytearray(64)
+    with pytest.raises(ValueError, match="whole"):
+        encryptor.push_into(b"short", out)
+    with pytest.raises(ValueError, match="whole"):
+        encryptor.push_into(b"x" * 17, out, final=True)
+    assert encryptor.push_into(b"x" * 16, out) == 16 + crypto.CHUNK_OVERHEAD
+    assert encryptor.push_into(b"end", out, final=True) == 3 + crypto.CHUNK_OVERHEAD
+    with pytest.raises(ValueError, match="finished"):
+        encryptor.push_into(b"more", out, final=True)
+    with pytest.raises(Tampered, match="header"):
+        crypto.ChunkDecryptor(os.urandom(32), b"short", b"ctx", 16)
+
+
 def test_a_tampered_stream_leaves_nothing_the_collector_trips_on(
-    monkeypatch: pytest.MonkeyPatch,
+    fmt: streams.Format, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A Tampered error and its traceback, dropped in a reference cycle, hold
     no view of our buffers: CPython 3.11's collector fails to clear one
@@ -283,7 +392,7 @@ def test_a_tampered_stream_leaves_nothing_the_collector_trips_on(
     troubles: list[object] = []
     monkeypatch.setattr(sys, "unraisablehook", troubles.append)
     _data, key, sealed = _sealed_stream(LARGE)
-    for offset in (100, STREAM_HEADER + 40 * SEALED):
+    for offset in (100, fmt.header_bytes + 40 * fmt.sealed_chunk):
         changed = bytearray(sealed)
         changed[offset] ^= 0x01
         for _ in range(8):
@@ -297,7 +406,7 @@ def _helpers() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name in ("sp-file-reader", "sp-file-writer")]
 
 
-def test_a_download_left_early_stops_its_reader() -> None:
+def test_a_download_left_early_stops_its_reader(fmt: streams.Format) -> None:
     data, key, sealed = _sealed_stream(LARGE)
     chunks = files.decrypt_stream(io.BytesIO(sealed), key)
     taken = [next(chunks) for _ in range(streams.BATCH + 2)]  # past the first batch
@@ -307,7 +416,7 @@ def test_a_download_left_early_stops_its_reader() -> None:
     assert _helpers() == []
 
 
-def test_an_abandoned_or_forgotten_writer_stops_its_thread() -> None:
+def test_an_abandoned_or_forgotten_writer_stops_its_thread(fmt: streams.Format) -> None:
     with tempfile.TemporaryDirectory() as folder:
         writer = files.StreamWriter((Path(folder) / "a").open("wb"), os.urandom(32))
         writer.write(os.urandom(LARGE))
@@ -336,7 +445,7 @@ def _fill_a_full_disk(writer: files.StreamWriter) -> None:
     writer.close()
 
 
-def test_a_failed_write_is_raised_to_the_uploader() -> None:
+def test_a_failed_write_is_raised_to_the_uploader(fmt: streams.Format) -> None:
     """Raised on the uploader's thread, never a writer waiting forever."""
     writer = files.StreamWriter(_DiskFull(), os.urandom(32))
     with pytest.raises(OSError, match="No space"):
@@ -346,7 +455,7 @@ def test_a_failed_write_is_raised_to_the_uploader() -> None:
 
 
 def test_the_disk_write_starts_while_the_stream_is_encrypted(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    fmt: streams.Format, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Each batch is handed to the kernel for writing back as soon as it is
     written, so the final fsync waits for little; the file is unchanged."""

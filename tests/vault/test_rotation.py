@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from safepassage.audit.models import AuditEntry
 from safepassage.vault import keys, rotation
@@ -104,3 +105,18 @@ def test_the_command_pauses_and_resumes(
     status = io.StringIO()
     call_command("keys", "status", stdout=status)
     assert "casework       v2 (current)" in status.getvalue()
+
+
+def test_rotation_moves_every_value_to_the_cipher_in_use(vault: Vault) -> None:
+    with using_keyring(vault.keyring), override_settings(VAULT_CIPHER="xchacha20poly1305"):
+        for n, name in enumerate(NAMES):
+            Specimen.objects.create(name=name, story=f"story {n}")
+    assert {bytes(v)[2] for v in Specimen.objects.values_list("name_sealed", flat=True)} == {1}
+    recovered = keys.recover(vault.shares[:2])
+    with override_settings(VAULT_CIPHER="aegis256"):
+        rotation.rotate(recovered, "identity", by="recovery", batch_size=5)
+        rotation.rotate(recovered, "casework", by="recovery", batch_size=5)
+    for field in ("name_sealed", "story_sealed"):
+        stored = [bytes(v) for v in Specimen.objects.values_list(field, flat=True)]
+        assert {value[2] for value in stored} == {3}  # AEGIS-256 with the data key
+    _all_open(recovered)

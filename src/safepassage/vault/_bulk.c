@@ -3,11 +3,12 @@
 
    Opening one value from Python costs about a microsecond of call overhead
    for well under a microsecond of cryptography; a page of a thousand rows
-   opens thousands. This loop makes the same libsodium call,
-   crypto_aead_xchacha20poly1305_ietf_decrypt, for every value of a batch,
-   and hands each plaintext straight to its instance, so the overhead is
-   paid once. It does no cryptography of its own: it is handed the address
-   of PyNaCl's libsodium function (the library PyNaCl initialised), builds
+   opens thousands. This loop makes the same libsodium call
+   (crypto_aead_xchacha20poly1305_ietf_decrypt or crypto_aead_aegis256_decrypt,
+   as each value's key says) for every value of a batch, and hands each
+   plaintext straight to its instance, so the overhead is paid once. It does
+   no cryptography of its own: it is handed the addresses of PyNaCl's
+   libsodium functions (the library PyNaCl initialised), builds
    each value's associated data exactly as vault.fields does
    (header || field's place || row id), and checks the padding as
    crypto.decrypt does.
@@ -28,10 +29,9 @@
 #include <string.h>
 
 #define HEADER_BYTES 8 /* magic, kind, compartment, version */
-#define NONCE_BYTES 24
-#define TAG_BYTES 16
 #define KEY_BYTES 32
 #define PAD_BLOCK 32
+#define MAX_CIPHERS 4
 
 typedef int (*aead_open_fn)(
     unsigned char *m, unsigned long long *mlen_p, unsigned char *nsec,
@@ -39,9 +39,16 @@ typedef int (*aead_open_fn)(
     const unsigned char *ad, unsigned long long adlen,
     const unsigned char *npub, const unsigned char *k);
 
-/* What every value of one call shares. */
 typedef struct {
     aead_open_fn open;
+    Py_ssize_t nonce_bytes, tag_bytes;
+} cipher;
+
+/* What every value of one call shares. */
+typedef struct {
+    cipher ciphers[MAX_CIPHERS];
+    Py_ssize_t cipher_count;
+    const unsigned char *suites;  /* the cipher of each key: an index into ciphers */
     const unsigned char *prefix;
     Py_ssize_t prefix_size;
     const unsigned char *headers; /* 8 bytes a key */
@@ -62,12 +69,21 @@ static void wipe(void *p, size_t n) {
    not open, -2 if there was no memory for it. */
 static Py_ssize_t open_one(batch *b, const unsigned char *value, Py_ssize_t size,
                            const unsigned char *row, Py_ssize_t row_size) {
-    Py_ssize_t key;
+    Py_ssize_t key, nonce_bytes, tag_bytes;
+    const cipher *c;
     unsigned long long padded = 0;
-    if (size < HEADER_BYTES + NONCE_BYTES + TAG_BYTES) return -1;
-    if (size - HEADER_BYTES - NONCE_BYTES - TAG_BYTES > b->plain_room) {
+    if (size < HEADER_BYTES) return -1;
+    for (key = 0; key < b->key_count; key++) {
+        if (memcmp(value, b->headers + HEADER_BYTES * key, HEADER_BYTES) == 0) break;
+    }
+    if (key == b->key_count) return -1;
+    c = &b->ciphers[b->suites[key]];
+    nonce_bytes = c->nonce_bytes;
+    tag_bytes = c->tag_bytes;
+    if (size < HEADER_BYTES + nonce_bytes + tag_bytes) return -1;
+    if (size - HEADER_BYTES - nonce_bytes - tag_bytes > b->plain_room) {
         /* Room for a longer plaintext; the old one is wiped first. */
-        Py_ssize_t room = size - HEADER_BYTES - NONCE_BYTES - TAG_BYTES;
+        Py_ssize_t room = size - HEADER_BYTES - nonce_bytes - tag_bytes;
         unsigned char *larger = PyMem_Malloc((size_t)room);
         if (larger == NULL) return -2;
         wipe(b->plain, (size_t)b->plain_room);
@@ -76,15 +92,11 @@ static Py_ssize_t open_one(batch *b, const unsigned char *value, Py_ssize_t size
         b->plain_room = room;
     }
     if (HEADER_BYTES + b->prefix_size + row_size > b->associated_room) return -1;
-    for (key = 0; key < b->key_count; key++) {
-        if (memcmp(value, b->headers + HEADER_BYTES * key, HEADER_BYTES) == 0) break;
-    }
-    if (key == b->key_count) return -1;
     memcpy(b->associated, value, HEADER_BYTES);
     memcpy(b->associated + HEADER_BYTES + b->prefix_size, row, (size_t)row_size);
-    if (b->open(b->plain, &padded, NULL,
-                value + HEADER_BYTES + NONCE_BYTES,
-                (unsigned long long)(size - HEADER_BYTES - NONCE_BYTES),
+    if (c->open(b->plain, &padded, NULL,
+                value + HEADER_BYTES + nonce_bytes,
+                (unsigned long long)(size - HEADER_BYTES - nonce_bytes),
                 b->associated, (unsigned long long)(HEADER_BYTES + b->prefix_size + row_size),
                 value + HEADER_BYTES, b->keys + KEY_BYTES * key) != 0) {
         return -1;
@@ -99,18 +111,47 @@ static Py_ssize_t open_one(batch *b, const unsigned char *value, Py_ssize_t size
 
 /* Reads the arguments every function shares and makes room for the
    longest associated data and a first plaintext. */
-static int batch_start(batch *b, PyObject *address, Py_buffer *prefix, Py_buffer *headers,
-                       Py_buffer *keys, PyObject *rows) {
+static int batch_start(batch *b, PyObject *ciphers, Py_buffer *prefix, Py_buffer *headers,
+                       Py_buffer *keys, Py_buffer *suites, PyObject *rows) {
     Py_ssize_t longest_row = 0, i, count;
-    void *pointer = PyLong_AsVoidPtr(address);
-    if (pointer == NULL) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "no libsodium function");
+    b->cipher_count = PyTuple_GET_SIZE(ciphers);
+    if (b->cipher_count > MAX_CIPHERS) {
+        PyErr_SetString(PyExc_ValueError, "too many ciphers");
         return -1;
     }
+    for (i = 0; i < b->cipher_count; i++) {
+        PyObject *item = PyTuple_GET_ITEM(ciphers, i), *address;
+        void *pointer;
+        if (!PyTuple_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "a cipher is (address, nonce size, tag size)");
+            return -1;
+        }
+        if (!PyArg_ParseTuple(item, "Onn", &address, &b->ciphers[i].nonce_bytes,
+                              &b->ciphers[i].tag_bytes)) {
+            return -1;
+        }
+        pointer = PyLong_AsVoidPtr(address);
+        if (pointer == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "no libsodium function");
+            return -1;
+        }
+        if (b->ciphers[i].nonce_bytes < 0 || b->ciphers[i].tag_bytes < 0) {
+            PyErr_SetString(PyExc_ValueError, "a cipher has a negative size");
+            return -1;
+        }
+        b->ciphers[i].open = (aead_open_fn)pointer;
+    }
     if (headers->len % HEADER_BYTES != 0 || keys->len % KEY_BYTES != 0
-        || headers->len / HEADER_BYTES != keys->len / KEY_BYTES) {
+        || headers->len / HEADER_BYTES != keys->len / KEY_BYTES
+        || suites->len != keys->len / KEY_BYTES) {
         PyErr_SetString(PyExc_ValueError, "a key or header has the wrong size");
         return -1;
+    }
+    for (i = 0; i < suites->len; i++) {
+        if (((const unsigned char *)suites->buf)[i] >= b->cipher_count) {
+            PyErr_SetString(PyExc_ValueError, "a key names no cipher");
+            return -1;
+        }
     }
     count = PyList_GET_SIZE(rows);
     for (i = 0; i < count; i++) {
@@ -121,7 +162,7 @@ static int batch_start(batch *b, PyObject *address, Py_buffer *prefix, Py_buffer
         }
         if (PyBytes_GET_SIZE(row) > longest_row) longest_row = PyBytes_GET_SIZE(row);
     }
-    b->open = (aead_open_fn)pointer;
+    b->suites = suites->buf;
     b->prefix = prefix->buf;
     b->prefix_size = prefix->len;
     b->headers = headers->buf;
@@ -147,23 +188,26 @@ static void batch_end(batch *b) {
     PyMem_Free(b->associated);
 }
 
-/* open_into(address, states, attname, name, prefix, rows, headers, keys, decode)
-       -> int
+/* open_into(ciphers, states, attname, name, prefix, rows, headers, keys, suites,
+             decode) -> int
 
-   states are the instances' __dict__s, rows their row ids. For every state
+   ciphers are (address of a libsodium AEAD decrypt function, nonce size,
+   tag size); key i (8 bytes of headers, 32 of keys) is used with cipher
+   suites[i]. states are the instances' __dict__s, rows their row ids. For every state
    that holds stored bytes at attname and no plaintext at name, opens the
    bytes and sets state[name] to the plaintext: decoded as UTF-8 when decode
    is None, else decode(plaintext bytes). A value that does not open is left
    alone. An error of decoding is raised, as reading one value raises it.
    Returns how many values were opened. */
 static PyObject *open_into(PyObject *self, PyObject *args) {
-    PyObject *address, *states, *attname, *name, *rows, *decode;
-    Py_buffer prefix, headers, keys;
+    PyObject *ciphers, *states, *attname, *name, *rows, *decode;
+    Py_buffer prefix, headers, keys, suites;
     Py_ssize_t i, count, opened = 0;
     int failed = 0;
     batch b;
-    if (!PyArg_ParseTuple(args, "OO!UUy*O!y*y*O", &address, &PyList_Type, &states, &attname,
-                          &name, &prefix, &PyList_Type, &rows, &headers, &keys, &decode)) {
+    if (!PyArg_ParseTuple(args, "O!O!UUy*O!y*y*y*O", &PyTuple_Type, &ciphers, &PyList_Type,
+                          &states, &attname, &name, &prefix, &PyList_Type, &rows, &headers,
+                          &keys, &suites, &decode)) {
         return NULL;
     }
     count = PyList_GET_SIZE(states);
@@ -179,7 +223,7 @@ static PyObject *open_into(PyObject *self, PyObject *args) {
             goto done;
         }
     }
-    if (batch_start(&b, address, &prefix, &headers, &keys, rows) < 0) {
+    if (batch_start(&b, ciphers, &prefix, &headers, &keys, &suites, rows) < 0) {
         failed = 1;
         goto done;
     }
@@ -246,6 +290,7 @@ done:
     PyBuffer_Release(&prefix);
     PyBuffer_Release(&headers);
     PyBuffer_Release(&keys);
+    PyBuffer_Release(&suites);
     return failed ? NULL : PyLong_FromSsize_t(opened);
 }
 
@@ -317,7 +362,8 @@ fail:
 static PyMethodDef methods[] = {
     {"row_ids", row_ids, METH_VARARGS, "row_ids(states, pk_name, uuid_type) -> list[bytes]"},
     {"open_into", open_into, METH_VARARGS,
-     "open_into(address, states, attname, name, prefix, rows, headers, keys, decode) -> int"},
+     "open_into(ciphers, states, attname, name, prefix, rows, headers, keys, suites, decode)"
+     " -> int"},
     {NULL, NULL, 0, NULL},
 };
 

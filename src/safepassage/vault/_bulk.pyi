@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 def open_into(
-    address: int,
+    ciphers: tuple[tuple[int, int, int], ...],
     states: list[dict[str, Any]],
     attname: str,
     name: str,
@@ -11,6 +11,7 @@ def open_into(
     rows: list[bytes],
     headers: bytes,
     keys: bytes,
+    suites: bytes,
     decode: Callable[[bytes], object] | None,
 ) -> int: ...
 def row_ids(states: list[dict[str, Any]], pk_name: str, uuid_type: type) -> list[bytes]: ...

@@ -63,7 +63,11 @@ def open_rows(instances: Sequence[models.Model], field_names: Iterable[str] | No
     rows = _bulk.row_ids(states, pk_name, uuid.UUID)  # [_row_id(state[pk_name]) ...] in C
     opened = 0
     for field in encrypted_fields(model, field_names):
-        keys = {header: key for header, (owner, key) in table.items() if owner == field.compartment}
+        keys = {
+            header: (key, cipher)
+            for header, (owner, key, cipher) in table.items()
+            if owner == field.compartment
+        }
         if not keys:
             continue
         # Rows whose plaintext the instance already holds (read or

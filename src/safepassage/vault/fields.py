@@ -1,9 +1,11 @@
 """Encrypted model fields and blind indexes.
 
 An encrypted field stores ``header || nonce || ciphertext``. The header
-names the compartment and key version; the associated data binds the
-ciphertext to its place (model, field, primary key), so a value copied to
-another row or column fails to open with Tampered.
+names how it was encrypted (its kind: AEGIS-256 or XChaCha20-Poly1305 with
+the data key, or sealed to the public key), the compartment and the key
+version; the associated data binds the ciphertext to its place (model,
+field, primary key), so a value copied to another row or column fails to
+open with Tampered.
 
 The stored bytes and the plaintext live apart on an instance, as a
 foreign key's id and object do: ``row.name_sealed`` is the ciphertext as
@@ -35,6 +37,8 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.query import ModelIterable
 from django.utils.crypto import salted_hmac
@@ -51,8 +55,10 @@ from safepassage.vault.models import (
 )
 
 MAGIC = b"SP"
-KIND_SYMMETRIC = 1  # encrypted with the compartment's data key
+KIND_SYMMETRIC = 1  # encrypted with the compartment's data key, XChaCha20-Poly1305
 KIND_SEALED = 2  # sealed to the compartment's public key
+KIND_AEGIS = 3  # encrypted with the compartment's data key, AEGIS-256
+SYMMETRIC_KINDS = {KIND_SYMMETRIC: crypto.XCHACHA20POLY1305, KIND_AEGIS: crypto.AEGIS256}
 HEADER = struct.Struct(">2sBBI")  # magic, kind, compartment code, version
 HEADER_BYTES = HEADER.size
 
@@ -80,7 +86,7 @@ def parse_header(value: bytes) -> tuple[int, str, int]:
     magic, kind, code, version = HEADER.unpack_from(value)
     if (
         magic != MAGIC
-        or kind not in (KIND_SYMMETRIC, KIND_SEALED)
+        or kind not in (KIND_SYMMETRIC, KIND_SEALED, KIND_AEGIS)
         or code not in COMPARTMENTS_BY_CODE
     ):
         raise Tampered("ciphertext header is not ours")
@@ -89,6 +95,21 @@ def parse_header(value: bytes) -> tuple[int, str, int]:
 
 def place(model: type[models.Model], field_name: str, pk: object) -> bytes:
     return f"{model._meta.label_lower}.{field_name}:{pk}".encode()
+
+
+def symmetric_kind() -> int:
+    """The kind new values are encrypted as with a data key: AEGIS-256 where
+    the CPU has AES instructions, else XChaCha20-Poly1305, unless the
+    VAULT_CIPHER setting names one. Values of either kind always open."""
+    choice = getattr(settings, "VAULT_CIPHER", "auto")
+    if choice == "auto":
+        return KIND_AEGIS if crypto.HARDWARE_AES else KIND_SYMMETRIC
+    for kind, cipher in SYMMETRIC_KINDS.items():
+        if cipher.name == choice:
+            return kind
+    raise ImproperlyConfigured(
+        f"VAULT_CIPHER is 'auto' or one of {sorted(c.name for c in SYMMETRIC_KINDS.values())}"
+    )
 
 
 def seal_value(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
@@ -100,9 +121,11 @@ def seal_value(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
     code = COMPARTMENT_CODES[Compartment(compartment)]
     keyring = current_keyring_or_none()
     if keyring is not None and keyring.holds(compartment, key.version):
-        header = HEADER.pack(MAGIC, KIND_SYMMETRIC, code, key.version)
+        kind = symmetric_kind()
+        header = HEADER.pack(MAGIC, kind, code, key.version)
         data_key = keyring.bundle(compartment, key.version).data_key
-        return header + crypto.encrypt(data_key, plaintext, header + associated)
+        cipher = SYMMETRIC_KINDS[kind]
+        return header + crypto.encrypt(data_key, plaintext, header + associated, cipher)
     header = HEADER.pack(MAGIC, KIND_SEALED, code, key.version)
     public = keys.verified_public_key(key)
     return header + crypto.seal_with_context(public, plaintext, header + associated)
@@ -125,16 +148,23 @@ def _version_exists(compartment: str, version: int) -> bool:
     return CompartmentKey.objects.filter(compartment=compartment, version=version).exists()
 
 
-def _data_keys(keyring: Keyring) -> dict[bytes, tuple[str, bytes]]:
-    """The data key of every version the keyring holds, by the header of the
-    ciphertexts it encrypted: one dictionary lookup on the read path."""
-    table: dict[bytes, tuple[str, bytes]] | None = keyring.memo.get("data_keys")
+DataKeys = dict[bytes, tuple[str, bytes, crypto.Cipher]]
+
+
+def _data_keys(keyring: Keyring) -> DataKeys:
+    """The data key and cipher of every version the keyring holds, by the
+    header of the ciphertexts they encrypted: one dictionary lookup on the
+    read path."""
+    table: DataKeys | None = keyring.memo.get("data_keys")
     if table is None:
         table = {
-            HEADER.pack(
-                MAGIC, KIND_SYMMETRIC, COMPARTMENT_CODES[Compartment(b.compartment)], b.version
-            ): (b.compartment, b.data_key)
+            HEADER.pack(MAGIC, kind, COMPARTMENT_CODES[Compartment(b.compartment)], b.version): (
+                b.compartment,
+                b.data_key,
+                cipher,
+            )
             for b in keyring.bundles()
+            for kind, cipher in SYMMETRIC_KINDS.items()
         }
         keyring.memo["data_keys"] = table
     return table
@@ -147,15 +177,16 @@ def open_value(value: bytes, associated: bytes, *, compartment: str | None = Non
     if held is not None:  # the common case: a value encrypted with a key we hold
         if compartment is not None and held[0] != compartment:
             raise Tampered("ciphertext belongs to another compartment")
-        return crypto.decrypt(held[1], value, header + associated, HEADER_BYTES)
+        return crypto.decrypt(held[1], value, header + associated, HEADER_BYTES, held[2])
     kind, found, version = parse_header(value)
     if compartment is not None and found != compartment:
         raise Tampered("ciphertext belongs to another compartment")
     if not keyring.holds(found, version) and not _version_exists(found, version):
         raise Tampered("ciphertext names a key version that does not exist")
     bundle = keyring.bundle(found, version)
-    if kind == KIND_SYMMETRIC:  # unreachable unless the table and the keyring disagree
-        return crypto.decrypt(bundle.data_key, value, header + associated, HEADER_BYTES)
+    if kind in SYMMETRIC_KINDS:  # unreachable unless the table and the keyring disagree
+        cipher = SYMMETRIC_KINDS[kind]
+        return crypto.decrypt(bundle.data_key, value, header + associated, HEADER_BYTES, cipher)
     body = bytes(value[HEADER_BYTES:])
     return crypto.open_with_context(bundle.private_key, body, header + associated)
 

@@ -165,7 +165,7 @@ class RotationJob(models.Model):
 class EncryptedFile(models.Model):
     """A file stored as ciphertext, named by the SHA-256 of that ciphertext.
 
-    Its content is encrypted with a random file key (secretstream), and the
+    Its content is encrypted with a random file key (vault.streams), and the
     file key is sealed to the compartment's public key, so anyone may store a
     file for a compartment and only its members can read it. The original
     name and type are sealed the same way.

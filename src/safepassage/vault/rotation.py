@@ -15,12 +15,12 @@ from django.utils import timezone
 from safepassage.audit.chain import record
 from safepassage.vault import files, keys, search
 from safepassage.vault.fields import (
-    KIND_SYMMETRIC,
     REGISTRY,
     Ciphertext,
     EncryptedField,
     parse_header,
     seal_value,
+    symmetric_kind,
 )
 from safepassage.vault.keyring import Keyring, using_keyring
 from safepassage.vault.models import CompartmentKey, EncryptedFile, RotationJob
@@ -49,7 +49,7 @@ def _rewrite_batch(field: EncryptedField, rows: list[tuple[object, bytes]], vers
     rewritten = 0
     for pk, raw in rows:
         kind, _compartment, found = parse_header(raw)
-        if found == version and kind == KIND_SYMMETRIC:
+        if found == version and kind == symmetric_kind():
             continue
         associated = field.associated(model(pk=pk))
         plaintext = field.encode(field.open(model(pk=pk), Ciphertext(bytes(raw))))
