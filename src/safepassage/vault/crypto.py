@@ -81,12 +81,10 @@ AEGIS256 = Cipher(
     _lib.crypto_aead_aegis256_decrypt,
     _address("crypto_aead_aegis256_decrypt"),
 )
-CIPHERS = {cipher.name: cipher for cipher in (XCHACHA20POLY1305, AEGIS256)}
 # libsodium's test for AES-NI and carry-less multiplication (x86) or the ARM
 # crypto extensions: what its AEGIS-256 uses. Without them AEGIS-256 runs on
 # a software AES at a few dozen MB/s.
 HARDWARE_AES = bool(_lib.crypto_aead_aes256gcm_is_available())
-FAST_CIPHER = AEGIS256 if HARDWARE_AES else XCHACHA20POLY1305
 
 
 def encrypt(

@@ -153,9 +153,15 @@ class StreamWriter:
                 if self._helper is None:
                     self._helper = _BatchWriter(self, self.hasher, self.handle, writes=writes)
                 if not writes:
+                    # Written here; the helper hashes it and then starts
+                    # its write-back, which costs this thread time too.
                     self._helper.check()
-                    _write(self.handle, ciphertext)
-                self._helper.hand_over(batch, self._used)
+                    self.handle.write(ciphertext)
+                    self.handle.flush()
+                    end: int | None = self.handle.tell()
+                else:
+                    end = None
+                self._helper.hand_over(batch, self._used, end)
             self._batch = None
 
     def write(self, data: crypto.Buffer) -> None:
@@ -221,18 +227,21 @@ def _hash_and_write(hasher: Any, handle: IO[bytes], ciphertext: memoryview) -> N
 
 
 def _write(handle: IO[bytes], ciphertext: memoryview) -> None:
-    """Write ciphertext and start writing it to the disk now (the final
-    fsync then waits for less): the kernel writes the batch back while the
-    next is encrypted."""
+    """Write ciphertext and start writing it to the disk now."""
     handle.write(ciphertext)
     handle.flush()
-    # Not every file or system can (an in-memory file, no posix_fadvise):
-    # then the fsync does it all.
+    _write_back(handle, None, len(ciphertext))
+
+
+def _write_back(handle: IO[bytes], end: int | None, length: int) -> None:
+    """Start writing the ``length`` bytes before ``end`` (the end of the
+    file if None) to the disk now (the final fsync then waits for less):
+    the kernel writes the batch back while the next is encrypted. Not every
+    file or system can (an in-memory file, no posix_fadvise): then the
+    fsync does it all."""
     with contextlib.suppress(OSError, AttributeError, ValueError):
-        end = handle.tell()
-        os.posix_fadvise(
-            handle.fileno(), end - len(ciphertext), len(ciphertext), os.POSIX_FADV_DONTNEED
-        )
+        end = handle.tell() if end is None else end
+        os.posix_fadvise(handle.fileno(), end - length, length, os.POSIX_FADV_DONTNEED)
 
 
 class _BatchWriter:
@@ -249,11 +258,13 @@ class _BatchWriter:
         self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
         for _ in range(RING - 1):
             self._free.put(bytearray(BATCH * SEALED_CHUNK))
-        self._full: queue.SimpleQueue[tuple[bytearray, int] | None] = queue.SimpleQueue()
+        self._full: queue.SimpleQueue[tuple[bytearray, int, int | None] | None] = (
+            queue.SimpleQueue()
+        )
         self._failure: list[BaseException] = []
         self._thread = threading.Thread(
             target=self._run,
-            args=(self._full, self._free, hasher, handle if writes else None, self._failure),
+            args=(self._full, self._free, hasher, handle, writes, self._failure),
             name="sp-file-writer",
             daemon=True,
         )
@@ -262,20 +273,22 @@ class _BatchWriter:
 
     @staticmethod
     def _run(
-        full: queue.SimpleQueue[tuple[bytearray, int] | None],
+        full: queue.SimpleQueue[tuple[bytearray, int, int | None] | None],
         free: queue.SimpleQueue[bytearray],
         hasher: Any,
-        handle: IO[bytes] | None,
+        handle: IO[bytes],
+        writes: bool,
         failure: list[BaseException],
     ) -> None:
         while (item := full.get()) is not None:
-            batch, length = item
+            batch, length, end = item
             if not failure:
                 try:
-                    if handle is None:
-                        hasher.update(memoryview(batch)[:length])
-                    else:
+                    if writes:
                         _hash_and_write(hasher, handle, memoryview(batch)[:length])
+                    else:  # written already by the encrypting thread, up to end
+                        hasher.update(memoryview(batch)[:length])
+                        _write_back(handle, end, length)
                 except BaseException as error:  # raised again on the encrypting thread
                     failure.append(error)
             free.put(batch)
@@ -284,9 +297,9 @@ class _BatchWriter:
         if self._failure:
             raise self._failure[0]
 
-    def hand_over(self, batch: bytearray, length: int) -> None:
+    def hand_over(self, batch: bytearray, length: int, end: int | None) -> None:
         self.check()
-        self._full.put((batch, length))
+        self._full.put((batch, length, end))
 
     def free_batch(self) -> bytearray:
         self.check()
