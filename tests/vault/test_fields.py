@@ -12,6 +12,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safepassage.vault import crypto, fields
 from safepassage.vault.errors import NotInCompartment, Tampered, VaultError, VaultSealed
 from safepassage.vault.fields import blind_index
 from safepassage.vault.keyring import using_keyring
@@ -315,3 +316,20 @@ def test_an_unknown_cipher_setting_is_refused(vault: Vault) -> None:
         pytest.raises(ImproperlyConfigured, match="VAULT_CIPHER"),
     ):
         Specimen.objects.create(name="x")
+
+
+def test_each_cipher_has_its_own_key(vault: Vault) -> None:
+    """AEGIS-256 values are sealed with a sub-key of the data key, never the
+    data key that XChaCha20-Poly1305 values use."""
+    with using_keyring(vault.keyring), override_settings(VAULT_CIPHER="aegis256"):
+        row = Specimen.objects.create(name="Ислам")
+    raw = _raw(row, "name")
+    header, version = raw[:8], int.from_bytes(raw[4:8], "big")
+    data_key = vault.keyring.bundle("identity", version).data_key
+    associated = header + fields.place(Specimen, "name", row.pk.hex)
+    with pytest.raises(Tampered):
+        crypto.decrypt(data_key, raw, associated, 8, crypto.AEGIS256)
+    key = fields.cipher_key(data_key, fields.KIND_AEGIS)
+    assert key != data_key
+    assert crypto.decrypt(key, raw, associated, 8, crypto.AEGIS256) == "Ислам".encode()
+    assert fields.cipher_key(data_key, fields.KIND_SYMMETRIC) == data_key

@@ -112,6 +112,15 @@ def symmetric_kind() -> int:
     )
 
 
+def cipher_key(data_key: bytes, kind: int) -> bytes:
+    """The key a kind of value is encrypted with: XChaCha20-Poly1305 (the
+    first kind) uses the data key itself, AEGIS-256 a sub-key of it, so no
+    key is ever used with two ciphers."""
+    if kind == KIND_SYMMETRIC:
+        return data_key
+    return crypto.derive_key(data_key, f"safepassage.field.{SYMMETRIC_KINDS[kind].name}")
+
+
 def seal_value(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
     """Encrypt for a compartment: with its data key when the current keyring
     holds it, else (public writes) sealed to its public key."""
@@ -123,9 +132,8 @@ def seal_value(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
     if keyring is not None and keyring.holds(compartment, key.version):
         kind = symmetric_kind()
         header = HEADER.pack(MAGIC, kind, code, key.version)
-        data_key = keyring.bundle(compartment, key.version).data_key
-        cipher = SYMMETRIC_KINDS[kind]
-        return header + crypto.encrypt(data_key, plaintext, header + associated, cipher)
+        held = _data_keys(keyring)[header]
+        return header + crypto.encrypt(held[1], plaintext, header + associated, held[2])
     header = HEADER.pack(MAGIC, KIND_SEALED, code, key.version)
     public = keys.verified_public_key(key)
     return header + crypto.seal_with_context(public, plaintext, header + associated)
@@ -152,15 +160,15 @@ DataKeys = dict[bytes, tuple[str, bytes, crypto.Cipher]]
 
 
 def _data_keys(keyring: Keyring) -> DataKeys:
-    """The data key and cipher of every version the keyring holds, by the
-    header of the ciphertexts they encrypted: one dictionary lookup on the
-    read path."""
+    """The key and cipher of every kind and version the keyring holds, by
+    the header of the ciphertexts they encrypted: one dictionary lookup on
+    the read path."""
     table: DataKeys | None = keyring.memo.get("data_keys")
     if table is None:
         table = {
             HEADER.pack(MAGIC, kind, COMPARTMENT_CODES[Compartment(b.compartment)], b.version): (
                 b.compartment,
-                b.data_key,
+                cipher_key(b.data_key, kind),
                 cipher,
             )
             for b in keyring.bundles()
@@ -185,8 +193,8 @@ def open_value(value: bytes, associated: bytes, *, compartment: str | None = Non
         raise Tampered("ciphertext names a key version that does not exist")
     bundle = keyring.bundle(found, version)
     if kind in SYMMETRIC_KINDS:  # unreachable unless the table and the keyring disagree
-        cipher = SYMMETRIC_KINDS[kind]
-        return crypto.decrypt(bundle.data_key, value, header + associated, HEADER_BYTES, cipher)
+        key = cipher_key(bundle.data_key, kind)
+        return crypto.decrypt(key, value, header + associated, HEADER_BYTES, SYMMETRIC_KINDS[kind])
     body = bytes(value[HEADER_BYTES:])
     return crypto.open_with_context(bundle.private_key, body, header + associated)
 
