@@ -21,10 +21,9 @@ Every page must show the same table, byte for byte.
 On a shared or virtual machine the same page can take 20 % longer from one
 run to the next, more than the overhead being measured. ``--instructions``
 counts instead (valgrind's callgrind, which counts the same whatever else
-the machine does): the whole run once with no page requested after the
-warm-up and once per page with ``--requests`` requests of it; the
-difference, divided by the requests, is what one request of that page
-costs in instructions.
+the machine does): one run, after the warm-up every page ``--requests``
+times in turns, each request counted apart (callgrind dumps its counts
+whenever sched_yield is called, which marks each request's start).
 
     .venv/bin/python bench/field_encryption.py --instructions [--requests 10]
 """
@@ -32,6 +31,7 @@ costs in instructions.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -59,33 +59,46 @@ def _table(content: bytes) -> bytes:
     return found.group(0)
 
 
-def _instructions(page: str | None, requests: int) -> int:
-    """Instructions callgrind counts for a whole run of this script that
-    requests ``page`` ``requests`` times after the warm-up (none for None)."""
+def count_instructions(requests: int) -> None:
+    """Every page ``requests`` times in one process under callgrind, in
+    turns, with the counts dumped at each request's start (a call of
+    sched_yield marks it), so each request's instructions are counted
+    apart, on the same database and keys."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind.out"
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
-        command += [sys.executable, __file__, "--requests", str(requests if page else 0)]
-        command += ["--only", page or "plain"]
+        command += ["--dump-before=sched_yield"]
+        command += [sys.executable, __file__, "--requests", str(requests), "--counted"]
         environment = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dictionaries each run
-        subprocess.run(command, check=True, capture_output=True, env=environment)
-        for line in out.read_text().splitlines():
-            if line.startswith("totals:"):
-                return int(line.split()[1])
-    raise RuntimeError("callgrind wrote no totals")
-
-
-def count_instructions(requests: int) -> None:
-    base = _instructions(None, requests)
-    per_request = {name: (_instructions(name, requests) - base) / requests for name in PAGES}
+        done = subprocess.run(command, check=True, capture_output=True, env=environment, text=True)
+        order = json.loads(done.stdout.strip().splitlines()[-1])
+        # Dump k + 1 holds what ran between the k-th sched_yield and the next:
+        # the k-th request.
+        counts: dict[str, list[int]] = {name: [] for name in PAGES}
+        for number, name in enumerate(order, start=2):
+            counts[name].append(_totals(Path(f"{out}.{number}")))
+        if Path(f"{out}.{len(order) + 2}").exists():
+            raise RuntimeError("something else called sched_yield: the dumps are not requests")
+    # The median: a request that happens to run the collector's full pass
+    # (a quarter more instructions) is rare, and falls on any page.
+    per_request = {name: statistics.median(found) for name, found in counts.items()}
     plain = per_request["plain"]
     print(f"machine: {machine()}")
-    print(f"list page of {ROWS} cases, instructions per request (callgrind, {requests} requests)")
+    print(f"list page of {ROWS} cases, instructions per request (callgrind, {requests} requests")
+    print("of each page in one run, counted apart)")
     print(f"values sealed with {_cipher()}")
     for name, count in per_request.items():
         overhead = "" if name == "plain" else f"  {(count / plain - 1) * 100:+6.1f} % over plain"
-        print(f"  {name + ':':26} {count / 1e6:7.1f} M{overhead}")
+        spread = f"(requests {min(counts[name]) / 1e6:.1f}-{max(counts[name]) / 1e6:.1f} M)"
+        print(f"  {name + ':':26} {count / 1e6:7.1f} M{overhead}  {spread}")
     _summary(per_request, indent="")
+
+
+def _totals(dump: Path) -> int:
+    for line in dump.read_text().splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"callgrind wrote no totals in {dump.name}")
 
 
 def main() -> None:
@@ -93,7 +106,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--instructions", action="store_true", help="count with callgrind")
     parser.add_argument("--requests", type=int, default=10, help="with --instructions")
-    parser.add_argument("--only", choices=PAGES, help=argparse.SUPPRESS)  # one callgrind run
+    parser.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)  # callgrind
     args = parser.parse_args()
     if args.instructions:
         count_instructions(args.requests)
@@ -131,9 +144,18 @@ def main() -> None:
         assert response.content.count(b"<tr>") == ROWS + 1
         tables.add(_table(response.content))
     assert len(tables) == 1, "the pages differ"
-    if args.only:  # counted by callgrind from outside
+    if args.counted:  # under callgrind: each request starts with a dump
+        order = []
+        turns = random.Random(3)
         for _ in range(args.requests):
-            client.get(PAGES[args.only])
+            names = list(PAGES)
+            turns.shuffle(names)
+            for name in names:
+                os.sched_yield()
+                client.get(PAGES[name])
+                order.append(name)
+        os.sched_yield()
+        print(json.dumps(order))
         return
     timings: dict[str, list[float]] = {name: [] for name in PAGES}
     order = list(PAGES.items())
