@@ -154,7 +154,7 @@ class StreamWriter:
                     self._helper = _BatchWriter(self, self.hasher, self.handle, writes=writes)
                 if not writes:
                     # Written here; the helper hashes it and then starts
-                    # its write-back, which costs this thread time too.
+                    # its write-back (which would cost this thread time).
                     self._helper.check()
                     self.handle.write(ciphertext)
                     self.handle.flush()
