@@ -228,51 +228,37 @@ def test_reused_buffers_never_mix_data_between_messages(
             assert b"".join(files.decrypt_stream(handle, key)) == data
 
 
-V1_KEY = bytes.fromhex("be24f2a8dbb5321a5b511ffd9c3fb8282710b0023792eb0822bbc42b68ae2f97")
-V1_EMPTY = bytes.fromhex(
-    "9b991fb5650dab7d3ce6005d204f900becde4976a00d1e447ba29a0ca15afdbe02fae42249d31c45ef"
-)
-V1_FILE = Path(__file__).parents[1] / "data" / "files" / "stream-v1.bin"
+# Test vectors: one full message and a short one, and an empty file, each
+# with its content address; written by the first version of each format.
+VECTORS = {
+    "v1": (
+        "be24f2a8dbb5321a5b511ffd9c3fb8282710b0023792eb0822bbc42b68ae2f97",
+        "dc28eb98538a3e09149f3fec477c86b773793a548ae87c9c0465f77967d84e65",
+        "9b991fb5650dab7d3ce6005d204f900becde4976a00d1e447ba29a0ca15afdbe02fae42249d31c45ef",
+        "5bd98ead05275df97a1a847b946b5b78736ed993eddd2da4cb578c985f648278",
+    ),
+    "v2": (
+        "5c0f3a9d7e21b4c8a6f0e39d2b7c1a85f4e6d0c3b9a8172635f4e0d1c2b3a495",
+        "59ac1cd0d650e10dc2f0405dc5a8ff5743dc81714bcba68db6d6ee16582c05bb",
+        "53502d46494c4532274cd1137dd65124f039ccbea162fbf76abc3810e15d40"
+        "1ae95dc66b16a50fb15fc5c61521c8ca0cab092d0d4e17aae8242870c9cebd90",
+        "9cb4fd338f62614afdc61355efbce53193b3e7bf76e74d1706325c7e3e20ec01",
+    ),
+}
 
 
-def test_files_stored_in_format_v1_still_decrypt() -> None:
-    """Written by the first version of the platform: one full message and a
-    short one, and an empty file; with their content addresses."""
-    with V1_FILE.open("rb") as handle:
-        plaintext = b"".join(files.decrypt_stream(handle, V1_KEY))
-    expected = hashlib.shake_256(b"safepassage v1 file test vector").digest(files.CHUNK + 1000)
-    assert plaintext == expected
-    assert hashlib.sha256(V1_FILE.read_bytes()).hexdigest() == (
-        "dc28eb98538a3e09149f3fec477c86b773793a548ae87c9c0465f77967d84e65"
-    )
-    assert b"".join(files.decrypt_stream(io.BytesIO(V1_EMPTY), V1_KEY)) == b""
-    assert hashlib.sha256(V1_EMPTY).hexdigest() == (
-        "5bd98ead05275df97a1a847b946b5b78736ed993eddd2da4cb578c985f648278"
-    )
-
-
-V2_KEY = bytes.fromhex("5c0f3a9d7e21b4c8a6f0e39d2b7c1a85f4e6d0c3b9a8172635f4e0d1c2b3a495")
-V2_EMPTY = bytes.fromhex(
-    "53502d46494c4532274cd1137dd65124f039ccbea162fbf76abc3810e15d40"
-    "1ae95dc66b16a50fb15fc5c61521c8ca0cab092d0d4e17aae8242870c9cebd90"
-)
-V2_FILE = Path(__file__).parents[1] / "data" / "files" / "stream-v2.bin"
-
-
-def test_files_stored_in_format_v2_still_decrypt() -> None:
-    """Written when format v2 came: one full chunk and a short one, and an
-    empty file; with their content addresses."""
-    with V2_FILE.open("rb") as handle:
-        plaintext = b"".join(files.decrypt_stream(handle, V2_KEY))
-    expected = hashlib.shake_256(b"safepassage v2 file test vector").digest(files.CHUNK + 1000)
-    assert plaintext == expected
-    assert hashlib.sha256(V2_FILE.read_bytes()).hexdigest() == (
-        "59ac1cd0d650e10dc2f0405dc5a8ff5743dc81714bcba68db6d6ee16582c05bb"
-    )
-    assert b"".join(files.decrypt_stream(io.BytesIO(V2_EMPTY), V2_KEY)) == b""
-    assert hashlib.sha256(V2_EMPTY).hexdigest() == (
-        "9cb4fd338f62614afdc61355efbce53193b3e7bf76e74d1706325c7e3e20ec01"
-    )
+@pytest.mark.parametrize("version", sorted(VECTORS))
+def test_files_stored_in_every_format_still_decrypt(version: str) -> None:
+    key_hex, digest, empty_hex, empty_digest = VECTORS[version]
+    key, empty = bytes.fromhex(key_hex), bytes.fromhex(empty_hex)
+    stored = Path(__file__).parents[1] / "data" / "files" / f"stream-{version}.bin"
+    with stored.open("rb") as handle:
+        plaintext = b"".join(files.decrypt_stream(handle, key))
+    vector = f"safepassage {version} file test vector".encode()
+    assert plaintext == hashlib.shake_256(vector).digest(files.CHUNK + 1000)
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == digest
+    assert b"".join(files.decrypt_stream(io.BytesIO(empty), key)) == b""
+    assert hashlib.sha256(empty).hexdigest() == empty_digest
 
 
 def test_new_files_are_v2_where_the_cpu_has_aes_instructions() -> None:
@@ -373,7 +359,7 @@ def test_the_chunk_encryptor_keeps_every_chunk_but_the_last_whole() -> None:
     out = bytearray(64)
     with pytest.raises(ValueError, match="whole"):
         encryptor.push_into(b"short", out)
-    with pytest.raises(ValueError, match="whole"):
+    with pytest.raises(ValueError, match="wrong size"):
         encryptor.push_into(b"x" * 17, out, final=True)
     assert encryptor.push_into(b"x" * 16, out) == 16 + crypto.CHUNK_OVERHEAD
     assert encryptor.push_into(b"end", out, final=True) == 3 + crypto.CHUNK_OVERHEAD

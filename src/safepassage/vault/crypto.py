@@ -271,12 +271,13 @@ def same(a: bytes, b: bytes) -> bool:
     return hmac.compare_digest(a, b)
 
 
-# --- Files: secretstream --------------------------------------------------------
+# --- Files: secretstream and AEGIS-256 chunks --------------------------------------
 #
-# Files are the bulk path (hundreds of MB/s), so the push and pull below call
-# libsodium through PyNaCl's own cffi binding (``nacl._sodium``), reading
-# from and writing into buffers the caller owns and reuses: the same
-# functions as the checked wrappers, with the checks made here, and no
+# Files are the bulk path (hundreds of MB/s), so the encryptors and
+# decryptors below call libsodium through PyNaCl's own cffi binding
+# (``nacl._sodium``), reading from and writing into buffers the caller owns
+# and reuses: the same functions as the checked wrappers, with the checks
+# made here (in _Encryptor and _Decryptor, for both formats), and no
 # allocation or copy per message. The calls release the GIL. The C views of
 # the buffers are released on leaving (``with``), not when collected: CPython
 # 3.11's collector crashes on a reference cycle that holds a memoryview with a
@@ -292,25 +293,29 @@ _STREAM_STATE_BYTES = sodium.crypto_secretstream_xchacha20poly1305_STATEBYTES
 Buffer = bytes | bytearray | memoryview
 
 
-class StreamEncryptor:
-    """Encrypts a stream chunk by chunk; the last chunk carries the FINAL tag,
-    so truncation is detected. After it the state is wiped and the encryptor
-    refuses more."""
+class _StreamPart:
+    """What every encryptor and decryptor of a stream holds: its secret (a
+    libsodium state or a key, in C memory), wiped once the last message
+    has passed, and the largest message it takes."""
 
-    def __init__(self, key: bytes, associated: bytes) -> None:
-        if len(key) != KEY_BYTES:
-            raise ValueError("a stream key is 32 bytes")
-        self._state = _ffi.new("unsigned char[]", _STREAM_STATE_BYTES)
-        header = _ffi.new("unsigned char[]", STREAM_HEADER_BYTES)
-        if _lib.crypto_secretstream_xchacha20poly1305_init_push(self._state, header, key) != 0:
-            raise RuntimeError("secretstream could not start")
-        self.header = bytes(_ffi.buffer(header))
+    overhead: int  # bytes a message gains when encrypted
+    _largest: int
+    _secret: Any
+
+    def __init__(self, associated: bytes) -> None:
         self._associated = bytes(associated)
         self.finished = False
 
+    def _finish(self) -> None:
+        self.finished = True
+        _lib.sodium_memzero(self._secret, _ffi.sizeof(self._secret))
+
+
+class _Encryptor(_StreamPart):
     def push_into(self, chunk: Buffer, out: Buffer, *, final: bool = False) -> int:
         """Encrypt ``chunk`` into the writable buffer ``out`` (at least
-        ``len(chunk) + STREAM_OVERHEAD`` bytes); returns the ciphertext length."""
+        ``len(chunk) + overhead`` bytes); returns the ciphertext length. The
+        last message is pushed with ``final``; the encryptor refuses more."""
         if self.finished:
             raise ValueError("the stream was already finished")
         with (
@@ -318,91 +323,116 @@ class StreamEncryptor:
             _ffi.from_buffer(out, require_writable=True) as target,
         ):
             size = len(source)
-            if size > STREAM_MESSAGE_MAX or len(target) < size + STREAM_OVERHEAD:
+            if size > self._largest or len(target) < size + self.overhead:
                 raise ValueError("stream message or output buffer of the wrong size")
-            status = _lib.crypto_secretstream_xchacha20poly1305_push(
-                self._state,
-                target,
-                _ffi.NULL,
-                source,
-                size,
-                self._associated,
-                len(self._associated),
-                TAG_FINAL if final else TAG_MESSAGE,
-            )
+            status = self._seal(target, source, size, final)
         if status != 0:
-            raise RuntimeError("secretstream push failed")
+            raise RuntimeError("stream encryption failed")
         if final:
-            self.finished = True
-            _lib.sodium_memzero(self._state, _STREAM_STATE_BYTES)
-        return size + STREAM_OVERHEAD
+            self._finish()
+        return size + self.overhead
 
-    def push(self, chunk: bytes, *, final: bool = False) -> bytes:
-        out = bytearray(len(chunk) + STREAM_OVERHEAD)
-        self.push_into(chunk, out, final=final)
-        return bytes(out)
+    def _seal(self, target: Any, source: Any, size: int, final: bool) -> int:
+        """One libsodium call; its status."""
+        raise NotImplementedError
 
 
-class StreamDecryptor:
-    def __init__(self, key: bytes, header: bytes, associated: bytes) -> None:
-        if len(key) != KEY_BYTES or len(header) != STREAM_HEADER_BYTES:
-            raise Tampered("stream header is invalid")
-        self._state = _ffi.new("unsigned char[]", _STREAM_STATE_BYTES)
-        if _lib.crypto_secretstream_xchacha20poly1305_init_pull(self._state, header, key) != 0:
-            raise Tampered("stream header is invalid")
-        self._tag = _ffi.new("unsigned char *")
-        self._associated = bytes(associated)
-        self.finished = False
-
+class _Decryptor(_StreamPart):
     def pull_into(self, chunk: Buffer, out: Buffer) -> int:
         """Decrypt one message into the writable buffer ``out`` (at least
-        ``len(chunk) - STREAM_OVERHEAD`` bytes); returns the plaintext length.
+        ``len(chunk) - overhead`` bytes); returns the plaintext length.
         Raises Tampered if the message fails authentication or follows the
-        FINAL one; ``out`` then holds nothing to be used."""
+        last one; ``out`` then holds nothing to be used."""
         if self.finished:
             raise Tampered("data after the end of the stream")
         with (
             _ffi.from_buffer(chunk) as source,
             _ffi.from_buffer(out, require_writable=True) as target,
         ):
-            size = len(source) - STREAM_OVERHEAD
-            if size < 0 or size > STREAM_MESSAGE_MAX:
+            size = len(source) - self.overhead
+            if size < 0 or size > self._largest:
                 raise Tampered("stream chunk failed authentication")
             if len(target) < size:
                 raise ValueError("output buffer too small for the stream message")
-            status = _lib.crypto_secretstream_xchacha20poly1305_pull(
-                self._state,
-                target,
-                _ffi.NULL,
-                self._tag,
-                source,
-                len(source),
-                self._associated,
-                len(self._associated),
-            )
-        if status != 0:
+            last = self._open(target, source, size)
+        if last is None:
             raise Tampered("stream chunk failed authentication")
-        if self._tag[0] == TAG_FINAL:
-            self.finished = True
-            _lib.sodium_memzero(self._state, _STREAM_STATE_BYTES)
+        if last:
+            self._finish()
         return size
 
-    def pull(self, chunk: bytes) -> bytes:
-        out = bytearray(max(len(chunk) - STREAM_OVERHEAD, 0))
-        size = self.pull_into(chunk, out)
-        return bytes(out[:size])
+    def _open(self, target: Any, source: Any, size: int) -> bool | None:
+        """One libsodium call: whether the message was the last, or None
+        if it failed to authenticate."""
+        raise NotImplementedError
 
 
-# --- Files: AEGIS-256 chunks (the STREAM construction) ----------------------------
-#
-# Where the CPU has AES instructions, files are encrypted in chunks with
-# AEGIS-256, several times faster than secretstream. Each chunk is one
+class StreamEncryptor(_Encryptor):
+    """secretstream (format v1): the last message carries the FINAL tag, so
+    truncation is detected."""
+
+    overhead = STREAM_OVERHEAD
+    _largest = STREAM_MESSAGE_MAX
+
+    def __init__(self, key: bytes, associated: bytes) -> None:
+        if len(key) != KEY_BYTES:
+            raise ValueError("a stream key is 32 bytes")
+        super().__init__(associated)
+        self._secret = _ffi.new("unsigned char[]", _STREAM_STATE_BYTES)
+        header = _ffi.new("unsigned char[]", STREAM_HEADER_BYTES)
+        if _lib.crypto_secretstream_xchacha20poly1305_init_push(self._secret, header, key) != 0:
+            raise RuntimeError("secretstream could not start")
+        self.header = bytes(_ffi.buffer(header))
+
+    def _seal(self, target: Any, source: Any, size: int, final: bool) -> int:
+        status: int = _lib.crypto_secretstream_xchacha20poly1305_push(
+            self._secret,
+            target,
+            _ffi.NULL,
+            source,
+            size,
+            self._associated,
+            len(self._associated),
+            TAG_FINAL if final else TAG_MESSAGE,
+        )
+        return status
+
+
+class StreamDecryptor(_Decryptor):
+    overhead = STREAM_OVERHEAD
+    _largest = STREAM_MESSAGE_MAX
+
+    def __init__(self, key: bytes, header: bytes, associated: bytes) -> None:
+        if len(key) != KEY_BYTES or len(header) != STREAM_HEADER_BYTES:
+            raise Tampered("stream header is invalid")
+        super().__init__(associated)
+        self._secret = _ffi.new("unsigned char[]", _STREAM_STATE_BYTES)
+        if _lib.crypto_secretstream_xchacha20poly1305_init_pull(self._secret, header, key) != 0:
+            raise Tampered("stream header is invalid")
+        self._tag = _ffi.new("unsigned char *")
+
+    def _open(self, target: Any, source: Any, size: int) -> bool | None:
+        status = _lib.crypto_secretstream_xchacha20poly1305_pull(
+            self._secret,
+            target,
+            _ffi.NULL,
+            self._tag,
+            source,
+            len(source),
+            self._associated,
+            len(self._associated),
+        )
+        return None if status != 0 else self._tag[0] == TAG_FINAL
+
+
+# The STREAM construction of Hoang, Reyhanitabar, Rogaway and Vizár (2015),
+# as age and Tink use it, over AEGIS-256 (format v2), where the CPU has AES
+# instructions: several times faster than secretstream. Each chunk is one
 # libsodium AEAD call with its own nonce: a random prefix (in the file's
-# header) || the chunk's number || whether it is the last, the STREAM
-# construction of Hoang, Reyhanitabar, Rogaway and Vizár (2015), as age and
-# Tink use it. A chunk moved, dropped or repeated, a stream cut short and
-# data after the last chunk all fail to authenticate; every chunk but the
-# last holds exactly ``chunk_size`` bytes.
+# header) || the chunk's number || whether it is the last. A chunk moved,
+# dropped or repeated, a stream cut short and data after the last chunk all
+# fail to authenticate; every chunk but the last holds exactly
+# ``chunk_size`` bytes.
 
 CHUNK_PREFIX_BYTES = AEGIS256.nonce_bytes - 9  # 23: then 8 bytes of number, 1 of "last"
 CHUNK_OVERHEAD = AEGIS256.tag_bytes  # 32
@@ -415,104 +445,65 @@ def _chunk_nonce(prefix: bytes, number: int, last: bool) -> bytes:
     return prefix + number.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
 
 
-class ChunkEncryptor:
-    """Encrypts a stream chunk by chunk into the caller's buffers, as
-    StreamEncryptor does (``header``, ``push_into``, ``finished``)."""
+class ChunkEncryptor(_Encryptor):
+    overhead = CHUNK_OVERHEAD
 
     def __init__(self, key: bytes, associated: bytes, chunk_size: int) -> None:
         if len(key) != KEY_BYTES:
             raise ValueError("a stream key is 32 bytes")
-        self._key = _ffi.new("unsigned char[]", key)
+        super().__init__(associated)
+        self._secret = _ffi.new("unsigned char[]", key)
         self.header = nacl.utils.random(CHUNK_PREFIX_BYTES)
-        self._associated = bytes(associated)
-        self._chunk_size = chunk_size
+        self._largest = chunk_size
         self._number = 0
-        self.finished = False
 
-    def push_into(self, chunk: Buffer, out: Buffer, *, final: bool = False) -> int:
-        """Encrypt ``chunk`` into the writable buffer ``out`` (at least
-        ``len(chunk) + CHUNK_OVERHEAD`` bytes); returns the ciphertext length."""
-        if self.finished:
-            raise ValueError("the stream was already finished")
-        with (
-            _ffi.from_buffer(chunk) as source,
-            _ffi.from_buffer(out, require_writable=True) as target,
-        ):
-            size = len(source)
-            if size > self._chunk_size or (size != self._chunk_size and not final):
-                raise ValueError("every chunk but the last is whole")
-            if len(target) < size + CHUNK_OVERHEAD:
-                raise ValueError("output buffer too small for the chunk")
-            nonce = _chunk_nonce(self.header, self._number, final)
-            status = _lib.crypto_aead_aegis256_encrypt(
-                target,
-                _ffi.NULL,
-                source,
-                size,
-                self._associated,
-                len(self._associated),
-                _ffi.NULL,
-                nonce,
-                self._key,
-            )
-        if status != 0:
-            raise RuntimeError("chunk encryption failed")
-        self._number += 1
-        if final:
-            self.finished = True
-            _lib.sodium_memzero(self._key, KEY_BYTES)
-        return size + CHUNK_OVERHEAD
+    def _seal(self, target: Any, source: Any, size: int, final: bool) -> int:
+        if size != self._largest and not final:
+            raise ValueError("every chunk but the last is whole")
+        status: int = _lib.crypto_aead_aegis256_encrypt(
+            target,
+            _ffi.NULL,
+            source,
+            size,
+            self._associated,
+            len(self._associated),
+            _ffi.NULL,
+            _chunk_nonce(self.header, self._number, final),
+            self._secret,
+        )
+        if status == 0:
+            self._number += 1
+        return status
 
 
-class ChunkDecryptor:
-    """The inverse of ChunkEncryptor, as StreamDecryptor is of StreamEncryptor."""
+class ChunkDecryptor(_Decryptor):
+    overhead = CHUNK_OVERHEAD
 
     def __init__(self, key: bytes, header: bytes, associated: bytes, chunk_size: int) -> None:
         if len(key) != KEY_BYTES or len(header) != CHUNK_PREFIX_BYTES:
             raise Tampered("stream header is invalid")
-        self._key = _ffi.new("unsigned char[]", key)
+        super().__init__(associated)
+        self._secret = _ffi.new("unsigned char[]", key)
         self._prefix = bytes(header)
-        self._associated = bytes(associated)
-        self._chunk_size = chunk_size
+        self._largest = chunk_size
         self._number = 0
-        self.finished = False
 
-    def pull_into(self, chunk: Buffer, out: Buffer) -> int:
-        """Decrypt one chunk into the writable buffer ``out`` (at least
-        ``len(chunk) - CHUNK_OVERHEAD`` bytes); returns the plaintext length.
-        Raises Tampered if the chunk fails authentication or follows the
-        last one; ``out`` then holds nothing to be used."""
-        if self.finished:
-            raise Tampered("data after the end of the stream")
-        with (
-            _ffi.from_buffer(chunk) as source,
-            _ffi.from_buffer(out, require_writable=True) as target,
-        ):
-            size = len(source) - CHUNK_OVERHEAD
-            if size < 0 or size > self._chunk_size:
-                raise Tampered("stream chunk failed authentication")
-            if len(target) < size:
-                raise ValueError("output buffer too small for the chunk")
-            # A short chunk can only be the last; a whole one is tried as
-            # the next, then as the last (authenticated either way).
-            for last in (False, True) if size == self._chunk_size else (True,):
-                status = _lib.crypto_aead_aegis256_decrypt(
-                    target,
-                    _ffi.NULL,
-                    _ffi.NULL,
-                    source,
-                    len(source),
-                    self._associated,
-                    len(self._associated),
-                    _chunk_nonce(self._prefix, self._number, last),
-                    self._key,
-                )
-                if status == 0:
-                    break
-        if status != 0:
-            raise Tampered("stream chunk failed authentication")
-        self._number += 1
-        if last:
-            self.finished = True
-            _lib.sodium_memzero(self._key, KEY_BYTES)
-        return size
+    def _open(self, target: Any, source: Any, size: int) -> bool | None:
+        # A short chunk can only be the last; a whole one is tried as the
+        # next, then as the last (authenticated either way).
+        for last in (False, True) if size == self._largest else (True,):
+            status = _lib.crypto_aead_aegis256_decrypt(
+                target,
+                _ffi.NULL,
+                _ffi.NULL,
+                source,
+                len(source),
+                self._associated,
+                len(self._associated),
+                _chunk_nonce(self._prefix, self._number, last),
+                self._secret,
+            )
+            if status == 0:
+                self._number += 1
+                return last
+        return None

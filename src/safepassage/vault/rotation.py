@@ -47,9 +47,10 @@ def _rows_after(field: EncryptedField, last: str | None, size: int) -> list[tupl
 def _rewrite_batch(field: EncryptedField, rows: list[tuple[object, bytes]], version: int) -> int:
     model: type[models.Model] = field.model
     rewritten = 0
+    wanted = symmetric_kind()
     for pk, raw in rows:
         kind, _compartment, found = parse_header(raw)
-        if found == version and kind == symmetric_kind():
+        if found == version and kind == wanted:
             continue
         associated = field.associated(model(pk=pk))
         plaintext = field.encode(field.open(model(pk=pk), Ciphertext(bytes(raw))))
