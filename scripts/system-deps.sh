@@ -3,6 +3,7 @@
 # on it as well as on SQLite), Debian's Chromium for the browser tests and a
 # Java runtime for the Spark linkage backend (tested in local mode).
 # Installs only what is missing; needs root (or sudo) the first time.
+# Usage: scripts/system-deps.sh [--bench]
 set -euo pipefail
 
 missing=()
@@ -21,6 +22,12 @@ if command -v java >/dev/null 2>&1; then
   [ -n "$major" ] && [ "$major" -ge 17 ] && java_ok=yes
 fi
 [ "$java_ok" = yes ] || missing+=(openjdk-17-jre-headless)
+# With --bench, what the benchmarks run beside the suite's packages: wrk
+# (bench/intake_load.py) and valgrind (field_encryption.py --instructions).
+if [ "${1:-}" = --bench ]; then
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

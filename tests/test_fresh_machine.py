@@ -47,6 +47,7 @@ def test_it_checks_the_benchmark_packages_are_complete() -> None:
     _pre, recipe = rules()["bench-deps"]
     assert any("--no-deps" in line for line in recipe)
     assert any("pip check" in line for line in recipe), "an incomplete lock must fail"
+    assert any("system-deps.sh --bench" in line for line in recipe), "wrk and valgrind"
 
 
 def test_every_benchmark_script_is_listed_with_its_command() -> None:
