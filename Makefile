@@ -58,9 +58,11 @@ test: lint typecheck test-sqlite test-postgres
 
 # Extract and compile translations (needs GNU gettext). The compiled .mo
 # files are committed, so running the platform does not need gettext.
+# The commands run inside the package with a throwaway data folder, so no
+# secret is generated inside the source tree.
 messages: $(VENV)/.dev
-	cd src/safepassage && ../../$(BIN)/safepassage manage makemessages --no-obsolete -l ru -l fr
-	cd src/safepassage && ../../$(BIN)/safepassage manage compilemessages
+	cd src/safepassage && SAFEPASSAGE_DATA_DIR=$$(mktemp -d) ../../$(BIN)/safepassage manage makemessages --no-obsolete --no-location -l ru -l fr
+	cd src/safepassage && SAFEPASSAGE_DATA_DIR=$$(mktemp -d) ../../$(BIN)/safepassage manage compilemessages
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis src/safepassage/vault/_bulk.*.so
