@@ -4,6 +4,7 @@ staff replying and triaging, and opening a case."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.cases.models import Case, Stage
 from safepassage.intake import limits, receipts, signals
+from safepassage.intake.cleaning import CleanFile
 from safepassage.intake.models import (
     Attachment,
     ContactIndex,
@@ -30,7 +32,7 @@ from safepassage.vault import crypto, files
 from safepassage.vault.errors import Tampered
 from safepassage.vault.fields import EncryptedField, seal_for_compartment
 from safepassage.vault.files import StagedUpload
-from safepassage.vault.keyring import current_keyring
+from safepassage.vault.keyring import Keyring, current_keyring
 
 
 def busy_message() -> str:
@@ -45,15 +47,44 @@ def _context(what: str, object_id: object) -> bytes:
     return f"safepassage.intake.person.{what}:{object_id}".encode()
 
 
-def _attach(submission: Submission, message: Message | None, uploads: list[StagedUpload]) -> int:
+def _attach(submission: Submission, message: Message | None, cleaned: list[CleanFile]) -> int:
+    """Store files cleaned on arrival (intake.cleaning): the clean copy
+    sealed to intake and to the person; the original, when the person
+    agreed to keep it, sealed to intake only. Each is encrypted into
+    staging from memory and claimed at once; nothing is left behind."""
     public = bytes(submission.person_public_key)
-    for upload in uploads:
-        attachment = Attachment(submission=submission, message=message)
-        key_for_person = files.seal_key_to(upload, public, _context("file", upload.digest))
-        attachment.file = files.claim(upload, "intake")
-        attachment.key_for_person = key_for_person
-        attachment.save()
-    return len(uploads)
+    for clean_file in cleaned:
+        attachment = Attachment(
+            submission=submission,
+            message=message,
+            cleaned=True,
+            removed=list(clean_file.removed),
+            keep_original=clean_file.original is not None,
+        )
+        staged: list[StagedUpload] = []
+        try:
+            copy = files.stage_bytes(
+                clean_file.data, name=clean_file.name, content_type=clean_file.content_type
+            )
+            staged.append(copy)
+            attachment.key_for_person = files.seal_key_to(
+                copy, public, _context("file", copy.digest)
+            )
+            attachment.file = files.claim(copy, "intake")
+            if clean_file.original is not None:
+                original = files.stage_bytes(
+                    clean_file.original,
+                    name=clean_file.original_name,
+                    content_type=clean_file.original_type,
+                )
+                staged.append(original)
+                attachment.original = files.claim(original, "intake")
+            attachment.save()
+        finally:
+            for upload in staged:
+                if not upload.claimed:
+                    upload.discard()
+    return len(cleaned)
 
 
 @dataclass(frozen=True)
@@ -63,7 +94,7 @@ class Received:
 
 
 def receive_request(
-    payload: dict[str, Any], uploads: list[StagedUpload], *, language: str, proven: bool = False
+    payload: dict[str, Any], uploads: list[CleanFile], *, language: str, proven: bool = False
 ) -> Received:
     """Seal and store a request. Nothing identifying about the sender is kept:
     no address, no browser, the day only. Not audited: the audit log keeps
@@ -179,6 +210,17 @@ def person_file(submission: Submission, receipt: str, attachment: Attachment) ->
     )
 
 
+def open_original(attachment: Attachment, keyring: Keyring, *, by: User) -> Iterator[bytes]:
+    """The original of a file, as the person sent it (place, time and
+    camera included, and whatever a PDF could run): kept only with their
+    consent, opened only by members of intake, and every opening audited."""
+    if attachment.original is None:
+        raise ValueError("this file has no original")
+    _meta, chunks = files.open_file(keyring, attachment.original)
+    record(by, "intake.original_opened", attachment.submission, attachment=attachment.pk)
+    return chunks
+
+
 def _next_position(submission: Submission) -> int:
     last = submission.messages.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 1
@@ -196,7 +238,7 @@ def _add_message(submission: Submission, sender: str, text: str, author: User | 
     return message
 
 
-def add_person_message(submission: Submission, text: str, uploads: list[StagedUpload]) -> Message:
+def add_person_message(submission: Submission, text: str, uploads: list[CleanFile]) -> Message:
     per_receipt = f"intake:messages:{submission.receipt_lookup[:24]}"
     if not limits.take(per_receipt, settings.INTAKE_MESSAGES_PER_HOUR, seconds=3600):
         raise Refused(_("You have sent many messages this hour. Please wait and send again later."))
@@ -210,7 +252,7 @@ def add_person_message(submission: Submission, text: str, uploads: list[StagedUp
 
 @transaction.atomic
 def staff_reply(
-    submission: Submission, text: str, uploads: list[StagedUpload], *, by: User
+    submission: Submission, text: str, uploads: list[CleanFile], *, by: User
 ) -> Message:
     """A reply, readable by intake members and by the person (sealed to their key)."""
     message = _add_message(submission, Message.Sender.STAFF, text, by)
