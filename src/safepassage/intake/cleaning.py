@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from safepassage.intake import downloads, pdfs, photos
 from safepassage.intake.forms import check_uploads
@@ -135,16 +135,14 @@ def clean(data: bytes, content_type: str, *, name: str = "") -> Cleaned:
 
 
 def _photo_message(refusal: photos.PhotoRefused, name: str) -> str:
-    limit = settings.INTAKE_PHOTO_MAX_MEGAPIXELS
-    if refusal.reason == "too-large" and refusal.pixels is not None:
-        return _(
-            "“%(name)s” is too large a picture (%(size)d megapixels; at most %(limit)d). "
-            "Please send a smaller copy or a screenshot."
-        ) % {"name": name, "size": max(1, round(refusal.pixels / 1_000_000)), "limit": limit}
     if refusal.reason == "too-large":
-        return _(
-            "“%(name)s” is too large a picture (more than %(limit)d megapixels). "
-            "Please send a smaller copy or a screenshot."
+        limit = settings.INTAKE_PHOTO_MAX_MEGAPIXELS
+        return ngettext(
+            "“%(name)s” is too large a picture (at most %(limit)d megapixel). "
+            "Please send a smaller copy or a screenshot.",
+            "“%(name)s” is too large a picture (at most %(limit)d megapixels). "
+            "Please send a smaller copy or a screenshot.",
+            limit,
         ) % {"name": name, "limit": limit}
     return _(
         "“%(name)s” could not be read as a photo. Please send it again, "
@@ -169,4 +167,5 @@ def _pdf_message(refusal: pdfs.PdfRefused, name: str) -> str:
 
 
 def removed_labels(codes: list[str]) -> list[str]:
-    return [str(REMOVED_LABELS[code]) for code in codes if code in REMOVED_LABELS]
+    """What cleaning removed, in staff's words, in a fixed order."""
+    return [str(label) for code, label in REMOVED_LABELS.items() if code in codes]

@@ -34,13 +34,11 @@ FORMATS = {
 
 
 class PhotoRefused(Exception):
-    """``reason`` is "too-large" (``pixels`` then says how many, if known)
-    or "unreadable"."""
+    """``reason`` is "too-large" or "unreadable"."""
 
-    def __init__(self, reason: str, pixels: int | None = None) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.pixels = pixels
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def clean_photo(data: bytes, content_type: str, *, max_pixels: int) -> CleanPhot
         with Image.open(io.BytesIO(data), formats=[decoder]) as image:
             width, height = image.size
             if width * height > max_pixels:
-                raise PhotoRefused("too-large", width * height)
+                raise PhotoRefused("too-large")
             removed = hidden_details(image)
             if getattr(image, "n_frames", 1) > 1:
                 removed.append("extra-images")  # the first (primary) picture is kept
