@@ -392,3 +392,19 @@ def test_it_names_files_kept_before_cleaning_by_their_real_type(
     assert download["Content-Disposition"].endswith(f'-{attachment.pk}.pdf"')
     html = _staff(org).get(f"/intake/{submission.code}/").content.decode()
     assert "Arrived before files were cleaned" in html
+
+
+def test_it_keeps_the_files_of_a_request_whose_code_was_taken(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    send_request()
+    taken = Submission.objects.get().code
+    monkeypatch.setattr(Submission._meta.get_field("code"), "_get_default", lambda: taken)
+    _send("IMG_2041.jpg", sample_files.phone_photo(), keep_originals="on")
+    fresh = Submission.objects.exclude(code=taken).get()
+    attachment = fresh.attachments.get()
+    assert attachment.original is not None
+    # The attempt that failed claimed nothing and left nothing in staging.
+    assert EncryptedFile.objects.count() == 2
+    staging = Path(settings.FILES_DIR) / "staging"
+    assert list(staging.iterdir()) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -47,44 +48,58 @@ def _context(what: str, object_id: object) -> bytes:
     return f"safepassage.intake.person.{what}:{object_id}".encode()
 
 
-def _attach(submission: Submission, message: Message | None, cleaned: list[CleanFile]) -> int:
-    """Store files cleaned on arrival (intake.cleaning): the clean copy
-    sealed to intake and to the person; the original, when the person
-    agreed to keep it, sealed to intake only. Each is encrypted into
-    staging from memory and claimed at once; nothing is left behind."""
+@dataclass
+class _Staged:
+    """A clean file encrypted into staging, ready to be claimed."""
+
+    clean: CleanFile
+    copy: StagedUpload
+    original: StagedUpload | None = None
+
+
+@contextmanager
+def _staged(cleaned: list[CleanFile]) -> Iterator[list[_Staged]]:
+    """Files cleaned on arrival (intake.cleaning), encrypted from memory into
+    staging before the transaction (the database's write lock is not held
+    while they are encrypted and synced), and whatever was not claimed
+    discarded afterwards, whatever happened."""
+    staged: list[_Staged] = []
+    try:
+        for clean in cleaned:
+            copy = files.stage_bytes(clean.data, name=clean.name, content_type=clean.content_type)
+            staged.append(_Staged(clean, copy))
+            if clean.original is not None:
+                staged[-1].original = files.stage_bytes(
+                    clean.original, name=clean.original_name, content_type=clean.original_type
+                )
+        yield staged
+    finally:
+        for item in staged:
+            for upload in (item.copy, item.original):
+                if upload is not None and not upload.claimed:
+                    upload.discard()
+
+
+def _attach(submission: Submission, message: Message | None, staged: list[_Staged]) -> int:
+    """The clean copy sealed to intake and to the person; the original, when
+    the person agreed to keep it, sealed to intake only."""
     public = bytes(submission.person_public_key)
-    for clean_file in cleaned:
+    for item in staged:
         attachment = Attachment(
             submission=submission,
             message=message,
             cleaned=True,
-            removed=list(clean_file.removed),
-            keep_original=clean_file.original is not None,
+            removed=list(item.clean.removed),
+            keep_original=item.original is not None,
         )
-        staged: list[StagedUpload] = []
-        try:
-            copy = files.stage_bytes(
-                clean_file.data, name=clean_file.name, content_type=clean_file.content_type
-            )
-            staged.append(copy)
-            attachment.key_for_person = files.seal_key_to(
-                copy, public, _context("file", copy.digest)
-            )
-            attachment.file = files.claim(copy, "intake")
-            if clean_file.original is not None:
-                original = files.stage_bytes(
-                    clean_file.original,
-                    name=clean_file.original_name,
-                    content_type=clean_file.original_type,
-                )
-                staged.append(original)
-                attachment.original = files.claim(original, "intake")
-            attachment.save()
-        finally:
-            for upload in staged:
-                if not upload.claimed:
-                    upload.discard()
-    return len(cleaned)
+        attachment.key_for_person = files.seal_key_to(
+            item.copy, public, _context("file", item.copy.digest)
+        )
+        attachment.file = files.claim(item.copy, "intake")
+        if item.original is not None:
+            attachment.original = files.claim(item.original, "intake")
+        attachment.save()
+    return len(staged)
 
 
 @dataclass(frozen=True)
@@ -126,14 +141,14 @@ def receive_request(
     )
     for attempt in range(CODE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            with _staged(uploads) as staged, transaction.atomic():
                 arrived = limits.hit("intake:requests")
                 if arrived > settings.INTAKE_MAX_PER_MINUTE:
                     raise Refused(busy_message())
                 # A request with a proof of work is not listed among the flood.
                 submission.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
                 submission.save(force_insert=True)
-                _attach(submission, None, uploads)
+                _attach(submission, None, staged)
         except IntegrityError:
             # Another request has the same code (six characters: it happens
             # now and then as requests add up). Nothing was kept; another code.
@@ -242,26 +257,26 @@ def add_person_message(submission: Submission, text: str, uploads: list[CleanFil
     per_receipt = f"intake:messages:{submission.receipt_lookup[:24]}"
     if not limits.take(per_receipt, settings.INTAKE_MESSAGES_PER_HOUR, seconds=3600):
         raise Refused(_("You have sent many messages this hour. Please wait and send again later."))
-    with transaction.atomic():
+    with _staged(uploads) as staged, transaction.atomic():
         message = _add_message(submission, Message.Sender.PERSON, text, None)
-        _attach(submission, message, uploads)
+        _attach(submission, message, staged)
         submission.last_activity = timezone.localdate()
         submission.save(update_fields=["last_activity"])
     return message
 
 
-@transaction.atomic
 def staff_reply(
     submission: Submission, text: str, uploads: list[CleanFile], *, by: User
 ) -> Message:
     """A reply, readable by intake members and by the person (sealed to their key)."""
-    message = _add_message(submission, Message.Sender.STAFF, text, by)
-    count = _attach(submission, message, uploads)
-    submission.last_activity = timezone.localdate()
-    if submission.status == Status.NEW:
-        submission.status = Status.TRIAGED
-    submission.save(update_fields=["last_activity", "status"])
-    record(by, "intake.replied", submission, files=count)
+    with _staged(uploads) as staged, transaction.atomic():
+        message = _add_message(submission, Message.Sender.STAFF, text, by)
+        count = _attach(submission, message, staged)
+        submission.last_activity = timezone.localdate()
+        if submission.status == Status.NEW:
+            submission.status = Status.TRIAGED
+        submission.save(update_fields=["last_activity", "status"])
+        record(by, "intake.replied", submission, files=count)
     return message
 
 
