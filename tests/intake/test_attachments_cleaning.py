@@ -408,3 +408,23 @@ def test_it_keeps_the_files_of_a_request_whose_code_was_taken(
     assert EncryptedFile.objects.count() == 2
     staging = Path(settings.FILES_DIR) / "staging"
     assert list(staging.iterdir()) == []
+
+
+def test_it_refuses_a_broken_file_in_a_later_message_and_keeps_the_message(vault: Vault) -> None:
+    receipt = send_request()
+    response = Client().post(
+        "/request/message/",
+        {
+            "receipt": receipt,
+            "lang": "fr",
+            "text": "Voici la convocation.",
+            "keep_originals": "on",
+            "attachments": SimpleUploadedFile("convocation.pdf", b"%PDF-1.7 broken"),
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "n’a pas pu être lu comme un PDF" in html
+    assert "Voici la convocation." in html
+    assert 'id="id_keep_originals" checked' in html  # the consent stays as given
+    assert not Attachment.objects.exists()
