@@ -240,6 +240,13 @@ INTAKE_MESSAGES_PER_HOUR = env.number(
     "SAFEPASSAGE_INTAKE_MESSAGES_PER_HOUR", 20, minimum=1, maximum=1000
 )
 INTAKE_MAX_FILES = env.number("SAFEPASSAGE_INTAKE_MAX_FILES", 5, minimum=0, maximum=20)
+# Largest photo cleaned on arrival, in megapixels: decoding one takes about
+# 3 MB of memory a megapixel, twice that while it is turned upright. Larger
+# pictures (and decompression bombs, small files of huge pictures) are
+# refused before they are decoded. Pillow's own guard starts above 89.
+INTAKE_PHOTO_MAX_MEGAPIXELS = env.number(
+    "SAFEPASSAGE_INTAKE_PHOTO_MAX_MEGAPIXELS", 50, minimum=1, maximum=80
+)
 # Optional proof of work on the public form (0 = off). 16 bits costs a
 # browser well under a second; requests without a proof are still accepted.
 INTAKE_PROOF_BITS = env.number("SAFEPASSAGE_INTAKE_PROOF_BITS", 0, minimum=0, maximum=28)
@@ -317,6 +324,11 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.security": {"level": "WARNING"},
         "django.server": {"level": "ERROR"},
+        # Pillow logs EXIF values (a photo's place and camera) at DEBUG, and
+        # qpdf's warnings about a damaged PDF can quote parts of it: neither
+        # is ever logged, whatever SAFEPASSAGE_LOG_LEVEL says.
+        "PIL": {"level": "WARNING"},
+        "pikepdf": {"level": "CRITICAL"},
     },
 }
 

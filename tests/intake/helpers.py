@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
+import pikepdf
 from django.test import Client
+from PIL import Image
 
-# The first bytes of a JPEG: enough for the type check.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+# A small real photo: files are decoded and cleaned on arrival. Bytes added
+# after it (JPEG + b"...") are what a decoder ignores.
+JPEG = _photo()
+
+
+def pdf_document(pages: int = 1) -> bytes:
+    """A small real PDF (files are read and rewritten on arrival)."""
+    document = pikepdf.new()
+    for _ in range(pages):
+        document.add_blank_page(page_size=(200, 200))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def request_data(**overrides: Any) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from safepassage.analysis.models import Estimate, LinkageRun, VictimRecord
 from safepassage.cases.models import Case
 from safepassage.intake.models import Message, Submission
 from tests.base import Organisation
-from tests.intake.helpers import JPEG, send_request
+from tests.intake.helpers import send_request
+from tests.intake.sample_files import phone_photo
 from tests.specimens.models import Specimen
 
 
@@ -48,7 +49,10 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
         contact_handle=f"+7928{mark('phone')}",
         place=mark("place"),
         household_notes=mark("household"),
-        attachments=[SimpleUploadedFile("id.jpg", JPEG + mark("photo").encode() * 50)],
+        # A phone's photo, its camera named by a sentinel, the original kept
+        # (with consent): cleaned in memory, both copies encrypted at rest.
+        attachments=[SimpleUploadedFile("id.jpg", phone_photo(mark("photo")))],
+        keep_originals="on",
     )
     submission = Submission.objects.get()
     actions.add_person_message(submission, mark("again"), [])

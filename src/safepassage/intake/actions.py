@@ -4,6 +4,8 @@ staff replying and triaging, and opening a case."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -16,6 +18,7 @@ from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.cases.models import Case, Stage
 from safepassage.intake import limits, receipts, signals
+from safepassage.intake.cleaning import CleanFile
 from safepassage.intake.models import (
     Attachment,
     ContactIndex,
@@ -30,7 +33,7 @@ from safepassage.vault import crypto, files
 from safepassage.vault.errors import Tampered
 from safepassage.vault.fields import EncryptedField, seal_for_compartment
 from safepassage.vault.files import StagedUpload
-from safepassage.vault.keyring import current_keyring
+from safepassage.vault.keyring import Keyring, current_keyring
 
 
 def busy_message() -> str:
@@ -45,15 +48,58 @@ def _context(what: str, object_id: object) -> bytes:
     return f"safepassage.intake.person.{what}:{object_id}".encode()
 
 
-def _attach(submission: Submission, message: Message | None, uploads: list[StagedUpload]) -> int:
+@dataclass
+class _Staged:
+    """A clean file encrypted into staging, ready to be claimed."""
+
+    clean: CleanFile
+    copy: StagedUpload
+    original: StagedUpload | None = None
+
+
+@contextmanager
+def _staged(cleaned: list[CleanFile]) -> Iterator[list[_Staged]]:
+    """Files cleaned on arrival (intake.cleaning), encrypted from memory into
+    staging before the transaction (the database's write lock is not held
+    while they are encrypted and synced), and whatever was not claimed
+    discarded afterwards, whatever happened."""
+    staged: list[_Staged] = []
+    try:
+        for clean in cleaned:
+            copy = files.stage_bytes(clean.data, name=clean.name, content_type=clean.content_type)
+            staged.append(_Staged(clean, copy))
+            if clean.original is not None:
+                staged[-1].original = files.stage_bytes(
+                    clean.original, name=clean.original_name, content_type=clean.original_type
+                )
+        yield staged
+    finally:
+        for item in staged:
+            for upload in (item.copy, item.original):
+                if upload is not None and not upload.claimed:
+                    upload.discard()
+
+
+def _attach(submission: Submission, message: Message | None, staged: list[_Staged]) -> int:
+    """The clean copy sealed to intake and to the person; the original, when
+    the person agreed to keep it, sealed to intake only."""
     public = bytes(submission.person_public_key)
-    for upload in uploads:
-        attachment = Attachment(submission=submission, message=message)
-        key_for_person = files.seal_key_to(upload, public, _context("file", upload.digest))
-        attachment.file = files.claim(upload, "intake")
-        attachment.key_for_person = key_for_person
+    for item in staged:
+        attachment = Attachment(
+            submission=submission,
+            message=message,
+            cleaned=True,
+            removed=list(item.clean.removed),
+            keep_original=item.original is not None,
+        )
+        attachment.key_for_person = files.seal_key_to(
+            item.copy, public, _context("file", item.copy.digest)
+        )
+        attachment.file = files.claim(item.copy, "intake")
+        if item.original is not None:
+            attachment.original = files.claim(item.original, "intake")
         attachment.save()
-    return len(uploads)
+    return len(staged)
 
 
 @dataclass(frozen=True)
@@ -63,7 +109,7 @@ class Received:
 
 
 def receive_request(
-    payload: dict[str, Any], uploads: list[StagedUpload], *, language: str, proven: bool = False
+    payload: dict[str, Any], uploads: list[CleanFile], *, language: str, proven: bool = False
 ) -> Received:
     """Seal and store a request. Nothing identifying about the sender is kept:
     no address, no browser, the day only. Not audited: the audit log keeps
@@ -95,14 +141,14 @@ def receive_request(
     )
     for attempt in range(CODE_ATTEMPTS):
         try:
-            with transaction.atomic():
+            with _staged(uploads) as staged, transaction.atomic():
                 arrived = limits.hit("intake:requests")
                 if arrived > settings.INTAKE_MAX_PER_MINUTE:
                     raise Refused(busy_message())
                 # A request with a proof of work is not listed among the flood.
                 submission.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
                 submission.save(force_insert=True)
-                _attach(submission, None, uploads)
+                _attach(submission, None, staged)
         except IntegrityError:
             # Another request has the same code (six characters: it happens
             # now and then as requests add up). Nothing was kept; another code.
@@ -179,6 +225,17 @@ def person_file(submission: Submission, receipt: str, attachment: Attachment) ->
     )
 
 
+def open_original(attachment: Attachment, keyring: Keyring, *, by: User) -> Iterator[bytes]:
+    """The original of a file, as the person sent it (place, time and
+    camera included, and whatever a PDF could run): kept only with their
+    consent, opened only by members of intake, and every opening audited."""
+    if attachment.original is None:
+        raise ValueError("this file has no original")
+    _meta, chunks = files.open_file(keyring, attachment.original)
+    record(by, "intake.original_opened", attachment.submission, attachment=attachment.pk)
+    return chunks
+
+
 def _next_position(submission: Submission) -> int:
     last = submission.messages.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 1
@@ -196,30 +253,30 @@ def _add_message(submission: Submission, sender: str, text: str, author: User | 
     return message
 
 
-def add_person_message(submission: Submission, text: str, uploads: list[StagedUpload]) -> Message:
+def add_person_message(submission: Submission, text: str, uploads: list[CleanFile]) -> Message:
     per_receipt = f"intake:messages:{submission.receipt_lookup[:24]}"
     if not limits.take(per_receipt, settings.INTAKE_MESSAGES_PER_HOUR, seconds=3600):
         raise Refused(_("You have sent many messages this hour. Please wait and send again later."))
-    with transaction.atomic():
+    with _staged(uploads) as staged, transaction.atomic():
         message = _add_message(submission, Message.Sender.PERSON, text, None)
-        _attach(submission, message, uploads)
+        _attach(submission, message, staged)
         submission.last_activity = timezone.localdate()
         submission.save(update_fields=["last_activity"])
     return message
 
 
-@transaction.atomic
 def staff_reply(
-    submission: Submission, text: str, uploads: list[StagedUpload], *, by: User
+    submission: Submission, text: str, uploads: list[CleanFile], *, by: User
 ) -> Message:
     """A reply, readable by intake members and by the person (sealed to their key)."""
-    message = _add_message(submission, Message.Sender.STAFF, text, by)
-    count = _attach(submission, message, uploads)
-    submission.last_activity = timezone.localdate()
-    if submission.status == Status.NEW:
-        submission.status = Status.TRIAGED
-    submission.save(update_fields=["last_activity", "status"])
-    record(by, "intake.replied", submission, files=count)
+    with _staged(uploads) as staged, transaction.atomic():
+        message = _add_message(submission, Message.Sender.STAFF, text, by)
+        count = _attach(submission, message, staged)
+        submission.last_activity = timezone.localdate()
+        if submission.status == Status.NEW:
+            submission.status = Status.TRIAGED
+        submission.save(update_fields=["last_activity", "status"])
+        record(by, "intake.replied", submission, files=count)
     return message
 
 

@@ -81,6 +81,26 @@ def check_uploads(uploads: list[Any], refusals: list[tuple[str, str]]) -> list[s
     return errors
 
 
+def keep_originals_field() -> forms.BooleanField:
+    """The person's consent to keep the originals of their files (off unless ticked)."""
+    return forms.BooleanField(
+        label=_(
+            "Keep the originals of my photos and files, with their details, "
+            "for documenting what happened"
+        ),
+        help_text=_(
+            "Photos carry hidden details: the place and the time they were taken, and the "
+            "camera or phone that took them; documents can carry their author's name. We "
+            "always remove these details from the copy our staff work with. Tick this box "
+            "only if you also want us to keep the original, sealed, as evidence of what "
+            "happened. If you do not, the original is deleted as soon as the copy is made."
+        ),
+        required=False,
+        initial=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_keep_originals_help"}),
+    )
+
+
 class RequestForm(forms.Form):
     name = forms.CharField(
         label=_("What should we call you?"),
@@ -140,6 +160,8 @@ class RequestForm(forms.Form):
         max_length=2000,
         required=False,
     )
+    # Shown beside the file field (intake/request.html), not in the list of fields.
+    keep_originals = keep_originals_field()
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,6 +189,9 @@ class RequestForm(forms.Form):
                     required=question.required,
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
+
+    def visible_fields(self) -> list[Any]:
+        return [field for field in super().visible_fields() if field.name != "keep_originals"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -234,6 +259,7 @@ class PersonMessageForm(ReceiptForm):
     text = forms.CharField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
+    keep_originals = keep_originals_field()
 
 
 class StaffReplyForm(forms.Form):

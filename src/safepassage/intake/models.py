@@ -178,7 +178,13 @@ class Message(SealedModel):
 
 class Attachment(models.Model):
     """A file of a request or a message; its key is sealed to the intake
-    compartment (in the file record) and to the person (here)."""
+    compartment (in the file record) and to the person (here).
+
+    ``file`` is the copy everyone sees, cleaned on arrival (intake.cleaning:
+    no place, time or camera in photos, nothing active in PDFs). The
+    original, as it came, is kept only if the person agreed, sealed to
+    intake alone (never to the person: a receipt taken from them must not
+    open it), and only members of intake open it, each time audited."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
@@ -186,6 +192,19 @@ class Attachment(models.Model):
     )
     file = models.OneToOneField(EncryptedFile, on_delete=models.PROTECT)
     key_for_person = models.BinaryField()
+    # False for files that arrived before files were cleaned.
+    cleaned = models.BooleanField(default=False)
+    # What cleaning removed, as codes (cleaning.REMOVED_LABELS): kinds, never values.
+    removed = models.JSONField(default=list, blank=True)
+    # The person agreed that the original be kept for documenting what happened.
+    keep_original = models.BooleanField(default=False)
+    original = models.OneToOneField(
+        EncryptedFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="original_of",
+    )
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"

@@ -16,6 +16,11 @@ urlpatterns = [
     path("<str:code>/assign/", views_staff.assign_view, name="assign"),
     path("<str:code>/open-case/", views_staff.open_case_view, name="open_case"),
     path("<str:code>/files/<int:attachment_id>/", views_staff.attachment_view, name="file"),
+    path(
+        "<str:code>/files/<int:attachment_id>/original/",
+        views_staff.original_view,
+        name="original",
+    ),
 ]
 
 public_urlpatterns = [

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.forms import CheckboxInput
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template import loader
 from django.utils import translation
@@ -14,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safepassage.intake import actions, proof
-from safepassage.intake.forms import PersonMessageForm, ReceiptForm, RequestForm, check_uploads
+from safepassage.intake import actions, cleaning, downloads, proof
+from safepassage.intake.forms import PersonMessageForm, ReceiptForm, RequestForm
 from safepassage.intake.models import Attachment, Submission
 from safepassage.vault import files
 
@@ -51,8 +52,12 @@ def _render(
 
 
 def _uploads(request: HttpRequest, field: str) -> tuple[list[Any], list[str]]:
-    uploads = request.FILES.getlist(field)
-    return uploads, check_uploads(uploads, files.refusals(request))
+    """The files sent, checked and cleaned (intake.cleaning), with the
+    person's consent to keep the originals (the keep_originals box)."""
+    keep = CheckboxInput().value_from_datadict(request.POST, request.FILES, "keep_originals")
+    return cleaning.accept_uploads(
+        request.FILES.getlist(field), files.refusals(request), keep_originals=bool(keep)
+    )
 
 
 @login_not_required
@@ -191,10 +196,8 @@ def file_view(request: HttpRequest, attachment_id: int) -> StreamingHttpResponse
     if attachment is None:
         raise Http404()
     chunks = actions.person_file(submission, form.cleaned_data["receipt"], attachment)
-    response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{submission.code}-{attachment.pk}"'
-    response["Content-Length"] = str(attachment.file.size)
-    return response
+    name = f"{submission.code}-{attachment.pk}"
+    return downloads.download(chunks, size=attachment.file.size, name=name, fallback=name)
 
 
 @login_not_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -16,7 +14,7 @@ from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.intake import actions, signals
+from safepassage.intake import actions, cleaning, downloads, signals
 from safepassage.intake.forms import (
     AREAS,
     SITUATIONS,
@@ -25,7 +23,6 @@ from safepassage.intake.forms import (
     StaffReplyForm,
     StatusForm,
     TagsForm,
-    check_uploads,
 )
 from safepassage.intake.models import (
     OPEN_STATUSES,
@@ -123,6 +120,7 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
     if keyring is not None:
         for attachment in attachments:
             names[attachment.pk] = files.unwrap(keyring, attachment.file)[1].get("name", "")
+    removed = {a.pk: cleaning.removed_labels(a.removed) for a in attachments}
     return {
         "submission": submission,
         "payload": payload,
@@ -132,7 +130,7 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
             if question.key in payload.get("answers", {})
         ],
         "thread": thread,
-        "attachments": [(a, names.get(a.pk, "")) for a in attachments],
+        "attachments": [(a, names.get(a.pk, ""), removed[a.pk]) for a in attachments],
         "area": dict(AREAS).get(payload.get("location", {}).get("area", ""), ""),
         "situation": [
             label for key, label, _level in SITUATIONS if key in payload.get("situation", [])
@@ -169,8 +167,10 @@ def reply_view(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     submission = get_submission_for(user, code)
     form = StaffReplyForm(request.POST)
-    uploads: list[Any] = request.FILES.getlist("attachments")
-    file_errors = check_uploads(uploads, files.refusals(request))
+    # Staff files are cleaned too (a staff member's photo has their place in it).
+    uploads, file_errors = cleaning.accept_uploads(
+        request.FILES.getlist("attachments"), files.refusals(request), keep_originals=False
+    )
     if form.is_valid() and not file_errors:
         actions.staff_reply(submission, form.cleaned_data["text"], uploads, by=user)
         messages.success(request, _("Your reply was sent. The person reads it with their receipt."))
@@ -250,18 +250,53 @@ def open_case_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("cases:case", code=case.code)
 
 
-def attachment_view(request: HttpRequest, code: str, attachment_id: int) -> StreamingHttpResponse:
-    user = _user(request)
+def get_attachment_for(user: User, code: str, attachment_id: int) -> Attachment:
+    """The one access function for files of requests: the same 404 for a
+    file that does not exist, one of another request, and one this person
+    may not read."""
     submission = get_submission_for(user, code)
     attachment = (
         Attachment.objects.filter(pk=attachment_id, submission=submission)
-        .select_related("file")
+        .select_related("file", "original", "submission")
         .first()
     )
     if attachment is None:
         raise deny(user, "attachment", submission)
-    record(user, "intake.file_downloaded", submission, attachment=attachment.pk)
-    return files.file_response(_intake_keys(user), attachment.file)
+    return attachment
+
+
+def attachment_view(request: HttpRequest, code: str, attachment_id: int) -> StreamingHttpResponse:
+    """The clean copy of a file, as a download with the extension of its real type."""
+    user = _user(request)
+    attachment = get_attachment_for(user, code, attachment_id)
+    meta, chunks = files.open_file(_intake_keys(user), attachment.file)
+    record(user, "intake.file_downloaded", attachment.submission, attachment=attachment.pk)
+    return downloads.download(
+        chunks, size=attachment.file.size, name=meta.get("name", ""), fallback=code[:12]
+    )
+
+
+@require_POST
+def original_view(request: HttpRequest, code: str, attachment_id: int) -> StreamingHttpResponse:
+    """The original of a file, kept with the person's consent: a separate,
+    deliberate (POST) and audited action. Sent as bytes of no type, so no
+    browser opens it (it may hold the place, and whatever a PDF could run)."""
+    user = _user(request)
+    attachment = get_attachment_for(user, code, attachment_id)
+    original = attachment.original
+    if original is None:
+        raise deny(user, "original", attachment.submission)
+    keyring = _intake_keys(user)
+    meta = files.unwrap(keyring, original)[1]
+    chunks = actions.open_original(attachment, keyring, by=user)
+    return downloads.download(
+        chunks,
+        size=original.size,
+        name=meta.get("name", ""),
+        fallback=code[:12],
+        suffix="-original",
+        inert=True,
+    )
 
 
 def questions_view(request: HttpRequest) -> HttpResponse:

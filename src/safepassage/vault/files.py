@@ -97,6 +97,32 @@ def read_staged(upload: StagedUpload, limit: int) -> bytes:
         upload.discard()
 
 
+def stage_bytes(data: bytes, *, name: str, content_type: str) -> StagedUpload:
+    """A file made in memory (the cleaned copy of an upload), encrypted into
+    staging with a fresh key exactly as an upload is, to be claimed or
+    discarded like one. The plaintext never touches the disk."""
+    key = crypto.random_key()
+    path = staging_dir() / f"{uuid.uuid4().hex}.part"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    writer = StreamWriter(os.fdopen(fd, "wb"), key)
+    try:
+        writer.write(data)
+        digest = writer.close()
+    except BaseException:
+        writer.abandon()
+        path.unlink(missing_ok=True)
+        raise
+    return StagedUpload(
+        path=path,
+        name=name,
+        content_type=content_type,
+        size=len(data),
+        digest=digest,
+        key=key,
+        head=data[:HEAD_BYTES],
+    )
+
+
 class EncryptingUploadHandler(FileUploadHandler):
     chunk_size = CHUNK
 
