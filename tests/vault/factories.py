@@ -41,7 +41,7 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
 
     from safepassage.intake import actions
 
-    send_request(
+    receipt = send_request(
         name=mark("name"),
         happened=mark("happened"),
         help=mark("help"),
@@ -51,7 +51,7 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
         attachments=[SimpleUploadedFile("id.jpg", JPEG + mark("photo").encode() * 50)],
     )
     submission = Submission.objects.get()
-    actions.add_person_message(submission, mark("again"), [])
+    actions.add_person_message(submission, mark("again"), [], receipt=receipt)
     actions.staff_reply(submission, mark("reply"), [], by=org.coordinator)
     actions.open_case(submission, by=org.coordinator)
 
