@@ -29,9 +29,10 @@ def _flood(server_url: str) -> None:
     for _ in range(settings.INTAKE_MAX_PER_MINUTE + 1):
         try:
             with urllib.request.urlopen(server_url + "/request/", body, timeout=30):  # noqa: S310
-                pass
-        except urllib.error.HTTPError as refused:
-            assert refused.code == 429
+                status = 200
+        except urllib.error.HTTPError as answer:
+            status = answer.code
+        if status == 429:
             return
     pytest.fail("the flood was never refused")
 
