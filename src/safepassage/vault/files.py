@@ -156,8 +156,8 @@ class EncryptingUploadHandler(FileUploadHandler):
         boundary: str,
         encoding: str | None = None,
     ) -> None:
-        # A body announced larger than its files and fields may be together
-        # is refused at its first file, before any byte of it is written.
+        # A body announcing more bytes than its files and fields may carry
+        # together is refused at its first file, before any of it is written.
         fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
         self.refuse_all = content_length > settings.UPLOAD_MAX_TOTAL_BYTES + fields
 
