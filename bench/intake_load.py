@@ -5,8 +5,8 @@ is counted in the database and opened with the intake keys.
 
 "Encryption switched off" (/bench/plain-request/) is the same view with the
 same steps (form, checks, proof of work, receipt and its lookup hash, the
-rate count and flood mark in one transaction, a row with the same columns
-and indexes, the receipt page), without the receipt key (Argon2id), the
+count in its lane before anything else, a row with the same columns and
+indexes, the receipt page), without the receipt key (Argon2id), the
 sealing to the intake key and the person's copy. A third minute
 (/bench/plain-row/) stores the checked answers as one JSON row and nothing
 else: a lower bound, printed for comparison.

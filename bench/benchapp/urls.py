@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.shortcuts import render
@@ -13,7 +12,7 @@ from bench.benchapp.models import (
     PlainSubmission,
     SealedCase,
 )
-from safepassage.intake import actions, limits, proof, receipts, views_public
+from safepassage.intake import actions, proof, receipts, views_public
 from safepassage.intake.forms import RequestForm
 from safepassage.intake.models import Urgency
 
@@ -40,33 +39,31 @@ def grouped(request):  # type: ignore[no-untyped-def]
 @csrf_exempt
 def plain_request(request):  # type: ignore[no-untyped-def]
     """The public form with encryption switched off: the same view and steps
-    as intake's (language, form, checks, proof of work, receipt, rate count
-    and flood mark in one transaction, a row with the same columns and
-    indexes, the receipt page); only the keys and ciphertexts are left out:
-    no receipt key (Argon2id), no sealing to the intake key, no person's copy."""
+    as intake's (language, form, checks, proof of work, the count in its lane
+    before anything else, receipt, a row with the same columns and indexes,
+    the receipt page); only the keys and ciphertexts are left out: no
+    receipt key (Argon2id), no sealing to the intake key, no person's copy."""
     language = views_public._language(request)
     form = RequestForm(request.POST or None, language=language)
     _files, file_errors = views_public._uploads(request, "attachments")
     if request.method != "POST" or not form.is_valid() or file_errors:
-        return views_public._render(request, "intake/request.html", {"form": form}, status=400)
-    proven = proof.verify(
-        request.POST.get("proof_challenge", ""),
-        request.POST.get("proof_nonce", ""),
-        form.cleaned_data["happened"],
+        return views_public._request_page(request, form, 400)
+    checked = proof.check(
+        request.POST.get("proof_challenge", ""), request.POST.get("proof_nonce", "")
     )
+    try:
+        flood = actions.admit(checked)
+    except actions.Busy:
+        return views_public._request_page(request, form, 429, busy=True)
     payload = form.payload()
     receipt = receipts.new_receipt(language)
     row = PlainSubmission(
         urgency=int(payload.get("urgency_level", Urgency.OTHER)),
         receipt_lookup=receipts.lookup(receipt),
         payload=payload,
+        flood=flood,
     )
     with transaction.atomic():
-        arrived = limits.hit("bench:plain-requests")
-        if arrived > settings.INTAKE_MAX_PER_MINUTE:
-            message = {"message": actions.busy_message()}
-            return views_public._render(request, "intake/refused.html", message, status=429)
-        row.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
         row.save(force_insert=True)
     return views_public._render(
         request,

@@ -216,22 +216,35 @@ FILES_DIR = DATA_DIR / "files"
 UPLOAD_MAX_BYTES = (
     env.number("SAFEPASSAGE_UPLOAD_MAX_MB", 25, minimum=1, maximum=2048) * 1024 * 1024
 )
+# All files of one request together; checked as they stream in, before
+# anything beyond it is written.
+UPLOAD_MAX_TOTAL_BYTES = (
+    env.number("SAFEPASSAGE_UPLOAD_MAX_TOTAL_MB", 100, minimum=1, maximum=20480) * 1024 * 1024
+)
 # The only upload handler: it encrypts while the upload streams in, so no
 # plaintext temporary file is ever written.
 FILE_UPLOAD_HANDLERS = ["safepassage.vault.files.EncryptingUploadHandler"]
 
 # --- Intake (the public request form) ----------------------------------------
 
-# Requests accepted per minute, all senders together (no sender is tracked).
+# Requests without a proof of work accepted per minute, all senders together
+# (no sender is tracked). During a flood of such requests, a person whose
+# browser runs the form's script still gets through: see the next two.
 INTAKE_MAX_PER_MINUTE = env.number(
     "SAFEPASSAGE_INTAKE_MAX_PER_MINUTE", 120, minimum=1, maximum=100000
 )
-# Above this many requests in a minute, new ones are marked as arriving in a
-# flood, and the inbox shows them after the others.
+# Requests with a proof of work accepted per minute: a budget of their own,
+# much higher, which a flood of unproven requests does not touch.
+INTAKE_PROVEN_PER_MINUTE = env.number(
+    "SAFEPASSAGE_INTAKE_PROVEN_PER_MINUTE", 600, minimum=1, maximum=100000
+)
+# Above this many requests without a proof in a minute, new ones are marked
+# as arriving in a flood, and the inbox shows them after the others.
 INTAKE_FLOOD_PER_MINUTE = env.number(
     "SAFEPASSAGE_INTAKE_FLOOD_PER_MINUTE", 30, minimum=1, maximum=100000
 )
-# Wrong receipts accepted per minute, all senders together.
+# Wrong receipts counted per minute, all senders together; beyond it a wrong
+# receipt gets a "wait" page (a right one always opens its request).
 INTAKE_RECEIPT_TRIES_PER_MINUTE = env.number(
     "SAFEPASSAGE_INTAKE_RECEIPT_TRIES_PER_MINUTE", 60, minimum=1, maximum=100000
 )
@@ -247,9 +260,21 @@ INTAKE_MAX_FILES = env.number("SAFEPASSAGE_INTAKE_MAX_FILES", 5, minimum=0, maxi
 INTAKE_PHOTO_MAX_MEGAPIXELS = env.number(
     "SAFEPASSAGE_INTAKE_PHOTO_MAX_MEGAPIXELS", 50, minimum=1, maximum=80
 )
-# Optional proof of work on the public form (0 = off). 16 bits costs a
-# browser well under a second; requests without a proof are still accepted.
-INTAKE_PROOF_BITS = env.number("SAFEPASSAGE_INTAKE_PROOF_BITS", 0, minimum=0, maximum=28)
+# Files one request may carry on any page (every upload form has at most the
+# request form's number): the upload handler ends the upload at the next one.
+UPLOAD_MAX_FILES = max(INTAKE_MAX_FILES, 1)
+# The proof of work of the request form (0 = off): the leading zero bits of
+# SHA-256 a browser must find, in the background while the person types. It
+# rises by a bit each time the proven requests of a minute double beyond the
+# flood rate, up to INTAKE_PROOF_MAX_BITS.
+INTAKE_PROOF_BITS = env.number("SAFEPASSAGE_INTAKE_PROOF_BITS", 16, minimum=0, maximum=28)
+INTAKE_PROOF_MAX_BITS = env.number(
+    "SAFEPASSAGE_INTAKE_PROOF_MAX_BITS", max(20, INTAKE_PROOF_BITS), minimum=0, maximum=28
+)
+if INTAKE_PROOF_MAX_BITS < INTAKE_PROOF_BITS:
+    raise ConfigError(
+        "SAFEPASSAGE_INTAKE_PROOF_MAX_BITS cannot be lower than SAFEPASSAGE_INTAKE_PROOF_BITS."
+    )
 # Light on purpose: receipts carry 88 random bits, which is what resists guessing.
 INTAKE_RECEIPT_ARGON2_OPSLIMIT = 1
 INTAKE_RECEIPT_ARGON2_MEMLIMIT = 256 * 1024

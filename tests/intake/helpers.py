@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections import defaultdict
+from html.parser import HTMLParser
 from typing import Any
 
 import pikepdf
@@ -65,3 +67,66 @@ def send_request(client: Client | None = None, **overrides: Any) -> str:
     response = (client or Client()).post("/request/", request_data(**overrides))
     assert response.status_code == 200, response.content.decode()[:2000]
     return receipt_of(response)
+
+
+class _FormState(HTMLParser):
+    """What a browser would send from the first form of a page with its
+    fields as shown: inputs, checked boxes, textareas, selected options."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = defaultdict(list)
+        self.forms = 0
+        self._textarea: str | None = None
+        self._text: list[str] = []
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.forms += 1
+        if self.forms != 1:
+            return
+        name = found.get("name", "")
+        if tag == "input" and name:
+            kind = found.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in found:
+                    self.values[name].append(found.get("value", "on"))
+            elif kind not in ("file", "submit", "button"):
+                self.values[name].append(found.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+        elif tag == "select" and name:
+            self._select, self._options = name, []
+        elif tag == "option" and self._select:
+            self._options.append((found.get("value", ""), "selected" in found))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            # A browser drops the newline that starts a textarea's content.
+            self.values[self._textarea].append(text[1:] if text.startswith("\n") else text)
+            self._textarea = None
+        elif tag == "select" and self._select:
+            chosen = [value for value, selected in self._options if selected]
+            self.values[self._select] += chosen or [self._options[0][0]]
+            self._select = None
+
+
+def form_values(html: str) -> dict[str, list[str]]:
+    parser = _FormState()
+    parser.feed(html)
+    return dict(parser.values)
+
+
+def as_posted(data: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        key: [str(item) for item in value] if isinstance(value, list) else [str(value)]
+        for key, value in data.items()
+    }

@@ -94,7 +94,23 @@ def test_huge_fields_are_refused(vault: Vault) -> None:
 def test_a_body_beyond_the_limit_gets_a_plain_error(vault: Vault) -> None:
     response = Client().post("/request/", request_data(happened="x" * 20_000))
     assert response.status_code == 400
-    assert "The request could not be understood" in response.content.decode()
+    html = response.content.decode()
+    assert "Your request could not be read" in html
+    assert 'action="/request/"' in html  # the public form again, not a staff page
+    _nothing_half_written()
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10)
+@pytest.mark.parametrize("path", ["/request/", "/request/return/", "/request/message/"])
+def test_too_many_fields_get_a_plain_error(vault: Vault, path: str) -> None:
+    parts = b"".join(
+        b'--B\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n' % n for n in range(20)
+    )
+    response = Client().generic(
+        "POST", path, parts + b"--B--\r\n", content_type="multipart/form-data; boundary=B"
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
     _nothing_half_written()
 
 

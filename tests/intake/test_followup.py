@@ -8,11 +8,12 @@ import json
 
 import pikepdf
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from safepassage.intake import actions, receipts
-from safepassage.intake.models import Message, Submission
+from safepassage.intake.models import Message, RateWindow, Submission
 from safepassage.vault import crypto
 from safepassage.vault.errors import NotInCompartment, Tampered
 from safepassage.vault.keyring import using_keyring
@@ -83,16 +84,69 @@ def test_a_receipt_of_the_wrong_shape_is_explained(vault: Vault) -> None:
 
 
 @override_settings(INTAKE_RECEIPT_TRIES_PER_MINUTE=3)
-def test_guessing_receipts_is_slowed_for_everyone(vault: Vault) -> None:
+@time_machine.travel(1_900_000_000.0, tick=False)
+def test_a_right_receipt_always_opens_while_wrong_ones_pour_in(vault: Vault) -> None:
     receipt = send_request()
     guess = "abandon ability able about above absent absorb abstract"
-    for _ in range(3):
-        assert Client().post("/request/return/", {"receipt": guess}).status_code == 404
-    response = Client().post("/request/return/", {"receipt": guess})
-    assert response.status_code == 429
-    assert "Too many wrong receipts" in response.content.decode()
-    # Even the right receipt waits a minute: the server cannot tell who is who.
-    assert Client().post("/request/return/", {"receipt": receipt}).status_code == 429
+    answers = []
+    # Four wrong receipts for each right one, far beyond the minute's budget.
+    for _ in range(13):
+        for _ in range(4):
+            answers.append(Client().post("/request/return/", {"receipt": guess}).status_code)
+        assert "They took my brother" in _open(Client(), receipt)
+    assert answers[:3] == [404, 404, 404]
+    assert set(answers[3:]) == {429}
+    page = Client().post("/request/return/", {"receipt": guess, "lang": "en"}).content.decode()
+    assert "No request has this receipt. Check each word and try again." in page
+    assert "This never stops a right receipt" in page
+    assert f'value="{guess}"' in page  # what was typed stays
+    # Beyond the budget, wrong receipts are no longer counted (nothing written).
+    assert RateWindow.objects.get(name=actions.RECEIPT_FAILURES).count == 3
+
+
+@override_settings(INTAKE_RECEIPT_TRIES_PER_MINUTE=1)
+@time_machine.travel(1_900_000_000.0, tick=False)
+def test_a_message_to_a_receipt_that_opens_nothing_is_kept_on_the_page(vault: Vault) -> None:
+    send_request()
+    guess = "abandon ability able about above absent absorb abstract"
+    for expected in (404, 429):
+        response = Client().post(
+            "/request/message/", {"receipt": guess, "text": "Please answer me soon."}
+        )
+        assert response.status_code == expected
+        html = response.content.decode()
+        assert "Please answer me soon." in html
+        assert "It was not sent, because the receipt opens no request." in html
+    assert not Message.objects.exists()
+
+
+@override_settings(INTAKE_MESSAGES_PER_HOUR=2)
+def test_the_count_of_a_receipt_s_messages_cannot_be_linked_and_goes_with_its_hour(
+    vault: Vault,
+) -> None:
+    receipt = send_request()
+    other = send_request()
+    submission = Submission.objects.get(receipt_lookup=receipts.lookup(receipt))
+    start = 1_900_000_000.0
+    with time_machine.travel(start, tick=False):
+        for text in ("one", "two"):
+            response = Client().post("/request/message/", {"receipt": receipt, "text": text})
+            assert response.status_code == 200
+        counters = RateWindow.objects.filter(name__startswith="intake:messages:")
+        (name,) = counters.values_list("name", flat=True)
+        assert name == actions.message_counter(receipt)
+        # Nothing in the name comes from what the database holds of the request.
+        assert submission.receipt_lookup[:8] not in name
+        assert submission.code not in name
+        assert str(submission.pk).replace("-", "")[:8] not in name
+    with time_machine.travel(start + 86_400, tick=False):
+        assert actions.message_counter(receipt) != name  # another name the next day
+    with time_machine.travel(start + 3_600, tick=False):
+        # The next hour: anything counted makes the old hour go, whatever its name.
+        response = Client().post("/request/message/", {"receipt": other, "text": "hello"})
+        assert response.status_code == 200
+        assert not RateWindow.objects.filter(name=name).exists()
+        assert all(row.expires > start + 3_600 for row in RateWindow.objects.all())
 
 
 @override_settings(INTAKE_MESSAGES_PER_HOUR=2)

@@ -1,17 +1,17 @@
-"""What one request to the public form costs the server: one transaction and
-four statements, no query for the staff pages' layout, and a database
-connection kept from one request to the next. A flood of requests pays for
-the sealing, not for anything else."""
+"""What one request to the public form costs the server: four statements
+in two short transactions (the count, then the insert), no query for the
+staff pages' layout, and a database connection kept from one request to the
+next. A request refused in a flood pays for no sealing."""
 
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from safepassage.intake import limits
 from safepassage.intake.models import Question, Submission, active_questions
 from tests.base import Vault
 from tests.intake.helpers import request_data
@@ -25,27 +25,28 @@ def _statements(queries: CaptureQueriesContext) -> list[str]:
     return [query["sql"] for query in queries.captured_queries]
 
 
-def test_it_seals_and_stores_in_one_transaction_of_four_statements(
-    vault: Vault, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(limits, "_window", lambda seconds: 29_000_000)
+@time_machine.travel(29_000_000 * 60 + 1, tick=False)
+def test_it_counts_then_seals_and_stores_in_four_statements(vault: Vault) -> None:
     client = Client()
     client.post("/request/", request_data())  # the minute's first also forgets older counts
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/request/", request_data())
     assert response.status_code == 200
     statements = _statements(queries)
-    # The test runs inside a transaction, so the request's own shows as the
-    # one savepoint: the rate counter adds none of its own.
+    # The test runs inside a transaction, so the request's two show as
+    # savepoints: the count (before any sealing, so a flood is cheap to
+    # refuse) and the insert. The counter adds no savepoint of its own.
     assert [s.split('"')[0].strip() for s in statements if s.startswith(SAVEPOINTS)] == [
+        "SAVEPOINT",
+        "RELEASE SAVEPOINT",
         "SAVEPOINT",
         "RELEASE SAVEPOINT",
     ]
     work = [s for s in statements if not s.startswith(SAVEPOINTS)]
-    assert len(work) == 4, work
+    assert len(work) == 4, "\n".join(s[:70] for s in work)
     assert "intake_question" in work[0]  # the form's questions
-    assert "vault_compartmentkey" in work[1]  # the key it is sealed to, read each time
-    assert work[2].startswith('INSERT INTO "intake_ratewindow"')
+    assert work[1].startswith('INSERT INTO "intake_ratewindow"')
+    assert "vault_compartmentkey" in work[2]  # the key it is sealed to, read each time
     assert work[3].startswith('INSERT INTO "intake_submission"')
     assert Submission.objects.count() == 2
 
@@ -55,8 +56,11 @@ def test_public_pages_ask_nothing_for_the_staff_layout(vault: Vault) -> None:
         for path in ("/request/", "/request/return/", "/request/safety/"):
             assert Client().get(path).status_code == 200
     statements = _statements(queries)
-    assert all("intake_question" in sql for sql in statements), statements
-    assert len(statements) == 1  # the form's questions; the other pages ask nothing
+    # The form's questions and the proven requests of the last two minutes
+    # (how hard the proof of work is now); the other pages ask nothing.
+    assert len(statements) == 2, statements
+    assert "intake_question" in statements[0]
+    assert "intake_ratewindow" in statements[1]
 
 
 def test_questions_are_read_in_order_and_only_when_shown(vault: Vault) -> None:

@@ -33,7 +33,10 @@ def test_the_form_needs_no_script_sets_no_cookie_and_loads_nothing_else(
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert response.cookies == {}
-    assert "<script" not in html
+    # One script, our own, for the proof of work; a request without it is
+    # accepted all the same (test_flood.py).
+    assert html.count("<script") == 1
+    assert '<script src="/static/js/proof.js"></script>' in html
     assert "csrfmiddlewaretoken" not in html
     assert "http://" not in html
     assert "https://" not in html
@@ -111,6 +114,21 @@ def test_a_file_too_large_is_refused(vault: Vault, client: Client) -> None:
     assert response.status_code == 400
     assert "A file is larger than 48.8" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+@override_settings(UPLOAD_MAX_TOTAL_BYTES=50_000, DATA_UPLOAD_MAX_MEMORY_SIZE=10_000)
+def test_a_body_announced_too_large_writes_nothing_and_keeps_the_text(
+    vault: Vault, client: Client
+) -> None:
+    documents = [SimpleUploadedFile(f"{n}.jpg", JPEG + b"x" * 20_000) for n in range(4)]
+    response = client.post("/request/", {**request_data(), "attachments": documents})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The files together are larger than 48.8" in html
+    assert "We need to leave the region." in html
+    assert "please choose them again" in html
+    assert not Submission.objects.exists()
+    assert _staging() == []
 
 
 @override_settings(INTAKE_MAX_FILES=2)

@@ -42,7 +42,7 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
 
     from safepassage.intake import actions
 
-    send_request(
+    receipt = send_request(
         name=mark("name"),
         happened=mark("happened"),
         help=mark("help"),
@@ -55,7 +55,7 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
         keep_originals="on",
     )
     submission = Submission.objects.get()
-    actions.add_person_message(submission, mark("again"), [])
+    actions.add_person_message(submission, mark("again"), [], receipt=receipt)
     actions.staff_reply(submission, mark("reply"), [], by=org.coordinator)
     actions.open_case(submission, by=org.coordinator)
 

@@ -12,12 +12,13 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.cases.models import Case, Stage
-from safepassage.intake import limits, receipts, signals
+from safepassage.intake import limits, proof, receipts, signals
 from safepassage.intake.cleaning import CleanFile
 from safepassage.intake.models import (
     Attachment,
@@ -42,6 +43,14 @@ def busy_message() -> str:
 
 class Refused(Exception):
     """A request or message was not accepted; the message is for the person."""
+
+
+class Busy(Refused):
+    """A request arrived while its lane was full (a flood); nothing was kept."""
+
+
+# Requests without a proof of work per minute, all senders together.
+UNPROVEN = "intake:requests"
 
 
 def _context(what: str, object_id: object) -> bytes:
@@ -108,12 +117,35 @@ class Received:
     receipt: str
 
 
+def admit(checked: proof.Proof | None) -> bool:
+    """Count a request in its lane, before anything is sealed, so a flood
+    costs little to refuse. A request with a proof of work (not spent
+    before) counts against the proven budget; any other against the budget
+    of requests without one, which a flood uses up. Raises Busy when the
+    lane is full (and then counts nothing); returns whether the request is
+    to be listed among a flood."""
+    with transaction.atomic():
+        if checked is not None and limits.spend(checked.spent_name, until=checked.expires):
+            if limits.hit(proof.PROVEN, keep_previous=True) > settings.INTAKE_PROVEN_PER_MINUTE:
+                raise Busy(busy_message())
+            return False
+        arrived = limits.hit(UNPROVEN)
+        if arrived > settings.INTAKE_MAX_PER_MINUTE:
+            raise Busy(busy_message())
+        return arrived > settings.INTAKE_FLOOD_PER_MINUTE
+
+
 def receive_request(
-    payload: dict[str, Any], uploads: list[CleanFile], *, language: str, proven: bool = False
+    payload: dict[str, Any],
+    uploads: list[CleanFile],
+    *,
+    language: str,
+    flood: bool = False,
 ) -> Received:
     """Seal and store a request. Nothing identifying about the sender is kept:
     no address, no browser, the day only. Not audited: the audit log keeps
-    exact times, which the request must not have."""
+    exact times, which the request must not have. ``flood``: what admit()
+    said of the request, which was counted before its files were cleaned."""
     receipt = receipts.new_receipt(language)
     salt = crypto.new_salt()
     person_private = receipts.person_private_key(receipt, salt)
@@ -122,12 +154,13 @@ def receive_request(
         receipt_lookup=receipts.lookup(receipt),
         person_salt=salt,
         person_public_key=crypto.public_from_private(person_private),
+        flood=flood,
     )
-    # All the encryption happens before the transaction, so the database's
-    # write lock is held only for the count and the insert. The answers are
-    # encoded once and encrypted twice: sealed to the intake compartment's
-    # public key (whoever is logged in), and for the person with a key of
-    # their receipt (which the server holds now, and never again).
+    # The encryption happens outside any transaction, so the database's
+    # write lock is held only for the count and for the insert. The answers
+    # are encoded once and encrypted twice: sealed to the intake
+    # compartment's public key (whoever is logged in), and for the person
+    # with a key of their receipt (which the server holds now, and never again).
     field = cast(EncryptedField, Submission._meta.get_field("payload"))
     plaintext = field.encode(payload)
     # Sealed already: it goes where the stored ciphertext goes (payload_sealed).
@@ -142,11 +175,6 @@ def receive_request(
     for attempt in range(CODE_ATTEMPTS):
         try:
             with _staged(uploads) as staged, transaction.atomic():
-                arrived = limits.hit("intake:requests")
-                if arrived > settings.INTAKE_MAX_PER_MINUTE:
-                    raise Refused(busy_message())
-                # A request with a proof of work is not listed among the flood.
-                submission.flood = arrived > settings.INTAKE_FLOOD_PER_MINUTE and not proven
                 submission.save(force_insert=True)
                 _attach(submission, None, staged)
         except IntegrityError:
@@ -167,19 +195,32 @@ def _code_taken(code: str) -> bool:
     return Submission.objects.filter(code=code).exists()
 
 
-def find(receipt: str) -> Submission | None:
-    """The request of a receipt. Wrong receipts are limited for everyone
-    together (no sender is tracked); a right one always works."""
-    if not receipts.looks_like_receipt(receipt):
-        return None
-    submission = Submission.objects.filter(receipt_lookup=receipts.lookup(receipt)).first()
-    if submission is None:
-        limits.hit("intake:receipt-failures")
-    return submission
+RECEIPT_FAILURES = "intake:receipt-failures"
 
 
-def receipt_tries_left() -> bool:
-    return limits.count("intake:receipt-failures") < settings.INTAKE_RECEIPT_TRIES_PER_MINUTE
+@dataclass(frozen=True)
+class Lookup:
+    submission: Submission | None
+    # Very many wrong receipts were tried this minute (by anyone at all).
+    many_wrong: bool = False
+
+
+def find(receipt: str) -> Lookup:
+    """The request of a receipt. It is looked up before anything else, the
+    same way for every receipt, so a right one always opens its request,
+    whatever others are trying. Wrong ones are counted for everyone together
+    (no sender is tracked); beyond the minute's budget they are told so,
+    and no longer counted, so a flood of guesses writes nothing more. A
+    guess learns nothing either way: 88 random bits are what resist it."""
+    submission = None
+    if receipts.looks_like_receipt(receipt):
+        submission = Submission.objects.filter(receipt_lookup=receipts.lookup(receipt)).first()
+    if submission is not None:
+        return Lookup(submission)
+    budget = settings.INTAKE_RECEIPT_TRIES_PER_MINUTE
+    if limits.count(RECEIPT_FAILURES) >= budget:
+        return Lookup(None, many_wrong=True)
+    return Lookup(None, many_wrong=limits.hit(RECEIPT_FAILURES) > budget)
 
 
 @dataclass
@@ -253,9 +294,23 @@ def _add_message(submission: Submission, sender: str, text: str, author: User | 
     return message
 
 
-def add_person_message(submission: Submission, text: str, uploads: list[CleanFile]) -> Message:
-    per_receipt = f"intake:messages:{submission.receipt_lookup[:24]}"
-    if not limits.take(per_receipt, settings.INTAKE_MESSAGES_PER_HOUR, seconds=3600):
+def message_counter(receipt: str) -> str:
+    """The name of a receipt's count of messages this hour: a keyed hash of
+    the day and the receipt itself, which the server holds only while the
+    person is there. With the database and the server's secret, a row still
+    cannot be linked to its request; the next day the name is another; the
+    row goes when its hour ends."""
+    day = timezone.now().date().isoformat()
+    digest = salted_hmac(
+        "safepassage.intake.messages", f"{day}:{receipts.normalise(receipt)}", algorithm="sha256"
+    ).hexdigest()[:32]
+    return f"intake:messages:{digest}"
+
+
+def add_person_message(
+    submission: Submission, text: str, uploads: list[CleanFile], *, receipt: str
+) -> Message:
+    if not limits.take(message_counter(receipt), settings.INTAKE_MESSAGES_PER_HOUR, seconds=3600):
         raise Refused(_("You have sent many messages this hour. Please wait and send again later."))
     with _staged(uploads) as staged, transaction.atomic():
         message = _add_message(submission, Message.Sender.PERSON, text, None)

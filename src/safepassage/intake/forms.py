@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from safepassage.accounts.models import User
 from safepassage.intake import receipts
@@ -59,14 +60,29 @@ def sniff(head: bytes) -> str | None:
 def check_uploads(uploads: list[Any], refusals: list[tuple[str, str]]) -> list[str]:
     """Errors to show about the attached files (empty when all are fine)."""
     errors = []
-    if any(reason == "too_large" for _field, reason in refusals):
+    reasons = {reason for _field, reason in refusals}
+    if "too_large" in reasons:
         limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
         errors.append(
             str(_("A file is larger than %(size)s and was not accepted.") % {"size": limit})
         )
-    if len(uploads) > settings.INTAKE_MAX_FILES:
+    if "too_large_total" in reasons:
+        limit = filesizeformat(settings.UPLOAD_MAX_TOTAL_BYTES)
         errors.append(
-            str(_("Send at most %(count)d files at a time.") % {"count": settings.INTAKE_MAX_FILES})
+            str(
+                _("The files together are larger than %(size)s, more than one request can carry.")
+                % {"size": limit}
+            )
+        )
+    if "too_many" in reasons or len(uploads) > settings.INTAKE_MAX_FILES:
+        count = settings.INTAKE_MAX_FILES
+        errors.append(
+            ngettext(
+                "Send at most %(count)d file at a time.",
+                "Send at most %(count)d files at a time.",
+                count,
+            )
+            % {"count": count}
         )
     for upload in uploads:
         if not isinstance(upload, StagedUpload) or sniff(upload.head) is None:

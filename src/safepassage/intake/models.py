@@ -245,16 +245,20 @@ class ContactIndex(models.Model):
 
 
 class RateWindow(models.Model):
-    """A count per minute (or hour) for one limit; no sender is recorded."""
+    """A count per minute (or hour) for one limit, or a spent one-time
+    token; no sender is recorded. Each row goes once ``expires`` (seconds
+    since the epoch) has passed (intake.limits)."""
 
     name = models.CharField(max_length=80)
     window = models.BigIntegerField()
     count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["name", "window"], name="one_count_per_window")
         ]
+        indexes = [models.Index(fields=["expires"], name="ratewindow_expires")]
 
     def __str__(self) -> str:
         return f"{self.name}@{self.window}"

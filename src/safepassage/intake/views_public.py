@@ -1,14 +1,18 @@
 """The public pages: no login, no cookie, no script needed, nothing from
-another host. Every answer page is sent with no-store."""
+another host. Every answer page is sent with no-store. No answer ever drops
+what the person typed: a refusal shows the form again, filled in."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.forms import CheckboxInput
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,16 +20,40 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safepassage.intake import actions, cleaning, downloads, proof
-from safepassage.intake.forms import PersonMessageForm, ReceiptForm, RequestForm
+from safepassage.intake.forms import PersonMessageForm, ReceiptForm, RequestForm, check_uploads
 from safepassage.intake.models import Attachment, Submission
 from safepassage.vault import files
 
+logger = logging.getLogger(__name__)
+
 LANGUAGES = ("en", "ru", "fr")
+# What a body that cannot be parsed raises: cut off (the client went away),
+# a broken part, too many fields or files for Django's own limits.
+UNREADABLE = (
+    MultiPartParserError,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    OSError,
+)
 
 
-def _language(request: HttpRequest) -> str:
+def _readable(request: HttpRequest) -> bool:
+    """Parse the body now; False (and nothing kept) when it cannot be."""
+    if request.method != "POST":
+        return True
+    try:
+        request.POST  # noqa: B018 - parses the body (and uploads)
+        request.FILES  # noqa: B018
+    except UNREADABLE as exc:
+        logger.warning("a public form's body could not be read (%s)", exc.__class__.__name__)
+        return False
+    return True
+
+
+def _language(request: HttpRequest, *, readable: bool = True) -> str:
     """From ?lang= (or the form), else the browser's: never a cookie."""
-    chosen = request.POST.get("lang") or request.GET.get("lang") or ""
+    chosen = (request.POST.get("lang") if readable else "") or request.GET.get("lang") or ""
     if chosen not in LANGUAGES:
         chosen = translation.get_language_from_request(request, check_path=False)
         chosen = chosen if chosen in LANGUAGES else "en"
@@ -45,48 +73,64 @@ def _render(
     context.setdefault("onion", settings.ONION_ADDRESS)
     context.setdefault("max_mb", settings.UPLOAD_MAX_BYTES // (1024 * 1024))
     context.setdefault("max_files", settings.INTAKE_MAX_FILES)
-    if settings.INTAKE_PROOF_BITS:
-        context.setdefault("proof_bits", settings.INTAKE_PROOF_BITS)
-        context.setdefault("proof_challenge", proof.challenge())
     return HttpResponse(loader.render_to_string(template, context), status=status)
+
+
+def _request_page(
+    request: HttpRequest, form: RequestForm, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The request form, with a fresh challenge for the proof of work when
+    proofs are on (so a person refused during a flood can prove and send)."""
+    bits = proof.current_bits()
+    if bits:
+        extra.update(proof_bits=bits, proof_challenge=proof.challenge(bits))
+    return _render(request, "intake/request.html", {"form": form, **extra}, status=status)
 
 
 def _uploads(request: HttpRequest, field: str) -> tuple[list[Any], list[str]]:
     """The files sent, checked and cleaned (intake.cleaning), with the
     person's consent to keep the originals (the keep_originals box)."""
-    keep = CheckboxInput().value_from_datadict(request.POST, request.FILES, "keep_originals")
     return cleaning.accept_uploads(
-        request.FILES.getlist(field), files.refusals(request), keep_originals=bool(keep)
+        request.FILES.getlist(field),
+        files.refusals(request),
+        keep_originals=_keep_originals(request),
     )
+
+
+def _keep_originals(request: HttpRequest) -> bool:
+    return bool(CheckboxInput().value_from_datadict(request.POST, request.FILES, "keep_originals"))
 
 
 @login_not_required
 @csrf_exempt  # anonymous, cookie-less: nothing for a forged request to ride on
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_view(request: HttpRequest) -> HttpResponse:
-    language = _language(request)
-    form = RequestForm(request.POST or None, language=language)
+    readable = _readable(request)
+    language = _language(request, readable=readable)
     if request.method != "POST":
-        return _render(request, "intake/request.html", {"form": form})
-    uploads, file_errors = _uploads(request, "attachments")
+        return _request_page(request, RequestForm(language=language))
+    if not readable:
+        return _request_page(request, RequestForm(language=language), 400, unreadable=True)
+    form = RequestForm(request.POST, language=language)
+    uploads = request.FILES.getlist("attachments")
+    file_errors = check_uploads(uploads, files.refusals(request))
     if not form.is_valid() or file_errors:
-        return _render(
-            request,
-            "intake/request.html",
-            {"form": form, "file_errors": file_errors, "files_dropped": bool(uploads)},
-            status=400,
-        )
-    proven = proof.verify(
-        request.POST.get("proof_challenge", ""),
-        request.POST.get("proof_nonce", ""),
-        form.cleaned_data["happened"],
+        dropped = bool(uploads or files.refusals(request))
+        return _request_page(request, form, 400, file_errors=file_errors, files_dropped=dropped)
+    checked = proof.check(
+        request.POST.get("proof_challenge", ""), request.POST.get("proof_nonce", "")
     )
     try:
-        received = actions.receive_request(
-            form.payload(), uploads, language=language, proven=proven
-        )
-    except actions.Refused as refusal:
-        return _render(request, "intake/refused.html", {"message": str(refusal)}, status=429)
+        # Counted before the files are cleaned (decoding a photo costs far
+        # more than the count), so a flood is refused cheaply.
+        flood = actions.admit(checked)
+    except actions.Busy:
+        # Everything typed comes back in the form; files must be chosen again.
+        return _request_page(request, form, 429, busy=True, files_dropped=bool(uploads))
+    cleaned, file_errors = cleaning.clean_uploads(uploads, keep_originals=_keep_originals(request))
+    if file_errors:
+        return _request_page(request, form, 400, file_errors=file_errors, files_dropped=True)
+    received = actions.receive_request(form.payload(), cleaned, language=language, flood=flood)
     return _render(
         request,
         "intake/receipt.html",
@@ -112,30 +156,33 @@ def _conversation(
     return _render(request, "intake/conversation.html", context, status=extra.get("status", 200))
 
 
-def _find(request: HttpRequest, form: ReceiptForm) -> tuple[Submission | None, HttpResponse | None]:
-    if not actions.receipt_tries_left():
-        return None, _render(
-            request,
-            "intake/refused.html",
-            {
-                "message": _(
-                    "Too many wrong receipts were tried in the last minute. Please wait a minute."
-                )
-            },
-            status=429,
-        )
-    submission = actions.find(form.cleaned_data["receipt"])
-    if submission is None:
-        form.add_error("receipt", _("No request has this receipt. Check each word and try again."))
-        return None, _render(request, "intake/return.html", {"form": form}, status=404)
-    return submission, None
+def _find(
+    request: HttpRequest, form: ReceiptForm, kept_text: str = ""
+) -> tuple[Submission | None, HttpResponse | None]:
+    """The request of the receipt in the form, or the receipt page again
+    (with the receipt, and any message typed, kept)."""
+    found = actions.find(form.cleaned_data["receipt"])
+    if found.submission is not None:
+        return found.submission, None
+    form.add_error("receipt", _("No request has this receipt. Check each word and try again."))
+    context = {"form": form, "kept_text": kept_text, "many_wrong": found.many_wrong}
+    status = 429 if found.many_wrong else 404
+    return None, _render(request, "intake/return.html", context, status=status)
+
+
+def _unreadable_return(request: HttpRequest) -> HttpResponse:
+    context = {"form": ReceiptForm(), "unreadable": True}
+    return _render(request, "intake/return.html", context, status=400)
 
 
 @login_not_required
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def return_view(request: HttpRequest) -> HttpResponse:
-    _language(request)
+    readable = _readable(request)
+    _language(request, readable=readable)
+    if not readable:
+        return _unreadable_return(request)
     form = ReceiptForm(request.POST or None)
     if request.method != "POST":
         return _render(request, "intake/return.html", {"form": form})
@@ -152,12 +199,17 @@ def return_view(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def message_view(request: HttpRequest) -> HttpResponse:
-    _language(request)
+    readable = _readable(request)
+    _language(request, readable=readable)
+    if not readable:
+        return _unreadable_return(request)
     form = PersonMessageForm(request.POST)
     receipt_only = ReceiptForm(request.POST)
+    kept_text = request.POST.get("text", "")
     if not receipt_only.is_valid():
-        return _render(request, "intake/return.html", {"form": receipt_only}, status=400)
-    submission, refusal = _find(request, receipt_only)
+        context = {"form": receipt_only, "kept_text": kept_text}
+        return _render(request, "intake/return.html", context, status=400)
+    submission, refusal = _find(request, receipt_only, kept_text)
     if refusal is not None:
         return refusal
     assert submission is not None  # noqa: S101 - narrowing
@@ -168,7 +220,7 @@ def message_view(request: HttpRequest) -> HttpResponse:
             request, submission, receipt, form=form, file_errors=file_errors, status=400
         )
     try:
-        actions.add_person_message(submission, form.cleaned_data["text"], uploads)
+        actions.add_person_message(submission, form.cleaned_data["text"], uploads, receipt=receipt)
     except actions.Refused as refusal_message:
         return _conversation(
             request, submission, receipt, form=form, refusal=str(refusal_message), status=429
@@ -181,12 +233,14 @@ def message_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def file_view(request: HttpRequest, attachment_id: int) -> StreamingHttpResponse:
     """A file of the conversation, for the person (their receipt opens it)."""
+    if not _readable(request):
+        raise Http404()
     _language(request)
     form = ReceiptForm(request.POST)
     if not form.is_valid():
         raise Http404()
-    submission, refusal = _find(request, form)
-    if refusal is not None or submission is None:
+    submission = actions.find(form.cleaned_data["receipt"]).submission
+    if submission is None:
         raise Http404()
     attachment = (
         Attachment.objects.filter(pk=attachment_id, submission=submission)

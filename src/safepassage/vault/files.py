@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
@@ -83,6 +83,13 @@ class StagedUpload(UploadedFile):
         self.key = b""
         self.path.unlink(missing_ok=True)
 
+    def close(self) -> None:
+        """What Django calls on every upload at the end of a request, and on
+        those parsed so far when parsing fails: an upload no view claimed is
+        discarded (there is no open file to close)."""
+        if not self.claimed:
+            self.discard()
+
 
 def read_staged(upload: StagedUpload, limit: int) -> bytes:
     """The plaintext of a staged upload, in memory only, and the staging
@@ -123,31 +130,104 @@ def stage_bytes(data: bytes, *, name: str, content_type: str) -> StagedUpload:
     )
 
 
+class _Staging:
+    """One file being encrypted to staging for a request: what is needed to
+    remove it, whatever happens to the request."""
+
+    def __init__(self, path: Path, writer: StreamWriter) -> None:
+        self.path = path
+        self.writer = writer
+
+    def remove(self) -> None:
+        if not self.writer.handle.closed:
+            self.writer.abandon()
+        # A claimed upload was moved to the store: nothing is left here.
+        self.path.unlink(missing_ok=True)
+
+
+def _staged_by(request: HttpRequest) -> list[_Staging]:
+    found: list[_Staging] | None = getattr(request, "_staging", None)
+    if found is None:
+        found = []
+        request._staging = found  # type: ignore[attr-defined]
+    return found
+
+
 class EncryptingUploadHandler(FileUploadHandler):
+    """Encrypts each uploaded file to staging as it streams in. Limits are
+    checked before anything is written: the number of files in a request
+    (UPLOAD_MAX_FILES: the next one ends the upload), the size of each file
+    (UPLOAD_MAX_BYTES: that file is skipped) and of all files together
+    (UPLOAD_MAX_TOTAL_BYTES: the upload ends). What was refused is noted in
+    ``refusals(request)`` for the page to explain; the fields read so far
+    stay in request.POST. Every staging file is registered on the request,
+    so UploadCleanupMiddleware removes whatever no view claimed, also when
+    parsing fails half-way (a broken part, too many files, a client gone)."""
+
     chunk_size = CHUNK
+    touch_every = 60  # seconds: a slow upload's file stays younger than the sweep's limit
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.files = 0
+        self.total = 0
+        self.refuse_all = False
+        self.staging: _Staging | None = None
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
+        # A body announcing more bytes than its files and fields may carry
+        # together is refused at its first file, before any of it is written.
+        fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        self.refuse_all = content_length > settings.UPLOAD_MAX_TOTAL_BYTES + fields
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
+        self.files += 1
+        if self.refuse_all:
+            self._stop("too_large_total")
+        if self.files > settings.UPLOAD_MAX_FILES:
+            self._stop("too_many")
+        if self.content_length is not None and self.content_length > settings.UPLOAD_MAX_BYTES:
+            self._note("too_large")
+            raise SkipFile()
         self.key = crypto.random_key()
         self.path = staging_dir() / f"{uuid.uuid4().hex}.part"
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self.writer = StreamWriter(os.fdopen(fd, "wb"), self.key)
+        self.staging = _Staging(self.path, self.writer)
+        if self.request is not None:
+            _staged_by(self.request).append(self.staging)
         self.head = b""
-        self.limit = settings.UPLOAD_MAX_BYTES
+        self.touched = time.time()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if self.writer.size + len(raw_data) > self.limit:
+        if self.writer.size + len(raw_data) > settings.UPLOAD_MAX_BYTES:
             self._abandon()
-            if self.request is not None:
-                refusals(self.request).append((self.field_name, "too_large"))
+            self._note("too_large")
             raise SkipFile()
+        if self.total + len(raw_data) > settings.UPLOAD_MAX_TOTAL_BYTES:
+            self._abandon()
+            self._stop("too_large_total")
+        self.total += len(raw_data)
         if len(self.head) < HEAD_BYTES:
             self.head += raw_data[: HEAD_BYTES - len(self.head)]
         self.writer.write(raw_data)
+        now = time.time()
+        if now - self.touched > self.touch_every:
+            os.utime(self.path)
+            self.touched = now
         return None
 
     def file_complete(self, file_size: int) -> StagedUpload:
         digest = self.writer.close()
+        self.staging = None
         return StagedUpload(
             path=self.path,
             name=self.file_name or "",
@@ -161,13 +241,20 @@ class EncryptingUploadHandler(FileUploadHandler):
     def upload_interrupted(self) -> None:
         self._abandon()
 
+    def _note(self, reason: str) -> None:
+        if self.request is not None:
+            refusals(self.request).append((self.field_name, reason))
+
+    def _stop(self, reason: str) -> None:
+        """End the upload: nothing more is written, the rest of the body is
+        read and dropped (so the person still gets the page)."""
+        self._note(reason)
+        raise StopUpload(connection_reset=False)
+
     def _abandon(self) -> None:
-        writer = getattr(self, "writer", None)
-        if writer is not None and not writer.handle.closed:
-            writer.abandon()
-        path = getattr(self, "path", None)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        if self.staging is not None:
+            self.staging.remove()
+            self.staging = None
         self.key = b""
 
 
@@ -287,19 +374,67 @@ def rewrap(keyring: Keyring, stored: EncryptedFile, compartment_key: Any) -> Non
     stored.save(update_fields=["wrapped_key", "sealed_meta", "version"])
 
 
-def sweep_staging(older_than_seconds: int = 3600) -> int:
-    """Remove staging files left by interrupted processes."""
+# Orphans: staging files of a process that died mid-upload (killed by a
+# timeout, a crash, a restart). A live upload's file is touched at least every
+# minute, so one untouched for this long belongs to no request.
+ORPHAN_AFTER_SECONDS = 15 * 60
+SWEEP_EVERY_SECONDS = 5 * 60
+SWEEP_MARKER = ".staging-swept"  # beside the staging folder, which holds uploads only
+_next_look = 0.0  # this process's next look at the marker (wall clock)
+
+
+def sweep_staging(older_than_seconds: int = ORPHAN_AFTER_SECONDS) -> int:
+    """Remove staging files left by processes that died mid-upload."""
     removed = 0
     cutoff = time.time() - older_than_seconds
     for path in staging_dir().glob("*.part"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # claimed, discarded or swept meanwhile
+            continue
     return removed
 
 
+def sweep_now_and_then() -> int:
+    """Sweep staging if no process of this installation has for
+    SWEEP_EVERY_SECONDS. Called after every request: each process looks at
+    the shared marker file at most that often, so a sweep costs nothing in
+    between, and works the same with any number of worker processes or
+    servers sharing the folder (two sweeping at once do no harm)."""
+    global _next_look
+    now = time.time()
+    if now < _next_look:
+        return 0
+    _next_look = now + SWEEP_EVERY_SECONDS
+    marker = staging_dir().parent / SWEEP_MARKER
+    try:
+        if now - marker.stat().st_mtime < SWEEP_EVERY_SECONDS:
+            return 0
+    except FileNotFoundError:
+        pass
+    marker.touch(mode=0o600)
+    os.utime(marker, (now, now))
+    return sweep_staging()
+
+
+def discard_unclaimed(request: HttpRequest) -> None:
+    """Remove every staging file of a request that no view claimed: whole
+    uploads, and files cut short when parsing stopped half-way."""
+    for staging in getattr(request, "_staging", ()):
+        staging.remove()
+    files = request.__dict__.get("_files")
+    if files is not None:
+        for _field, uploads in files.lists():
+            for upload in uploads:
+                if isinstance(upload, StagedUpload) and not upload.claimed:
+                    upload.discard()
+
+
 class UploadCleanupMiddleware:
-    """Discards uploads that no view claimed, whatever the response."""
+    """Discards uploads that no view claimed, whatever the response or the
+    error, and sweeps orphans from time to time."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -308,9 +443,5 @@ class UploadCleanupMiddleware:
         try:
             return self.get_response(request)
         finally:
-            files = getattr(request, "_files", None)
-            if files is not None:
-                for _field, uploads in files.lists():
-                    for upload in uploads:
-                        if isinstance(upload, StagedUpload) and not upload.claimed:
-                            upload.discard()
+            discard_unclaimed(request)
+            sweep_now_and_then()

@@ -21,6 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=settings.BIND, help="host:port or unix:/path")
         parser.add_argument("--workers", type=int, default=settings.WORKERS)
+        parser.add_argument(
+            "--pidfile",
+            default=str(settings.DATA_DIR / "serve.pid"),
+            help="where the server's process id is written (`safepassage seal` reads the default)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         executor = MigrationExecutor(connection)
@@ -55,7 +60,7 @@ class Command(BaseCommand):
             "worker_tmp_dir": "/dev/shm",  # noqa: S108 - gunicorn's heartbeat files, no data
             "forwarded_allow_ips": "127.0.0.1",
             "proc_name": "safepassage",
-            "pidfile": str(settings.DATA_DIR / "serve.pid"),
+            "pidfile": options["pidfile"],
             "when_ready": when_ready,
             "post_fork": post_fork,
         }
