@@ -78,6 +78,31 @@ def test_a_page_view_checks_only_the_new_entries(org: Organisation, client: Clie
     assert second.ok
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ru", ["Добавлен сотрудник", "Показано 25 пар для проверки", "Сотрудник"]),
+        (
+            "fr",
+            ["Membre de l’équipe ajouté", "25 paires affichées pour revue", "Membre de l’équipe"],
+        ),
+    ],
+)
+def test_the_log_reads_in_the_readers_language(
+    language: str, words: list[str], org: Organisation, client: Client
+) -> None:
+    record(org.admin, "staff.created", org.caseworker)
+    for _n in range(25):
+        record(org.outsider, "analysis.pair_shown", RUN, first="a", second="b")
+    sign_in(client, org.auditor)
+    client.cookies["django_language"] = language
+    table = _table(client)
+    for text in words:
+        assert text in table
+    for code in ("staff.created", "analysis.pair_shown", "Added a staff member", "Staff member"):
+        assert code not in table
+
+
 def test_staff_are_named_only_for_holders_of_the_staff_compartment(
     org: Organisation, vault: Vault, client: Client
 ) -> None:

@@ -58,7 +58,7 @@ ACTIONS: dict[str, Action] = {
         _("Logged out"), _("The session ended: logged out, timed out or ended by sealing.")
     ),
     "auth.second_factor_enrolled": Action(
-        _("Set up two-factor login"), _("An authenticator app was enrolled for this account.")
+        _("Enrolled an authenticator app"), _("An authenticator app was enrolled for this account.")
     ),
     "auth.enrolment_failed": Action(
         _("Failed two-factor set-up"),
@@ -105,7 +105,7 @@ ACTIONS: dict[str, Action] = {
         _("A temporary password was issued; the person's compartments must be granted again."),
     ),
     "staff.second_factor_reset": Action(
-        _("Reset two-factor login"),
+        _("Reset a staff member's two-factor login"),
         _("The authenticator was removed; the person enrols again at the next login."),
     ),
     "staff.activated": Action(_("Activated an account"), _("The account may log in again.")),

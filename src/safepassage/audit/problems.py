@@ -91,9 +91,11 @@ def _column(name: str) -> str:
 def _malformed(problem: Problem) -> str:
     column, found = problem.fact("column", ""), problem.fact("found", "")
     if column == "seq":
-        after = problem.fact("after", 0)
+        after = problem.fact("after")
         if found == "null":
             return _("an entry has no position (NULL): it is outside the chain")
+        if after is None:
+            return _("an entry's position is not a whole number: it is outside the chain")
         return _("an entry after #%(after)s is malformed: its position is not a whole number") % {
             "after": after
         }

@@ -199,16 +199,28 @@ def last_row() -> Row | None:
     return found[0] if found else None
 
 
-def misplaced_count() -> int:
-    """Rows without a usable position (NULL, or not a whole number): a walk
-    by position cannot see them, so they are counted apart."""
+def misplaced() -> str:
+    """What the position of a row without a usable one holds ("null",
+    "text", "number"...), or "" when every row has one. A walk by position
+    cannot see such rows. Index look-ups only, at any size."""
     if connection.vendor == "sqlite":
-        where = "seq IS NULL OR typeof(seq) != 'integer' OR seq < 1"
+        # NULLs sort first, text and bytes after every number.
+        queries = [
+            f"SELECT seq FROM {TABLE} ORDER BY seq LIMIT 1",  # noqa: S608
+            f"SELECT seq FROM {TABLE} ORDER BY seq DESC LIMIT 1",  # noqa: S608
+        ]
     else:
-        where = "seq IS NULL OR seq < 1"
+        queries = [
+            f"SELECT seq FROM {TABLE} WHERE seq IS NULL LIMIT 1",  # noqa: S608
+            f"SELECT seq FROM {TABLE} WHERE seq < 1 LIMIT 1",  # noqa: S608
+        ]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}")  # noqa: S608
-            return int(cursor.fetchone()[0])
+            for query in queries:
+                cursor.execute(query)
+                found = cursor.fetchone()
+                if found is not None and (type(found[0]) is not int or found[0] < 1):
+                    return _kind(found[0])
     except DatabaseError as error:
         raise Unreadable(error.__class__.__name__) from None
+    return ""

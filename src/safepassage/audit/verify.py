@@ -158,8 +158,9 @@ def verify(
     start_seq, start_hash, newest = 0, GENESIS, None
     walk = _Walk()
     try:
-        if rows.misplaced_count():
-            outside.append(Problem("malformed", None, (("column", "seq"), ("found", "null"))))
+        position = rows.misplaced()
+        if position:
+            outside.append(Problem("malformed", None, (("column", "seq"), ("found", position))))
         if not full:
             start_seq, start_hash, newest = _starting_point(later)
         targets, forged = _anchors(anchors, full, newest)
