@@ -8,7 +8,10 @@ definition, its enabled state and its function's body) with ours."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from safepassage.audit import protection
@@ -187,3 +190,20 @@ def test_installing_again_repairs_a_changed_trigger(chain: list[AuditEntry]) -> 
     assert protection.check(connection) != []
     protection.install(connection)
     assert protection.check(connection) == []
+
+
+def test_the_command_installs_the_protection_again_and_records_what_it_found(
+    chain: list[AuditEntry],
+) -> None:
+    if connection.vendor == "sqlite":
+        sql("DROP TRIGGER audit_no_delete")
+    else:
+        sql(f"ALTER TABLE {TABLE} DISABLE TRIGGER audit_no_delete")
+    out = io.StringIO()
+    call_command("audit", "protect", stdout=out)
+    assert "it had been changed" in out.getvalue()
+    assert protection.check(connection) == []
+    entry = AuditEntry.objects.get(action="audit.protection_installed")
+    kind = "missing" if connection.vendor == "sqlite" else "disabled"
+    assert entry.details["findings"] == [f"{kind}:audit_no_delete"]
+    assert verify(full=True).ok

@@ -91,7 +91,14 @@ def _check_details(details: dict[str, Any]) -> dict[str, DetailValue]:
 
 def format_at(at: datetime) -> str:
     """An entry's time as its hash covers it."""
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")
+
+
+# json.dumps with these options; one encoder made once (a full check encodes
+# a million documents).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def canonical(
@@ -118,7 +125,7 @@ def canonical(
         "details": details,
         "prev": prev_hash,
     }
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return _CANONICAL.encode(document).encode()
 
 
 def _key() -> bytes:

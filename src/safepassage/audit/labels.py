@@ -165,6 +165,10 @@ ACTIONS: dict[str, Action] = {
         _("Finished a full check of the audit log"),
         _("Every entry of the audit log was checked again; the outcome says whether it held."),
     ),
+    "audit.protection_installed": Action(
+        _("Installed the audit log's protection again"),
+        _("The triggers that keep the audit log append-only were installed again."),
+    ),
     "demo.loaded": Action(
         _("Loaded the demo"), _("Demo staff and data were created (development only).")
     ),

@@ -1,12 +1,14 @@
-"""`safepassage audit verify [--full]` and `safepassage audit head`."""
+"""`safepassage audit verify [--full]`, `audit head` and `audit protect`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
-from safepassage.audit import fullcheck
+from safepassage.audit import fullcheck, protection
+from safepassage.audit.chain import record
 from safepassage.audit.verify import Verification, parse_anchor, verify
 
 
@@ -16,7 +18,8 @@ class Command(BaseCommand):
         "that was altered, removed, inserted, appended or moved (exit status 1 on any "
         "break); --full checks every entry (run it daily). head: print SEQ:HASH of "
         "the newest entry, an anchor to keep outside this server; `verify --anchor "
-        "SEQ:HASH` then also detects entries removed from the end."
+        "SEQ:HASH` then also detects entries removed from the end. protect: install the "
+        "append-only triggers again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,8 +36,15 @@ class Command(BaseCommand):
             "--anchor", action="append", default=[], help="SEQ:HASH recorded earlier"
         )
         sub.add_parser("head", help="print the anchor of the newest entry")
+        sub.add_parser(
+            "protect",
+            help="install the append-only triggers again, after verify reported them changed",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "protect":
+            self._protect()
+            return
         if options["subcommand"] == "head":
             result = verify()
             if result.problem is not None:
@@ -54,6 +64,24 @@ class Command(BaseCommand):
                 self.stderr.write(f"audit log BROKEN: {problem.message}")
             raise SystemExit(1)
         self.stdout.write(_summary(result))
+
+    def _protect(self) -> None:
+        findings = protection.check(connection)
+        protection.install(connection)
+        # What was found goes into the chain before it is repaired away.
+        record(
+            "cli",
+            "audit.protection_installed",
+            None,
+            findings=[f"{f.kind}:{protection.safe_name(f.name)}" for f in findings][:32],
+        )
+        if findings:
+            self.stdout.write(
+                f"audit protection installed again; it had been changed ({len(findings)} "
+                "differences, now recorded in the log). Find out who changed it."
+            )
+        else:
+            self.stdout.write("audit protection was intact; installed again all the same")
 
 
 def _summary(result: Verification) -> str:
