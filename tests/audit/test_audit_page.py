@@ -147,6 +147,22 @@ def test_targets_show_what_they_are_to_those_who_may_see_it(
     assert f"request {submission.code}" in html
 
 
+def test_a_list_is_shown_by_its_name_to_those_who_count_victims(
+    org: Organisation, client: Client
+) -> None:
+    from safepassage.analysis.models import VictimList
+
+    source = VictimList.objects.create(name="Novaya Gazeta, April 2017")
+    record(org.outsider, "analysis.list_imported", source, rows=3, skipped=0)
+    sign_in(client, org.auditor)
+    table = _table(client)
+    assert f"list “{source.pk.hex[:8]}”" in table
+    assert "Novaya Gazeta" not in table
+    RoleGrant.objects.create(user=org.auditor, role=Role.ANALYST)
+    sign_in(client, org.auditor)
+    assert "list “Novaya Gazeta, April 2017”" in _table(client)
+
+
 def test_runs_of_pairs_shown_are_one_line(org: Organisation, client: Client) -> None:
     record(org.outsider, "analysis.pair_shown", OTHER_RUN, first="a", second="b")
     for n in range(25):
