@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from safepassage.audit.chain import GENESIS, AuditError, record, verify
+from safepassage.audit.chain import GENESIS, AuditError, record
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.verify import verify
 from tests.base import Organisation
 
 pytestmark = pytest.mark.django_db

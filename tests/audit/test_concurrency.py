@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
-from safepassage.audit.chain import record, verify
+from safepassage.audit.chain import record
 from safepassage.audit.models import AuditEntry
+from safepassage.audit.verify import verify
 
 THREADS, EACH = 6, 15
 

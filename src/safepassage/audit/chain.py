@@ -1,13 +1,14 @@
-"""Appending to and verifying the hash-chained audit log.
+"""Appending to the hash-chained audit log.
 
 Each entry carries the previous entry's hash and its own, an HMAC-SHA256
 (keyed with SAFEPASSAGE_AUDIT_KEY) over a canonical JSON encoding of its
 position, time, actor, action, target, outcome, details and the previous
-hash. Someone with a copy of the database but not the key cannot edit,
-insert, remove or reorder entries and recompute a chain that verifies.
-Removing entries from the end is detected against an anchor (a sequence
-number and hash recorded elsewhere): every append is also written to the
-``safepassage.audit`` logger, and ``safepassage audit head`` prints one.
+hash, and a seal: an HMAC of its position and its hash alone. Someone with
+a copy of the database but not the key cannot edit, insert, remove or
+reorder entries and recompute a chain that verifies (verify.py). Removing
+entries from the end is detected against an anchor (a sequence number and
+hash recorded elsewhere, or a checkpoint): every append is also written to
+the ``safepassage.audit`` logger, and ``safepassage audit head`` prints one.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -90,10 +89,22 @@ def _check_details(details: dict[str, Any]) -> dict[str, DetailValue]:
     return clean
 
 
+def format_at(at: datetime) -> str:
+    """An entry's time as its hash covers it."""
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")
+
+
+# json.dumps with these options; one encoder made once (a full check encodes
+# a million documents).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def canonical(
     *,
     seq: int,
-    at: datetime,
+    at: datetime | str,
     actor: str,
     action: str,
     target: str,
@@ -101,11 +112,12 @@ def canonical(
     details: dict[str, Any],
     prev_hash: str,
 ) -> bytes:
-    """The bytes an entry's hash covers. Stable across databases and versions."""
+    """The bytes an entry's hash covers. Stable across databases and versions.
+    ``at`` is a datetime, or already formatted by ``format_at``."""
     document = {
         "v": 1,
         "seq": seq,
-        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "at": at if isinstance(at, str) else format_at(at),
         "actor": actor,
         "action": action,
         "target": target,
@@ -113,16 +125,28 @@ def canonical(
         "details": details,
         "prev": prev_hash,
     }
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return _CANONICAL.encode(document).encode()
 
 
-def _mac(message: bytes) -> str:
-    key = settings.AUDIT_KEY.encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+def _key() -> bytes:
+    return settings.AUDIT_KEY.encode()
+
+
+def mac(message: bytes) -> str:
+    return hmac.digest(_key(), message, hashlib.sha256).hex()
+
+
+# Domain separation: canonical documents start with "{", these never do.
+_SEAL = b"safepassage.audit.seal\x00"
+
+
+def seal_of(seq: int, entry_hash: str) -> str:
+    """The seal of the entry at ``seq`` whose hash is ``entry_hash``."""
+    return mac(_SEAL + f"{seq}:{entry_hash}".encode())
 
 
 def entry_mac(entry: AuditEntry) -> str:
-    return _mac(
+    return mac(
         canonical(
             seq=entry.seq,
             at=entry.at,
@@ -180,151 +204,9 @@ def record(
             prev_hash=prev_hash,
         )
         entry.entry_hash = entry_mac(entry)
+        entry.seal = seal_of(seq, entry.entry_hash)
         entry.save(force_insert=True)
         transaction.on_commit(
             lambda: logger.info("audit #%d %s %s", entry.seq, entry.action, entry.entry_hash)
         )
     return entry
-
-
-# --- Verification ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # altered, inserted, removed, reordered, unprotected, anchor
-    seq: int | None
-    message: str
-
-
-@dataclass(frozen=True)
-class Verification:
-    checked: int
-    head_seq: int
-    head_hash: str
-    problem: Problem | None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-def _pairs(entries: Iterator[AuditEntry]) -> Iterator[tuple[AuditEntry, AuditEntry | None]]:
-    current = next(entries, None)
-    while current is not None:
-        following = next(entries, None)
-        yield current, following
-        current = following
-
-
-def _diagnose(
-    entry: AuditEntry,
-    following: AuditEntry | None,
-    mac_ok: bool,
-    expected_seq: int,
-    expected_prev: str,
-) -> Problem:
-    seq = entry.seq
-    if entry.prev_hash != expected_prev:
-        later = (
-            AuditEntry.objects.filter(entry_hash=entry.prev_hash, seq__gt=seq)
-            .values_list("seq", flat=True)
-            .first()
-        )
-        if later is not None:
-            return Problem(
-                "reordered",
-                seq,
-                f"entry #{seq} was reordered: it follows entry #{later}, which now comes after it",
-            )
-    if not mac_ok:
-        if following is not None and following.prev_hash == expected_prev:
-            return Problem(
-                "inserted",
-                seq,
-                f"entry #{seq} was inserted: the entry after it links to the entry before it",
-            )
-        return Problem(
-            "altered",
-            seq,
-            f"entry #{seq} was altered: its content no longer matches its hash",
-        )
-    if entry.prev_hash != expected_prev or seq != expected_seq:
-        first_missing = expected_seq
-        last_missing = seq - 1
-        if last_missing > first_missing:
-            where = f"entries #{first_missing} to #{last_missing} were removed"
-        else:
-            where = f"entry #{first_missing} was removed"
-        return Problem("removed", first_missing, f"{where}: entry #{seq} links to a missing entry")
-    raise AssertionError("diagnose called on an intact entry")
-
-
-def protection_installed() -> bool:
-    """True when the triggers refusing UPDATE and DELETE are in place."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                [TABLE],
-            )
-            return bool(cursor.fetchone()[0] >= 2)
-        cursor.execute(
-            "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
-            [TABLE],
-        )
-        return bool(cursor.fetchone()[0] >= 3)
-
-
-def _check_anchor(anchor_seq: int, anchor_hash: str, head_seq: int) -> Problem | None:
-    if anchor_seq > head_seq:
-        return Problem(
-            "removed",
-            head_seq + 1,
-            f"entries #{head_seq + 1} to #{anchor_seq} were removed from the end "
-            f"(an anchor names entry #{anchor_seq})",
-        )
-    stored = AuditEntry.objects.filter(seq=anchor_seq).values_list("entry_hash", flat=True).first()
-    if stored is None or not hmac.compare_digest(stored, anchor_hash):
-        return Problem("anchor", anchor_seq, f"entry #{anchor_seq} does not match its anchor")
-    return None
-
-
-def verify(anchors: Sequence[tuple[int, str]] = ()) -> Verification:
-    """Walk the whole chain; report the first entry that breaks it. Anchors
-    (SEQ, HASH) recorded earlier also reveal entries removed from the end."""
-    expected_seq, expected_prev = 1, GENESIS
-    checked = 0
-    entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
-    for entry, following in _pairs(entries):
-        mac_ok = hmac.compare_digest(entry_mac(entry), entry.entry_hash)
-        if not (mac_ok and entry.prev_hash == expected_prev and entry.seq == expected_seq):
-            problem = _diagnose(entry, following, mac_ok, expected_seq, expected_prev)
-            return Verification(checked, expected_seq - 1, expected_prev, problem)
-        checked += 1
-        expected_seq, expected_prev = entry.seq + 1, entry.entry_hash
-    head_seq, head_hash = expected_seq - 1, expected_prev
-    for anchor_seq, anchor_hash in anchors:
-        mismatch = _check_anchor(anchor_seq, anchor_hash, head_seq)
-        if mismatch is not None:
-            return Verification(checked, head_seq, head_hash, mismatch)
-    if not protection_installed():
-        return Verification(
-            checked,
-            head_seq,
-            head_hash,
-            Problem(
-                "unprotected",
-                None,
-                "the database triggers that refuse changes to the audit log are missing",
-            ),
-        )
-    return Verification(checked, head_seq, head_hash, None)
-
-
-def parse_anchor(text: str) -> tuple[int, str]:
-    """Parse ``SEQ:HASH`` as printed by ``safepassage audit head``."""
-    match = re.fullmatch(r"(\d{1,18}):([0-9a-f]{64})", text.strip())
-    if not match:
-        raise ValueError("an anchor is SEQ:HASH, as printed by 'safepassage audit head'")
-    return int(match.group(1)), match.group(2)

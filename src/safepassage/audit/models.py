@@ -1,14 +1,16 @@
-"""The audit log: one append-only, hash-chained table.
+"""The audit log: one append-only, hash-chained table, and what its checks
+leave behind.
 
 Rows are only ever added through ``safepassage.audit.record``. The database
-refuses UPDATE and DELETE on this table (triggers installed by migration
-0002), and ``safepassage audit verify`` detects any change made by someone
-who removed the triggers.
+refuses UPDATE and DELETE on the log and on its checkpoints (triggers
+installed by migration, see protection.py), and ``safepassage audit verify``
+detects any change made by someone who removed or replaced the triggers.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +35,10 @@ class AuditEntry(models.Model):
     details = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # A MAC of (seq, entry_hash) alone: it survives a change of the content,
+    # so verification can tell an altered entry (seal still good) from one
+    # that safepassage never wrote (no good seal anywhere).
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -47,3 +53,52 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.outcome}"
+
+
+class Checkpoint(models.Model):
+    """The chain was verified from its first entry up to entry ``seq``,
+    whose hash was ``entry_hash``: a later check starts here. Append-only
+    like the log, and MAC'd with the audit key, so nobody without the key
+    can move it forward over entries they changed."""
+
+    seq = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    # True when this check walked the whole chain, not only new entries.
+    full_check = models.BooleanField()
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["seq"]), models.Index(fields=["full_check", "at"])]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.seq}"
+
+
+class FullCheckStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+    INTERRUPTED = "interrupted", _("interrupted")
+
+
+class FullCheck(models.Model):
+    """A full check started from the auditor's page: its progress while it
+    runs on a thread. Its result goes into the chain itself
+    (``audit.full_check_finished``), where nobody can change it unseen."""
+
+    started = models.DateTimeField(default=timezone.now)
+    started_by = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=12, choices=FullCheckStatus.choices, default=FullCheckStatus.RUNNING
+    )
+    checked = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    heartbeat = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started"]
+
+    def __str__(self) -> str:
+        return f"full check {self.pk}"

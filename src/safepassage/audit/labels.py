@@ -1,0 +1,279 @@
+"""What each recorded action is called, in the reader's language.
+
+Every action code passed to ``record()`` anywhere in the code base has an
+entry here: a short label for the log's lines, a sentence saying what it
+means, and for actions that come in runs (a pair shown for review after
+another) the words for a group of them. A test finds every ``record(`` call
+under src/ and checks its code is here, so a new action cannot reach the
+auditor's page as a bare code.
+
+The labels of every app live in this one module rather than in each app:
+the audit app imports no feature app (DESIGN.md), translators find all the
+actions in one place, and the log stays readable for actions of an app that
+is no longer installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Action:
+    label: Promise
+    description: Promise
+    # "%(count)s ..." in singular and plural, for a run of these shown as one line.
+    many: Promise | None = None
+
+
+# Areas, for the filter: the part of an action code before the dot.
+AREAS: dict[str, Promise] = {
+    "auth": _("Logging in and out"),
+    "access": _("Refused access"),
+    "staff": _("Staff accounts"),
+    "team": _("Teams"),
+    "vault": _("Keys and compartments"),
+    "audit": _("The audit log"),
+    "demo": _("Demo"),
+    "case": _("Cases"),
+    "intake": _("Requests for help"),
+    "analysis": _("Counting victims"),
+}
+
+ACTIONS: dict[str, Action] = {
+    # Logging in and out (accounts).
+    "auth.login": Action(_("Logged in"), _("Signed in with a password and a second factor.")),
+    "auth.login_failed": Action(
+        _("Failed login"), _("A wrong password or code was given for this account.")
+    ),
+    "auth.login_throttled": Action(
+        _("Login refused: too many attempts"),
+        _("A login was refused without checking it, because of earlier failures."),
+    ),
+    "auth.logout": Action(
+        _("Logged out"), _("The session ended: logged out, timed out or ended by sealing.")
+    ),
+    "auth.second_factor_enrolled": Action(
+        _("Enrolled an authenticator app"), _("An authenticator app was enrolled for this account.")
+    ),
+    "auth.enrolment_failed": Action(
+        _("Failed two-factor set-up"),
+        _("A wrong code was given while enrolling an authenticator app."),
+    ),
+    "auth.password_changed": Action(
+        _("Changed own password"), _("The password was changed; other sessions ended.")
+    ),
+    "auth.recovery_codes_issued": Action(
+        _("Made new recovery codes"),
+        _("A new set of one-time recovery codes replaced the old one."),
+    ),
+    "auth.reauth_failed": Action(
+        _("Failed confirmation"),
+        _("A wrong password or code was given to confirm a sensitive step."),
+    ),
+    "auth.reauthenticated": Action(
+        _("Confirmed identity"),
+        _("The password and a code were given again before a sensitive step."),
+    ),
+    "auth.logged_out_everywhere": Action(
+        _("Logged out everywhere"), _("Every session of the account was ended at once.")
+    ),
+    "access.denied": Action(
+        _("Access refused"),
+        _("A page or record was refused (the person was shown “not found”)."),
+    ),
+    # Staff accounts and teams (accounts).
+    "staff.identities_read": Action(
+        _("Read staff names"), _("The staff list was shown with real names.")
+    ),
+    "staff.identity_read": Action(
+        _("Read a staff member's name"),
+        _("A staff member's real name and e-mail address were shown."),
+    ),
+    "staff.created": Action(
+        _("Added a staff member"), _("A staff account was created with its roles and teams.")
+    ),
+    "staff.access_changed": Action(
+        _("Changed roles or teams"), _("A staff member's roles or teams were changed.")
+    ),
+    "staff.password_reset": Action(
+        _("Reset a password"),
+        _("A temporary password was issued; the person's compartments must be granted again."),
+    ),
+    "staff.second_factor_reset": Action(
+        _("Reset a staff member's two-factor login"),
+        _("The authenticator was removed; the person enrols again at the next login."),
+    ),
+    "staff.activated": Action(_("Activated an account"), _("The account may log in again.")),
+    "staff.deactivated": Action(
+        _("Deactivated an account"), _("The account can no longer log in; its sessions ended.")
+    ),
+    "staff.identity_changed": Action(
+        _("Changed a staff member's name or e-mail"),
+        _("The encrypted name or e-mail address of a staff member was changed."),
+    ),
+    "team.created": Action(_("Created a team"), _("A new team was created.")),
+    "team.members_changed": Action(
+        _("Changed a team's members"), _("People were added to or removed from a team.")
+    ),
+    # Keys and compartments (vault).
+    "vault.ceremony_held": Action(
+        _("Held the key ceremony"),
+        _("The recovery key was made and split into custodians' shares."),
+    ),
+    "vault.granted": Action(
+        _("Granted a compartment"), _("A person was given the keys of a compartment.")
+    ),
+    "vault.revoked": Action(
+        _("Revoked a compartment"),
+        _("A person's keys to a compartment were removed and their sessions ended."),
+    ),
+    "vault.user_key_replaced": Action(
+        _("Replaced a personal key"),
+        _("A new personal key after a password change or reset."),
+    ),
+    "vault.rotation_started": Action(
+        _("Started replacing a compartment's keys"),
+        _("Everything in a compartment began to be encrypted again under new keys."),
+    ),
+    "vault.rotation_finished": Action(
+        _("Finished replacing a compartment's keys"),
+        _("Everything in a compartment is now encrypted under its new keys."),
+    ),
+    "vault.sealed": Action(
+        _("Sealed the vault"), _("Every session ended and every key left memory.")
+    ),
+    # The audit log itself.
+    "audit.viewed": Action(
+        _("Looked at the audit log"),
+        _("The audit log was shown, with the state of its chain."),
+        ngettext_lazy(
+            "Looked at the audit log %(count)s time",
+            "Looked at the audit log %(count)s times",
+            "count",
+        ),
+    ),
+    "audit.full_check_started": Action(
+        _("Started a full check of the audit log"),
+        _("Every entry of the audit log began to be checked again."),
+    ),
+    "audit.full_check_finished": Action(
+        _("Finished a full check of the audit log"),
+        _("Every entry of the audit log was checked again; the outcome says whether it held."),
+    ),
+    "audit.protection_installed": Action(
+        _("Installed the audit log's protection again"),
+        _("The triggers that keep the audit log append-only were installed again."),
+    ),
+    "demo.loaded": Action(
+        _("Loaded the demo"), _("Demo staff and data were created (development only).")
+    ),
+    # Cases.
+    "case.viewed": Action(_("Opened a case"), _("A case's page was shown.")),
+    # Requests for help (intake).
+    "intake.inbox_viewed": Action(
+        _("Looked at the requests inbox"),
+        _("The list of requests for help was shown."),
+        ngettext_lazy(
+            "Looked at the requests inbox %(count)s time",
+            "Looked at the requests inbox %(count)s times",
+            "count",
+        ),
+    ),
+    "intake.viewed": Action(_("Opened a request"), _("A request for help was opened and read.")),
+    "intake.file_downloaded": Action(
+        _("Downloaded a file"),
+        _("A file sent with a request was decrypted and downloaded."),
+        ngettext_lazy("Downloaded %(count)s file", "Downloaded %(count)s files", "count"),
+    ),
+    "intake.original_opened": Action(
+        _("Opened an original file"),
+        _(
+            "The original of a file, as the person sent it with its hidden details "
+            "(kept with their consent), was decrypted and downloaded."
+        ),
+        ngettext_lazy("Opened %(count)s original file", "Opened %(count)s original files", "count"),
+    ),
+    "intake.question_saved": Action(
+        _("Changed the request form"), _("A question of the public request form was saved.")
+    ),
+    "intake.replied": Action(
+        _("Replied to a request"), _("A message was sent to the person who asked for help.")
+    ),
+    "intake.status_changed": Action(
+        _("Changed a request's status"), _("A request was moved to another status.")
+    ),
+    "intake.tagged": Action(_("Tagged a request"), _("A request's tags were changed.")),
+    "intake.assigned": Action(
+        _("Assigned a request"), _("A request was given to a staff member, or unassigned.")
+    ),
+    "intake.case_opened": Action(
+        _("Opened a case from a request"), _("A case was opened for the person who asked.")
+    ),
+    # Counting victims (analysis).
+    "analysis.list_imported": Action(
+        _("Imported a victim list"), _("A source's list was imported, each row encrypted.")
+    ),
+    "analysis.linkage_started": Action(
+        _("Started linking lists"),
+        _("Records of several lists began to be matched into people."),
+    ),
+    "analysis.pair_shown": Action(
+        _("Showed a pair for review"),
+        _("Two victims' records were decrypted and shown side by side for review."),
+        ngettext_lazy(
+            "Showed %(count)s pair for review", "Showed %(count)s pairs for review", "count"
+        ),
+    ),
+    "analysis.link_decided": Action(
+        _("Decided on a pair"),
+        _("A reviewer said whether two records are the same person."),
+    ),
+    "analysis.estimate_started": Action(
+        _("Started an estimate"), _("An estimate of how many victims no list recorded began.")
+    ),
+    "analysis.keys_refused": Action(
+        _("Analysis refused: no keys"),
+        _("A command that needs the documentation keys was run without them."),
+    ),
+}
+
+
+def label(code: str) -> str:
+    """The action's label, or its code for an action not (or no longer) known."""
+    action = ACTIONS.get(code)
+    return str(action.label) if action else code
+
+
+def description(code: str) -> str:
+    action = ACTIONS.get(code)
+    return str(action.description) if action else ""
+
+
+def many(code: str, count: int) -> str | None:
+    """A run of ``count`` entries of this action as one line, if it groups."""
+    action = ACTIONS.get(code)
+    if action is None or action.many is None:
+        return None
+    return str(action.many % {"count": count})
+
+
+def choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Actions by area, for a filter: each area first (all of it), then its actions."""
+    grouped: list[tuple[str, list[tuple[str, str]]]] = []
+    for area, name in AREAS.items():
+        options = [(f"{area}.", gettext("All of “%(area)s”") % {"area": name})]
+        options += sorted(
+            (
+                (code, str(action.label))
+                for code, action in ACTIONS.items()
+                if code.startswith(f"{area}.")
+            ),
+            key=lambda option: option[1],
+        )
+        grouped.append((str(name), options))
+    return grouped

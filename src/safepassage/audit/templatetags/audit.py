@@ -1,0 +1,44 @@
+"""Template filters for audit entries: ``{% load audit %}``.
+
+``{{ entry.action|action_label }}`` shows an action in the reader's
+language on any page (the dashboard's own activity, for one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import template
+
+from safepassage.audit import labels
+from safepassage.audit.models import Outcome
+from safepassage.audit.problems import Problem
+from safepassage.audit.rows import Row
+
+register = template.Library()
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return labels.label(str(code))
+
+
+@register.filter
+def action_description(code: str) -> str:
+    return labels.description(str(code))
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    return str(dict(Outcome.choices).get(value, value))
+
+
+@register.filter
+def malformed_message(row: Row) -> str:
+    facts: tuple[tuple[str, int | str], ...] = (("column", row.malformed), ("found", row.found))
+    return Problem("malformed", row.seq or None, facts).message
+
+
+@register.filter
+def last_seq(rows: Sequence[Row]) -> int:
+    return rows[-1].seq if rows else 0
