@@ -275,7 +275,8 @@ class Front:
         answer.headers = [
             (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
         ]
-        if not any(name == b"content-length" for name, _ in answer.headers):
+        bodiless = answer.status < 200 or answer.status in (204, 304)
+        if not bodiless and not any(name == b"content-length" for name, _ in answer.headers):
             answer.headers.append((b"content-length", str(answer.size).encode()))
         return answer
 
