@@ -151,6 +151,16 @@ def test_a_steady_upload_earns_more_time(tmp_path: Path) -> None:
     assert status == 200
 
 
+def test_a_burst_earns_no_long_silence(tmp_path: Path) -> None:
+    front = Front(Probe(), limits(tmp_path, body_timeout=0.3, body_min_rate=1024))
+    started = time.monotonic()
+    status, _headers, _body = run(
+        front, scope(headers=[(b"content-length", b"2000000")]), [b"d" * 1_000_000], stall=True
+    )
+    assert status == 408
+    assert time.monotonic() - started < 3  # not the 977 s its bytes would earn
+
+
 def test_it_answers_503_when_the_spool_budget_is_spent(tmp_path: Path) -> None:
     front = Front(Probe(), limits(tmp_path, spool_budget=32 * 1024))
     status, headers, _body = run(

@@ -74,8 +74,8 @@ SERVE_HEADER_TIMEOUT = env.number(
     "SAFEPASSAGE_SERVE_HEADER_TIMEOUT_SECONDS", 20, minimum=1, maximum=600
 )
 # Seconds for a body, one more for each SERVE_BODY_MIN_RATE bytes that
-# arrive (408 past them); also how long a client may take nothing of a
-# response before it is dropped.
+# arrive, and the longest a body may fall silent (408 past either); also
+# how long a client may take nothing of a response before it is dropped.
 SERVE_BODY_TIMEOUT = env.number(
     "SAFEPASSAGE_SERVE_BODY_TIMEOUT_SECONDS", 20, minimum=1, maximum=600
 )

@@ -6,8 +6,9 @@ It takes a request from uvicorn and:
 2. reads the whole body into a sealed spool (vault.spool: memory, then an
    encrypted nameless file), within a deadline that starts at
    SERVE_BODY_TIMEOUT seconds and grows by one second for every
-   SERVE_BODY_MIN_RATE bytes received (408 past it), and within the size
-   limit (413) and the worker's spool budget (503);
+   SERVE_BODY_MIN_RATE bytes received, with no silence longer than
+   SERVE_BODY_TIMEOUT (408 past either), and within the size limit (413)
+   and the worker's spool budget (503);
 3. runs the WSGI application (Django, with its upload handlers, which
    encrypt uploads as they read them) on one of SERVE_THREADS threads;
 4. holds the whole response (in memory, or a streamed one in a sealed
@@ -202,15 +203,21 @@ class Front:
         if declared is not None and declared > limits.max_body:
             raise Refused(413, "too_large")
         loop = asyncio.get_running_loop()
-        started = loop.time()
+        started = heard = loop.time()
         charged = 0
         try:
             while True:
-                deadline = started + limits.body_timeout + spool.size / limits.body_min_rate
+                # On average at least the minimum rate, and never silent
+                # for longer than the timeout (a burst earns no long pause).
+                deadline = min(
+                    started + limits.body_timeout + spool.size / limits.body_min_rate,
+                    heard + limits.body_timeout,
+                )
                 try:
                     message = await asyncio.wait_for(receive(), deadline - loop.time())
                 except TimeoutError:
                     raise Refused(408, "too_slow") from None
+                heard = loop.time()
                 if message["type"] == "http.disconnect":
                     raise ClientGone()
                 chunk = message.get("body", b"")
