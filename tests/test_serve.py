@@ -334,6 +334,7 @@ def test_it_logs_no_client_address_for_malformed_requests(server: RunningServer)
         b"GET /request/ HTTP/1.1\r\nHost: evil.example\r\n\r\n",
         b"GET /request/%ff%fe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
         b"POST /request/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nshort",
+        b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n",
     ]
     for request in malformed:
         with socket.create_connection(
@@ -350,6 +351,7 @@ def test_it_logs_no_client_address_for_malformed_requests(server: RunningServer)
     assert status == 200
     output = server.output()
     assert SOURCE not in output
+    assert "pip install" not in output  # no misleading advice about upgrades
     # The only address in the output is the one the server was told to serve on.
     lines = [line for line in output.splitlines() if "127.0.0.1" in line]
     assert all(line.startswith("safepassage is serving on") for line in lines), lines

@@ -172,27 +172,30 @@ class Front:
             return
         spool = SealedSpool(self.limits.spool_dir, memory=MEMORY_BYTES)
         try:
-            try:
-                charged = await self._read_body(scope, receive, spool)
-            except Refused as refusal:
-                await self._refuse(scope, send, refusal)
-                return
-            except ClientGone:
-                return
-            gone = asyncio.ensure_future(receive())
-            try:
-                try:
-                    answer = await self._answer(scope, spool)
-                finally:
-                    self.budget.give(charged)
-                try:
-                    await self._send(scope, send, answer, gone)
-                finally:
-                    answer.close()
-            finally:
-                gone.cancel()
-        finally:
+            charged = await self._read_body(scope, receive, spool)
+        except Refused as refusal:
             spool.close()
+            await self._refuse(scope, send, refusal)
+            return
+        except ClientGone:
+            spool.close()
+            return
+        except BaseException:  # the worker is stopping
+            spool.close()
+            raise
+        gone = asyncio.ensure_future(receive())
+        try:
+            try:
+                # The application thread closes the spool when it is done.
+                answer = await self._answer(scope, spool)
+            finally:
+                self.budget.give(charged)
+            try:
+                await self._send(scope, send, answer, gone)
+            finally:
+                answer.close()
+        finally:
+            gone.cancel()
 
     # The body ---------------------------------------------------------------
 
@@ -239,8 +242,12 @@ class Front:
     # The application --------------------------------------------------------
 
     async def _answer(self, scope: Scope, spool: SealedSpool) -> Answer:
-        environ = build_environ(scope, spool.size)
-        work: Future[Answer] = self.pool.submit(self._call_application, environ, spool)
+        try:
+            environ = build_environ(scope, spool.size)
+            work: Future[Answer] = self.pool.submit(self._call_application, environ, spool)
+        except BaseException:
+            spool.close()
+            raise
         try:
             return await asyncio.wrap_future(work)
         except asyncio.CancelledError:

@@ -111,6 +111,11 @@ class DeadlineProtocol(HttpToolsProtocol):
         if not waiting and not self.transport.is_closing():
             self._await_head()
 
+    def _unsupported_upgrade_warning(self) -> None:
+        """An Upgrade header (h2c, websocket) is ignored and the request
+        served as HTTP/1.1; uvicorn would log advice to install a websocket
+        library for each one."""
+
     # A client that does not read ---------------------------------------------
 
     def pause_writing(self) -> None:
