@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -94,7 +95,10 @@ def run(
 
         await asyncio.wait_for(front(request, receive, send), 10)
 
-    asyncio.run(drive())
+    # On a thread of its own: a test run may hold an event loop in this one
+    # (Playwright's, for the browser tests).
+    with ThreadPoolExecutor(1) as runner:
+        runner.submit(asyncio.run, drive()).result()
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], dict(start["headers"]), body
