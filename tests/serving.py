@@ -42,6 +42,7 @@ class RunningServer:
     port: int
     process: subprocess.Popen[bytes]
     log: Path
+    data_dir: Path  # its pid file, file store and spools
 
     def output(self) -> str:
         """Everything the server has written to stdout and stderr so far."""
@@ -58,14 +59,26 @@ class RunningServer:
 
 @contextmanager
 def serving(
-    database_url: str, settings: dict[str, str], workers: int = 2
+    database_url: str,
+    settings: dict[str, str],
+    workers: int = 2,
+    data_dir: Path | None = None,
 ) -> Iterator[RunningServer]:
     """Start `safepassage serve` with ``settings`` added to the environment;
-    stop it afterwards. Waits (30 s at most) until /healthz answers."""
+    stop it afterwards. Waits (30 s at most) until /healthz answers.
+
+    With ``data_dir`` the server keeps its pid file and files there (so it
+    can run beside another), with the tests' secrets; else in the tests'."""
+    from django.conf import settings as ours
+
     port = free_port()
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update({"DJANGO_SETTINGS_MODULE": "safepassage.settings", "DATABASE_URL": database_url})
+    if data_dir is not None:
+        env["SAFEPASSAGE_DATA_DIR"] = str(data_dir)
+        env["SAFEPASSAGE_SECRET_KEY"] = ours.SECRET_KEY
+        env["SAFEPASSAGE_AUDIT_KEY"] = ours.AUDIT_KEY
     env.update(settings)
     with tempfile.TemporaryDirectory(prefix="safepassage-serve-") as folder:
         log = Path(folder) / "server.log"
@@ -86,7 +99,14 @@ def serving(
                 stderr=subprocess.STDOUT,
             )
         url = f"http://127.0.0.1:{port}"
-        server = RunningServer(url=url, host="127.0.0.1", port=port, process=process, log=log)
+        server = RunningServer(
+            url=url,
+            host="127.0.0.1",
+            port=port,
+            process=process,
+            log=log,
+            data_dir=data_dir or Path(ours.DATA_DIR),
+        )
         try:
             deadline = time.monotonic() + 30
             while True:

@@ -41,15 +41,19 @@ SENTINEL = b"ZELIMKHAN-MAGOMEDOV-SAFE-HOUSE-7"
 
 
 @pytest.fixture(scope="module")
-def server(django_db_setup: None, django_db_blocker: Any) -> Iterator[RunningServer]:
+def server(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
     with django_db_blocker.unblock():
         database_url = served_database_url()
+    # A data folder of its own: the browser tests' server may be running.
     with serving(
         database_url,
         {
             "SAFEPASSAGE_SERVE_HEADER_TIMEOUT_SECONDS": str(DEADLINE),
             "SAFEPASSAGE_SERVE_BODY_TIMEOUT_SECONDS": str(DEADLINE),
         },
+        data_dir=tmp_path_factory.mktemp("served"),
     ) as running:
         yield running
 
@@ -174,8 +178,8 @@ def staff_cookie(username: str) -> str:
     return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
 
 
-def files_on_disk() -> set[Path]:
-    return {path for path in Path(settings.FILES_DIR).rglob("*") if path.is_file()}
+def files_on_disk(server: RunningServer) -> set[Path]:
+    return {path for path in (server.data_dir / "files").rglob("*") if path.is_file()}
 
 
 def open_spool_files(server: RunningServer) -> list[Path]:
@@ -254,7 +258,7 @@ def test_it_answers_the_form_and_the_staff_pages_while_slow_clients_trickle(
 
 def test_it_takes_a_large_upload(server: RunningServer, org: Organisation) -> None:
     hold_ceremony(org)
-    before = files_on_disk()
+    before = files_on_disk(server)
     content = JPEG + os.urandom(20 * 1024 * 1024)
     body, content_type = multipart(request_data(), [("attachments", "evidence.jpg", content)])
     status, page, _took = timed_request(
@@ -264,15 +268,15 @@ def test_it_takes_a_large_upload(server: RunningServer, org: Organisation) -> No
     attachment = Attachment.objects.get()
     assert attachment.file.size == len(content)
     # The stored ciphertext and nothing else: no spool or staging file left.
-    assert files_on_disk() - before == {
-        Path(settings.FILES_DIR) / attachment.file.digest[:2] / attachment.file.digest
+    assert files_on_disk(server) - before == {
+        server.data_dir / "files" / attachment.file.digest[:2] / attachment.file.digest
     }
 
 
 def test_it_keeps_nothing_readable_of_a_body_it_holds_and_nothing_after(
     server: RunningServer,
 ) -> None:
-    before = files_on_disk()
+    before = files_on_disk(server)
     held = SENTINEL * (2_500_000 // len(SENTINEL))
     head = (
         b"POST /request/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -289,7 +293,7 @@ def test_it_keeps_nothing_readable_of_a_body_it_holds_and_nothing_after(
         for fd in open_spool_files(server):
             assert "(deleted)" in os.readlink(fd) or "#" in os.readlink(fd)  # no name on disk
             assert SENTINEL not in fd.read_bytes()
-        spool_dir = Path(settings.FILES_DIR) / "spool"
+        spool_dir = server.data_dir / "files" / "spool"
         assert list(spool_dir.iterdir()) == []
         # The rest never comes: the deadline refuses it, and nothing of it
         # is left, open or on disk.
@@ -299,7 +303,7 @@ def test_it_keeps_nothing_readable_of_a_body_it_holds_and_nothing_after(
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 408 ")
     wait_until(lambda: not open_spool_files(server), 5, "a spool file stayed open")
-    assert files_on_disk() == before
+    assert files_on_disk(server) == before
 
 
 def test_it_refuses_a_body_over_the_limit_before_reading_it(server: RunningServer) -> None:
