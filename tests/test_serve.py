@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
 from safepassage.front.worker import GRACEFUL_SECONDS
 from safepassage.intake.models import Attachment, Submission
@@ -172,9 +173,9 @@ def multipart(fields: dict[str, Any], files: list[tuple[str, str, bytes]]) -> tu
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def staff_cookie(username: str) -> str:
+def staff_cookie(user: str | User) -> str:
     client = Client()
-    sign_in(client, make_user(username, Role.CASEWORKER))
+    sign_in(client, make_user(user, Role.CASEWORKER) if isinstance(user, str) else user)
     return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
 
 
@@ -268,9 +269,20 @@ def test_it_takes_a_large_upload(server: RunningServer, org: Organisation) -> No
     attachment = Attachment.objects.get()
     assert attachment.file.size == len(content)
     # The stored ciphertext and nothing else: no spool or staging file left.
-    assert files_on_disk(server) - before == {
-        server.data_dir / "files" / attachment.file.digest[:2] / attachment.file.digest
-    }
+    stored = server.data_dir / "files" / attachment.file.digest[:2] / attachment.file.digest
+    assert files_on_disk(server) - before == {stored}
+    # And back to a member of intake: the decrypted file, held whole by the
+    # front (sealed), then sent.
+    status, download, _took = timed_request(
+        server,
+        "GET",
+        f"/intake/{attachment.submission.code}/files/{attachment.pk}/",
+        headers={"Cookie": staff_cookie(org.coordinator)},
+        timeout=60,
+    )
+    assert status == 200
+    assert download == content
+    assert files_on_disk(server) - before == {stored}
 
 
 def test_it_keeps_nothing_readable_of_a_body_it_holds_and_nothing_after(

@@ -27,8 +27,9 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,7 @@ class Answer:
     def size(self) -> int:
         return self.spool.size if self.spool is not None else sum(len(p) for p in self.parts)
 
-    def pieces(self) -> Iterator[bytes]:
+    def pieces(self) -> Generator[bytes, None, None]:
         if self.spool is not None:
             yield from self.spool.chunks()
             return
@@ -315,10 +316,12 @@ class Front:
             {"type": "http.response.start", "status": answer.status, "headers": answer.headers}
         )
         if scope["method"] != "HEAD":
-            for piece in answer.pieces():
-                if gone.done():
-                    return  # the client left; uvicorn has closed the connection
-                await send({"type": "http.response.body", "body": piece, "more_body": True})
+            # Closed before the spool is, however the sending ends.
+            with closing(answer.pieces()) as pieces:
+                for piece in pieces:
+                    if gone.done():
+                        return  # the client left; uvicorn has closed the connection
+                    await send({"type": "http.response.body", "body": piece, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _refuse(self, scope: Scope, send: Send, refusal: Refused) -> None:
