@@ -60,9 +60,28 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("SAFEPASSAGE_ALLOWED_HOSTS must list the host names when in production.")
 CSRF_TRUSTED_ORIGINS = env.items("SAFEPASSAGE_CSRF_TRUSTED_ORIGINS", [])
 
-# `safepassage serve`: where gunicorn listens and with how many workers.
+# `safepassage serve` (docs/operations.md): where it listens, with how many
+# worker processes, and how each one's front holds slow clients.
 BIND = env.text("SAFEPASSAGE_BIND", "127.0.0.1:8000") or "127.0.0.1:8000"
 WORKERS = env.number("SAFEPASSAGE_WORKERS", 2, minimum=1, maximum=64)
+# Threads per worker that run the application on whole requests.
+SERVE_THREADS = env.number("SAFEPASSAGE_SERVE_THREADS", 2, minimum=1, maximum=64)
+# Open connections per worker; past it new ones are closed at once (and
+# requests past it answered 503).
+SERVE_CONNECTIONS = env.number("SAFEPASSAGE_SERVE_CONNECTIONS", 500, minimum=8, maximum=100000)
+# Seconds for a request's line and headers (408 past them).
+SERVE_HEADER_TIMEOUT = env.number(
+    "SAFEPASSAGE_SERVE_HEADER_TIMEOUT_SECONDS", 20, minimum=1, maximum=600
+)
+# Seconds for a body, one more for each SERVE_BODY_MIN_RATE bytes that
+# arrive, and the longest a body may fall silent (408 past either); also
+# how long a client may take nothing of a response before it is dropped.
+SERVE_BODY_TIMEOUT = env.number(
+    "SAFEPASSAGE_SERVE_BODY_TIMEOUT_SECONDS", 20, minimum=1, maximum=600
+)
+SERVE_BODY_MIN_RATE = (
+    env.number("SAFEPASSAGE_SERVE_BODY_MIN_KB_PER_SECOND", 1, minimum=1, maximum=100000) * 1024
+)
 
 # --- Database ---------------------------------------------------------------
 
@@ -275,6 +294,27 @@ if INTAKE_PROOF_MAX_BITS < INTAKE_PROOF_BITS:
     raise ConfigError(
         "SAFEPASSAGE_INTAKE_PROOF_MAX_BITS cannot be lower than SAFEPASSAGE_INTAKE_PROOF_BITS."
     )
+# The largest body `safepassage serve` accepts (413 past it, refused before
+# it is read): the most files a request may carry, each at its limit (and
+# all of them within the total), and room for the form's text (Django keeps
+# that under 2.5 MB) and framing.
+SERVE_MAX_BODY_BYTES = (
+    min(UPLOAD_MAX_BYTES * max(1, INTAKE_MAX_FILES), UPLOAD_MAX_TOTAL_BYTES) + 4 * 1024 * 1024
+)
+# Bytes of bodies a worker holds on disk at once (encrypted, in files with
+# no name); a body that would pass it is answered 503. At least two of the
+# largest bodies.
+SERVE_SPOOL_BYTES = env.number(
+    "SAFEPASSAGE_SERVE_SPOOL_MB",
+    max(1024, 2 * SERVE_MAX_BODY_BYTES // (1024 * 1024) + 1),
+    minimum=1,
+    maximum=1024 * 1024,
+) * (1024 * 1024)
+if SERVE_SPOOL_BYTES < SERVE_MAX_BODY_BYTES:
+    raise ConfigError(
+        "SAFEPASSAGE_SERVE_SPOOL_MB must hold at least one of the largest requests "
+        f"({SERVE_MAX_BODY_BYTES // (1024 * 1024) + 1} MB with these upload limits)."
+    )
 # Light on purpose: receipts carry 88 random bits, which is what resists guessing.
 INTAKE_RECEIPT_ARGON2_OPSLIMIT = 1
 INTAKE_RECEIPT_ARGON2_MEMLIMIT = 256 * 1024
@@ -341,7 +381,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No client address in any line, whatever logs it (safepassage/front/logs.py).
+    "filters": {"no_addresses": {"()": "safepassage.front.logs.NoAddresses"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_addresses"],
+        }
+    },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
         # Django logs request paths for 4xx responses; paths are not content

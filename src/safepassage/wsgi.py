@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn (`safepassage serve`)."""
+"""The WSGI application. `safepassage serve` runs it behind its front
+(safepassage.asgi), which hands it only whole requests."""
 
 import os
 

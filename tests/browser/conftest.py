@@ -1,22 +1,18 @@
 """Debian's Chromium, driven by Playwright, against the real server:
-`safepassage serve` (gunicorn) started on a free loopback port and pointed
-at the test database."""
+`safepassage serve` started on a free loopback port and pointed at the
+test database (tests/serving.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
+
+from tests.serving import served_database_url, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,68 +31,17 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return "sqlite:///" + str(db["NAME"])
-    host = quote(db.get("HOST") or "", safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock():
-        database_url = _test_database_url()
-    port = _free_port()
-    env = dict(os.environ)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "safepassage.settings",
-            "DATABASE_URL": database_url,
-            # The request form's proof of work on, and a flood from the second
-            # request of a minute, so the browser tests exercise both.
-            "SAFEPASSAGE_INTAKE_PROOF_BITS": "8",
-            "SAFEPASSAGE_INTAKE_FLOOD_PER_MINUTE": "1",
-        }
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "safepassage.cli",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("safepassage serve did not start")
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        database_url = served_database_url()
+    # The request form's proof of work on, and a flood from the second
+    # request of a minute, so the browser tests exercise both.
+    with serving(
+        database_url,
+        {"SAFEPASSAGE_INTAKE_PROOF_BITS": "8", "SAFEPASSAGE_INTAKE_FLOOD_PER_MINUTE": "1"},
+    ) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
