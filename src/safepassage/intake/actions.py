@@ -223,6 +223,19 @@ def staff_reply(
     return message
 
 
+class TriageRefused(Exception):
+    """A triage change that is not allowed; the message is for staff."""
+
+
+def statuses_allowed(submission: Submission) -> list[Status]:
+    """What the status box may set. A request with a case stays "case
+    opened" (its case is where the work goes on); a request becomes "case
+    opened" only by opening a case."""
+    if submission.case_id is not None:
+        return [Status.CASE]
+    return [status for status in Status if status != Status.CASE]
+
+
 @transaction.atomic
 def set_status(
     submission: Submission,
@@ -232,6 +245,10 @@ def set_status(
     duplicate_of: Submission | None = None,
     by: User,
 ) -> None:
+    if Status(status) not in statuses_allowed(submission):
+        if submission.case_id is not None:
+            raise TriageRefused(_("This request has a case: its status stays “case opened”."))
+        raise TriageRefused(_("A request is marked “case opened” only by opening a case."))
     submission.status = Status(status)
     submission.status_reason = reason
     submission.duplicate_of = duplicate_of if status == Status.DUPLICATE else None

@@ -253,10 +253,7 @@ class TagsForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[(s.value, s.label) for s in Status if s != Status.CASE],
-    )
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     reason = forms.ChoiceField(
         label=_("Reason"),
         required=False,
@@ -271,6 +268,12 @@ class StatusForm(forms.Form):
         ],
     )
     duplicate_of = forms.CharField(label=_("Duplicate of (R-…)"), max_length=12, required=False)
+
+    def __init__(self, *args: Any, allowed: list[Status], **kwargs: Any) -> None:
+        """Offers only the statuses the request may take (actions.statuses_allowed);
+        set_status refuses the others with a message that says why."""
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.choices = [(s.value, s.label) for s in allowed]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

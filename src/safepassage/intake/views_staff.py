@@ -141,7 +141,10 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
         "similar": signals.similar_requests(submission),
         "reply_form": StaffReplyForm(),
         "tags_form": TagsForm(initial={"tags": list(submission.tags.all())}),
-        "status_form": StatusForm(initial={"status": submission.status}),
+        "status_form": StatusForm(
+            initial={"status": submission.status, "reason": submission.status_reason},
+            allowed=actions.statuses_allowed(submission),
+        ),
         "assign_form": AssignForm(
             candidates=_triagers(), initial={"user": submission.assigned_to_id}
         ),
@@ -200,7 +203,7 @@ def tags_view(request: HttpRequest, code: str) -> HttpResponse:
 def status_view(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     submission = get_submission_for(user, code)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, allowed=actions.statuses_allowed(submission))
     if not form.is_valid():
         context = _detail_context(user, submission)
         context["status_form"] = form
@@ -215,13 +218,19 @@ def status_view(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error("duplicate_of", _("There is no other request with this code."))
             context["status_form"] = form
             return render(request, "intake/detail.html", context, status=400)
-    actions.set_status(
-        submission,
-        form.cleaned_data["status"],
-        reason=form.cleaned_data.get("reason", ""),
-        duplicate_of=original,
-        by=user,
-    )
+    try:
+        actions.set_status(
+            submission,
+            form.cleaned_data["status"],
+            reason=form.cleaned_data.get("reason", ""),
+            duplicate_of=original,
+            by=user,
+        )
+    except actions.TriageRefused as refusal:
+        context = _detail_context(user, submission)
+        form.add_error("status", str(refusal))
+        context["status_form"] = form
+        return render(request, "intake/detail.html", context, status=400)
     messages.success(request, _("Status saved."))
     return redirect("intake:detail", code=submission.code)
 
