@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +20,6 @@ from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.intake import actions, signals
 from safepassage.intake.forms import (
-    AREAS,
     SITUATIONS,
     AssignForm,
     QuestionForm,
@@ -36,6 +37,7 @@ from safepassage.intake.models import (
     Submission,
     Tag,
 )
+from safepassage.intake.regions import area_label
 from safepassage.vault import files
 from safepassage.vault.keyring import Keyring, current_keyring_or_none
 from safepassage.vault.models import KeyGrant
@@ -114,8 +116,15 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def language_name(code: str) -> str:
+    """A language code as its name, in the reader's language ("Russian",
+    «русский»); a code we do not know stays as it is."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 def _detail_context(user: User, submission: Submission) -> dict[str, object]:
     payload = submission.payload
+    language = get_language()
     thread = [(message, message.body) for message in submission.messages.select_related("author")]
     attachments = list(submission.attachments.select_related("file", "message"))
     names = {}
@@ -126,14 +135,15 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
     return {
         "submission": submission,
         "payload": payload,
+        "language": language_name(str(payload.get("lang", ""))),
         "answers": [
-            (question.label_en, payload.get("answers", {}).get(question.key))
+            (question.label(language), payload.get("answers", {}).get(question.key))
             for question in Question.objects.all()
             if question.key in payload.get("answers", {})
         ],
         "thread": thread,
         "attachments": [(a, names.get(a.pk, "")) for a in attachments],
-        "area": dict(AREAS).get(payload.get("location", {}).get("area", ""), ""),
+        "area": area_label(str(payload.get("location", {}).get("area", "")), language),
         "situation": [
             label for key, label, _level in SITUATIONS if key in payload.get("situation", [])
         ],
