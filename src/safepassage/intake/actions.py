@@ -263,10 +263,30 @@ def set_status(
     )
 
 
+def all_tags() -> list[Tag]:
+    """Every tag, opened (the intake keys must be current), by name."""
+    return sorted(Tag.objects.opened(), key=lambda tag: tag.name.casefold())
+
+
+@transaction.atomic
+def tag_named(name: str, *, by: User) -> Tag:
+    """The tag with this name (letter case aside), made if there is none.
+    Names are sealed, so they are compared here, once opened."""
+    wanted = name.strip()
+    for tag in all_tags():
+        if tag.name.casefold() == wanted.casefold():
+            return tag
+    tag = Tag()
+    tag.name = wanted
+    tag.save(force_insert=True)
+    record(by, "intake.tag_created", tag)
+    return tag
+
+
 @transaction.atomic
 def set_tags(submission: Submission, tags: list[Tag], *, by: User) -> None:
     submission.tags.set(tags)
-    record(by, "intake.tagged", submission, tags=sorted(tag.pk for tag in tags))
+    record(by, "intake.tagged", submission, tags=sorted(str(tag.pk) for tag in tags))
 
 
 @transaction.atomic

@@ -241,13 +241,24 @@ class StaffReplyForm(forms.Form):
 
 
 class TagsForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(
-        label=_("Tags"),
-        queryset=Tag.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"), choices=[], widget=forms.CheckboxSelectMultiple, required=False
     )
-    new_tag = forms.SlugField(label=_("New tag"), max_length=40, required=False)
+    new_tag = forms.SlugField(
+        label=_("New tag"),
+        max_length=40,
+        required=False,
+        help_text=_("Tags are encrypted like the requests: only those who triage can read them."),
+    )
+
+    def __init__(self, *args: Any, tags: list[Tag], **kwargs: Any) -> None:
+        """``tags``: every tag, opened (actions.all_tags)."""
+        super().__init__(*args, **kwargs)
+        self.known = {str(tag.pk): tag for tag in tags}
+        self.fields["tags"].choices = [(str(tag.pk), tag.name) for tag in tags]  # type: ignore[attr-defined]
+
+    def chosen(self) -> list[Tag]:
+        return [self.known[key] for key in self.cleaned_data["tags"]]
 
 
 class StatusForm(forms.Form):

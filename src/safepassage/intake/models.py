@@ -166,14 +166,17 @@ def active_questions() -> list[Question]:
     return form_vocabulary().questions
 
 
-class Tag(models.Model):
-    name = models.CharField(max_length=40, unique=True)
+class Tag(SealedModel):
+    """A word staff put on requests to find them again ("needs-visa"). Free
+    text can name a person or a place, so the name is sealed to the intake
+    compartment like the requests themselves: only those who triage read
+    it. Tags are found by name in memory (actions.tag_named), not by a
+    query on the name."""
 
-    class Meta:
-        ordering = ["name"]
+    name = EncryptedTextField(compartment=Compartment.INTAKE)
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.pk)
 
 
 class Submission(SealedModel):

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -81,7 +81,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     keyring = _intake_keys(user)
     signals.index_pending(keyring)
     view = request.GET.get("view", "open")
-    requests = Submission.objects.select_related("assigned_to").prefetch_related("tags")
+    requests = Submission.objects.select_related("assigned_to").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.opened())
+    )
     if view == "open":
         requests = requests.filter(status__in=OPEN_STATUSES)
     elif view == "mine":
@@ -150,7 +152,10 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
         "signals": signals.same_contact(submission),
         "similar": signals.similar_requests(submission),
         "reply_form": StaffReplyForm(),
-        "tags_form": TagsForm(initial={"tags": list(submission.tags.all())}),
+        "tags_form": TagsForm(
+            initial={"tags": [str(pk) for pk in submission.tags.values_list("pk", flat=True)]},
+            tags=actions.all_tags(),
+        ),
         "status_form": StatusForm(
             initial={"status": submission.status, "reason": submission.status_reason},
             allowed=actions.statuses_allowed(submission),
@@ -197,12 +202,12 @@ def reply_view(request: HttpRequest, code: str) -> HttpResponse:
 def tags_view(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     submission = get_submission_for(user, code)
-    form = TagsForm(request.POST)
+    form = TagsForm(request.POST, tags=actions.all_tags())
     if form.is_valid():
-        tags = list(form.cleaned_data["tags"])
+        tags = form.chosen()
         if form.cleaned_data.get("new_tag"):
-            tags.append(Tag.objects.get_or_create(name=form.cleaned_data["new_tag"])[0])
-        actions.set_tags(submission, tags, by=user)
+            tags.append(actions.tag_named(form.cleaned_data["new_tag"], by=user))
+        actions.set_tags(submission, list(dict.fromkeys(tags)), by=user)
         messages.success(request, _("Tags saved."))
     else:
         messages.error(request, _("Tags must be short words: letters, digits and hyphens."))
