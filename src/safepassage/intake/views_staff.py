@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -18,7 +17,8 @@ from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.intake import actions, signals
+from safepassage.cases.presenting import language_name
+from safepassage.intake import actions, labels, signals
 from safepassage.intake.forms import (
     SITUATIONS,
     AssignForm,
@@ -118,12 +118,6 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def language_name(code: str) -> str:
-    """A language code as its name, in the reader's language ("Russian",
-    «русский»); a code we do not know stays as it is."""
-    return str(dict(settings.LANGUAGES).get(code, code))
-
-
 def _detail_context(user: User, submission: Submission) -> dict[str, object]:
     payload = submission.payload
     language = get_language()
@@ -138,9 +132,15 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
         "submission": submission,
         "payload": payload,
         "language": language_name(str(payload.get("lang", ""))),
+        "contacts": [
+            (labels.label("contact_method", kind) or kind, contact.get("handle", ""))
+            for contact in payload.get("contacts", [])
+            for kind in [str(contact.get("kind", ""))]
+        ],
         "answers": [
-            (question.label(language), payload.get("answers", {}).get(question.key))
+            (question.label(language), labels.answer_label(question.key, str(value)) or value)
             for question in Question.objects.all()
+            for value in [payload.get("answers", {}).get(question.key)]
             if question.key in payload.get("answers", {})
         ],
         "thread": thread,
