@@ -293,6 +293,8 @@ if PRODUCTION:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("fr", _("French"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date format per language on every page (safepassage/formats/).
+FORMAT_MODULE_PATH = ["safepassage.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
