@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from safepassage.accounts.models import User
 from safepassage.intake import receipts
@@ -60,7 +61,12 @@ def check_uploads(uploads: list[Any], refusals: list[tuple[str, str]]) -> list[s
         )
     if len(uploads) > settings.INTAKE_MAX_FILES:
         errors.append(
-            str(_("Send at most %(count)d files at a time.") % {"count": settings.INTAKE_MAX_FILES})
+            ngettext(
+                "Send at most %(count)d file at a time.",
+                "Send at most %(count)d files at a time.",
+                settings.INTAKE_MAX_FILES,
+            )
+            % {"count": settings.INTAKE_MAX_FILES}
         )
     for upload in uploads:
         if not isinstance(upload, StagedUpload) or sniff(upload.head) is None:
