@@ -108,3 +108,12 @@ def test_it_tightens_a_database_kept_outside_the_data_folder(tmp_path: Path) -> 
     Path(f"{elsewhere}-wal").chmod(0o644)
     keep_database_private(elsewhere)
     assert _mode(Path(f"{elsewhere}-wal")) == 0o600
+
+
+def test_a_data_folder_that_cannot_be_made_stops_start_up_clearly(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = _safepassage(blocker / "data", "check")
+    assert result.returncode == 2
+    assert "SAFEPASSAGE_DATA_DIR names" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -155,7 +155,13 @@ def keep_private(data_dir: Path) -> list[Path]:
     Called first thing by the settings, so it covers every entry point:
     the command, the server's workers and the test suite."""
     os.umask(0o077)
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"SAFEPASSAGE_DATA_DIR names {str(data_dir)!r}, which cannot be created "
+            f"({error.__class__.__name__})."
+        ) from None
     tightened = []
     for path in [data_dir, *sorted(data_dir.iterdir())]:
         if tighten(path):
