@@ -46,11 +46,11 @@ def setup() -> dict[str, Any]:
     call_command("migrate", run_syncdb=True, verbosity=0)
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safepassage.accounts import actions
     from safepassage.accounts.roles import Role
     from safepassage.accounts.sessions import AUTH_AT, REAUTH_AT, SEEN_AT, now
+    from safepassage.accounts.twofactor import new_authenticator
     from safepassage.vault import keys
     from safepassage.vault import session as vault_session
 
@@ -59,7 +59,7 @@ def setup() -> dict[str, Any]:
     )
     user.must_change_password = False
     user.save()
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    device = new_authenticator(user, confirmed=True)
     _shares, keyring = keys.hold_ceremony(custodians=3, threshold=2, grant_to=[user.pk])
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

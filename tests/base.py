@@ -10,11 +10,11 @@ from django.http import HttpResponse
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import Membership, RoleGrant, Team, User
+from safepassage.accounts.models import Authenticator, Membership, RoleGrant, Team, User
 from safepassage.accounts.roles import Role
 from safepassage.accounts.sessions import AUTH_AT, REAUTH_AT, SEEN_AT
+from safepassage.accounts.twofactor import new_authenticator
 from safepassage.vault import keys as vault_keys
 from safepassage.vault import session as vault_session
 from safepassage.vault.keyring import Keyring
@@ -38,15 +38,15 @@ def make_user(
     for team in teams:
         Membership.objects.create(user=user, team=team)
     if enrolled:
-        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        new_authenticator(user, confirmed=True)
     return user
 
 
-def device_of(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.get(user=user, confirmed=True)
+def device_of(user: User) -> Authenticator:
+    return Authenticator.objects.get(user=user, confirmed=True)
 
 
-def totp_code(device: TOTPDevice, at: float | None = None) -> str:
+def totp_code(device: Authenticator, at: float | None = None) -> str:
     device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() if at is None else at

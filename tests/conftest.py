@@ -4,12 +4,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import AppConfig
 from django.db import connection
+from django.db.models.signals import post_migrate
 from django.utils import translation
 
 from safepassage.accounts.models import Team
 from safepassage.accounts.roles import Role
 from safepassage.audit import protection
+from safepassage.intake import regions
+from safepassage.intake.models import Region
 from tests.base import Organisation, Vault, hold_ceremony, make_user
 
 
@@ -54,3 +58,14 @@ def transactional_audit(_audit_triggers_back: None, transactional_db: None) -> I
 @pytest.fixture
 def vault(org: Organisation) -> Vault:
     return hold_ceremony(org)
+
+
+def _regions_back(sender: AppConfig, **kwargs: Any) -> None:
+    """Tests with real commits empty every table afterwards (a flush, which
+    post_migrate follows): put back the regions a fresh install has, as
+    Django puts back its content types."""
+    if sender.label == "intake":
+        regions.seed(Region)
+
+
+post_migrate.connect(_regions_back, dispatch_uid="tests.regions_back")

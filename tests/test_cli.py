@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp.oath import TOTP
 
 from safepassage.accounts.models import User
 from safepassage.audit.models import AuditEntry
@@ -44,6 +47,14 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
     ]
     code = run_cli("totp", "admin", env=env, data_dir=tmp_path)
     assert re.match(r"^\d{6}  \(valid for \d+ more seconds\)$", code.stdout.strip())
+    # The secret printed for admin gives the code `totp` prints, and is
+    # not readable in the database.
+    printed = rows[-1][3].replace(" ", "")
+    secret = base64.b32decode(printed + "=" * (-len(printed) % 8))
+    assert code.stdout.split()[0] in {_code(secret, time.time() + step) for step in (-30, 0, 30)}
+    stored = (tmp_path / "demo.sqlite3").read_bytes()
+    assert secret.hex().encode() not in stored
+    assert printed.encode() not in stored
     qr = run_cli("totp", "admin", "--qr", env=env, data_dir=tmp_path)
     assert qr.returncode == 0
     assert "█" in qr.stdout or "▀" in qr.stdout
@@ -68,6 +79,12 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
         ]
         assert db.execute("SELECT status FROM analysis_linkagerun").fetchall() == [("done",)]
     assert "invented victim lists" in result.stdout
+
+
+def _code(secret: bytes, moment: float) -> str:
+    totp = TOTP(secret)
+    totp.time = moment
+    return f"{totp.token():06d}"
 
 
 def test_the_demo_refuses_to_run_in_production(tmp_path: Path) -> None:

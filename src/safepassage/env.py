@@ -9,8 +9,10 @@ never passes silently. Secrets may come from ``NAME_FILE`` instead of
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -137,3 +139,62 @@ def generated_secret(path: Path) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value + "\n")
     return value
+
+
+# Group and others: nothing that safepassage writes is for them.
+NOT_OURS = stat.S_IRWXG | stat.S_IRWXO
+
+
+def keep_private(data_dir: Path) -> list[Path]:
+    """Make every file this process creates readable by its own user only
+    (umask 077: files 0600, folders 0700), create the data folder 0700, and
+    take group and other permissions away from the folder and what it
+    holds at its top level (the database, the secrets, the file store's
+    folder), with a warning for each. Returns what was tightened.
+
+    Called first thing by the settings, so it covers every entry point:
+    the command, the server's workers and the test suite."""
+    os.umask(0o077)
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"SAFEPASSAGE_DATA_DIR names {str(data_dir)!r}, which cannot be created "
+            f"({error.__class__.__name__})."
+        ) from None
+    tightened = []
+    for path in [data_dir, *sorted(data_dir.iterdir())]:
+        if tighten(path):
+            tightened.append(path)
+    return tightened
+
+
+def tighten(path: Path) -> bool:
+    """Take group and other permissions away from ``path`` (not following a
+    symbolic link), with a warning; True if it had any."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(mode) or not mode & NOT_OURS:
+        return False
+    try:
+        path.chmod(stat.S_IMODE(mode) & ~NOT_OURS)
+    except OSError as error:
+        _log.warning(
+            "%s is readable by other users and cannot be made private (%s): "
+            "chmod go-rwx it as its owner",
+            path,
+            error.__class__.__name__,
+        )
+        return False
+    _log.warning(
+        "%s was readable by other users (mode %o); it is now private (mode %o)",
+        path,
+        stat.S_IMODE(mode),
+        stat.S_IMODE(mode) & ~NOT_OURS,
+    )
+    return True
+
+
+_log = logging.getLogger("safepassage.datadir")

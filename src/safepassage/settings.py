@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.env import ConfigError, Env, generated_secret
+from safepassage.env import ConfigError, Env, generated_secret, keep_private
 
 env = Env()
 
@@ -22,6 +22,9 @@ MODE = env.choice("SAFEPASSAGE_MODE", "development", ("development", "production
 PRODUCTION = MODE == "production"
 
 DATA_DIR = Path(env.text("SAFEPASSAGE_DATA_DIR", "data") or "data").resolve()
+# Before anything is written: files 0600, folders 0700, an existing data
+# folder made private (docs/operations.md).
+keep_private(DATA_DIR)
 
 DEBUG = env.flag("SAFEPASSAGE_DEBUG", False)
 if PRODUCTION and DEBUG:
@@ -362,6 +365,8 @@ if PRODUCTION:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("fr", _("French"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date format per language on every page (safepassage/formats/).
+FORMAT_MODULE_PATH = ["safepassage.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

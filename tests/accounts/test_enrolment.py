@@ -7,10 +7,9 @@ import re
 
 from django.test import Client
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
-from safepassage.accounts.models import RecoveryCode
+from safepassage.accounts.models import Authenticator, RecoveryCode
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEntry
 from tests.base import Organisation, log_in_with_password, make_user, totp_code
@@ -53,7 +52,7 @@ def test_it_enrols_an_authenticator_at_first_login(db: None, client: Client) -> 
     assert response.status_code == 200
     codes = re.findall(r"<li><code>([0-9A-Z-]{19})</code></li>", response.content.decode())
     assert len(codes) == 10
-    assert TOTPDevice.objects.get(user__username=username).confirmed
+    assert Authenticator.objects.get(user__username=username).confirmed
     # Only digests are kept.
     stored = set(RecoveryCode.objects.values_list("digest", flat=True))
     assert not any(code.replace("-", "") in digest for code in codes for digest in stored)
@@ -93,7 +92,7 @@ def test_it_refuses_a_wrong_enrolment_code(db: None, client: Client) -> None:
     response = client.post("/login/enrol/", {"code": wrong})
     assert response.status_code == 400
     assert "This code is not right" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user__username=username, confirmed=True).exists()
+    assert not Authenticator.objects.filter(user__username=username, confirmed=True).exists()
     assert client.get("/").status_code == 302
 
 
@@ -117,7 +116,7 @@ def test_a_code_of_an_unconfirmed_authenticator_does_not_log_in(db: None, client
     user = make_user("fresh", Role.VERIFIER, enrolled=False)
     log_in_with_password(client, "fresh")
     client.get("/login/enrol/")
-    pending = TOTPDevice.objects.get(user=user, confirmed=False)
+    pending = Authenticator.objects.get(user=user, confirmed=False)
     # The verify step only accepts confirmed authenticators.
     assert client.post("/login/code/", {"code": totp_code(pending)}).status_code == 302
     assert client.get("/").status_code == 302

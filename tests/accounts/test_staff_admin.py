@@ -7,10 +7,9 @@ import re
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
-from safepassage.accounts.models import Team, User
+from safepassage.accounts.models import Authenticator, Team, User
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEntry
 from tests.base import Organisation, log_in_with_password, sign_in
@@ -109,7 +108,7 @@ def test_deactivation_ends_sessions_and_logins(org: Organisation) -> None:
 def test_a_second_factor_reset_means_enrolling_again(org: Organisation, client: Client) -> None:
     sign_in(client, org.admin)
     client.post(f"/staff/{org.caseworker.pk}/reset-second-factor/")
-    assert not TOTPDevice.objects.filter(user=org.caseworker).exists()
+    assert not Authenticator.objects.filter(user=org.caseworker).exists()
     assert log_in_with_password(Client(), "case")["Location"] == "/login/enrol/"
 
 

@@ -12,7 +12,7 @@ from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
 from safepassage.analysis.models import Estimate, LinkageRun, VictimRecord
 from safepassage.cases.models import Case
-from safepassage.intake.models import Message, Submission
+from safepassage.intake.models import Message, Submission, Tag
 from tests.base import Organisation
 from tests.intake.helpers import send_request
 from tests.intake.sample_files import phone_photo
@@ -57,6 +57,8 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
     submission = Submission.objects.get()
     actions.add_person_message(submission, mark("again"), [], receipt=receipt)
     actions.staff_reply(submission, mark("reply"), [], by=org.coordinator)
+    tag = actions.tag_named(mark("tag"), by=org.coordinator)
+    actions.set_tags(submission, [tag], by=org.coordinator)
     actions.open_case(submission, by=org.coordinator)
 
 
@@ -82,6 +84,7 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Specimen: specimen,
     StaffIdentity: staff_identity,
     Submission: intake_request,
+    Tag: intake_request,
     Message: intake_request,
     Case: intake_request,
     VictimRecord: victim_list,

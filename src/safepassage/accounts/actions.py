@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts.models import (
+    Authenticator,
     Membership,
     RecoveryCodeDevice,
     RoleGrant,
@@ -140,7 +140,7 @@ def reset_password(user: User, *, by: User | str) -> str:
 def reset_second_factor(user: User, *, by: User | str) -> None:
     """Remove the authenticator and recovery codes; the person enrols again
     at their next login. Every session of the user ends."""
-    TOTPDevice.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     RecoveryCodeDevice.objects.filter(user=user).delete()
     _end_sessions(user)
     user.save(update_fields=["session_generation"])

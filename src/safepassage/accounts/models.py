@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts.roles import Perm, Role, permissions_for
 from safepassage.vault.fields import (
@@ -20,6 +21,7 @@ from safepassage.vault.fields import (
     normalise_exact,
 )
 from safepassage.vault.models import Compartment
+from safepassage.vault.server_sealed import open_with_server_key, seal_with_server_key
 
 
 class Organisation(models.Model):
@@ -154,6 +156,54 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.team_id}"
+
+
+class Authenticator(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP). django-otp's TOTPDevice keeps the secret
+    in plaintext; here it is sealed with the server's key, bound to this row
+    (vault.server_sealed), so a copy of the database alone does not reveal
+    it. Checking a code is django-otp's own (time window, drift, each code
+    once, throttling): only where the secret comes from differs.
+
+    The secret is bound to the row and to its owner, so it cannot be moved
+    to another person's row, nor the row to another person. django-otp
+    names devices by a whole-number id, so the row is saved before its
+    secret is sealed (twofactor.new_authenticator, in one transaction)."""
+
+    sealed_secret = models.BinaryField()
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator")
+
+    # django-otp's TOTP device code, which reads the secret as bin_key.
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+    @property
+    def bin_key(self) -> bytes:
+        """The secret (opened for each use, never kept on the instance)."""
+        place = authenticator_place(self.pk, self.user_id)
+        return open_with_server_key(bytes(self.sealed_secret), place)
+
+    def seal_secret(self, secret: bytes) -> None:
+        if self.pk is None:
+            raise ValueError("save the authenticator before sealing its secret")
+        self.sealed_secret = seal_with_server_key(
+            secret, authenticator_place(self.pk, self.user_id)
+        )
+
+
+def authenticator_place(device_id: int, user_id: int) -> bytes:
+    """What an authenticator's sealed secret is bound to: its row and owner."""
+    return f"accounts.authenticator.sealed_secret:{device_id}:user:{user_id}".encode()
 
 
 class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):

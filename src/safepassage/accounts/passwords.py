@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAXIMUM_LENGTH = 256
 
@@ -17,10 +17,18 @@ class MaximumLengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) > MAXIMUM_LENGTH:
             raise ValidationError(
-                _("This password is too long. It must contain at most %(max)d characters."),
+                ngettext(
+                    "This password is too long. It must contain at most %(max)d character.",
+                    "This password is too long. It must contain at most %(max)d characters.",
+                    MAXIMUM_LENGTH,
+                ),
                 code="password_too_long",
                 params={"max": MAXIMUM_LENGTH},
             )
 
     def get_help_text(self) -> str:
-        return _("Your password can be up to %(max)d characters long.") % {"max": MAXIMUM_LENGTH}
+        return ngettext(
+            "Your password can be up to %(max)d character long.",
+            "Your password can be up to %(max)d characters long.",
+            MAXIMUM_LENGTH,
+        ) % {"max": MAXIMUM_LENGTH}

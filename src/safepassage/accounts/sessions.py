@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp.models import Device
 
@@ -106,7 +107,11 @@ class SessionLifetimeMiddleware:
             end_session(request, "idle")
             messages.info(
                 request,
-                _("You were logged out after %(minutes)d minutes without activity.")
+                ngettext(
+                    "You were logged out after %(minutes)d minute without activity.",
+                    "You were logged out after %(minutes)d minutes without activity.",
+                    settings.IDLE_TIMEOUT_MINUTES,
+                )
                 % {"minutes": settings.IDLE_TIMEOUT_MINUTES},
             )
             return

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from safepassage.accounts.models import LoginThrottle, normalise_username
 
@@ -102,6 +102,8 @@ def register_success(key: str) -> None:
 
 
 def wait_message(seconds: int) -> str:
-    return _("Too many attempts. Please wait %(seconds)d seconds and try again.") % {
-        "seconds": seconds
-    }
+    return ngettext(
+        "Too many attempts. Please wait %(seconds)d second and try again.",
+        "Too many attempts. Please wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import base64
+import secrets
 from dataclasses import dataclass
 
 import segno
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import Device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import RecoveryCodeDevice, User
+from safepassage.accounts.models import Authenticator, RecoveryCodeDevice, User
 from safepassage.accounts.recovery import looks_like_recovery_code
 
 
@@ -26,8 +26,22 @@ class CodeCheck:
         return self.device is not None
 
 
+SECRET_BYTES = 20  # 160 bits, as RFC 4226 recommends and apps expect
+
+
 def has_authenticator(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return Authenticator.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def new_authenticator(user: User, *, confirmed: bool) -> Authenticator:
+    """An authenticator with a new random secret, sealed to its row."""
+    device = Authenticator.objects.create(
+        user=user, name="authenticator", confirmed=confirmed, sealed_secret=b""
+    )
+    device.seal_secret(secrets.token_bytes(SECRET_BYTES))
+    device.save(update_fields=["sealed_secret"])
+    return device
 
 
 def check_code(user: User, token: str) -> CodeCheck:
@@ -40,7 +54,7 @@ def check_code(user: User, token: str) -> CodeCheck:
         devices = (
             RecoveryCodeDevice.objects.filter(user=user)
             if method == "recovery"
-            else TOTPDevice.objects.filter(user=user, confirmed=True)
+            else Authenticator.objects.filter(user=user, confirmed=True)
         )
         device = devices.select_for_update().first()
         if device is None:
@@ -57,39 +71,39 @@ def check_code(user: User, token: str) -> CodeCheck:
     return CodeCheck(None, method)
 
 
-def pending_authenticator(user: User) -> TOTPDevice:
+def pending_authenticator(user: User) -> Authenticator:
     """The unconfirmed authenticator being enrolled. The same secret is
     shown again on reload, so a code scanned once keeps working."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = new_authenticator(user, confirmed=False)
     return device
 
 
 @transaction.atomic
-def confirm_authenticator(device: TOTPDevice, token: str) -> bool:
+def confirm_authenticator(device: Authenticator, token: str) -> bool:
     token = "".join(token.split())
     if not device.verify_token(token):
         return False
-    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return True
 
 
-def secret_for_humans(device: TOTPDevice) -> str:
+def secret_for_humans(device: Authenticator) -> str:
     """The secret in base32, in groups of four, for typing into an app."""
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def qr_code_svg(device: TOTPDevice, title: str) -> str:
+def qr_code_svg(device: Authenticator, title: str) -> str:
     """An inline SVG of the otpauth:// URL (no script, no inline style)."""
     qr = segno.make(device.config_url, error="m")
     return str(qr.svg_inline(scale=5, dark="#000", light="#fff", title=title, svgclass="qr"))
 
 
-def qr_code_terminal(device: TOTPDevice) -> str:
+def qr_code_terminal(device: Authenticator) -> str:
     import io
 
     qr = segno.make(device.config_url, error="m")

@@ -201,6 +201,17 @@ ACTIONS: dict[str, Action] = {
     "intake.question_saved": Action(
         _("Changed the request form"), _("A question of the public request form was saved.")
     ),
+    "intake.region_added": Action(
+        _("Added a region to the request form"),
+        _("A place people can choose under “Where are you now?” was added."),
+    ),
+    "intake.region_changed": Action(
+        _("Changed a region of the request form"),
+        _("A place people can choose under “Where are you now?” was renamed, moved or hidden."),
+    ),
+    "intake.tag_created": Action(
+        _("Created a tag"), _("A new tag for requests was created (its name is sealed).")
+    ),
     "intake.replied": Action(
         _("Replied to a request"), _("A message was sent to the person who asked for help.")
     ),

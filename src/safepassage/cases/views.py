@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from safepassage.audit.chain import record
 from safepassage.cases.access import get_case_for
+from safepassage.cases.presenting import read_identity, read_narrative
 from safepassage.vault.keyring import current_keyring_or_none
 
 
@@ -16,7 +17,7 @@ def case_view(request: HttpRequest, code: str) -> HttpResponse:
     record(request.user, "case.viewed", case, identity=can_identity, narrative=can_narrative)
     context = {
         "case": case,
-        "identity": case.identity if can_identity else None,
-        "narrative": case.narrative if can_narrative else None,
+        "identity": read_identity(case.identity or {}) if can_identity else None,
+        "narrative": read_narrative(case.narrative or "") if can_narrative else None,
     }
     return render(request, "cases/case.html", context)

@@ -335,6 +335,19 @@ def staff_reply(
     return message
 
 
+class TriageRefused(Exception):
+    """A triage change that is not allowed; the message is for staff."""
+
+
+def statuses_allowed(submission: Submission) -> list[Status]:
+    """What the status box may set. A request with a case stays "case
+    opened" (its case is where the work goes on); a request becomes "case
+    opened" only by opening a case."""
+    if submission.case_id is not None:
+        return [Status.CASE]
+    return [status for status in Status if status != Status.CASE]
+
+
 @transaction.atomic
 def set_status(
     submission: Submission,
@@ -344,6 +357,10 @@ def set_status(
     duplicate_of: Submission | None = None,
     by: User,
 ) -> None:
+    if Status(status) not in statuses_allowed(submission):
+        if submission.case_id is not None:
+            raise TriageRefused(_("This request has a case: its status stays “case opened”."))
+        raise TriageRefused(_("A request is marked “case opened” only by opening a case."))
     submission.status = Status(status)
     submission.status_reason = reason
     submission.duplicate_of = duplicate_of if status == Status.DUPLICATE else None
@@ -358,10 +375,30 @@ def set_status(
     )
 
 
+def all_tags() -> list[Tag]:
+    """Every tag, opened (the intake keys must be current), by name."""
+    return sorted(Tag.objects.opened(), key=lambda tag: tag.name.casefold())
+
+
+@transaction.atomic
+def tag_named(name: str, *, by: User) -> Tag:
+    """The tag with this name (letter case aside), made if there is none.
+    Names are sealed, so they are compared here, once opened."""
+    wanted = name.strip()
+    for tag in all_tags():
+        if tag.name.casefold() == wanted.casefold():
+            return tag
+    tag = Tag()
+    tag.name = wanted
+    tag.save(force_insert=True)
+    record(by, "intake.tag_created", tag)
+    return tag
+
+
 @transaction.atomic
 def set_tags(submission: Submission, tags: list[Tag], *, by: User) -> None:
     submission.tags.set(tags)
-    record(by, "intake.tagged", submission, tags=sorted(tag.pk for tag in tags))
+    record(by, "intake.tagged", submission, tags=sorted(str(tag.pk) for tag in tags))
 
 
 @transaction.atomic

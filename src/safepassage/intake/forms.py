@@ -12,7 +12,8 @@ from django.utils.translation import ngettext
 
 from safepassage.accounts.models import User
 from safepassage.intake import receipts
-from safepassage.intake.models import Question, Status, Tag, Urgency, active_questions
+from safepassage.intake.models import Question, Region, Status, Tag, Urgency, form_vocabulary
+from safepassage.intake.regions import UNSAID, area_choices
 from safepassage.vault.files import StagedUpload
 
 CONTACT_METHODS = [
@@ -21,13 +22,6 @@ CONTACT_METHODS = [
     ("email", _("E-mail")),
     ("phone", _("Phone call or SMS")),
     ("none", _("Do not contact me: I will come back with my receipt")),
-]
-AREAS = [
-    ("chechnya", _("Chechnya")),
-    ("caucasus", _("Elsewhere in the North Caucasus")),
-    ("russia", _("Elsewhere in Russia")),
-    ("abroad", _("Outside Russia")),
-    ("unsaid", _("I prefer not to say")),
 ]
 SITUATIONS = [
     ("immediate", _("I am in immediate danger"), Urgency.IMMEDIATE),
@@ -157,7 +151,9 @@ class RequestForm(forms.Form):
     contact_handle_2 = forms.CharField(
         label=_("Number, username or address for the other way"), max_length=200, required=False
     )
-    area = forms.ChoiceField(label=_("Where are you now?"), choices=AREAS)
+    # The regions are administrators' data (intake/regions.py); nothing is
+    # chosen until the person chooses.
+    area = forms.ChoiceField(label=_("Where are you now?"), choices=[], required=False)
     place = forms.CharField(
         label=_("Town or region (optional)"),
         help_text=_("Only as precise as you are comfortable with. Never your address."),
@@ -182,7 +178,9 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.language = language
-        self.questions = active_questions()
+        vocabulary = form_vocabulary()
+        self.questions = vocabulary.questions
+        self.fields["area"].choices = area_choices(vocabulary.regions, language)  # type: ignore[attr-defined]
         for question in self.questions:
             name = f"q_{question.key}"
             label = question.label(language)
@@ -246,7 +244,7 @@ class RequestForm(forms.Form):
             "urgency_level": max((URGENCY_OF[s] for s in situation), default=Urgency.OTHER),
             "contacts": contacts,
             "no_contact": data["contact_method"] == "none",
-            "location": {"area": data["area"], "place": data.get("place", "")},
+            "location": {"area": data.get("area") or "", "place": data.get("place", "")},
             "household": {
                 "count": data.get("household") or 0,
                 "notes": data.get("household_notes", ""),
@@ -285,20 +283,28 @@ class StaffReplyForm(forms.Form):
 
 
 class TagsForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(
-        label=_("Tags"),
-        queryset=Tag.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"), choices=[], widget=forms.CheckboxSelectMultiple, required=False
     )
-    new_tag = forms.SlugField(label=_("New tag"), max_length=40, required=False)
+    new_tag = forms.SlugField(
+        label=_("New tag"),
+        max_length=40,
+        required=False,
+        help_text=_("Tags are encrypted like the requests: only those who triage can read them."),
+    )
+
+    def __init__(self, *args: Any, tags: list[Tag], **kwargs: Any) -> None:
+        """``tags``: every tag, opened (actions.all_tags)."""
+        super().__init__(*args, **kwargs)
+        self.known = {str(tag.pk): tag for tag in tags}
+        self.fields["tags"].choices = [(str(tag.pk), tag.name) for tag in tags]  # type: ignore[attr-defined]
+
+    def chosen(self) -> list[Tag]:
+        return [self.known[key] for key in self.cleaned_data["tags"]]
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[(s.value, s.label) for s in Status if s != Status.CASE],
-    )
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     reason = forms.ChoiceField(
         label=_("Reason"),
         required=False,
@@ -314,11 +320,45 @@ class StatusForm(forms.Form):
     )
     duplicate_of = forms.CharField(label=_("Duplicate of (R-…)"), max_length=12, required=False)
 
+    def __init__(self, *args: Any, allowed: list[Status], **kwargs: Any) -> None:
+        """Offers only the statuses the request may take (actions.statuses_allowed);
+        set_status refuses the others with a message that says why."""
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.choices = [(s.value, s.label) for s in allowed]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("status") == Status.DUPLICATE and not data.get("duplicate_of"):
             self.add_error("duplicate_of", _("Name the request this one repeats."))
         return data
+
+
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["key", "name_en", "name_ru", "name_fr", "position", "active"]
+        help_texts = {
+            "key": _(
+                "A short name kept with each request, such as chechnya. Cannot be changed later."
+            ),
+            "active": _(
+                "A hidden region is no longer offered; requests that named it still show it."
+            ),
+        }
+        labels = {
+            "key": _("Key"),
+            "name_en": _("Name in English"),
+            "name_ru": _("Name in Russian"),
+            "name_fr": _("Name in French"),
+            "position": _("Position in the list"),
+            "active": _("Offered on the form"),
+        }
+
+    def clean_key(self) -> str:
+        key: str = self.cleaned_data["key"]
+        if key == UNSAID:
+            raise forms.ValidationError(_("This key is kept for “I prefer not to say”."))
+        return key
 
 
 class AssignForm(forms.Form):

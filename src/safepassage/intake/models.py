@@ -10,6 +10,7 @@ said it is, whether it came in a flood, and triage status.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, models
@@ -83,33 +84,99 @@ class Question(models.Model):
         return pairs
 
 
-def active_questions() -> list[Question]:
-    """The questions the public form shows, in order. Every request to the
-    form asks, so this is one plain statement rather than an ORM query (a
-    tenth of the cost); it is never cached, so an edit shows at once."""
-    quote = connection.ops.quote_name
-    fields = Question._meta.concrete_fields
-    columns = ", ".join(quote(str(field.column)) for field in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} "  # noqa: S608
-            f"FROM {quote(Question._meta.db_table)} WHERE {quote('active')} = %s "
-            f"ORDER BY {quote('position')}, {quote('key')}",
-            [True],
-        )
-        rows = cursor.fetchall()
-    names = [field.attname for field in fields]
-    return [Question.from_db(connection.alias, names, row) for row in rows]
+class Region(models.Model):
+    """A place the public form offers for "Where are you now?", named in
+    each language. Administrators keep the list (intake/regions.py); a
+    region is hidden rather than deleted, so the requests that named it
+    still show its name."""
 
-
-class Tag(models.Model):
-    name = models.CharField(max_length=40, unique=True)
+    key = models.SlugField(max_length=40, unique=True)
+    name_en = models.CharField(max_length=120)
+    name_ru = models.CharField(max_length=120)
+    name_fr = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["position", "key"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.key
+
+    def name(self, language: str) -> str:
+        return str(getattr(self, f"name_{language}", "") or self.name_en)
+
+
+@dataclass(frozen=True)
+class FormVocabulary:
+    questions: list[Question]
+    regions: list[Region]
+
+
+# A region's row in the question's columns (the rest left empty).
+_REGION_IN_QUESTION_COLUMNS = {
+    "id": "id",
+    "key": "key",
+    "label_en": "name_en",
+    "label_ru": "name_ru",
+    "label_fr": "name_fr",
+    "position": "position",
+    "active": "active",
+}
+
+
+def form_vocabulary() -> FormVocabulary:
+    """The added questions and the regions the public form shows, in order.
+    Every request to the form asks, so this is one plain statement (both
+    tables, UNION ALL) rather than two ORM queries (a tenth of the cost);
+    it is never cached, so an edit shows at once."""
+    quote = connection.ops.quote_name
+    columns = [str(field.column) for field in Question._meta.concrete_fields]
+    as_region = _REGION_IN_QUESTION_COLUMNS
+    region_select = ", ".join(quote(as_region[c]) if c in as_region else "%s" for c in columns)
+    blanks = [
+        False if isinstance(Question._meta.get_field(c), models.BooleanField) else ""
+        for c in columns
+        if c not in as_region
+    ]
+    # Ordered by kind, position and key (SQL counts columns from 1, kind first).
+    order = f"1, {2 + columns.index('position')}, {2 + columns.index('key')}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 'q', {', '.join(quote(c) for c in columns)} "  # noqa: S608
+            f"FROM {quote(Question._meta.db_table)} WHERE {quote('active')} = %s "
+            f"UNION ALL SELECT 'r', {region_select} "
+            f"FROM {quote(Region._meta.db_table)} WHERE {quote('active')} = %s "
+            f"ORDER BY {order}",
+            [True, *blanks, True],
+        )
+        rows = cursor.fetchall()
+    questions, regions = [], []
+    for kind, *values in rows:
+        if kind == "q":
+            questions.append(Question.from_db(connection.alias, columns, values))
+        else:
+            row = dict(zip(columns, values, strict=True))
+            regions.append(Region(**{name: row[c] for c, name in as_region.items()}))
+    return FormVocabulary(questions, regions)
+
+
+def active_questions() -> list[Question]:
+    """The questions the public form shows, in order (form_vocabulary)."""
+    return form_vocabulary().questions
+
+
+class Tag(SealedModel):
+    """A word staff put on requests to find them again ("needs-visa"). Free
+    text can name a person or a place, so the name is sealed to the intake
+    compartment like the requests themselves: only those who triage read
+    it. Tags are found by name in memory (actions.tag_named), not by a
+    query on the name."""
+
+    name = EncryptedTextField(compartment=Compartment.INTAKE)
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class Submission(SealedModel):

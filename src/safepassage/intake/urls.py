@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safepassage.intake import views_public, views_staff
+from safepassage.intake import views_public, views_regions, views_staff
 
 app_name = "intake"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("questions/", views_staff.questions_view, name="questions"),
     path("questions/new/", views_staff.question_edit_view, name="question_new"),
     path("questions/<int:question_id>/", views_staff.question_edit_view, name="question_edit"),
+    path("regions/", views_regions.regions_view, name="regions"),
+    path("regions/new/", views_regions.region_edit_view, name="region_new"),
+    path("regions/<int:region_id>/", views_regions.region_edit_view, name="region_edit"),
     path("<str:code>/", views_staff.detail_view, name="detail"),
     path("<str:code>/reply/", views_staff.reply_view, name="reply"),
     path("<str:code>/tags/", views_staff.tags_view, name="tags"),

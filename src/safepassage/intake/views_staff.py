@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,9 +15,9 @@ from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.intake import actions, cleaning, downloads, signals
+from safepassage.cases.presenting import language_name
+from safepassage.intake import actions, cleaning, downloads, labels, signals
 from safepassage.intake.forms import (
-    AREAS,
     SITUATIONS,
     AssignForm,
     QuestionForm,
@@ -33,6 +34,7 @@ from safepassage.intake.models import (
     Submission,
     Tag,
 )
+from safepassage.intake.regions import area_label
 from safepassage.vault import files
 from safepassage.vault.keyring import Keyring, current_keyring_or_none
 from safepassage.vault.models import KeyGrant
@@ -76,7 +78,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     keyring = _intake_keys(user)
     signals.index_pending(keyring)
     view = request.GET.get("view", "open")
-    requests = Submission.objects.select_related("assigned_to").prefetch_related("tags")
+    requests = Submission.objects.select_related("assigned_to").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.opened())
+    )
     if view == "open":
         requests = requests.filter(status__in=OPEN_STATUSES)
     elif view == "mine":
@@ -113,6 +117,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(user: User, submission: Submission) -> dict[str, object]:
     payload = submission.payload
+    language = get_language()
     thread = [(message, message.body) for message in submission.messages.select_related("author")]
     attachments = list(submission.attachments.select_related("file", "message"))
     names = {}
@@ -124,22 +129,35 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
     return {
         "submission": submission,
         "payload": payload,
+        "language": language_name(str(payload.get("lang", ""))),
+        "contacts": [
+            (labels.label("contact_method", kind) or kind, contact.get("handle", ""))
+            for contact in payload.get("contacts", [])
+            for kind in [str(contact.get("kind", ""))]
+        ],
         "answers": [
-            (question.label_en, payload.get("answers", {}).get(question.key))
+            (question.label(language), labels.answer_label(question.key, str(value)) or value)
             for question in Question.objects.all()
+            for value in [payload.get("answers", {}).get(question.key)]
             if question.key in payload.get("answers", {})
         ],
         "thread": thread,
         "attachments": [(a, names.get(a.pk, ""), removed[a.pk]) for a in attachments],
-        "area": dict(AREAS).get(payload.get("location", {}).get("area", ""), ""),
+        "area": area_label(str(payload.get("location", {}).get("area", "")), language),
         "situation": [
             label for key, label, _level in SITUATIONS if key in payload.get("situation", [])
         ],
         "signals": signals.same_contact(submission),
         "similar": signals.similar_requests(submission),
         "reply_form": StaffReplyForm(),
-        "tags_form": TagsForm(initial={"tags": list(submission.tags.all())}),
-        "status_form": StatusForm(initial={"status": submission.status}),
+        "tags_form": TagsForm(
+            initial={"tags": [str(pk) for pk in submission.tags.values_list("pk", flat=True)]},
+            tags=actions.all_tags(),
+        ),
+        "status_form": StatusForm(
+            initial={"status": submission.status, "reason": submission.status_reason},
+            allowed=actions.statuses_allowed(submission),
+        ),
         "assign_form": AssignForm(
             candidates=_triagers(), initial={"user": submission.assigned_to_id}
         ),
@@ -184,12 +202,12 @@ def reply_view(request: HttpRequest, code: str) -> HttpResponse:
 def tags_view(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     submission = get_submission_for(user, code)
-    form = TagsForm(request.POST)
+    form = TagsForm(request.POST, tags=actions.all_tags())
     if form.is_valid():
-        tags = list(form.cleaned_data["tags"])
+        tags = form.chosen()
         if form.cleaned_data.get("new_tag"):
-            tags.append(Tag.objects.get_or_create(name=form.cleaned_data["new_tag"])[0])
-        actions.set_tags(submission, tags, by=user)
+            tags.append(actions.tag_named(form.cleaned_data["new_tag"], by=user))
+        actions.set_tags(submission, list(dict.fromkeys(tags)), by=user)
         messages.success(request, _("Tags saved."))
     else:
         messages.error(request, _("Tags must be short words: letters, digits and hyphens."))
@@ -200,7 +218,7 @@ def tags_view(request: HttpRequest, code: str) -> HttpResponse:
 def status_view(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     submission = get_submission_for(user, code)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, allowed=actions.statuses_allowed(submission))
     if not form.is_valid():
         context = _detail_context(user, submission)
         context["status_form"] = form
@@ -215,13 +233,19 @@ def status_view(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error("duplicate_of", _("There is no other request with this code."))
             context["status_form"] = form
             return render(request, "intake/detail.html", context, status=400)
-    actions.set_status(
-        submission,
-        form.cleaned_data["status"],
-        reason=form.cleaned_data.get("reason", ""),
-        duplicate_of=original,
-        by=user,
-    )
+    try:
+        actions.set_status(
+            submission,
+            form.cleaned_data["status"],
+            reason=form.cleaned_data.get("reason", ""),
+            duplicate_of=original,
+            by=user,
+        )
+    except actions.TriageRefused as refusal:
+        context = _detail_context(user, submission)
+        form.add_error("status", str(refusal))
+        context["status_form"] = form
+        return render(request, "intake/detail.html", context, status=400)
     messages.success(request, _("Status saved."))
     return redirect("intake:detail", code=submission.code)
 

@@ -1,2 +1,3 @@
-"""Django's SQLite backend with one change: UUID columns are read faster
-(see base.py). Named as the ENGINE in settings.DATABASES for sqlite:// URLs."""
+"""Django's SQLite backend with two changes: UUID columns are read faster,
+and the database files are kept private (see base.py). Named as the ENGINE
+in settings.DATABASES for sqlite:// URLs."""

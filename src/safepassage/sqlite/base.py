@@ -1,4 +1,5 @@
-"""Django's SQLite backend, reading UUID columns without uuid.UUID's parsing.
+"""Django's SQLite backend, reading UUID columns without uuid.UUID's parsing,
+and keeping the database files private.
 
 SQLite keeps a UUID as its 32 hexadecimal digits, and Django turns each one
 back into a ``uuid.UUID`` as rows are read. ``uuid.UUID(text)`` spends most
@@ -7,14 +8,25 @@ of its microsecond on forms our columns never hold (braces, hyphens, the
 SealedModel), so a list page of a thousand cases pays that a thousand times.
 Here a value of exactly 32 letters and digits becomes the same UUID directly;
 anything else goes to uuid.UUID as before, and raises its errors.
+
+The database file is created 0600 before SQLite opens it (SQLite gives its
+-wal, -shm and -journal files the database file's permissions), and an
+existing one readable by others is made private, with a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.db.backends.sqlite3 import base, operations
+
+from safepassage.env import tighten
+
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
 _new = object.__new__
 _set = object.__setattr__
@@ -41,5 +53,30 @@ class DatabaseOperations(operations.DatabaseOperations):
         return value
 
 
+def database_path(name: object) -> Path | None:
+    """The file a database NAME names, or None for an in-memory database."""
+    text = str(name)
+    if not text or text == ":memory:" or text.startswith("file:") or "mode=memory" in text:
+        return None
+    return Path(text)
+
+
+def keep_database_private(path: Path) -> None:
+    """Create the database file 0600 (its folder 0700) if it is missing, and
+    take other users' permissions from it and its side files."""
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process created it first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in SIDE_FILES:
+        tighten(Path(f"{path}{suffix}"))
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        path = database_path(conn_params.get("database", ""))
+        if path is not None:
+            keep_database_private(path)
+        return super().get_new_connection(conn_params)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import throttle
@@ -141,9 +142,12 @@ def verify_view(request: HttpRequest) -> HttpResponse:
                 details["recovery_codes_left"] = remaining
                 messages.warning(
                     request,
-                    _(
+                    ngettext(
+                        "You used a recovery code. %(count)d is left: make new ones "
+                        "on your account page if you are running low.",
                         "You used a recovery code. %(count)d are left: make new ones "
-                        "on your account page if you are running low."
+                        "on your account page if you are running low.",
+                        remaining,
                     )
                     % {"count": remaining},
                 )

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
 from safepassage.accounts.access import deny, get_staff_for, get_team_for, require, requires
@@ -19,7 +18,7 @@ from safepassage.accounts.forms import (
     StaffCreateForm,
     TeamForm,
 )
-from safepassage.accounts.models import StaffIdentity, Team, User
+from safepassage.accounts.models import Authenticator, StaffIdentity, Team, User
 from safepassage.accounts.roles import Perm
 from safepassage.accounts.sessions import requires_recent_login
 from safepassage.audit.chain import record
@@ -45,7 +44,9 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
         User.objects.prefetch_related("role_grants", "teams")
         .select_related("identity")
         .annotate(
-            authenticators=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True)
+            authenticators=Count(
+                "authenticator", filter=Q(authenticator__confirmed=True), distinct=True
+            )
         )
         .order_by("-is_active", "username")
     )
@@ -115,7 +116,7 @@ def staff_detail_view(request: HttpRequest, staff_id: int) -> HttpResponse:
         "staff": staff,
         "form": form,
         "can_manage": can_manage,
-        "enrolled": TOTPDevice.objects.filter(user=staff, confirmed=True).exists(),
+        "enrolled": Authenticator.objects.filter(user=staff, confirmed=True).exists(),
         "names": names,
         "identity": identity,
         "identity_form": IdentityForm(
@@ -151,7 +152,7 @@ def staff_identity_view(request: HttpRequest, staff_id: int) -> HttpResponse:
             initial={"roles": sorted(staff.roles), "teams": list(staff.teams.all())}
         ),
         "can_manage": True,
-        "enrolled": TOTPDevice.objects.filter(user=staff, confirmed=True).exists(),
+        "enrolled": Authenticator.objects.filter(user=staff, confirmed=True).exists(),
         "names": True,
         "identity": StaffIdentity.objects.filter(user=staff).first(),
         "identity_form": form,

@@ -10,13 +10,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
-from safepassage.accounts.models import Organisation, Team, User
+from safepassage.accounts.models import Authenticator, Organisation, Team, User
 from safepassage.accounts.recovery import issue_recovery_codes
 from safepassage.accounts.roles import Role
-from safepassage.accounts.twofactor import secret_for_humans
+from safepassage.accounts.twofactor import new_authenticator, secret_for_humans
 from safepassage.audit.chain import record
 from safepassage.vault import keys
 from safepassage.vault.keyring import Keyring, using_keyring
@@ -129,9 +128,9 @@ class Command(BaseCommand):
             # newcomer reaches the dashboard at once.
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = Authenticator.objects.filter(user=user, confirmed=True).first()
             if device is None:
-                device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+                device = new_authenticator(user, confirmed=True)
                 issue_recovery_codes(user)
             logins.append((username, role.value, password, secret_for_humans(device)))
             users[username] = user

@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safepassage.accounts.models import Authenticator
 from safepassage.accounts.twofactor import qr_code_terminal
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not settings.DEMO_ALLOWED:
             raise CommandError("`totp` only works in development mode.")
         device = (
-            TOTPDevice.objects.filter(user__username=options["username"], confirmed=True)
+            Authenticator.objects.filter(user__username=options["username"], confirmed=True)
             .order_by("pk")
             .first()
         )

@@ -1,0 +1,7 @@
+# 5 декабря 2026; 5 декабря 2026, 14:03 (E: the month in the genitive)
+DATE_FORMAT = SHORT_DATE_FORMAT = "j E Y"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "j E Y, H:i"
+TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = "j E"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1
