@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-
 from django.utils import translation
 
 from safepassage.analysis.importing import ImportRefused, Problem, import_list, list_named

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
+from safepassage.analysis.importing import list_named
 from safepassage.analysis.models import (
     Estimate,
     JobStatus,
@@ -21,7 +22,6 @@ from safepassage.analysis.models import (
     VictimList,
     VictimRecord,
 )
-from safepassage.analysis.importing import list_named
 from safepassage.analysis.runs import review_queue, start_run
 from safepassage.audit.models import AuditEntry
 from safepassage.vault import keys as vault_keys
@@ -234,7 +234,7 @@ def test_an_unreadable_date_is_shown_with_its_row_and_the_mapping_is_kept(
     client = _client(analyst)
     bad = SimpleUploadedFile(
         "x.csv",
-        "Name,born\nAmina K,~30 years\nZarema A,31/31/1990\n<b>Said</b>,<i>1990</i>x\n".encode(),
+        b"Name,born\nAmina K,~30 years\nZarema A,31/31/1990\n<b>Said</b>,<i>1990</i>x\n",
         content_type="text/csv",
     )
     response = client.post(
@@ -271,7 +271,7 @@ def test_the_import_page_speaks_russian_with_its_plural_forms(analyst: User) -> 
     assert "5 строк с ошибками" in text
     assert "Строка 2, столбец «born»: «1/31/1990» — не дата, не год и не возраст" in text
     good = SimpleUploadedFile(
-        "y.csv", "Name,born\nAmina K,1990\nZarema A,1991\n".encode(), content_type="text/csv"
+        "y.csv", b"Name,born\nAmina K,1990\nZarema A,1991\n", content_type="text/csv"
     )
     response = client.post(
         reverse("analysis:import"),

@@ -266,8 +266,7 @@ def _run(
             raise Stopped
         if time.monotonic() - checked[0] >= SEAL_CHECK_SECONDS:
             checked[0] = time.monotonic()
-            sealed_at = last_sealed()
-            if sealed_at is not None and sealed_at > began:
+            if _sealed_after(began):
                 raise Stopped
         if echo is not None:
             echo(stage, fraction)
@@ -278,7 +277,7 @@ def _run(
             row = model._default_manager.select_for_update().filter(pk=pk).first()
             if row is None or row.attempt != attempt or row.status != JobStatus.RUNNING:
                 raise Stopped
-            if row.cancel_requested:
+            if row.cancel_requested or _sealed_after(began):
                 raise Stopped
             if store is not None:
                 row.save(update_fields=store(row))
@@ -313,10 +312,14 @@ def _stopped(model: type[Job], pk: uuid.UUID, attempt: int, began: datetime) -> 
     if current.filter(cancel_requested=True).update(status=JobStatus.CANCELLED, finished=now):
         logger.info("analysis job %s cancelled", pk)
         return
-    sealed_at = last_sealed()
-    if sealed_at is not None and sealed_at > began:
+    if _sealed_after(began):
         current.update(status=JobStatus.INTERRUPTED, error="VaultSealed", finished=now)
         logger.info("analysis job %s stopped: the vault was sealed", pk)
+
+
+def _sealed_after(began: datetime) -> bool:
+    sealed_at = last_sealed()
+    return sealed_at is not None and sealed_at > began
 
 
 def _rows(model: type[Job], pk: uuid.UUID) -> QuerySet[Job]:

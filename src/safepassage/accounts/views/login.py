@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -54,7 +55,7 @@ BEGAN_SALT = "safepassage.accounts.session-began"
 def mark_session_began(response: HttpResponse) -> None:
     response.set_signed_cookie(
         BEGAN_COOKIE,
-        str(now()),
+        str(time.time_ns() // 1_000_000),  # milliseconds: a seal in the same second counts
         salt=BEGAN_SALT,
         max_age=None,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -73,7 +74,8 @@ def sealed_after_session(request: HttpRequest) -> datetime | None:
     sealed_at = VaultState.objects.filter(pk=1).values_list("sealed_at", flat=True).first()
     if sealed_at is None:
         return None
-    if int(began) < sealed_at.timestamp() <= int(began) + settings.SESSION_MAX_HOURS * 3600:
+    sealed_ms = sealed_at.timestamp() * 1000
+    if int(began) < sealed_ms <= int(began) + settings.SESSION_MAX_HOURS * 3_600_000:
         return sealed_at
     return None
 
