@@ -3,8 +3,9 @@
 
 Existing names are sealed to the compartment's public key, so no keys are
 needed to migrate. Names that differ only in case or spacing become one
-index value: the later list's name gets a number added. There is no way
-back without the documentation keys."""
+index value: the later list's name gets a number added. Going back is
+possible only while there is no list: names cannot be unsealed without the
+documentation keys."""
 
 from django.db import migrations, models
 
@@ -16,7 +17,8 @@ def seal_names(apps, schema_editor):  # type: ignore[no-untyped-def]
 
     VictimList = apps.get_model("analysis", "VictimList")
     taken: set[str] = set()
-    for item in VictimList.objects.order_by("imported_on", "id"):
+    ordered = sorted(VictimList.objects.all(), key=lambda item: (item.imported_on, item.plain_name))
+    for item in ordered:
         name = item.plain_name
         candidate, number = name, 2
         while normalise_exact(candidate) in taken:
@@ -25,6 +27,13 @@ def seal_names(apps, schema_editor):  # type: ignore[no-untyped-def]
         taken.add(normalise_exact(candidate))
         item.name = candidate
         item.save(update_fields=["name", "name_index"])
+
+
+def refuse_unsealing(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if apps.get_model("analysis", "VictimList").objects.exists():
+        raise RuntimeError(
+            "victim list names are sealed: they cannot be unsealed without the documentation keys"
+        )
 
 
 class Migration(migrations.Migration):
@@ -58,7 +67,7 @@ class Migration(migrations.Migration):
                 compartment="documentation", server_keyed=True, source="name"
             ),
         ),
-        migrations.RunPython(seal_names, elidable=False),
+        migrations.RunPython(seal_names, refuse_unsealing, elidable=False),
         migrations.RemoveField(model_name="victimlist", name="plain_name"),
         migrations.AlterField(
             model_name="victimlist",
