@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from safepassage.analysis import jobs
 from safepassage.analysis.estimating import METHODS, Plan, Unestimable, estimate
 from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
@@ -71,7 +73,7 @@ def restart_estimate(
     """Start a stopped estimate again with the same inputs (and the run's
     decisions as they are now), as a new attempt of the same estimate."""
     if jobs.status_of(entry) not in jobs.RESTARTABLE:
-        raise Unestimable("only an interrupted, cancelled or failed estimate starts again")
+        raise Unestimable(_("only an interrupted, cancelled or failed estimate starts again"))
     plan = plan_of(entry)
     inputs = _inputs(keyring, entry.run, plan)
     record(by, "analysis.estimate_restarted", entry, method=plan.method, attempt=entry.attempt + 1)
@@ -94,11 +96,11 @@ def _inputs(keyring: Keyring, run: LinkageRun, plan: Plan) -> Inputs:
     if plan.stratum and plan.stratum not in STRATA:
         raise Unestimable(f"stratify by one of {', '.join(STRATA)}")
     if jobs.status_of(run) != JobStatus.DONE:
-        raise Unestimable("the linkage run has not finished")
+        raise Unestimable(_("the linkage run has not finished"))
     with using_keyring(keyring):
         result: dict[str, Any] = run.result or {}
     if not result:
-        raise Unestimable("the linkage run has no results")
+        raise Unestimable(_("the linkage run has no results"))
     plan.threshold = run.threshold
     return result, decisions_for(run.lists.all())
 
