@@ -60,11 +60,17 @@ class Migration(migrations.Migration):
                 compartment="documentation", null=True, public_writes=True
             ),
         ),
+        # Unique from the start (empty until filled in), so that PostgreSQL
+        # builds its indexes once.
         migrations.AddField(
             model_name="victimlist",
             name="name_index",
             field=safepassage.vault.fields.BlindIndexField(
-                compartment="documentation", server_keyed=True, source="name"
+                compartment="documentation",
+                null=True,
+                server_keyed=True,
+                source="name",
+                unique=True,
             ),
         ),
         migrations.RunPython(seal_names, refuse_unsealing, elidable=False),
