@@ -142,7 +142,12 @@ def test_only_documentation_members_with_the_role_see_runs(
     # An analyst without the documentation keys sees the lists, not the run.
     keyless = make_user("keyless", Role.ANALYST)
     client = _client(keyless)
-    assert client.get(reverse("analysis:home")).status_code == 200
+    home = client.get(reverse("analysis:home"))
+    assert home.status_code == 200
+    # List names are sealed: sizes and dates only, and no form to link them.
+    assert "The names of the lists are sealed" in home.content.decode()
+    assert not any(item.name in home.content.decode() for item in lists.lists)
+    assert "Start linkage" not in home.content.decode()
     assert client.get(url).status_code == 404
     assert client.get(reverse("analysis:review", args=[run.pk])).status_code == 404
     # A run that does not exist gives the same answer.
