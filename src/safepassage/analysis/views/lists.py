@@ -32,12 +32,13 @@ IMPORT_MAX_BYTES = 50 * 1024 * 1024
 def home_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     require_any_analysis(user)
-    return _home(request, user, ImportForm(), RunForm())
+    return home_page(request, user, ImportForm(), RunForm())
 
 
-def _home(
+def home_page(
     request: HttpRequest, user: User, import_form: ImportForm, run_form: RunForm, **extra: Any
 ) -> HttpResponse:
+    """The page with these forms (as sent back, with their errors)."""
     # List names are sealed: members of documentation read them, others
     # see the lists' sizes and dates only.
     readable = documentation_keys_or_none() is not None
@@ -73,7 +74,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         form.errors["file"] = form.error_class([_("The file is too large.")])
     if not form.is_valid():
         _discard(form)
-        return _home(request, user, form, RunForm(), import_failed=True)
+        return home_page(request, user, form, RunForm(), import_failed=True)
     upload = form.cleaned_data["file"]
     try:
         if not isinstance(upload, files.StagedUpload):
@@ -88,13 +89,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
         )
     except UploadRefused:
         form.add_error("file", _("The file is too large to import here: use the command line."))
-        return _home(request, user, form, RunForm(), import_failed=True)
+        return home_page(request, user, form, RunForm(), import_failed=True)
     except ImportRefused as refusal:
         # The form keeps the source and the columns as typed: correct the
         # file or a column and choose the file again.
         form.add_error(None, _("Nothing was imported: %(reason)s.") % {"reason": refusal})
         problems = refusal.report.problems if refusal.report else []
-        return _home(request, user, form, RunForm(), import_failed=True, problems=problems)
+        return home_page(request, user, form, RunForm(), import_failed=True, problems=problems)
     # (Not the list's name: it is sealed, and a message travels in a cookie.)
     message = ngettext("%(count)s row imported.", "%(count)s rows imported.", report.stored) % {
         "count": report.stored
@@ -106,7 +107,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         ) % {"count": skipped}
     messages.success(request, message)
     if report.problems:
-        return _home(request, user, ImportForm(), RunForm(), problems=report.problems)
+        return home_page(request, user, ImportForm(), RunForm(), problems=report.problems)
     return redirect("analysis:home")
 
 

@@ -31,7 +31,7 @@ from safepassage.analysis.runs import (
     run_records,
     start_run,
 )
-from safepassage.analysis.views.lists import _home
+from safepassage.analysis.views.lists import home_page
 from safepassage.analysis.views.shared import job_context, list_names, user_of
 from safepassage.analysis.wording import birth_in_words
 from safepassage.audit.chain import record
@@ -44,7 +44,7 @@ def run_start_view(request: HttpRequest) -> HttpResponse:
     keyring = documentation_keys(user, Perm.ANALYSE)
     form = RunForm(request.POST)
     if not form.is_valid():
-        return _home(request, user, ImportForm(), form, run_failed=True)
+        return home_page(request, user, ImportForm(), form, run_failed=True)
     threshold = form.cleaned_data["threshold"]
     try:
         run = start_run(
@@ -58,7 +58,7 @@ def run_start_view(request: HttpRequest) -> HttpResponse:
         )
     except RunRefused as refusal:
         form.add_error(None, str(refusal))
-        return _home(request, user, ImportForm(), form, run_failed=True)
+        return home_page(request, user, ImportForm(), form, run_failed=True)
     return redirect("analysis:run", run_id=run.pk)
 
 
