@@ -70,13 +70,10 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         # Counting victims has invented lists, imported once, and a finished run.
-        lists = db.execute("SELECT name FROM analysis_victimlist ORDER BY name").fetchall()
-        assert [name for (name,) in lists] == [
-            "foreign_press (demo)",
-            "french_press (demo)",
-            "local_press (demo)",
-            "ngo (demo)",
-        ]
+        # (Their names are sealed to documentation.)
+        lists = db.execute("SELECT name FROM analysis_victimlist").fetchall()
+        assert len(lists) == 4
+        assert not any(b"(demo)" in bytes(name) for (name,) in lists)
         assert db.execute("SELECT status FROM analysis_linkagerun").fetchall() == [("done",)]
     assert "invented victim lists" in result.stdout
 

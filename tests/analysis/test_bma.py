@@ -273,7 +273,7 @@ def test_it_widens_its_default_range_until_the_tail_fits() -> None:
     assert result.edge_mass <= EDGE_TOLERANCE
     short = average(data, missing_max=2 * data.observed)
     assert short.edge_mass > EDGE_TOLERANCE
-    assert any("range is too small" in line for line in describe_averaged(data, short))
+    assert any("range is too small" in str(line) for line in describe_averaged(data, short))
 
 
 def test_its_summaries_are_those_of_the_posterior() -> None:
@@ -290,7 +290,7 @@ def test_its_summaries_are_those_of_the_posterior() -> None:
 
 def test_it_explains_the_estimate_and_warns_when_no_model_convinces() -> None:
     data, result = reference_run()
-    text = "\n".join(describe_averaged(data, result))
+    text = "\n".join(str(line) for line in describe_averaged(data, result))
     assert "all 8 decomposable graphical models" in text
     assert f"Estimated total (posterior median): {result.median}" in text
     assert "negative binomial, a = 13.14, b = 55.17" in text
@@ -298,4 +298,6 @@ def test_it_explains_the_estimate_and_warns_when_no_model_convinces() -> None:
     assert "What this means:" in text
     assert "No model is convincing (the most probable has 37%)" in text
     korea = table("korea.csv")
-    assert "No model is convincing" not in "\n".join(describe_averaged(korea, average(korea)))
+    assert "No model is convincing" not in "\n".join(
+        str(line) for line in describe_averaged(korea, average(korea))
+    )

@@ -76,7 +76,7 @@ def test_link_review_and_estimate_at_the_terminal(
         stdout=out,
     )
     text = out.getvalue()
-    assert "Stratified by act" in text
+    assert "Stratified by what was done" in text
     assert "with the linkage uncertainty too (10 clusterings" in text
     assert Estimate.objects.get().method == "bma"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from safepassage.analysis.estimating import Plan, Unestimable, estimate, start_estimate
+from safepassage.analysis.estimates import start_estimate
+from safepassage.analysis.estimating import Plan, Unestimable, estimate
 from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
 from safepassage.analysis.runs import decisions_for, start_run
 from safepassage.vault.keyring import using_keyring
@@ -36,7 +37,7 @@ def test_an_estimate_carries_both_uncertainties(vault: Vault, lists: StoredLists
     combined_low, combined_high = outcome.combined
     assert combined_high - combined_low > 0
     assert [t for t, _ in outcome.thresholds] == [0.3, 0.5, 0.7, 0.9]
-    text = "\n".join(outcome.lines)
+    text = outcome.text()
     assert "with the linkage uncertainty too (40 clusterings" in text
     assert "At other match thresholds" in text
     # The same seed gives the same figures.
@@ -52,7 +53,7 @@ def test_strata_are_estimated_one_by_one_and_added_up(vault: Vault, lists: Store
     assert all(total is not None for total in estimated)
     assert outcome.total == pytest.approx(sum(estimated))
     assert sum(s["observed"] for s in outcome.strata) == outcome.observed
-    assert "Stratified by act: 2 strata" in "\n".join(outcome.lines)
+    assert "Stratified by what was done: 2 strata" in outcome.text()
     by_period = estimate(result, {}, Plan(stratum="period", threshold=run.threshold))
     assert [s["value"] for s in by_period.strata] == ["2017", "2018"]
 
@@ -88,7 +89,7 @@ def test_a_stratum_without_an_estimate_is_named() -> None:
     assert argun_figure["total"] > 47
     assert grozny["total"] is None
     assert outcome.total == pytest.approx(argun_figure["total"] + 3)
-    assert any("Stratum grozny has no estimate" in w for w in outcome.warnings)
+    assert any("Stratum grozny has no estimate" in str(w) for w in outcome.warnings)
     with pytest.raises(Unestimable, match="no estimate for these data"):
         estimate(_result({"grozny": [("A",), ("B",), ("C",)]}), {}, Plan())
 
@@ -139,7 +140,7 @@ def test_latent_classes_estimate_from_a_run(vault: Vault, lists: StoredLists) ->
     assert len(outcome.draws) == 2 * 200
     assert min(outcome.draws) >= outcome.observed
     assert outcome.combined is not None
-    text = "\n".join(outcome.lines)
+    text = outcome.text()
     assert "latent classes (LCMCR" in text
     assert "R-hat" in text
     # Every fit is seeded from the plan: the same plan gives the same figures.

@@ -1,5 +1,7 @@
 """Importing victim lists: a column mapping kept per source, a row-by-row
-report, nothing stored when a row is wrong, rows sealed to documentation."""
+report that names the row, the column, the value and what was expected,
+nothing stored when a row is wrong, rows and list names sealed to
+documentation."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
-from safepassage.analysis.importing import ImportRefused, import_list
+from safepassage.analysis.importing import ImportRefused, Problem, import_list, list_named
 from safepassage.analysis.models import VictimList, VictimRecord
 from safepassage.vault.keyring import using_keyring
 from tests.base import Organisation, Vault, keyring_of
@@ -42,7 +45,9 @@ def test_a_list_is_imported_sealed_with_its_mapping(
     # The mapping is kept: the next file of this source needs none.
     more = _write(tmp_path, "ngo2.csv", "ФИО;Год рождения;Место\nАлиев Руслан;1990;Шали\n")
     assert import_list(more, "NGO").stored == 1
-    assert VictimList.objects.get(name="NGO").records.count() == 3
+    found = list_named("NGO")
+    assert found is not None
+    assert found.records.count() == 3
 
 
 def test_a_bad_row_stops_the_import_and_is_named(vault: Vault, tmp_path: Path) -> None:
@@ -50,11 +55,15 @@ def test_a_bad_row_stops_the_import_and_is_named(vault: Vault, tmp_path: Path) -
     with pytest.raises(ImportRefused) as refusal:
         import_list(path, "Press", {"name": "Name", "birth": "Age"})
     assert refusal.value.report is not None
-    assert refusal.value.report.problems == [(3, "no name")]
+    assert refusal.value.report.problems == [Problem(3, "Name", "", "no_name")]
+    assert str(refusal.value) == "1 row has a problem; nothing was stored"
     assert not VictimRecord.objects.exists()
     report = import_list(path, "Press", {"name": "Name", "birth": "Age"}, skip_invalid=True)
     assert report.stored == 2
-    assert report.lines() == ["2 rows stored", "row 3: no name"]
+    assert report.lines() == [
+        "2 rows stored",
+        "Row 3, column “Name”: no name; every row needs one.",
+    ]
 
 
 def test_wrong_columns_and_encodings_are_explained(vault: Vault, tmp_path: Path) -> None:
@@ -114,7 +123,7 @@ def test_the_commands_import_link_and_estimate(
         "place=Town",
         stdout=io.StringIO(),
     )
-    with pytest.raises(CommandError, match="1 rows have problems"):
+    with pytest.raises(CommandError, match="1 row has a problem"):
         call_command(
             "analysis",
             "import",
@@ -135,3 +144,101 @@ def test_the_commands_import_link_and_estimate(
     monkeypatch.setattr("sys.stdin", io.StringIO(vault.shares[0] + "\n"))
     with pytest.raises(CommandError, match="shares are needed"):
         call_command("analysis", "link", "--lists", "NGO,Press")
+
+
+BORN = (
+    "Name,born,killed\n"
+    "Amina K,~30 years,spring 2017\n"  # row 2: an age and a season are fine
+    "Zarema A,31/31/1990,12.04.2017\n"  # row 3: no such day
+    "Ruslan D,1987,2017-13\n"  # row 4: no such month
+    "Aslan B,около 30 лет,апрель 2017\n"
+    "Khava M,12.03.87,2017\n"  # row 6: a two-digit year
+    "Adam U,2090,2017\n"  # row 7: born after today
+    "Said Kh,30,last week\n"  # row 8: no date at all
+    "Magomed U,12 апреля 1987,04.2017\n"
+)
+
+
+def test_it_names_unreadable_ages_and_dates_by_row_column_and_value(
+    vault: Vault, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "born.csv", BORN)
+    mapping = {"name": "Name", "birth": "born", "event_date": "killed"}
+    with pytest.raises(ImportRefused) as refusal:
+        import_list(path, "Press", mapping)
+    assert str(refusal.value) == "5 rows have problems; nothing was stored"
+    assert not VictimRecord.objects.exists()
+    assert not VictimList.objects.exists()
+    report = refusal.value.report
+    assert report is not None
+    messages = [problem.message() for problem in report.problems]
+    assert messages == [
+        "Row 3, column “born”: “31/31/1990” is not a date, a year or an age; expected a "
+        "day-month-year (31.12.1990), a year (1990) or an age (27, ~27 years).",
+        "Row 4, column “killed”: “2017-13” is not a date; expected a year (2017), a month "
+        "and year (04.2017) or a day-month-year (12.04.2017).",
+        "Row 6, column “born”: “12.03.87” is not a date, a year or an age; expected a "
+        "day-month-year (31.12.1990), a year (1990) or an age (27, ~27 years).",
+        "Row 7, column “born”: “2090” is after today.",
+        "Row 8, column “killed”: “last week” is not a date; expected a year (2017), a month "
+        "and year (04.2017) or a day-month-year (12.04.2017).",
+    ]
+    # Told to, the importer stores the readable rows and names the others.
+    report = import_list(path, "Press", mapping, skip_invalid=True)
+    assert report.stored == 3
+    assert report.rows_with_problems == 5
+
+
+def test_a_value_is_quoted_safely(vault: Vault, tmp_path: Path) -> None:
+    hidden = "1990\u202e\u0000" + "9" * 60
+    path = _write(tmp_path, "odd.csv", f"Name,born\nAmina K,{hidden}\n")
+    with pytest.raises(ImportRefused) as refusal:
+        import_list(path, "Press", {"name": "Name", "birth": "born"})
+    assert refusal.value.report is not None
+    (problem,) = refusal.value.report.problems
+    text = problem.message()
+    assert "\u202e" not in text
+    assert "\u0000" not in text
+    assert "1990\N{REPLACEMENT CHARACTER}\N{REPLACEMENT CHARACTER}" in text
+    assert "…”" in text
+    assert len(text) < 250
+
+
+def test_counts_take_each_languages_plural_forms(vault: Vault, tmp_path: Path) -> None:
+    def refusal(bad_rows: int) -> str:
+        rows = "".join(f",{n}\n" for n in range(bad_rows))
+        path = _write(tmp_path, f"x{bad_rows}.csv", "Name,n\nAmina K,1\n" + rows)
+        with pytest.raises(ImportRefused) as refused:
+            import_list(path, "Press", {"name": "Name"})
+        return str(refused.value)
+
+    assert refusal(1) == "1 row has a problem; nothing was stored"
+    assert refusal(3) == "3 rows have problems; nothing was stored"
+    with translation.override("ru"):
+        assert refusal(1).startswith("1 строка с ошибкой")
+        assert refusal(3).startswith("3 строки с ошибками")
+        assert refusal(5).startswith("5 строк с ошибками")
+        assert refusal(21).startswith("21 строка с ошибкой")
+    with translation.override("fr"):
+        assert refusal(1).startswith("1 ligne pose problème")
+        assert refusal(3).startswith("3 lignes posent problème")
+
+
+def test_list_names_are_sealed_and_found_without_keys(
+    org: Organisation, vault: Vault, tmp_path: Path
+) -> None:
+    # A source's name can name a person: a witness, a journalist.
+    path = _write(tmp_path, "ngo.csv", NGO)
+    import_list(path, "Testimonies gathered by Kheda Umarova", {"name": "ФИО"})
+    stored = VictimList.objects.values_list("name", flat=True).get()
+    assert b"Kheda" not in bytes(stored)
+    # An import needs no keys: the list is found by its name, case and
+    # spaces aside, and the rows are added to it.
+    more = _write(tmp_path, "more.csv", "ФИО\nАлиев Руслан\n")
+    assert import_list(more, "testimonies  gathered by KHEDA Umarova").stored == 1
+    assert VictimList.objects.count() == 1
+    with using_keyring(keyring_of(org.outsider)):
+        found = VictimList.objects.get()
+        assert found.name == "Testimonies gathered by Kheda Umarova"
+        assert found.records.count() == 3
+    assert str(found) == f"list {str(found.pk)[:8]}"  # the audit log names it so

@@ -410,7 +410,7 @@ def test_it_explains_the_estimate_and_warns_about_few_lists() -> None:
     table = one_class_table()
     result = sample(table, classes=3, burn_in=100, samples=200, thinning=1, seed=2)
     lines = describe_latent(table, result)
-    text = "\n".join(lines)
+    text = "\n".join(str(line) for line in lines)
     assert "Estimated total (posterior median)" in text
     assert f"seed {result.seed}" in text
-    assert any("Only 3 lists" in note for note in warnings_for(result))
+    assert any("Only 3 lists" in str(note) for note in warnings_for(result))

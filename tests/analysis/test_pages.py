@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
+from safepassage.analysis.importing import list_named
 from safepassage.analysis.models import (
     Estimate,
     JobStatus,
@@ -60,8 +61,10 @@ def test_a_list_is_imported_from_the_page(analyst: User) -> None:
         },
         follow=True,
     )
-    assert "2 rows imported into “NGO testimonies”" in response.content.decode()
-    assert VictimList.objects.get(name="NGO testimonies").records.count() == 2
+    assert "2 rows imported." in response.content.decode()
+    imported = list_named("NGO testimonies")
+    assert imported is not None
+    assert imported.records.count() == 2
     # The next file of this source needs no columns.
     again = SimpleUploadedFile(
         "ngo2.csv",
@@ -80,8 +83,8 @@ def test_a_bad_list_is_refused_with_its_rows_and_stores_nothing(analyst: User) -
         reverse("analysis:import"), {"list_name": "Press", "file": bad, "name": "Name"}
     )
     text = response.content.decode()
-    assert "Nothing was imported" in text
-    assert "Row 3: no name" in text
+    assert "Nothing was imported: 1 row has a problem; nothing was stored." in text
+    assert "Row 3, column “Name”: no name; every row needs one." in text
     assert not VictimRecord.objects.exists()
     wrong = SimpleUploadedFile("x.csv", b"Name\nA\n", content_type="text/csv")
     response = client.post(
@@ -139,7 +142,12 @@ def test_only_documentation_members_with_the_role_see_runs(
     # An analyst without the documentation keys sees the lists, not the run.
     keyless = make_user("keyless", Role.ANALYST)
     client = _client(keyless)
-    assert client.get(reverse("analysis:home")).status_code == 200
+    home = client.get(reverse("analysis:home"))
+    assert home.status_code == 200
+    # List names are sealed: sizes and dates only, and no form to link them.
+    assert "The names of the lists are sealed" in home.content.decode()
+    assert not any(item.name in home.content.decode() for item in lists.lists)
+    assert "Start linkage" not in home.content.decode()
     assert client.get(url).status_code == 404
     assert client.get(reverse("analysis:review", args=[run.pk])).status_code == 404
     # A run that does not exist gives the same answer.
@@ -222,3 +230,57 @@ def test_a_running_job_shows_its_progress(analyst: User, lists: StoredLists) -> 
         {"lists": [lists.lists[0].pk], "threshold": "0.5", "reference_year": "2017"},
     )
     assert "Choose at least two lists." in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unreadable_date_is_shown_with_its_row_and_the_mapping_is_kept(
+    analyst: User,
+) -> None:
+    client = _client(analyst)
+    bad = SimpleUploadedFile(
+        "x.csv",
+        b"Name,born\nAmina K,~30 years\nZarema A,31/31/1990\n<b>Said</b>,<i>1990</i>x\n",
+        content_type="text/csv",
+    )
+    response = client.post(
+        reverse("analysis:import"),
+        {"list_name": "Press", "file": bad, "name": "Name", "birth": "born"},
+    )
+    text = response.content.decode()
+    assert "Nothing was imported: 2 rows have problems; nothing was stored." in text
+    assert (
+        "Row 3, column “born”: “31/31/1990” is not a date, a year or an age; expected a "
+        "day-month-year (31.12.1990), a year (1990) or an age (27, ~27 years)."
+    ) in text
+    # The value is shown as text, never as markup.
+    assert "“&lt;i&gt;1990&lt;/i&gt;x”" in text
+    assert "<i>1990</i>" not in text
+    assert not VictimRecord.objects.exists()
+    # The source and the columns stay as typed, to correct and send again.
+    assert 'name="list_name" value="Press"' in text
+    assert 'name="birth" value="born"' in text
+    assert 'name="name" value="Name"' in text
+
+
+@pytest.mark.django_db
+def test_the_import_page_speaks_russian_with_its_plural_forms(analyst: User) -> None:
+    client = _client(analyst)
+    client.cookies["django_language"] = "ru"
+    rows = "".join(f"Amina {n},{n}/31/1990\n" for n in range(1, 6))
+    bad = SimpleUploadedFile("x.csv", f"Name,born\n{rows}".encode(), content_type="text/csv")
+    response = client.post(
+        reverse("analysis:import"),
+        {"list_name": "Press", "file": bad, "name": "Name", "birth": "born"},
+    )
+    text = response.content.decode()
+    assert "5 строк с ошибками" in text
+    assert "Строка 2, столбец «born»: «1/31/1990» — не дата, не год и не возраст" in text
+    good = SimpleUploadedFile(
+        "y.csv", b"Name,born\nAmina K,1990\nZarema A,1991\n", content_type="text/csv"
+    )
+    response = client.post(
+        reverse("analysis:import"),
+        {"list_name": "Press", "file": good, "name": "Name", "birth": "born"},
+        follow=True,
+    )
+    assert "Импортированы 2 строки." in response.content.decode()

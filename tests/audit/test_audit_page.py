@@ -18,7 +18,7 @@ from safepassage.audit.pages import PAGE_SIZE
 from safepassage.vault import keys as vault_keys
 from safepassage.vault.keyring import using_keyring
 from tests.audit.tamper import TABLE, sql, triggers_removed
-from tests.base import Organisation, Vault, sign_in
+from tests.base import Organisation, Vault, hold_ceremony, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -152,13 +152,19 @@ def test_a_list_is_shown_by_its_name_to_those_who_count_victims(
 ) -> None:
     from safepassage.analysis.models import VictimList
 
-    source = VictimList.objects.create(name="Novaya Gazeta, April 2017")
+    vault = hold_ceremony(org)
+    with using_keyring(vault.keyring):
+        source = VictimList.objects.create(name="Novaya Gazeta, April 2017")
     record(org.outsider, "analysis.list_imported", source, rows=3, skipped=0)
     sign_in(client, org.auditor)
     table = _table(client)
     assert f"list “{source.pk.hex[:8]}”" in table
     assert "Novaya Gazeta" not in table
+    # An analyst's role without the documentation keys: the name stays sealed.
     RoleGrant.objects.create(user=org.auditor, role=Role.ANALYST)
+    sign_in(client, org.auditor)
+    assert "Novaya Gazeta" not in _table(client)
+    vault_keys.grant(vault.keyring, "documentation", org.auditor.pk, by="cli")
     sign_in(client, org.auditor)
     assert "list “Novaya Gazeta, April 2017”" in _table(client)
 

@@ -1,15 +1,21 @@
 """An analyst imports a list, links it with two others in the background,
 reviews a pair and estimates the total, in a real browser against the
-real server."""
+real server. Every analysis page, and the seal page, fits a phone's width
+and speaks Russian and French."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from safepassage.accounts.roles import Role
-from safepassage.analysis.models import LinkDecision, VictimList
+from safepassage.analysis.estimates import start_estimate
+from safepassage.analysis.estimating import Plan
+from safepassage.analysis.importing import list_named
+from safepassage.analysis.models import LinkDecision
+from safepassage.analysis.runs import start_run
 from safepassage.vault import keys as vault_keys
 from tests.analysis.conftest import store_lists
 from tests.base import PASSWORD, device_of, hold_ceremony, make_user, totp_code
@@ -48,8 +54,10 @@ def test_an_analyst_links_reviews_and_estimates(page: Any, org: Any) -> None:
     page.get_by_label("Column with the name").fill("ФИО")
     page.get_by_label("Column with the birth date, year or age").fill("Год рождения")
     page.get_by_role("button", name="Import").click()
-    page.wait_for_selector("text=2 rows imported into “NGO testimonies”")
-    assert VictimList.objects.get(name="NGO testimonies").records.count() == 2
+    page.wait_for_selector("text=2 rows imported.")
+    imported = list_named("NGO testimonies")
+    assert imported is not None
+    assert imported.records.count() == 2
 
     for name in ("ngo", "local_press", "foreign_press"):
         page.get_by_label(name, exact=True).check()
@@ -72,4 +80,80 @@ def test_an_analyst_links_reviews_and_estimates(page: Any, org: Any) -> None:
     page.wait_for_selector("text=In plain words", timeout=180_000)
     assert page.locator("figure.chart svg rect.bar").count() == 30
     assert page.get_by_text("linkage uncertainty included").is_visible()
+    assert page.csp_violations == []
+
+
+# Widest a page may be on a phone, and what it may not scroll past.
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 0.5) {
+      wide.push(`${element.tagName}.${element.className} ${Math.round(box.right)}`);
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5)};
+}"""
+# Words that give English away on a Russian or French page (data aside).
+ENGLISH = re.compile(
+    r"\b(the|of|and|with|people|records?|lists?|years?|interval|estimated?|draws?|"
+    r"Linkage|Status|Method|Import|Review)\b"
+)
+# What the data and the science say in their own words.
+DATA_WORDS = ("detention", "killing", "spring 2017", "LCMCR", "BIC", "R-hat", "BCa", "dga")
+
+
+def test_analysis_pages_fit_a_phone_and_speak_the_readers_language(
+    page: Any, org: Any, server_url: str
+) -> None:
+    vault = hold_ceremony(org)
+    analyst = make_user("analyst", Role.ANALYST, Role.ADMINISTRATOR)
+    vault_keys.grant(vault.keyring, "documentation", analyst.pk, by="cli")
+    stored = store_lists(people=150, lists=3, seed=11)
+    run = start_run(vault.keyring, stored.lists, by=analyst, background=False)
+    estimates = [
+        start_estimate(vault.keyring, run, plan, by=analyst, background=False)
+        for plan in (
+            Plan(resamples=20, linkage_draws=5, seed=2),
+            Plan(method="bma", stratum="act", resamples=5, linkage_draws=3, seed=2),
+        )
+    ]
+    _log_in(page, "analyst")
+    page.set_viewport_size(PHONE)
+    urls = [
+        "/analysis/",
+        f"/analysis/runs/{run.pk}/",
+        f"/analysis/runs/{run.pk}/review/",
+        *[f"/analysis/estimates/{entry.pk}/" for entry in estimates],
+        "/vault/seal/",
+    ]
+    names = {str(item.name) for item in stored.lists}
+    for language in ("en", "ru", "fr"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": server_url}]
+        )
+        for url in urls:
+            page.goto(url)
+            assert page.evaluate("document.documentElement.lang") == language
+            measured = page.evaluate(OVERFLOW)
+            assert measured["scroll"] <= PHONE["width"], (language, url, measured)
+            assert measured["wide"] == [], (language, url, measured)
+            if "/estimates/" in url:
+                # The chart's numbers are SVG's, never the reader's ("12,5").
+                bars = page.locator("figure.chart svg rect.bar")
+                assert bars.count() == 30
+                assert max(bars.nth(i).bounding_box()["height"] for i in range(30)) > 10
+            if language == "en":
+                continue
+            text = page.inner_text("main")
+            for word in (*names, *DATA_WORDS):
+                text = text.replace(word, "")
+            # The review page shows two victims' records as the lists wrote them.
+            if "/review/" in url:
+                text = re.sub(r"(?s)<table.*</table>", "", page.inner_html("main"))
+                text = re.sub(r"<[^>]+>", " ", text)
+            found = ENGLISH.search(text)
+            assert found is None, (language, url, found.group(0) if found else "", text[:2000])
     assert page.csp_violations == []

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from safepassage.intake import proof
 from safepassage.intake.models import Submission
@@ -130,8 +131,9 @@ def test_a_proof_found_before_the_person_sends(browser: Any, server_url: str, or
     page = context.new_page()
     page.goto("/request/?lang=en")
     # Found in the background, before anyone presses Send.
-    page.wait_for_function("document.querySelector('input[name=proof_nonce]').value !== ''")
+    # (Playwright's own polling: the page's policy forbids evaluating strings.)
     nonce = page.locator("input[name=proof_nonce]")
+    expect(nonce).not_to_have_value("", timeout=30_000)
     challenge = page.locator("input[name=proof_challenge]").input_value()
     assert proof.solved(challenge, nonce.input_value())
     context.close()

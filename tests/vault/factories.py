@@ -10,7 +10,7 @@ from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
-from safepassage.analysis.models import Estimate, LinkageRun, VictimRecord
+from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
 from safepassage.cases.models import Case
 from safepassage.intake.models import Message, Submission, Tag
 from tests.base import Organisation
@@ -66,7 +66,8 @@ def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
     from safepassage.analysis.importing import import_list
 
     text = f"Name,Town\n{mark('victim')},{mark('town')}\n"
-    import_list(("list.csv", text.encode()), "Sentinel list", {"name": "Name", "place": "Town"})
+    mapping = {"name": "Name", "place": "Town"}
+    import_list(("list.csv", text.encode()), mark("listname"), mapping)
 
 
 def linkage_results(org: Organisation, mark: Callable[[str], str]) -> None:
@@ -87,6 +88,7 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Tag: intake_request,
     Message: intake_request,
     Case: intake_request,
+    VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,
     Estimate: linkage_results,

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 import numpy as np
 
 from safepassage.analysis import jobs
-from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
 from safepassage.analysis.mse.intervals import bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
@@ -39,17 +38,20 @@ from safepassage.analysis.mse.loglinear import (
     select_by_bic,
     stepwise,
 )
-from safepassage.analysis.mse.report import describe, warnings_for
+from safepassage.analysis.mse.report import describe
 from safepassage.analysis.mse.tables import CaptureTable
 from safepassage.analysis.runs import (
-    STRATA,
     cluster,
-    decisions_for,
     effective_pairs,
     stratified_tables,
 )
-from safepassage.audit.chain import record
-from safepassage.vault.keyring import Keyring, using_keyring
+from safepassage.analysis.summary import (
+    Outcome,
+    StratumFigure,
+    describe_strata,
+    uncertainty_lines,
+)
+from safepassage.analysis.wording import Sentence, reason
 
 THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
 # Model choice is repeated in each resample up to this many lists; beyond,
@@ -74,7 +76,7 @@ class Method(Protocol):
 class Point:
     total: float
     label: str
-    lines: list[str]
+    lines: list[Sentence]
     state: Any = None  # what draw() needs (the chosen fit, a posterior)
     # Bayesian methods: the 95% credible interval and draws of the total.
     credible: tuple[float, float] | None = None
@@ -238,29 +240,6 @@ METHODS: dict[str, Callable[[Plan], Method]] = {
 }
 
 
-@dataclass
-class Outcome:
-    """What an estimate says, as stored (sealed) and shown."""
-
-    lists: list[str]
-    observed: int
-    total: float
-    label: str
-    lines: list[str]
-    warnings: list[str] = field(default_factory=list)
-    interval: tuple[float, float] | None = None
-    interval_kind: str = ""
-    combined: tuple[float, float] | None = None
-    linkage_only: tuple[float, float] | None = None
-    thresholds: list[tuple[float, float]] = field(default_factory=list)
-    strata: list[dict[str, Any]] = field(default_factory=list)
-    draws: list[float] = field(default_factory=list)
-    failed_draws: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {key: value for key, value in self.__dict__.items()}
-
-
 def _tables(
     result: dict[str, Any], labels: np.ndarray, stratum: str
 ) -> tuple[dict[str, CaptureTable], int]:
@@ -271,21 +250,69 @@ def _tables(
     return stratified_tables(result, labels, stratum)
 
 
-def _total(method: Method, tables: dict[str, CaptureTable]) -> tuple[float, dict[str, Point | str]]:
+Points = dict[str, "Point | Sentence"]
+
+
+def _total(
+    method: Method, tables: dict[str, CaptureTable], tally: Tally | None = None
+) -> tuple[float, Points]:
     """The sum over strata; a stratum without an estimate adds what was
-    observed in it (and is named)."""
-    points: dict[str, Point | str] = {}
+    observed in it (and is named, with the reason)."""
+    points: Points = {}
     total = 0.0
     for value, table in tables.items():
         try:
             point = method.point(table)
         except (Unestimable, EstimateUnavailable, ValueError) as error:
-            points[value] = str(error)
+            points[value] = reason(error)
             total += table.observed
-            continue
-        points[value] = point
-        total += point.total
+        else:
+            points[value] = point
+            total += point.total
+        if tally is not None:
+            tally.add(1)
     return total, points
+
+
+class Tally:
+    """Progress in units of work (fits of a model), so the share done, and
+    the time left worked out from it, follow the time the work takes; a
+    latent-class fit reports its own progress inside its unit."""
+
+    def __init__(self, progress: jobs.Progress | None, units: float) -> None:
+        self.progress = progress
+        self.units = max(units, 1.0)
+        self.done = 0.0
+        self.stage = "estimating"
+
+    def report(self, within: float = 0.0) -> None:
+        if self.progress is not None:
+            self.progress(self.stage, min(0.99, (self.done + within) / self.units))
+
+    def enter(self, stage: str) -> None:
+        self.stage = stage
+        self.report()
+
+    def add(self, units: float) -> None:
+        self.done += units
+        self.report()
+
+    def inside(self, done: float) -> None:
+        self.report(min(max(done, 0.0), 1.0))
+
+
+def plan_units(plan: Plan, strata: int, lists: int) -> float:
+    """How many fits the plan makes (what the progress bar counts): the
+    point, the resamples, the drawn clusterings and the other thresholds,
+    in each stratum. A draw from a posterior costs next to nothing; a
+    log-linear resample is a fit, and the BCa interval adds one per pattern."""
+    draws_are_fits = plan.method == "loglinear"
+    units = 1.0
+    if plan.resamples and plan.method == "loglinear":
+        units += plan.resamples + (2**lists - 1 if not plan.stratum else 0)
+    units += plan.linkage_draws * (2 if draws_are_fits else 1)
+    units += len(THRESHOLDS)
+    return units * max(strata, 1)
 
 
 def estimate(
@@ -298,25 +325,21 @@ def estimate(
     rng = np.random.default_rng(plan.seed)
     pairs = effective_pairs(result, decisions)
     size = len(result["ids"])
-
-    def step(stage: str, fraction: float) -> None:
-        if progress is not None:
-            progress(stage, fraction)
-
-    step("estimating", 0.02)
-    if isinstance(method, Latent):
-        method.progress = lambda done: step("sampling", 0.02 + 0.08 * done)
+    if progress is not None:
+        progress("estimating", 0.0)
     labels = cluster(size, ((a, b) for a, b, p in pairs if p >= plan.threshold))
     tables, disagreed = _tables(result, labels, plan.stratum)
-    total, points = _total(method, tables)
+    lists = list(next(iter(tables.values())).lists)
+    tally = Tally(progress, plan_units(plan, len(tables), len(lists)))
+    if isinstance(method, Latent):
+        method.progress = tally.inside
+        tally.enter("sampling")
+    total, points = _total(method, tables, tally)
     if not any(isinstance(point, Point) for point in points.values()):
         reasons = "; ".join(str(p) for p in points.values())
         raise Unestimable(f"no estimate for these data: {reasons}")
-    lists = list(next(iter(tables.values())).lists)
     observed = sum(table.observed for table in tables.values())
     outcome = _describe(tables, points, total, lists, observed, plan, disagreed)
-    if isinstance(method, Latent):
-        method.progress = None
     single = points.get("")
     if isinstance(single, Point) and single.credible is not None:
         # A Bayesian estimate carries its own interval: the posterior's.
@@ -326,71 +349,75 @@ def estimate(
 
     # Sampling uncertainty alone, unless the posterior already gave it.
     if plan.resamples and outcome.interval is None:
-        step("resampling", 0.1)
+        tally.enter("resampling")
         single = next(iter(points.values()))
         if not plan.stratum and isinstance(method, LogLinear) and isinstance(single, Point):
             table = tables[""]
+            chosen = single
 
             def choose(resampled: CaptureTable) -> Fit:
                 if len(table.lists) <= RECHOOSE_UP_TO:
                     return method.choose(resampled)[0]
-                return fit(resampled, single.state.model)
+                return fit(resampled, chosen.state.model)
 
+            before = tally.done
             interval = bca(
                 table,
                 choose,
                 resamples=plan.resamples,
                 seed=plan.seed,
-                progress=lambda n: step("resampling", 0.1 + 0.4 * n / plan.resamples),
+                progress=lambda n: tally.add(1),
             )
+            tally.done = before + plan.resamples + 2 ** len(lists) - 1
             outcome.interval = (interval.low, interval.high)
-            outcome.interval_kind = "BCa bootstrap"
+            outcome.interval_kind = "bca"
             outcome.draws = [s for s in interval.samples if math.isfinite(s)]
             outcome.failed_draws = interval.failed
         else:
             sums = []
-            for number in range(plan.resamples):
+            for _number in range(plan.resamples):
                 sums.append(_draw_sum(method, tables, points, rng))
-                step("resampling", 0.1 + 0.4 * (number + 1) / plan.resamples)
+                tally.add(len(tables) if isinstance(method, LogLinear) else 0)
             outcome.interval = _percentile(sums)
-            outcome.interval_kind = (
-                "percentile bootstrap" if plan.method == "loglinear" else "posterior"
-            )
+            outcome.interval_kind = "percentile" if plan.method == "loglinear" else "posterior"
             outcome.draws = [s for s in sums if math.isfinite(s)]
             outcome.failed_draws = sum(1 for s in sums if not math.isfinite(s))
 
     # Linkage uncertainty, with sampling uncertainty on top.
     if plan.linkage_draws:
+        tally.enter("drawing clusterings")
         combined, linkage_only = [], []
         undecided = [(a, b, p) for a, b, p in pairs if 0.0 < p < 1.0]
         fixed = [(a, b) for a, b, p in pairs if p >= 1.0]
-        for number in range(plan.linkage_draws):
+        for _number in range(plan.linkage_draws):
             kept = [(a, b) for a, b, p in undecided if rng.random() < p]
             drawn = cluster(size, fixed + kept)
             drawn_tables, _ = _tables(result, drawn, plan.stratum)
-            drawn_total, drawn_points = _total(method, drawn_tables)
+            drawn_total, drawn_points = _total(method, drawn_tables, tally)
             linkage_only.append(drawn_total)
             combined.append(_draw_sum(method, drawn_tables, drawn_points, rng))
-            step("drawing clusterings", 0.5 + 0.45 * (number + 1) / plan.linkage_draws)
+            tally.add(len(drawn_tables) if isinstance(method, LogLinear) else 0)
         outcome.combined = _percentile(combined)
         outcome.linkage_only = _percentile(linkage_only)
         if not outcome.draws:
             outcome.draws = [s for s in combined if math.isfinite(s)]
             outcome.failed_draws = sum(1 for s in combined if not math.isfinite(s))
 
-    step("thresholds", 0.96)
+    tally.enter("thresholds")
     for threshold in THRESHOLDS:
         other = cluster(size, ((a, b) for a, b, p in pairs if p >= threshold))
-        other_total, _ = _total(method, _tables(result, other, plan.stratum)[0])
+        other_total, _ = _total(method, _tables(result, other, plan.stratum)[0], tally)
         outcome.thresholds.append((threshold, other_total))
-    outcome.lines += _uncertainty_lines(outcome, plan)
+    if isinstance(method, Latent):
+        method.progress = None
+    outcome.lines += uncertainty_lines(outcome, plan.resamples, plan.linkage_draws)
     return outcome
 
 
 def _draw_sum(
     method: Method,
     tables: dict[str, CaptureTable],
-    points: dict[str, Point | str],
+    points: Points,
     rng: np.random.Generator,
 ) -> float:
     total = 0.0
@@ -408,7 +435,7 @@ def _percentile(values: list[float], level: float = 0.95) -> tuple[float, float]
 
 def _describe(
     tables: dict[str, CaptureTable],
-    points: dict[str, Point | str],
+    points: Points,
     total: float,
     lists: list[str],
     observed: int,
@@ -418,115 +445,13 @@ def _describe(
     if not plan.stratum:
         point = points[""]
         if not isinstance(point, Point):
-            raise Unestimable(point)
+            raise Unestimable(str(point))
         return Outcome(lists, observed, total, point.label, list(point.lines))
-    lines = [
-        f"Lists: {', '.join(lists)} ({len(lists)})",
-        f"People on at least one list: {observed}",
-        f"Stratified by {plan.stratum}: {len(tables)} strata, estimated one by one and added up",
-    ]
-    strata = []
-    warnings: list[str] = []
+    figures = []
     for value, table in tables.items():
         point = points[value]
         if isinstance(point, Point):
-            lines.append(f"  {value}: {table.observed} seen, estimated {point.total:.1f}")
-            strata.append(
-                {
-                    "value": value,
-                    "observed": table.observed,
-                    "total": point.total,
-                    "model": point.label,
-                }
-            )
+            figures.append(StratumFigure(value, table, point.total, point.label))
         else:
-            lines.append(f"  {value}: {table.observed} seen, no estimate ({point})")
-            strata.append(
-                {"value": value, "observed": table.observed, "total": None, "model": point}
-            )
-            warnings.append(
-                f"Stratum {value} has no estimate; its {table.observed} people are counted as "
-                "seen only, so the total is a lower bound for it."
-            )
-        if isinstance(point, Point):
-            warnings += [f"{value}: {note}" for note in warnings_for(table, [])]
-    lines.append(f"Estimated total: {total:.1f}")
-    lines.append(f"  of whom on no list: {total - observed:.1f}")
-    if disagreed:
-        warnings.append(
-            f"The records of {disagreed} people disagree about their {plan.stratum}; each was "
-            "put where most of their records place them."
-        )
-    lines += ["", *[f"Warning: {w}" for w in warnings]] if warnings else []
-    return Outcome(lists, observed, total, "", lines, warnings=warnings, strata=strata)
-
-
-def _uncertainty_lines(outcome: Outcome, plan: Plan) -> list[str]:
-    lines = [""]
-    if outcome.interval is not None and outcome.interval_kind != "credible":
-        # (A credible interval is already in the model's own description.)
-        low, high = outcome.interval
-        lines.append(
-            f"95% interval ({outcome.interval_kind}, {plan.resamples} draws): "
-            f"{low:.0f} to {high:.0f}"
-        )
-        if outcome.failed_draws:
-            lines.append(
-                f"Warning: {outcome.failed_draws} draws had no finite estimate; "
-                "the upper end may be unbounded."
-            )
-    if outcome.combined is not None and outcome.linkage_only is not None:
-        low, high = outcome.combined
-        lines.append(
-            f"95% interval with the linkage uncertainty too ({plan.linkage_draws} clusterings "
-            f"drawn from the match probabilities): {low:.0f} to {high:.0f}"
-        )
-        low, high = outcome.linkage_only
-        lines.append(f"  the linkage alone moves the estimate between {low:.0f} and {high:.0f}")
-    if outcome.thresholds:
-        figures = ", ".join(f"{t:.1f}: {v:.0f}" for t, v in outcome.thresholds)
-        lines.append(f"At other match thresholds: {figures}")
-    return lines
-
-
-def start_estimate(
-    keyring: Keyring,
-    run: LinkageRun,
-    plan: Plan,
-    *,
-    by: Any,
-    background: bool = True,
-    echo: jobs.Progress | None = None,
-) -> Estimate:
-    """Open the run's pairs and estimate, on a thread unless told not to."""
-    if plan.method not in METHODS:
-        raise Unestimable(f"unknown method {plan.method!r}")
-    if plan.stratum and plan.stratum not in STRATA:
-        raise Unestimable(f"stratify by one of {', '.join(STRATA)}")
-    if jobs.status_of(run) != JobStatus.DONE:
-        raise Unestimable("the linkage run has not finished")
-    with using_keyring(keyring):
-        result: dict[str, Any] = run.result or {}
-    if not result:
-        raise Unestimable("the linkage run has no results")
-    decisions = decisions_for(run.lists.all())
-    plan.threshold = run.threshold
-    entry = Estimate.objects.create(
-        run=run,
-        started_by=by if getattr(by, "pk", None) else None,
-        method=plan.method,
-        stratum=plan.stratum,
-        resamples=plan.resamples,
-        linkage_draws=plan.linkage_draws,
-        seed=plan.seed,
-    )
-    record(by, "analysis.estimate_started", entry, method=plan.method)
-
-    def work(progress: jobs.Progress) -> None:
-        outcome = estimate(result, decisions, plan, progress)
-        done = Estimate.objects.get(pk=entry.pk)
-        done.result = outcome.as_dict()
-        done.save(update_fields=["result"])
-
-    jobs.start(entry, work, background=background, echo=echo)
-    return Estimate.objects.get(pk=entry.pk)
+            figures.append(StratumFigure(value, table, None, "", point))
+    return describe_strata(figures, total, lists, observed, plan.stratum, disagreed)

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.analysis.models import EstimateMethod, Same, VictimList
+from safepassage.analysis.importing import list_named
+from safepassage.analysis.models import LIST_NAME_LENGTH, EstimateMethod, Same, VictimList
 
 COLUMN_HELP = _("The title of the column in the file, exactly as written there.")
 
@@ -13,10 +14,11 @@ COLUMN_HELP = _("The title of the column in the file, exactly as written there."
 class ImportForm(forms.Form):
     list_name = forms.CharField(
         label=_("Source"),
-        max_length=120,
+        max_length=LIST_NAME_LENGTH,
         help_text=_(
             "Who made the list (“Novaya Gazeta, April 2017”). The name of a list already "
-            "imported adds these rows to it, and its columns need not be given again."
+            "imported adds these rows to it, and its columns need not be given again. It is "
+            "sealed like the records: only members of documentation read it."
         ),
     )
     file = forms.FileField(
@@ -54,15 +56,22 @@ class ImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        name = " ".join(str(data.get("list_name", "")).split())
-        known = VictimList.objects.filter(name=name).exists()
+        known = list_named(str(data.get("list_name", ""))) is not None
         if not known and not str(data.get("name", "")).strip():
             self.add_error("name", _("Say which column holds the name (a new list)."))
         return data
 
 
+class ListChoice(forms.ModelMultipleChoiceField):
+    """Lists by their (sealed) names: the form is shown only to members of
+    documentation."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class RunForm(forms.Form):
-    lists = forms.ModelMultipleChoiceField(
+    lists = ListChoice(
         label=_("Lists to link"),
         queryset=VictimList.objects.all(),
         widget=forms.CheckboxSelectMultiple,

@@ -2,8 +2,10 @@
 
 A list (a newspaper's, an NGO's testimonies, an international report) is
 imported from CSV or XLSX through a column mapping kept with it; each row is
-sealed as it is stored. Importing needs no keys; reading and linking need the
-documentation compartment.
+sealed as it is stored, and so is the list's name (it is typed freely and
+could name a person: a witness, a journalist). Importing needs no keys; a
+list is found again by a blind index of its name. Reading and linking need
+the documentation compartment.
 """
 
 from __future__ import annotations
@@ -12,25 +14,41 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.vault.fields import EncryptedJSONField, SealedModel
+from safepassage.vault.fields import (
+    BlindIndexField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    SealedModel,
+)
 from safepassage.vault.models import Compartment
 
 # What a victim record can hold, and which of it the linkage uses.
 FIELDS = ("name", "birth", "place", "event_date", "act", "notes")
 
 
+# The longest name a list may have.
+LIST_NAME_LENGTH = 120
+
+
 class VictimList(SealedModel):
-    # A source's name ("Novaya Gazeta, April 2017") names no victim.
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    # A source's name ("Novaya Gazeta, April 2017"), sealed: people type
+    # what they like here, a witness's or a journalist's name included.
+    name = EncryptedTextField(compartment=Compartment.DOCUMENTATION, public_writes=True)
+    # Finds a list by its name without keys (an import adds to it); keyed
+    # by the server's secret, case and spaces ignored.
+    name_index = BlindIndexField(
+        source="name", compartment=Compartment.DOCUMENTATION, server_keyed=True, unique=True
+    )
     imported_on = models.DateField(default=timezone.localdate)
     # Our field -> the source's column title, reused by the next import.
+    # Column titles ("ФИО", "Age") are the file's structure, not its data.
     mapping = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["imported_on", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"list {str(self.pk)[:8]}"
 
 
 class VictimRecord(SealedModel):
@@ -54,6 +72,7 @@ class JobStatus(models.TextChoices):
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     INTERRUPTED = "interrupted", _("Interrupted")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # What a job is doing, as its stage names it, in the reader's language.
@@ -77,8 +96,10 @@ class Job(SealedModel):
     """A long computation run in the background, with its progress.
 
     The worker writes a heartbeat while it runs; a job whose heartbeat has
-    stopped (the server restarted, the vault was sealed) reads as
-    interrupted and can be started again."""
+    stopped (the server restarted) or that started before the vault was
+    last sealed reads as interrupted. A cancelled job stops at its next
+    progress point. Either can be started again with the same inputs: a
+    new attempt of the same job, whose earlier attempts' writes are ignored."""
 
     created = models.DateTimeField(default=timezone.now)
     started_by = models.ForeignKey(
@@ -87,6 +108,11 @@ class Job(SealedModel):
     status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     stage = models.CharField(max_length=40, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)  # per cent
+    # When the current attempt started, and how many there have been.
+    started = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)
+    # Set by Cancel; the worker sees it at its next progress point.
+    cancel_requested = models.BooleanField(default=False)
     heartbeat = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     # An exception class or a short reason; never data.
@@ -111,6 +137,8 @@ class LinkageRun(Job):
     review_low = models.FloatField(default=0.3)
     review_high = models.FloatField(default=0.9)
     reference_year = models.PositiveSmallIntegerField(default=2017)
+    # The database it linked on ("duckdb", "spark"); "" for the configured one.
+    backend = models.CharField(max_length=12, blank=True)
     records = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
     trained = models.BooleanField(default=True)
@@ -169,6 +197,11 @@ class Estimate(Job):
     # Alternative clusterings drawn from the match probabilities.
     linkage_draws = models.PositiveIntegerField(default=0)
     seed = models.PositiveIntegerField(default=1)
+    # The latent-class sampler's length (the other methods ignore it).
+    classes = models.PositiveSmallIntegerField(default=10)
+    burn_in = models.PositiveIntegerField(default=10_000)
+    samples = models.PositiveIntegerField(default=1_000)
+    thinning = models.PositiveIntegerField(default=10)
     # {"lines": [...], "total": x, "low": x, "high": x, "draws": [...], ...}
     # Counts of people per list pattern can single people out in small
     # strata, so they are sealed too.

@@ -20,9 +20,10 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from safepassage.analysis import jobs
-from safepassage.analysis.importing import ImportRefused
+from safepassage.analysis.importing import ImportRefused, list_named
 from safepassage.analysis.linkage import Backend, SourceRecord, place_key
 from safepassage.analysis.linkage.pipeline import REVIEW_FLOOR
 from safepassage.analysis.models import (
@@ -65,28 +66,34 @@ def stratum_values(data: dict[str, Any]) -> dict[str, str]:
 
 def open_lists(keyring: Keyring, lists: Sequence[VictimList]) -> Opened:
     if len(lists) < 2:
-        raise RunRefused("choose at least two lists: linkage finds the people they share")
+        raise RunRefused(_("choose at least two lists: linkage finds the people they share"))
     ids: list[str] = []
     sources: list[SourceRecord] = []
     strata: dict[str, list[str]] = {name: [] for name in STRATA}
     with using_keyring(keyring):
-        entries = VictimRecord.objects.filter(victim_list__in=lists).select_related("victim_list")
-        for entry in entries.order_by("victim_list__name", "row").opened():
-            data = entry.data
-            ids.append(str(entry.pk))
-            sources.append(
-                SourceRecord(
-                    list_name=entry.victim_list.name,
-                    record_id=str(entry.pk),
-                    name=str(data.get("name", "")),
-                    birth=str(data.get("birth", "")),
-                    place=str(data.get("place", "")),
+        # By list name (sealed, so sorted here), then row.
+        names = {
+            item.pk: item.name
+            for item in VictimList.objects.filter(pk__in=[i.pk for i in lists]).opened()
+        }
+        for list_id in sorted(names, key=lambda pk: names[pk]):
+            entries = VictimRecord.objects.filter(victim_list_id=list_id).order_by("row")
+            for entry in entries.opened():
+                data = entry.data
+                ids.append(str(entry.pk))
+                sources.append(
+                    SourceRecord(
+                        list_name=names[list_id],
+                        record_id=str(entry.pk),
+                        name=str(data.get("name", "")),
+                        birth=str(data.get("birth", "")),
+                        place=str(data.get("place", "")),
+                    )
                 )
-            )
-            for name, value in stratum_values(data).items():
-                strata[name].append(value)
+                for name, value in stratum_values(data).items():
+                    strata[name].append(value)
     if not ids:
-        raise RunRefused("these lists hold no records")
+        raise RunRefused(_("these lists hold no records"))
     return Opened(ids, sources, strata)
 
 
@@ -109,10 +116,12 @@ def start_run(
     """Open the lists' records and link them, on a thread unless told not
     to; on DuckDB or Spark (`backend`, by default as configured)."""
     if not 0 < review_low <= threshold <= review_high < 1:
-        raise RunRefused("the review band must contain the threshold, between 0 and 1")
+        raise RunRefused(_("the review band must contain the threshold, between 0 and 1"))
     if review_low < min(REVIEW_FLOOR, threshold):
         # Linkage keeps no pair below this: the band would look emptier than it is.
-        raise RunRefused(f"the review band starts at {REVIEW_FLOOR} at the lowest")
+        raise RunRefused(
+            _("the review band starts at %(floor)s at the lowest") % {"floor": REVIEW_FLOOR}
+        )
     backend = backend or settings.LINKAGE_BACKEND
     if backend not in BACKENDS:
         raise RunRefused(f"link on one of {', '.join(BACKENDS)}, not {backend!r}")
@@ -123,6 +132,7 @@ def start_run(
         review_low=review_low,
         review_high=review_high,
         reference_year=reference_year,
+        backend=backend,
         records=len(opened.ids),
     )
     run.lists.set(lists)
@@ -134,16 +144,64 @@ def start_run(
         records=len(opened.ids),
         backend=backend,
     )
-
-    def work(progress: jobs.Progress) -> None:
-        _link(run.pk, opened, backend, progress)
-
-    jobs.start(run, work, background=background, echo=echo)
+    _start(run, opened, backend, background=background, echo=echo)
     # A fresh copy (refreshing in place would open the sealed result).
     return LinkageRun.objects.get(pk=run.pk)
 
 
-def _link(pk: uuid.UUID, opened: Opened, backend: str, progress: jobs.Progress) -> None:
+def restart_run(
+    keyring: Keyring,
+    run: LinkageRun,
+    *,
+    by: Any,
+    background: bool = True,
+    echo: jobs.Progress | None = None,
+) -> LinkageRun:
+    """Start a stopped run again with the same inputs: the same lists (with
+    the records they hold now), threshold, review band, year and database."""
+    if jobs.status_of(run) not in jobs.RESTARTABLE:
+        raise RunRefused(_("only an interrupted, cancelled or failed run starts again"))
+    lists = list(run.lists.all())
+    backend = run.backend or settings.LINKAGE_BACKEND
+    if backend not in BACKENDS:
+        raise RunRefused(f"link on one of {', '.join(BACKENDS)}, not {backend!r}")
+    opened = open_lists(keyring, lists)
+    LinkageRun.objects.filter(pk=run.pk).update(records=len(opened.ids), backend=backend)
+    record(
+        by,
+        "analysis.linkage_restarted",
+        run,
+        lists=len(lists),
+        records=len(opened.ids),
+        attempt=run.attempt + 1,
+    )
+    _start(run, opened, backend, background=background, echo=echo)
+    return LinkageRun.objects.get(pk=run.pk)
+
+
+def cancel_run(run: LinkageRun, *, by: Any) -> bool:
+    """Ask a running linkage to stop at its next progress point."""
+    if not jobs.request_cancel(run):
+        return False
+    record(by, "analysis.linkage_cancelled", run, progress=run.progress)
+    return True
+
+
+def _start(
+    run: LinkageRun,
+    opened: Opened,
+    backend: str,
+    *,
+    background: bool,
+    echo: jobs.Progress | None,
+) -> None:
+    def work(progress: jobs.Progress) -> jobs.Store:
+        return _link(run.pk, opened, backend, progress)
+
+    jobs.start(run, work, background=background, echo=echo)
+
+
+def _link(pk: uuid.UUID, opened: Opened, backend: str, progress: jobs.Progress) -> jobs.Store:
     from safepassage.analysis import linkage
 
     run = LinkageRun.objects.get(pk=pk)
@@ -157,15 +215,21 @@ def _link(pk: uuid.UUID, opened: Opened, backend: str, progress: jobs.Progress) 
     )
     progress("storing", 0.9)
     pairs = [[int(left), int(right), round(float(p), 6)] for left, right, p in result.pairs]
-    run.result = {
+    found = {
         "ids": opened.ids,
         "lists": [source.list_name for source in opened.sources],
         "pairs": pairs,
         "strata": opened.strata,
     }
-    run.trained = result.trained
-    run.people = len(set(result.clusters.values()))
-    run.save(update_fields=["result", "trained", "people"])
+    people = len(set(result.clusters.values()))
+
+    def store(row: LinkageRun) -> list[str]:
+        row.result = found
+        row.trained = result.trained
+        row.people = people
+        return ["result", "trained", "people"]
+
+    return store
 
 
 # --- Decisions and clusters --------------------------------------------------------
@@ -325,8 +389,14 @@ def run_records(run: LinkageRun, record_ids: Iterable[str]) -> dict[str, VictimR
 
 
 def lists_named(names: Sequence[str]) -> list[VictimList]:
-    lists = list(VictimList.objects.filter(name__in=names))
-    missing = sorted(set(names) - {item.name for item in lists})
+    """Lists by name (found by the blind index of their names, no keys needed)."""
+    found, missing = [], []
+    for name in names:
+        item = list_named(name)
+        if item is None:
+            missing.append(name)
+        else:
+            found.append(item)
     if missing:
-        raise ImportRefused(f"no list called {', '.join(repr(m) for m in missing)}")
-    return lists
+        raise ImportRefused(f"no list called {', '.join(repr(m) for m in sorted(missing))}")
+    return found

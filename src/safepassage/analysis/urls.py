@@ -1,15 +1,27 @@
 from django.urls import path
 
-from safepassage.analysis import views
+from safepassage.analysis.views import estimates, lists, runs
 
 app_name = "analysis"
 
 urlpatterns = [
-    path("", views.home_view, name="home"),
-    path("import/", views.import_view, name="import"),
-    path("runs/", views.run_start_view, name="run_start"),
-    path("runs/<uuid:run_id>/", views.run_view, name="run"),
-    path("runs/<uuid:run_id>/review/", views.review_view, name="review"),
-    path("runs/<uuid:run_id>/estimate/", views.estimate_start_view, name="estimate_start"),
-    path("estimates/<uuid:estimate_id>/", views.estimate_view, name="estimate"),
+    path("", lists.home_view, name="home"),
+    path("import/", lists.import_view, name="import"),
+    path("runs/", runs.run_start_view, name="run_start"),
+    path("runs/<uuid:run_id>/", runs.run_view, name="run"),
+    path("runs/<uuid:run_id>/cancel/", runs.run_cancel_view, name="run_cancel"),
+    path("runs/<uuid:run_id>/restart/", runs.run_restart_view, name="run_restart"),
+    path("runs/<uuid:run_id>/review/", runs.review_view, name="review"),
+    path("runs/<uuid:run_id>/estimate/", estimates.estimate_start_view, name="estimate_start"),
+    path("estimates/<uuid:estimate_id>/", estimates.estimate_view, name="estimate"),
+    path(
+        "estimates/<uuid:estimate_id>/cancel/",
+        estimates.estimate_cancel_view,
+        name="estimate_cancel",
+    ),
+    path(
+        "estimates/<uuid:estimate_id>/restart/",
+        estimates.estimate_restart_view,
+        name="estimate_restart",
+    ),
 ]

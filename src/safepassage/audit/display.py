@@ -154,16 +154,35 @@ class Names:
         if not apps.is_installed(f"safepassage.{kind.app}"):
             return {}
         model = apps.get_model(kind.app, kind.model)
-        if isinstance(model._meta.get_field(kind.field), EncryptedField):
-            return {}
         parsed = {}
         for key in keys:
             try:
                 parsed[model._meta.pk.to_python(key)] = key
             except ValidationError:
                 continue
+        field = model._meta.get_field(kind.field)
+        if isinstance(field, EncryptedField):
+            return self._sealed_things(model, field, parsed)
         found = model._default_manager.filter(pk__in=list(parsed)).values_list("pk", kind.field)
         return {parsed[pk]: str(value) for pk, value in found if pk in parsed}
+
+    def _sealed_things(
+        self, model: Any, field: EncryptedField, parsed: dict[Any, str]
+    ) -> dict[str, str]:
+        """What sealed names say (a list's name), for a viewer whose keys
+        open their compartment; nothing for anyone else."""
+        keyring = current_keyring_or_none()
+        if keyring is None or not keyring.holds(field.compartment):
+            return {}
+        rows = list(model._default_manager.filter(pk__in=list(parsed)))
+        open_rows(rows, [field.name])
+        found = {}
+        for row in rows:
+            try:
+                found[parsed[row.pk]] = str(getattr(row, field.name))
+            except VaultError:
+                continue
+        return found
 
     def person(self, user_id: int) -> str:
         name = self.people.get(user_id)

@@ -233,6 +233,21 @@ ACTIONS: dict[str, Action] = {
         _("Started linking lists"),
         _("Records of several lists began to be matched into people."),
     ),
+    "analysis.linkage_cancelled": Action(
+        _("Cancelled a linkage run"),
+        _("A linkage run was stopped before it ended; nothing was kept."),
+    ),
+    "analysis.linkage_restarted": Action(
+        _("Restarted a linkage run"),
+        _("A linkage run that was stopped was started again with the same inputs."),
+    ),
+    "analysis.estimate_cancelled": Action(
+        _("Cancelled an estimate"), _("An estimate was stopped before it ended; nothing was kept.")
+    ),
+    "analysis.estimate_restarted": Action(
+        _("Restarted an estimate"),
+        _("An estimate that was stopped was started again with the same inputs."),
+    ),
     "analysis.pair_shown": Action(
         _("Showed a pair for review"),
         _("Two victims' records were decrypted and shown side by side for review."),

@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +27,7 @@ from safepassage.vault.errors import NotInCompartment, NotInitialised
 from safepassage.vault.keyring import current_keyring_or_none
 from safepassage.vault.models import Compartment, CompartmentKey, KeyGrant, RotationJob, UserKey
 from safepassage.vault.seal import seal_vault, sealed_since
+from safepassage.vault.stopping import running_work
 
 
 def _user(request: HttpRequest) -> User:
@@ -159,7 +162,9 @@ def seal_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         seal_vault(by=user, reason="button")
         return redirect("vault:sealed")
-    return render(request, "vault/seal.html")
+    # Before anyone confirms: what sealing ends and what it stops.
+    sessions = Session.objects.filter(expire_date__gt=timezone.now()).count()
+    return render(request, "vault/seal.html", {"running": running_work(), "sessions": sessions})
 
 
 @login_not_required

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
@@ -38,9 +41,44 @@ from safepassage.audit.models import Outcome
 from safepassage.vault import keys as vault_keys
 from safepassage.vault import session as vault_session
 from safepassage.vault.fields import blind_index
+from safepassage.vault.models import VaultState
 
 PENDING = "sp_pending"
 PENDING_SECONDS = 5 * 60
+
+# When this browser's session began, signed, for as long as the browser is
+# open: if "seal now" ends the session, the login page can tell this
+# browser (and no other) why. It names no one.
+BEGAN_COOKIE = "sp_began"
+BEGAN_SALT = "safepassage.accounts.session-began"
+
+
+def mark_session_began(response: HttpResponse) -> None:
+    response.set_signed_cookie(
+        BEGAN_COOKIE,
+        str(time.time_ns() // 1_000_000),  # milliseconds: a seal in the same second counts
+        salt=BEGAN_SALT,
+        max_age=None,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def sealed_after_session(request: HttpRequest) -> datetime | None:
+    """When the vault was sealed, if that ended this browser's session: a
+    session began (the signed marker says when) before the seal, and could
+    still have been open then. None for anyone else."""
+    began = request.get_signed_cookie(BEGAN_COOKIE, default=None, salt=BEGAN_SALT)
+    if began is None or not began.isdigit():
+        return None
+    sealed_at = VaultState.objects.filter(pk=1).values_list("sealed_at", flat=True).first()
+    if sealed_at is None:
+        return None
+    sealed_ms = sealed_at.timestamp() * 1000
+    if int(began) < sealed_ms <= int(began) + settings.SESSION_MAX_HOURS * 3_600_000:
+        return sealed_at
+    return None
 
 
 def username_for(identifier: str) -> str:
@@ -93,7 +131,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 response = redirect(step)
                 vault_session.stash_pending(request, response, user.pk, keyring)
                 return response
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    context = {"form": form, "next": next_url, "sealed_at": sealed_after_session(request)}
+    page = render(request, "accounts/login.html", context, status=status)
+    if BEGAN_COOKIE in request.COOKIES:
+        page.delete_cookie(BEGAN_COOKIE, samesite="Strict")  # told once, then forgotten
+    return page
 
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
@@ -119,6 +161,7 @@ def _finish(request: HttpRequest, user: User, next_url: str) -> HttpResponseRedi
     request.session.pop(PENDING, None)
     response = HttpResponseRedirect(safe_next(request, next_url))
     throttle.remember_device(response, user.username)
+    mark_session_began(response)
     return response
 
 
@@ -194,6 +237,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
                 {"codes": codes, "next": safe_next(request, next_url), "first_time": True},
             )
             throttle.remember_device(response, user.username)
+            mark_session_began(response)
             return response
         record("anonymous", "auth.enrolment_failed", user, outcome=Outcome.FAILED)
         form.add_error("code", _("This code is not right. Check the time on your phone."))
@@ -211,4 +255,6 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     end_session(request, "user")
     messages.info(request, _("You are logged out."))
-    return HttpResponseRedirect(reverse("accounts:login"))
+    response = HttpResponseRedirect(reverse("accounts:login"))
+    response.delete_cookie(BEGAN_COOKIE, samesite="Strict")
+    return response

@@ -8,11 +8,11 @@ Russian, Chechen or a transliteration become one key.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from safepassage.analysis import values
 from safepassage.analysis.linkage.schema import Compare, Kind, Schema
 from safepassage.analysis.names import ParsedName, fold, latin, parse
 
@@ -38,22 +38,11 @@ def place_key(text: str) -> str:
     return PLACE_KEYS.get(key, key)
 
 
-AGE = re.compile(r"(\d{1,3})\s*(?:years?|лет|года?|ans?)")
-YEAR = re.compile(r"(19\d\d|20\d\d)")
-
-
 def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
-    """(year, approximate): from a date, a year, or an age in a given year."""
-    text = text.strip().lower()
-    if not text:
-        return None, False
-    age = AGE.search(text)
-    if age:
-        return reference_year - int(age.group(1)), True
-    year = YEAR.search(text)
-    if year:
-        return int(year.group(1)), text.startswith(("~", "c.", "ca", "около"))
-    return None, False
+    """(year, approximate): from a date, a year, or an age in a given year,
+    as the importer reads them (analysis.values); nothing from what cannot
+    be read."""
+    return values.birth_year(text, reference_year)
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,15 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 from scipy.special import gammaln, logsumexp
 
 from safepassage.analysis.mse.loglinear import Model
+from safepassage.analysis.mse.report import heading
 from safepassage.analysis.mse.tables import CaptureTable
+from safepassage.analysis.wording import BLANK, Sentence, model, num, say, term, warning
 
 MIN_LISTS, MAX_LISTS = 3, 5
 # dga's examples search 0 .. 5 times the number observed for the number missing.
@@ -391,55 +394,53 @@ def _average(table: CaptureTable, missing: np.ndarray, delta: float, prior: Prio
     )
 
 
-def describe_averaged(table: CaptureTable, averaged: Averaged) -> list[str]:
+def describe_averaged(table: CaptureTable, averaged: Averaged) -> list[Sentence]:
     """The result in plain words: the estimate, its spread, the models that
     carry it, what it assumes, and what to beware of."""
     low, high = averaged.interval(0.95)
     ranked = averaged.ranked()
+    prior: Any = term("reciprocal_prior") if averaged.prior is RECIPROCAL else averaged.prior.name
     lines = [
-        f"Lists: {', '.join(table.lists)} ({len(table.lists)})",
-        f"People on at least one list: {table.observed}",
-        f"Method: Bayesian model averaging over all {len(averaged.graphs)} decomposable "
-        "graphical models (Madigan and York 1997, as in the R package dga)",
-        f"Prior on the total: {averaged.prior.name}; prior weight per cell: {averaged.delta:g}",
-        f"Estimated total (posterior median): {averaged.median}",
-        f"  95% credible interval: {low} to {high}",
-        f"  posterior mean {averaged.mean:.1f}, mode {averaged.mode}, "
-        f"Bayes estimate (least relative squared error) {averaged.bayes_estimate:.1f}",
-        "Most probable models of how the lists depend on each other:",
+        *heading(table),
+        say("bma_method", count=len(averaged.graphs)),
+        say("bma_prior", prior=prior, delta={"g": averaged.delta}),
+        say("posterior_median", total=int(averaged.median)),
+        say("credible", 1, low=int(low), high=int(high)),
+        say(
+            "bma_moments",
+            1,
+            mean=num(averaged.mean, 1),
+            mode=int(averaged.mode),
+            bayes=num(averaged.bayes_estimate, 1),
+        ),
+        say("bma_top"),
     ]
     for graph, probability in ranked[:3]:
-        lines.append(f"  {graph.label(table.lists)}: {probability:.2f}")
-    lines += [
-        "",
-        "What this means: the total counts people on no list too, inferred from how the "
-        "lists overlap. Rather than trusting one model of how the lists depend on each "
-        "other, every decomposable model is weighed by how well it explains the overlaps; "
-        "the interval includes the uncertainty of that choice. It assumes that the "
-        "population was closed over the period, that the records were linked correctly "
-        "into people, and that people on no list resemble those on the lists in the way "
-        "the models describe. The prior matters when the lists overlap little.",
-    ]
+        lines.append(
+            say(
+                "model_probability",
+                1,
+                model=model(graph.label(table.lists)),
+                probability=num(probability, 2),
+            )
+        )
+    lines += [BLANK, say("meaning_bma")]
     notes = []
     best = ranked[0][1]
     if best <= CONVINCING:
-        notes.append(
-            f"No model is convincing (the most probable has {best:.0%}): the data do not "
-            "settle how the lists depend on each other, so the estimate rests on the average."
-        )
+        notes.append(say("bma_unconvincing", share=num(100 * best, 0)))
     if averaged.edge_mass > EDGE_TOLERANCE:
         notes.append(
-            f"{averaged.edge_mass:.1%} of the posterior lies near the top of the range "
-            f"searched ({int(averaged.missing[-1])} missing): the range is too small and the "
-            "estimate and interval are too low. Search a larger range."
+            say(
+                "bma_edge",
+                share=num(100 * averaged.edge_mass, 1),
+                missing=int(averaged.missing[-1]),
+            )
         )
     observed_cells = sum(1 for cell in table.cells() if table.count(cell) > 0)
     if observed_cells < len(table.cells()) / 2:
-        notes.append(
-            f"Sparse table: only {observed_cells} of {len(table.cells())} possible patterns "
-            "were observed, so the prior weighs more than usual."
-        )
+        notes.append(say("bma_sparse", observed=observed_cells, count=len(table.cells())))
     if notes:
-        lines.append("")
-        lines += [f"Warning: {note}" for note in notes]
+        lines.append(BLANK)
+        lines += [warning(note) for note in notes]
     return lines

@@ -42,7 +42,9 @@ import numpy as np
 
 from safepassage.analysis.mse import lcmcr_kernel as kernel
 from safepassage.analysis.mse.diagnostics import effective_sample_size, rhat
+from safepassage.analysis.mse.report import heading
 from safepassage.analysis.mse.tables import CaptureTable, Pattern
+from safepassage.analysis.wording import BLANK, Sentence, num, plain, say, warning
 
 # As LCMCR: Gamma(0.25, 0.25) prior on alpha, 500 warm-up iterations before burn-in.
 A_ALPHA = 0.25
@@ -427,62 +429,51 @@ def simulate(
     return CaptureTable(tuple(f"L{j + 1}" for j in range(probs.shape[1])), counts)
 
 
-def warnings_for(result: LatentClassResult) -> list[str]:
+def warnings_for(result: LatentClassResult) -> list[Sentence]:
     notes = []
     lists = len(result.lists)
     if lists < 5:
-        notes.append(
-            f"Only {lists} lists: latent classes are meant for many lists. With few, the "
-            "classes are poorly determined by the data and the prior shapes the estimate."
-        )
+        notes.append(say("latent_few_lists", count=lists))
     ess, rhat_value = result.ess, result.rhat
     if not ess >= LOW_ESS:
-        notes.append(
-            f"Effective sample size of the total is {ess:.0f}, below {LOW_ESS}: the interval "
-            "ends are unsteady. Run more samples or a larger thinning."
-        )
+        notes.append(say("latent_low_ess", ess=num(ess), limit=LOW_ESS))
     if not rhat_value <= HIGH_RHAT:
-        notes.append(
-            f"R-hat is {rhat_value:.2f}, above {HIGH_RHAT}: the chains have not settled on one "
-            "answer. Run a longer burn-in and more samples before using the estimate."
-        )
+        notes.append(say("latent_rhat", rhat=num(rhat_value, 2), limit=num(HIGH_RHAT, 1)))
     if result.full_share > FULL_SHARE:
         notes.append(
-            f"All {result.classes} latent classes were in use in {result.full_share:.0%} of "
-            "draws: the limit on classes may be cutting the model short. Run again with more."
+            say("latent_full", count=result.classes, share=num(100 * result.full_share, 0))
         )
     if result.interval()[1] > 10 * result.observed:
-        notes.append(
-            "The upper end of the interval is more than ten times the number observed: "
-            "the lists say little about how many people are on none of them."
-        )
+        notes.append(say("latent_wide"))
     return notes
 
 
-def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[str]:
+def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sentence]:
     """The estimate in plain words, with what to beware of."""
     low, high = result.interval()
     median = result.median
     lines = [
-        f"Lists: {', '.join(table.lists)} ({len(table.lists)})",
-        f"People on at least one list: {table.observed}",
-        f"Model: latent classes (LCMCR, Manrique-Vallier 2016), at most {result.classes} "
-        f"classes; {len(result.chains)} chains of {result.samples} draws, every "
-        f"{result.thinning}th iteration after {result.burn_in} of burn-in (seed {result.seed})",
-        f"Estimated total (posterior median): {median:.0f}",
-        f"  posterior mean: {result.mean:.0f}",
-        f"  95% credible interval: {low:.0f} to {high:.0f}",
-        f"  of whom on no list (median): {median - table.observed:.0f}",
-        f"Effective sample size of the total: {result.ess:.0f}; R-hat: {result.rhat:.3f}",
-        "",
-        "What this means: the total counts people on no list too. The model lets people "
-        "differ in how likely they are to be documented, grouping them into classes it "
-        "infers from how the lists overlap; it assumes the records were linked correctly "
-        "into people and that the people missed by every list resemble some of those found. "
-        "The interval holds the total with 95% probability under the model.",
+        *heading(table),
+        say("latent_model", count=result.classes),
+        say(
+            "latent_chains",
+            1,
+            chains=len(result.chains),
+            samples=result.samples,
+            thinning=result.thinning,
+            burn_in=result.burn_in,
+            seed=plain(result.seed),
+        ),
+        say("posterior_median", total=num(median)),
+        say("posterior_mean", 1, mean=num(result.mean)),
+        say("credible", 1, low=num(low), high=num(high)),
+        say("unobserved_median", 1, count=num(median - table.observed)),
+        say("convergence", ess=num(result.ess), rhat=num(result.rhat, 3)),
+        BLANK,
+        say("meaning_latent"),
     ]
     notes = warnings_for(result)
     if notes:
-        lines.append("")
-        lines += [f"Warning: {note}" for note in notes]
+        lines.append(BLANK)
+        lines += [warning(note) for note in notes]
     return lines

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.analysis import jobs
+from safepassage.analysis.estimates import start_estimate
 from safepassage.analysis.estimating import (
     METHODS,
     Latent,
     LogLinear,
     Plan,
     Unestimable,
-    start_estimate,
 )
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.jobs import status_of
@@ -49,6 +50,7 @@ from safepassage.analysis.runs import (
     run_records,
     start_run,
 )
+from safepassage.analysis.wording import render_all
 from safepassage.audit.chain import record
 from safepassage.vault.keyring import Keyring, using_keyring
 
@@ -221,6 +223,10 @@ class Command(BaseCommand):
             )
         except (RunRefused, ImportRefused, ValueError) as error:
             raise CommandError(str(error)) from None
+        except jobs.Stopped:
+            raise CommandError(
+                "The run was stopped (cancelled, or the vault was sealed)."
+            ) from None
         with using_keyring(keyring):
             result = run.result or {}
         decisions = decisions_for(run.lists.all())
@@ -247,7 +253,7 @@ class Command(BaseCommand):
             self.stdout.write(f"No estimate: {error}")
             return
         for line in point.lines:
-            self.stdout.write(line)
+            self.stdout.write(str(line))
 
     def _review(self, options: dict[str, Any]) -> None:
         keyring, by = self._keys(options)
@@ -311,10 +317,10 @@ class Command(BaseCommand):
         if not found:
             self.stdout.write("No linkage runs yet: safepassage analysis link --lists A,B")
         for run in found:
-            names = ", ".join(item.name for item in run.lists.all())
+            # (List names are sealed: `link` and `review` show them, with keys.)
             self.stdout.write(
                 f"{str(run.pk)[:8]}  {run.created:%Y-%m-%d %H:%M}  {status_of(run):<11} "
-                f"{run.records} records, {run.people} people  [{names}]"
+                f"{run.records} records, {run.people} people, {run.lists.count()} lists"
             )
             for entry in run.estimates.all():
                 self.stdout.write(
@@ -384,9 +390,13 @@ class Command(BaseCommand):
             )
         except Unestimable as error:
             raise CommandError(str(error)) from None
+        except jobs.Stopped:
+            raise CommandError(
+                "The estimate was stopped (cancelled, or the vault was sealed)."
+            ) from None
         with using_keyring(keyring):
             outcome = entry.result or {}
-        for line in outcome.get("lines", []):
+        for line in render_all(outcome.get("lines", [])):
             self.stdout.write(line)
 
     def _plan(self, options: dict[str, Any], **chosen: Any) -> Plan:
@@ -431,7 +441,7 @@ class Command(BaseCommand):
             except Unestimable as error:
                 raise CommandError(str(error)) from None
             for line in point.lines:
-                self.stdout.write(line)
+                self.stdout.write(str(line))
             return
         selection = None
         if options["stepwise"] and (options["model"] or options["heterogeneity"]):
@@ -457,7 +467,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         for line in describe(table, chosen, selection):
-            self.stdout.write(line)
+            self.stdout.write(str(line))
         if options["interval"] and options["stepwise"]:
             result = bca(table, stepwise, resamples=options["interval"], seed=options["seed"])
             self._report_interval(result, "stepwise choice repeated in each")

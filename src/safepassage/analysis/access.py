@@ -1,0 +1,57 @@
+"""Who may read what in the analysis pages: one access function per
+sensitive model, the same 404 for a record that does not exist and for a
+person who may not read it. Everything that shows records, list names or
+results needs the documentation compartment; importing needs only the
+permission, as rows are sealed to the compartment's public key."""
+
+from __future__ import annotations
+
+import uuid
+
+from safepassage.accounts.access import deny, require
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import Perm
+from safepassage.analysis.models import Estimate, LinkageRun
+from safepassage.vault.keyring import Keyring, current_keyring_or_none
+
+ANALYSIS_PERMS = (Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE)
+
+
+def documentation_keys_or_none() -> Keyring | None:
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds("documentation"):
+        return None
+    return keyring
+
+
+def documentation_keys(user: User, perm: Perm) -> Keyring:
+    require(user, perm)
+    keyring = documentation_keys_or_none()
+    if keyring is None:
+        raise deny(user, "compartment", "compartment:documentation")
+    return keyring
+
+
+def require_any_analysis(user: User) -> None:
+    if not user.is_active:
+        raise deny(user, "analysis")
+    if not any(user.can(perm) for perm in ANALYSIS_PERMS):
+        raise deny(user, "analysis")
+
+
+def get_run_for(user: User, run_id: uuid.UUID, perm: Perm) -> tuple[LinkageRun, Keyring]:
+    """The one access function for runs."""
+    keyring = documentation_keys(user, perm)
+    run = LinkageRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise deny(user, "run", f"run:{run_id}")
+    return run, keyring
+
+
+def get_estimate_for(user: User, estimate_id: uuid.UUID) -> tuple[Estimate, Keyring]:
+    """The one access function for estimates (analysts with the keys)."""
+    keyring = documentation_keys(user, Perm.ANALYSE)
+    entry = Estimate.objects.select_related("run").filter(pk=estimate_id).first()
+    if entry is None:
+        raise deny(user, "estimate", f"estimate:{estimate_id}")
+    return entry, keyring

@@ -1,0 +1,127 @@
+"""Estimates as background jobs: started from a finished linkage run,
+cancelled, and started again with the same inputs (the sampler's length
+included) after a seal, a restart of the server or a cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from safepassage.analysis import jobs
+from safepassage.analysis.estimating import METHODS, Plan, Unestimable, estimate
+from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
+from safepassage.analysis.runs import STRATA, decisions_for
+from safepassage.audit.chain import record
+from safepassage.vault.keyring import Keyring, using_keyring
+
+Inputs = tuple[dict[str, Any], dict[tuple[str, str], str]]
+
+
+def start_estimate(
+    keyring: Keyring,
+    run: LinkageRun,
+    plan: Plan,
+    *,
+    by: Any,
+    background: bool = True,
+    echo: jobs.Progress | None = None,
+) -> Estimate:
+    """Open the run's pairs and estimate, on a thread unless told not to."""
+    inputs = _inputs(keyring, run, plan)
+    entry = Estimate.objects.create(
+        run=run,
+        started_by=by if getattr(by, "pk", None) else None,
+        method=plan.method,
+        stratum=plan.stratum,
+        resamples=plan.resamples,
+        linkage_draws=plan.linkage_draws,
+        seed=plan.seed,
+        classes=plan.classes,
+        burn_in=plan.burn_in,
+        samples=plan.samples,
+        thinning=plan.thinning,
+    )
+    record(by, "analysis.estimate_started", entry, method=plan.method)
+    _start(entry, plan, inputs, background=background, echo=echo)
+    return Estimate.objects.get(pk=entry.pk)
+
+
+def plan_of(entry: Estimate) -> Plan:
+    """The plan an estimate was made with: its inputs, to start it again."""
+    return Plan(
+        method=entry.method,
+        stratum=entry.stratum,
+        resamples=entry.resamples,
+        linkage_draws=entry.linkage_draws,
+        seed=entry.seed,
+        classes=entry.classes,
+        burn_in=entry.burn_in,
+        samples=entry.samples,
+        thinning=entry.thinning,
+    )
+
+
+def restart_estimate(
+    keyring: Keyring,
+    entry: Estimate,
+    *,
+    by: Any,
+    background: bool = True,
+    echo: jobs.Progress | None = None,
+) -> Estimate:
+    """Start a stopped estimate again with the same inputs (and the run's
+    decisions as they are now), as a new attempt of the same estimate."""
+    if jobs.status_of(entry) not in jobs.RESTARTABLE:
+        raise Unestimable(_("only an interrupted, cancelled or failed estimate starts again"))
+    plan = plan_of(entry)
+    inputs = _inputs(keyring, entry.run, plan)
+    record(by, "analysis.estimate_restarted", entry, method=plan.method, attempt=entry.attempt + 1)
+    _start(entry, plan, inputs, background=background, echo=echo)
+    return Estimate.objects.get(pk=entry.pk)
+
+
+def cancel_estimate(entry: Estimate, *, by: Any) -> bool:
+    """Ask a running estimate to stop at its next progress point."""
+    if not jobs.request_cancel(entry):
+        return False
+    record(by, "analysis.estimate_cancelled", entry, progress=entry.progress)
+    return True
+
+
+def _inputs(keyring: Keyring, run: LinkageRun, plan: Plan) -> Inputs:
+    """Check the plan and open what the job needs, before anything is stored."""
+    if plan.method not in METHODS:
+        raise Unestimable(f"unknown method {plan.method!r}")
+    if plan.stratum and plan.stratum not in STRATA:
+        raise Unestimable(f"stratify by one of {', '.join(STRATA)}")
+    if jobs.status_of(run) != JobStatus.DONE:
+        raise Unestimable(_("the linkage run has not finished"))
+    with using_keyring(keyring):
+        result: dict[str, Any] = run.result or {}
+    if not result:
+        raise Unestimable(_("the linkage run has no results"))
+    plan.threshold = run.threshold
+    return result, decisions_for(run.lists.all())
+
+
+def _start(
+    entry: Estimate,
+    plan: Plan,
+    inputs: Inputs,
+    *,
+    background: bool,
+    echo: jobs.Progress | None,
+) -> None:
+    result, decisions = inputs
+
+    def work(progress: jobs.Progress) -> jobs.Store:
+        outcome = estimate(result, decisions, plan, progress)
+
+        def store(row: Estimate) -> list[str]:
+            row.result = outcome.as_dict()
+            return ["result"]
+
+        return store
+
+    jobs.start(entry, work, background=background, echo=echo)

@@ -1,0 +1,138 @@
+"""Estimates: starting one from a run, its page (progress, time left,
+cancel, restart; when done the total, a chart and the summary in the
+reader's language)."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safepassage.accounts.roles import Perm
+from safepassage.analysis.access import get_estimate_for, get_run_for
+from safepassage.analysis.estimates import cancel_estimate, restart_estimate, start_estimate
+from safepassage.analysis.estimating import METHODS, SAMPLER_LENGTHS, Plan, Unestimable
+from safepassage.analysis.forms import STRATA_CHOICES, EstimateForm
+from safepassage.analysis.models import JobStatus
+from safepassage.analysis.views.shared import job_context, user_of
+from safepassage.analysis.wording import render_all
+from safepassage.vault.keyring import using_keyring
+
+
+@require_POST
+def estimate_start_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    run, keyring = get_run_for(user, run_id, Perm.ANALYSE)
+    form = EstimateForm(request.POST, methods=sorted(METHODS))
+    if form.is_valid():
+        plan = Plan(
+            method=form.cleaned_data["method"],
+            stratum=form.cleaned_data["stratum"] or "",
+            resamples=form.cleaned_data["resamples"],
+            linkage_draws=form.cleaned_data["linkage_draws"],
+            seed=form.cleaned_data["seed"],
+        )
+        plan.samples, plan.thinning = SAMPLER_LENGTHS[form.cleaned_data["length"] or "short"]
+        try:
+            entry = start_estimate(keyring, run, plan, by=user)
+        except Unestimable as refusal:
+            messages.error(request, str(refusal))
+            return redirect("analysis:run", run_id=run.pk)
+        return redirect("analysis:estimate", estimate_id=entry.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("analysis:run", run_id=run.pk)
+
+
+def estimate_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    entry, keyring = get_estimate_for(user, estimate_id)
+    context = job_context(entry, can_control=True)
+    outcome: dict[str, Any] = {}
+    if context["status"] == JobStatus.DONE:
+        with using_keyring(keyring):
+            outcome = entry.result or {}
+    return render(
+        request,
+        "analysis/estimate.html",
+        {
+            "entry": entry,
+            **context,
+            "stratum": dict(STRATA_CHOICES).get(entry.stratum, entry.stratum),
+            "outcome": outcome,
+            "lines": render_all(outcome.get("lines", [])),
+            "chart": histogram(outcome) if outcome.get("draws") else None,
+            "debug": settings.DEBUG,
+        },
+    )
+
+
+@require_POST
+def estimate_cancel_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    entry, _keyring = get_estimate_for(user, estimate_id)
+    if cancel_estimate(entry, by=user):
+        messages.success(request, _("The estimate stops at its next step; nothing of it is kept."))
+    else:
+        messages.info(request, _("The estimate is not running any more."))
+    return redirect("analysis:estimate", estimate_id=entry.pk)
+
+
+@require_POST
+def estimate_restart_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    entry, keyring = get_estimate_for(user, estimate_id)
+    try:
+        restart_estimate(keyring, entry, by=user)
+    except Unestimable as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The estimate started again with the same settings."))
+    return redirect("analysis:estimate", estimate_id=entry.pk)
+
+
+def histogram(outcome: dict[str, Any], bins: int = 30) -> dict[str, Any]:
+    """Bars of the draws for an SVG chart (600 x 200), with the estimate
+    and the interval marked."""
+    import numpy as np
+
+    draws = np.array([d for d in outcome["draws"] if math.isfinite(d)], dtype=float)
+    low, high = float(np.quantile(draws, 0.005)), float(np.quantile(draws, 0.995))
+    if high <= low:
+        high = low + 1
+    counts, edges = np.histogram(np.clip(draws, low, high), bins=bins, range=(low, high))
+    tallest = max(int(counts.max()), 1)
+    width = 600 / bins
+
+    def x(value: float) -> float:
+        return round(600 * (min(max(value, low), high) - low) / (high - low), 1)
+
+    bars = [
+        {
+            "x": round(i * width, 1),
+            "y": round(180 - 170 * count / tallest, 1),
+            "width": round(width - 1, 1),
+            "height": round(170 * count / tallest, 1),
+            "count": int(count),
+            "from": round(float(edges[i])),
+            "to": round(float(edges[i + 1])),
+        }
+        for i, count in enumerate(counts.tolist())
+    ]
+    interval = outcome.get("combined") or outcome.get("interval")
+    return {
+        "bars": bars,
+        "low": round(low),
+        "high": round(high),
+        "total_x": x(float(outcome["total"])),
+        "interval": [x(float(v)) for v in interval] if interval else None,
+        "count": len(draws),
+    }

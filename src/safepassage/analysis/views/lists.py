@@ -1,0 +1,117 @@
+"""The "Counting victims" page: the lists, importing one, the runs, and
+starting a linkage run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from safepassage.accounts.access import require
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import Perm
+from safepassage.analysis import jobs
+from safepassage.analysis.access import documentation_keys_or_none, require_any_analysis
+from safepassage.analysis.forms import ImportForm, RunForm
+from safepassage.analysis.importing import ImportRefused, import_list
+from safepassage.analysis.models import LinkageRun, VictimList
+from safepassage.analysis.views.shared import list_names, user_of
+from safepassage.vault import files
+from safepassage.vault.errors import UploadRefused
+
+# A victim list is parsed in memory; larger lists go through the command line.
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    require_any_analysis(user)
+    return home_page(request, user, ImportForm(), RunForm())
+
+
+def home_page(
+    request: HttpRequest, user: User, import_form: ImportForm, run_form: RunForm, **extra: Any
+) -> HttpResponse:
+    """The page with these forms (as sent back, with their errors)."""
+    # List names are sealed: members of documentation read them, others
+    # see the lists' sizes and dates only.
+    readable = documentation_keys_or_none() is not None
+    found = VictimList.objects.annotate(size=Count("records"))
+    lists = list(found.opened() if readable else found)
+    if readable:
+        lists.sort(key=lambda item: str(item.name).casefold())
+    runs = LinkageRun.objects.prefetch_related("lists")[:20]
+    return render(
+        request,
+        "analysis/home.html",
+        {
+            "lists": lists,
+            "readable": readable,
+            "runs": [
+                (run, jobs.state_of(run), list_names(run.lists.all()) if readable else "")
+                for run in runs
+            ],
+            "import_form": import_form if user.can(Perm.IMPORT_LISTS) else None,
+            "run_form": run_form if user.can(Perm.ANALYSE) and readable else None,
+            **extra,
+        },
+    )
+
+
+@require_POST
+def import_view(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    require(user, Perm.IMPORT_LISTS)
+    form = ImportForm(request.POST, request.FILES)
+    refused = files.refusals(request)
+    if refused and "file" in form.errors:
+        form.errors["file"] = form.error_class([_("The file is too large.")])
+    if not form.is_valid():
+        _discard(form)
+        return home_page(request, user, form, RunForm(), import_failed=True)
+    upload = form.cleaned_data["file"]
+    try:
+        if not isinstance(upload, files.StagedUpload):
+            raise UploadRefused("not an encrypted upload")
+        raw = files.read_staged(upload, IMPORT_MAX_BYTES)
+        report = import_list(
+            (upload.name or "list.csv", raw),
+            form.cleaned_data["list_name"],
+            form.mapping(),
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            by=user,
+        )
+    except UploadRefused:
+        form.add_error("file", _("The file is too large to import here: use the command line."))
+        return home_page(request, user, form, RunForm(), import_failed=True)
+    except ImportRefused as refusal:
+        # The form keeps the source and the columns as typed: correct the
+        # file or a column and choose the file again.
+        form.add_error(None, _("Nothing was imported: %(reason)s.") % {"reason": refusal})
+        problems = refusal.report.problems if refusal.report else []
+        return home_page(request, user, form, RunForm(), import_failed=True, problems=problems)
+    # (Not the list's name: it is sealed, and a message travels in a cookie.)
+    message = ngettext("%(count)s row imported.", "%(count)s rows imported.", report.stored) % {
+        "count": report.stored
+    }
+    if report.problems:
+        skipped = report.rows_with_problems
+        message += " " + ngettext(
+            "%(count)s row was not: see below.", "%(count)s rows were not: see below.", skipped
+        ) % {"count": skipped}
+    messages.success(request, message)
+    if report.problems:
+        return home_page(request, user, ImportForm(), RunForm(), problems=report.problems)
+    return redirect("analysis:home")
+
+
+def _discard(form: ImportForm) -> None:
+    upload = form.files.get("file")
+    if isinstance(upload, files.StagedUpload):
+        upload.discard()
