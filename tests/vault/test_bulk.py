@@ -4,7 +4,6 @@ loop where it was built, Python everywhere)."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -12,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +144,9 @@ def test_a_list_page_opens_its_rows(vault: Vault) -> None:
 
 
 ROOT = Path(__file__).resolve().parents[2]
+needs_loop = pytest.mark.skipif(
+    bulk.compiled_loop is None, reason="the compiled loop was not built (no C compiler)"
+)
 
 
 def test_it_opens_a_list_page_where_the_compiled_loop_was_not_built(tmp_path: Path) -> None:
@@ -163,12 +164,41 @@ def test_it_opens_a_list_page_where_the_compiled_loop_was_not_built(tmp_path: Pa
     assert "list pages open values in Python" in done.stdout
 
 
-def test_check_says_which_path_list_pages_take() -> None:
-    out = io.StringIO()
-    call_command("check", stdout=out)
-    assert bulk.accelerator_status() in out.getvalue()
-    compiled = bulk.compiled_loop is not None
-    assert ("in the compiled loop" in out.getvalue()) is compiled
+@pytest.mark.parametrize(
+    "built",
+    [
+        pytest.param(True, id="built", marks=needs_loop),
+        pytest.param(False, id="not built"),
+    ],
+)
+def test_check_says_which_path_list_pages_take(tmp_path: Path, built: bool) -> None:
+    code = "import sys; from safepassage.cli import main; sys.exit(main(['check']))"
+    if not built:
+        code = "import tests.vault.without_compiled_loop; " + code
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SAFEPASSAGE_", "DJANGO_")) and key != "DATABASE_URL"
+    }
+    environment["SAFEPASSAGE_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    first = done.stdout.splitlines()[0]
+    if built:
+        assert (
+            first == "Vault: list pages open values in the compiled loop (safepassage.vault._bulk)."
+        )
+    else:
+        assert first.startswith("Vault: list pages open values in Python: the compiled loop")
+        assert "for want of a C compiler" in first
+    assert "System check identified no issues" in done.stdout
 
 
 # --- both paths against the one-value path -------------------------------------------
@@ -177,9 +207,6 @@ def test_check_says_which_path_list_pages_take() -> None:
 Keys = dict[bytes, tuple[bytes, crypto.Cipher]]
 OpenValues = Callable[..., int]
 
-needs_loop = pytest.mark.skipif(
-    bulk.compiled_loop is None, reason="the compiled loop was not built (no C compiler)"
-)
 PATHS = [
     pytest.param(bulk.open_values_in_python, id="python"),
     pytest.param(bulk.open_values_compiled, id="compiled", marks=needs_loop),

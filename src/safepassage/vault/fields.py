@@ -393,7 +393,7 @@ def _opened_iterable(field_names: tuple[str, ...]) -> type[_OpenedIterable]:
 class SealedQuerySet(models.QuerySet[Any]):
     def opened(self, *field_names: str) -> SealedQuerySet:
         """Open the encrypted fields (or only those named) as rows are read,
-        many values per libsodium call: for list pages (see vault.bulk)."""
+        a batch of values at a time: for list pages (see vault.bulk)."""
         clone = self.all()
         clone._iterable_class = _opened_iterable(field_names)
         return cast(SealedQuerySet, clone)
