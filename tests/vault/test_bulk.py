@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from safepassage.vault import bulk, crypto, rotation
-from safepassage.vault.binding import associated_data
+from safepassage.vault import bulk, crypto, fields, rotation
+from safepassage.vault.binding import associated_data, row_id
 from safepassage.vault.errors import NotInCompartment, Tampered, VaultSealed
 from safepassage.vault.keyring import using_keyring
 from tests.base import Organisation, Vault, keyring_of
@@ -214,12 +214,17 @@ PATHS = [
 path_in_use = pytest.mark.parametrize("path", PATHS)
 
 
+def _places(prefix: bytes) -> Callable[[bytes], bytes]:
+    """A field's place_of: its place, then the row's id."""
+    return lambda row: prefix + row
+
+
 def _open_many(
-    path: OpenValues, keys: Keys, values: list[bytes], places: list[bytes]
+    path: OpenValues, keys: Keys, values: list[bytes], prefix: bytes, rows: list[bytes]
 ) -> list[bytes | None]:
     """One path on fresh dictionaries: each value's plaintext, or None."""
     states: list[dict[str, object]] = [{"v_sealed": value} for value in values]
-    opened = path(keys, states, "v_sealed", "v", places, bytes)
+    opened = path(keys, states, "v_sealed", "v", _places(prefix), rows, bytes)
     assert opened == sum("v" in state for state in states)
     for state, value in zip(states, values, strict=True):
         assert state["v_sealed"] is value  # the stored bytes are left as they were
@@ -237,17 +242,18 @@ ALL_KEYS: Keys = {HEADER: (KEY, XCHACHA), OTHER_HEADER: (OTHER_KEY, XCHACHA)}
 ALL_KEYS[AEGIS_HEADER] = (AEGIS_KEY, AEGIS)
 
 
-def _value(kind: str, plaintext: bytes, place: bytes) -> bytes:
+def _value(kind: str, plaintext: bytes, prefix: bytes, row: bytes) -> bytes:
     """A value made well, or spoilt in one of the ways a database can spoil it."""
     header = {"other key": OTHER_HEADER, "aegis": AEGIS_HEADER}.get(kind, HEADER)
     key, cipher = ALL_KEYS[header]
     if kind == "other cipher":  # XChaCha20-Poly1305's header, AEGIS-256's ciphertext
         cipher = AEGIS
-    if kind == "other row":  # sealed for another place: moved
-        place += b"x"
-    associated = associated_data(header, place)
+    if kind == "other row":  # sealed for another row: moved
+        row += b"x"
+    associated = associated_data(header, _places(prefix)(row))
     if kind == "bad padding":  # more zeros than a padding block
-        sealed = crypto._encrypt_padded(key, plaintext + b"\x80" + b"\x00" * 40, associated, cipher)
+        padded = plaintext + b"\x80" + b"\x00" * 40
+        sealed = crypto._encrypt_padded(key, padded, associated, cipher)
     elif kind == "no padding":  # ends in 0x01: never a padding's last byte
         sealed = crypto._encrypt_padded(key, plaintext + b"\x01", associated, cipher)
     elif kind == "short padding":  # well formed, but shorter than a block
@@ -281,16 +287,17 @@ KINDS = [
 ]
 
 
-def _one_by_one(keys: Keys, values: list[bytes], places: list[bytes]) -> list[bytes | None]:
+def _one_by_one(
+    keys: Keys, values: list[bytes], prefix: bytes, rows: list[bytes]
+) -> list[bytes | None]:
     """What reading each value alone gives: its plaintext, or None for Tampered."""
     found: list[bytes | None] = []
-    for value, place in zip(values, places, strict=True):
+    for value, row in zip(values, rows, strict=True):
         held = keys.get(value[:8])
+        associated = associated_data(value[:8], _places(prefix)(row))
         try:
             found.append(
-                None
-                if held is None
-                else crypto.decrypt(held[0], value, associated_data(value[:8], place), 8, held[1])
+                None if held is None else crypto.decrypt(held[0], value, associated, 8, held[1])
             )
         except Tampered:
             found.append(None)
@@ -303,50 +310,62 @@ def _one_by_one(keys: Keys, values: list[bytes], places: list[bytes]) -> list[by
         st.tuples(
             st.sampled_from(KINDS),
             st.binary(max_size=300) | st.text(max_size=80).map(str.encode),
-            st.binary(min_size=0, max_size=80),
+            st.binary(min_size=0, max_size=40),
         ),
         min_size=1,
         max_size=30,
     ),
+    prefix=st.binary(max_size=60),
 )
-@example(items=[("no padding", b"\x80", b"")])  # 0x80 alone would be padding
-@example(items=[("short padding", b"", b"p:1")])  # a whole padding, but not a block long
-@example(items=[("aegis", b"a", b"1"), ("good", b"x", b"2"), ("other cipher", b"c", b"3")])
-def test_both_paths_agree_with_one_value_at_a_time(items: list[tuple[str, bytes, bytes]]) -> None:
-    values = [_value(kind, plaintext, place) for kind, plaintext, place in items]
-    places = [place for _kind, _plaintext, place in items]
-    expected = _one_by_one(ALL_KEYS, values, places)
-    assert _open_many(bulk.open_values_in_python, ALL_KEYS, values, places) == expected
+@example(items=[("no padding", b"\x80", b"")], prefix=b"")  # 0x80 alone would be padding
+@example(items=[("short padding", b"", b"1")], prefix=b"p:")  # whole, but not a block long
+@example(
+    items=[("aegis", b"a", b"1"), ("good", b"x", b"2"), ("other cipher", b"c", b"3")], prefix=b""
+)
+def test_both_paths_agree_with_one_value_at_a_time(
+    items: list[tuple[str, bytes, bytes]], prefix: bytes
+) -> None:
+    values = [_value(kind, plaintext, prefix, row) for kind, plaintext, row in items]
+    rows = [row for _kind, _plaintext, row in items]
+    expected = _one_by_one(ALL_KEYS, values, prefix, rows)
+    assert _open_many(bulk.open_values_in_python, ALL_KEYS, values, prefix, rows) == expected
     if bulk.compiled_loop is not None:
-        assert _open_many(bulk.open_values_compiled, ALL_KEYS, values, places) == expected
-    assert _open_many(bulk.open_values, ALL_KEYS, values, places) == expected
-    for (kind, plaintext, _place), got in zip(items, expected, strict=True):
+        assert _open_many(bulk.open_values_compiled, ALL_KEYS, values, prefix, rows) == expected
+    assert _open_many(bulk.open_values, ALL_KEYS, values, prefix, rows) == expected
+    for (kind, plaintext, _row), got in zip(items, expected, strict=True):
         assert (got == plaintext) if kind in ("good", "aegis", "other key") else got is None
+
+
+def test_a_field_s_place_is_its_own_then_the_row_s(vault: Vault) -> None:
+    """What the compiled loop is handed (place_of(b"") and each row id)
+    makes the place the one-value path binds to."""
+    (row,) = _rows(vault, 1)
+    for field in bulk.encrypted_fields(Specimen):
+        place = field.associated(row)
+        assert place == field.place_of(b"") + row_id(row.pk)
+        assert place == fields.place(Specimen, field.name, row.pk)
 
 
 @path_in_use
 def test_a_long_place_opens(path: OpenValues) -> None:
-    place = b"p" * 600 + b"row"
-    value = _value("good", b"text", place)
+    prefix = b"p" * 600
+    value = _value("good", b"text", prefix, b"row")
     keys = {HEADER: (KEY, XCHACHA)}
-    assert _open_many(path, keys, [value, value], [place, b"p" * 600 + b"other"]) == [
-        b"text",
-        None,
-    ]
+    assert _open_many(path, keys, [value, value], prefix, [b"row", b"other"]) == [b"text", None]
 
 
 @path_in_use
 @pytest.mark.parametrize("kind", ["good", "aegis"])
 def test_large_values_open(path: OpenValues, kind: str) -> None:
     plaintext = os.urandom(200_000)
-    value = _value(kind, plaintext, b"p:1")
-    assert _open_many(path, ALL_KEYS, [value] * 3, [b"p:1"] * 3) == [plaintext] * 3
+    value = _value(kind, plaintext, b"p:", b"1")
+    assert _open_many(path, ALL_KEYS, [value] * 3, b"p:", [b"1"] * 3) == [plaintext] * 3
 
 
 @path_in_use
 def test_values_are_put_into_instances_as_text_or_decoded(path: OpenValues) -> None:
-    places = [b"p:1", b"p:2", b"p:3", b"p:4", b"p:5"]
-    values = [_value("good", "Зелимхан".encode(), place) for place in places]
+    rows = [b"1", b"2", b"3", b"4", b"5"]
+    values = [_value("good", "Зелимхан".encode(), b"p:", row) for row in rows]
     states: list[dict[str, object]] = [
         {"v_sealed": values[0]},
         {"v_sealed": memoryview(values[1])},  # as a database driver may hand it
@@ -354,50 +373,48 @@ def test_values_are_put_into_instances_as_text_or_decoded(path: OpenValues) -> N
         {"v_sealed": None},  # NULL in the database
         {},  # column not loaded
     ]
-    assert path({HEADER: (KEY, XCHACHA)}, states, "v_sealed", "v", places, None) == 2
+    keys = {HEADER: (KEY, XCHACHA)}
+    assert path(keys, states, "v_sealed", "v", _places(b"p:"), rows, None) == 2
     assert [state.get("v") for state in states] == ["Зелимхан", "Зелимхан", "assigned", None, None]
     decoded = [{"v_sealed": values[0]}]
-    path({HEADER: (KEY, XCHACHA)}, decoded, "v_sealed", "v", places[:1], bytes.upper)
+    path(keys, decoded, "v_sealed", "v", _places(b"p:"), rows[:1], bytes.upper)
     assert decoded[0]["v"] == "Зелимхан".encode().upper()
 
 
 @path_in_use
 def test_a_value_that_does_not_decode_raises_as_reading_it_alone_does(path: OpenValues) -> None:
-    value = _value("good", b"\xff\xfe not text", b"p:1")
-    keys = {HEADER: (KEY, XCHACHA)}
+    value = _value("good", b"\xff\xfe not text", b"p:", b"1")
+    keys, places = {HEADER: (KEY, XCHACHA)}, _places(b"p:")
     with pytest.raises(UnicodeDecodeError):
-        path(keys, [{"v_sealed": value}], "v_sealed", "v", [b"p:1"], None)
+        path(keys, [{"v_sealed": value}], "v_sealed", "v", places, [b"1"], None)
 
     def refuse(raw: bytes) -> object:
         raise ValueError("not JSON")
 
     with pytest.raises(ValueError, match="not JSON"):
-        path(keys, [{"v_sealed": value}], "v_sealed", "v", [b"p:1"], refuse)
+        path(keys, [{"v_sealed": value}], "v_sealed", "v", places, [b"1"], refuse)
 
 
 def test_wrong_arguments_are_refused() -> None:
-    value = _value("good", b"x", b"p:1")
-    keys = {HEADER: (KEY, XCHACHA)}
-    with pytest.raises(ValueError, match="one place"):
-        bulk.open_values(keys, [{"v_sealed": value}], "v_sealed", "v", [], None)
-    with pytest.raises(ValueError, match="wrong size"):
-        bulk.open_values(
-            {HEADER: (KEY[:16], XCHACHA)}, [{"v_sealed": value}], "v_sealed", "v", [b"p:1"], None
-        )
-    with pytest.raises(ValueError, match="wrong size"):
-        bulk.open_values(
-            {HEADER[:4]: (KEY, XCHACHA)}, [{"v_sealed": value}], "v_sealed", "v", [b"p:1"], None
-        )
+    value = _value("good", b"x", b"p:", b"1")
+    keys, places = {HEADER: (KEY, XCHACHA)}, _places(b"p:")
+    states = [{"v_sealed": value}]
+    with pytest.raises(ValueError, match="one row"):
+        bulk.open_values(keys, states, "v_sealed", "v", places, [], None)
+    for wrong in ({HEADER: (KEY[:16], XCHACHA)}, {HEADER[:4]: (KEY, XCHACHA)}):
+        with pytest.raises(ValueError, match="wrong size"):
+            bulk.open_values(wrong, states, "v_sealed", "v", places, [b"1"], None)
     for path in (bulk.open_values_in_python, bulk.open_values):
         with pytest.raises(TypeError):
-            path(keys, [{"v_sealed": value}], "v_sealed", "v", ["p:1"], None)  # type: ignore[list-item]
+            path(keys, states, "v_sealed", "v", places, ["1"], None)  # type: ignore[list-item]
         with pytest.raises(TypeError):
-            path(keys, [[value]], "v_sealed", "v", [b"p:1"], None)  # type: ignore[list-item]
+            path(keys, [[value]], "v_sealed", "v", places, [b"1"], None)  # type: ignore[list-item]
+    assert "v" not in states[0]
 
 
 @needs_loop
 def test_the_compiled_loop_refuses_what_it_is_not_handed_right() -> None:
-    value = _value("good", b"x", b"p:1")
+    value = _value("good", b"x", b"p:", b"1")
     states = [{"v_sealed": value}]
     loop = bulk.compiled_loop
     assert loop is not None
@@ -418,16 +435,17 @@ def test_the_compiled_loop_refuses_what_it_is_not_handed_right() -> None:
     ]:
         with pytest.raises((ValueError, TypeError), match=error):
             loop.open_into(
-                ciphers,
+                ciphers,  # type: ignore[arg-type]
                 unpad,
                 32,
                 8,
-                keys,
+                keys,  # type: ignore[arg-type]
                 states,
                 "v_sealed",
                 "v",
-                [b"p:1"],
-                None,  # type: ignore[arg-type]
+                b"p:",
+                [b"1"],
+                None,
             )
     for unpad_at, block, header_bytes, error in [
         (0, 32, 8, "no libsodium function"),
@@ -436,22 +454,18 @@ def test_the_compiled_loop_refuses_what_it_is_not_handed_right() -> None:
     ]:
         with pytest.raises(ValueError, match=error):
             loop.open_into(
-                (cipher,),
-                unpad_at,
-                block,
-                header_bytes,
-                (key,),
-                states,
-                "v_sealed",
-                "v",
-                [b"p:1"],
-                None,
-            )
-    with pytest.raises(ValueError, match="one place"):
-        loop.open_into((cipher,), unpad, 32, 8, (key,), states, "v_sealed", "v", [], None)
+                (cipher,), unpad_at, block, header_bytes, (key,), states, "v_sealed", "v", b"p:",
+                [b"1"], None,
+            )  # fmt: skip
+    with pytest.raises(ValueError, match="one row"):
+        loop.open_into((cipher,), unpad, 32, 8, (key,), states, "v_sealed", "v", b"p:", [], None)
+    with pytest.raises(TypeError, match="row ids are bytes"):
+        loop.open_into((cipher,), unpad, 32, 8, (key,), states, "v_sealed", "v", b"p:", ["1"], None)  # type: ignore[list-item]
     assert "v" not in states[0]
     assert (
-        loop.open_into((cipher,), unpad, 32, 8, (key,), states, "v_sealed", "v", [b"p:1"], None)
+        loop.open_into(
+            (cipher,), unpad, 32, 8, (key,), states, "v_sealed", "v", b"p:", [b"1"], None
+        )
         == 1
     )
     assert states[0]["v"] == "x"

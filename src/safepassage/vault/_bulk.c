@@ -12,12 +12,13 @@
    is handed to it by Python: the addresses of PyNaCl's libsodium functions
    (each cipher's decrypt, and sodium_unpad for the padding, with the block
    size of vault.crypto), the size of a value's header, the keys by the
-   header of the values they open, and each row's place (vault.binding).
-   A value is header || nonce || ciphertext; its associated data is its
-   header followed by its row's place, as vault.binding.associated_data
-   makes it. A value with no key for its header, too short, forged or padded
-   wrongly is left as it was: reading it then takes the one-value path,
-   which raises the usual error. */
+   header of the values they open, the field's place without a row, and
+   each row's id (vault.binding). A value is header || nonce || ciphertext;
+   its associated data is its header followed by its place, which is the
+   field's place followed by the row's id, as vault.binding.associated_data
+   and EncryptedField.place_of make them. A value with no key for its
+   header, too short, forged or padded wrongly is left as it was: reading
+   it then takes the one-value path, which raises the usual error. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -55,7 +56,8 @@ typedef struct {
     Py_ssize_t header_bytes;
     key_entry *keys;
     Py_ssize_t key_count;
-    unsigned char *associated;    /* header || place */
+    unsigned char *associated;    /* header || prefix (the field's place) || row */
+    Py_ssize_t prefix_size;
     Py_ssize_t associated_room;
     unsigned char *plain;         /* one plaintext at a time */
     Py_ssize_t plain_room;
@@ -77,7 +79,7 @@ static void *address_of(PyObject *number, const char *what) {
 /* Opens one value into b->plain. Returns its unpadded size, -1 if it does
    not open, -2 if there was no memory for it. */
 static Py_ssize_t open_one(batch *b, const unsigned char *value, Py_ssize_t size,
-                           const unsigned char *place, Py_ssize_t place_size) {
+                           const unsigned char *row, Py_ssize_t row_size) {
     Py_ssize_t k, body, header_bytes = b->header_bytes;
     const key_entry *entry = NULL;
     const cipher *c;
@@ -104,13 +106,13 @@ static Py_ssize_t open_one(batch *b, const unsigned char *value, Py_ssize_t size
         b->plain = larger;
         b->plain_room = room;
     }
-    if (header_bytes + place_size > b->associated_room) return -1;
+    if (header_bytes + b->prefix_size + row_size > b->associated_room) return -1;
     memcpy(b->associated, value, (size_t)header_bytes);
-    memcpy(b->associated + header_bytes, place, (size_t)place_size);
+    memcpy(b->associated + header_bytes + b->prefix_size, row, (size_t)row_size);
     if (c->open(b->plain, &padded, NULL, value + header_bytes + c->nonce_bytes,
                 (unsigned long long)body, b->associated,
-                (unsigned long long)(header_bytes + place_size), value + header_bytes,
-                entry->key) != 0) {
+                (unsigned long long)(header_bytes + b->prefix_size + row_size),
+                value + header_bytes, entry->key) != 0) {
         return -1;
     }
     if (b->unpad(&kept, b->plain, (size_t)padded, b->pad_block) != 0) return -1;
@@ -120,8 +122,9 @@ static Py_ssize_t open_one(batch *b, const unsigned char *value, Py_ssize_t size
 /* Reads what every value shares and makes room for the longest associated
    data and a first plaintext. */
 static int batch_start(batch *b, PyObject *ciphers, PyObject *unpad, Py_ssize_t pad_block,
-                       Py_ssize_t header_bytes, PyObject *keys, PyObject *places) {
-    Py_ssize_t longest_place = 0, i, count;
+                       Py_ssize_t header_bytes, PyObject *keys, Py_buffer *prefix,
+                       PyObject *rows) {
+    Py_ssize_t longest_row = 0, i, count;
     b->keys = NULL;
     b->associated = NULL;
     b->plain = NULL;
@@ -158,18 +161,19 @@ static int batch_start(batch *b, PyObject *ciphers, PyObject *unpad, Py_ssize_t 
     }
     b->pad_block = (size_t)pad_block;
     b->header_bytes = header_bytes;
-    count = PyList_GET_SIZE(places);
+    count = PyList_GET_SIZE(rows);
     for (i = 0; i < count; i++) {
-        PyObject *place = PyList_GET_ITEM(places, i);
-        if (!PyBytes_Check(place)) {
-            PyErr_SetString(PyExc_TypeError, "places are bytes");
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (!PyBytes_Check(row)) {
+            PyErr_SetString(PyExc_TypeError, "row ids are bytes");
             return -1;
         }
-        if (PyBytes_GET_SIZE(place) > longest_place) longest_place = PyBytes_GET_SIZE(place);
+        if (PyBytes_GET_SIZE(row) > longest_row) longest_row = PyBytes_GET_SIZE(row);
     }
     b->key_count = PyTuple_GET_SIZE(keys);
     b->keys = PyMem_Calloc((size_t)(b->key_count ? b->key_count : 1), sizeof(key_entry));
-    b->associated_room = header_bytes + longest_place;
+    b->prefix_size = prefix->len;
+    b->associated_room = header_bytes + prefix->len + longest_row;
     b->associated = PyMem_Malloc((size_t)b->associated_room);
     b->plain_room = 1024; /* grows for longer values */
     b->plain = PyMem_Malloc((size_t)b->plain_room);
@@ -177,6 +181,7 @@ static int batch_start(batch *b, PyObject *ciphers, PyObject *unpad, Py_ssize_t 
         PyErr_NoMemory();
         return -1;
     }
+    memcpy(b->associated + header_bytes, prefix->buf, (size_t)prefix->len);
     /* The keys' bytes belong to the tuple, which the caller holds for the
        whole call and nothing can change. */
     for (i = 0; i < b->key_count; i++) {
@@ -214,61 +219,66 @@ static void batch_end(batch *b) {
 }
 
 /* open_into(ciphers, unpad, pad_block, header_bytes, keys, states, attname, name,
-             places, decode) -> int
+             prefix, rows, decode) -> int
 
    ciphers are (address of a libsodium AEAD decrypt function, nonce size, tag
    size, key size); unpad is the address of libsodium's sodium_unpad, used
    with pad_block; keys are (header, key, the number of its cipher). states
-   are the instances' __dict__s, places their rows' places. For every state
+   are the instances' __dict__s, rows their row ids, and prefix the field's
+   place without a row, so that the place of state i is prefix || rows[i].
+   For every state
    that holds stored bytes at attname and no plaintext at name, opens the
    bytes and sets state[name] to the plaintext: decoded as UTF-8 when
    decode is None, else decode(plaintext bytes). A value that does not open
    is left alone. An error of decoding is raised, as reading one value
    raises it. Returns how many values were opened. */
 static PyObject *open_into(PyObject *self, PyObject *args) {
-    PyObject *ciphers, *unpad, *keys, *states, *attname, *name, *places, *decode;
+    PyObject *ciphers, *unpad, *keys, *states, *attname, *name, *rows, *decode;
+    Py_buffer prefix;
     Py_ssize_t pad_block, header_bytes, i, count, opened = 0;
     int failed = 0;
     batch b;
-    if (!PyArg_ParseTuple(args, "O!OnnO!O!UUO!O", &PyTuple_Type, &ciphers, &unpad, &pad_block,
+    if (!PyArg_ParseTuple(args, "O!OnnO!O!UUy*O!O", &PyTuple_Type, &ciphers, &unpad, &pad_block,
                           &header_bytes, &PyTuple_Type, &keys, &PyList_Type, &states, &attname,
-                          &name, &PyList_Type, &places, &decode)) {
+                          &name, &prefix, &PyList_Type, &rows, &decode)) {
         return NULL;
     }
     count = PyList_GET_SIZE(states);
-    if (PyList_GET_SIZE(places) != count) {
-        PyErr_SetString(PyExc_ValueError, "one place per instance");
+    if (PyList_GET_SIZE(rows) != count) {
+        PyErr_SetString(PyExc_ValueError, "one row per instance");
+        PyBuffer_Release(&prefix);
         return NULL;
     }
     for (i = 0; i < count; i++) {
         if (!PyDict_Check(PyList_GET_ITEM(states, i))) {
             PyErr_SetString(PyExc_TypeError, "states are dictionaries");
+            PyBuffer_Release(&prefix);
             return NULL;
         }
     }
-    if (batch_start(&b, ciphers, unpad, pad_block, header_bytes, keys, places) < 0) {
+    if (batch_start(&b, ciphers, unpad, pad_block, header_bytes, keys, &prefix, rows) < 0) {
         batch_end(&b);
+        PyBuffer_Release(&prefix);
         return NULL;
     }
     for (i = 0; i < count && !failed; i++) {
-        PyObject *state, *place, *value, *plaintext;
+        PyObject *state, *row, *value, *plaintext;
         Py_buffer stored;
         Py_ssize_t size;
         int held;
         /* decode is Python: it could change the lists, so each item is
            checked again and held for its iteration. */
-        if (i >= PyList_GET_SIZE(states) || i >= PyList_GET_SIZE(places)
+        if (i >= PyList_GET_SIZE(states) || i >= PyList_GET_SIZE(rows)
             || !PyDict_Check(PyList_GET_ITEM(states, i))
-            || !PyBytes_Check(PyList_GET_ITEM(places, i))
-            || PyBytes_GET_SIZE(PyList_GET_ITEM(places, i)) + header_bytes > b.associated_room) {
+            || !PyBytes_Check(PyList_GET_ITEM(rows, i))) {
             PyErr_SetString(PyExc_RuntimeError, "the rows changed while they were opened");
             failed = 1;
             break;
         }
         state = PyList_GET_ITEM(states, i);
-        place = PyList_GET_ITEM(places, i);
+        row = PyList_GET_ITEM(rows, i);
         Py_INCREF(state);
-        Py_INCREF(place);
+        Py_INCREF(row);
         held = PyDict_Contains(state, name);
         if (held != 0) { /* plaintext held (read or assigned), or an error */
             failed = held < 0;
@@ -284,7 +294,7 @@ static PyObject *open_into(PyObject *self, PyObject *args) {
             goto next;
         }
         size = open_one(&b, stored.buf, stored.len,
-                        (const unsigned char *)PyBytes_AS_STRING(place), PyBytes_GET_SIZE(place));
+                        (const unsigned char *)PyBytes_AS_STRING(row), PyBytes_GET_SIZE(row));
         PyBuffer_Release(&stored);
         if (size == -2) {
             PyErr_NoMemory();
@@ -306,17 +316,18 @@ static PyObject *open_into(PyObject *self, PyObject *args) {
         }
         Py_XDECREF(plaintext);
     next:
-        Py_DECREF(place);
+        Py_DECREF(row);
         Py_DECREF(state);
     }
     batch_end(&b);
+    PyBuffer_Release(&prefix);
     return failed ? NULL : PyLong_FromSsize_t(opened);
 }
 
 static PyMethodDef methods[] = {
     {"open_into", open_into, METH_VARARGS,
-     "open_into(ciphers, unpad, pad_block, header_bytes, keys, states, attname, name, places,"
-     " decode) -> int"},
+     "open_into(ciphers, unpad, pad_block, header_bytes, keys, states, attname, name, prefix,"
+     " rows, decode) -> int"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,6 +11,7 @@ def open_into(
     states: list[dict[str, Any]],
     attname: str,
     name: str,
-    places: list[bytes],
+    prefix: bytes,
+    rows: list[bytes],
     decode: Callable[[bytes], object] | None,
 ) -> int: ...

@@ -14,9 +14,9 @@ Two paths give the same results, and a test holds them equal:
 - the same loop in Python, everywhere else, through ``crypto.decrypt``.
 
 What a value is bound to (vault.binding) and how it is padded (vault.crypto)
-are defined once, in Python: the compiled loop is handed each row's place,
-the header's size, the padding block and libsodium's own unpadding, and
-does only the mechanical work.
+are defined once, in Python: the compiled loop is handed the field's place,
+each row's id, the header's size, the padding block and libsodium's own
+unpadding, and does only the mechanical work.
 
 Nothing changes about what can be read: a value of a compartment the
 keyring does not hold, a value sealed to a public key (written by the
@@ -55,6 +55,7 @@ BATCH = 500  # rows opened per call (Django reads rows from the cursor 100 at a 
 
 Keys = dict[bytes, tuple[bytes, crypto.Cipher]]  # by header: the key and its cipher
 Decode = Callable[[bytes], object] | None
+PlaceOf = Callable[[bytes], bytes]  # a row's id to its place (EncryptedField.place_of)
 
 
 def accelerator_status() -> str:
@@ -105,7 +106,6 @@ def open_rows(instances: Sequence[models.Model], field_names: Iterable[str] | No
         }
         if not keys:
             continue
-        place_of = field.place_of
         # Rows whose plaintext the instance already holds (read or
         # assigned), or whose column was not loaded, are left alone, as are
         # values of a key the keyring lacks and values that fail: reading
@@ -115,7 +115,8 @@ def open_rows(instances: Sequence[models.Model], field_names: Iterable[str] | No
             states,
             field.attname,
             field.name,
-            [place_of(row) for row in rows],
+            field.place_of,
+            rows,
             None if type(field).decode is EncryptedTextField.decode else field.decode,
         )
     return opened
@@ -126,26 +127,27 @@ def open_values(
     states: list[dict[str, object]],
     stored: str,
     name: str,
-    places: list[bytes],
+    place_of: PlaceOf,
+    rows: list[bytes],
     decode: Decode,
 ) -> int:
     """Opens many values into instances: for every ``states[i]`` (an
     instance's ``__dict__``) that holds bytes at ``stored`` and nothing at
     ``name``, sets ``states[i][name]`` to what reading the value alone gives,
-    ``crypto.decrypt(key, value, associated_data(header, places[i]),
+    ``crypto.decrypt(key, value, associated_data(header, place_of(rows[i])),
     HEADER_BYTES, cipher)`` where ``header`` is the value's own and
     ``keys[header]`` is ``(key, cipher)``, decoded as UTF-8 when ``decode``
     is None, else by ``decode``. Values with no key for their header, or
     that ``decrypt`` refuses with Tampered, are left as they were. Returns
     how many opened. In the compiled loop where it was built, else in
     Python."""
-    if len(places) != len(states):
-        raise ValueError("one place per instance")
+    if len(rows) != len(states):
+        raise ValueError("one row per instance")
     if any(len(h) != HEADER_BYTES or len(k) != crypto.KEY_BYTES for h, (k, _c) in keys.items()):
         raise ValueError("a key or header has the wrong size")
     if compiled_loop is None:
-        return open_values_in_python(keys, states, stored, name, places, decode)
-    return open_values_compiled(keys, states, stored, name, places, decode)
+        return open_values_in_python(keys, states, stored, name, place_of, rows, decode)
+    return open_values_compiled(keys, states, stored, name, place_of, rows, decode)
 
 
 def open_values_in_python(
@@ -153,12 +155,13 @@ def open_values_in_python(
     states: list[dict[str, object]],
     stored: str,
     name: str,
-    places: list[bytes],
+    place_of: PlaceOf,
+    rows: list[bytes],
     decode: Decode,
 ) -> int:
     """``open_values`` in Python: the path wherever the loop was not built."""
     opened = 0
-    for state, place in zip(states, places, strict=True):
+    for state, row in zip(states, rows, strict=True):
         if type(state) is not dict:
             raise TypeError("states are dictionaries")
         value: Any = state.get(stored)  # bytes, or a memoryview from some drivers
@@ -168,10 +171,9 @@ def open_values_in_python(
         held = keys.get(header)
         if held is None:
             continue
+        associated = associated_data(header, place_of(row))
         try:
-            plaintext = crypto.decrypt(
-                held[0], value, associated_data(header, place), HEADER_BYTES, held[1]
-            )
+            plaintext = crypto.decrypt(held[0], value, associated, HEADER_BYTES, held[1])
         except Tampered:
             continue
         state[name] = plaintext.decode("utf-8") if decode is None else decode(plaintext)
@@ -184,10 +186,13 @@ def open_values_compiled(
     states: list[dict[str, object]],
     stored: str,
     name: str,
-    places: list[bytes],
+    place_of: PlaceOf,
+    rows: list[bytes],
     decode: Decode,
 ) -> int:
-    """``open_values`` in the compiled loop, handed what it applies."""
+    """``open_values`` in the compiled loop, handed what it applies: a place
+    is the field's place followed by the row's id (``place_of(b"") +
+    row``), which the loop puts together."""
     if compiled_loop is None:
         raise RuntimeError("the compiled loop was not built")
     ciphers = list(dict.fromkeys(cipher for _key, cipher in keys.values()))
@@ -204,7 +209,8 @@ def open_values_compiled(
         states,
         stored,
         name,
-        places,
+        place_of(b""),
+        rows,
         decode,
     )
 
