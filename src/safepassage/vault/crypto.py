@@ -39,7 +39,7 @@ def random_bytes(size: int) -> bytes:
 #
 # Everything else here goes through PyNaCl's public interface. Three things
 # need its own binding of libsodium (``nacl._sodium``, not public API), and
-# only these, each measured or missing (docs/decisions.md):
+# only these, each missing from it or measured to matter (docs/decisions.md):
 # - whether the CPU has AES instructions (no public function says);
 # - the addresses of libsodium's functions, for the compiled loop of list
 #   pages (vault/_bulk.c calls PyNaCl's libsodium rather than linking a
