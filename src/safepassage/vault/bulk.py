@@ -46,10 +46,11 @@ from safepassage.vault.fields import (
 from safepassage.vault.keyring import current_keyring_or_none
 
 compiled_loop: ModuleType | None
+why_not_compiled = ""
 try:
     from safepassage.vault import _bulk as compiled_loop
-except ImportError:  # not built: no C compiler at install (setup.py)
-    compiled_loop = None
+except ImportError as error:  # not built: no C compiler at install (setup.py)
+    compiled_loop, why_not_compiled = None, str(error)
 
 BATCH = 500  # rows opened per call (Django reads rows from the cursor 100 at a time)
 
@@ -63,10 +64,10 @@ def accelerator_status() -> str:
     if compiled_loop is not None:
         return "Vault: list pages open values in the compiled loop (safepassage.vault._bulk)."
     return (
-        "Vault: list pages open values in Python: the compiled loop "
-        "(safepassage.vault._bulk) was not built at install, for want of a C compiler "
-        "and Python's headers. Everything works; list pages of many rows are slower. "
-        "Reinstall with a compiler to build it."
+        "Vault: list pages open values in Python: the compiled loop cannot be imported "
+        f"({why_not_compiled}). It is built at install where a C compiler and Python's "
+        "headers are present; without it everything works, and list pages of many rows "
+        "are slower. Install again with a compiler to build it."
     )
 
 
