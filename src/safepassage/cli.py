@@ -24,7 +24,8 @@ COMMANDS = {
     "seal": "Seal the vault now: every session ends and every key leaves memory.",
     "analysis": "analysis estimate FILE: how many people no list recorded (multiple systems "
     "estimation), with the model, its assumptions and warnings.",
-    "check": "Check the configuration; add --deploy for the production checklist.",
+    "check": "Check the configuration (add --deploy for the production checklist) and say "
+    "whether list pages use the vault's compiled loop or Python.",
     "manage": "Run any other Django management command (manage --help lists them).",
 }
 

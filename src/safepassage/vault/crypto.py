@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +15,10 @@ import nacl.bindings as sodium
 import nacl.exceptions
 import nacl.pwhash
 import nacl.utils
-from nacl._sodium import ffi as _ffi  # PyNaCl's own binding of libsodium
-from nacl._sodium import lib as _lib
+from nacl._sodium import ffi as _ffi  # PyNaCl's own binding: only where the public one lacks
+from nacl._sodium import lib as _lib  # what is needed (see below)
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from safepassage.vault import _bulk  # built by setup.py from _bulk.c
 from safepassage.vault.errors import Tampered
 
 KEY_BYTES = 32
@@ -35,6 +33,30 @@ def random_key() -> bytes:
 
 def random_bytes(size: int) -> bytes:
     return nacl.utils.random(size)
+
+
+# --- What PyNaCl's public interface lacks ---------------------------------------------
+#
+# Everything else here goes through PyNaCl's public interface. Three things
+# need its own binding of libsodium (``nacl._sodium``, not public API), and
+# only these, each missing from it or measured to matter (docs/decisions.md):
+# - whether the CPU has AES instructions (no public function says);
+# - the addresses of libsodium's functions, for the compiled loop of list
+#   pages (vault/_bulk.c calls PyNaCl's libsodium rather than linking a
+#   second copy), and only when that loop was built;
+# - files (below): calls in place, into buffers the caller reuses, where the
+#   public functions allocate and copy every 64 KiB message.
+
+
+def libsodium_address(name: str) -> int:
+    """Where PyNaCl's libsodium keeps the function ``name`` (for vault/_bulk.c)."""
+    return int(_ffi.cast("uintptr_t", _ffi.addressof(_lib, name)))
+
+
+# libsodium's test for AES-NI and carry-less multiplication (x86) or the ARM
+# crypto extensions: what its AEGIS-256 uses. Without them AEGIS-256 runs on
+# a software AES at a few dozen MB/s.
+HARDWARE_AES = bool(_lib.crypto_aead_aes256gcm_is_available())
 
 
 # --- Symmetric: AEAD with associated data ---------------------------------------
@@ -52,17 +74,11 @@ class Cipher:
     nonce_bytes: int
     tag_bytes: int
     _encrypt: Callable[[bytes, bytes, bytes, bytes], bytes]
-    _decrypt: Any  # the libsodium function, through PyNaCl's cffi binding
-    address: int  # the same function, for vault/_bulk.c's loop
+    _decrypt: Callable[[bytes, bytes, bytes, bytes], bytes]
+    decrypt_symbol: str  # libsodium's name of the decrypt function (vault/_bulk.c)
 
     def __repr__(self) -> str:
         return f"<Cipher {self.name}>"
-
-
-def _address(name: str) -> int:
-    """Where PyNaCl's libsodium keeps a function (handed to vault/_bulk.c,
-    rather than linking a second copy of libsodium)."""
-    return int(_ffi.cast("uintptr_t", _ffi.addressof(_lib, name)))
 
 
 XCHACHA20POLY1305 = Cipher(
@@ -70,28 +86,43 @@ XCHACHA20POLY1305 = Cipher(
     sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,  # 24
     sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES,  # 16
     sodium.crypto_aead_xchacha20poly1305_ietf_encrypt,
-    _lib.crypto_aead_xchacha20poly1305_ietf_decrypt,
-    _address("crypto_aead_xchacha20poly1305_ietf_decrypt"),
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt,
+    "crypto_aead_xchacha20poly1305_ietf_decrypt",
 )
 AEGIS256 = Cipher(
     "aegis256",
     sodium.crypto_aead_aegis256_NPUBBYTES,  # 32
     sodium.crypto_aead_aegis256_ABYTES,  # 32
     sodium.crypto_aead_aegis256_encrypt,
-    _lib.crypto_aead_aegis256_decrypt,
-    _address("crypto_aead_aegis256_decrypt"),
+    sodium.crypto_aead_aegis256_decrypt,
+    "crypto_aead_aegis256_decrypt",
 )
-# libsodium's test for AES-NI and carry-less multiplication (x86) or the ARM
-# crypto extensions: what its AEGIS-256 uses. Without them AEGIS-256 runs on
-# a software AES at a few dozen MB/s.
-HARDWARE_AES = bool(_lib.crypto_aead_aes256gcm_is_available())
+
+
+# Padding, the one rule for every path (vault/_bulk.c calls the same
+# libsodium function with the same block): ISO/IEC 7816-4, 0x80 then zeros,
+# to a multiple of PAD_BLOCK.
+PAD_SYMBOL = "sodium_unpad"
+
+
+def pad(plaintext: bytes) -> bytes:
+    return sodium.sodium_pad(plaintext, PAD_BLOCK)
+
+
+def unpad(padded: bytes) -> bytes:
+    """The inverse of pad; Tampered unless ``padded`` ends in 0x80 and fewer
+    than PAD_BLOCK zeros and is at least PAD_BLOCK bytes long."""
+    try:
+        return sodium.sodium_unpad(padded, PAD_BLOCK)
+    except nacl.exceptions.CryptoError:
+        raise Tampered("ciphertext padding is wrong") from None
 
 
 def encrypt(
     key: bytes, plaintext: bytes, associated: bytes, cipher: Cipher = XCHACHA20POLY1305
 ) -> bytes:
     """nonce || ciphertext+tag. The associated data binds the ciphertext to its place."""
-    return _encrypt_padded(key, sodium.sodium_pad(plaintext, PAD_BLOCK), associated, cipher)
+    return _encrypt_padded(key, pad(plaintext), associated, cipher)
 
 
 def _encrypt_padded(
@@ -108,89 +139,18 @@ def decrypt(
     offset: int = 0,
     cipher: Cipher = XCHACHA20POLY1305,
 ) -> bytes:
-    """The inverse of encrypt, for ``sealed[offset:]``. This is the hot path of
-    every value read alone (a few microseconds a value, most of them the call
-    itself), so it calls libsodium directly through PyNaCl's own cffi binding,
-    with a reused output buffer: the same function as the checked wrapper, at
-    less than half of its overhead."""
-    size = len(sealed) - offset - cipher.nonce_bytes - cipher.tag_bytes
-    if size < 0 or len(key) != KEY_BYTES:
+    """The inverse of encrypt, for ``sealed[offset:]``: Tampered if it is
+    too short, fails authentication or is padded wrongly."""
+    if not isinstance(sealed, bytes):
+        sealed = bytes(sealed)
+    body = offset + cipher.nonce_bytes
+    if len(sealed) - body < cipher.tag_bytes or len(key) != KEY_BYTES:
         raise Tampered("ciphertext too short")
     try:
-        out, out_len = _local.out, _local.length
-    except AttributeError:
-        out, out_len = _scratch()
-    if size > SCRATCH_BYTES:
-        out = _ffi.new("unsigned char[]", size)
-    body = offset + cipher.nonce_bytes
-    status = cipher._decrypt(
-        out,
-        out_len,
-        _ffi.NULL,
-        sealed[body:],
-        size + cipher.tag_bytes,
-        associated,
-        len(associated),
-        sealed[offset:body],
-        key,
-    )
-    if status != 0:
-        raise Tampered("ciphertext failed authentication")
-    # ISO/IEC 7816-4 padding, as sodium_pad writes it: 0x80 then zeros.
-    stripped = _ffi.buffer(out, size)[:].rstrip(b"\x00")
-    if not stripped or stripped[-1] != 0x80 or size - len(stripped) >= PAD_BLOCK:
-        raise Tampered("ciphertext padding is wrong")
-    return stripped[:-1]
-
-
-MANY_HEADER_BYTES = 8  # fixed in vault/_bulk.c
-
-
-def _many_keys(keys: dict[bytes, tuple[bytes, Cipher]]) -> tuple[bytes, bytes, bytes, tuple]:
-    if any(len(h) != MANY_HEADER_BYTES or len(k) != KEY_BYTES for h, (k, _c) in keys.items()):
-        raise Tampered("a key or header has the wrong size")
-    ciphers = list(dict.fromkeys(cipher for _key, cipher in keys.values()))
-    suites = bytes(ciphers.index(cipher) for _key, cipher in keys.values())
-    table = tuple((c.address, c.nonce_bytes, c.tag_bytes) for c in ciphers)
-    return b"".join(keys), b"".join(key for key, _cipher in keys.values()), suites, table
-
-
-def decrypt_into(
-    keys: dict[bytes, tuple[bytes, Cipher]],
-    states: list[dict[str, object]],
-    stored: str,
-    name: str,
-    prefix: bytes,
-    rows: list[bytes],
-    decode: Callable[[bytes], object] | None,
-) -> int:
-    """Opens many values in one call into libsodium (vault/_bulk.c), into
-    instances: for every ``states[i]`` (an instance's ``__dict__``) that
-    holds bytes at ``stored`` and nothing at ``name``, it sets
-    ``states[i][name]`` to ``decrypt(key, value, header + prefix + rows[i],
-    8, cipher)``, where ``header`` is the value's first eight bytes and
-    ``keys[header]`` is ``(key, cipher)`` (so the header is authenticated as
-    the start of the associated data), decoded as UTF-8 when ``decode`` is
-    None, else by ``decode``. Values with no key for their header, or that
-    ``decrypt`` would refuse with Tampered, are left as they were. Returns
-    how many opened."""
-    if len(rows) != len(states):
-        raise ValueError("one row per instance")
-    headers, data_keys, suites, ciphers = _many_keys(keys)
-    return _bulk.open_into(
-        ciphers, states, stored, name, prefix, rows, headers, data_keys, suites, decode
-    )
-
-
-SCRATCH_BYTES = 16 * 1024
-_local = threading.local()
-
-
-def _scratch() -> tuple[object, object]:
-    """Per-thread output buffers, so the hot path allocates nothing."""
-    _local.out = _ffi.new("unsigned char[]", SCRATCH_BYTES)
-    _local.length = _ffi.new("unsigned long long *")
-    return _local.out, _local.length
+        padded = cipher._decrypt(sealed[body:], associated, sealed[offset:body], key)
+    except nacl.exceptions.CryptoError:
+        raise Tampered("ciphertext failed authentication") from None
+    return unpad(padded)
 
 
 # --- Asymmetric: X25519 key pairs and sealed boxes --------------------------------

@@ -45,6 +45,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 from safepassage.vault import crypto
+from safepassage.vault.binding import associated_data, place, row_id
 from safepassage.vault.errors import Tampered, VaultError, VaultSealed
 from safepassage.vault.keyring import Keyring, current_keyring, current_keyring_or_none
 from safepassage.vault.models import (
@@ -93,10 +94,6 @@ def parse_header(value: bytes) -> tuple[int, str, int]:
     return kind, COMPARTMENTS_BY_CODE[code], version
 
 
-def place(model: type[models.Model], field_name: str, pk: object) -> bytes:
-    return f"{model._meta.label_lower}.{field_name}:{pk}".encode()
-
-
 def symmetric_kind() -> int:
     """The kind new values are encrypted as with a data key: AEGIS-256 where
     the CPU has AES instructions, else XChaCha20-Poly1305, unless the
@@ -133,10 +130,12 @@ def seal_value(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
         kind = symmetric_kind()
         header = HEADER.pack(MAGIC, kind, code, key.version)
         held = _data_keys(keyring)[header]
-        return header + crypto.encrypt(held[1], plaintext, header + associated, held[2])
+        return header + crypto.encrypt(
+            held[1], plaintext, associated_data(header, associated), held[2]
+        )
     header = HEADER.pack(MAGIC, KIND_SEALED, code, key.version)
     public = keys.verified_public_key(key)
-    return header + crypto.seal_with_context(public, plaintext, header + associated)
+    return header + crypto.seal_with_context(public, plaintext, associated_data(header, associated))
 
 
 def seal_for_compartment(compartment: str, plaintext: bytes, associated: bytes) -> bytes:
@@ -149,7 +148,7 @@ def seal_for_compartment(compartment: str, plaintext: bytes, associated: bytes) 
         MAGIC, KIND_SEALED, COMPARTMENT_CODES[Compartment(compartment)], key.version
     )
     public = keys.verified_public_key(key)
-    return header + crypto.seal_with_context(public, plaintext, header + associated)
+    return header + crypto.seal_with_context(public, plaintext, associated_data(header, associated))
 
 
 def _version_exists(compartment: str, version: int) -> bool:
@@ -185,7 +184,9 @@ def open_value(value: bytes, associated: bytes, *, compartment: str | None = Non
     if held is not None:  # the common case: a value encrypted with a key we hold
         if compartment is not None and held[0] != compartment:
             raise Tampered("ciphertext belongs to another compartment")
-        return crypto.decrypt(held[1], value, header + associated, HEADER_BYTES, held[2])
+        return crypto.decrypt(
+            held[1], value, associated_data(header, associated), HEADER_BYTES, held[2]
+        )
     kind, found, version = parse_header(value)
     if compartment is not None and found != compartment:
         raise Tampered("ciphertext belongs to another compartment")
@@ -194,9 +195,11 @@ def open_value(value: bytes, associated: bytes, *, compartment: str | None = Non
     bundle = keyring.bundle(found, version)
     if kind in SYMMETRIC_KINDS:  # unreachable unless the table and the keyring disagree
         key = cipher_key(bundle.data_key, kind)
-        return crypto.decrypt(key, value, header + associated, HEADER_BYTES, SYMMETRIC_KINDS[kind])
+        return crypto.decrypt(
+            key, value, associated_data(header, associated), HEADER_BYTES, SYMMETRIC_KINDS[kind]
+        )
     body = bytes(value[HEADER_BYTES:])
-    return crypto.open_with_context(bundle.private_key, body, header + associated)
+    return crypto.open_with_context(bundle.private_key, body, associated_data(header, associated))
 
 
 class EncryptedDescriptor:
@@ -290,10 +293,17 @@ class EncryptedField(models.BinaryField):
         raise NotImplementedError
 
     def associated(self, instance: models.Model) -> bytes:
+        """The place of this field's value on ``instance`` (see associated_data)."""
         pk = instance.pk
         if pk is None:
             raise VaultError("encrypted rows need their primary key before saving (SealedModel)")
-        return self._place_prefix + (pk.hex if type(pk) is uuid.UUID else str(pk)).encode()
+        return self.place_of(row_id(pk))
+
+    def place_of(self, row: bytes) -> bytes:
+        """The place of this field's value on the row whose row_id is
+        ``row``: the field's own place, then the row (as vault.bulk's
+        compiled loop, handed ``place_of(b"")``, puts them together)."""
+        return self._place_prefix + row
 
     @cached_property
     def _place_prefix(self) -> bytes:
@@ -385,7 +395,7 @@ def _opened_iterable(field_names: tuple[str, ...]) -> type[_OpenedIterable]:
 class SealedQuerySet(models.QuerySet[Any]):
     def opened(self, *field_names: str) -> SealedQuerySet:
         """Open the encrypted fields (or only those named) as rows are read,
-        many values per libsodium call: for list pages (see vault.bulk)."""
+        a batch of values at a time: for list pages (see vault.bulk)."""
         clone = self.all()
         clone._iterable_class = _opened_iterable(field_names)
         return cast(SealedQuerySet, clone)
