@@ -101,3 +101,53 @@ def test_labels_are_shown_in_the_readers_language() -> None:
     record("cli", "retired.action")
     entry = AuditEntry.objects.get()
     assert labels.label(entry.action) == "retired.action"
+
+
+def recorded_detail_keys() -> dict[str, list[str]]:
+    """Every keyword passed to ``record(`` under src/ (details), and where."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            name = isinstance(node, ast.Call) and (
+                getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            )
+            if name != "record":
+                continue
+            for keyword in node.keywords:  # type: ignore[union-attr]
+                if keyword.arg not in (None, "action", "outcome"):
+                    where = f"{path.relative_to(SOURCE)}:{node.lineno}"  # type: ignore[union-attr]
+                    found.setdefault(keyword.arg, []).append(where)
+    return found
+
+
+def test_every_recorded_detail_has_a_label() -> None:
+    found = recorded_detail_keys()
+    assert {"factor", "reason", "chain_ok", "searched"} <= set(found)
+    missing = {key: where for key, where in found.items() if key not in labels.DETAILS}
+    assert missing == {}, "add these details to DETAILS in safepassage/audit/labels.py"
+
+
+@pytest.mark.parametrize("language", ["ru", "fr"])
+def test_every_detail_and_coded_value_is_translated(language: str) -> None:
+    catalogue = _catalogue(language)
+    with translation.override("en"):
+        words = [f"audit detail\x04{label}" for label in labels.DETAILS.values()]
+        words += [
+            f"audit value\x04{label}"
+            for values in labels.VALUES.values()
+            for label in values.values()
+        ]
+    assert len(words) > 60
+    assert [word for word in words if not catalogue.get(word)] == []
+
+
+def test_details_are_shown_in_the_readers_words() -> None:
+    with translation.override("ru"):
+        assert labels.detail("factor") != "factor"
+        assert labels.detail_value("factor", "totp") not in (None, "totp")
+        assert labels.detail_value("reason", "idle") not in (None, "idle")
+    # Values that are not codes of ours (a request code) are left as they are.
+    assert labels.detail_value("duplicate_of", "R-4KQ7XZ") is None
+    assert labels.detail("retired_key") == "retired_key"

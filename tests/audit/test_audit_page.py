@@ -180,8 +180,8 @@ def test_runs_of_pairs_shown_are_one_line(org: Organisation, client: Client) -> 
     assert "Showed a pair for review" in html
     # ...and every entry is still in the chain, and listed in the run's line.
     assert AuditEntry.objects.filter(action="analysis.pair_shown").count() == 26
-    assert "first=r0" in html
-    assert "first=r24" in html
+    assert "first record: r0" in html
+    assert "first record: r24" in html
 
 
 def test_a_run_ends_at_a_pause(org: Organisation, client: Client) -> None:
@@ -282,3 +282,21 @@ def test_others_get_404(org: Organisation, client: Client) -> None:
         sign_in(client, user)
         assert client.get("/audit/").status_code == 404
         assert client.post("/audit/full-check/").status_code == 404
+
+
+def test_details_read_as_words_in_the_readers_language(org: Organisation, client: Client) -> None:
+    record(None, "auth.login_failed", org.caseworker, outcome="failed", factor="password")
+    record(org.coordinator, "auth.login", org.coordinator, factor="totp")
+    record(org.coordinator, "auth.logout", org.coordinator, reason="idle")
+    sign_in(client, org.auditor)
+    table = _table(client)
+    assert "with: authenticator app" in table
+    assert "reason: idle too long" in table
+    for raw in ("factor:", "totp", "reason: idle<", "chain_ok"):
+        assert raw not in table
+    client.cookies["django_language"] = "ru"
+    table = _table(client)
+    for raw in ("totp", "factor", "idle"):
+        assert raw not in table
+    # Times as every page shows them: the day in words, then the time.
+    assert re.search(r"\d{1,2} [а-я]+ \d{4}, \d\d:\d\d:\d\d", table)

@@ -33,8 +33,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safepassage.accounts.models import StaffIdentity, User
-from safepassage.accounts.roles import Perm
+from safepassage.accounts.roles import Perm, Role
 from safepassage.audit import labels
+from safepassage.audit.problems import Problem
 from safepassage.audit.rows import Row
 from safepassage.vault.bulk import open_rows
 from safepassage.vault.errors import VaultError
@@ -271,6 +272,38 @@ def continues(newer: Row, row: Row) -> bool:
     )
 
 
+# Details whose values are roles, shown by the role's name.
+_ROLE_DETAILS = ("roles", "added_roles", "removed_roles")
+
+
+def shown_details(row: Row, names: Names) -> list[tuple[str, str]]:
+    """A row's details in the reader's words: each key by its label, coded
+    values (a factor, a reason, a role) by theirs, staff by name or
+    pseudonym; a problem found by a full check as its sentence."""
+    problem = Problem.from_details(row.details) if "problem" in row.details else None
+    shown = []
+    for key, value in sorted(row.details.items()):
+        if problem is not None and (
+            key in ("problem", "entry", "findings") or key.startswith("fact_")
+        ):
+            continue
+        shown.append((labels.detail(key), _detail_value(key, value, names)))
+    if problem is not None:
+        shown.append((labels.detail("problem"), problem.message))
+    return shown
+
+
+def _detail_value(key: str, value: Any, names: Names) -> str:
+    if key in _ROLE_DETAILS and isinstance(value, list):
+        roles = dict(Role.choices)
+        return ", ".join(str(roles.get(item, item)) for item in value)
+    if isinstance(value, str):
+        coded = labels.detail_value(key, value)
+        if coded is not None:
+            return coded
+    return names.value(value)
+
+
 def lines(viewer: User, page: Sequence[Row]) -> list[Line]:
     """The rows of a page (newest first) as the viewer reads them."""
     references = [row.actor for row in page] + [row.target for row in page]
@@ -289,7 +322,7 @@ def lines(viewer: User, page: Sequence[Row]) -> list[Line]:
                 target=names.target(row.target),
                 label=labels.label(row.action),
                 description=labels.description(row.action),
-                details=[(key, names.value(value)) for key, value in sorted(row.details.items())],
+                details=shown_details(row, names),
             )
         )
     for line in shown:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -303,3 +303,131 @@ def choices() -> list[tuple[str, list[tuple[str, str]]]]:
         )
         grouped.append((str(name), options))
     return grouped
+
+
+# The details recorded with actions, by their key, and the values that are
+# codes of ours (a factor, a reason), in the reader's words. Other values
+# (numbers, request codes, ids) are shown as they are. A test finds every
+# keyword passed to ``record(`` under src/ and checks it is here.
+DETAILS: dict[str, Promise] = {
+    "active": pgettext_lazy("audit detail", "shown on the form"),
+    "added": pgettext_lazy("audit detail", "added"),
+    "added_roles": pgettext_lazy("audit detail", "roles added"),
+    "added_teams": pgettext_lazy("audit detail", "teams added"),
+    "attachment": pgettext_lazy("audit detail", "file"),
+    "attempt": pgettext_lazy("audit detail", "attempt"),
+    "backend": pgettext_lazy("audit detail", "engine"),
+    "case": pgettext_lazy("audit detail", "case"),
+    "chain_ok": pgettext_lazy("audit detail", "chain intact"),
+    "changed": pgettext_lazy("audit detail", "changed"),
+    "check": pgettext_lazy("audit detail", "check"),
+    "checked": pgettext_lazy("audit detail", "entries checked"),
+    "compartment": pgettext_lazy("audit detail", "compartment"),
+    "custodians": pgettext_lazy("audit detail", "custodians"),
+    "decision": pgettext_lazy("audit detail", "decision"),
+    "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
+    "email": pgettext_lazy("audit detail", "e-mail address"),
+    "entry": pgettext_lazy("audit detail", "entry"),
+    "factor": pgettext_lazy("audit detail", "with"),
+    "files": pgettext_lazy("audit detail", "files"),
+    "findings": pgettext_lazy("audit detail", "found"),
+    "first": pgettext_lazy("audit detail", "first record"),
+    "granted": pgettext_lazy("audit detail", "granted to"),
+    "grants_lost": pgettext_lazy("audit detail", "access lost"),
+    "head": pgettext_lazy("audit detail", "up to entry"),
+    "identity": pgettext_lazy("audit detail", "identity read"),
+    "key": pgettext_lazy("audit detail", "key"),
+    "lists": pgettext_lazy("audit detail", "lists"),
+    "method": pgettext_lazy("audit detail", "method"),
+    "more": pgettext_lazy("audit detail", "more problems"),
+    "names": pgettext_lazy("audit detail", "names shown"),
+    "narrative": pgettext_lazy("audit detail", "story read"),
+    "need": pgettext_lazy("audit detail", "needed"),
+    "outcome": pgettext_lazy("audit detail", "result"),
+    "problem": pgettext_lazy("audit detail", "problem"),
+    "progress": pgettext_lazy("audit detail", "progress"),
+    "reason": pgettext_lazy("audit detail", "reason"),
+    "records": pgettext_lazy("audit detail", "records"),
+    "recovery_codes_left": pgettext_lazy("audit detail", "recovery codes left"),
+    "removed": pgettext_lazy("audit detail", "removed"),
+    "removed_roles": pgettext_lazy("audit detail", "roles removed"),
+    "removed_teams": pgettext_lazy("audit detail", "teams removed"),
+    "removed_versions": pgettext_lazy("audit detail", "key versions removed"),
+    "rewritten": pgettext_lazy("audit detail", "values re-encrypted"),
+    "roles": pgettext_lazy("audit detail", "roles"),
+    "rows": pgettext_lazy("audit detail", "rows"),
+    "searched": pgettext_lazy("audit detail", "searched"),
+    "second": pgettext_lazy("audit detail", "second record"),
+    "sessions": pgettext_lazy("audit detail", "sessions ended"),
+    "shown": pgettext_lazy("audit detail", "shown"),
+    "skipped": pgettext_lazy("audit detail", "rows skipped"),
+    "status": pgettext_lazy("audit detail", "status"),
+    "tags": pgettext_lazy("audit detail", "tags"),
+    "teams": pgettext_lazy("audit detail", "teams"),
+    "threshold": pgettext_lazy("audit detail", "shares needed"),
+    "to": pgettext_lazy("audit detail", "to"),
+    "users": pgettext_lazy("audit detail", "users"),
+    "version": pgettext_lazy("audit detail", "key version"),
+    "versions": pgettext_lazy("audit detail", "key versions"),
+    "view": pgettext_lazy("audit detail", "list"),
+    "wait": pgettext_lazy("audit detail", "seconds to wait"),
+}
+
+_STATUSES: dict[str, Promise] = {
+    "new": pgettext_lazy("audit value", "new"),
+    "triaged": pgettext_lazy("audit value", "in triage"),
+    "spam": pgettext_lazy("audit value", "spam"),
+    "duplicate": pgettext_lazy("audit value", "duplicate"),
+    "case": pgettext_lazy("audit value", "case opened"),
+    "closed": pgettext_lazy("audit value", "closed"),
+}
+
+VALUES: dict[str, dict[str, Promise]] = {
+    "factor": {
+        "password": pgettext_lazy("audit value", "password"),
+        "code": pgettext_lazy("audit value", "a code"),
+        "totp": pgettext_lazy("audit value", "authenticator app"),
+        "recovery": pgettext_lazy("audit value", "recovery code"),
+    },
+    "reason": {
+        "user": pgettext_lazy("audit value", "logged out"),
+        "idle": pgettext_lazy("audit value", "idle too long"),
+        "lifetime": pgettext_lazy("audit value", "session too old"),
+        "invalid": pgettext_lazy("audit value", "session no longer valid"),
+        "button": pgettext_lazy("audit value", "the “Seal now” button"),
+        "command": pgettext_lazy("audit value", "the command line"),
+        "signal": pgettext_lazy("audit value", "a signal to the server"),
+    },
+    "decision": {
+        "same": pgettext_lazy("audit value", "Same person"),
+        "different": pgettext_lazy("audit value", "Different people"),
+    },
+    "method": {
+        "loglinear": pgettext_lazy("audit value", "log-linear models"),
+        "bma": pgettext_lazy("audit value", "model averaging"),
+        "latent": pgettext_lazy("audit value", "latent classes"),
+    },
+    "outcome": {
+        "ok": pgettext_lazy("audit value", "done"),
+        "failed": pgettext_lazy("audit value", "failed"),
+        "denied": pgettext_lazy("audit value", "refused"),
+    },
+    "view": {
+        "open": pgettext_lazy("audit value", "open"),
+        "mine": pgettext_lazy("audit value", "assigned to me"),
+        **_STATUSES,
+    },
+    "status": _STATUSES,
+}
+
+
+def detail(key: str) -> str:
+    """A detail's key in the reader's words (the key itself if unknown)."""
+    found = DETAILS.get(key)
+    return str(found) if found is not None else key
+
+
+def detail_value(key: str, value: str) -> str | None:
+    """A coded value in the reader's words, or None if it is no code of ours."""
+    found = VALUES.get(key, {}).get(value)
+    return str(found) if found is not None else None

@@ -42,3 +42,16 @@ def malformed_message(row: Row) -> str:
 @register.filter
 def last_seq(rows: Sequence[Row]) -> int:
     return rows[-1].seq if rows else 0
+
+
+@register.filter
+def row_details(row: Row) -> list[tuple[str, str]]:
+    """An entry's details in the reader's words, for the lines of a run
+    (reads of records for review: no staff references among them)."""
+    shown = []
+    for key, value in sorted(row.details.items()):
+        coded = labels.detail_value(key, value) if isinstance(value, str) else None
+        if coded is None:
+            coded = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        shown.append((labels.detail(key), coded))
+    return shown
