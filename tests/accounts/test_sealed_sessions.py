@@ -36,7 +36,7 @@ def test_a_person_logged_out_by_a_seal_is_told_why(org: Organisation) -> None:
     sealed_at = VaultState.objects.get(pk=1).sealed_at
     assert sealed_at is not None
     assert (
-        f"The vault was sealed at {sealed_at:%H:%M} UTC on {sealed_at:%Y-%m-%d} by an "
+        f"The vault was sealed at {sealed_at:%H:%M} UTC on {sealed_at.day} {sealed_at:%B %Y} by an "
         "administrator; all sessions were ended. Log in again."
     ) in page
     assert NOTICE not in client.get(reverse("accounts:login")).content.decode()

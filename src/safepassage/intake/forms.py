@@ -363,7 +363,10 @@ class RegionForm(forms.ModelForm):
 
 class AssignForm(forms.Form):
     user = forms.ModelChoiceField(
-        label=_("Assign to"), queryset=User.objects.none(), required=False
+        label=_("Assign to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
     )
 
     def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
