@@ -122,7 +122,9 @@ def test_a_job_running_at_the_seal_stops_and_restarts_in_one_click(
     page = client.get(reverse("analysis:run", args=[run.pk])).content.decode()
     sealed_at = VaultState.objects.get(pk=1).sealed_at
     assert sealed_at is not None
-    assert f"Interrupted: the vault was sealed at {sealed_at:%Y-%m-%d %H:%M} UTC" in page
+    assert (
+        f"Interrupted: the vault was sealed at {sealed_at.day} {sealed_at:%B %Y, %H:%M} UTC" in page
+    )
     assert reverse("analysis:run_restart", args=[run.pk]) in page
     client.post(reverse("analysis:run_restart", args=[run.pk]))
     next(t for t in threading.enumerate() if t.name == f"job-{run.pk}").join(timeout=180)
