@@ -27,6 +27,22 @@ def test_it_logs_in_with_password_and_code(org: Organisation, client: Client) ->
     assert entry.details == {"factor": "totp"}
 
 
+def test_the_dashboard_tells_what_happened_in_words(org: Organisation, client: Client) -> None:
+    log_in_with_password(client, "case", "not the password at all")
+    log_in_with_password(client, "case")
+    client.post("/login/code/", {"code": totp_code(device_of(org.caseworker))})
+    page = client.get("/").content.decode()
+    assert "Logged in" in page
+    assert "auth.login" not in page
+    # The failed login before, by the step that failed, in words.
+    failed = page.split("Recent failed logins", 1)[1].split("</section>", 1)[0]
+    assert "· password" in failed
+    client.cookies["django_language"] = "ru"
+    page = client.get("/").content.decode()
+    assert "auth.login" not in page
+    assert "totp" not in page
+
+
 def test_it_accepts_the_username_in_any_case(org: Organisation, client: Client) -> None:
     response = log_in_with_password(client, "  CASE ")
     assert response["Location"] == "/login/code/"

@@ -55,3 +55,11 @@ def row_details(row: Row) -> list[tuple[str, str]]:
             coded = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         shown.append((labels.detail(key), coded))
     return shown
+
+
+@register.filter
+def audit_value(value: object, key: str) -> str:
+    """A coded detail (``{{ entry.details.factor|audit_value:"factor" }}``)
+    in the reader's words; anything else as it is."""
+    coded = labels.detail_value(key, value) if isinstance(value, str) else None
+    return coded if coded is not None else str(value)
