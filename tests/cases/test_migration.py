@@ -178,7 +178,9 @@ def test_the_command_moves_every_old_case_for_a_member_of_identity(
     org: Organisation, vault: Vault
 ) -> None:
     first, second = _old_case(vault, org), _old_case(vault, org)
-    assert "2 case(s) wait" in _run("migrate-people", "--as", "admin", "--check", password="")
+    assert "2 case(s) wait" in _run("migrate-people", "--check", password="")
+    with pytest.raises(CommandError, match="--as USERNAME"):
+        _run("migrate-people", password="")
     with pytest.raises(CommandError, match="not a member of the identity"):
         _run("migrate-people", "--as", "admin", password=PASSWORD)
     with pytest.raises(CommandError, match="do not match"):

@@ -33,7 +33,6 @@ class Command(BaseCommand):
             "--as",
             dest="as_user",
             metavar="USERNAME",
-            required=True,
             help="a member of the identity compartment (password asked, or the first line "
             "of standard input)",
         )
@@ -48,6 +47,8 @@ class Command(BaseCommand):
         if options["check"]:
             self.stdout.write(f"{waiting} case(s) wait to be moved.")
             return
+        if not options["as_user"]:
+            raise CommandError("Name a member of the identity compartment: --as USERNAME.")
         user = User.objects.filter(username=options["as_user"].strip().lower()).first()
         password = (
             getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline()
