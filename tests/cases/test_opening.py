@@ -193,3 +193,14 @@ def test_the_contact_index_is_the_same_with_identity_keys_or_intake_keys(
         member.contact_indexes.values_list("digest", flat=True)
     )
     assert signals.same_contact(submission)["cases"] == [case.code]
+
+
+def test_a_request_deleted_leaves_nothing_in_the_contact_index(
+    org: Organisation, vault: Vault
+) -> None:
+    submission = request()
+    with using_keyring(keyring_of(org.coordinator)):
+        signals.index(submission, keyring_of(org.coordinator))
+    assert ContactIndex.objects.filter(request_id=submission.pk).count() == 1
+    submission.delete()
+    assert not ContactIndex.objects.exists()

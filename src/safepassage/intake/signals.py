@@ -59,6 +59,11 @@ def index(submission: Submission, keyring: Keyring) -> None:
     submission.save(update_fields=["fingerprint", "indexed"])
 
 
+def forget(sender: type[Submission], instance: Submission, **kwargs: object) -> None:
+    """A request deleted leaves nothing in the contact index."""
+    contacts.forget_request(instance.pk)
+
+
 def index_pending(keyring: Keyring, limit: int = 200) -> int:
     pending = list(Submission.objects.filter(indexed=False).order_by("received_on")[:limit])
     for submission in pending:
