@@ -77,7 +77,7 @@ def migrate_people(*, by: User | str) -> Migrated:
     person written without identity's keys indexed (a member of identity).
     Each case in its own transaction: what was done stays done."""
     if not people.holds_identity(current_keyring()):
-        raise people.deny_keys()
+        raise people.identity_keys_needed()
     cases = moved = 0
     for case in people.not_yet_moved().order_by("opened_on", "code"):
         moved += move_people(case, by=by)

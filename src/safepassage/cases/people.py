@@ -71,7 +71,7 @@ def index_people(limit: int | None = None) -> int:
     """Write the name copies and blind index of people written without
     identity's keys (needs them). Returns how many."""
     if not holds_identity(current_keyring_or_none()):
-        raise deny_keys()
+        raise identity_keys_needed()
     pending = Person.objects.filter(indexed=False).order_by("case_id", "position")
     count = 0
     for person in pending[:limit] if limit is not None else pending:
@@ -82,7 +82,7 @@ def index_people(limit: int | None = None) -> int:
     return count
 
 
-def deny_keys() -> NotInCompartment:
+def identity_keys_needed() -> NotInCompartment:
     return NotInCompartment("this needs the identity compartment's keys")
 
 
@@ -137,7 +137,7 @@ def move_people(case: Case) -> list[Person]:
     in place of the case's, and empty the old field. A case already moved
     is left as it is."""
     if not holds_identity(current_keyring_or_none()):
-        raise deny_keys()
+        raise identity_keys_needed()
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.identity is None:
         return list(locked.people.all())
