@@ -203,7 +203,7 @@ def main() -> None:
                     stored[name] = Submission.objects.count()
                     with using_keyring(keyring):
                         for submission in Submission.objects.all().iterator(chunk_size=500):
-                            if submission.payload["happened"] == STORY[:10_000].strip():
+                            if submission.payload.happened == STORY[:10_000].strip():
                                 opened += 1
                 elif name == "plain":
                     stored[name] = PlainSubmission.objects.count()

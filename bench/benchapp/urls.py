@@ -1,3 +1,4 @@
+import msgspec
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.shortcuts import render
@@ -14,7 +15,6 @@ from bench.benchapp.models import (
 )
 from safepassage.intake import actions, proof, receipts, views_public
 from safepassage.intake.forms import RequestForm
-from safepassage.intake.models import Urgency
 
 
 def plain(request):  # type: ignore[no-untyped-def]
@@ -58,9 +58,9 @@ def plain_request(request):  # type: ignore[no-untyped-def]
     payload = form.payload()
     receipt = receipts.new_receipt(language)
     row = PlainSubmission(
-        urgency=int(payload.get("urgency_level", Urgency.OTHER)),
+        urgency=payload.urgency_level,
         receipt_lookup=receipts.lookup(receipt),
-        payload=payload,
+        payload=msgspec.to_builtins(payload),
         flood=flood,
     )
     with transaction.atomic():
@@ -81,7 +81,7 @@ def plain_row(request):  # type: ignore[no-untyped-def]
     _files, file_errors = views_public._uploads(request, "attachments")
     if request.method != "POST" or not form.is_valid() or file_errors:
         return views_public._render(request, "intake/request.html", {"form": form}, status=400)
-    PlainRequest.objects.create(payload=form.payload())
+    PlainRequest.objects.create(payload=msgspec.to_builtins(form.payload()))
     return views_public._render(
         request, "intake/receipt.html", {"code": "R-PLAIN", "words": ["plain"] * 8}
     )

@@ -24,6 +24,8 @@ COMMANDS = {
     "seal": "Seal the vault now: every session ends and every key leaves memory.",
     "analysis": "analysis estimate FILE: how many people no list recorded (multiple systems "
     "estimation), with the model, its assumptions and warnings.",
+    "cases": "cases migrate-people --as USERNAME: give each person of cases stored by earlier "
+    "versions a record of their own, and make everyone findable by name (identity's keys).",
     "check": "Check the configuration (add --deploy for the production checklist) and say "
     "whether list pages use the vault's compiled loop or Python.",
     "manage": "Run any other Django management command (manage --help lists them).",

@@ -12,6 +12,7 @@ import pytest
 from safepassage.accounts import actions as staff_actions
 from safepassage.cases.models import Case
 from safepassage.intake import actions
+from safepassage.intake import payload as request_payload
 from safepassage.intake.models import Region
 from safepassage.vault.keyring import using_keyring
 from tests.base import PASSWORD, Organisation, device_of, hold_ceremony, keyring_of, totp_code
@@ -26,24 +27,30 @@ def _requests(org: Organisation) -> tuple[str, str]:
     """A request full of long unbroken strings, with a tag, a reply and a
     case; and a plain one."""
     long_one = actions.receive_request(
-        {
-            "lang": "ru",
-            "name": UNBROKEN,
-            "happened": UNBROKEN + " " + UNBROKEN,
-            "help": UNBROKEN,
-            "situation": ["hiding", "family", "outed"],
-            "urgency_level": 3,
-            "contacts": [{"kind": "telegram", "handle": "@" + UNBROKEN}],
-            "no_contact": False,
-            "location": {"area": "caucasus", "place": UNBROKEN},
-            "household": {"count": 3, "notes": UNBROKEN},
-            "answers": {},
-        },
+        request_payload.decode(
+            {
+                "lang": "ru",
+                "name": UNBROKEN,
+                "happened": UNBROKEN + " " + UNBROKEN,
+                "help": UNBROKEN,
+                "situation": ["hiding", "family", "outed"],
+                "urgency_level": 3,
+                "contacts": [{"kind": "telegram", "handle": "@" + UNBROKEN}],
+                "no_contact": False,
+                "location": {"area": "caucasus", "place": UNBROKEN},
+                "household": {"count": 3, "notes": UNBROKEN},
+                "answers": {},
+            }
+        ),
         [],
         language="ru",
     ).submission
     plain = actions.receive_request(
-        {"lang": "en", "happened": "x", "help": "y", "location": {"area": ""}}, [], language="en"
+        request_payload.decode(
+            {"lang": "en", "happened": "x", "help": "y", "location": {"area": ""}}
+        ),
+        [],
+        language="en",
     ).submission
     with using_keyring(keyring_of(org.coordinator)):
         tag = actions.tag_named("needs-visa-and-a-very-long-tag-name-here", by=org.coordinator)
@@ -51,7 +58,7 @@ def _requests(org: Organisation) -> tuple[str, str]:
         actions.set_tags(plain, [tag], by=org.coordinator)
         actions.staff_reply(long_one, UNBROKEN, [], by=org.coordinator)
         actions.assign(plain, org.coordinator, by=org.coordinator)
-        actions.open_case(long_one, by=org.coordinator)
+        actions.open_case_from(long_one, by=org.coordinator)
     with using_keyring(keyring_of(org.admin)):
         staff_actions.set_identity(
             org.caseworker, name=UNBROKEN, email=f"{'x' * 80}@example.org", by=org.admin

@@ -91,3 +91,40 @@ def test_a_narrative_without_answers_is_all_paragraphs() -> None:
     answered = read_narrative('Story.\n\n{\n "answers": {},\n "note": [1, true]\n}')
     assert answered.paragraphs == ["Story."]
     assert answered.details == [("note", "1; yes")]
+
+
+def test_the_case_page_shows_each_person_of_the_household(org: Organisation, vault: Vault) -> None:
+    from safepassage.cases.models import Person
+    from tests.cases.helpers import open_household, person, verifier_with_intake_only
+
+    case = open_household(
+        org.coordinator,
+        person("Zelim", handle="+7 928 000 11 22"),
+        person("Kheda", relationship="sister", age=16),
+        person(""),
+    )
+    Person.objects.filter(case=case, position=1).update(minor=True)
+    client = Client()
+    sign_in(client, org.coordinator)
+    page = html.unescape(client.get(f"/cases/{case.code}/").content.decode())
+    assert "Identity(" not in page
+    assert "Contact(" not in page
+    facts = _facts(page)
+    assert facts["Name they gave"] == "Zelim"
+    assert facts["Household"] == "2 other people travel with them"
+    assert facts["Urgency"] == "other"
+    travelling = page.split("Travelling with them", 1)[1].split("What happened", 1)[0]
+    member = _facts(travelling)
+    assert member == {
+        "Name": "Kheda",
+        "Relationship": "sister",
+        "Age": "16",
+        "Minor": "yes",
+    }
+    # Someone of the team without identity's keys sees no one.
+    Case.objects.filter(pk=case.pk).update(team=org.team)
+    sign_in(client, verifier_with_intake_only(org, vault))
+    page = client.get(f"/cases/{case.code}/").content.decode()
+    assert "Only members of the identity compartment can read this." in page
+    assert "Kheda" not in page
+    assert "Zelim" not in page

@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 
 from safepassage.intake import actions, receipts
 from safepassage.intake.models import Message, RateWindow, Submission
+from safepassage.intake.payload import RequestPayload
 from safepassage.vault import crypto
 from safepassage.vault.errors import NotInCompartment, Tampered
 from safepassage.vault.keyring import using_keyring
@@ -190,4 +191,6 @@ def test_a_copy_sealed_to_the_person_s_public_key_still_opens(vault: Vault) -> N
         actions._context("payload", submission.pk),
     )
     submission.save(update_fields=["payload_for_person"])
-    assert actions.read_as_person(submission, receipt).payload == story
+    assert actions.read_as_person(submission, receipt).payload == RequestPayload(
+        happened="An older story."
+    )

@@ -145,13 +145,18 @@ def test_opening_a_case_keeps_every_field(org: Organisation, vault: Vault) -> No
         submission = Submission.objects.get(code=code)
         payload = submission.payload
         case = Case.objects.get()
-        assert case.identity["name"] == "Zelim"
-        assert case.identity["contacts"] == payload["contacts"]
-        assert case.identity["location"] == {"area": "chechnya", "place": "Argun"}
-        assert case.identity["household"] == {"count": 2, "notes": "mother and brother"}
-        assert payload["happened"] in case.narrative
-        assert payload["help"] in case.narrative
-        assert '"situation"' in case.narrative
+        principal, *members = case.people.order_by("position")
+        identity = principal.identity
+        assert identity.name == "Zelim"
+        assert [(c.method, c.handle) for c in identity.contacts] == [
+            (c.kind, c.handle) for c in payload.contacts
+        ]
+        assert (identity.location.area, identity.location.place) == ("chechnya", "Argun")
+        assert [member.role for member in members] == ["member", "member"]
+        assert case.household_notes == "mother and brother"
+        assert payload.happened in case.narrative
+        assert payload.help in case.narrative
+        assert ("request.situation", ["hiding"]) in [(a.question, a.values) for a in case.answers]
     assert submission.status == Status.CASE
     assert submission.case == case
     page = client.get(f"/cases/{case.code}/").content.decode()

@@ -51,7 +51,7 @@ def test_it_keeps_a_request_with_a_case_in_case_opened(org: Organisation, vault:
 def test_the_action_refuses_to_move_a_request_with_a_case(org: Organisation, vault: Vault) -> None:
     submission = _request()
     with using_keyring(keyring_of(org.coordinator)):
-        actions.open_case(submission, by=org.coordinator)
+        actions.open_case_from(submission, by=org.coordinator)
     for status in (Status.NEW, Status.TRIAGED, Status.SPAM, Status.CLOSED):
         with pytest.raises(actions.TriageRefused, match="has a case"):
             actions.set_status(submission, status, by=org.coordinator)

@@ -11,7 +11,7 @@ from django.db import models
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
-from safepassage.cases.models import Case
+from safepassage.cases.models import Case, Person
 from safepassage.intake.models import Message, Submission, Tag
 from tests.base import Organisation
 from tests.intake.helpers import send_request
@@ -59,7 +59,42 @@ def intake_request(org: Organisation, mark: Callable[[str], str]) -> None:
     actions.staff_reply(submission, mark("reply"), [], by=org.coordinator)
     tag = actions.tag_named(mark("tag"), by=org.coordinator)
     actions.set_tags(submission, [tag], by=org.coordinator)
-    actions.open_case(submission, by=org.coordinator)
+    actions.open_case_from(submission, by=org.coordinator)
+
+
+def household(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A case opened with every field of a person filled, for the principal
+    and a member, and a case as earlier versions stored it (one JSON
+    object of identity), moved into people."""
+    from safepassage.cases import actions as case_actions
+    from safepassage.cases.opening import Answer, Contact, Identity, Location, Opening
+
+    def person(role: str) -> Identity:
+        return Identity(
+            name=mark(f"{role}name"),
+            other_names=[mark(f"{role}alias")],
+            born=mark(f"{role}born"),
+            contacts=[Contact("signal", f"+7928{mark(f'{role}phone')}")],
+            location=Location(mark(f"{role}area"), mark(f"{role}place")),
+            gender=mark(f"{role}gender"),
+            relationship=mark(f"{role}relationship"),
+            notes=mark(f"{role}notes"),
+        )
+
+    case_actions.open_case(
+        Opening(
+            principal=person("principal"),
+            members=[person("member")],
+            household_notes=mark("householdnotes"),
+            narrative=[mark("narrative")],
+            answers=[Answer(mark("question"), [mark("answer")])],
+        ),
+        by=org.coordinator,
+    )
+    old = Case(narrative=mark("oldstory"))
+    old.identity = {"name": mark("oldname"), "household": {"count": 1, "notes": mark("oldwho")}}
+    old.save()
+    case_actions.move_people(old, by=org.coordinator)
 
 
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
@@ -88,6 +123,7 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Tag: intake_request,
     Message: intake_request,
     Case: intake_request,
+    Person: household,
     VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,

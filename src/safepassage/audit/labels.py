@@ -174,6 +174,22 @@ ACTIONS: dict[str, Action] = {
     ),
     # Cases.
     "case.viewed": Action(_("Opened a case"), _("A case's page was shown.")),
+    "case.opened": Action(
+        _("Started a case"),
+        _("A case was opened: the person and each member of their household got a record."),
+    ),
+    "case.people_moved": Action(
+        _("Gave a case's people their own records"),
+        _("A case stored before each person had a record of their own was moved into records."),
+    ),
+    "case.people_indexed": Action(
+        _("Made people findable by name"),
+        _("Names of people recorded without the identity keys were added to the name search."),
+    ),
+    "case.people_searched": Action(
+        _("Searched people by name"),
+        _("The names of people in cases were searched (the words searched are not kept)."),
+    ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
         _("Looked at the requests inbox"),
@@ -344,6 +360,7 @@ DETAILS: dict[str, Promise] = {
     "narrative": pgettext_lazy("audit detail", "story read"),
     "need": pgettext_lazy("audit detail", "needed"),
     "outcome": pgettext_lazy("audit detail", "result"),
+    "people": pgettext_lazy("audit detail", "people"),
     "problem": pgettext_lazy("audit detail", "problem"),
     "progress": pgettext_lazy("audit detail", "progress"),
     "reason": pgettext_lazy("audit detail", "reason"),

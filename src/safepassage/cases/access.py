@@ -1,11 +1,17 @@
-"""The one access function for cases."""
+"""The access functions of cases, one per model: the same 404 for what
+does not exist and for what this person may not see (each refusal
+audited, accounts.access.deny)."""
 
 from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
 
 from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
-from safepassage.cases.models import Case
+from safepassage.cases.models import Case, Person
 
 
 def get_case_for(user: User, code: str) -> Case:
@@ -25,3 +31,29 @@ def get_case_for(user: User, code: str) -> Case:
     if case.team_id is None and case.opened_by_id == user.pk:
         return case
     raise deny(user, "case", case)
+
+
+def get_person_for(user: User, code: str, person_id: str) -> Person:
+    """A person of a case ``user`` may see (get_case_for); the same 404 for
+    a person who does not exist, of another case, or of a case not theirs."""
+    case = get_case_for(user, code)
+    try:
+        wanted = uuid.UUID(str(person_id))
+    except ValueError:
+        raise deny(user, "person", case) from None
+    person = Person.objects.filter(pk=wanted, case=case).first()
+    if person is None:
+        raise deny(user, "person", case)
+    return person
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """The cases get_case_for lets ``user`` see, as one query (for lists
+    and searches): the same rule, condition by condition."""
+    if not user.is_active:
+        return Case.objects.none()
+    if not user.can(Perm.VIEW_CASES):
+        return Case.objects.none()
+    if user.can(Perm.VIEW_ALL_TEAMS):
+        return Case.objects.all()
+    return Case.objects.filter(Q(team_id__in=user.team_ids) | Q(team=None, opened_by_id=user.pk))

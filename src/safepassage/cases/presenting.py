@@ -1,7 +1,8 @@
-"""How the case page reads what a case holds: who the person is (the name
-they gave, contacts as method and handle, where they are, who travels with
-them) and what happened (paragraphs, then the request's other answers as
-labelled lines), in the reader's language.
+"""How the case page reads what a case holds: who the people are (the
+principal's name, contacts as method and handle, where they are, and those
+travelling with them, from the Person rows, or from the one JSON object of
+a case not yet moved) and what happened (paragraphs, then the request's
+other answers as labelled lines), in the reader's language.
 
 The words a request was written with (contact methods, regions,
 situations, added questions) belong to the app that asked them: cases
@@ -18,6 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from safepassage.cases.models import Person, Role
+from safepassage.cases.opening import Answer, Identity
+from safepassage.cases.people import legacy_household
 
 # (vocabulary, key) -> the key's label in the current language, or None.
 Labeller = Callable[[str, str], "str | None"]
@@ -56,46 +61,90 @@ class Contact:
 
 
 @dataclass
-class Identity:
+class PersonFacts:
+    """One person as the case page shows them."""
+
     name: str = ""
     contacts: list[Contact] = field(default_factory=list)
     no_contact: bool = False
     area: str = ""
     place: str = ""
-    household_count: int = 0
-    household_notes: str = ""
-    # Anything else the identity holds, as (label, text).
+    # Anything else recorded, as (label, text).
     other: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def described(self) -> bool:
+        return bool(self.name or self.contacts or self.area or self.place or self.other)
 
-KNOWN_IDENTITY = {"name", "contacts", "no_contact", "location", "household"}
+
+@dataclass
+class Household:
+    """Who the case is about: the principal and those travelling with them."""
+
+    principal: PersonFacts
+    members: list[PersonFacts] = field(default_factory=list)
+    notes: str = ""
+    # False for a case stored before people were rows (its old identity is read).
+    moved: bool = True
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    @property
+    def described_members(self) -> list[PersonFacts]:
+        return [member for member in self.members if member.described]
 
 
-def read_identity(identity: dict[str, Any]) -> Identity:
-    location = identity.get("location") or {}
-    household = identity.get("household") or {}
-    contacts = [
-        Contact(label("contact_method", str(item.get("kind", ""))), str(item.get("handle", "")))
-        for item in identity.get("contacts") or []
-        if isinstance(item, dict)
+def person_facts(
+    identity: Identity, *, minor: bool | None = None, principal: bool = False
+) -> PersonFacts:
+    """A person's facts; where the principal is is always said ("not
+    answered" too), a member's only when recorded."""
+    other = [
+        (_("Other names"), "; ".join(identity.other_names)),
+        (_("Relationship"), identity.relationship),
+        (_("Born"), identity.born),
+        (_("Age"), "" if identity.age is None else str(identity.age)),
+        (_("Minor"), "" if minor is None else _text(minor)),
+        (_("Gender, in their words"), identity.gender),
+        (_("Notes"), identity.notes),
     ]
-    try:
-        count = int(household.get("count") or 0)
-    except (TypeError, ValueError):
-        count = 0
-    return Identity(
-        name=str(identity.get("name") or ""),
-        contacts=contacts,
-        no_contact=bool(identity.get("no_contact")),
-        area=label("area", str(location.get("area") or "")),
-        place=str(location.get("place") or ""),
-        household_count=count,
-        household_notes=str(household.get("notes") or ""),
-        other=[
-            (key, _text(value))
-            for key, value in sorted(identity.items())
-            if key not in KNOWN_IDENTITY and value not in (None, "", [], {})
+    return PersonFacts(
+        name=identity.name,
+        contacts=[
+            Contact(label("contact_method", contact.method), contact.handle)
+            for contact in identity.contacts
         ],
+        no_contact=identity.no_contact,
+        area=label("area", identity.location.area) if identity.location.area or principal else "",
+        place=identity.location.place,
+        other=[(str(name), text) for name, text in other if text],
+    )
+
+
+def read_people(people: list[Person], notes: str | None) -> Household:
+    """A household from its rows (opened: their identity is read)."""
+    principal = next((p for p in people if p.role == Role.PRINCIPAL), None)
+    members = [p for p in people if p.role != Role.PRINCIPAL]
+    return Household(
+        principal=person_facts(principal.identity, minor=principal.minor, principal=True)
+        if principal is not None
+        else PersonFacts(),
+        members=[person_facts(member.identity, minor=member.minor) for member in members],
+        notes=notes or "",
+    )
+
+
+def read_identity(identity: dict[str, Any]) -> Household:
+    """A household as cases stored it before people were rows (one JSON
+    object), read the way it will be moved (people.legacy_household)."""
+    principal, members, notes = legacy_household(identity)
+    return Household(
+        principal=person_facts(principal, principal=True),
+        members=[person_facts(member) for member in members],
+        notes=notes,
+        moved=False,
     )
 
 
@@ -127,13 +176,31 @@ def _details(extra: dict[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
-def read_narrative(narrative: str) -> Narrative:
-    """The narrative a case is opened with is what happened, the help asked
-    for, and then the request's other answers as a JSON object (one block,
-    with no blank line in it): the text becomes paragraphs, the object
-    labelled lines. A narrative without such a block is all paragraphs."""
+def read_answers(answers: list[Answer]) -> list[tuple[str, str]]:
+    """The other answers a case was opened with, labelled by the app that asked."""
+    return [
+        (
+            label("question", answer.question),
+            "; ".join(
+                label("answer", f"{answer.question}={value}", default=value)
+                for value in answer.values
+            ),
+        )
+        for answer in answers
+        if answer.values
+    ]
+
+
+def read_narrative(narrative: str, answers: list[Answer] | None = None) -> Narrative:
+    """A case's narrative as paragraphs, then its other answers as labelled
+    lines. Cases opened before the answers were kept apart (``answers`` is
+    None) have them after the text as a JSON object (one block, with no
+    blank line in it), which becomes labelled lines; a narrative without
+    such a block is all paragraphs."""
     blocks = [block.strip() for block in narrative.replace("\r\n", "\n").split("\n\n")]
     blocks = [block for block in blocks if block]
+    if answers is not None:
+        return Narrative(blocks, read_answers(answers))
     details: list[tuple[str, str]] = []
     if blocks and blocks[-1].startswith("{"):
         try:

@@ -3,7 +3,6 @@ staff replying and triaging, and opening a case."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.cases.models import Case, Stage
+from safepassage.cases import actions as case_actions
+from safepassage.cases.models import Case
 from safepassage.intake import limits, proof, receipts, signals
+from safepassage.intake import payload as request_payload
 from safepassage.intake.cleaning import CleanFile
 from safepassage.intake.models import (
     Attachment,
-    ContactIndex,
     Message,
     Status,
     Submission,
@@ -30,6 +30,7 @@ from safepassage.intake.models import (
     Urgency,
     new_request_code,
 )
+from safepassage.intake.payload import RequestPayload
 from safepassage.vault import crypto, files
 from safepassage.vault.errors import Tampered
 from safepassage.vault.fields import EncryptedField, seal_for_compartment
@@ -136,7 +137,7 @@ def admit(checked: proof.Proof | None) -> bool:
 
 
 def receive_request(
-    payload: dict[str, Any],
+    payload: RequestPayload,
     uploads: list[CleanFile],
     *,
     language: str,
@@ -150,7 +151,7 @@ def receive_request(
     salt = crypto.new_salt()
     person_private = receipts.person_private_key(receipt, salt)
     submission = Submission(
-        urgency=int(payload.get("urgency_level", Urgency.OTHER)),
+        urgency=payload.urgency_level if payload.urgency_level in Urgency.values else Urgency.OTHER,
         receipt_lookup=receipts.lookup(receipt),
         person_salt=salt,
         person_public_key=crypto.public_from_private(person_private),
@@ -225,14 +226,14 @@ def find(receipt: str) -> Lookup:
 
 @dataclass
 class PersonView:
-    payload: dict[str, Any]
+    payload: RequestPayload
     messages: list[tuple[Message, str]]
     attachments: list[Attachment]
 
 
 def read_as_person(submission: Submission, receipt: str) -> PersonView:
     private = receipts.person_private_key(receipt, bytes(submission.person_salt))
-    payload = json.loads(_person_copy(submission, private))
+    payload = request_payload.decode(_person_copy(submission, private))
     messages = [
         (
             message,
@@ -410,34 +411,22 @@ def assign(submission: Submission, user: User | None, *, by: User) -> None:
     record(by, "intake.assigned", submission, to=f"user:{user.pk}" if user else None)
 
 
-IDENTITY_KEYS = ("name", "contacts", "no_contact", "location", "household")
-
-
 @transaction.atomic
-def open_case(submission: Submission, *, by: User) -> Case:
-    """Turn a request into a case: who the person is and how to reach them
-    go to the identity compartment, what happened to casework; nothing is
-    left out (every answer goes to one or the other)."""
-    if submission.case_id is not None:
-        return submission.case  # type: ignore[return-value]
-    if not submission.indexed:
-        signals.index(submission, current_keyring())
-    payload = dict(submission.payload)
-    identity = {key: payload.pop(key) for key in IDENTITY_KEYS if key in payload}
-    narrative_parts = [payload.pop("happened", ""), payload.pop("help", "")]
-    case = Case(stage=Stage.RECEIVED, urgency=submission.urgency, opened_by=by)
-    case.identity = identity
-    # Everything else (urgency details, answers to added questions) is kept
-    # with the narrative, as labelled text.
-    extra = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1)
-    case.narrative = "\n\n".join([*narrative_parts, extra])
-    case.save(force_insert=True)
-    ContactIndex.objects.bulk_create(
-        ContactIndex(case=case, digest=digest)
-        for digest in submission.contact_indexes.values_list("digest", flat=True)
-    )
-    submission.case = case
-    submission.status = Status.CASE
-    submission.save(update_fields=["case", "status"])
-    record(by, "intake.case_opened", submission, case=case.code)
+def open_case_from(submission: Submission, *, by: User) -> Case:
+    """Turn a request into a case (cases.actions.open_case): the person and
+    those travelling with them to identity, what happened and every other
+    answer to casework; nothing is left out. The request is marked "case
+    opened" and stays linked. Opening again gives the same case."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.case_id is not None:
+        return locked.case  # type: ignore[return-value]
+    if not locked.indexed:
+        signals.index(locked, current_keyring())
+    opening = locked.payload.opening(f"submission:{locked.pk}", urgency=locked.urgency)
+    case = case_actions.open_case(opening, by=by)
+    locked.case = case
+    locked.status = Status.CASE
+    locked.save(update_fields=["case", "status"])
+    record(by, "intake.case_opened", locked, case=case.code)
+    submission.case, submission.status = case, locked.status
     return case

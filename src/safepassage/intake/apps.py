@@ -8,7 +8,12 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # The case page reads what a request wrote with our words.
+        from django.db.models.signals import post_delete
+
         from safepassage.cases import presenting
-        from safepassage.intake import labels
+        from safepassage.intake import labels, signals
+        from safepassage.intake.models import Submission
 
         presenting.register_labels(labels.label)
+        # The contact index names requests by id, with no foreign key.
+        post_delete.connect(signals.forget, sender=Submission, dispatch_uid="intake.forget")

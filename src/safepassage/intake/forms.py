@@ -13,6 +13,12 @@ from django.utils.translation import ngettext
 from safepassage.accounts.models import User
 from safepassage.intake import receipts
 from safepassage.intake.models import Question, Region, Status, Tag, Urgency, form_vocabulary
+from safepassage.intake.payload import (
+    RequestContact,
+    RequestHousehold,
+    RequestLocation,
+    RequestPayload,
+)
 from safepassage.intake.regions import UNSAID, area_choices
 from safepassage.vault.files import StagedUpload
 
@@ -218,7 +224,7 @@ class RequestForm(forms.Form):
                 self.add_error(handle_field, _("Please write how we can reach you that way."))
         return data
 
-    def payload(self) -> dict[str, Any]:
+    def payload(self) -> RequestPayload:
         data = self.cleaned_data
         contacts = []
         for method, handle in (
@@ -226,7 +232,7 @@ class RequestForm(forms.Form):
             (data.get("contact_method_2", ""), data.get("contact_handle_2", "")),
         ):
             if method and method != "none" and handle:
-                contacts.append({"kind": method, "handle": handle.strip()})
+                contacts.append(RequestContact(kind=method, handle=handle.strip()))
         situation = list(data.get("situation", []))
         answers = {}
         for question in self.questions:
@@ -234,23 +240,22 @@ class RequestForm(forms.Form):
             if value not in (None, ""):
                 if question.kind == Question.Kind.CHOICE:
                     value = dict(question.option_pairs("en")).get(value, value)
-                answers[question.key] = value
-        return {
-            "lang": self.language,
-            "name": data.get("name", ""),
-            "happened": data["happened"],
-            "help": data["help"],
-            "situation": situation,
-            "urgency_level": max((URGENCY_OF[s] for s in situation), default=Urgency.OTHER),
-            "contacts": contacts,
-            "no_contact": data["contact_method"] == "none",
-            "location": {"area": data.get("area") or "", "place": data.get("place", "")},
-            "household": {
-                "count": data.get("household") or 0,
-                "notes": data.get("household_notes", ""),
-            },
-            "answers": answers,
-        }
+                answers[question.key] = str(value)
+        return RequestPayload(
+            lang=self.language,
+            name=data.get("name", ""),
+            happened=data["happened"],
+            help=data["help"],
+            situation=situation,
+            urgency_level=int(max((URGENCY_OF[s] for s in situation), default=Urgency.OTHER)),
+            contacts=contacts,
+            no_contact=data["contact_method"] == "none",
+            location=RequestLocation(area=data.get("area") or "", place=data.get("place", "")),
+            household=RequestHousehold(
+                count=data.get("household") or 0, notes=data.get("household_notes", "")
+            ),
+            answers=answers,
+        )
 
 
 class ReceiptForm(forms.Form):

@@ -1,16 +1,25 @@
 """The words of the request form as staff read them, in their language:
-contact methods, regions, situations, urgency and added questions. The
-case page asks for them through cases.presenting (registered in apps.py),
-since cases never imports intake."""
+contact methods, regions, situations, urgency, the form's own questions
+(payload.QUESTION_*) and added questions. The case page asks for them
+through cases.presenting (registered in apps.py), since cases never
+imports intake."""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from safepassage.cases.presenting import language_name
 from safepassage.intake.forms import CONTACT_METHODS, SITUATIONS
 from safepassage.intake.models import Question, Urgency
+from safepassage.intake.payload import QUESTION_LANGUAGE, QUESTION_SITUATION
 from safepassage.intake.regions import area_label
+
+# The form's own questions, as the case page lists them.
+FORM_QUESTIONS = {
+    QUESTION_LANGUAGE: gettext_lazy("Language of the request"),
+    QUESTION_SITUATION: gettext_lazy("Situation"),
+}
 
 
 def label(vocabulary: str, key: str) -> str | None:
@@ -27,6 +36,8 @@ def label(vocabulary: str, key: str) -> str | None:
             return str(Urgency(int(key)).label)
         except ValueError:
             return None
+    if vocabulary == "question" and key in FORM_QUESTIONS:
+        return str(FORM_QUESTIONS[key])
     if vocabulary == "question":
         question = Question.objects.filter(key=key).first()
         return question.label(get_language()) if question is not None else None
@@ -36,8 +47,13 @@ def label(vocabulary: str, key: str) -> str | None:
 
 
 def answer_label(question_key: str, value: str) -> str | None:
-    """An added question's stored answer in the reader's language: yes or no,
-    or the option (stored in English) in their language."""
+    """An answer in the reader's language: the request's language by name,
+    a situation, an added question's yes or no, or its option (stored in
+    English) in their language."""
+    if question_key == QUESTION_LANGUAGE:
+        return language_name(value)
+    if question_key == QUESTION_SITUATION:
+        return label("situation", value)
     question = Question.objects.filter(key=question_key).first()
     if question is None:
         return None

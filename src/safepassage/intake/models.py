@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.models import CODE_ALPHABET, Case
-from safepassage.vault.fields import EncryptedJSONField, EncryptedTextField, SealedModel
+from safepassage.intake import payload as request_payload
+from safepassage.vault.fields import EncryptedField, EncryptedTextField, SealedModel
 from safepassage.vault.models import Compartment, EncryptedFile
 
 
@@ -179,6 +181,17 @@ class Tag(SealedModel):
         return str(self.pk)
 
 
+class RequestPayloadField(EncryptedField):
+    """A request's answers: a payload.RequestPayload, stored as JSON (the
+    object earlier versions stored, read tolerantly)."""
+
+    def encode(self, value: Any) -> bytes:
+        return request_payload.encode(value)
+
+    def decode(self, raw: bytes) -> request_payload.RequestPayload:
+        return request_payload.decode(raw)
+
+
 class Submission(SealedModel):
     code = models.CharField(max_length=12, unique=True, default=new_request_code)
     # Coarse time only: the day, never the hour.
@@ -198,7 +211,7 @@ class Submission(SealedModel):
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
     )
     # The answers, sealed to the intake compartment (no keys needed to write).
-    payload = EncryptedJSONField(compartment=Compartment.INTAKE, public_writes=True)
+    payload = RequestPayloadField(compartment=Compartment.INTAKE, public_writes=True)
     # The same answers sealed to the person, so they can read what they sent.
     payload_for_person = models.BinaryField()
     # Finding the request again: a keyed hash of the receipt.
@@ -292,23 +305,6 @@ class ReadMark(models.Model):
 
     def __str__(self) -> str:
         return f"read mark {self.pk}"
-
-
-class ContactIndex(models.Model):
-    """Blind indexes of contact handles (Signal, Telegram, e-mail, phone) of
-    requests and cases, with the key intake and identity share: the same
-    handle in two places gives the same value, and nothing else."""
-
-    digest = models.CharField(max_length=32, db_index=True)
-    submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_indexes"
-    )
-    case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_indexes"
-    )
-
-    def __str__(self) -> str:
-        return f"contact index {self.pk}"
 
 
 class RateWindow(models.Model):

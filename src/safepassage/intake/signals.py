@@ -1,8 +1,9 @@
 """Duplicate and infiltration signals, computed when a member of intake
 first opens a request (the request arrived sealed; only members can read it).
 
-- Contact handles become blind indexes (keyed with the key intake and
-  identity share): "the same Signal number is in request R-… and case C-…".
+- Contact handles go to the contact index of cases (cases.contacts: blind
+  indexes keyed with the key intake and identity share): "the same Signal
+  number is in request R-… and case C-…", or with a household member.
 - The narrative becomes a keyed MinHash fingerprint: near-identical stories
   sent again and again (a script, or an infiltrator trying variants) are
   flagged, without keeping the words.
@@ -10,33 +11,17 @@ first opens a request (the request arrived sealed; only members can read it).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from safepassage.intake.models import ContactIndex, Submission
+from safepassage.cases import contacts
+from safepassage.intake.models import Submission
 from safepassage.vault import crypto
-from safepassage.vault.fields import normalise_handle
 from safepassage.vault.keyring import Keyring
 from safepassage.vault.search import normalise
 
 HASHES = 128  # the estimate's error is about 0.03 at the threshold
 SHINGLE = 3
 SIMILAR = 0.6  # different stories score near 0; retold ones well above
-
-
-def contact_handles(payload: dict[str, Any]) -> list[str]:
-    handles = []
-    for contact in payload.get("contacts", []):
-        handle = str(contact.get("handle", "")).strip()
-        if handle:
-            handles.append(handle)
-    return handles
-
-
-def contact_digest(keyring: Keyring, handle: str) -> str:
-    key = crypto.derive_key(keyring.index_key("intake"), "contact-handles")
-    return crypto.keyed_digest(key, normalise_handle(handle).encode(), person=b"sp-contact").hex()
 
 
 def fingerprint(keyring: Keyring, text: str) -> list[int]:
@@ -68,15 +53,15 @@ def similarity(first: list[int], second: list[int]) -> float:
 def index(submission: Submission, keyring: Keyring) -> None:
     """Compute the signals of a request (needs the intake keys)."""
     payload = submission.payload
-    ContactIndex.objects.filter(submission=submission).delete()
-    ContactIndex.objects.bulk_create(
-        ContactIndex(submission=submission, digest=contact_digest(keyring, handle))
-        for handle in contact_handles(payload)
-    )
-    story = f"{payload.get('happened', '')} {payload.get('help', '')}"
-    submission.fingerprint = fingerprint(keyring, story)
+    contacts.index_request(submission.pk, payload.handles(), keyring)
+    submission.fingerprint = fingerprint(keyring, payload.story())
     submission.indexed = True
     submission.save(update_fields=["fingerprint", "indexed"])
+
+
+def forget(sender: type[Submission], instance: Submission, **kwargs: object) -> None:
+    """A request deleted leaves nothing in the contact index."""
+    contacts.forget_request(instance.pk)
 
 
 def index_pending(keyring: Keyring, limit: int = 200) -> int:
@@ -87,41 +72,19 @@ def index_pending(keyring: Keyring, limit: int = 200) -> int:
 
 
 def same_contact(submission: Submission) -> dict[str, list[str]]:
-    """Codes of other requests and of cases that share a contact handle."""
-    digests = list(submission.contact_indexes.values_list("digest", flat=True))
-    others = ContactIndex.objects.filter(digest__in=digests).exclude(submission=submission)
-    requests = sorted(
-        {
-            code
-            for code in others.exclude(submission=None).values_list("submission__code", flat=True)
-        }
+    """Codes of other requests and of cases (their principal or a household
+    member) that share a contact handle."""
+    seen = contacts.seen_elsewhere(
+        contacts.request_digests(submission.pk), besides_request=submission.pk
     )
-    cases = sorted(
-        {code for code in others.exclude(case=None).values_list("case__code", flat=True)}
-    )
-    return {"requests": requests, "cases": cases}
+    requests = Submission.objects.filter(pk__in=seen.requests).order_by("code")
+    return {"requests": list(requests.values_list("code", flat=True)), "cases": seen.cases}
 
 
 def flagged(submissions: list[Submission]) -> set[object]:
     """Which of these requests share a contact handle with another request
     or a case: two queries for a whole page of the inbox."""
-    own = ContactIndex.objects.filter(submission__in=submissions).values_list(
-        "submission_id", "digest"
-    )
-    by_digest: dict[str, set[object]] = {}
-    for submission_id, digest in own:
-        by_digest.setdefault(digest, set()).add(submission_id)
-    if not by_digest:
-        return set()
-    found: set[object] = set()
-    matches = ContactIndex.objects.filter(digest__in=list(by_digest)).values_list(
-        "digest", "submission_id", "case_id"
-    )
-    for digest, submission_id, case_id in matches:
-        for owner in by_digest[digest]:
-            if case_id is not None or (submission_id is not None and submission_id != owner):
-                found.add(owner)
-    return found
+    return set(contacts.requests_sharing([submission.pk for submission in submissions]))
 
 
 def similar_requests(submission: Submission, limit: int = 2000) -> list[str]:

@@ -129,24 +129,21 @@ def _detail_context(user: User, submission: Submission) -> dict[str, object]:
     return {
         "submission": submission,
         "payload": payload,
-        "language": language_name(str(payload.get("lang", ""))),
+        "language": language_name(payload.lang),
         "contacts": [
-            (labels.label("contact_method", kind) or kind, contact.get("handle", ""))
-            for contact in payload.get("contacts", [])
-            for kind in [str(contact.get("kind", ""))]
+            (labels.label("contact_method", contact.kind) or contact.kind, contact.handle)
+            for contact in payload.contacts
         ],
         "answers": [
-            (question.label(language), labels.answer_label(question.key, str(value)) or value)
+            (question.label(language), labels.answer_label(question.key, value) or value)
             for question in Question.objects.all()
-            for value in [payload.get("answers", {}).get(question.key)]
-            if question.key in payload.get("answers", {})
+            for value in [payload.answers.get(question.key, "")]
+            if question.key in payload.answers
         ],
         "thread": thread,
         "attachments": [(a, names.get(a.pk, ""), removed[a.pk]) for a in attachments],
-        "area": area_label(str(payload.get("location", {}).get("area", "")), language),
-        "situation": [
-            label for key, label, _level in SITUATIONS if key in payload.get("situation", [])
-        ],
+        "area": area_label(payload.location.area, language),
+        "situation": [label for key, label, _level in SITUATIONS if key in payload.situation],
         "signals": signals.same_contact(submission),
         "similar": signals.similar_requests(submission),
         "reply_form": StaffReplyForm(),
@@ -267,7 +264,7 @@ def assign_view(request: HttpRequest, code: str) -> HttpResponse:
 def open_case_view(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     submission = get_submission_for(user, code)
-    case = actions.open_case(submission, by=user)
+    case = actions.open_case_from(submission, by=user)
     messages.success(
         request, _("Case %(code)s was opened from this request.") % {"code": case.code}
     )

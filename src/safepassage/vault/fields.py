@@ -46,7 +46,7 @@ from django.utils.functional import cached_property
 
 from safepassage.vault import crypto
 from safepassage.vault.binding import associated_data, place, row_id
-from safepassage.vault.errors import Tampered, VaultError, VaultSealed
+from safepassage.vault.errors import NotInCompartment, Tampered, VaultError, VaultSealed
 from safepassage.vault.keyring import Keyring, current_keyring, current_keyring_or_none
 from safepassage.vault.models import (
     COMPARTMENT_CODES,
@@ -502,3 +502,23 @@ def blind_index(model: type[models.Model], field_name: str, value: str) -> str:
     if not isinstance(field, BlindIndexField):
         raise VaultError(f"{field_name} is not a blind index")
     return field.digest(model, value)
+
+
+# Intake and identity share their blind-index key (keys.hold_ceremony), so
+# a member of either compartment indexes contact handles the same way.
+CONTACT_COMPARTMENTS = (Compartment.IDENTITY.value, Compartment.INTAKE.value)
+
+
+def contact_blind_index(handle: str, keyring: Keyring | None = None) -> str:
+    """The blind index of a contact handle (a phone number, a Signal or
+    Telegram name, an e-mail address): the same value wherever the handle
+    is seen, in a request, a case or a household member, and nothing else.
+    Keyed with the index key intake and identity share, so a member of
+    either computes it; NotInCompartment for keys that hold neither."""
+    keys = keyring if keyring is not None else current_keyring()
+    for compartment in CONTACT_COMPARTMENTS:
+        if keys.holds(compartment):
+            key = crypto.derive_key(keys.index_key(compartment), "contact-handles")
+            normalised = normalise_handle(handle).encode()
+            return crypto.keyed_digest(key, normalised, person=b"sp-contact").hex()
+    raise NotInCompartment("contact handles are indexed by members of intake or identity")

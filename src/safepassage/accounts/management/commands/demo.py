@@ -149,13 +149,14 @@ class Command(BaseCommand):
 
     def _requests(self) -> None:
         """A few invented requests, so the inbox has something to triage."""
+        from safepassage.intake import payload as request_payload
         from safepassage.intake.actions import receive_request
         from safepassage.intake.models import Submission
 
         if Submission.objects.exists():
             return
         for payload in DEMO_REQUESTS:
-            receive_request(payload, [], language=str(payload["lang"]))
+            receive_request(request_payload.decode(payload), [], language=str(payload["lang"]))
 
     def _victim_lists(self, keyring: Keyring, analyst: User) -> None:
         """Four invented victim lists, imported as a documenter would import

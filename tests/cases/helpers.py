@@ -1,0 +1,53 @@
+"""Opening cases for the tests of cases: from a request sent through the
+public form, as intake does, or from an Opening directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import Role
+from safepassage.cases import actions
+from safepassage.cases.models import Case
+from safepassage.cases.opening import Contact, Identity, Location, Opening
+from safepassage.intake import actions as intake_actions
+from safepassage.intake.models import Submission
+from safepassage.vault import keys
+from safepassage.vault.keyring import using_keyring
+from tests.base import Organisation, Vault, keyring_of, make_user
+from tests.intake.helpers import send_request
+
+
+def request(**overrides: Any) -> Submission:
+    """A request sent through the public form."""
+    before = set(Submission.objects.values_list("pk", flat=True))
+    send_request(**overrides)
+    return Submission.objects.exclude(pk__in=before).get()
+
+
+def open_from_request(user: User, submission: Submission) -> Case:
+    with using_keyring(keyring_of(user)):
+        return intake_actions.open_case_from(submission, by=user)
+
+
+def person(name: str = "", *, handle: str = "", relationship: str = "", **fields: Any) -> Identity:
+    return Identity(
+        name=name,
+        contacts=[Contact("signal", handle)] if handle else [],
+        relationship=relationship,
+        location=fields.pop("location", Location()),
+        **fields,
+    )
+
+
+def open_household(user: User, principal: Identity, *members: Identity, source: str = "") -> Case:
+    opening = Opening(source=source, principal=principal, members=list(members), narrative=["x"])
+    with using_keyring(keyring_of(user)):
+        return actions.open_case(opening, by=user)
+
+
+def verifier_with_intake_only(org: Organisation, vault: Vault) -> User:
+    """A verifier of the team who holds intake's keys but not identity's."""
+    user = make_user("verifier", Role.VERIFIER, teams=(org.team,))
+    keys.grant(vault.keyring, "intake", user.pk, by="cli")
+    return user
