@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from safepassage import views
 from safepassage.intake.urls import public_urlpatterns
+from safepassage.site import views
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
