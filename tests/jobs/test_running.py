@@ -114,4 +114,6 @@ def test_it_gives_a_job_page_the_buttons_that_apply() -> None:
 def test_it_refuses_a_job_without_a_kind(db: None) -> None:
     with pytest.raises(ValueError, match="a job needs its kind"):
         Job.objects.create()
+    with pytest.raises(ValueError, match=r"a Count is a job of kind 'chores\.count'"):
+        Count.objects.create(kind="chores.sweep")
     assert not Job.objects.exists()

@@ -73,6 +73,8 @@ class Job(SealedModel):
             self.kind = self.JOB_KIND
         if not self.kind:
             raise ValueError("a job needs its kind (Job.kind, or JOB_KIND on its model)")
+        if self.JOB_KIND and self.kind != self.JOB_KIND:
+            raise ValueError(f"a {type(self).__name__} is a job of kind {self.JOB_KIND!r}")
         super().save(*args, **kwargs)
 
     @property
