@@ -100,4 +100,4 @@ def test_it_shows_no_menu_before_both_factors(org: Organisation) -> None:
     client = Client()
     client.force_login(org.coordinator, backend="django.contrib.auth.backends.ModelBackend")
     html = client.get("/login/").content.decode()
-    assert '<nav aria-label=' not in html
+    assert "<nav aria-label=" not in html
