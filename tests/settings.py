@@ -10,8 +10,9 @@ from safepassage.settings import *  # noqa: F403
 # Argon2id is slow on purpose; tests that are not about hashing use a fast
 # hasher (test_passwords.py checks the real configuration).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# A model with every kind of encrypted field (tables made without migrations).
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.specimens"]  # noqa: F405
+# A model with every kind of encrypted field (tables made without migrations),
+# and an app that runs background jobs of its own kinds (tests/jobs).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.specimens", "tests.jobs.chores"]  # noqa: F405
 
 # The cheapest Argon2id libsodium allows, for user keys in tests.
 VAULT_ARGON2_OPSLIMIT = 1

@@ -45,6 +45,7 @@ class Rule:
 
 RULES = [
     Rule("vault, audit and jobs import no feature app", FOUNDATION, FEATURES),
+    Rule("accounts and the server's front import no feature app", SHARED, FEATURES),
     Rule("cases never imports intake", frozenset({"cases"}), frozenset({"intake"})),
     Rule(
         "placement imports cases, never the reverse", frozenset({"cases"}), frozenset({"placement"})

@@ -69,7 +69,7 @@ def test_a_missing_page_and_a_forbidden_page_look_the_same(
 
 
 def test_the_server_error_page_says_nothing_of_the_error(org: Organisation) -> None:
-    from safepassage import views
+    from safepassage.site import views
 
     response = views.error_500(Client().get("/healthz").wsgi_request)
     html = response.content.decode()

@@ -132,9 +132,12 @@ INSTALLED_APPS = [
     "safepassage.audit",
     "safepassage.accounts",
     "safepassage.vault",
+    "safepassage.jobs",
     "safepassage.cases",
     "safepassage.intake",
     "safepassage.analysis",
+    # Last: the dashboard, the menu, `serve` and `demo` hold every app together.
+    "safepassage.site",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +172,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "safepassage.views.shell_context",
+                "safepassage.site.context_processors.shell",
             ],
         },
     },
@@ -211,7 +214,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "safepassage.views.csrf_failure"
+CSRF_FAILURE_VIEW = "safepassage.site.views.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_HTTPONLY = True

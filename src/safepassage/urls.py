@@ -1,24 +1,11 @@
-from django.contrib.auth.decorators import login_not_required
+"""The root URLconf. The site app puts every app's pages together
+(site/urls.py), so this module imports no app."""
+
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from safepassage import views
-from safepassage.intake.urls import public_urlpatterns
+urlpatterns = [path("", include("safepassage.site.urls"))]
 
-urlpatterns = [
-    path("", views.dashboard_view, name="dashboard"),
-    path("healthz", views.health_view, name="health"),
-    path("i18n/language/", login_not_required(set_language), name="set_language"),
-    path("audit/", include("safepassage.audit.urls")),
-    path("vault/", include("safepassage.vault.urls")),
-    path("intake/", include("safepassage.intake.urls")),
-    path("cases/", include("safepassage.cases.urls")),
-    path("analysis/", include("safepassage.analysis.urls")),
-    path("request/", include((public_urlpatterns, "public"))),
-    path("", include("safepassage.accounts.urls")),
-]
-
-handler400 = views.error_400
-handler403 = views.error_403
-handler404 = views.error_404
-handler500 = views.error_500
+handler400 = "safepassage.site.views.error_400"
+handler403 = "safepassage.site.views.error_403"
+handler404 = "safepassage.site.views.error_404"
+handler500 = "safepassage.site.views.error_500"

@@ -8,8 +8,9 @@ import pytest
 
 from safepassage.analysis.estimates import start_estimate
 from safepassage.analysis.estimating import Plan, Unestimable, estimate
-from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
+from safepassage.analysis.models import Estimate, LinkageRun
 from safepassage.analysis.runs import decisions_for, start_run
+from safepassage.jobs.models import JobStatus
 from safepassage.vault.keyring import using_keyring
 from tests.analysis.conftest import StoredLists
 from tests.base import Vault

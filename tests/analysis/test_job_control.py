@@ -17,12 +17,14 @@ from django.utils import timezone, translation
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
-from safepassage.analysis import jobs
 from safepassage.analysis.estimates import start_estimate
 from safepassage.analysis.estimating import Plan, estimate
-from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
+from safepassage.analysis.models import Estimate, LinkageRun
 from safepassage.analysis.runs import decisions_for, start_run
 from safepassage.audit.models import AuditEntry
+from safepassage.jobs import runner
+from safepassage.jobs.models import JobStatus
+from safepassage.jobs.status import remaining, status_of, time_left
 from safepassage.vault import keys as vault_keys
 from safepassage.vault.keyring import using_keyring
 from tests.analysis.conftest import StoredLists, store_lists
@@ -73,7 +75,7 @@ def test_it_cancels_a_running_estimate_at_its_next_step(
     stopped = Estimate.objects.get(pk=entry.pk)
     assert stopped.status == JobStatus.CANCELLED
     assert stopped.result_sealed is None  # nothing half-saved
-    assert jobs.status_of(stopped) == JobStatus.CANCELLED
+    assert status_of(stopped) == JobStatus.CANCELLED
     page = client.get(reverse("analysis:estimate", args=[entry.pk])).content.decode()
     assert "Cancelled" in page
     assert reverse("analysis:estimate_restart", args=[entry.pk]) in page
@@ -82,30 +84,26 @@ def test_it_cancels_a_running_estimate_at_its_next_step(
     assert cancelled.actor == f"user:{analyst.pk}"
 
 
-def test_a_cancel_that_comes_after_the_work_stores_nothing(transactional_audit: None) -> None:
-    run = LinkageRun.objects.create()
+def test_a_cancel_that_comes_after_the_work_stores_nothing(
+    transactional_audit: None, vault: Vault
+) -> None:
+    stored = store_lists(people=60, lists=3, seed=4)
     reached, proceed = threading.Event(), threading.Event()
 
-    def work(progress: jobs.Progress) -> jobs.Store:
-        progress("scoring", 0.5)
-        reached.set()
-        proceed.wait(timeout=30)
+    def echo(stage: str, fraction: float) -> None:
+        if stage == "storing":  # the results are ready to be stored
+            reached.set()
+            proceed.wait(timeout=30)
 
-        def store(row: Any) -> list[str]:  # the results, ready to be stored
-            row.people = 42
-            return ["people"]
-
-        return store
-
-    thread = jobs.start(run, work)
-    assert thread is not None
-    assert reached.wait(timeout=30)
-    assert jobs.request_cancel(LinkageRun.objects.get(pk=run.pk))
+    run = start_run(vault.keyring, stored.lists, by="cli", echo=echo)
+    assert reached.wait(timeout=120)
+    assert runner.request_cancel(LinkageRun.objects.get(pk=run.pk))
     proceed.set()
-    thread.join(timeout=30)
+    _thread(run).join(timeout=30)
     stopped = LinkageRun.objects.get(pk=run.pk)
     assert stopped.status == JobStatus.CANCELLED
     assert stopped.people == 0
+    assert stopped.result_sealed is None
 
 
 def test_a_stopped_job_restarts_with_the_same_inputs(
@@ -221,16 +219,16 @@ def test_a_running_job_says_how_long_it_has_left(vault: Vault) -> None:
 
 
 def test_time_left_in_words() -> None:
-    assert jobs.remaining(timedelta(seconds=3), 0.5) is None  # too soon
-    assert jobs.remaining(timedelta(minutes=10), 0.01) is None  # too little done
-    assert jobs.remaining(timedelta(minutes=10), 0.5) == timedelta(minutes=10)
-    assert jobs.time_left(timedelta(seconds=40)) == "less than a minute left"
-    assert jobs.time_left(timedelta(minutes=1)) == "about 1 minute left"
-    assert jobs.time_left(timedelta(hours=3)) == "about 3 hours left"
+    assert remaining(timedelta(seconds=3), 0.5) is None  # too soon
+    assert remaining(timedelta(minutes=10), 0.01) is None  # too little done
+    assert remaining(timedelta(minutes=10), 0.5) == timedelta(minutes=10)
+    assert time_left(timedelta(seconds=40)) == "less than a minute left"
+    assert time_left(timedelta(minutes=1)) == "about 1 minute left"
+    assert time_left(timedelta(hours=3)) == "about 3 hours left"
     with translation.override("ru"):
-        assert jobs.time_left(timedelta(minutes=1)) == "осталось около 1 минуты"
-        assert jobs.time_left(timedelta(minutes=5)) == "осталось около 5 минут"
-        assert jobs.time_left(timedelta(minutes=22)) == "осталось около 22 минут"
+        assert time_left(timedelta(minutes=1)) == "осталось около 1 минуты"
+        assert time_left(timedelta(minutes=5)) == "осталось около 5 минут"
+        assert time_left(timedelta(minutes=22)) == "осталось около 22 минут"
 
 
 @pytest.mark.django_db

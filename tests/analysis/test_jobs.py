@@ -1,6 +1,7 @@
-"""Background jobs: a run works on a thread with progress, a failure is
-recorded by its class only, a job whose heartbeat stopped reads as
-interrupted. These tests commit for real, so the thread sees the data."""
+"""Linkage runs as background jobs: a run works on a thread with progress,
+a run whose heartbeat stopped reads as interrupted (the runner itself is
+tested in tests/jobs). These tests commit for real, so the thread sees the
+data."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from safepassage.analysis import jobs
-from safepassage.analysis.models import STAGES, JobStatus, LinkageRun
+from safepassage.analysis.models import STAGES, LinkageRun
 from safepassage.analysis.runs import start_run
+from safepassage.jobs.models import Job, JobStatus
+from safepassage.jobs.status import STALE, status_of
 from tests.analysis.conftest import store_lists
 from tests.base import Vault
 
@@ -34,25 +36,14 @@ def test_a_run_works_in_the_background(transactional_audit: None, vault: Vault) 
     fractions = [fraction for _, fraction in seen]
     assert fractions == sorted(fractions)
     assert finished.people > 0
-
-
-def test_a_failed_job_says_why_without_data(transactional_audit: None) -> None:
-    run = LinkageRun.objects.create()
-
-    def work(progress: jobs.Progress) -> None:
-        progress("starting", 0.1)
-        raise ZeroDivisionError("Умаров Магомед")
-
-    thread = jobs.start(run, work)
-    assert thread is not None
-    thread.join(timeout=30)
-    failed = LinkageRun.objects.get(pk=run.pk)
-    assert failed.status == JobStatus.FAILED
-    assert failed.error == "ZeroDivisionError"
+    # Its job is a row of the jobs app, of the linkage kind, with the same id.
+    job = Job.objects.get(pk=run.pk)
+    assert (job.kind, job.status, job.attempt) == ("analysis.linkage", JobStatus.DONE, 1)
+    assert job.kind_label == "Linkage run"
 
 
 def test_a_stopped_job_reads_as_interrupted(transactional_audit: None) -> None:
     run = LinkageRun.objects.create(status=JobStatus.RUNNING, heartbeat=timezone.now())
-    assert jobs.status_of(run) == JobStatus.RUNNING
-    with time_machine.travel(timezone.now() + jobs.STALE + timedelta(seconds=1)):
-        assert jobs.status_of(run) == JobStatus.INTERRUPTED
+    assert status_of(run) == JobStatus.RUNNING
+    with time_machine.travel(timezone.now() + STALE + timedelta(seconds=1)):
+        assert status_of(run) == JobStatus.INTERRUPTED

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from safepassage.analysis.linkage import Quality
-from safepassage.analysis.models import JobStatus, LinkageRun, LinkDecision, Same
+from safepassage.analysis.models import LinkageRun, LinkDecision, Same
 from safepassage.analysis.runs import (
     RunRefused,
     capture_table,
@@ -18,6 +18,7 @@ from safepassage.analysis.runs import (
     start_run,
     stratified_tables,
 )
+from safepassage.jobs.models import JobStatus
 from safepassage.vault.keyring import using_keyring
 from tests.analysis.conftest import StoredLists
 from tests.base import Vault

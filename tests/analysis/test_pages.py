@@ -16,7 +16,6 @@ from safepassage.accounts.roles import Role
 from safepassage.analysis.importing import list_named
 from safepassage.analysis.models import (
     Estimate,
-    JobStatus,
     LinkageRun,
     LinkDecision,
     VictimList,
@@ -24,6 +23,7 @@ from safepassage.analysis.models import (
 )
 from safepassage.analysis.runs import review_queue, start_run
 from safepassage.audit.models import AuditEntry
+from safepassage.jobs.models import JobStatus
 from safepassage.vault import keys as vault_keys
 from safepassage.vault.keyring import using_keyring
 from tests.analysis.conftest import StoredLists, store_lists

@@ -6,7 +6,6 @@ keeping nothing, and starts again in one click after logging in again."""
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,9 +14,11 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
-from safepassage.analysis import jobs
-from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
+from safepassage.analysis.models import Estimate, LinkageRun
+from safepassage.analysis.runs import start_run
 from safepassage.audit.models import AuditEntry
+from safepassage.jobs.models import JobStatus
+from safepassage.jobs.status import STALE, status_of
 from safepassage.vault import keys as vault_keys
 from safepassage.vault.models import VaultState
 from tests.analysis.conftest import store_lists
@@ -60,7 +61,7 @@ def test_the_seal_page_says_what_will_stop(org: Organisation, vault: Vault) -> N
         status=JobStatus.RUNNING, progress=12, stage="training", started=now, heartbeat=now
     )
     # A job whose worker died long ago is not running: it is not listed.
-    long_ago = now - jobs.STALE * 2
+    long_ago = now - STALE * 2
     LinkageRun.objects.create(status=JobStatus.RUNNING, started=long_ago, heartbeat=long_ago)
     page = admin.get(reverse("vault:seal")).content.decode()
     assert "2 background jobs are running. Sealing stops them" in page
@@ -82,33 +83,26 @@ def test_a_job_running_at_the_seal_stops_and_restarts_in_one_click(
 ) -> None:
     analyst = _analyst(vault)
     stored = store_lists(people=60, lists=3, seed=4)
-    run = LinkageRun.objects.create(started_by=analyst)
-    run.lists.set(stored.lists)
     reached, proceed = threading.Event(), threading.Event()
 
-    def work(progress: jobs.Progress) -> jobs.Store:
-        progress("scoring", 0.59)
-        reached.set()
-        proceed.wait(timeout=30)
-        progress("clustering", 0.8)
+    def echo(stage: str, fraction: float) -> None:
+        if stage == "scoring" and not reached.is_set():
+            reached.set()
+            proceed.wait(timeout=30)
 
-        def store(row: Any) -> list[str]:
-            row.people = 42
-            return ["people"]
-
-        return store
-
-    thread = jobs.start(run, work)
-    assert thread is not None
-    assert reached.wait(timeout=30)
+    run = start_run(vault.keyring, stored.lists, by=analyst, echo=echo)
+    assert reached.wait(timeout=120)
+    thread = next(t for t in threading.enumerate() if t.name == f"job-{run.pk}")
     analyst_client = _client(analyst)
     page = analyst_client.get(reverse("analysis:run", args=[run.pk])).content.decode()
-    assert '<progress max="100" value="59"' in page
+    reached_progress = LinkageRun.objects.get(pk=run.pk).progress
+    assert reached_progress > 0
+    assert f'<progress max="100" value="{reached_progress}"' in page
 
     response = _client(org.admin).post(reverse("vault:seal"))
     assert response["Location"] == reverse("vault:sealed")
     # At once, before the worker notices: the run reads as interrupted.
-    assert jobs.status_of(LinkageRun.objects.get(pk=run.pk)) == JobStatus.INTERRUPTED
+    assert status_of(LinkageRun.objects.get(pk=run.pk)) == JobStatus.INTERRUPTED
     proceed.set()
     thread.join(timeout=30)
     stopped = LinkageRun.objects.get(pk=run.pk)

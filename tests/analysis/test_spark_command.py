@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from safepassage.accounts.models import User
-from safepassage.analysis.models import JobStatus, LinkageRun
+from safepassage.analysis.models import LinkageRun
 from safepassage.audit.models import AuditEntry
+from safepassage.jobs.models import JobStatus
 from tests.analysis.conftest import store_lists
 from tests.base import PASSWORD
 

@@ -16,6 +16,7 @@ from safepassage.intake.models import Message, Submission, Tag
 from tests.base import Organisation
 from tests.intake.helpers import send_request
 from tests.intake.sample_files import phone_photo
+from tests.jobs.chores.models import Count
 from tests.specimens.models import Specimen
 
 
@@ -116,6 +117,16 @@ def linkage_results(org: Organisation, mark: Callable[[str], str]) -> None:
     estimate.save()
 
 
+def job_result(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A background job's result, stored as the runner stores it."""
+    from tests.jobs.chores.work import count
+
+    job = Count.objects.create(upto=2)
+    store = count(job, lambda stage, fraction: None, secret=mark("job"))
+    store(job)
+    job.save()
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -128,4 +139,5 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     VictimRecord: victim_list,
     LinkageRun: linkage_results,
     Estimate: linkage_results,
+    Count: job_result,
 }

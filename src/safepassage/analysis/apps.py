@@ -7,8 +7,7 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Analysis")
 
     def ready(self) -> None:
-        from safepassage.analysis import jobs
-        from safepassage.vault import stopping
+        from safepassage.analysis import background
 
-        # The seal page lists the runs and estimates that sealing stops.
-        stopping.register(jobs.running_jobs)
+        # Linkage runs and estimates run on the jobs app's runner.
+        background.register_kinds()

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safepassage.analysis import jobs
 from safepassage.analysis.estimating import METHODS, Plan, Unestimable, estimate
-from safepassage.analysis.models import Estimate, JobStatus, LinkageRun
+from safepassage.analysis.models import Estimate, LinkageRun
 from safepassage.analysis.runs import STRATA, decisions_for
 from safepassage.audit.chain import record
+from safepassage.jobs import runner
+from safepassage.jobs.kinds import Progress, Store
+from safepassage.jobs.models import JobStatus
+from safepassage.jobs.status import RESTARTABLE, status_of
 from safepassage.vault.keyring import Keyring, using_keyring
 
 Inputs = tuple[dict[str, Any], dict[tuple[str, str], str]]
@@ -25,7 +28,7 @@ def start_estimate(
     *,
     by: Any,
     background: bool = True,
-    echo: jobs.Progress | None = None,
+    echo: Progress | None = None,
 ) -> Estimate:
     """Open the run's pairs and estimate, on a thread unless told not to."""
     inputs = _inputs(keyring, run, plan)
@@ -68,11 +71,11 @@ def restart_estimate(
     *,
     by: Any,
     background: bool = True,
-    echo: jobs.Progress | None = None,
+    echo: Progress | None = None,
 ) -> Estimate:
     """Start a stopped estimate again with the same inputs (and the run's
     decisions as they are now), as a new attempt of the same estimate."""
-    if jobs.status_of(entry) not in jobs.RESTARTABLE:
+    if status_of(entry) not in RESTARTABLE:
         raise Unestimable(_("only an interrupted, cancelled or failed estimate starts again"))
     plan = plan_of(entry)
     inputs = _inputs(keyring, entry.run, plan)
@@ -83,7 +86,7 @@ def restart_estimate(
 
 def cancel_estimate(entry: Estimate, *, by: Any) -> bool:
     """Ask a running estimate to stop at its next progress point."""
-    if not jobs.request_cancel(entry):
+    if not runner.request_cancel(entry):
         return False
     record(by, "analysis.estimate_cancelled", entry, progress=entry.progress)
     return True
@@ -95,7 +98,7 @@ def _inputs(keyring: Keyring, run: LinkageRun, plan: Plan) -> Inputs:
         raise Unestimable(f"unknown method {plan.method!r}")
     if plan.stratum and plan.stratum not in STRATA:
         raise Unestimable(f"stratify by one of {', '.join(STRATA)}")
-    if jobs.status_of(run) != JobStatus.DONE:
+    if status_of(run) != JobStatus.DONE:
         raise Unestimable(_("the linkage run has not finished"))
     with using_keyring(keyring):
         result: dict[str, Any] = run.result or {}
@@ -111,17 +114,27 @@ def _start(
     inputs: Inputs,
     *,
     background: bool,
-    echo: jobs.Progress | None,
+    echo: Progress | None,
 ) -> None:
     result, decisions = inputs
+    runner.start(
+        entry, background=background, echo=echo, plan=plan, result=result, decisions=decisions
+    )
 
-    def work(progress: jobs.Progress) -> jobs.Store:
-        outcome = estimate(result, decisions, plan, progress)
 
-        def store(row: Estimate) -> list[str]:
-            row.result = outcome.as_dict()
-            return ["result"]
+def work(
+    entry: Estimate,
+    progress: Progress,
+    *,
+    plan: Plan,
+    result: dict[str, Any],
+    decisions: dict[tuple[str, str], str],
+) -> Store:
+    """An estimate's work, on the job's thread (analysis.background)."""
+    outcome = estimate(result, decisions, plan, progress)
 
-        return store
+    def store(row: Estimate) -> list[str]:
+        row.result = outcome.as_dict()
+        return ["result"]
 
-    jobs.start(entry, work, background=background, echo=echo)
+    return store

@@ -26,7 +26,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from safepassage.analysis import jobs
 from safepassage.analysis.mse.intervals import bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
@@ -52,6 +51,7 @@ from safepassage.analysis.summary import (
     uncertainty_lines,
 )
 from safepassage.analysis.wording import Sentence, reason
+from safepassage.jobs.kinds import Progress
 
 THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
 # Model choice is repeated in each resample up to this many lists; beyond,
@@ -279,7 +279,7 @@ class Tally:
     the time left worked out from it, follow the time the work takes; a
     latent-class fit reports its own progress inside its unit."""
 
-    def __init__(self, progress: jobs.Progress | None, units: float) -> None:
+    def __init__(self, progress: Progress | None, units: float) -> None:
         self.progress = progress
         self.units = max(units, 1.0)
         self.done = 0.0
@@ -319,7 +319,7 @@ def estimate(
     result: dict[str, Any],
     decisions: dict[tuple[str, str], str],
     plan: Plan,
-    progress: jobs.Progress | None = None,
+    progress: Progress | None = None,
 ) -> Outcome:
     method = METHODS[plan.method](plan)
     rng = np.random.default_rng(plan.seed)

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.jobs.models import Job
 from safepassage.vault.fields import (
     BlindIndexField,
     EncryptedJSONField,
@@ -66,16 +67,8 @@ class VictimRecord(SealedModel):
         return f"{self.victim_list_id}#{self.row}"
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-    INTERRUPTED = "interrupted", _("Interrupted")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-# What a job is doing, as its stage names it, in the reader's language.
+# What a linkage run or an estimate is doing, as its stage names it, in the
+# reader's language (registered with their kinds of job: analysis/apps.py).
 STAGES = {
     "preparing": _("preparing the records"),
     "loading": _("loading the records"),
@@ -92,44 +85,27 @@ STAGES = {
 }
 
 
-class Job(SealedModel):
-    """A long computation run in the background, with its progress.
-
-    The worker writes a heartbeat while it runs; a job whose heartbeat has
-    stopped (the server restarted) or that started before the vault was
-    last sealed reads as interrupted. A cancelled job stops at its next
-    progress point. Either can be started again with the same inputs: a
-    new attempt of the same job, whose earlier attempts' writes are ignored."""
-
-    created = models.DateTimeField(default=timezone.now)
-    started_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+def _parent_link() -> models.OneToOneField[Job]:
+    """A job's row in the jobs app: same id, and the id column kept (the
+    sealed results are bound to it)."""
+    return models.OneToOneField(
+        Job,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        db_column="id",
     )
-    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    stage = models.CharField(max_length=40, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)  # per cent
-    # When the current attempt started, and how many there have been.
-    started = models.DateTimeField(null=True, blank=True)
-    attempt = models.PositiveIntegerField(default=0)
-    # Set by Cancel; the worker sees it at its next progress point.
-    cancel_requested = models.BooleanField(default=False)
-    heartbeat = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    # An exception class or a short reason; never data.
-    error = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created"]
-
-    @property
-    def stage_label(self) -> str:
-        return str(STAGES.get(self.stage, self.stage))
 
 
 class LinkageRun(Job):
-    """One linkage of some lists into people. The scored pairs and clusters
-    are sealed to documentation: they say which records are one person."""
+    """One linkage of some lists into people, a background job (its
+    progress, attempts and status in the jobs app's row). The scored pairs
+    and clusters are sealed to documentation: they say which records are
+    one person."""
+
+    JOB_KIND = "analysis.linkage"
+
+    job_ptr = _parent_link()
 
     lists = models.ManyToManyField(VictimList, related_name="runs")
     threshold = models.FloatField(default=0.5)
@@ -187,7 +163,12 @@ class EstimateMethod(models.TextChoices):
 
 
 class Estimate(Job):
-    """An estimate of the total from a linkage run, with its uncertainty."""
+    """An estimate of the total from a linkage run, with its uncertainty (a
+    background job, as a run is)."""
+
+    JOB_KIND = "analysis.estimate"
+
+    job_ptr = _parent_link()
 
     run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="estimates")
     method = models.CharField(max_length=12, choices=EstimateMethod.choices)

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from safepassage.analysis import jobs
 from safepassage.analysis.importing import ImportRefused, list_named
 from safepassage.analysis.linkage import Backend, SourceRecord, place_key
 from safepassage.analysis.linkage.pipeline import REVIEW_FLOOR
@@ -35,6 +34,9 @@ from safepassage.analysis.models import (
 )
 from safepassage.analysis.mse.tables import CaptureTable
 from safepassage.audit.chain import record
+from safepassage.jobs import runner
+from safepassage.jobs.kinds import Progress, Store
+from safepassage.jobs.status import RESTARTABLE, status_of
 from safepassage.vault.keyring import Keyring, using_keyring
 
 STRATA = ("place", "period", "act")
@@ -111,7 +113,7 @@ def start_run(
     reference_year: int = 2017,
     backend: str = "",
     background: bool = True,
-    echo: jobs.Progress | None = None,
+    echo: Progress | None = None,
 ) -> LinkageRun:
     """Open the lists' records and link them, on a thread unless told not
     to; on DuckDB or Spark (`backend`, by default as configured)."""
@@ -144,7 +146,7 @@ def start_run(
         records=len(opened.ids),
         backend=backend,
     )
-    _start(run, opened, backend, background=background, echo=echo)
+    runner.start(run, background=background, echo=echo, opened=opened, backend=backend)
     # A fresh copy (refreshing in place would open the sealed result).
     return LinkageRun.objects.get(pk=run.pk)
 
@@ -155,11 +157,11 @@ def restart_run(
     *,
     by: Any,
     background: bool = True,
-    echo: jobs.Progress | None = None,
+    echo: Progress | None = None,
 ) -> LinkageRun:
     """Start a stopped run again with the same inputs: the same lists (with
     the records they hold now), threshold, review band, year and database."""
-    if jobs.status_of(run) not in jobs.RESTARTABLE:
+    if status_of(run) not in RESTARTABLE:
         raise RunRefused(_("only an interrupted, cancelled or failed run starts again"))
     lists = list(run.lists.all())
     backend = run.backend or settings.LINKAGE_BACKEND
@@ -175,36 +177,23 @@ def restart_run(
         records=len(opened.ids),
         attempt=run.attempt + 1,
     )
-    _start(run, opened, backend, background=background, echo=echo)
+    # A new attempt of the same job (an attempt still running would stop).
+    runner.start(run, background=background, echo=echo, opened=opened, backend=backend)
     return LinkageRun.objects.get(pk=run.pk)
 
 
 def cancel_run(run: LinkageRun, *, by: Any) -> bool:
     """Ask a running linkage to stop at its next progress point."""
-    if not jobs.request_cancel(run):
+    if not runner.request_cancel(run):
         return False
     record(by, "analysis.linkage_cancelled", run, progress=run.progress)
     return True
 
 
-def _start(
-    run: LinkageRun,
-    opened: Opened,
-    backend: str,
-    *,
-    background: bool,
-    echo: jobs.Progress | None,
-) -> None:
-    def work(progress: jobs.Progress) -> jobs.Store:
-        return _link(run.pk, opened, backend, progress)
-
-    jobs.start(run, work, background=background, echo=echo)
-
-
-def _link(pk: uuid.UUID, opened: Opened, backend: str, progress: jobs.Progress) -> jobs.Store:
+def link(run: LinkageRun, progress: Progress, *, opened: Opened, backend: str) -> Store:
+    """A linkage run's work, on the job's thread (analysis.background)."""
     from safepassage.analysis import linkage
 
-    run = LinkageRun.objects.get(pk=pk)
     progress("preparing", 0.02)
     rows = linkage.prepare(opened.sources, run.reference_year)
     result = linkage.link(

@@ -1,9 +1,9 @@
 """What sealing stops, for the seal page to say before anyone confirms.
 
-Background work (a linkage run, an estimate) holds opened data in memory;
-sealing replaces the processes it runs in, so it stops. The vault imports
-no feature app: an app that runs such work registers a function that lists
-what is running now (analysis does, when its app is ready).
+Background work (a linkage run, an estimate, a purge) holds opened data in
+memory; sealing replaces the processes it runs in, so it stops. The vault
+imports no other app: the jobs app, which runs every app's background work,
+registers a function that lists what is running now when it is ready.
 """
 
 from __future__ import annotations

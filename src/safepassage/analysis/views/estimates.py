@@ -20,9 +20,10 @@ from safepassage.analysis.access import get_estimate_for, get_run_for
 from safepassage.analysis.estimates import cancel_estimate, restart_estimate, start_estimate
 from safepassage.analysis.estimating import METHODS, SAMPLER_LENGTHS, Plan, Unestimable
 from safepassage.analysis.forms import STRATA_CHOICES, EstimateForm
-from safepassage.analysis.models import JobStatus
-from safepassage.analysis.views.shared import job_context, user_of
+from safepassage.analysis.views.shared import user_of
 from safepassage.analysis.wording import render_all
+from safepassage.jobs.models import JobStatus
+from safepassage.jobs.pages import job_context
 from safepassage.vault.keyring import using_keyring
 
 

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from safepassage.accounts.access import require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
-from safepassage.analysis import jobs
 from safepassage.analysis.access import documentation_keys_or_none, require_any_analysis
 from safepassage.analysis.forms import ImportForm, RunForm
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.models import LinkageRun, VictimList
 from safepassage.analysis.views.shared import list_names, user_of
+from safepassage.jobs.status import state_of
 from safepassage.vault import files
 from safepassage.vault.errors import UploadRefused
 
@@ -54,7 +54,7 @@ def home_page(
             "lists": lists,
             "readable": readable,
             "runs": [
-                (run, jobs.state_of(run), list_names(run.lists.all()) if readable else "")
+                (run, state_of(run), list_names(run.lists.all()) if readable else "")
                 for run in runs
             ],
             "import_form": import_form if user.can(Perm.IMPORT_LISTS) else None,

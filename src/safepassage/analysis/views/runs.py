@@ -15,11 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts.access import deny
 from safepassage.accounts.roles import Perm
-from safepassage.analysis import jobs
 from safepassage.analysis.access import documentation_keys, get_run_for
 from safepassage.analysis.estimating import METHODS
 from safepassage.analysis.forms import DecisionForm, EstimateForm, ImportForm, RunForm
-from safepassage.analysis.models import JobStatus
 from safepassage.analysis.runs import (
     RunRefused,
     cancel_run,
@@ -32,9 +30,12 @@ from safepassage.analysis.runs import (
     start_run,
 )
 from safepassage.analysis.views.lists import home_page
-from safepassage.analysis.views.shared import job_context, list_names, user_of
+from safepassage.analysis.views.shared import list_names, user_of
 from safepassage.analysis.wording import birth_in_words
 from safepassage.audit.chain import record
+from safepassage.jobs.models import JobStatus
+from safepassage.jobs.pages import job_context
+from safepassage.jobs.status import state_of, status_of
 from safepassage.vault.keyring import using_keyring
 
 
@@ -83,7 +84,7 @@ def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
         ids = set(result["ids"])
         context["decided"] = sum(1 for a, b in decisions if a in ids and b in ids)
         if can_analyse:
-            context["estimates"] = [(entry, jobs.state_of(entry)) for entry in run.estimates.all()]
+            context["estimates"] = [(entry, state_of(entry)) for entry in run.estimates.all()]
             context["estimate_form"] = EstimateForm(methods=sorted(METHODS))
     return render(request, "analysis/run.html", context)
 
@@ -127,7 +128,7 @@ FIELD_LABELS = {
 def review_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
     run, keyring = get_run_for(user, run_id, Perm.REVIEW_LINKS)
-    if jobs.status_of(run) != JobStatus.DONE:
+    if status_of(run) != JobStatus.DONE:
         raise deny(user, "run.finished", run)
     try:
         skip = max(0, int(request.GET.get("skip", "0")))

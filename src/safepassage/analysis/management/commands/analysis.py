@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safepassage.analysis import jobs
 from safepassage.analysis.estimates import start_estimate
 from safepassage.analysis.estimating import (
     METHODS,
@@ -17,7 +16,6 @@ from safepassage.analysis.estimating import (
     Unestimable,
 )
 from safepassage.analysis.importing import ImportRefused, import_list
-from safepassage.analysis.jobs import status_of
 from safepassage.analysis.models import LinkageRun, Same
 from safepassage.analysis.mse.intervals import Interval, bca
 from safepassage.analysis.mse.loglinear import (
@@ -36,7 +34,6 @@ from safepassage.analysis.mse.tables import (
     read_histories,
     read_patterns,
 )
-from safepassage.analysis.progress import ProgressBar
 from safepassage.analysis.runs import (
     BACKENDS,
     STRATA,
@@ -52,6 +49,9 @@ from safepassage.analysis.runs import (
 )
 from safepassage.analysis.wording import render_all
 from safepassage.audit.chain import record
+from safepassage.jobs.progress import ProgressBar
+from safepassage.jobs.runner import Stopped
+from safepassage.jobs.status import status_of
 from safepassage.vault.keyring import Keyring, using_keyring
 
 
@@ -223,7 +223,7 @@ class Command(BaseCommand):
             )
         except (RunRefused, ImportRefused, ValueError) as error:
             raise CommandError(str(error)) from None
-        except jobs.Stopped:
+        except Stopped:
             raise CommandError(
                 "The run was stopped (cancelled, or the vault was sealed)."
             ) from None
@@ -390,7 +390,7 @@ class Command(BaseCommand):
             )
         except Unestimable as error:
             raise CommandError(str(error)) from None
-        except jobs.Stopped:
+        except Stopped:
             raise CommandError(
                 "The estimate was stopped (cancelled, or the vault was sealed)."
             ) from None

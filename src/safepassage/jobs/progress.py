@@ -7,7 +7,7 @@ from typing import IO, Any
 
 
 class ProgressBar:
-    """A jobs.Progress that draws one bar, relabelled at each stage. Off a
+    """A kinds.Progress that draws one bar, relabelled at each stage. Off a
     terminal (a pipe, a log file) it writes nothing."""
 
     def __init__(self, stream: Any) -> None:

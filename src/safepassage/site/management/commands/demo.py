@@ -1,4 +1,6 @@
-"""A demo organisation with one user per role, for trying safepassage out."""
+"""A demo organisation with one user per role, for trying safepassage out:
+staff, keys, a few requests in the inbox and victim lists with a linkage run
+(the site app loads every app's demo data, so no other app needs to)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
-"""The shell around every page: dashboard, health check and error pages."""
+"""The dashboard, the health check and the error pages."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -10,41 +8,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from safepassage.accounts.models import Organisation, RecoveryCodeDevice, User
-from safepassage.accounts.roles import Perm
-from safepassage.accounts.sessions import passed_both_factors
+from safepassage.accounts.models import RecoveryCodeDevice, User
 from safepassage.audit.chain import reference
 from safepassage.audit.models import AuditEntry
 from safepassage.vault.keyring import current_keyring_or_none
 from safepassage.vault.models import Compartment
 
 LOW_RECOVERY_CODES = 3
-
-
-def shell_context(request: HttpRequest) -> dict[str, Any]:
-    """What the layout needs: the organisation's name and the menu."""
-    user = getattr(request, "user", None)
-    menu: list[tuple[str, str]] = []
-    if user is not None and passed_both_factors(request):
-        menu.append(("dashboard", "dashboard"))
-        menu.append(("teams", "accounts:team_list"))
-        if user.can(Perm.VIEW_STAFF):
-            menu.append(("staff", "accounts:staff_list"))
-        if user.can(Perm.VIEW_AUDIT_LOG):
-            menu.append(("audit", "audit:log"))
-        if user.can(Perm.TRIAGE_REQUESTS):
-            menu.append(("intake", "intake:inbox"))
-        if user.can(Perm.MANAGE_FORM):
-            menu.append(("questions", "intake:questions"))
-        if user.can(Perm.REVIEW_LINKS) or user.can(Perm.ANALYSE):
-            menu.append(("analysis", "analysis:home"))
-        menu.append(("vault", "vault:overview"))
-        menu.append(("account", "accounts:account"))
-    organisation = Organisation.objects.order_by("pk").first()
-    return {
-        "organisation_name": organisation.name if organisation else "safepassage",
-        "menu": menu,
-    }
 
 
 @require_GET
@@ -68,7 +38,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "recent": recent,
         "failures": failures,
     }
-    return render(request, "dashboard.html", context)
+    return render(request, "site/dashboard.html", context)
 
 
 @login_not_required
