@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "safepassage.cases",
     "safepassage.intake",
     "safepassage.analysis",
+    "safepassage.documentation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,533 @@
+"""Named actions of the documentation: recording and changing events,
+acts, involvements, information and interventions. Each checks what it
+is given, saves, and writes its audit entry in the same transaction;
+nothing else saves these records.
+
+Edits are locked optimistically: the form carries the version it was
+made from, and the save is a conditional update of that version. If
+someone saved the record in between, the edit is refused with StaleRecord
+(nothing is written; the page keeps what was typed and shows what changed).
+
+People are recorded in documentation.people, statements and commitments in
+documentation.statements; they use the helpers here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts.models import Team, User
+from safepassage.audit.chain import record
+from safepassage.documentation import vocabularies
+from safepassage.documentation.models import (
+    Act,
+    Confidentiality,
+    Event,
+    EventLink,
+    EventShare,
+    Information,
+    Intervention,
+    Involvement,
+    Person,
+    Statement,
+    Term,
+    Verification,
+)
+from safepassage.documentation.models.base import Record
+from safepassage.documentation.precision import FuzzyDate, Place
+
+
+class Refused(ValueError):
+    """Input an action will not save; the message is for people."""
+
+
+class StaleRecord(Exception):
+    """The record was saved by someone else since this edit began."""
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(f"the record is at version {current_version}")
+
+
+# Which vocabulary each term field of each record draws from.
+TERM_FIELDS: dict[type[Record], dict[str, str]] = {
+    Event: {"place_area": "place"},
+    Act: {"act_type": "act_type", "victim_status": "victim_status", "place_area": "place"},
+    Involvement: {"degree": "involvement_degree", "perpetrator_type": "perpetrator_type"},
+    Information: {
+        "connection": "source_connection",
+        "reliability": "reliability",
+        "language": "language",
+    },
+    Intervention: {"kind": "intervention_type", "response": "response"},
+    Statement: {"stance": "stance", "language": "language"},
+}
+
+# Values given as properties, and the columns each one writes.
+COMPOSITE = {
+    "start": ("start_on", "start_precision", "period_from", "period_to"),
+    "end": ("end_on", "end_precision", "period_from", "period_to"),
+    "place": ("place_area", "place_precision", "place_detail"),
+}
+
+
+# --- Helpers every action uses ------------------------------------------------------
+
+
+def check_terms(item: Record, before: dict[str, Term | None] | None = None) -> None:
+    """Each term is of its vocabulary and not retired (a record keeps a term
+    retired since it chose it); then the record notes the versions used."""
+    fields = TERM_FIELDS.get(type(item), {})
+    try:
+        for name, key in fields.items():
+            term = getattr(item, name)
+            vocabularies.check_usable(term, key, current=(before or {}).get(name))
+    except vocabularies.VocabularyError as error:
+        raise Refused(str(error)) from error
+    vocabularies.stamp(item, *fields.values())
+
+
+def terms_of(item: Record) -> dict[str, Term | None]:
+    return {name: getattr(item, name) for name in TERM_FIELDS.get(type(item), {})}
+
+
+def create(item: Record, by: User) -> None:
+    item.created_by = by
+    item.updated_by = by
+    check_terms(item)
+    item.save(force_insert=True)
+
+
+def fill(item: Record, **values: Any) -> None:
+    """Set values (encrypted ones too: they are sealed when saved)."""
+    for name, value in values.items():
+        setattr(item, name, value)
+
+
+def assign(item: Any, values: dict[str, Any]) -> list[str]:
+    """Set the values that differ; return their names (for the audit)."""
+    changed = []
+    for name, value in values.items():
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
+    return sorted(changed)
+
+
+def lock(item: Record, version: int, by: User) -> None:
+    """Move the record from ``version`` to the next, or refuse: the
+    conditional update is the lock (call it inside a transaction)."""
+    moved = (
+        type(item)
+        .objects.filter(pk=item.pk, version=version)
+        .update(version=F("version") + 1, updated_at=timezone.now(), updated_by=by)
+    )
+    if not moved:
+        current = type(item).objects.filter(pk=item.pk).values_list("version", flat=True).first()
+        raise StaleRecord(current or 0)
+    item.version = version + 1
+    item.updated_by = by
+
+
+def save_changes(item: Record, version: int, by: User, values: dict[str, Any]) -> list[str]:
+    """Lock, assign, check and save the changed columns. Returns the names
+    changed; nothing is saved (and the version stays) when none changed."""
+    before = terms_of(item)
+    changed = assign(item, values)
+    if not changed:
+        return []
+    lock(item, version, by)
+    check_terms(item, before)
+    columns = {"version", "updated_at", "updated_by", "vocabularies"}
+    for name in changed:
+        columns.update(COMPOSITE.get(name, (name,)))
+    item.updated_at = timezone.now()
+    item.save(update_fields=sorted(columns))
+    return changed
+
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _required(value: str | None, message: str) -> str:
+    text = _text(value)
+    if text is None:
+        raise Refused(message)
+    return text
+
+
+def _dates(start: FuzzyDate, end: FuzzyDate) -> None:
+    if start.earliest and end.latest and end.latest < start.earliest:
+        raise Refused(_("The end is before the start."))
+
+
+# --- Events ------------------------------------------------------------------------
+
+
+def _share(event: Event, teams: Iterable[Team], users: Iterable[User]) -> bool:
+    """Set who a restricted event is shared with; True if it changed."""
+    wanted = {("team", t.pk) for t in teams} | {("user", u.pk) for u in users}
+    current = {
+        ("team", team) if team else ("user", user)
+        for team, user in event.shares.values_list("team_id", "user_id")
+    }
+    if wanted == current:
+        return False
+    event.shares.all().delete()
+    EventShare.objects.bulk_create(
+        EventShare(event=event, team_id=pk)
+        if kind == "team"
+        else EventShare(event=event, user_id=pk)
+        for kind, pk in sorted(wanted)
+    )
+    return True
+
+
+def record_event(
+    by: User,
+    *,
+    title: str,
+    start: FuzzyDate,
+    end: FuzzyDate | None = None,
+    place: Place | None = None,
+    description: str = "",
+    violation_status: str = "unknown",
+    monitoring_status: str = "active",
+    confidentiality: str = Confidentiality.COMPARTMENT,
+    teams: Iterable[Team] = (),
+    users: Iterable[User] = (),
+) -> Event:
+    end = end or FuzzyDate.unknown()
+    _dates(start, end)
+    event = Event(
+        violation_status=violation_status,
+        monitoring_status=monitoring_status,
+        confidentiality=confidentiality,
+    )
+    fill(
+        event,
+        title=_required(title, _("Give the event a title.")),
+        description=_text(description),
+    )
+    event.start, event.end = start, end
+    event.place = place or Place.unknown()
+    with transaction.atomic():
+        create(event, by)
+        if confidentiality == Confidentiality.RESTRICTED:
+            _share(event, teams, users)
+        record(
+            by,
+            "documentation.event_recorded",
+            event,
+            confidentiality=event.confidentiality,
+            teams=sorted(t.pk for t in teams),
+            users=sorted(u.pk for u in users),
+        )
+    return event
+
+
+def change_event(
+    event: Event,
+    *,
+    by: User,
+    version: int,
+    teams: Iterable[Team] | None = None,
+    users: Iterable[User] | None = None,
+    **values: Any,
+) -> list[str]:
+    """Change an event's fields (those given) and whom it is shared with."""
+    if "title" in values:
+        values["title"] = _required(values["title"], _("Give the event a title."))
+    if "description" in values:
+        values["description"] = _text(values["description"])
+    _dates(values.get("start", event.start), values.get("end", event.end))
+    with transaction.atomic():
+        changed = save_changes(event, version, by, values)
+        if teams is not None or users is not None:
+            restricted = event.confidentiality == Confidentiality.RESTRICTED
+            shares = (list(teams or ()), list(users or ())) if restricted else ([], [])
+            if _share(event, *shares):
+                if not changed:
+                    lock(event, version, by)
+                    event.save(update_fields=["version", "updated_at", "updated_by"])
+                changed.append("shares")
+        if changed:
+            record(
+                by,
+                "documentation.event_changed",
+                event,
+                changed=changed,
+                revision=event.version,
+                confidentiality=event.confidentiality,
+            )
+    return changed
+
+
+def link_events(by: User, event: Event, related: Event, kind: Term) -> EventLink:
+    """A chain of events (ESF 22): ``event`` is ``kind`` of ``related``."""
+    if event.pk == related.pk:
+        raise Refused(_("An event cannot be linked to itself."))
+    try:
+        vocabularies.check_usable(kind, "chain_type")
+    except vocabularies.VocabularyError as error:
+        raise Refused(str(error)) from error
+    with transaction.atomic():
+        link, _created = EventLink.objects.update_or_create(
+            event=event, related=related, defaults={"kind": kind}
+        )
+        record(by, "documentation.events_linked", event, event=related.code, term=kind.code)
+    return link
+
+
+# --- Acts and who took part ----------------------------------------------------------
+
+
+def record_act(
+    by: User,
+    *,
+    event: Event,
+    victim: Person,
+    act_type: Term,
+    start: FuzzyDate | None = None,
+    end: FuzzyDate | None = None,
+    place: Place | None = None,
+    method: str = "",
+    stated_reason: str = "",
+    consequences: str = "",
+    victim_status: Term | None = None,
+    verification: str = Verification.REPORTED,
+    verified_on: dt.date | None = None,
+) -> Act:
+    start = start or event.start
+    end = end or FuzzyDate.unknown()
+    _dates(start, end)
+    act = Act(
+        event=event,
+        victim=victim,
+        act_type=act_type,
+        victim_status=victim_status,
+        verification=verification,
+    )
+    fill(
+        act,
+        method=_text(method),
+        stated_reason=_text(stated_reason),
+        consequences=_text(consequences),
+    )
+    act.start, act.end = start, end
+    act.place = place or event.place
+    if verification != Verification.REPORTED:
+        act.verified_on = verified_on or timezone.localdate()
+        act.verified_by = by
+    with transaction.atomic():
+        create(act, by)
+        record(
+            by,
+            "documentation.act_recorded",
+            act,
+            event=event.code,
+            person=victim.code,
+            verification=act.verification,
+        )
+    return act
+
+
+def change_act(act: Act, *, by: User, version: int, **values: Any) -> list[str]:
+    """Change an act; a change of its verification status is dated (the
+    day given, or today) and signed by who made it."""
+    for name in ("method", "stated_reason", "consequences"):
+        if name in values:
+            values[name] = _text(values[name])
+    _dates(values.get("start", act.start), values.get("end", act.end))
+    verified_on = values.pop("verified_on", None)
+    if values.get("verification", act.verification) != act.verification:
+        values["verified_on"] = verified_on or timezone.localdate()
+        values["verified_by"] = by
+    elif verified_on is not None:
+        values["verified_on"] = verified_on
+    with transaction.atomic():
+        changed = save_changes(act, version, by, values)
+        if changed:
+            record(
+                by,
+                "documentation.act_changed",
+                act,
+                changed=[name for name in changed if name != "verified_by"],
+                revision=act.version,
+                verification=act.verification,
+            )
+    return changed
+
+
+def record_involvement(
+    by: User,
+    *,
+    act: Act,
+    degree: Term,
+    perpetrator_type: Term,
+    perpetrator: Person | None = None,
+    unit: str = "",
+    rank: str = "",
+) -> Involvement:
+    involvement = Involvement(
+        act=act, perpetrator=perpetrator, degree=degree, perpetrator_type=perpetrator_type
+    )
+    fill(involvement, unit=_text(unit), rank=_text(rank))
+    with transaction.atomic():
+        create(involvement, by)
+        record(
+            by,
+            "documentation.involvement_recorded",
+            involvement,
+            act=act.code,
+            person=perpetrator.code if perpetrator else None,
+        )
+    return involvement
+
+
+def change_involvement(
+    involvement: Involvement, *, by: User, version: int, **values: Any
+) -> list[str]:
+    for name in ("unit", "rank"):
+        if name in values:
+            values[name] = _text(values[name])
+    with transaction.atomic():
+        changed = save_changes(involvement, version, by, values)
+        if changed:
+            record(
+                by,
+                "documentation.involvement_changed",
+                involvement,
+                changed=changed,
+                revision=involvement.version,
+            )
+    return changed
+
+
+# --- Who reported what, and what was done ---------------------------------------------
+
+
+def record_information(
+    by: User,
+    *,
+    event: Event,
+    source: Person,
+    connection: Term,
+    reliability: Term,
+    act: Act | None = None,
+    language: Term | None = None,
+    reported_on: dt.date | None = None,
+    account: str = "",
+    reference: str = "",
+) -> Information:
+    if act is not None and act.event_id != event.pk:
+        raise Refused(_("That act belongs to another event."))
+    information = Information(
+        event=event,
+        act=act,
+        source=source,
+        connection=connection,
+        reliability=reliability,
+        language=language,
+        reported_on=reported_on,
+    )
+    fill(information, account=_text(account), reference=_text(reference))
+    with transaction.atomic():
+        create(information, by)
+        record(
+            by,
+            "documentation.information_recorded",
+            information,
+            event=event.code,
+            act=act.code if act else None,
+            person=source.code,
+        )
+    return information
+
+
+def change_information(
+    information: Information, *, by: User, version: int, **values: Any
+) -> list[str]:
+    for name in ("account", "reference"):
+        if name in values:
+            values[name] = _text(values[name])
+    with transaction.atomic():
+        changed = save_changes(information, version, by, values)
+        if changed:
+            record(
+                by,
+                "documentation.information_changed",
+                information,
+                changed=changed,
+                revision=information.version,
+            )
+    return changed
+
+
+def record_intervention(
+    by: User,
+    *,
+    event: Event,
+    kind: Term,
+    intervening_party: str,
+    act: Act | None = None,
+    victim: Person | None = None,
+    made_on: dt.date | None = None,
+    addressed_to: str = "",
+    response: Term | None = None,
+    outcome: str = "",
+    status: str = "planned",
+) -> Intervention:
+    if act is not None and act.event_id != event.pk:
+        raise Refused(_("That act belongs to another event."))
+    intervention = Intervention(
+        event=event,
+        act=act,
+        victim=victim,
+        kind=kind,
+        made_on=made_on,
+        response=response,
+        status=status,
+    )
+    fill(
+        intervention,
+        intervening_party=_required(intervening_party, _("Say who intervened.")),
+        addressed_to=_text(addressed_to),
+        outcome=_text(outcome),
+    )
+    with transaction.atomic():
+        create(intervention, by)
+        record(by, "documentation.intervention_recorded", intervention, event=event.code)
+    return intervention
+
+
+def change_intervention(
+    intervention: Intervention, *, by: User, version: int, **values: Any
+) -> list[str]:
+    if "intervening_party" in values:
+        values["intervening_party"] = _required(
+            values["intervening_party"], _("Say who intervened.")
+        )
+    for name in ("addressed_to", "outcome"):
+        if name in values:
+            values[name] = _text(values[name])
+    with transaction.atomic():
+        changed = save_changes(intervention, version, by, values)
+        if changed:
+            record(
+                by,
+                "documentation.intervention_changed",
+                intervention,
+                changed=changed,
+                revision=intervention.version,
+            )
+    return changed
