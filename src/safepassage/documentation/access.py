@@ -37,6 +37,7 @@ from safepassage.documentation.models import (
     Statement,
     Term,
 )
+from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.vault.keyring import Keyring, current_keyring_or_none
 
 READ = Perm.VIEW_DOCUMENTATION
@@ -78,7 +79,7 @@ def _uuid(value: object) -> uuid.UUID | None:
 
 def get_event_for(user: User, code: str, perm: Perm = READ) -> Event:
     documentation_keys(user, perm)
-    event = Event.objects.select_related("place_area").filter(code=code[:12]).first()
+    event = Event.objects.select_related(PLACE_PATH).filter(code=code[:12]).first()
     if event is None:
         raise deny(user, "event", "event:unknown")
     if not can_see_event(user, event):

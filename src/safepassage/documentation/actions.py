@@ -40,7 +40,7 @@ from safepassage.documentation.models import (
     Term,
     Verification,
 )
-from safepassage.documentation.models.base import Record
+from safepassage.documentation.models.base import Placed, Record
 from safepassage.documentation.precision import FuzzyDate, Place
 
 
@@ -81,27 +81,35 @@ COMPOSITE = {
 # --- Helpers every action uses ------------------------------------------------------
 
 
-def check_terms(item: Record, before: dict[str, Term | None] | None = None) -> None:
-    """Each term is of its vocabulary and not retired (a record keeps a term
-    retired since it chose it); then the record notes the versions used."""
-    fields = TERM_FIELDS.get(type(item), {})
+def check_terms(item: Record, values: dict[str, Any] | None = None) -> None:
+    """Each term (the record's, or the one ``values`` would give it) is of
+    its vocabulary and not retired; a record keeps a term retired since it
+    chose it. Raises Refused."""
+    values = values or {}
     try:
-        for name, key in fields.items():
-            term = getattr(item, name)
-            vocabularies.check_usable(term, key, current=(before or {}).get(name))
+        for name, key in TERM_FIELDS.get(type(item), {}).items():
+            if name in values:
+                current = getattr(item, name) if item.pk else None
+                vocabularies.check_usable(values[name], key, current=current)
+            elif not values:
+                vocabularies.check_usable(getattr(item, name), key)
+        if "place" in values and values["place"].area is not None:
+            current = item.place_area if isinstance(item, Placed) else None
+            vocabularies.check_usable(values["place"].area, "place", current=current)
     except vocabularies.VocabularyError as error:
         raise Refused(str(error)) from error
-    vocabularies.stamp(item, *fields.values())
 
 
-def terms_of(item: Record) -> dict[str, Term | None]:
-    return {name: getattr(item, name) for name in TERM_FIELDS.get(type(item), {})}
+def stamp_terms(item: Record) -> None:
+    """Note on the record the versions of the vocabularies it draws from."""
+    vocabularies.stamp(item, *TERM_FIELDS.get(type(item), {}).values())
 
 
 def create(item: Record, by: User) -> None:
     item.created_by = by
     item.updated_by = by
     check_terms(item)
+    stamp_terms(item)
     item.save(force_insert=True)
 
 
@@ -109,16 +117,6 @@ def fill(item: Record, **values: Any) -> None:
     """Set values (encrypted ones too: they are sealed when saved)."""
     for name, value in values.items():
         setattr(item, name, value)
-
-
-def assign(item: Any, values: dict[str, Any]) -> list[str]:
-    """Set the values that differ; return their names (for the audit)."""
-    changed = []
-    for name, value in values.items():
-        if getattr(item, name) != value:
-            setattr(item, name, value)
-            changed.append(name)
-    return sorted(changed)
 
 
 def lock(item: Record, version: int, by: User) -> None:
@@ -137,14 +135,17 @@ def lock(item: Record, version: int, by: User) -> None:
 
 
 def save_changes(item: Record, version: int, by: User, values: dict[str, Any]) -> list[str]:
-    """Lock, assign, check and save the changed columns. Returns the names
-    changed; nothing is saved (and the version stays) when none changed."""
-    before = terms_of(item)
-    changed = assign(item, values)
+    """Check, lock, assign and save the values that differ from the
+    record's. Returns their names; nothing is saved (and the version stays)
+    when none differ. Nothing is changed on ``item`` unless it is saved."""
+    changed = sorted(name for name, value in values.items() if getattr(item, name) != value)
     if not changed:
         return []
+    check_terms(item, {name: values[name] for name in changed})
     lock(item, version, by)
-    check_terms(item, before)
+    for name in changed:
+        setattr(item, name, values[name])
+    stamp_terms(item)
     columns = {"version", "updated_at", "updated_by", "vocabularies"}
     for name in changed:
         columns.update(COMPOSITE.get(name, (name,)))

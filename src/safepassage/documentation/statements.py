@@ -32,6 +32,7 @@ from safepassage.documentation.models import (
     StatementLink,
     Term,
 )
+from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.vault.bulk import open_rows
 
 TEXTS = ("office", "translation", "published_in")
@@ -133,7 +134,7 @@ def facts_beside(user: User, statement: Statement) -> list[Beside]:
     with what the page reads of them opened."""
     links = list(
         statement.links.filter(event__in=visible_events(user))
-        .select_related("event", "act", "act__act_type", "act__victim", "event__place_area")
+        .select_related("event", "act", "act__act_type", "act__victim", f"event__{PLACE_PATH}")
         .order_by("event__period_from", "created_at")
     )
     open_rows(links, ["passage"])

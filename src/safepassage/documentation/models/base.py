@@ -88,6 +88,11 @@ class Dated(models.Model):
         self.period_to = end.latest or start.latest
 
 
+# What a page selects with a record so its place reads without more
+# queries (the places vocabulary has four levels).
+PLACE_PATH = "place_area__parent__parent__parent"
+
+
 class Placed(models.Model):
     """A Place: its area (a term of the places vocabulary, plaintext), its
     precision, and what is known beyond the area (encrypted)."""

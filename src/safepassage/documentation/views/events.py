@@ -33,6 +33,7 @@ from safepassage.documentation.models import (
     StatementLink,
     Term,
 )
+from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.documentation.views.shared import open_all, stale, user_of
 
 PAGE = 50
@@ -67,7 +68,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    events = filtered_events(user, data).select_related("place_area")
+    events = filtered_events(user, data).select_related(PLACE_PATH)
     page = Paginator(events, PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     acts = list(
@@ -114,7 +115,7 @@ def event_view(request: HttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     event = get_event_for(user, code)
     acts = list(
-        event.acts.select_related("act_type", "victim", "victim_status", "place_area").order_by(
+        event.acts.select_related("act_type", "victim", "victim_status", PLACE_PATH).order_by(
             "period_from", "created_at"
         )
     )
@@ -237,7 +238,7 @@ def event_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 
 def event_now(event: Event) -> Event | None:
     """The event as stored now (for an edit that was refused as stale)."""
-    current = Event.objects.select_related("place_area").filter(pk=event.pk).first()
+    current = Event.objects.select_related(PLACE_PATH).filter(pk=event.pk).first()
     if current is not None:
         open_all([current], "title", "description", "place_detail")
     return current
