@@ -38,6 +38,10 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
             menu.append(("questions", "intake:questions"))
         if user.can(Perm.REVIEW_LINKS) or user.can(Perm.ANALYSE):
             menu.append(("analysis", "analysis:home"))
+        if user.can(Perm.VIEW_DOCUMENTATION):
+            menu.append(("documentation", "documentation:events"))
+        elif user.can(Perm.MANAGE_VOCABULARIES):
+            menu.append(("vocabularies", "documentation:vocabularies"))
         menu.append(("vault", "vault:overview"))
         menu.append(("account", "accounts:account"))
     organisation = Organisation.objects.order_by("pk").first()
