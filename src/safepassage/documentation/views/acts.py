@@ -125,6 +125,7 @@ def act_statement_view(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The statement is set beside the act."))
             return redirect("documentation:statement", code=statement.code)
     open_all([act.victim], "name")
+    record(user, "documentation.act_viewed", act)
     return render(
         request,
         "documentation/act_statement.html",

@@ -73,6 +73,7 @@ def statement_new_view(request: HttpRequest) -> HttpResponse:
             return redirect("documentation:statement", code=statement.code)
     if act is not None:
         open_all([act.victim], "name")
+        record(user, "documentation.act_viewed", act)
     return render(
         request,
         "documentation/statement_new.html",
