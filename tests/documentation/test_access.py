@@ -48,12 +48,12 @@ def _records(desk: Desk) -> dict[str, Any]:
 
 
 def _intervention(desk: Desk) -> tuple[Any, Any]:
-    from safepassage.documentation import actions
+    from safepassage.documentation import sources
     from safepassage.documentation.models import Event
 
     with using_keyring(desk.vault.keyring):
         event = Event.objects.first()
-        made = actions.record_intervention(
+        made = sources.record_intervention(
             desk.documenter,
             event=event,
             kind=term("intervention_type", "L-PROSECUTOR"),

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from safepassage.audit.models import AuditEntry
-from safepassage.documentation import actions, people, statements
+from safepassage.documentation import actions, people, sources, statements
 from safepassage.documentation.models import Act, Event, Person, Statement
 from safepassage.documentation.precision import FuzzyDate
 from tests.base import sign_in
@@ -50,9 +50,9 @@ def test_every_kind_of_record_is_locked(desk: Desk) -> None:
     with pytest.raises(actions.StaleRecord):
         actions.change_involvement(involvement, by=desk.documenter, version=1, rank="Colonel")
     information = act.information.get()
-    actions.change_information(information, by=desk.documenter, version=1, reference="No. 7")
+    sources.change_information(information, by=desk.documenter, version=1, reference="No. 7")
     with pytest.raises(actions.StaleRecord):
-        actions.change_information(information, by=desk.documenter, version=1, reference="8")
+        sources.change_information(information, by=desk.documenter, version=1, reference="8")
     statement = statements.record_statement(
         desk.documenter,
         speaker="A spokesman",

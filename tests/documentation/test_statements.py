@@ -142,4 +142,11 @@ def test_a_commitments_status_changes_are_dated_and_sourced(desk: Desk) -> None:
     )
     assert commitment.status == "not_kept"
     assert commitment.version == 3
+    with pytest.raises(actions.Refused, match="follow-up"):
+        statements.change_commitment(commitment, by=desk.documenter, version=3, status="kept")
+    statements.change_commitment(
+        commitment, by=desk.documenter, version=3, promised_to="The President"
+    )
+    with pytest.raises(actions.StaleRecord):
+        statements.change_commitment(commitment, by=desk.colleague, version=3, promise="Else")
     assert [c.changed_on.year for c in commitment.changes.all()] == [2018, 2019]

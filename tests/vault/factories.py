@@ -101,7 +101,7 @@ def documentation_records(org: Organisation, mark: Callable[[str], str]) -> None
     followed up."""
     import datetime as dt
 
-    from safepassage.documentation import actions, people, recording, statements
+    from safepassage.documentation import actions, people, recording, sources, statements
     from safepassage.documentation.models import Term
     from safepassage.documentation.precision import FuzzyDate, Place
 
@@ -157,7 +157,7 @@ def documentation_records(org: Organisation, mark: Callable[[str], str]) -> None
     people.link_people(
         by, relative, person, term("relationship", "010102000000"), note=mark("linknote")
     )
-    actions.record_intervention(
+    sources.record_intervention(
         by,
         event=recorded.event,
         act=recorded.act,

@@ -345,6 +345,9 @@ ACTIONS: dict[str, Action] = {
     "documentation.commitment_recorded": Action(
         _("Recorded a promise"), _("An official's promise was documented.")
     ),
+    "documentation.commitment_changed": Action(
+        _("Changed a promise"), _("What a promise says, who made it or to whom, was changed.")
+    ),
     "documentation.commitment_status_changed": Action(
         _("Followed up a promise"), _("A dated, sourced change of a promise's status was added.")
     ),

@@ -8,7 +8,8 @@ made from, and the save is a conditional update of that version. If
 someone saved the record in between, the edit is refused with StaleRecord
 (nothing is written; the page keeps what was typed and shows what changed).
 
-People are recorded in documentation.people, statements and commitments in
+Sources' accounts and interventions are recorded in documentation.sources,
+people in documentation.people, statements and commitments in
 documentation.statements; they use the helpers here.
 """
 
@@ -154,13 +155,13 @@ def save_changes(item: Record, version: int, by: User, values: dict[str, Any]) -
     return changed
 
 
-def _text(value: str | None) -> str | None:
+def text_or_none(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
 
 
-def _required(value: str | None, message: str) -> str:
-    text = _text(value)
+def required(value: str | None, message: str) -> str:
+    text = text_or_none(value)
     if text is None:
         raise Refused(message)
     return text
@@ -216,8 +217,8 @@ def record_event(
     )
     fill(
         event,
-        title=_required(title, _("Give the event a title.")),
-        description=_text(description),
+        title=required(title, _("Give the event a title.")),
+        description=text_or_none(description),
     )
     event.start, event.end = start, end
     event.place = place or Place.unknown()
@@ -247,9 +248,9 @@ def change_event(
 ) -> list[str]:
     """Change an event's fields (those given) and whom it is shared with."""
     if "title" in values:
-        values["title"] = _required(values["title"], _("Give the event a title."))
+        values["title"] = required(values["title"], _("Give the event a title."))
     if "description" in values:
-        values["description"] = _text(values["description"])
+        values["description"] = text_or_none(values["description"])
     _dates(values.get("start", event.start), values.get("end", event.end))
     with transaction.atomic():
         changed = save_changes(event, version, by, values)
@@ -320,9 +321,9 @@ def record_act(
     )
     fill(
         act,
-        method=_text(method),
-        stated_reason=_text(stated_reason),
-        consequences=_text(consequences),
+        method=text_or_none(method),
+        stated_reason=text_or_none(stated_reason),
+        consequences=text_or_none(consequences),
     )
     act.start, act.end = start, end
     act.place = place or event.place
@@ -347,7 +348,7 @@ def change_act(act: Act, *, by: User, version: int, **values: Any) -> list[str]:
     day given, or today) and signed by who made it."""
     for name in ("method", "stated_reason", "consequences"):
         if name in values:
-            values[name] = _text(values[name])
+            values[name] = text_or_none(values[name])
     _dates(values.get("start", act.start), values.get("end", act.end))
     verified_on = values.pop("verified_on", None)
     if values.get("verification", act.verification) != act.verification:
@@ -382,7 +383,7 @@ def record_involvement(
     involvement = Involvement(
         act=act, perpetrator=perpetrator, degree=degree, perpetrator_type=perpetrator_type
     )
-    fill(involvement, unit=_text(unit), rank=_text(rank))
+    fill(involvement, unit=text_or_none(unit), rank=text_or_none(rank))
     with transaction.atomic():
         create(involvement, by)
         record(
@@ -400,7 +401,7 @@ def change_involvement(
 ) -> list[str]:
     for name in ("unit", "rank"):
         if name in values:
-            values[name] = _text(values[name])
+            values[name] = text_or_none(values[name])
     with transaction.atomic():
         changed = save_changes(involvement, version, by, values)
         if changed:
@@ -410,125 +411,5 @@ def change_involvement(
                 involvement,
                 changed=changed,
                 revision=involvement.version,
-            )
-    return changed
-
-
-# --- Who reported what, and what was done ---------------------------------------------
-
-
-def record_information(
-    by: User,
-    *,
-    event: Event,
-    source: Person,
-    connection: Term,
-    reliability: Term,
-    act: Act | None = None,
-    language: Term | None = None,
-    reported_on: dt.date | None = None,
-    account: str = "",
-    reference: str = "",
-) -> Information:
-    if act is not None and act.event_id != event.pk:
-        raise Refused(_("That act belongs to another event."))
-    information = Information(
-        event=event,
-        act=act,
-        source=source,
-        connection=connection,
-        reliability=reliability,
-        language=language,
-        reported_on=reported_on,
-    )
-    fill(information, account=_text(account), reference=_text(reference))
-    with transaction.atomic():
-        create(information, by)
-        record(
-            by,
-            "documentation.information_recorded",
-            information,
-            event=event.code,
-            act=act.code if act else None,
-            person=source.code,
-        )
-    return information
-
-
-def change_information(
-    information: Information, *, by: User, version: int, **values: Any
-) -> list[str]:
-    for name in ("account", "reference"):
-        if name in values:
-            values[name] = _text(values[name])
-    with transaction.atomic():
-        changed = save_changes(information, version, by, values)
-        if changed:
-            record(
-                by,
-                "documentation.information_changed",
-                information,
-                changed=changed,
-                revision=information.version,
-            )
-    return changed
-
-
-def record_intervention(
-    by: User,
-    *,
-    event: Event,
-    kind: Term,
-    intervening_party: str,
-    act: Act | None = None,
-    victim: Person | None = None,
-    made_on: dt.date | None = None,
-    addressed_to: str = "",
-    response: Term | None = None,
-    outcome: str = "",
-    status: str = "planned",
-) -> Intervention:
-    if act is not None and act.event_id != event.pk:
-        raise Refused(_("That act belongs to another event."))
-    intervention = Intervention(
-        event=event,
-        act=act,
-        victim=victim,
-        kind=kind,
-        made_on=made_on,
-        response=response,
-        status=status,
-    )
-    fill(
-        intervention,
-        intervening_party=_required(intervening_party, _("Say who intervened.")),
-        addressed_to=_text(addressed_to),
-        outcome=_text(outcome),
-    )
-    with transaction.atomic():
-        create(intervention, by)
-        record(by, "documentation.intervention_recorded", intervention, event=event.code)
-    return intervention
-
-
-def change_intervention(
-    intervention: Intervention, *, by: User, version: int, **values: Any
-) -> list[str]:
-    if "intervening_party" in values:
-        values["intervening_party"] = _required(
-            values["intervening_party"], _("Say who intervened.")
-        )
-    for name in ("addressed_to", "outcome"):
-        if name in values:
-            values[name] = _text(values[name])
-    with transaction.atomic():
-        changed = save_changes(intervention, version, by, values)
-        if changed:
-            record(
-                by,
-                "documentation.intervention_changed",
-                intervention,
-                changed=changed,
-                revision=intervention.version,
             )
     return changed

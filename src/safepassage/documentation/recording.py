@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from safepassage.accounts.models import Team, User
-from safepassage.documentation import actions, people
+from safepassage.documentation import actions, people, sources
 from safepassage.documentation.models import Act, Event, Person, Term
 from safepassage.documentation.precision import FuzzyDate, Place
 
@@ -135,7 +135,7 @@ def record_event_with_act(
             unit=perpetrator.unit,
             rank=perpetrator.rank,
         )
-        actions.record_information(
+        sources.record_information(
             by,
             event=saved_event,
             act=saved_act,

@@ -174,6 +174,36 @@ def record_commitment(
     return commitment
 
 
+def change_commitment(
+    commitment: Commitment, *, by: User, version: int, **values: Any
+) -> list[str]:
+    """Change what a promise says (who, to whom, when, what); its status
+    changes only through change_commitment_status."""
+    if "status" in values:
+        raise Refused(_("A promise's status changes with a dated, sourced follow-up."))
+    for name, message in (
+        ("promised_by", _("Say who made the promise.")),
+        ("promise", _("Say what was promised.")),
+    ):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+            if not values[name]:
+                raise Refused(message)
+    if "promised_to" in values:
+        values["promised_to"] = (values["promised_to"] or "").strip() or None
+    with transaction.atomic():
+        changed = save_changes(commitment, version, by, values)
+        if changed:
+            record(
+                by,
+                "documentation.commitment_changed",
+                commitment,
+                changed=changed,
+                revision=commitment.version,
+            )
+    return changed
+
+
 def change_commitment_status(
     commitment: Commitment,
     *,

@@ -41,19 +41,24 @@ PAGE = 50
 
 def filtered_events(user: User, data: dict[str, Any]) -> QuerySet[Event]:
     """The events ``user`` may see that match the filters: a term matches
-    itself and every term below it; a period matches the events whose span
-    of possible days meets it (an event of unknown date matches no period)."""
+    itself and every term below it; the act filters (type, perpetrator
+    type, how far it is established) must hold for one and the same act; a
+    place matches the event's area or an act's; a period matches the events
+    whose span of possible days meets it (an unknown date meets no period)."""
     events = visible_events(user)
+    act: dict[str, Any] = {}
     if data.get("act_type"):
-        events = events.filter(acts__act_type__in=vocabularies.descendants(data["act_type"]))
+        act["acts__act_type__in"] = vocabularies.descendants(data["act_type"])
+    if data.get("perpetrator_type"):
+        kinds = vocabularies.descendants(data["perpetrator_type"])
+        act["acts__involvements__perpetrator_type__in"] = kinds
+    if data.get("verification"):
+        act["acts__verification"] = data["verification"]
+    if act:
+        events = events.filter(**act)
     if data.get("place"):
         areas = vocabularies.descendants(data["place"])
         events = events.filter(Q(place_area__in=areas) | Q(acts__place_area__in=areas))
-    if data.get("perpetrator_type"):
-        kinds = vocabularies.descendants(data["perpetrator_type"])
-        events = events.filter(acts__involvements__perpetrator_type__in=kinds)
-    if data.get("verification"):
-        events = events.filter(acts__verification=data["verification"])
     if data.get("period_from"):
         events = events.filter(period_to__gte=data["period_from"])
     if data.get("period_to"):
