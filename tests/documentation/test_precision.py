@@ -111,6 +111,9 @@ def test_a_date_field_names_the_missing_part() -> None:
     with pytest.raises(Exception, match="Give the day"):
         field.clean(["exact", "2017", "4", "", "", ""])
     assert field.clean(["unknown", "", "", "", "", ""]) == FuzzyDate.unknown()
+    # Parts given under "unknown" are not thrown away in silence.
+    with pytest.raises(Exception, match="choose how precisely"):
+        field.clean(["unknown", "2017", "4", "", "", ""])
 
 
 @pytest.mark.django_db

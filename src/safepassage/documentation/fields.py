@@ -68,8 +68,11 @@ class FuzzyDateWidget(PartsWidget):
     def decompress(self, value: FuzzyDate | None) -> list[Any]:
         if value is None or value.anchor is None:
             return [DatePrecision.UNKNOWN, None, None, None, "", ""]
-        anchor = value.anchor
-        return [value.precision, anchor.year, anchor.month, anchor.day, value.part, value.season]
+        anchor, precision = value.anchor, value.precision
+        # Only the parts the precision uses, so switching it leaves no stale part.
+        month = None if precision in (DatePrecision.YEAR, DatePrecision.SEASON) else anchor.month
+        day = anchor.day if precision in (DatePrecision.EXACT, DatePrecision.APPROXIMATE) else None
+        return [precision, anchor.year, month, day, value.part, value.season]
 
 
 class FuzzyDateField(forms.MultiValueField):
@@ -91,6 +94,9 @@ class FuzzyDateField(forms.MultiValueField):
         if not data_list:
             return FuzzyDate.unknown()
         precision, year, month, day, part, season = data_list
+        given = any(value not in (None, "") for value in (year, month, day, part, season))
+        if precision in ("", DatePrecision.UNKNOWN) and given:
+            raise ValidationError(_("You gave a date: choose how precisely it is known."))
         try:
             return FuzzyDate.of(
                 precision or DatePrecision.UNKNOWN,

@@ -20,6 +20,7 @@ from safepassage.documentation.models import (
     Verification,
     ViolationStatus,
 )
+from safepassage.documentation.precision import DatePrecision
 
 LONG = forms.Textarea(attrs={"rows": 4})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -141,6 +142,11 @@ class RecordEventForm(SharingFields):
     source_existing = forms.CharField(required=False, widget=forms.HiddenInput)
     # Set once the people with similar names have been shown.
     people_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new event's start is asked for as an exact day unless told otherwise.
+        self.fields["start"].initial = [DatePrecision.EXACT, None, None, None, "", ""]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
