@@ -12,6 +12,7 @@ from django.utils import translation
 from safepassage.accounts.models import Team
 from safepassage.accounts.roles import Role
 from safepassage.audit import protection
+from safepassage.documentation import vocabularies
 from safepassage.intake import regions
 from safepassage.intake.models import Region
 from tests.base import Organisation, Vault, hold_ceremony, make_user
@@ -69,3 +70,17 @@ def _regions_back(sender: AppConfig, **kwargs: Any) -> None:
 
 
 post_migrate.connect(_regions_back, dispatch_uid="tests.regions_back")
+
+
+def _vocabularies_back(sender: AppConfig, **kwargs: Any) -> None:
+    """The same for the vocabularies a fresh install ships (documentation)."""
+    if sender.label == "documentation":
+        vocabularies.load_shipped(
+            sender.get_model("Vocabulary"),
+            sender.get_model("VocabularyVersion"),
+            sender.get_model("Term"),
+            vocabularies.shipped(1),
+        )
+
+
+post_migrate.connect(_vocabularies_back, dispatch_uid="tests.vocabularies_back")

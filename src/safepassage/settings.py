@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "safepassage.cases",
     "safepassage.intake",
     "safepassage.analysis",
+    "safepassage.documentation",
     # Last: the dashboard, the menu, `serve` and `demo` hold every app together.
     "safepassage.site",
 ]

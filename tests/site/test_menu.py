@@ -39,6 +39,8 @@ def test_it_gathers_every_apps_entries_in_one_order() -> None:
         "intake",
         "questions",
         "analysis",
+        "documentation",
+        "vocabularies",
         "vault",
         "account",
     ]

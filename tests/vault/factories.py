@@ -12,6 +12,19 @@ from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
 from safepassage.cases.models import Case, Person
+from safepassage.documentation.models import (
+    Act,
+    Commitment,
+    CommitmentChange,
+    Event,
+    Information,
+    Intervention,
+    Involvement,
+    PersonLink,
+    Statement,
+    StatementLink,
+)
+from safepassage.documentation.models import Person as DocumentedPerson
 from safepassage.intake.models import Message, Submission, Tag
 from tests.base import Organisation
 from tests.intake.helpers import send_request
@@ -127,6 +140,108 @@ def job_result(org: Organisation, mark: Callable[[str], str]) -> None:
     job.save()
 
 
+def documentation_records(org: Organisation, mark: Callable[[str], str]) -> None:
+    """Every documentation record, each free text a sentinel: an event with
+    an act, its victim, a perpetrator and a source, an intervention, a
+    biographic link, a statement set beside the act, and a promise
+    followed up."""
+    import datetime as dt
+
+    from safepassage.documentation import actions, people, recording, sources, statements
+    from safepassage.documentation.models import Term
+    from safepassage.documentation.precision import FuzzyDate, Place
+
+    def term(key: str, code: str) -> Term:
+        return Term.objects.select_related("vocabulary").get(vocabulary__key=key, code=code)
+
+    by = org.coordinator
+    victim = recording.PersonPart(
+        name=mark("victim"), born=mark("born"), description=mark("victimdescription")
+    )
+    recorded = recording.record_event_with_act(
+        by,
+        event=recording.EventPart(
+            title=mark("title"),
+            start=FuzzyDate.parse("2017-03-late"),
+            end=FuzzyDate.unknown(),
+            place=Place.of("exact", term("place", "L-RU-CE-ARGUN"), mark("address")),
+            description=mark("eventdescription"),
+        ),
+        act=recording.ActPart(
+            act_type=term("act_type", "020111110000"),
+            method=mark("method"),
+            stated_reason=mark("reason"),
+            consequences=mark("consequences"),
+        ),
+        victim=victim,
+        perpetrator=recording.PerpetratorPart(
+            perpetrator_type=term("perpetrator_type", "010104000000"),
+            degree=term("involvement_degree", "010100000000"),
+            person=recording.PersonPart(name=mark("perpetrator")),
+            unit=mark("unit"),
+            rank=mark("rank"),
+        ),
+        source=recording.SourcePart(
+            connection=term("source_connection", "010200000000"),
+            reliability=term("reliability", "010000000000"),
+            person=recording.PersonPart(name=mark("witness")),
+            account=mark("account"),
+            reference=mark("reference"),
+        ),
+    )
+    actions.change_act(
+        recorded.act, by=by, version=1, place=Place.of("exact", None, mark("actplace"))
+    )
+    person = recorded.victim
+    people.change_person(
+        person, by=by, version=1, other_names=mark("othernames"), contact=mark("contact")
+    )
+    # The profile holds vocabulary codes; a sentinel shows it is sealed too.
+    person.profile = {"sexual_orientation": mark("profile")}
+    person.save(update_fields=["profile"])
+    relative = people.record_person(by, name=mark("relative"))
+    people.link_people(
+        by, relative, person, term("relationship", "010102000000"), note=mark("linknote")
+    )
+    sources.record_intervention(
+        by,
+        event=recorded.event,
+        act=recorded.act,
+        kind=term("intervention_type", "L-PROSECUTOR"),
+        intervening_party=mark("party"),
+        addressed_to=mark("addressee"),
+        outcome=mark("outcome"),
+    )
+    statement = statements.record_statement(
+        by,
+        speaker=mark("speaker"),
+        office=mark("office"),
+        quote=mark("quote"),
+        translation=mark("translation"),
+        published_in=mark("published"),
+        stance=term("stance", "L-DENIES"),
+    )
+    statements.link_statement(
+        by, statement, event=recorded.event, act=recorded.act, passage=mark("passage")
+    )
+    commitment = statements.record_commitment(
+        by,
+        statement=statement,
+        promised_by=mark("promisedby"),
+        promised_to=mark("promisedto"),
+        promise=mark("promise"),
+    )
+    statements.change_commitment_status(
+        commitment,
+        by=by,
+        version=1,
+        status="not_kept",
+        changed_on=dt.date(2018, 12, 20),
+        reference=mark("changereference"),
+        note=mark("changenote"),
+    )
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -140,4 +255,15 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     LinkageRun: linkage_results,
     Estimate: linkage_results,
     Count: job_result,
+    Event: documentation_records,
+    Act: documentation_records,
+    Involvement: documentation_records,
+    DocumentedPerson: documentation_records,
+    PersonLink: documentation_records,
+    Information: documentation_records,
+    Intervention: documentation_records,
+    Statement: documentation_records,
+    StatementLink: documentation_records,
+    Commitment: documentation_records,
+    CommitmentChange: documentation_records,
 }

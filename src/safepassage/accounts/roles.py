@@ -49,6 +49,14 @@ class Perm(StrEnum):
     REVIEW_LINKS = "analysis.review"
     # Run linkage and estimates, and read their results.
     ANALYSE = "analysis.run"
+    # Read the documentation: events, acts, people, sources, statements and
+    # commitments (reading their fields also needs the documentation
+    # compartment; an event restricted to some people needs being one of them).
+    VIEW_DOCUMENTATION = "documentation.view"
+    # Record and edit them.
+    RECORD_DOCUMENTATION = "documentation.record"
+    # Add, rename and retire the terms of the controlled vocabularies.
+    MANAGE_VOCABULARIES = "documentation.vocabularies"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -65,7 +73,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.CASEWORKER: frozenset({Perm.VIEW_CASES}),
     Role.VERIFIER: frozenset({Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}),
-    Role.DOCUMENTER: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS}),
+    Role.DOCUMENTER: frozenset(
+        {
+            Perm.IMPORT_LISTS,
+            Perm.REVIEW_LINKS,
+            Perm.VIEW_DOCUMENTATION,
+            Perm.RECORD_DOCUMENTATION,
+        }
+    ),
     Role.ANALYST: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE}),
     Role.KEY_CUSTODIAN: frozenset(),
     Role.AUDITOR: frozenset({Perm.VIEW_AUDIT_LOG, Perm.VIEW_STAFF, Perm.VIEW_ALL_TEAMS}),
@@ -78,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SEAL_VAULT,
             Perm.MANAGE_COMPARTMENTS,
             Perm.MANAGE_FORM,
+            Perm.MANAGE_VOCABULARIES,
         }
     ),
 }

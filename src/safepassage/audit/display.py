@@ -86,6 +86,41 @@ TARGETS: dict[str, TargetKind] = {
     "question": TargetKind(gettext_lazy("form question %(name)s")),
     "recoverykey": TargetKind(gettext_lazy("recovery key %(name)s")),
     "compartment": TargetKind(gettext_lazy("compartment “%(name)s”")),
+    # Documentation: records by their pseudonymous codes, for those who read it.
+    "event": TargetKind(
+        gettext_lazy("event %(name)s"), "documentation", "Event", "code", (Perm.VIEW_DOCUMENTATION,)
+    ),
+    "act": TargetKind(
+        gettext_lazy("act %(name)s"), "documentation", "Act", "code", (Perm.VIEW_DOCUMENTATION,)
+    ),
+    "person": TargetKind(
+        gettext_lazy("person %(name)s"),
+        "documentation",
+        "Person",
+        "code",
+        (Perm.VIEW_DOCUMENTATION,),
+    ),
+    "statement": TargetKind(
+        gettext_lazy("statement %(name)s"),
+        "documentation",
+        "Statement",
+        "code",
+        (Perm.VIEW_DOCUMENTATION,),
+    ),
+    "commitment": TargetKind(
+        gettext_lazy("promise %(name)s"),
+        "documentation",
+        "Commitment",
+        "code",
+        (Perm.VIEW_DOCUMENTATION,),
+    ),
+    "involvement": TargetKind(gettext_lazy("perpetrator's part %(name)s")),
+    "information": TargetKind(gettext_lazy("source's account %(name)s")),
+    "intervention": TargetKind(gettext_lazy("intervention %(name)s")),
+    "term": TargetKind(gettext_lazy("term %(name)s"), "documentation", "Term", "code"),
+    "vocabulary": TargetKind(
+        gettext_lazy("vocabulary %(name)s"), "documentation", "Vocabulary", "key"
+    ),
 }
 
 SPECIAL_ACTORS: dict[str, Promise] = {

@@ -42,6 +42,7 @@ AREAS: dict[str, Promise] = {
     "case": _("Cases"),
     "intake": _("Requests for help"),
     "analysis": _("Counting victims"),
+    "documentation": _("Documentation"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -282,6 +283,104 @@ ACTIONS: dict[str, Action] = {
         _("Analysis refused: no keys"),
         _("A command that needs the documentation keys was run without them."),
     ),
+    # Documentation: events, acts, people, sources, statements, vocabularies.
+    "documentation.events_listed": Action(
+        _("Listed events"), _("The list of documented events was shown, with their titles.")
+    ),
+    "documentation.event_viewed": Action(
+        _("Opened an event"),
+        _("An event's page was shown: its acts, victims, perpetrators and sources."),
+    ),
+    "documentation.event_recorded": Action(
+        _("Recorded an event"), _("A new event was documented.")
+    ),
+    "documentation.event_changed": Action(
+        _("Changed an event"), _("An event's details, or whom it is shared with, were changed.")
+    ),
+    "documentation.events_linked": Action(
+        _("Linked two events"), _("Two events were linked in a chain of events.")
+    ),
+    "documentation.act_viewed": Action(_("Opened an act"), _("An act was opened for editing.")),
+    "documentation.act_recorded": Action(
+        _("Recorded an act"), _("An act against a victim was documented in an event.")
+    ),
+    "documentation.act_changed": Action(
+        _("Changed an act"), _("An act's details or how far it is established were changed.")
+    ),
+    "documentation.involvement_recorded": Action(
+        _("Recorded a perpetrator's part"), _("A perpetrator's part in an act was documented.")
+    ),
+    "documentation.involvement_changed": Action(
+        _("Changed a perpetrator's part"), _("A perpetrator's part in an act was changed.")
+    ),
+    "documentation.information_recorded": Action(
+        _("Recorded a source's account"), _("What a source reported was documented.")
+    ),
+    "documentation.information_changed": Action(
+        _("Changed a source's account"), _("What a source reported was changed.")
+    ),
+    "documentation.intervention_recorded": Action(
+        _("Recorded an intervention"),
+        _("An intervention (a complaint, a letter, an appeal) was documented."),
+    ),
+    "documentation.intervention_changed": Action(
+        _("Changed an intervention"), _("An intervention or where it stands was changed.")
+    ),
+    "documentation.person_recorded": Action(
+        _("Recorded a person"), _("A victim, perpetrator, witness or source was recorded.")
+    ),
+    "documentation.person_changed": Action(
+        _("Changed a person"), _("What is documented about a person was changed.")
+    ),
+    "documentation.person_viewed": Action(
+        _("Opened a person"), _("A person's page was shown, with where they appear.")
+    ),
+    "documentation.people_searched": Action(
+        _("Searched people by name"), _("People were searched for by name.")
+    ),
+    "documentation.people_linked": Action(
+        _("Linked two people"), _("A biographic link (family, unit, command) was recorded.")
+    ),
+    "documentation.statements_listed": Action(
+        _("Listed statements"), _("The list of officials' statements was shown.")
+    ),
+    "documentation.statement_viewed": Action(
+        _("Opened a statement"),
+        _("An official's statement was shown beside the facts it concerns."),
+    ),
+    "documentation.statement_recorded": Action(
+        _("Recorded a statement"), _("An official's public statement was documented.")
+    ),
+    "documentation.statement_changed": Action(
+        _("Changed a statement"), _("An official's statement was changed.")
+    ),
+    "documentation.statement_linked": Action(
+        _("Set a statement beside the facts"),
+        _("An official's statement was set beside an event or an act."),
+    ),
+    "documentation.commitment_recorded": Action(
+        _("Recorded a promise"), _("An official's promise was documented.")
+    ),
+    "documentation.commitment_changed": Action(
+        _("Changed a promise"), _("What a promise says, who made it or to whom, was changed.")
+    ),
+    "documentation.commitment_status_changed": Action(
+        _("Followed up a promise"), _("A dated, sourced change of a promise's status was added.")
+    ),
+    "documentation.term_added": Action(
+        _("Added a term"), _("A term was added to a vocabulary (a new version of it).")
+    ),
+    "documentation.term_renamed": Action(
+        _("Renamed a term"), _("A term's labels were changed (a new version; its code stays).")
+    ),
+    "documentation.term_retired": Action(
+        _("Retired a term"),
+        _("A term (and those below it) can no longer be chosen; records keep it."),
+    ),
+    "documentation.terms_imported": Action(
+        _("Added terms from an import"),
+        _("An import was allowed to add terms that were not in the vocabulary."),
+    ),
 }
 
 
@@ -330,6 +429,7 @@ DETAILS: dict[str, Promise] = {
     "added": pgettext_lazy("audit detail", "added"),
     "added_roles": pgettext_lazy("audit detail", "roles added"),
     "added_teams": pgettext_lazy("audit detail", "teams added"),
+    "act": pgettext_lazy("audit detail", "act"),
     "attachment": pgettext_lazy("audit detail", "file"),
     "attempt": pgettext_lazy("audit detail", "attempt"),
     "backend": pgettext_lazy("audit detail", "engine"),
@@ -338,14 +438,18 @@ DETAILS: dict[str, Promise] = {
     "changed": pgettext_lazy("audit detail", "changed"),
     "check": pgettext_lazy("audit detail", "check"),
     "checked": pgettext_lazy("audit detail", "entries checked"),
+    "commitment_status": pgettext_lazy("audit detail", "promise"),
     "compartment": pgettext_lazy("audit detail", "compartment"),
+    "confidentiality": pgettext_lazy("audit detail", "who may see it"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "decision": pgettext_lazy("audit detail", "decision"),
     "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
     "email": pgettext_lazy("audit detail", "e-mail address"),
     "entry": pgettext_lazy("audit detail", "entry"),
+    "event": pgettext_lazy("audit detail", "event"),
     "factor": pgettext_lazy("audit detail", "with"),
     "files": pgettext_lazy("audit detail", "files"),
+    "filtered": pgettext_lazy("audit detail", "filtered"),
     "findings": pgettext_lazy("audit detail", "found"),
     "first": pgettext_lazy("audit detail", "first record"),
     "granted": pgettext_lazy("audit detail", "granted to"),
@@ -353,6 +457,7 @@ DETAILS: dict[str, Promise] = {
     "head": pgettext_lazy("audit detail", "up to entry"),
     "identity": pgettext_lazy("audit detail", "identity read"),
     "key": pgettext_lazy("audit detail", "key"),
+    "kind": pgettext_lazy("audit detail", "kind"),
     "lists": pgettext_lazy("audit detail", "lists"),
     "method": pgettext_lazy("audit detail", "method"),
     "more": pgettext_lazy("audit detail", "more problems"),
@@ -361,9 +466,11 @@ DETAILS: dict[str, Promise] = {
     "need": pgettext_lazy("audit detail", "needed"),
     "outcome": pgettext_lazy("audit detail", "result"),
     "people": pgettext_lazy("audit detail", "people"),
+    "person": pgettext_lazy("audit detail", "person"),
     "problem": pgettext_lazy("audit detail", "problem"),
     "progress": pgettext_lazy("audit detail", "progress"),
     "reason": pgettext_lazy("audit detail", "reason"),
+    "revision": pgettext_lazy("audit detail", "revision"),
     "records": pgettext_lazy("audit detail", "records"),
     "recovery_codes_left": pgettext_lazy("audit detail", "recovery codes left"),
     "removed": pgettext_lazy("audit detail", "removed"),
@@ -381,12 +488,16 @@ DETAILS: dict[str, Promise] = {
     "status": pgettext_lazy("audit detail", "status"),
     "tags": pgettext_lazy("audit detail", "tags"),
     "teams": pgettext_lazy("audit detail", "teams"),
+    "term": pgettext_lazy("audit detail", "term"),
+    "terms": pgettext_lazy("audit detail", "terms"),
     "threshold": pgettext_lazy("audit detail", "shares needed"),
     "to": pgettext_lazy("audit detail", "to"),
     "users": pgettext_lazy("audit detail", "users"),
+    "verification": pgettext_lazy("audit detail", "established"),
     "version": pgettext_lazy("audit detail", "key version"),
     "versions": pgettext_lazy("audit detail", "key versions"),
     "view": pgettext_lazy("audit detail", "list"),
+    "vocabulary": pgettext_lazy("audit detail", "vocabulary"),
     "wait": pgettext_lazy("audit detail", "seconds to wait"),
 }
 
@@ -435,6 +546,26 @@ VALUES: dict[str, dict[str, Promise]] = {
         **_STATUSES,
     },
     "status": _STATUSES,
+    "verification": {
+        "reported": pgettext_lazy("audit value", "reported"),
+        "corroborated": pgettext_lazy("audit value", "corroborated"),
+        "verified": pgettext_lazy("audit value", "verified"),
+    },
+    "confidentiality": {
+        "compartment": pgettext_lazy("audit value", "everyone who documents"),
+        "restricted": pgettext_lazy("audit value", "only the teams and people named"),
+    },
+    "commitment_status": {
+        "unknown": pgettext_lazy("audit value", "not known yet"),
+        "kept": pgettext_lazy("audit value", "kept"),
+        "partly_kept": pgettext_lazy("audit value", "partly kept"),
+        "not_kept": pgettext_lazy("audit value", "not kept"),
+    },
+    "kind": {
+        "individual": pgettext_lazy("audit value", "a person"),
+        "group": pgettext_lazy("audit value", "a group of people"),
+        "organisation": pgettext_lazy("audit value", "an organisation"),
+    },
 }
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("intake/", include("safepassage.intake.urls")),
     path("cases/", include("safepassage.cases.urls")),
     path("analysis/", include("safepassage.analysis.urls")),
+    path("documentation/", include("safepassage.documentation.urls")),
     path("request/", include((public_urlpatterns, "public"))),
     path("", include("safepassage.accounts.urls")),
 ]

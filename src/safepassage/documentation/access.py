@@ -1,0 +1,188 @@
+"""Who may read and write what in the documentation: one access function
+per sensitive model, and views use nothing else.
+
+Three locks, each checked on its own line:
+- a permission of one's role (documentation.view, or .record to write);
+- the documentation compartment's keys (cryptography: without them
+  nothing here can be read, whatever the code says);
+- the record's own confidentiality: a restricted event is seen only by the
+  person who recorded it and the teams and people it is shared with, and
+  what hangs from an event (its acts, their involvements, the information
+  and interventions about it) follows the event.
+
+Each refusal is audited and is the same 404 as for a record that does not
+exist. Restriction is enforced here, by code: a member of the compartment
+with a copy of the database could read a restricted event
+(docs/threat-model.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from safepassage.accounts.access import deny, require
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import Perm
+from safepassage.documentation.models import (
+    Act,
+    Commitment,
+    Confidentiality,
+    Event,
+    Information,
+    Intervention,
+    Involvement,
+    Person,
+    Statement,
+    Term,
+)
+from safepassage.documentation.models.base import PLACE_PATH
+from safepassage.vault.keyring import Keyring, current_keyring_or_none
+
+READ = Perm.VIEW_DOCUMENTATION
+WRITE = Perm.RECORD_DOCUMENTATION
+
+
+def documentation_keys(user: User, perm: Perm = READ) -> Keyring:
+    """The permission, then the compartment's keys; else the 404."""
+    require(user, perm)
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds("documentation"):
+        raise deny(user, "compartment", "compartment:documentation")
+    return keyring
+
+
+def visible_events(user: User) -> QuerySet[Event]:
+    """The events this person may see (they may also need the keys)."""
+    shared = Q(shares__user=user) | Q(shares__team_id__in=user.team_ids)
+    return Event.objects.filter(
+        Q(confidentiality=Confidentiality.COMPARTMENT) | Q(created_by=user) | shared
+    ).distinct()
+
+
+def can_see_event(user: User, event: Event) -> bool:
+    if event.confidentiality == Confidentiality.COMPARTMENT:
+        return True
+    if event.created_by_id == user.pk:
+        return True
+    shares = event.shares.filter(Q(user=user) | Q(team_id__in=user.team_ids))
+    return shares.exists()
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def get_event_for(user: User, code: str, perm: Perm = READ) -> Event:
+    documentation_keys(user, perm)
+    event = Event.objects.select_related(PLACE_PATH).filter(code=code[:12]).first()
+    if event is None:
+        raise deny(user, "event", "event:unknown")
+    if not can_see_event(user, event):
+        raise deny(user, "event", event)
+    return event
+
+
+def get_act_for(user: User, code: str, perm: Perm = READ) -> Act:
+    documentation_keys(user, perm)
+    act = Act.objects.select_related("event", "victim", "act_type").filter(code=code[:12]).first()
+    if act is None:
+        raise deny(user, "act", "act:unknown")
+    if not can_see_event(user, act.event):
+        raise deny(user, "act", act)
+    return act
+
+
+def get_involvement_for(user: User, involvement_id: object, perm: Perm = READ) -> Involvement:
+    documentation_keys(user, perm)
+    key = _uuid(involvement_id)
+    found = Involvement.objects.select_related("act__event").filter(pk=key).first() if key else None
+    if found is None:
+        raise deny(user, "involvement", "involvement:unknown")
+    if not can_see_event(user, found.act.event):
+        raise deny(user, "involvement", found)
+    return found
+
+
+def get_information_for(user: User, information_id: object, perm: Perm = READ) -> Information:
+    documentation_keys(user, perm)
+    key = _uuid(information_id)
+    found = Information.objects.select_related("event").filter(pk=key).first() if key else None
+    if found is None:
+        raise deny(user, "information", "information:unknown")
+    if not can_see_event(user, found.event):
+        raise deny(user, "information", found)
+    return found
+
+
+def get_intervention_for(user: User, intervention_id: object, perm: Perm = READ) -> Intervention:
+    documentation_keys(user, perm)
+    key = _uuid(intervention_id)
+    found = Intervention.objects.select_related("event").filter(pk=key).first() if key else None
+    if found is None:
+        raise deny(user, "intervention", "intervention:unknown")
+    if not can_see_event(user, found.event):
+        raise deny(user, "intervention", found)
+    return found
+
+
+def linked_event_ids(person: Person) -> set[uuid.UUID]:
+    """The events a person appears in: as a victim, a perpetrator or a source."""
+    ids = set(person.acts.values_list("event_id", flat=True))
+    ids |= set(person.involvements.values_list("act__event_id", flat=True))
+    ids |= set(person.information.values_list("event_id", flat=True))
+    return ids
+
+
+def can_see_person(user: User, person: Person) -> bool:
+    """A person is seen by whoever sees one of the events they appear in;
+    one who appears only in restricted events others cannot see is hidden
+    from those others, like the events; one in no event yet, by everyone
+    who documents (so the next event can name them)."""
+    if person.created_by_id == user.pk:
+        return True
+    events = linked_event_ids(person)
+    if not events:
+        return True
+    return visible_events(user).filter(pk__in=events).exists()
+
+
+def get_person_for(user: User, code: str, perm: Perm = READ) -> Person:
+    documentation_keys(user, perm)
+    person = Person.objects.filter(code=code[:12]).first()
+    if person is None:
+        raise deny(user, "person", "person:unknown")
+    if not can_see_person(user, person):
+        raise deny(user, "person", person)
+    return person
+
+
+def get_statement_for(user: User, code: str, perm: Perm = READ) -> Statement:
+    """Statements are officials' public words: every documenter sees them
+    (the acts they are set beside still follow their events)."""
+    documentation_keys(user, perm)
+    statement = Statement.objects.select_related("stance").filter(code=code[:12]).first()
+    if statement is None:
+        raise deny(user, "statement", "statement:unknown")
+    return statement
+
+
+def get_commitment_for(user: User, code: str, perm: Perm = READ) -> Commitment:
+    documentation_keys(user, perm)
+    commitment = Commitment.objects.filter(code=code[:12]).first()
+    if commitment is None:
+        raise deny(user, "commitment", "commitment:unknown")
+    return commitment
+
+
+def get_term_for(user: User, term_id: int, perm: Perm = Perm.MANAGE_VOCABULARIES) -> Term:
+    """Terms are plaintext and no secret; changing one is for administrators."""
+    require(user, perm)
+    term = Term.objects.select_related("vocabulary").filter(pk=term_id).first()
+    if term is None:
+        raise deny(user, "term", f"term:{term_id}")
+    return term

@@ -1,0 +1,1 @@
+"""The documentation's pages, by what they show (see each module)."""

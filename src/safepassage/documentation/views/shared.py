@@ -1,0 +1,40 @@
+"""What the documentation's pages share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+from django import forms
+from django.db import models
+from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
+
+from safepassage.accounts.models import User
+from safepassage.vault.bulk import open_rows
+
+
+def user_of(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def open_all(rows: Iterable[models.Model | None], *fields: str) -> None:
+    """Open these fields of rows of one model (None and repeats skipped)."""
+    unique = list({id(row): row for row in rows if row is not None}.values())
+    open_rows(unique, fields or None)
+
+
+def stale(form: forms.Form, current_version: int) -> None:
+    """An edit refused because someone saved in between: say so, keep what
+    was typed, and let a second save (made knowingly) go through."""
+    data = cast(QueryDict, form.data).copy()
+    data["version"] = str(current_version)
+    form.data = data
+    form.add_error(
+        None,
+        _(
+            "Someone else saved this record while you were editing it. Nothing was saved and "
+            "nothing you typed is lost: what they saved is shown beside your version. Check "
+            "it, then save again to keep yours."
+        ),
+    )

@@ -1,0 +1,101 @@
+"""Officials' statements: the list, recording one (set beside an act at
+once when recorded from it), and a statement's page, which sets it beside
+the acts it concerns and how far each is established."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safepassage.audit.chain import record
+from safepassage.documentation import actions, statements
+from safepassage.documentation.access import (
+    WRITE,
+    documentation_keys,
+    get_act_for,
+    get_statement_for,
+)
+from safepassage.documentation.fields import offer_terms
+from safepassage.documentation.forms import StatementForm
+from safepassage.documentation.models import Statement
+from safepassage.documentation.views.shared import open_all, user_of
+
+
+@require_GET
+def statement_list_view(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    documentation_keys(user)
+    found = list(Statement.objects.select_related("stance").order_by("-said_on", "code")[:200])
+    open_all(found, "speaker", "office")
+    record(user, "documentation.statements_listed", None, shown=len(found))
+    return render(
+        request,
+        "documentation/statement_list.html",
+        {"statements": found, "can_record": user.can(WRITE)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def statement_new_view(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    documentation_keys(user, WRITE)
+    act_code = (request.POST.get("act") or request.GET.get("act") or "").strip()
+    act = get_act_for(user, act_code, WRITE) if act_code else None
+    form = StatementForm(request.POST or None, initial={"act": act.code if act else ""})
+    offer_terms(form)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                statement = statements.record_statement(
+                    user,
+                    speaker=data["speaker"],
+                    quote=data["quote"],
+                    stance=data["stance"],
+                    said_on=data["said_on"],
+                    language=data["language"],
+                    office=data["office"],
+                    translation=data["translation"],
+                    published_in=data["published_in"],
+                )
+                if act is not None:
+                    statements.link_statement(
+                        user, statement, event=act.event, act=act, passage=data["passage"]
+                    )
+        except actions.Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The statement was recorded."))
+            return redirect("documentation:statement", code=statement.code)
+    if act is not None:
+        open_all([act.victim], "name")
+        record(user, "documentation.act_viewed", act)
+    return render(
+        request,
+        "documentation/statement_new.html",
+        {"form": form, "act": act},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def statement_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    statement = get_statement_for(user, code)
+    open_all([statement], "speaker", "office", "quote", "translation", "published_in")
+    beside = statements.facts_beside(user, statement)
+    record(user, "documentation.statement_viewed", statement)
+    return render(
+        request,
+        "documentation/statement.html",
+        {
+            "statement": statement,
+            "beside": beside,
+            "commitments": statement.commitments.all(),
+            "can_record": user.can(WRITE),
+        },
+    )

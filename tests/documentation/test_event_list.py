@@ -1,0 +1,112 @@
+"""Finding events again: by act type (a term finds the terms below it), by
+period (the days an event may have happened on meet the period), by
+place, by perpetrator type and by how far an act is established."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from safepassage.audit.models import AuditEntry
+from safepassage.documentation.precision import FuzzyDate, Place
+from safepassage.vault.keyring import using_keyring
+from tests.base import sign_in
+from tests.documentation.conftest import Desk, record_detention, term
+
+
+@pytest.fixture
+def events(desk: Desk) -> dict[str, str]:
+    with using_keyring(desk.vault.keyring):
+        made = {
+            "argun": record_detention(
+                desk.documenter, title="Argun detention", start=FuzzyDate.parse("2017-03-late")
+            ),
+            "grozny": record_detention(
+                desk.documenter,
+                title="Grozny torture",
+                act_type="020111110000",
+                start=FuzzyDate.parse("2017-04"),
+                place=Place.of("district", term("place", "L-RU-CE-GROZNY")),
+                perpetrator_type="010106000000",
+                verification="verified",
+            ),
+            "family": record_detention(
+                desk.documenter,
+                title="Family violence",
+                act_type="L-HONOUR-VIOLENCE",
+                start=FuzzyDate.parse("2017-summer"),
+                place=Place.of("region", term("place", "L-RU-DA")),
+                perpetrator_type="L-RELATIVES",
+                verification="corroborated",
+            ),
+            "unknown": record_detention(
+                desk.documenter, title="Date unknown", start=FuzzyDate.unknown()
+            ),
+        }
+    return {name: recorded.event.code for name, recorded in made.items()}
+
+
+def shown(client: Client, events: dict[str, str], **filters: str) -> set[str]:
+    response = client.get("/documentation/", filters)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return {name for name, code in events.items() if code in page}
+
+
+@pytest.mark.django_db
+def test_the_list_filters_by_each_main_field(desk: Desk, events: dict[str, str]) -> None:
+    client = Client()
+    sign_in(client, desk.documenter)
+    assert shown(client, events) == set(events)
+    # A broad term finds what is below it.
+    liberty = term("act_type", "030000000000").pk
+    assert shown(client, events, act_type=str(liberty)) == {"argun", "unknown"}
+    integrity = term("act_type", "020000000000").pk
+    assert shown(client, events, act_type=str(integrity)) == {"grozny", "family"}
+    # "Late March" meets 29 March to 2 April; April does too; summer does not.
+    assert shown(client, events, period_from="2017-03-29", period_to="2017-04-02") == {
+        "argun",
+        "grozny",
+    }
+    assert shown(client, events, period_from="2017-07-15") == {"family"}
+    chechnya = term("place", "L-RU-CE").pk
+    assert shown(client, events, place=str(chechnya)) == {"argun", "grozny", "unknown"}
+    state = term("perpetrator_type", "010000000000").pk
+    assert shown(client, events, perpetrator_type=str(state)) == {"argun", "grozny", "unknown"}
+    relatives = term("perpetrator_type", "110000000000").pk
+    assert shown(client, events, perpetrator_type=str(relatives)) == {"family"}
+    assert shown(client, events, verification="verified") == {"grozny"}
+    assert shown(client, events, verification="reported") == {"argun", "unknown"}
+    assert shown(client, events, act_type=str(integrity), verification="corroborated") == {"family"}
+    listed = AuditEntry.objects.filter(action="documentation.events_listed").last()
+    assert listed.details == {"shown": 1, "filtered": True}
+
+
+@pytest.mark.django_db
+def test_a_period_that_ends_before_it_starts_is_refused_in_words(
+    desk: Desk, events: dict[str, str]
+) -> None:
+    client = Client()
+    sign_in(client, desk.documenter)
+    response = client.get(
+        "/documentation/", {"period_from": "2017-05-01", "period_to": "2017-04-01"}
+    )
+    assert response.status_code == 400
+    assert "The end of the period is before its start." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_takes_a_bounded_number_of_queries(desk: Desk, events: dict[str, str]) -> None:
+    client = Client()
+    sign_in(client, desk.documenter)
+    client.get("/documentation/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/documentation/")
+    with using_keyring(desk.vault.keyring):
+        for number in range(12):
+            record_detention(desk.documenter, title=f"More {number}")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/documentation/")
+    assert len(many) == len(few)
