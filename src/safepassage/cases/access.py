@@ -12,6 +12,9 @@ from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.cases.models import Case, Person
+from safepassage.vault.keyring import current_keyring_or_none
+
+IDENTITY = "identity"
 
 
 def get_case_for(user: User, code: str) -> Case:
@@ -57,3 +60,35 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if user.can(Perm.VIEW_ALL_TEAMS):
         return Case.objects.all()
     return Case.objects.filter(Q(team_id__in=user.team_ids) | Q(team=None, opened_by_id=user.pk))
+
+
+# --- workflow: who reads who the person is -----------------------------------------
+
+
+def may_read_identity(user: User, case: Case) -> bool:
+    """Whether ``user`` may read the identity of ``case`` (its people's
+    names, contacts, places): until the case is accepted, only those who
+    verify cases (verifiers and coordinators); after, anyone who may see
+    it. Identity's keys are needed too: cryptography has the last word.
+    Everyone else sees the case's code. The caller has ``case`` from
+    get_case_for (or visible_cases)."""
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds(IDENTITY):
+        return False
+    if not user.is_active:
+        return False
+    if case.accepted_on is not None:
+        return True
+    return user.can(Perm.VERIFY_CASES)
+
+
+def identity_cases(user: User) -> QuerySet[Case]:
+    """The cases whose identity ``user`` may read (may_read_identity), as
+    one query: for the name search."""
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds(IDENTITY):
+        return Case.objects.none()
+    visible = visible_cases(user)
+    if user.can(Perm.VERIFY_CASES):
+        return visible
+    return visible.filter(accepted_on__isnull=False)
