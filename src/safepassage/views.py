@@ -34,6 +34,8 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
             menu.append(("audit", "audit:log"))
         if user.can(Perm.TRIAGE_REQUESTS):
             menu.append(("intake", "intake:inbox"))
+        if user.can(Perm.VIEW_CASES):
+            menu.append(("cases", "cases:list"))
         if user.can(Perm.MANAGE_FORM):
             menu.append(("questions", "intake:questions"))
         if user.can(Perm.REVIEW_LINKS) or user.can(Perm.ANALYSE):
