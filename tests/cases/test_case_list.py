@@ -160,7 +160,7 @@ def test_the_list_reads_in_russian(org: Organisation, vault: Vault) -> None:
     _plain(org, risk=Risk.HIGH, flags=",urgent,")
     client = _client(org.coordinator)
     client.post("/i18n/language/", {"language": "ru", "next": "/"})
-    page = client.get("/cases/").content.decode()
+    page = re.sub(r"<[^>]+>", " ", client.get("/cases/").content.decode())  # what a reader sees
     assert "Дела" in page
     for english in ("Risk level", "Assigned to", "urgent", "high", "received", "Nobody"):
         assert english not in page, english
