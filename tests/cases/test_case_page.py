@@ -132,7 +132,19 @@ def test_the_case_page_shows_each_person_of_the_household(org: Organisation, vau
 
 # --- The workflow on the case page -------------------------------------------------
 
-WORKFLOW_POSTS = ("move", "edit", "team", "verification/check", "verification/outcome", "unlock")
+WORKFLOW_POSTS = {
+    "move": "move",
+    "edit": "case",
+    "team": "team",
+    "verification/check": "check",
+    "verification/outcome": "outcome",
+    "unlock": "unlock",
+}
+
+
+def _form(prefix: str, **fields: object) -> dict[str, object]:
+    """A form of the case page as a browser sends it (each has a prefix)."""
+    return {f"{prefix}-{name}": value for name, value in fields.items()}
 
 
 def _workflow_case(org: Organisation) -> Case:
@@ -194,8 +206,9 @@ def test_an_outsider_gets_the_same_404_for_every_page_of_the_workflow(
     missing = "C-ZZZZZZ"
     for code in (case.code, missing):
         assert client.get(f"/cases/{code}/").status_code == 404
-        for path in WORKFLOW_POSTS:
-            response = client.post(f"/cases/{code}/{path}/", {"version": 1, "to": "screening"})
+        for path, prefix in WORKFLOW_POSTS.items():
+            form = _form(prefix, version=1, to="screening", reason="x", kind="interview")
+            response = client.post(f"/cases/{code}/{path}/", form)
             assert response.status_code == 404, path
     case.refresh_from_db()
     assert (case.stage, case.version) == ("received", 1)
@@ -212,9 +225,9 @@ def test_the_page_says_what_is_next_and_moves_the_case(org: Organisation, vault:
     page = client.get(f"/cases/{case.code}/").content.decode()
     assert "What is needed next" in page
     assert "Start screening: a verifier contacts the person and interviews them." in page
-    assert 'name="to" value="screening"' in page
+    assert 'name="move-to" value="screening"' in page
     response = client.post(
-        f"/cases/{case.code}/move/", {"version": case.version, "to": "screening", "reason": ""}
+        f"/cases/{case.code}/move/", _form("move", version=case.version, to="screening", reason="")
     )
     assert response.status_code == 302
     page = client.get(f"/cases/{case.code}/").content.decode()
@@ -229,13 +242,13 @@ def test_a_move_refused_shows_why_and_keeps_what_was_typed(org: Organisation, va
     sign_in(client, org.coordinator)
     response = client.post(
         f"/cases/{case.code}/move/",
-        {"version": case.version, "kind": "other", "to": "withdrawn", "reason": ""},
+        _form("other", version=case.version, to="withdrawn", reason=""),
     )
     assert response.status_code == 400
     assert "Say why: this move needs a reason." in response.content.decode()
     response = client.post(
         f"/cases/{case.code}/move/",
-        {"version": case.version, "to": "verified", "reason": "Looks fine to me."},
+        _form("move", version=case.version, to="verified", reason="Looks fine to me."),
     )
     page = html.unescape(response.content.decode())
     assert response.status_code == 400
@@ -263,9 +276,9 @@ def test_two_people_editing_the_case_do_not_overwrite_each_other(
         "risk_factors": ["outed", "family_threat"],
         "flags": ["urgent"],
     }
-    assert first.post(f"/cases/{case.code}/edit/", form).status_code == 302
+    assert first.post(f"/cases/{case.code}/edit/", _form("case", **form)).status_code == 302
     response = second.post(
-        f"/cases/{case.code}/edit/", {**form, "risk": str(Risk.LOW), "flags": []}
+        f"/cases/{case.code}/edit/", _form("case", **{**form, "risk": str(Risk.LOW), "flags": []})
     )
     assert response.status_code == 400
     assert "Someone else changed this case after you opened it" in html.unescape(
@@ -289,7 +302,7 @@ def test_bad_input_on_the_case_form_is_named(org: Organisation, vault: Vault) ->
     sign_in(client, org.caseworker)
     response = client.post(
         f"/cases/{case.code}/edit/",
-        {"version": case.version, "risk": "9", "risk_factors": ["haunted"], "assignee": "77"},
+        _form("case", version=case.version, risk="9", risk_factors=["haunted"], assignee="77"),
     )
     assert response.status_code == 400
     assert response.content.decode().count('class="field-error"') >= 3
@@ -305,14 +318,16 @@ def test_only_a_coordinator_gives_a_case_to_a_team(org: Organisation, vault: Vau
         not in caseworker.get(f"/cases/{case.code}/").content.decode()
     )
     response = caseworker.post(
-        f"/cases/{case.code}/team/", {"version": case.version, "team": str(org.other_team.pk)}
+        f"/cases/{case.code}/team/",
+        _form("team", version=case.version, team=str(org.other_team.pk)),
     )
     assert response.status_code == 400
     assert Case.objects.get(pk=case.pk).team == org.team
     coordinator = Client()
     sign_in(coordinator, org.coordinator)
     response = coordinator.post(
-        f"/cases/{case.code}/team/", {"version": case.version, "team": str(org.other_team.pk)}
+        f"/cases/{case.code}/team/",
+        _form("team", version=case.version, team=str(org.other_team.pk)),
     )
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).team == org.other_team

@@ -315,7 +315,12 @@ def test_the_page_records_checks_and_the_outcome(org: Organisation, vault: Vault
     sign_in(client, org.coordinator)
     response = client.post(
         f"/cases/{case.code}/verification/check/",
-        {"version": case.version, "kind": "reference", "finding": "supports", "note": "Kept."},
+        {
+            "check-version": case.version,
+            "check-kind": "reference",
+            "check-finding": "supports",
+            "check-note": "Kept.",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -325,7 +330,12 @@ def test_the_page_records_checks_and_the_outcome(org: Organisation, vault: Vault
     case.refresh_from_db()
     response = client.post(
         f"/cases/{case.code}/verification/check/",
-        {"version": case.version, "kind": "interview", "finding": "supports", "note": "Calm."},
+        {
+            "check-version": case.version,
+            "check-kind": "interview",
+            "check-finding": "supports",
+            "check-note": "Calm.",
+        },
     )
     assert response.status_code == 302
     page = client.get(f"/cases/{case.code}/").content.decode()
@@ -338,7 +348,11 @@ def test_the_page_records_checks_and_the_outcome(org: Organisation, vault: Vault
     case.refresh_from_db()
     response = client.post(
         f"/cases/{case.code}/verification/outcome/",
-        {"version": case.version, "outcome": "verified", "reasons": "All agree."},
+        {
+            "outcome-version": case.version,
+            "outcome-outcome": "verified",
+            "outcome-reasons": "All agree.",
+        },
     )
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).stage == Stage.VERIFIED

@@ -40,6 +40,17 @@ from safepassage.vault.keyring import current_keyring_or_none
 # ``cases/sections/<name>.html``, if this installation has the module.
 SECTIONS = ("stays", "travel", "consent")
 
+# Each form of the page has its own prefix, so no two fields share an id.
+PREFIXES = {
+    "move_form": "move",
+    "other_move_form": "other",
+    "case_form": "case",
+    "team_form": "team",
+    "check_form": "check",
+    "outcome_form": "outcome",
+    "unlock_form": "unlock",
+}
+
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
@@ -76,9 +87,12 @@ def _forms(user: User, case: Case) -> dict[str, forms.Form | None]:
     can_work = user.can(Perm.WORK_CASES) and not case.locked
     can_verify = user.can(Perm.VERIFY_CASES) and not case.locked
     can_verify = can_verify and case.stage in verification.OPEN_STAGES
+    p = PREFIXES
     return {
-        "move_form": MoveForm(initial=initial),
-        "other_move_form": MoveForm(initial=initial, targets=other) if other else None,
+        "move_form": MoveForm(initial=initial, prefix=p["move_form"]),
+        "other_move_form": MoveForm(initial=initial, targets=other, prefix=p["other_move_form"])
+        if other
+        else None,
         "case_form": CaseForm(
             initial={
                 **initial,
@@ -88,15 +102,20 @@ def _forms(user: User, case: Case) -> dict[str, forms.Form | None]:
                 "flags": case.flag_codes,
             },
             candidates=actions.assignable(case),
+            prefix=p["case_form"],
         )
         if can_work
         else None,
-        "team_form": TeamForm(initial={**initial, "team": str(case.team_id or "")})
+        "team_form": TeamForm(
+            initial={**initial, "team": str(case.team_id or "")}, prefix=p["team_form"]
+        )
         if user.can(Perm.DECIDE_CASES) and not case.locked
         else None,
-        "check_form": CheckForm(initial=initial) if can_verify else None,
-        "outcome_form": OutcomeForm(initial=initial) if can_verify else None,
-        "unlock_form": UnlockForm(initial=initial)
+        "check_form": CheckForm(initial=initial, prefix=p["check_form"]) if can_verify else None,
+        "outcome_form": OutcomeForm(initial=initial, prefix=p["outcome_form"])
+        if can_verify
+        else None,
+        "unlock_form": UnlockForm(initial=initial, prefix=p["unlock_form"])
         if case.locked and user.can(Perm.DECIDE_CASES)
         else None,
     }
@@ -157,7 +176,7 @@ def _act(
     user = _user(request)
     case = get_case_for(user, code)
     extra = {name: value(case) if callable(value) else value for name, value in form_kwargs.items()}
-    form = form_class(request.POST, **extra)
+    form = form_class(request.POST, prefix=PREFIXES[slot], **extra)
     if form.is_valid():
         try:
             done = act(case, form.cleaned_data)
@@ -185,7 +204,7 @@ def move_view(request: HttpRequest, code: str) -> HttpResponse:
         options = stages.options(case, user)
         return [(o.to, o.label) for o in options if o.kind != stages.Kind.FORWARD]
 
-    if request.POST.get("kind") == "other":
+    if "other-to" in request.POST:
         return _act(request, code, MoveForm, "other_move_form", act, targets=others)
     return _act(request, code, MoveForm, "move_form", act)
 
