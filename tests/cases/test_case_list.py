@@ -164,3 +164,20 @@ def test_the_list_reads_in_russian(org: Organisation, vault: Vault) -> None:
     assert "Дела" in page
     for english in ("Risk level", "Assigned to", "urgent", "high", "received", "Nobody"):
         assert english not in page, english
+
+
+def test_the_list_takes_as_many_queries_for_fifty_cases_as_for_two(
+    org: Organisation, vault: Vault
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(org.coordinator)
+    counts = []
+    for total in (2, 50):
+        while Case.objects.count() < total:
+            _plain(org, assignee=org.caseworker, flags=",urgent,")
+        with CaptureQueriesContext(connection) as queries:
+            assert len(_codes(client)) == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -352,3 +352,22 @@ def test_the_workflow_reads_in_russian(org: Organisation, vault: Vault) -> None:
         "interview",
     ):
         assert english not in page, english
+
+
+def test_the_assignee_choices_are_those_who_may_work_on_the_case(
+    org: Organisation, vault: Vault
+) -> None:
+    from safepassage.accounts.models import User
+    from safepassage.cases import actions
+    from tests.cases.helpers import verifier
+
+    verifier(org, vault)
+    everyone = list(User.objects.order_by("username"))
+    case = _workflow_case(org)
+    loose = Case(team=None, opened_by=org.outsider, narrative="x")
+    loose.save()
+    for each in (case, loose):
+        expected = [user for user in everyone if actions.may_be_assigned(user, each)]
+        assert actions.assignable(each) == expected
+    assert [u.username for u in actions.assignable(case)] == ["case", "coord", "verifier"]
+    assert [u.username for u in actions.assignable(loose)] == ["coord", "outsider"]

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
-from safepassage.accounts.roles import Perm
+from safepassage.accounts.roles import ROLE_PERMISSIONS, Perm
 from safepassage.cases.models import Case, Person
 from safepassage.vault.keyring import current_keyring_or_none
 
@@ -80,6 +80,20 @@ def may_read_identity(user: User, case: Case) -> bool:
     if case.accepted_on is not None:
         return True
     return user.can(Perm.VERIFY_CASES)
+
+
+def staff_who_see(case: Case) -> QuerySet[User]:
+    """The staff get_case_for lets see ``case`` (active, allowed to see
+    cases), as one query: the same rule, seen from the case (for the
+    assignee's choices)."""
+    every_team = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.VIEW_ALL_TEAMS in perms]
+    seeing = Q(role_grants__role__in=every_team)
+    if case.team_id is not None:
+        seeing |= Q(memberships__team_id=case.team_id)
+    else:
+        seeing |= Q(pk=case.opened_by_id)
+    staff = User.objects.filter(seeing, is_active=True).distinct().prefetch_related("role_grants")
+    return staff.order_by("username")
 
 
 def identity_cases(user: User) -> QuerySet[Case]:

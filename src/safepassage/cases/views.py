@@ -80,9 +80,8 @@ def _history(case: Case, can_read: bool) -> list[tuple[StageChange, str | None]]
     return [(change, None) for change in changes]
 
 
-def _forms(user: User, case: Case) -> dict[str, forms.Form | None]:
+def _forms(user: User, case: Case, options: list[stages.Option]) -> dict[str, forms.Form | None]:
     initial = {"version": case.version}
-    options = stages.options(case, user)
     other = [(o.to, o.label) for o in options if o.kind != stages.Kind.FORWARD]
     can_work = user.can(Perm.WORK_CASES) and not case.locked
     can_verify = user.can(Perm.VERIFY_CASES) and not case.locked
@@ -151,7 +150,7 @@ def _page(
         ],
         "history": _history(case, can_narrative),
         "sections": _sections(request, case),
-        **_forms(user, case),
+        **_forms(user, case, options),
     }
     context.update(bound)
     return render(request, "cases/case.html", context, status=status)
