@@ -284,6 +284,10 @@ def test_two_people_editing_the_case_do_not_overwrite_each_other(
     assert "Someone else changed this case after you opened it" in html.unescape(
         response.content.decode()
     )
+    # The form comes back as typed, ready to be sent against the case as it is now.
+    page = response.content.decode()
+    assert f'name="case-version" value="{shown + 1}"' in page
+    assert '<option value="1" selected>low</option>' in page
     case.refresh_from_db()
     assert (case.risk, case.flag_codes, case.version) == (Risk.HIGH, ["urgent"], shown + 1)
     assert case.risk_factor_codes == ["family_threat", "outed"]

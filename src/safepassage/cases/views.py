@@ -186,6 +186,11 @@ def _act(
             messages.success(request, done)
             return redirect("cases:case", code=case.code)
     case.refresh_from_db()
+    # Shown again with what was typed, and the case's version now: sent
+    # again after a look at the page, it is checked against this state.
+    data = request.POST.copy()
+    data[form.add_prefix("version")] = str(case.version)
+    form.data = data
     return _page(request, case, status=400, **{slot: form})
 
 
