@@ -346,6 +346,17 @@ def test_the_page_records_checks_and_the_outcome(org: Organisation, vault: Vault
     _check(case, second, "consistency")
     _check(case, second, "documents")
     case.refresh_from_db()
+    # No outcome is chosen for the verifier.
+    assert (
+        '<option value="" selected>—</option>'
+        in client.get(f"/cases/{case.code}/").content.decode()
+    )
+    response = client.post(
+        f"/cases/{case.code}/verification/outcome/",
+        {"outcome-version": case.version, "outcome-outcome": "", "outcome-reasons": "All agree."},
+    )
+    assert response.status_code == 400
+    assert Case.objects.get(pk=case.pk).stage == Stage.SCREENING
     response = client.post(
         f"/cases/{case.code}/verification/outcome/",
         {

@@ -111,8 +111,9 @@ class TeamForm(Versioned):
 
 
 class CheckForm(Versioned):
-    kind = forms.ChoiceField(label=_("What was checked"), choices=CheckKind.choices)
-    finding = forms.ChoiceField(label=_("What it found"), choices=Finding.choices)
+    # No choice made for the person: a check or an outcome is said, never assumed.
+    kind = forms.ChoiceField(label=_("What was checked"), choices=[("", "—"), *CheckKind.choices])
+    finding = forms.ChoiceField(label=_("What it found"), choices=[("", "—"), *Finding.choices])
     referee = forms.ChoiceField(
         label=_("For a reference: who gave it"),
         choices=[("", "—"), *Referee.choices],
@@ -128,7 +129,7 @@ class CheckForm(Versioned):
 
 
 class OutcomeForm(Versioned):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
     reasons = _reason(_("Reasons"), required=True)
 
 
