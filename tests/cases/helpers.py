@@ -8,7 +8,7 @@ from typing import Any
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
 from safepassage.cases import actions
-from safepassage.cases.models import Case
+from safepassage.cases.models import Case, Verification
 from safepassage.cases.opening import Contact, Identity, Location, Opening
 from safepassage.intake import actions as intake_actions
 from safepassage.intake.models import Submission
@@ -51,3 +51,34 @@ def verifier_with_intake_only(org: Organisation, vault: Vault) -> User:
     user = make_user("verifier", Role.VERIFIER, teams=(org.team,))
     keys.grant(vault.keyring, "intake", user.pk, by="cli")
     return user
+
+
+def verifier(org: Organisation, vault: Vault, username: str = "verifier") -> User:
+    """A verifier of the team who holds intake's, identity's and casework's keys."""
+    user = make_user(username, Role.VERIFIER, teams=(org.team,))
+    for compartment in ("intake", "identity", "casework"):
+        keys.grant(vault.keyring, compartment, user.pk, by="cli")
+    return user
+
+
+def at_stage(case: Case, stage: str, **fields: Any) -> Case:
+    """Put a case in a stage as if it had been moved there (test set-up):
+    accepted if the stage comes after acceptance, unless said otherwise."""
+    from django.utils import timezone
+
+    from safepassage.cases import stages
+
+    accepted = stage not in stages.BEFORE_ACCEPTANCE and stage != "declined"
+    fields.setdefault("accepted_on", timezone.localdate() if accepted else None)
+    Case.objects.filter(pk=case.pk).update(stage=stage, **fields)
+    case.refresh_from_db()
+    return case
+
+
+def verified(case: Case, by: User) -> Verification:
+    """A finished round of checks with the outcome "verified" (test set-up)."""
+    from django.utils import timezone
+
+    return Verification.objects.create(
+        case=case, number=1, outcome="verified", finished_on=timezone.localdate(), started_by=by
+    )

@@ -229,3 +229,35 @@ def test_the_upgrade_moves_intake_s_contact_index_to_cases(org: Organisation, va
     with using_keyring(keyring_of(org.coordinator)):
         assert Submission.objects.get(pk=submission.pk).payload.name == "Zelim"
         assert moved.identity["name"] == "Zelim"
+
+
+@pytest.mark.usefixtures("transactional_audit")
+def test_the_upgrade_keeps_cases_in_their_stage_since_they_were_opened(
+    org: Organisation, vault: Vault
+) -> None:
+    from datetime import date
+
+    before = [("cases", "0002_people_and_contact_index")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    OldCase = executor.loader.project_state(before).apps.get_model("cases", "Case")
+    old = OldCase(opened_by_id=org.coordinator.pk, opened_on=date(2026, 3, 9), team_id=org.team.pk)
+    old.narrative = "Story"
+    old.save()
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    case = Case.objects.get(pk=old.pk)
+    assert (case.stage, case.stage_since, case.changed_on) == (
+        "received",
+        date(2026, 3, 9),
+        date(2026, 3, 9),
+    )
+    assert (case.version, case.risk, case.flags, case.accepted_on, case.locked) == (
+        1,
+        0,
+        "",
+        None,
+        False,
+    )

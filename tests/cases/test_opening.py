@@ -106,7 +106,11 @@ def test_it_fills_the_contact_index_for_the_request_and_the_people(
     again = request(name="Someone else")
     with using_keyring(keyring_of(org.coordinator)):
         signals.index(again, keyring_of(org.coordinator))
-    assert signals.same_contact(again) == {"requests": [submission.code], "cases": [case.code]}
+    assert signals.same_contact(again) == {
+        "requests": [submission.code],
+        "cases": [case.code],
+        "flagged": [],
+    }
     assert signals.flagged([again]) == {again.pk}
 
 

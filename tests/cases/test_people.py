@@ -71,14 +71,20 @@ def test_only_members_of_identity_search_by_name(org: Organisation, vault: Vault
 
 def test_a_search_shows_only_the_cases_one_may_see(org: Organisation, vault: Vault) -> None:
     """The caseworker holds identity but is in no case's team here: the
-    case opened by the coordinator (no team yet) is not theirs."""
+    case opened by the coordinator (no team yet) is not theirs; in their
+    team, its names are still the verifiers' until it is accepted."""
     case = open_household(org.coordinator, person("Magomed"))
     with using_keyring(keyring_of(org.caseworker)):
         assert people.find_people(org.caseworker, "Magomed") == []
         assert people.people_named(org.caseworker, "Magomed") == []
     Case.objects.filter(pk=case.pk).update(team=org.team)
     with using_keyring(keyring_of(org.caseworker)):
+        assert people.find_people(org.caseworker, "Magomed") == []
+        assert people.people_named(org.caseworker, "Magomed") == []
+    Case.objects.filter(pk=case.pk).update(accepted_on=case.opened_on)
+    with using_keyring(keyring_of(org.caseworker)):
         assert _names(people.find_people(org.caseworker, "Magomed")) == ["Magomed"]
+        assert len(people.people_named(org.caseworker, "Magomed")) == 1
     assert list(visible_cases(org.outsider)) == []
 
 

@@ -38,6 +38,7 @@ def test_it_gathers_every_apps_entries_in_one_order() -> None:
         "audit",
         "intake",
         "questions",
+        "cases",
         "analysis",
         "documentation",
         "vocabularies",
@@ -48,12 +49,13 @@ def test_it_gathers_every_apps_entries_in_one_order() -> None:
 
 @pytest.mark.django_db
 def test_it_shows_each_role_its_own_entries(org: Organisation) -> None:
-    assert _labels(org.caseworker) == ["Dashboard", "Teams", "Vault", "My account"]
+    assert _labels(org.caseworker) == ["Dashboard", "Teams", "Cases", "Vault", "My account"]
     assert _labels(org.coordinator) == [
         "Dashboard",
         "Teams",
         "Staff",
         "Requests",
+        "Cases",
         "Vault",
         "My account",
     ]

@@ -11,7 +11,7 @@ from django.db import models
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
-from safepassage.cases.models import Case, Person
+from safepassage.cases.models import Case, Check, Person, StageChange, Verification
 from safepassage.documentation.models import (
     Act,
     Commitment,
@@ -109,6 +109,24 @@ def household(org: Organisation, mark: Callable[[str], str]) -> None:
     old.identity = {"name": mark("oldname"), "household": {"count": 1, "notes": mark("oldwho")}}
     old.save()
     case_actions.move_people(old, by=org.coordinator)
+
+
+def workflow(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A case verified with a note, suspected, unlocked and declined, each
+    with its sealed words."""
+    from safepassage.cases import stages, verification
+
+    case = Case(team=org.team, narrative=mark("workflowstory"))
+    case.save()
+    by = org.coordinator
+    verification.record_check(
+        case, kind="interview", finding="doubts", note=mark("checknote"), by=by
+    )
+    verification.finish(
+        case, outcome="suspected_infiltration", reasons=mark("outcomereasons"), by=by
+    )
+    verification.unlock(case, reason=mark("unlockreason"), by=by)
+    stages.move_case(case, to="declined", by=by, reason=mark("movereason"))
 
 
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
@@ -250,6 +268,9 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Message: intake_request,
     Case: intake_request,
     Person: household,
+    StageChange: workflow,
+    Verification: workflow,
+    Check: workflow,
     VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,

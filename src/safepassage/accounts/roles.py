@@ -57,6 +57,14 @@ class Perm(StrEnum):
     RECORD_DOCUMENTATION = "documentation.record"
     # Add, rename and retire the terms of the controlled vocabularies.
     MANAGE_VOCABULARIES = "documentation.vocabularies"
+    # Casework (the workflow of a case): move a case along its stages and
+    # change its assignee, risk and flags.
+    WORK_CASES = "cases.work"
+    # Record the checks of a verification and its outcome; read the identity
+    # of cases not yet accepted (with identity's keys).
+    VERIFY_CASES = "cases.verify"
+    # Accept or decline a case, reopen it, give it to a team, unlock it.
+    DECIDE_CASES = "cases.decide"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -69,10 +77,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COMPARTMENTS,
             Perm.TRIAGE_REQUESTS,
             Perm.VIEW_CASES,
+            # Casework.
+            Perm.WORK_CASES,
+            Perm.VERIFY_CASES,
+            Perm.DECIDE_CASES,
         }
     ),
-    Role.CASEWORKER: frozenset({Perm.VIEW_CASES}),
-    Role.VERIFIER: frozenset({Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}),
+    Role.CASEWORKER: frozenset({Perm.VIEW_CASES, Perm.WORK_CASES}),
+    Role.VERIFIER: frozenset(
+        {Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES, Perm.WORK_CASES, Perm.VERIFY_CASES}
+    ),
     Role.DOCUMENTER: frozenset(
         {
             Perm.IMPORT_LISTS,

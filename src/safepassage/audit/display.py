@@ -336,6 +336,8 @@ def _detail_value(key: str, value: Any, names: Names) -> str:
         coded = labels.detail_value(key, value)
         if coded is not None:
             return coded
+    if isinstance(value, list) and key in labels.VALUES:
+        return ", ".join(_detail_value(key, item, names) for item in value)
     return names.value(value)
 
 

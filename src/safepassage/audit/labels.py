@@ -191,6 +191,45 @@ ACTIONS: dict[str, Action] = {
         _("Searched people by name"),
         _("The names of people in cases were searched (the words searched are not kept)."),
     ),
+    "case.list_viewed": Action(
+        _("Looked at the list of cases"),
+        _("The list of cases was shown (codes, stages and flags; no names)."),
+        ngettext_lazy(
+            "Looked at the list of cases %(count)s time",
+            "Looked at the list of cases %(count)s times",
+            "count",
+        ),
+    ),
+    "case.moved": Action(
+        _("Moved a case to another stage"),
+        _("A case moved to another stage; why is kept with the case, sealed."),
+    ),
+    "case.updated": Action(
+        _("Changed a case"),
+        _("A case's assignee, risk level, risk factors or flags were changed."),
+    ),
+    "case.team_changed": Action(
+        _("Gave a case to a team"), _("A case was given to a team, whose members now see it.")
+    ),
+    "case.check_recorded": Action(
+        _("Recorded a verification check"),
+        _("An interview, a reference, a comparison of accounts or a document check was recorded."),
+    ),
+    "case.verification_finished": Action(
+        _("Finished a verification"),
+        _("A round of verification checks ended with an outcome; its reasons are sealed."),
+    ),
+    "case.locked": Action(
+        _("Locked a case: suspected infiltration"),
+        _(
+            "A verification ended in a suspicion of infiltration: the case was locked and "
+            "its contact handles flagged wherever they appear."
+        ),
+    ),
+    "case.unlocked": Action(
+        _("Unlocked a case"),
+        _("A coordinator lifted the lock of a case suspected of infiltration, saying why."),
+    ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
         _("Looked at the requests inbox"),
@@ -441,6 +480,8 @@ DETAILS: dict[str, Promise] = {
     "commitment_status": pgettext_lazy("audit detail", "promise"),
     "compartment": pgettext_lazy("audit detail", "compartment"),
     "confidentiality": pgettext_lazy("audit detail", "who may see it"),
+    "cleared": pgettext_lazy("audit detail", "suspicion cleared"),
+    "contacts": pgettext_lazy("audit detail", "contact handles flagged"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "decision": pgettext_lazy("audit detail", "decision"),
     "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
@@ -450,8 +491,11 @@ DETAILS: dict[str, Promise] = {
     "factor": pgettext_lazy("audit detail", "with"),
     "files": pgettext_lazy("audit detail", "files"),
     "filtered": pgettext_lazy("audit detail", "filtered"),
+    "fields": pgettext_lazy("audit detail", "what changed"),
+    "finding": pgettext_lazy("audit detail", "finding"),
     "findings": pgettext_lazy("audit detail", "found"),
     "first": pgettext_lazy("audit detail", "first record"),
+    "from_stage": pgettext_lazy("audit detail", "from stage"),
     "granted": pgettext_lazy("audit detail", "granted to"),
     "grants_lost": pgettext_lazy("audit detail", "access lost"),
     "head": pgettext_lazy("audit detail", "up to entry"),
@@ -478,6 +522,7 @@ DETAILS: dict[str, Promise] = {
     "removed_teams": pgettext_lazy("audit detail", "teams removed"),
     "removed_versions": pgettext_lazy("audit detail", "key versions removed"),
     "rewritten": pgettext_lazy("audit detail", "values re-encrypted"),
+    "risk": pgettext_lazy("audit detail", "risk level"),
     "roles": pgettext_lazy("audit detail", "roles"),
     "rows": pgettext_lazy("audit detail", "rows"),
     "searched": pgettext_lazy("audit detail", "searched"),
@@ -485,8 +530,10 @@ DETAILS: dict[str, Promise] = {
     "sessions": pgettext_lazy("audit detail", "sessions ended"),
     "shown": pgettext_lazy("audit detail", "shown"),
     "skipped": pgettext_lazy("audit detail", "rows skipped"),
+    "stage": pgettext_lazy("audit detail", "stage"),
     "status": pgettext_lazy("audit detail", "status"),
     "tags": pgettext_lazy("audit detail", "tags"),
+    "team": pgettext_lazy("audit detail", "team"),
     "teams": pgettext_lazy("audit detail", "teams"),
     "term": pgettext_lazy("audit detail", "term"),
     "terms": pgettext_lazy("audit detail", "terms"),
@@ -494,6 +541,7 @@ DETAILS: dict[str, Promise] = {
     "to": pgettext_lazy("audit detail", "to"),
     "users": pgettext_lazy("audit detail", "users"),
     "verification": pgettext_lazy("audit detail", "established"),
+    "verdict": pgettext_lazy("audit detail", "outcome"),
     "version": pgettext_lazy("audit detail", "key version"),
     "versions": pgettext_lazy("audit detail", "key versions"),
     "view": pgettext_lazy("audit detail", "list"),
@@ -508,6 +556,28 @@ _STATUSES: dict[str, Promise] = {
     "duplicate": pgettext_lazy("audit value", "duplicate"),
     "case": pgettext_lazy("audit value", "case opened"),
     "closed": pgettext_lazy("audit value", "closed"),
+}
+
+# The stages of a case (cases.models.Stage), in the log's words.
+_STAGES: dict[str, Promise] = {
+    "received": pgettext_lazy("audit value", "received"),
+    "screening": pgettext_lazy("audit value", "screening"),
+    "verified": pgettext_lazy("audit value", "verified"),
+    "accepted": pgettext_lazy("audit value", "accepted"),
+    "in_safe_house": pgettext_lazy("audit value", "in a safe house"),
+    "documents": pgettext_lazy("audit value", "documents"),
+    "applied": pgettext_lazy("audit value", "applied"),
+    "approved": pgettext_lazy("audit value", "approved"),
+    "travelling": pgettext_lazy("audit value", "travelling"),
+    "arrived": pgettext_lazy("audit value", "arrived"),
+    "asylum_claimed": pgettext_lazy("audit value", "asylum claimed"),
+    "protected": pgettext_lazy("audit value", "protected"),
+    "closed": pgettext_lazy("audit value", "closed"),
+    "declined": pgettext_lazy("audit value", "declined"),
+    "withdrawn": pgettext_lazy("audit value", "withdrawn"),
+    "lost_contact": pgettext_lazy("audit value", "lost contact"),
+    "detained": pgettext_lazy("audit value", "detained"),
+    "deceased": pgettext_lazy("audit value", "deceased"),
 }
 
 VALUES: dict[str, dict[str, Promise]] = {
@@ -565,6 +635,37 @@ VALUES: dict[str, dict[str, Promise]] = {
         "individual": pgettext_lazy("audit value", "a person"),
         "group": pgettext_lazy("audit value", "a group of people"),
         "organisation": pgettext_lazy("audit value", "an organisation"),
+    },
+    "stage": _STAGES,
+    "from_stage": _STAGES,
+    "check": {
+        "interview": pgettext_lazy("audit value", "interview"),
+        "reference": pgettext_lazy("audit value", "reference"),
+        "consistency": pgettext_lazy("audit value", "consistency between accounts"),
+        "documents": pgettext_lazy("audit value", "document check"),
+    },
+    "finding": {
+        "supports": pgettext_lazy("audit value", "supports their account"),
+        "inconclusive": pgettext_lazy("audit value", "inconclusive"),
+        "doubts": pgettext_lazy("audit value", "raises doubts"),
+    },
+    "verdict": {
+        "verified": pgettext_lazy("audit value", "verified"),
+        "not_verified": pgettext_lazy("audit value", "not verified"),
+        "suspected_infiltration": pgettext_lazy("audit value", "suspected infiltration"),
+    },
+    "risk": {
+        "unassessed": pgettext_lazy("audit value", "not assessed"),
+        "low": pgettext_lazy("audit value", "low"),
+        "medium": pgettext_lazy("audit value", "medium"),
+        "high": pgettext_lazy("audit value", "high"),
+        "critical": pgettext_lazy("audit value", "critical"),
+    },
+    "fields": {
+        "risk": pgettext_lazy("audit value", "risk level"),
+        "risk_factors": pgettext_lazy("audit value", "risk factors"),
+        "flags": pgettext_lazy("audit value", "flags"),
+        "assignee": pgettext_lazy("audit value", "assignee"),
     },
 }
 

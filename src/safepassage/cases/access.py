@@ -10,8 +10,11 @@ from django.db.models import Q, QuerySet
 
 from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
-from safepassage.accounts.roles import Perm
+from safepassage.accounts.roles import ROLE_PERMISSIONS, Perm
 from safepassage.cases.models import Case, Person
+from safepassage.vault.keyring import current_keyring_or_none
+
+IDENTITY = "identity"
 
 
 def get_case_for(user: User, code: str) -> Case:
@@ -57,3 +60,49 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if user.can(Perm.VIEW_ALL_TEAMS):
         return Case.objects.all()
     return Case.objects.filter(Q(team_id__in=user.team_ids) | Q(team=None, opened_by_id=user.pk))
+
+
+# --- workflow: who reads who the person is -----------------------------------------
+
+
+def may_read_identity(user: User, case: Case) -> bool:
+    """Whether ``user`` may read the identity of ``case`` (its people's
+    names, contacts, places): until the case is accepted, only those who
+    verify cases (verifiers and coordinators); after, anyone who may see
+    it. Identity's keys are needed too: cryptography has the last word.
+    Everyone else sees the case's code. The caller has ``case`` from
+    get_case_for (or visible_cases)."""
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds(IDENTITY):
+        return False
+    if not user.is_active:
+        return False
+    if case.accepted_on is not None:
+        return True
+    return user.can(Perm.VERIFY_CASES)
+
+
+def staff_who_see(case: Case) -> QuerySet[User]:
+    """The staff get_case_for lets see ``case`` (active, allowed to see
+    cases), as one query: the same rule, seen from the case (for the
+    assignee's choices)."""
+    every_team = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.VIEW_ALL_TEAMS in perms]
+    seeing = Q(role_grants__role__in=every_team)
+    if case.team_id is not None:
+        seeing |= Q(memberships__team_id=case.team_id)
+    else:
+        seeing |= Q(pk=case.opened_by_id)
+    staff = User.objects.filter(seeing, is_active=True).distinct().prefetch_related("role_grants")
+    return staff.order_by("username")
+
+
+def identity_cases(user: User) -> QuerySet[Case]:
+    """The cases whose identity ``user`` may read (may_read_identity), as
+    one query: for the name search."""
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds(IDENTITY):
+        return Case.objects.none()
+    visible = visible_cases(user)
+    if user.can(Perm.VERIFY_CASES):
+        return visible
+    return visible.filter(accepted_on__isnull=False)

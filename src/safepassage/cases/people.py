@@ -22,7 +22,7 @@ from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.cases import contacts
-from safepassage.cases.access import visible_cases
+from safepassage.cases.access import identity_cases
 from safepassage.cases.models import Case, Person, Role
 from safepassage.cases.opening import Contact, Identity, Location
 from safepassage.vault import search
@@ -171,9 +171,10 @@ def _identity_keys(user: User) -> Keyring:
 
 
 def find_people(user: User, query: str, *, limit: int = 20, cutoff: float = 70.0) -> list[Found]:
-    """People of the cases ``user`` may see whose names resemble ``query``
-    (script, case and accents aside), best first: for members of identity
-    only (the same 404 for anyone else). The encrypted directory is read for
+    """People of the cases whose identity ``user`` may read
+    (access.identity_cases: not yet accepted, verifiers only) whose names
+    resemble ``query`` (script, case and accents aside), best first: for
+    members of identity only (the same 404 for anyone else). The encrypted directory is read for
     people indexed, each pending person's identity for the others."""
     _identity_keys(user)
     wanted = search.normalise(query)
@@ -195,7 +196,7 @@ def find_people(user: User, query: str, *, limit: int = 20, cutoff: float = 70.0
         key = pending_ids[index]
         pending_scores[key] = max(score, pending_scores.get(key, 0.0))
     candidates = Person.objects.filter(
-        pk__in=[*scores, *pending_scores], case__in=visible_cases(user)
+        pk__in=[*scores, *pending_scores], case__in=identity_cases(user)
     ).select_related("case")
     found = []
     for person in candidates:
@@ -209,14 +210,14 @@ def find_people(user: User, query: str, *, limit: int = 20, cutoff: float = 70.0
 
 
 def people_named(user: User, name: str) -> list[Person]:
-    """People of the cases ``user`` may see named exactly ``name`` (case
-    and spaces aside), through the blind index: for members of identity
+    """People of the cases whose identity ``user`` may read named exactly
+    ``name`` (case and spaces aside), through the blind index: for members of identity
     only (the same 404 for anyone else)."""
     _identity_keys(user)
     if not name.strip():
         return []
     wanted = normalise_exact(name)
-    visible = Person.objects.filter(case__in=visible_cases(user)).select_related("case")
+    visible = Person.objects.filter(case__in=identity_cases(user)).select_related("case")
     found = list(visible.filter(indexed=True, name_index=blind_index(Person, "name_index", name)))
     found += [
         person

@@ -20,7 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from safepassage.cases.models import Person, Role
+from safepassage.accounts.models import User
+from safepassage.cases import contacts
+from safepassage.cases.access import may_read_identity
+from safepassage.cases.models import Case, Person, Role
 from safepassage.cases.opening import Answer, Identity
 from safepassage.cases.people import legacy_household
 
@@ -71,6 +74,8 @@ class PersonFacts:
     place: str = ""
     # Anything else recorded, as (label, text).
     other: list[tuple[str, str]] = field(default_factory=list)
+    # A contact handle of theirs belongs to a case suspected of infiltration.
+    flagged: bool = False
 
     @property
     def described(self) -> bool:
@@ -134,6 +139,27 @@ def read_people(people: list[Person], notes: str | None) -> Household:
         members=[person_facts(member.identity, minor=member.minor) for member in members],
         notes=notes or "",
     )
+
+
+def household_of(user: User, case: Case) -> Household | None:
+    """Who the case is about, as ``user`` may read it: None unless they may
+    read its identity (access.may_read_identity: before acceptance,
+    verifiers and coordinators only), whose people are then marked if a
+    contact handle of theirs is flagged."""
+    if not may_read_identity(user, case):
+        return None
+    if not case.people_moved:
+        return read_identity(case.identity if isinstance(case.identity, dict) else {})
+    people = list(case.people.order_by("position").opened("identity"))
+    household = read_people(people, case.household_notes)
+    flagged = contacts.flagged_people(case)
+    principal = next((p for p in people if p.role == Role.PRINCIPAL), None)
+    members = [p for p in people if p.role != Role.PRINCIPAL]
+    if principal is not None:
+        household.principal.flagged = principal.pk in flagged
+    for facts, person in zip(household.members, members, strict=True):
+        facts.flagged = person.pk in flagged
+    return household
 
 
 def read_identity(identity: dict[str, Any]) -> Household:

@@ -73,18 +73,29 @@ def index_pending(keyring: Keyring, limit: int = 200) -> int:
 
 def same_contact(submission: Submission) -> dict[str, list[str]]:
     """Codes of other requests and of cases (their principal or a household
-    member) that share a contact handle."""
+    member) that share a contact handle; and of the cases suspected of
+    infiltration whose flagged handles this request shares ("flagged")."""
     seen = contacts.seen_elsewhere(
         contacts.request_digests(submission.pk), besides_request=submission.pk
     )
     requests = Submission.objects.filter(pk__in=seen.requests).order_by("code")
-    return {"requests": list(requests.values_list("code", flat=True)), "cases": seen.cases}
+    return {
+        "requests": list(requests.values_list("code", flat=True)),
+        "cases": seen.cases,
+        "flagged": seen.flagged_cases,
+    }
 
 
 def flagged(submissions: list[Submission]) -> set[object]:
     """Which of these requests share a contact handle with another request
     or a case: two queries for a whole page of the inbox."""
     return set(contacts.requests_sharing([submission.pk for submission in submissions]))
+
+
+def flagged_contact(submissions: list[Submission]) -> set[object]:
+    """Which of these requests share a handle flagged as a suspected
+    infiltrator's (cases.contacts): two queries for a page of the inbox."""
+    return set(contacts.flagged_requests([submission.pk for submission in submissions]))
 
 
 def similar_requests(submission: Submission, limit: int = 2000) -> list[str]:

@@ -98,11 +98,13 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         )
     )
     shared_contact = signals.flagged(list(page))
+    flagged_contact = signals.flagged_contact(list(page))
     rows = [
         {
             "request": submission,
             "unread": marks.get(submission.pk, -1) < submission.message_count,  # type: ignore[attr-defined]
             "shared_contact": submission.pk in shared_contact,
+            "flagged_contact": submission.pk in flagged_contact,
         }
         for submission in page
     ]

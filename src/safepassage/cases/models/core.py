@@ -15,6 +15,7 @@ documents, travel) on these rows.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -42,8 +43,83 @@ def new_case_code() -> str:
 
 
 class Stage(models.TextChoices):
+    """Where a case is on its way (cases.stages holds the moves between them)."""
+
     RECEIVED = "received", _("received")
     SCREENING = "screening", _("screening")
+    VERIFIED = "verified", _("verified")
+    ACCEPTED = "accepted", _("accepted")
+    IN_SAFE_HOUSE = "in_safe_house", _("in a safe house")
+    DOCUMENTS = "documents", _("documents")
+    APPLIED = "applied", _("applied")
+    APPROVED = "approved", _("approved")
+    TRAVELLING = "travelling", _("travelling")
+    ARRIVED = "arrived", _("arrived")
+    ASYLUM_CLAIMED = "asylum_claimed", _("asylum claimed")
+    PROTECTED = "protected", _("protected")
+    CLOSED = "closed", _("closed")
+    # Side exits.
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    LOST_CONTACT = "lost_contact", _("lost contact")
+    DETAINED = "detained", _("detained")
+    DECEASED = "deceased", _("deceased")
+
+
+class Risk(models.IntegerChoices):
+    """How much danger the person is in, as a caseworker judges it (ordered:
+    the case list sorts on it)."""
+
+    UNASSESSED = 0, _("not assessed")
+    LOW = 1, _("low")
+    MEDIUM = 2, _("medium")
+    HIGH = 3, _("high")
+    CRITICAL = 4, _("critical")
+
+
+class RiskFactor(models.TextChoices):
+    """Why the person is in danger: a controlled list, kept as plain codes
+    because triage filters on them (docs/casework.md). Nothing here names
+    or locates anyone."""
+
+    DETAINED_BEFORE = "detained_before", _("detained before")
+    FAMILY_THREAT = "family_threat", _("threatened by family")
+    OUTED = "outed", _("outed")
+    SURVEILLANCE = "surveillance", _("under surveillance")
+    IN_HIDING = "in_hiding", _("in hiding")
+    HEALTH = "health", _("health needs")
+    MINOR_IN_HOUSEHOLD = "minor_in_household", _("a minor in the household")
+    NO_DOCUMENTS = "no_documents", _("no identity documents")
+
+
+class Flag(models.TextChoices):
+    """Marks on a case that the case list filters on. Suspected
+    infiltration is set and cleared by verification only."""
+
+    URGENT = "urgent", _("urgent")
+    SUSPECTED_INFILTRATION = "suspected_infiltration", _("suspected infiltration")
+    MEDICAL = "medical", _("medical")
+    LEGAL = "legal", _("legal")
+
+
+# Flags a person may set or clear by hand (verification owns the other).
+EDITABLE_FLAGS = (Flag.URGENT, Flag.MEDICAL, Flag.LEGAL)
+
+
+def joined_codes(codes: Iterable[str]) -> str:
+    """A set of codes as stored: ",a,b," (sorted), so that one code is
+    found with ``field__contains=",a,"`` on every database."""
+    unique = sorted({code for code in codes if code})
+    return f",{','.join(unique)}," if unique else ""
+
+
+def split_codes(stored: str) -> list[str]:
+    return [code for code in (stored or "").split(",") if code]
+
+
+def has_code(field: str, code: str) -> Q:
+    """The filter for rows whose ``field`` (stored by joined_codes) holds ``code``."""
+    return Q(**{f"{field}__contains": f",{code},"})
 
 
 class AnswersField(EncryptedField):
@@ -103,12 +179,72 @@ class Case(SealedModel):
     # bound to.
     identity = EncryptedJSONField(compartment=Compartment.IDENTITY, public_writes=True, null=True)
 
+    # The workflow (cases.stages, cases.verification, cases.actions): plain
+    # columns, as the case list filters and sorts on them; none names or
+    # locates anyone.
+    risk = models.PositiveSmallIntegerField(choices=Risk.choices, default=Risk.UNASSESSED)
+    # RiskFactor codes and Flag codes, stored by joined_codes.
+    risk_factors = models.CharField(max_length=300, blank=True, default="")
+    flags = models.CharField(max_length=200, blank=True, default="")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    # The day the case entered its stage ("stuck in a stage"), and the day
+    # it was last changed by any action. Days, not times, as every date of
+    # intake and cases: an exact time can be matched with what a phone
+    # company or a checkpoint recorded.
+    stage_since = models.DateField(default=timezone.localdate)
+    changed_on = models.DateField(default=timezone.localdate)
+    # When the case was accepted (until then, only verifiers read who the
+    # person is: cases.access.may_read_identity).
+    accepted_on = models.DateField(null=True, blank=True)
+    # Optimistic locking: every action adds one; a form sent with an older
+    # value changes nothing.
+    version = models.PositiveIntegerField(default=1)
+    # Locked after a verification's outcome "suspected infiltration": no
+    # move and no change until a coordinator unlocks it with a reason.
+    locked_on = models.DateField(null=True, blank=True)
+
     class Meta:
         ordering = ["-opened_on", "code"]
         verbose_name = _("case")
+        indexes = [
+            models.Index(fields=["stage", "stage_since"], name="case_stage_since"),
+            models.Index(fields=["-risk", "-urgency", "stage_since"], name="case_urgency"),
+            models.Index(fields=["-changed_on"], name="case_changed"),
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_on is not None
+
+    @property
+    def flag_codes(self) -> list[str]:
+        return split_codes(self.flags)
+
+    @property
+    def risk_factor_codes(self) -> list[str]:
+        return split_codes(self.risk_factors)
+
+    def has_flag(self, flag: str) -> bool:
+        return flag in self.flag_codes
+
+    @property
+    def flag_labels(self) -> list[str]:
+        labels = dict(Flag.choices)
+        return [str(labels.get(code, code)) for code in self.flag_codes]
+
+    @property
+    def risk_factor_labels(self) -> list[str]:
+        labels = dict(RiskFactor.choices)
+        return [str(labels.get(code, code)) for code in self.risk_factor_codes]
 
     @property
     def people_moved(self) -> bool:
@@ -174,6 +310,10 @@ class ContactIndex(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_indexes"
     )
+    # The handle belongs to a case whose verification ended in "suspected
+    # infiltration" (cases.verification): every request, case and household
+    # member with the same handle shows the mark (contacts.flagged_digests).
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -186,3 +326,43 @@ class ContactIndex(models.Model):
 
     def __str__(self) -> str:
         return f"contact index {self.pk}"
+
+
+class ChangeKind(models.TextChoices):
+    MOVED = "moved", _("moved")
+    LOCKED = "locked", _("locked")
+    UNLOCKED = "unlocked", _("unlocked")
+
+
+class StageChange(SealedModel):
+    """One line of a case's history: a move between stages (cases.stages.
+    move_case), or the case locked or unlocked (cases.verification). Why
+    is free text, sealed to casework (anyone may write it)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_changes")
+    # The change's place in the case's history (1, 2, ...), and its day.
+    number = models.PositiveIntegerField()
+    on = models.DateField(default=timezone.localdate)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices, default=ChangeKind.MOVED)
+    from_stage = models.CharField(max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    reason = EncryptedTextField(compartment=Compartment.CASEWORK, public_writes=True, null=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("stage change")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="one_stage_change_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"stage change {self.pk}"
+
+    @classmethod
+    def next_number(cls, case: Case) -> int:
+        """The number of the case's next change (the caller holds the case's row lock)."""
+        last = cls.objects.filter(case=case).aggregate(last=models.Max("number"))["last"]
+        return (last or 0) + 1

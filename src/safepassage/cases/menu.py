@@ -1,0 +1,8 @@
+"""Casework's entries in the main menu (see accounts/menu.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.accounts.menu import MenuEntry
+from safepassage.accounts.roles import Perm
+
+ENTRIES = (MenuEntry("cases", _("Cases"), "cases:list", (Perm.VIEW_CASES,), order=50),)
