@@ -5,13 +5,15 @@ registered model has no factory here: add yours when you add a model."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
-from safepassage.cases.models import Case, Person
+from safepassage.cases import actions as case_actions
+from safepassage.cases.models import Case, Person, SafeHouse, Stay
 from safepassage.intake.models import Message, Submission, Tag
 from tests.base import Organisation
 from tests.intake.helpers import send_request
@@ -97,6 +99,42 @@ def household(org: Organisation, mark: Callable[[str], str]) -> None:
     case_actions.move_people(old, by=org.coordinator)
 
 
+def safe_houses(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A house with where it is and its notes, and a case placed in it
+    beyond its beds with a reason and notes."""
+    from safepassage.cases import safehouses, stays
+    from safepassage.cases.opening import Identity, Opening
+
+    house = safehouses.create_house(
+        safehouses.HouseDetails(
+            label="House 1",
+            capacity=1,
+            notes=mark("housenotes"),
+            location=safehouses.Location(
+                region=mark("region"),
+                address=mark("address"),
+                directions=mark("directions"),
+                host_contact=mark("host"),
+            ),
+        ),
+        by=org.coordinator,
+    )
+    case = case_actions.open_case(
+        Opening(principal=Identity(name="A"), members=[Identity(name="B")]), by=org.coordinator
+    )
+    stays.place_case(
+        case,
+        stays.Placement(
+            house=house,
+            people=list(case.people.all()),
+            planned_arrival=date.today(),
+            notes=mark("staynotes"),
+            override_reason=mark("override"),
+        ),
+        by=org.coordinator,
+    )
+
+
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
     from safepassage.analysis.importing import import_list
 
@@ -124,6 +162,8 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Message: intake_request,
     Case: intake_request,
     Person: household,
+    SafeHouse: safe_houses,
+    Stay: safe_houses,
     VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,

@@ -49,6 +49,17 @@ class Perm(StrEnum):
     REVIEW_LINKS = "analysis.review"
     # Run linkage and estimates, and read their results.
     ANALYSE = "analysis.run"
+    # Safe houses (cases.safehouses, cases.stays). Seeing the houses shows
+    # labels and occupancy; an address also needs the house's clearance
+    # and the identity compartment.
+    VIEW_SAFE_HOUSES = "safehouses.view"
+    # Add houses, change them and say who is cleared to know where each is.
+    MANAGE_SAFE_HOUSES = "safehouses.manage"
+    # Place a case in a house, record arrivals and departures (a case of
+    # one's own team; every case for those who also manage houses).
+    PLACE_IN_SAFE_HOUSES = "safehouses.place"
+    # Place people in a house beyond its beds, with a reason.
+    OVERRIDE_CAPACITY = "safehouses.override_capacity"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -62,8 +73,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.TRIAGE_REQUESTS,
             Perm.VIEW_CASES,
         }
+        # Safe houses.
+        | {
+            Perm.VIEW_SAFE_HOUSES,
+            Perm.MANAGE_SAFE_HOUSES,
+            Perm.PLACE_IN_SAFE_HOUSES,
+            Perm.OVERRIDE_CAPACITY,
+        }
     ),
-    Role.CASEWORKER: frozenset({Perm.VIEW_CASES}),
+    Role.CASEWORKER: frozenset(
+        {Perm.VIEW_CASES}
+        # Safe houses.
+        | {Perm.VIEW_SAFE_HOUSES, Perm.PLACE_IN_SAFE_HOUSES}
+    ),
     Role.VERIFIER: frozenset({Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}),
     Role.DOCUMENTER: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS}),
     Role.ANALYST: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE}),

@@ -14,6 +14,7 @@ from safepassage.cases.models.core import (
     Stage,
     new_case_code,
 )
+from safepassage.cases.models.safehouses import SafeHouse, Stay
 
 __all__ = [
     "CODE_ALPHABET",
@@ -24,6 +25,8 @@ __all__ = [
     "IdentityField",
     "Person",
     "Role",
+    "SafeHouse",
     "Stage",
+    "Stay",
     "new_case_code",
 ]
