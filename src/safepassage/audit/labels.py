@@ -234,7 +234,7 @@ ACTIONS: dict[str, Action] = {
     "safehouse.created": Action(_("Added a safe house"), _("A new safe house was added.")),
     "safehouse.changed": Action(
         _("Changed a safe house"),
-        _("A house's label, beds, notes, whether it is open, or where it is was changed."),
+        _("A house's label, beds, notes, whether it is open, or its address was changed."),
     ),
     "safehouse.clearance_changed": Action(
         _("Changed who may know where a house is"),
@@ -242,7 +242,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "safehouse.viewed": Action(
         _("Looked at a safe house"),
-        _("A safe house's page was shown; the details say whether where it is was shown."),
+        _("A safe house's page was shown; the details say whether its address was shown."),
         ngettext_lazy(
             "Looked at a safe house %(count)s time",
             "Looked at a safe house %(count)s times",

@@ -227,7 +227,7 @@ def _locked(stay: Stay, version: int, *, by: User) -> Stay:
     if locked.version != version:
         raise conflict()
     if locked.house is None:
-        raise Refused(_("Where this stay was has been forgotten: it cannot change."))
+        raise Refused(_("Where this stay took place is no longer kept: it cannot be changed."))
     return locked
 
 

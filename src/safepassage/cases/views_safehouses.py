@@ -211,7 +211,7 @@ def house_clearance_view(request: HttpRequest, house_id: str) -> HttpResponse:
             )
             form, status = ClearanceForm(initial=initial), 409
         else:
-            messages.success(request, _("Who may know where the house is was saved."))
+            messages.success(request, _("Saved: who may know where the house is."))
             return redirect("cases:safe_house", house_id=house.pk)
     return render(
         request,
