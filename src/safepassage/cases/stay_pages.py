@@ -18,6 +18,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
@@ -95,7 +96,11 @@ def house_choices(*, excluding: uuid.UUID | None = None) -> list[tuple[str, str]
     return [
         (
             str(house.house_id),
-            _("%(house)s: %(taken)s of %(beds)s beds taken today")
+            ngettext(
+                "%(house)s: %(taken)s of %(beds)s bed taken today",
+                "%(house)s: %(taken)s of %(beds)s beds taken today",
+                house.capacity,
+            )
             % {"house": house.label, "taken": house.on(today), "beds": house.capacity},
         )
         for house in sorted(taken.values(), key=lambda h: h.label.casefold())

@@ -223,7 +223,9 @@ def place_case(case: Case, placement: Placement, *, by: User) -> Stay:
 def _locked(stay: Stay, version: int, *, by: User) -> Stay:
     if not may_place(by, stay.case):
         raise deny(by, "stay", stay.case)
-    locked = Stay.objects.select_for_update().select_related("case", "house").get(pk=stay.pk)
+    locked = (
+        Stay.objects.select_for_update(of=("self",)).select_related("case", "house").get(pk=stay.pk)
+    )
     if locked.version != version:
         raise conflict()
     if locked.house is None:
@@ -400,7 +402,7 @@ def change_stay(stay: Stay, dates: StayDates, *, version: int, by: User) -> Stay
     locked.planned_departure = dates.planned_departure
     locked.left_on = dates.left_on
     found = None
-    house = SafeHouse.objects.select_for_update().get(stays=locked)
+    house = SafeHouse.objects.select_for_update(of=("self",)).get(stays=locked)
     new = locked.span(today)
     for first, end in _added_days(old, new):
         checked = overflow(house, *new, locked.beds, excluding=locked.pk, only=(first, end))

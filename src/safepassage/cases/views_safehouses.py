@@ -278,6 +278,11 @@ def _refused_again(
     if isinstance(refusal, Conflict):
         messages.error(request, refusal.message)
         return _stays_page(request, stay.case, 409)
+    if refusal.field not in form.fields:
+        # About the stay rather than a field: said above the page, as the
+        # form may no longer be shown (the stay has moved on).
+        messages.error(request, refusal.message)
+        return _stays_page(request, stay.case, 400)
     _refused(form, refusal)
     return _stays_page(request, stay.case, 400, bound={(kind, stay.pk): form})
 
