@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from safepassage.accounts.roles import Perm, Role
 from safepassage.audit.models import AuditEntry
@@ -322,3 +323,30 @@ def test_occupancy_counts_someone_still_there_after_their_planned_departure(
     counted = occupancy(days(-3), days(3))[house.pk]
     assert counted.beds == [2] * 7
     assert counted.on(today()) == 2
+
+
+def test_the_pages_of_houses_and_stays_read_a_fixed_number_of_queries(
+    org: Organisation, vault: Vault
+) -> None:
+    """More houses, cases and stays add no query (no N+1)."""
+    first = make_house(org, "House 1", capacity=9)
+    case = team_case(org)
+    arrive(org, place(org, case, first, start=days(-2), until=days(3), count=1))
+    client = client_of(org.coordinator)
+    paths = ["/cases/safe-houses/", f"/cases/safe-houses/{first.pk}/", f"/cases/{case.code}/stays/"]
+
+    def counted() -> list[int]:
+        found = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counted()
+    for n, label in enumerate(("House 2", "House 3")):
+        other = make_house(org, label, capacity=9)
+        for house in (first, other):
+            arrive(org, place(org, team_case(org, "P", "Q"), house, start=days(-2), until=days(3)))
+        place(org, case, other, start=days(5 + 3 * n), until=days(7 + 3 * n))
+    assert counted() == before
