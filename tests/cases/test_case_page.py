@@ -213,7 +213,7 @@ def test_an_outsider_gets_the_same_404_for_every_page_of_the_workflow(
     case.refresh_from_db()
     assert (case.stage, case.version) == ("received", 1)
     # An address that is no case's code is not found either.
-    assert client.get("/cases/safe-houses/").status_code == 404
+    assert client.get("/cases/not-a-case-code/").status_code == 404
 
 
 def test_the_page_says_what_is_next_and_moves_the_case(org: Organisation, vault: Vault) -> None:

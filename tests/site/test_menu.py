@@ -39,6 +39,7 @@ def test_it_gathers_every_apps_entries_in_one_order() -> None:
         "intake",
         "questions",
         "cases",
+        "safe_houses",
         "analysis",
         "documentation",
         "vocabularies",
@@ -49,13 +50,21 @@ def test_it_gathers_every_apps_entries_in_one_order() -> None:
 
 @pytest.mark.django_db
 def test_it_shows_each_role_its_own_entries(org: Organisation) -> None:
-    assert _labels(org.caseworker) == ["Dashboard", "Teams", "Cases", "Vault", "My account"]
+    assert _labels(org.caseworker) == [
+        "Dashboard",
+        "Teams",
+        "Cases",
+        "Safe houses",
+        "Vault",
+        "My account",
+    ]
     assert _labels(org.coordinator) == [
         "Dashboard",
         "Teams",
         "Staff",
         "Requests",
         "Cases",
+        "Safe houses",
         "Vault",
         "My account",
     ]

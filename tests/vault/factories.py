@@ -5,13 +5,23 @@ registered model has no factory here: add yours when you add a model."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
-from safepassage.cases.models import Case, Check, Person, StageChange, Verification
+from safepassage.cases import actions as case_actions
+from safepassage.cases.models import (
+    Case,
+    Check,
+    Person,
+    SafeHouse,
+    StageChange,
+    Stay,
+    Verification,
+)
 from safepassage.documentation.models import (
     Act,
     Commitment,
@@ -127,6 +137,42 @@ def workflow(org: Organisation, mark: Callable[[str], str]) -> None:
     )
     verification.unlock(case, reason=mark("unlockreason"), by=by)
     stages.move_case(case, to="declined", by=by, reason=mark("movereason"))
+
+
+def safe_houses(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A house with where it is and its notes, and a case placed in it
+    beyond its beds with a reason and notes."""
+    from safepassage.cases import safehouses, stays
+    from safepassage.cases.opening import Identity, Opening
+
+    house = safehouses.create_house(
+        safehouses.HouseDetails(
+            label="House 1",
+            capacity=1,
+            notes=mark("housenotes"),
+            location=safehouses.Location(
+                region=mark("region"),
+                address=mark("address"),
+                directions=mark("directions"),
+                host_contact=mark("host"),
+            ),
+        ),
+        by=org.coordinator,
+    )
+    case = case_actions.open_case(
+        Opening(principal=Identity(name="A"), members=[Identity(name="B")]), by=org.coordinator
+    )
+    stays.place_case(
+        case,
+        stays.Placement(
+            house=house,
+            people=list(case.people.all()),
+            planned_arrival=date.today(),
+            notes=mark("staynotes"),
+            override_reason=mark("override"),
+        ),
+        by=org.coordinator,
+    )
 
 
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
@@ -271,6 +317,8 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     StageChange: workflow,
     Verification: workflow,
     Check: workflow,
+    SafeHouse: safe_houses,
+    Stay: safe_houses,
     VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,

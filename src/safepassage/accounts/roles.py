@@ -65,6 +65,17 @@ class Perm(StrEnum):
     VERIFY_CASES = "cases.verify"
     # Accept or decline a case, reopen it, give it to a team, unlock it.
     DECIDE_CASES = "cases.decide"
+    # Safe houses (cases.safehouses, cases.stays). Seeing the houses shows
+    # labels and occupancy; an address also needs the house's clearance
+    # and the identity compartment.
+    VIEW_SAFE_HOUSES = "safehouses.view"
+    # Add houses, change them and say who is cleared to know where each is.
+    MANAGE_SAFE_HOUSES = "safehouses.manage"
+    # Place a case in a house, record arrivals and departures (a case of
+    # one's own team; every case for those who also manage houses).
+    PLACE_IN_SAFE_HOUSES = "safehouses.place"
+    # Place people in a house beyond its beds, with a reason.
+    OVERRIDE_CAPACITY = "safehouses.override_capacity"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -77,23 +88,33 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COMPARTMENTS,
             Perm.TRIAGE_REQUESTS,
             Perm.VIEW_CASES,
-            # Casework.
-            Perm.WORK_CASES,
-            Perm.VERIFY_CASES,
-            Perm.DECIDE_CASES,
+        }
+        # Casework.
+        | {Perm.WORK_CASES, Perm.VERIFY_CASES, Perm.DECIDE_CASES}
+        # Safe houses.
+        | {
+            Perm.VIEW_SAFE_HOUSES,
+            Perm.MANAGE_SAFE_HOUSES,
+            Perm.PLACE_IN_SAFE_HOUSES,
+            Perm.OVERRIDE_CAPACITY,
         }
     ),
-    Role.CASEWORKER: frozenset({Perm.VIEW_CASES, Perm.WORK_CASES}),
+    Role.CASEWORKER: frozenset(
+        {Perm.VIEW_CASES}
+        # Casework.
+        | {Perm.WORK_CASES}
+        # Safe houses.
+        | {Perm.VIEW_SAFE_HOUSES, Perm.PLACE_IN_SAFE_HOUSES}
+    ),
     Role.VERIFIER: frozenset(
-        {Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES, Perm.WORK_CASES, Perm.VERIFY_CASES}
+        {Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}
+        # Casework.
+        | {Perm.WORK_CASES, Perm.VERIFY_CASES}
     ),
     Role.DOCUMENTER: frozenset(
-        {
-            Perm.IMPORT_LISTS,
-            Perm.REVIEW_LINKS,
-            Perm.VIEW_DOCUMENTATION,
-            Perm.RECORD_DOCUMENTATION,
-        }
+        {Perm.IMPORT_LISTS, Perm.REVIEW_LINKS}
+        # Documentation.
+        | {Perm.VIEW_DOCUMENTATION, Perm.RECORD_DOCUMENTATION}
     ),
     Role.ANALYST: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE}),
     Role.KEY_CUSTODIAN: frozenset(),
@@ -107,8 +128,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SEAL_VAULT,
             Perm.MANAGE_COMPARTMENTS,
             Perm.MANAGE_FORM,
-            Perm.MANAGE_VOCABULARIES,
         }
+        # Documentation.
+        | {Perm.MANAGE_VOCABULARIES}
     ),
 }
 

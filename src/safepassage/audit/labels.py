@@ -43,6 +43,7 @@ AREAS: dict[str, Promise] = {
     "intake": _("Requests for help"),
     "analysis": _("Counting victims"),
     "documentation": _("Documentation"),
+    "safehouse": _("Safe houses"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -229,6 +230,80 @@ ACTIONS: dict[str, Action] = {
     "case.unlocked": Action(
         _("Unlocked a case"),
         _("A coordinator lifted the lock of a case suspected of infiltration, saying why."),
+    ),
+    # A case's stays in safe houses (cases.stays).
+    "case.stay_placed": Action(
+        _("Placed a case in a safe house"),
+        _("Some or all of a case's household were placed in a safe house from a planned day."),
+    ),
+    "case.stay_arrived": Action(
+        _("Recorded an arrival in a safe house"),
+        _("A household's arrival in a house was recorded."),
+    ),
+    "case.stay_left": Action(
+        _("Recorded a departure from a safe house"),
+        _("A household's departure from a house was recorded."),
+    ),
+    "case.stay_cancelled": Action(
+        _("Cancelled a placement"), _("A placement whose arrival never happened was cancelled.")
+    ),
+    "case.stay_moved": Action(
+        _("Moved a case to another safe house"),
+        _("A stay ended on the day of a move and a new one began in another house."),
+    ),
+    "case.stay_changed": Action(
+        _("Corrected a stay"), _("The dates or notes of a stay in a safe house were corrected.")
+    ),
+    "case.stays_purged": Action(
+        _("Forgot where a case stayed"),
+        _(
+            "The houses, people and notes of a case's past stays were removed; "
+            "their dates remain for statistics."
+        ),
+    ),
+    "case.stays_viewed": Action(
+        _("Looked at a case's stays"),
+        _("The stays of a case in safe houses were shown."),
+        ngettext_lazy(
+            "Looked at a case's stays %(count)s time",
+            "Looked at a case's stays %(count)s times",
+            "count",
+        ),
+    ),
+    # Safe houses (cases.safehouses).
+    "safehouse.created": Action(_("Added a safe house"), _("A new safe house was added.")),
+    "safehouse.changed": Action(
+        _("Changed a safe house"),
+        _("A house's label, beds, notes, whether it is open, or its address was changed."),
+    ),
+    "safehouse.clearance_changed": Action(
+        _("Changed who may know where a house is"),
+        _("Staff or teams were cleared for a safe house's address, or no longer are."),
+    ),
+    "safehouse.viewed": Action(
+        _("Looked at a safe house"),
+        _("A safe house's page was shown; the details say whether its address was shown."),
+        ngettext_lazy(
+            "Looked at a safe house %(count)s time",
+            "Looked at a safe house %(count)s times",
+            "count",
+        ),
+    ),
+    "safehouse.list_viewed": Action(
+        _("Looked at the safe houses"),
+        _("The list of safe houses and their beds was shown."),
+        ngettext_lazy(
+            "Looked at the safe houses %(count)s time",
+            "Looked at the safe houses %(count)s times",
+            "count",
+        ),
+    ),
+    "safehouse.capacity_overridden": Action(
+        _("Placed people beyond a house's beds"),
+        _(
+            "Someone allowed to override capacity placed people in a house that is full, "
+            "giving a reason (kept sealed with the stay)."
+        ),
     ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
@@ -472,6 +547,8 @@ DETAILS: dict[str, Promise] = {
     "attachment": pgettext_lazy("audit detail", "file"),
     "attempt": pgettext_lazy("audit detail", "attempt"),
     "backend": pgettext_lazy("audit detail", "engine"),
+    "beds": pgettext_lazy("audit detail", "beds"),
+    "capacity": pgettext_lazy("audit detail", "beds in the house"),
     "case": pgettext_lazy("audit detail", "case"),
     "chain_ok": pgettext_lazy("audit detail", "chain intact"),
     "changed": pgettext_lazy("audit detail", "changed"),
@@ -483,6 +560,7 @@ DETAILS: dict[str, Promise] = {
     "cleared": pgettext_lazy("audit detail", "suspicion cleared"),
     "contacts": pgettext_lazy("audit detail", "contact handles flagged"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
+    "days": pgettext_lazy("audit detail", "days over capacity"),
     "decision": pgettext_lazy("audit detail", "decision"),
     "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
     "email": pgettext_lazy("audit detail", "e-mail address"),
@@ -499,16 +577,24 @@ DETAILS: dict[str, Promise] = {
     "granted": pgettext_lazy("audit detail", "granted to"),
     "grants_lost": pgettext_lazy("audit detail", "access lost"),
     "head": pgettext_lazy("audit detail", "up to entry"),
+    "house": pgettext_lazy("audit detail", "safe house"),
     "identity": pgettext_lazy("audit detail", "identity read"),
+    "kept": pgettext_lazy("audit detail", "stays not over, kept"),
     "key": pgettext_lazy("audit detail", "key"),
     "kind": pgettext_lazy("audit detail", "kind"),
     "lists": pgettext_lazy("audit detail", "lists"),
+    "location": pgettext_lazy("audit detail", "address shown or changed"),
     "method": pgettext_lazy("audit detail", "method"),
     "more": pgettext_lazy("audit detail", "more problems"),
+    "moved_from": pgettext_lazy("audit detail", "moved from"),
     "names": pgettext_lazy("audit detail", "names shown"),
     "narrative": pgettext_lazy("audit detail", "story read"),
     "need": pgettext_lazy("audit detail", "needed"),
+    "notes": pgettext_lazy("audit detail", "notes changed"),
+    "open": pgettext_lazy("audit detail", "open"),
     "outcome": pgettext_lazy("audit detail", "result"),
+    "over_capacity": pgettext_lazy("audit detail", "beyond the beds"),
+    "peak": pgettext_lazy("audit detail", "most people on one day"),
     "people": pgettext_lazy("audit detail", "people"),
     "person": pgettext_lazy("audit detail", "person"),
     "problem": pgettext_lazy("audit detail", "problem"),
@@ -517,10 +603,13 @@ DETAILS: dict[str, Promise] = {
     "revision": pgettext_lazy("audit detail", "revision"),
     "records": pgettext_lazy("audit detail", "records"),
     "recovery_codes_left": pgettext_lazy("audit detail", "recovery codes left"),
+    "region_shown": pgettext_lazy("audit detail", "region shown to all"),
+    "regions": pgettext_lazy("audit detail", "regions read"),
     "removed": pgettext_lazy("audit detail", "removed"),
     "removed_roles": pgettext_lazy("audit detail", "roles removed"),
     "removed_teams": pgettext_lazy("audit detail", "teams removed"),
     "removed_versions": pgettext_lazy("audit detail", "key versions removed"),
+    "renamed": pgettext_lazy("audit detail", "label changed"),
     "rewritten": pgettext_lazy("audit detail", "values re-encrypted"),
     "risk": pgettext_lazy("audit detail", "risk level"),
     "roles": pgettext_lazy("audit detail", "roles"),
@@ -531,7 +620,10 @@ DETAILS: dict[str, Promise] = {
     "shown": pgettext_lazy("audit detail", "shown"),
     "skipped": pgettext_lazy("audit detail", "rows skipped"),
     "stage": pgettext_lazy("audit detail", "stage"),
+    "staff": pgettext_lazy("audit detail", "staff"),
     "status": pgettext_lazy("audit detail", "status"),
+    "stay": pgettext_lazy("audit detail", "stay"),
+    "stays": pgettext_lazy("audit detail", "stays"),
     "tags": pgettext_lazy("audit detail", "tags"),
     "team": pgettext_lazy("audit detail", "team"),
     "teams": pgettext_lazy("audit detail", "teams"),

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS, Perm
-from safepassage.cases.models import Case, Person
+from safepassage.cases.models import Case, Person, SafeHouse, Stay
 from safepassage.vault.keyring import current_keyring_or_none
 
 IDENTITY = "identity"
@@ -106,3 +106,107 @@ def identity_cases(user: User) -> QuerySet[Case]:
     if user.can(Perm.VERIFY_CASES):
         return visible
     return visible.filter(accepted_on__isnull=False)
+
+
+# --- Safe houses and stays (cases.safehouses, cases.stays) -------------------------
+
+
+def visible_safe_houses(user: User) -> QuerySet[SafeHouse]:
+    """The houses ``user`` sees by their label and occupancy."""
+    if not user.is_active:
+        return SafeHouse.objects.none()
+    if not user.can(Perm.VIEW_SAFE_HOUSES):
+        return SafeHouse.objects.none()
+    return SafeHouse.objects.all()
+
+
+def get_safe_house_for(user: User, house_id: str, *, manage: bool = False) -> SafeHouse:
+    """A safe house by its id, for staff who work with safe houses (or,
+    with ``manage``, who manage them): its label and occupancy. Where it is
+    needs more (may_know_location). The same 404 for a house that does not
+    exist and one this person may not see."""
+    try:
+        wanted = uuid.UUID(str(house_id))
+    except ValueError:
+        raise deny(user, "safehouse", "safehouse:unknown") from None
+    house = SafeHouse.objects.filter(pk=wanted).first()
+    if house is None:
+        raise deny(user, "safehouse", "safehouse:unknown")
+    if not user.is_active:
+        raise deny(user, "safehouse", house)
+    if not user.can(Perm.VIEW_SAFE_HOUSES):
+        raise deny(user, "safehouse", house)
+    if manage and not user.can(Perm.MANAGE_SAFE_HOUSES):
+        raise deny(user, "safehouse", house)
+    return house
+
+
+def cleared_house_ids(user: User) -> frozenset[uuid.UUID]:
+    """The houses ``user`` is cleared for, by name or through a team (one query)."""
+    if not user.is_active:
+        return frozenset()
+    return frozenset(
+        SafeHouse.objects.filter(Q(cleared_staff=user) | Q(cleared_teams__in=user.team_ids))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def may_know_location(user: User, house: SafeHouse) -> bool:
+    """Whether ``user`` may read where ``house`` is (its address, directions,
+    host, and its region when sealed): cleared for it, by name or through a
+    team, and holding identity's keys. Anyone else sees its label."""
+    if not user.is_active:
+        return False
+    if not user.can(Perm.VIEW_SAFE_HOUSES):
+        return False
+    keyring = current_keyring_or_none()
+    if keyring is None or not keyring.holds("identity"):
+        return False
+    return house.pk in cleared_house_ids(user)
+
+
+def may_place(user: User, case: Case) -> bool:
+    """Whether ``user`` may place ``case`` in a safe house and record its
+    stays: those who manage houses, for any case they see; caseworkers,
+    for a case of their team."""
+    if not user.is_active:
+        return False
+    if not user.can(Perm.PLACE_IN_SAFE_HOUSES):
+        return False
+    if user.can(Perm.MANAGE_SAFE_HOUSES):
+        return True
+    return case.team_id is not None and case.team_id in user.team_ids
+
+
+def get_case_stays_for(user: User, code: str) -> Case:
+    """A case whose stays ``user`` may see: a case they see (get_case_for),
+    for staff who work with safe houses; the same 404 otherwise."""
+    case = get_case_for(user, code)
+    if not user.can(Perm.VIEW_SAFE_HOUSES):
+        raise deny(user, "stay", case)
+    return case
+
+
+def get_case_to_place_for(user: User, code: str) -> Case:
+    """A case ``user`` may see and place (get_case_stays_for, may_place);
+    the same 404 otherwise."""
+    case = get_case_stays_for(user, code)
+    if not may_place(user, case):
+        raise deny(user, "stay", case)
+    return case
+
+
+def get_stay_for(user: User, code: str, stay_id: str, *, change: bool = False) -> Stay:
+    """A stay of a case whose stays ``user`` may see (get_case_stays_for), or, with
+    ``change``, may place (may_place); the same 404 for a stay that does
+    not exist, of another case, or of a case not theirs."""
+    case = get_case_to_place_for(user, code) if change else get_case_stays_for(user, code)
+    try:
+        wanted = uuid.UUID(str(stay_id))
+    except ValueError:
+        raise deny(user, "stay", case) from None
+    stay = Stay.objects.filter(pk=wanted, case=case).select_related("house", "case").first()
+    if stay is None:
+        raise deny(user, "stay", case)
+    return stay

@@ -5,4 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from safepassage.accounts.menu import MenuEntry
 from safepassage.accounts.roles import Perm
 
-ENTRIES = (MenuEntry("cases", _("Cases"), "cases:list", (Perm.VIEW_CASES,), order=50),)
+ENTRIES = (
+    MenuEntry("cases", _("Cases"), "cases:list", (Perm.VIEW_CASES,), order=50),
+    MenuEntry(
+        "safe_houses",
+        _("Safe houses"),
+        "cases:safe_houses",
+        (Perm.VIEW_SAFE_HOUSES,),
+        order=52,
+    ),
+)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from safepassage.cases import views, views_list
+from safepassage.cases import views, views_list, views_safehouses
 
 app_name = "cases"
 
@@ -31,4 +31,37 @@ urlpatterns = [
     path("<case:code>/verification/check/", views.check_view, name="check"),
     path("<case:code>/verification/outcome/", views.outcome_view, name="outcome"),
     path("<case:code>/unlock/", views.unlock_view, name="unlock"),
+    # Safe houses (before the case pages: "safe-houses" is no case code).
+    path("safe-houses/", views_safehouses.houses_view, name="safe_houses"),
+    path("safe-houses/new/", views_safehouses.house_new_view, name="safe_house_new"),
+    path("safe-houses/<str:house_id>/", views_safehouses.house_view, name="safe_house"),
+    path(
+        "safe-houses/<str:house_id>/edit/",
+        views_safehouses.house_edit_view,
+        name="safe_house_edit",
+    ),
+    path(
+        "safe-houses/<str:house_id>/clearance/",
+        views_safehouses.house_clearance_view,
+        name="safe_house_clearance",
+    ),
+    # A case's stays in safe houses.
+    path("<case:code>/stays/", views_safehouses.case_stays_view, name="stays"),
+    path(
+        "<case:code>/stays/<str:stay_id>/arrival/",
+        views_safehouses.arrival_view,
+        name="stay_arrival",
+    ),
+    path(
+        "<case:code>/stays/<str:stay_id>/departure/",
+        views_safehouses.departure_view,
+        name="stay_departure",
+    ),
+    path(
+        "<case:code>/stays/<str:stay_id>/cancel/", views_safehouses.cancel_view, name="stay_cancel"
+    ),
+    path("<case:code>/stays/<str:stay_id>/move/", views_safehouses.move_view, name="stay_move"),
+    path(
+        "<case:code>/stays/<str:stay_id>/edit/", views_safehouses.stay_edit_view, name="stay_edit"
+    ),
 ]

@@ -23,6 +23,7 @@ from safepassage.cases.models.core import (
     new_case_code,
     split_codes,
 )
+from safepassage.cases.models.safehouses import SafeHouse, Stay
 from safepassage.cases.models.verification import (
     Check,
     CheckKind,
@@ -51,8 +52,10 @@ __all__ = [
     "Risk",
     "RiskFactor",
     "Role",
+    "SafeHouse",
     "Stage",
     "StageChange",
+    "Stay",
     "Verification",
     "has_code",
     "joined_codes",
