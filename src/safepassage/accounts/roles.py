@@ -49,6 +49,8 @@ class Perm(StrEnum):
     REVIEW_LINKS = "analysis.review"
     # Run linkage and estimates, and read their results.
     ANALYSE = "analysis.run"
+    # Travel: keep the hosts and their pathways (reference data).
+    MANAGE_HOSTS = "hosts.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COMPARTMENTS,
             Perm.TRIAGE_REQUESTS,
             Perm.VIEW_CASES,
+            Perm.MANAGE_HOSTS,  # travel
         }
     ),
     Role.CASEWORKER: frozenset({Perm.VIEW_CASES}),
@@ -78,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SEAL_VAULT,
             Perm.MANAGE_COMPARTMENTS,
             Perm.MANAGE_FORM,
+            Perm.MANAGE_HOSTS,  # travel
         }
     ),
 }
