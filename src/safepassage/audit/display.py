@@ -86,6 +86,8 @@ TARGETS: dict[str, TargetKind] = {
     "question": TargetKind(gettext_lazy("form question %(name)s")),
     "recoverykey": TargetKind(gettext_lazy("recovery key %(name)s")),
     "compartment": TargetKind(gettext_lazy("compartment “%(name)s”")),
+    "host": TargetKind(gettext_lazy("host “%(name)s”"), "cases", "Host", "name_en"),
+    "pathway": TargetKind(gettext_lazy("pathway “%(name)s”"), "cases", "Pathway", "name_en"),
 }
 
 SPECIAL_ACTORS: dict[str, Promise] = {

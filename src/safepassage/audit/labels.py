@@ -42,6 +42,7 @@ AREAS: dict[str, Promise] = {
     "case": _("Cases"),
     "intake": _("Requests for help"),
     "analysis": _("Counting victims"),
+    "host": _("Hosts and pathways"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -190,6 +191,76 @@ ACTIONS: dict[str, Action] = {
         _("Searched people by name"),
         _("The names of people in cases were searched (the words searched are not kept)."),
     ),
+    # Travel: documents, applications, journeys, asylum (cases/travel_actions.py).
+    "case.travel_read": Action(
+        _("Opened a travel record"),
+        _("A travel document, application, journey or asylum claim was shown to be changed."),
+        ngettext_lazy(
+            "Opened a travel record %(count)s time",
+            "Opened travel records %(count)s times",
+            "count",
+        ),
+    ),
+    "case.travel_document_added": Action(
+        _("Recorded a travel document"),
+        _("A passport, birth certificate or other document of a person was recorded."),
+    ),
+    "case.travel_document_changed": Action(
+        _("Changed a travel document"), _("What was recorded about a travel document changed.")
+    ),
+    "case.application_added": Action(
+        _("Recorded an application"),
+        _("An application to a host's visa or programme was recorded."),
+    ),
+    "case.application_changed": Action(
+        _("Changed an application"),
+        _("An application's dates, decision, people or notes changed."),
+    ),
+    "case.journey_added": Action(_("Planned a journey"), _("A journey out was recorded.")),
+    "case.journey_changed": Action(
+        _("Changed a journey"), _("A journey's status, application or notes changed.")
+    ),
+    "case.journey_leg_added": Action(
+        _("Added a leg to a journey"), _("A leg of a journey (dates, where, how) was recorded.")
+    ),
+    "case.journey_leg_changed": Action(
+        _("Changed a leg of a journey"), _("A leg's dates or details changed.")
+    ),
+    "case.arrival_recorded": Action(
+        _("Recorded an arrival"), _("The date and place a journey arrived were recorded.")
+    ),
+    "case.asylum_claim_added": Action(
+        _("Recorded an asylum claim"), _("An asylum claim in a host country was recorded.")
+    ),
+    "case.asylum_claim_changed": Action(
+        _("Changed an asylum claim"),
+        _("An asylum claim's status, dates, outcome or notes changed."),
+    ),
+    "case.journey_details_purged": Action(
+        _("Removed journey details"),
+        _(
+            "Where, how and with whom a case's journeys went, and who met them, were removed "
+            "after arrival; dates and statuses stay."
+        ),
+    ),
+    # Hosts and pathways (cases/hosts.py).
+    "host.added": Action(
+        _("Added a host"), _("A country or partner organisation that takes people in was added.")
+    ),
+    "host.changed": Action(_("Changed a host"), _("A host's names, code or kind changed.")),
+    "host.retired": Action(
+        _("Retired a host"),
+        _("A host and its pathways are no longer offered for new applications."),
+    ),
+    "host.pathway_added": Action(
+        _("Added a pathway"), _("A visa or programme of a host was added.")
+    ),
+    "host.pathway_changed": Action(
+        _("Changed a pathway"), _("A pathway's names, kind or rules changed.")
+    ),
+    "host.pathway_retired": Action(
+        _("Retired a pathway"), _("A pathway is no longer offered for new applications.")
+    ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
         _("Looked at the requests inbox"),
@@ -330,6 +401,7 @@ DETAILS: dict[str, Promise] = {
     "added": pgettext_lazy("audit detail", "added"),
     "added_roles": pgettext_lazy("audit detail", "roles added"),
     "added_teams": pgettext_lazy("audit detail", "teams added"),
+    "arrivals": pgettext_lazy("audit detail", "arrivals"),
     "attachment": pgettext_lazy("audit detail", "file"),
     "attempt": pgettext_lazy("audit detail", "attempt"),
     "backend": pgettext_lazy("audit detail", "engine"),
@@ -339,6 +411,7 @@ DETAILS: dict[str, Promise] = {
     "check": pgettext_lazy("audit detail", "check"),
     "checked": pgettext_lazy("audit detail", "entries checked"),
     "compartment": pgettext_lazy("audit detail", "compartment"),
+    "country": pgettext_lazy("audit detail", "country"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "decision": pgettext_lazy("audit detail", "decision"),
     "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
@@ -351,8 +424,10 @@ DETAILS: dict[str, Promise] = {
     "granted": pgettext_lazy("audit detail", "granted to"),
     "grants_lost": pgettext_lazy("audit detail", "access lost"),
     "head": pgettext_lazy("audit detail", "up to entry"),
+    "host": pgettext_lazy("audit detail", "host"),
     "identity": pgettext_lazy("audit detail", "identity read"),
     "key": pgettext_lazy("audit detail", "key"),
+    "legs": pgettext_lazy("audit detail", "legs"),
     "lists": pgettext_lazy("audit detail", "lists"),
     "method": pgettext_lazy("audit detail", "method"),
     "more": pgettext_lazy("audit detail", "more problems"),
@@ -360,9 +435,11 @@ DETAILS: dict[str, Promise] = {
     "narrative": pgettext_lazy("audit detail", "story read"),
     "need": pgettext_lazy("audit detail", "needed"),
     "outcome": pgettext_lazy("audit detail", "result"),
+    "pathways": pgettext_lazy("audit detail", "pathways"),
     "people": pgettext_lazy("audit detail", "people"),
     "problem": pgettext_lazy("audit detail", "problem"),
     "progress": pgettext_lazy("audit detail", "progress"),
+    "protected": pgettext_lazy("audit detail", "protection granted"),
     "reason": pgettext_lazy("audit detail", "reason"),
     "records": pgettext_lazy("audit detail", "records"),
     "recovery_codes_left": pgettext_lazy("audit detail", "recovery codes left"),
