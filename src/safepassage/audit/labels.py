@@ -192,6 +192,10 @@ ACTIONS: dict[str, Action] = {
         _("The names of people in cases were searched (the words searched are not kept)."),
     ),
     # Travel: documents, applications, journeys, asylum (cases/travel_actions.py).
+    "case.travel_viewed": Action(
+        _("Looked at a case's travel"),
+        _("A case's travel documents, applications, journeys and asylum claims were shown."),
+    ),
     "case.travel_read": Action(
         _("Opened a travel record"),
         _("A travel document, application, journey or asylum claim was shown to be changed."),

@@ -49,7 +49,22 @@ def _may_edit(user: User, case: Case) -> bool:
 
 
 def _back(case: Case) -> HttpResponse:
-    return redirect(reverse("cases:case", args=[case.code]) + "#travel")
+    return redirect(reverse("cases:travel", args=[case.code]) + "#travel")
+
+
+def travel_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The case's travel records on a page of their own (the case page
+    shows the same section among the others)."""
+    from safepassage.cases.travel import section
+
+    user = _user(request)
+    case = access.get_case_for(user, code)
+    context = section(request, case)
+    if context is None:
+        raise deny(user, "case", case)
+    shown = context["travel"]
+    record(user, "case.travel_viewed", case, identity=shown.identity, narrative=shown.casework)
+    return render(request, "cases/travel.html", {"case": case, **context})
 
 
 def _notes(cleaned: dict[str, Any], casework: bool) -> dict[str, Any]:

@@ -24,6 +24,7 @@ urlpatterns = [
         name="pathway_retire",
     ),
     *urlpatterns,
+    path("<str:code>/travel/", travel_views.travel_view, name="travel"),
     path(
         "<str:code>/travel/documents/new/",
         travel_views.document_new_view,
