@@ -105,6 +105,15 @@ NAMES = {
 
 
 class HostForm(forms.ModelForm):
+    # Longer than the code, so that a country's name is refused in words.
+    country = forms.CharField(
+        label=gettext_lazy("Country code"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy(
+            "The two letters of ISO 3166 (DE, FR, CA); for a partner, where it works."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -112,20 +121,14 @@ class HostForm(forms.ModelForm):
         fields = ["kind", "country", "name_en", "name_ru", "name_fr", "active"]
         labels = {
             "kind": gettext_lazy("A country or a partner organisation"),
-            "country": gettext_lazy("Country code"),
             "active": gettext_lazy("Offered for new applications"),
             **NAMES,
-        }
-        help_texts = {
-            "country": gettext_lazy(
-                "The two letters of ISO 3166 (DE, FR, CA); for a partner, where it works."
-            ),
         }
 
     def clean_country(self) -> str:
         code = str(self.cleaned_data.get("country") or "").strip().upper()
         if code and not _COUNTRY_CODE.match(code):
-            raise forms.ValidationError(_("Give the country's two letters, such as DE or FR."))
+            raise forms.ValidationError(_("Give the country’s two letters, such as DE or FR."))
         return code
 
     def validate_unique(self) -> None:
