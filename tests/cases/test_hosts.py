@@ -83,7 +83,7 @@ def test_it_needs_a_country_code_once(org: Organisation, vault: Vault) -> None:
     assert "A country needs its code." in response.content.decode()
     response = client.post("/cases/hosts/new/", {**form, "country": "Deutschland"})
     assert response.status_code == 400
-    assert "Give the country’s two letters, such as DE or FR." in html.unescape(
+    assert "Give the two letters of the country, such as DE or FR." in html.unescape(
         response.content.decode()
     )
     assert client.post("/cases/hosts/new/", form).status_code == 302

@@ -128,7 +128,7 @@ class HostForm(forms.ModelForm):
     def clean_country(self) -> str:
         code = str(self.cleaned_data.get("country") or "").strip().upper()
         if code and not _COUNTRY_CODE.match(code):
-            raise forms.ValidationError(_("Give the country’s two letters, such as DE or FR."))
+            raise forms.ValidationError(_("Give the two letters of the country, such as DE or FR."))
         return code
 
     def validate_unique(self) -> None:

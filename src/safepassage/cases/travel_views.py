@@ -22,25 +22,22 @@ from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.cases import access, travel_actions
 from safepassage.cases.models import Case, Host, Pathway, Person
-from safepassage.cases.models.travel import ArrivalDetails, DocumentDetails, LegDetails
+from safepassage.cases.models.travel import DocumentDetails
 from safepassage.cases.travel_forms import (
     ApplicationForm,
-    ArrivalForm,
     ClaimForm,
     DocumentForm,
-    JourneyForm,
-    LegForm,
     TravelForm,
 )
 from safepassage.cases.travel_reading import person_labels
 from safepassage.vault.keyring import current_keyring_or_none
 
 
-def _user(request: HttpRequest) -> User:
+def user_of(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _may_edit(user: User, case: Case) -> bool:
+def may_edit(user: User, case: Case) -> bool:
     """Travel records show and write identity: for its members only."""
     if not access.may_read_identity(user, case):
         raise deny(user, "compartment", "compartment:identity")
@@ -48,7 +45,7 @@ def _may_edit(user: User, case: Case) -> bool:
     return keyring is not None and keyring.holds("casework")
 
 
-def _back(case: Case) -> HttpResponse:
+def back_to_travel(case: Case) -> HttpResponse:
     return redirect(reverse("cases:travel", args=[case.code]) + "#travel")
 
 
@@ -57,7 +54,7 @@ def travel_view(request: HttpRequest, code: str) -> HttpResponse:
     shows the same section among the others)."""
     from safepassage.cases.travel import section
 
-    user = _user(request)
+    user = user_of(request)
     case = access.get_case_for(user, code)
     context = section(request, case)
     if context is None:
@@ -67,11 +64,11 @@ def travel_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cases/travel.html", {"case": case, **context})
 
 
-def _notes(cleaned: dict[str, Any], casework: bool) -> dict[str, Any]:
+def notes_of(cleaned: dict[str, Any], casework: bool) -> dict[str, Any]:
     return {"notes": cleaned.get("notes", "").strip() or None} if casework else {}
 
 
-def _attempt(form: TravelForm, action: Callable[[], Any]) -> bool:
+def attempt(form: TravelForm, action: Callable[[], Any]) -> bool:
     """Run the action; its refusals become the form's messages."""
     try:
         action()
@@ -91,7 +88,7 @@ def _attempt(form: TravelForm, action: Callable[[], Any]) -> bool:
     return True
 
 
-def _page(
+def form_page(
     request: HttpRequest, case: Case, form: TravelForm, title: str, **extra: Any
 ) -> HttpResponse:
     status = 409 if form.conflict else 400 if form.errors else 200
@@ -99,9 +96,9 @@ def _page(
     return render(request, extra.pop("template", "cases/travel_form.html"), context, status=status)
 
 
-def _read(request: HttpRequest, case: Case) -> None:
+def record_read(request: HttpRequest, case: Case) -> None:
     if request.method == "GET":
-        record(_user(request), "case.travel_read", case)
+        record(user_of(request), "case.travel_read", case)
 
 
 def _person(case: Case, person_id: str) -> Person:
@@ -112,7 +109,7 @@ def _people(case: Case, chosen: list[str]) -> list[Person]:
     return list(case.people.filter(pk__in=[uuid.UUID(pk) for pk in chosen]))
 
 
-def _saved(request: HttpRequest) -> None:
+def saved(request: HttpRequest) -> None:
     messages.success(request, _("Saved."))
 
 
@@ -131,15 +128,15 @@ def _document_values(cleaned: dict[str, Any], casework: bool) -> dict[str, Any]:
         "status": cleaned["status"],
         "expires_on": cleaned["expires_on"],
         "details": None if details == DocumentDetails() else details,
-        **_notes(cleaned, casework),
+        **notes_of(cleaned, casework),
     }
 
 
 @require_http_methods(["GET", "POST"])
 def document_new_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     case = access.get_case_for(user, code)
-    casework = _may_edit(user, case)
+    casework = may_edit(user, case)
     form = DocumentForm(
         request.POST or None,
         people=person_labels(case, identity=True),
@@ -151,17 +148,17 @@ def document_new_view(request: HttpRequest, code: str) -> HttpResponse:
         person = _person(case, form.cleaned_data["person"])
         values = _document_values(form.cleaned_data, casework)
         travel_actions.add_travel_document(person, by=user, **values)
-        _saved(request)
-        return _back(case)
-    return _page(request, case, form, _("Add a travel document"))
+        saved(request)
+        return back_to_travel(case)
+    return form_page(request, case, form, _("Add a travel document"))
 
 
 @require_http_methods(["GET", "POST"])
 def document_edit_view(request: HttpRequest, code: str, document_id: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     document = access.get_travel_document_for(user, code, document_id)
     case = document.case
-    casework = _may_edit(user, case)
+    casework = may_edit(user, case)
     details = document.details or DocumentDetails()
     initial = {
         "person": str(document.person_id),
@@ -182,20 +179,20 @@ def document_edit_view(request: HttpRequest, code: str, document_id: str) -> Htt
         casework=casework,
         versioned=True,
     )
-    _read(request, case)
+    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _document_values(cleaned, casework)
         values["person"] = _person(case, cleaned["person"])
-        if _attempt(
+        if attempt(
             form,
             lambda: travel_actions.change_travel_document(
                 document, version=cleaned["version"], by=user, **values
             ),
         ):
-            _saved(request)
-            return _back(case)
-    return _page(request, case, form, _("Change a travel document"))
+            saved(request)
+            return back_to_travel(case)
+    return form_page(request, case, form, _("Change a travel document"))
 
 
 # --- Applications -----------------------------------------------------------------------
@@ -209,15 +206,15 @@ def _application_values(cleaned: dict[str, Any], casework: bool) -> dict[str, An
         "submitted_on": cleaned["submitted_on"],
         "decision": cleaned["decision"],
         "decided_on": cleaned["decided_on"],
-        **_notes(cleaned, casework),
+        **notes_of(cleaned, casework),
     }
 
 
 @require_http_methods(["GET", "POST"])
 def application_new_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     case = access.get_case_for(user, code)
-    casework = _may_edit(user, case)
+    casework = may_edit(user, case)
     people = person_labels(case, identity=True)
     form = ApplicationForm(
         request.POST or None,
@@ -231,21 +228,21 @@ def application_new_view(request: HttpRequest, code: str) -> HttpResponse:
         values = _application_values(cleaned, casework)
         pathway = values.pop("pathway")
         chosen = _people(case, cleaned["people"])
-        if _attempt(
+        if attempt(
             form,
             lambda: travel_actions.add_application(case, pathway, people=chosen, by=user, **values),
         ):
-            _saved(request)
-            return _back(case)
-    return _page(request, case, form, _("Add an application"))
+            saved(request)
+            return back_to_travel(case)
+    return form_page(request, case, form, _("Add an application"))
 
 
 @require_http_methods(["GET", "POST"])
 def application_edit_view(request: HttpRequest, code: str, application_id: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     application = access.get_application_for(user, code, application_id)
     case = application.case
-    casework = _may_edit(user, case)
+    casework = may_edit(user, case)
     initial = {
         "pathway": str(application.pathway_id),
         "office": application.office,
@@ -265,208 +262,20 @@ def application_edit_view(request: HttpRequest, code: str, application_id: str) 
         casework=casework,
         versioned=True,
     )
-    _read(request, case)
+    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _application_values(cleaned, casework)
         chosen = _people(case, cleaned["people"])
-        if _attempt(
+        if attempt(
             form,
             lambda: travel_actions.change_application(
                 application, version=cleaned["version"], by=user, people=chosen, **values
             ),
         ):
-            _saved(request)
-            return _back(case)
-    return _page(request, case, form, _("Change an application"))
-
-
-# --- Journeys ---------------------------------------------------------------------------
-
-
-def _journey_values(case: Case, cleaned: dict[str, Any], casework: bool) -> dict[str, Any]:
-    chosen = cleaned["application"]
-    return {
-        "status": cleaned["status"],
-        "application": case.applications.get(pk=uuid.UUID(chosen)) if chosen else None,
-        **_notes(cleaned, casework),
-    }
-
-
-def _applications(case: Case) -> list[Any]:
-    return list(case.applications.select_related("host", "pathway"))
-
-
-@require_http_methods(["GET", "POST"])
-def journey_new_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
-    case = access.get_case_for(user, code)
-    casework = _may_edit(user, case)
-    applications = _applications(case)
-    approved = [a for a in applications if a.decision == "approved"]
-    form = JourneyForm(
-        request.POST or None,
-        applications=applications,
-        casework=casework,
-        versioned=False,
-        initial={"application": str(approved[-1].pk) if approved else ""},
-    )
-    if request.method == "POST" and form.is_valid():
-        values = _journey_values(case, form.cleaned_data, casework)
-        journey = travel_actions.add_journey(case, by=user, **values)
-        messages.success(request, _("The journey was added: now add its legs."))
-        return redirect("cases:journey", code=case.code, journey_id=journey.pk)
-    return _page(request, case, form, _("Plan a journey"))
-
-
-@require_http_methods(["GET", "POST"])
-def journey_view(request: HttpRequest, code: str, journey_id: str) -> HttpResponse:
-    """A journey: its status, its legs (each changed on its own page), a
-    form for the next leg, and a link to record the arrival."""
-    from safepassage.cases.travel_reading import journeys
-
-    user = _user(request)
-    journey = access.get_journey_for(user, code, journey_id)
-    case = journey.case
-    casework = _may_edit(user, case)
-    initial = {
-        "status": journey.status,
-        "application": str(journey.application_id or ""),
-        "notes": journey.notes if casework else "",
-        "version": journey.version,
-    }
-    form = JourneyForm(
-        request.POST or None,
-        initial=initial,
-        applications=_applications(case),
-        casework=casework,
-        versioned=True,
-    )
-    _read(request, case)
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        values = _journey_values(case, cleaned, casework)
-        if _attempt(
-            form,
-            lambda: travel_actions.change_journey(
-                journey, version=cleaned["version"], by=user, **values
-            ),
-        ):
-            _saved(request)
-            return _back(case)
-    shown = next(
-        row for row in journeys(case, identity=True, casework=False) if row.id == journey.pk
-    )
-    return _page(
-        request,
-        case,
-        form,
-        _("Journey"),
-        template="cases/journey.html",
-        journey=shown,
-        leg_form=LegForm(casework=False, versioned=False),
-    )
-
-
-def _leg_values(cleaned: dict[str, Any]) -> dict[str, Any]:
-    details = LegDetails(
-        origin=cleaned["origin"].strip(),
-        destination=cleaned["destination"].strip(),
-        transport=cleaned["transport"].strip(),
-        escort=cleaned["escort"].strip(),
-    )
-    return {
-        "departs_on": cleaned["departs_on"],
-        "arrives_on": cleaned["arrives_on"],
-        "details": details,
-    }
-
-
-@require_http_methods(["GET", "POST"])
-def leg_new_view(request: HttpRequest, code: str, journey_id: str) -> HttpResponse:
-    user = _user(request)
-    journey = access.get_journey_for(user, code, journey_id)
-    case = journey.case
-    _may_edit(user, case)
-    form = LegForm(request.POST or None, casework=False, versioned=False)
-    if request.method == "POST" and form.is_valid():
-        values = _leg_values(form.cleaned_data)
-        if _attempt(form, lambda: travel_actions.add_leg(journey, by=user, **values)):
-            _saved(request)
-            return redirect("cases:journey", code=case.code, journey_id=journey.pk)
-    return _page(request, case, form, _("Add a leg"), journey_id=journey.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def leg_edit_view(request: HttpRequest, code: str, journey_id: str, leg_id: str) -> HttpResponse:
-    user = _user(request)
-    leg = access.get_journey_leg_for(user, code, journey_id, leg_id)
-    case = leg.journey.case
-    _may_edit(user, case)
-    details = leg.details or LegDetails()
-    initial = {
-        "departs_on": leg.departs_on,
-        "arrives_on": leg.arrives_on,
-        "origin": details.origin,
-        "destination": details.destination,
-        "transport": details.transport,
-        "escort": details.escort,
-        "version": leg.version,
-    }
-    form = LegForm(request.POST or None, initial=initial, casework=False, versioned=True)
-    _read(request, case)
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        values = _leg_values(cleaned)
-        if _attempt(
-            form,
-            lambda: travel_actions.change_leg(leg, version=cleaned["version"], by=user, **values),
-        ):
-            _saved(request)
-            return redirect("cases:journey", code=case.code, journey_id=leg.journey_id)
-    return _page(request, case, form, _("Change a leg"), journey_id=leg.journey_id)
-
-
-@require_http_methods(["GET", "POST"])
-def arrival_view(request: HttpRequest, code: str, journey_id: str) -> HttpResponse:
-    user = _user(request)
-    journey = access.get_journey_for(user, code, journey_id)
-    case = journey.case
-    _may_edit(user, case)
-    arrival = journey.arrival or ArrivalDetails()
-    initial = {
-        "arrived_on": journey.arrived_on,
-        "arrived_in": str(journey.arrived_in_id or ""),
-        "place": arrival.place,
-        "met_by": arrival.met_by,
-        "version": journey.version,
-    }
-    form = ArrivalForm(
-        request.POST or None,
-        initial=initial,
-        current=journey.arrived_in,
-        casework=False,
-        versioned=True,
-    )
-    _read(request, case)
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        values = {
-            "arrived_on": cleaned["arrived_on"],
-            "arrived_in": Host.objects.get(pk=int(cleaned["arrived_in"])),
-            "arrival": ArrivalDetails(
-                place=cleaned["place"].strip(), met_by=cleaned["met_by"].strip()
-            ),
-        }
-        if _attempt(
-            form,
-            lambda: travel_actions.record_arrival(
-                journey, version=cleaned["version"], by=user, **values
-            ),
-        ):
-            _saved(request)
-            return _back(case)
-    return _page(request, case, form, _("Record the arrival"), journey_id=journey.pk)
+            saved(request)
+            return back_to_travel(case)
+    return form_page(request, case, form, _("Change an application"))
 
 
 # --- Asylum claims ----------------------------------------------------------------------
@@ -482,15 +291,15 @@ def _claim_values(cleaned: dict[str, Any], casework: bool) -> dict[str, Any]:
         "interview_on": cleaned["interview_on"],
         "decided_on": cleaned["decided_on"],
         "outcome": cleaned["outcome"],
-        **_notes(cleaned, casework),
+        **notes_of(cleaned, casework),
     }
 
 
 @require_http_methods(["GET", "POST"])
 def claim_new_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     case = access.get_case_for(user, code)
-    casework = _may_edit(user, case)
+    casework = may_edit(user, case)
     people = person_labels(case, identity=True)
     arrived = case.journeys.exclude(arrived_in=None).values_list("arrived_in", flat=True).last()
     form = ClaimForm(
@@ -504,21 +313,21 @@ def claim_new_view(request: HttpRequest, code: str) -> HttpResponse:
         cleaned = form.cleaned_data
         values = _claim_values(cleaned, casework)
         chosen = _people(case, cleaned["people"])
-        if _attempt(
+        if attempt(
             form,
             lambda: travel_actions.add_asylum_claim(case, people=chosen, by=user, **values),
         ):
-            _saved(request)
-            return _back(case)
-    return _page(request, case, form, _("Add an asylum claim"))
+            saved(request)
+            return back_to_travel(case)
+    return form_page(request, case, form, _("Add an asylum claim"))
 
 
 @require_http_methods(["GET", "POST"])
 def claim_edit_view(request: HttpRequest, code: str, claim_id: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     claim = access.get_asylum_claim_for(user, code, claim_id)
     case = claim.case
-    casework = _may_edit(user, case)
+    casework = may_edit(user, case)
     initial = {
         "host": str(claim.host_id),
         "authority": claim.authority,
@@ -540,17 +349,17 @@ def claim_edit_view(request: HttpRequest, code: str, claim_id: str) -> HttpRespo
         casework=casework,
         versioned=True,
     )
-    _read(request, case)
+    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _claim_values(cleaned, casework)
         chosen = _people(case, cleaned["people"])
-        if _attempt(
+        if attempt(
             form,
             lambda: travel_actions.change_asylum_claim(
                 claim, version=cleaned["version"], by=user, people=chosen, **values
             ),
         ):
-            _saved(request)
-            return _back(case)
-    return _page(request, case, form, _("Change an asylum claim"))
+            saved(request)
+            return back_to_travel(case)
+    return form_page(request, case, form, _("Change an asylum claim"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safepassage.cases import hosts, travel_views, views
+from safepassage.cases import hosts, journey_views, travel_views, views
 
 app_name = "cases"
 
@@ -45,21 +45,23 @@ urlpatterns = [
         travel_views.application_edit_view,
         name="application",
     ),
-    path("<str:code>/travel/journeys/new/", travel_views.journey_new_view, name="journey_new"),
-    path("<str:code>/travel/journeys/<str:journey_id>/", travel_views.journey_view, name="journey"),
+    path("<str:code>/travel/journeys/new/", journey_views.journey_new_view, name="journey_new"),
+    path(
+        "<str:code>/travel/journeys/<str:journey_id>/", journey_views.journey_view, name="journey"
+    ),
     path(
         "<str:code>/travel/journeys/<str:journey_id>/legs/new/",
-        travel_views.leg_new_view,
+        journey_views.leg_new_view,
         name="journey_leg_new",
     ),
     path(
         "<str:code>/travel/journeys/<str:journey_id>/legs/<str:leg_id>/",
-        travel_views.leg_edit_view,
+        journey_views.leg_edit_view,
         name="journey_leg",
     ),
     path(
         "<str:code>/travel/journeys/<str:journey_id>/arrival/",
-        travel_views.arrival_view,
+        journey_views.arrival_view,
         name="arrival",
     ),
     path("<str:code>/travel/claims/new/", travel_views.claim_new_view, name="asylum_claim_new"),
