@@ -296,3 +296,33 @@ def test_it_gives_an_outsider_the_same_404_as_a_missing_record(
     assert _answer(insider.get(f"/cases/{case.code}/travel/claims/not-an-id/")) == _answer(
         outsider.get(urls[-1])
     )
+
+
+def test_it_reads_the_travel_page_in_a_fixed_number_of_queries(
+    org: Organisation, vault: Vault
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = h.household_case(org)
+    client = _client(org.caseworker)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/cases/{case.code}/travel/").status_code == 200
+        return len(captured.captured_queries)
+
+    def more() -> None:
+        for who in h.people(case):
+            h.document(org.caseworker, who)
+        h.approved(org.caseworker, case)
+        trip = h.journey(org.caseworker, case)
+        h.leg(org.caseworker, trip)
+        h.leg(org.caseworker, trip)
+        h.claim(org.caseworker, case)
+
+    more()
+    few = queries()
+    for _ in range(3):
+        more()
+    assert queries() == few
