@@ -40,6 +40,7 @@ def test_it_gathers_every_apps_entries_in_one_order() -> None:
         "questions",
         "cases",
         "safe_houses",
+        "hosts",
         "analysis",
         "documentation",
         "vocabularies",
@@ -65,6 +66,7 @@ def test_it_shows_each_role_its_own_entries(org: Organisation) -> None:
         "Requests",
         "Cases",
         "Safe houses",
+        "Hosts and pathways",
         "Vault",
         "My account",
     ]

@@ -14,12 +14,19 @@ from safepassage.accounts.models import StaffIdentity
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
 from safepassage.cases import actions as case_actions
 from safepassage.cases.models import (
+    Application,
+    AsylumClaim,
     Case,
     Check,
+    Host,
+    Journey,
+    JourneyLeg,
+    Pathway,
     Person,
     SafeHouse,
     StageChange,
     Stay,
+    TravelDocument,
     Verification,
 )
 from safepassage.documentation.models import (
@@ -175,6 +182,53 @@ def safe_houses(org: Organisation, mark: Callable[[str], str]) -> None:
     )
 
 
+def travel(org: Organisation, mark: Callable[[str], str]) -> None:
+    """Every sealed field of travel: a document's number and issue, an
+    application's notes, a journey's legs and arrival, a claim's reference."""
+    from datetime import date
+
+    from safepassage.cases import travel_actions as act
+    from safepassage.cases.actions import open_case
+    from safepassage.cases.models.travel import ArrivalDetails, DocumentDetails, LegDetails
+    from safepassage.cases.opening import Identity, Opening
+
+    by = org.coordinator
+    case = open_case(Opening(principal=Identity(name="traveller"), narrative=["x"]), by=by)
+    person = case.people.get()
+    host = Host.objects.create(kind="country", country="DE", name_en="D", name_ru="D", name_fr="D")
+    pathway = Pathway.objects.create(host=host, kind="other", name_en="P", name_ru="P", name_fr="P")
+    details = DocumentDetails(
+        number=mark("docnumber"),
+        issued_by=mark("issuedby"),
+        issued_on=mark("issuedon"),
+        issued_at=mark("issuedat"),
+    )
+    act.add_travel_document(
+        person, by=by, kind="foreign_passport", details=details, notes=mark("docnotes")
+    )
+    act.add_application(case, pathway, people=[person], by=by, notes=mark("applicationnotes"))
+    journey = act.add_journey(case, by=by, notes=mark("journeynotes"))
+    leg = LegDetails(
+        origin=mark("legfrom"),
+        destination=mark("legto"),
+        transport=mark("transport"),
+        escort=mark("escort"),
+    )
+    act.add_leg(journey, by=by, departs_on=date(2017, 6, 1), details=leg)
+    arrival = ArrivalDetails(place=mark("arrivalplace"), met_by=mark("metby"))
+    act.record_arrival(
+        journey, version=1, by=by, arrived_on=date(2017, 6, 2), arrived_in=host, arrival=arrival
+    )
+    act.add_asylum_claim(
+        case,
+        people=[person],
+        by=by,
+        host=host,
+        reference=mark("claimreference"),
+        notes=mark("claimnotes"),
+    )
+
+
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
     from safepassage.analysis.importing import import_list
 
@@ -319,6 +373,11 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Check: workflow,
     SafeHouse: safe_houses,
     Stay: safe_houses,
+    TravelDocument: travel,
+    Application: travel,
+    Journey: travel,
+    JourneyLeg: travel,
+    AsylumClaim: travel,
     VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,

@@ -76,6 +76,8 @@ class Perm(StrEnum):
     PLACE_IN_SAFE_HOUSES = "safehouses.place"
     # Place people in a house beyond its beds, with a reason.
     OVERRIDE_CAPACITY = "safehouses.override_capacity"
+    # Travel: keep the hosts and their pathways (reference data).
+    MANAGE_HOSTS = "hosts.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -88,6 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COMPARTMENTS,
             Perm.TRIAGE_REQUESTS,
             Perm.VIEW_CASES,
+            Perm.MANAGE_HOSTS,  # travel
         }
         # Casework.
         | {Perm.WORK_CASES, Perm.VERIFY_CASES, Perm.DECIDE_CASES}
@@ -128,6 +131,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SEAL_VAULT,
             Perm.MANAGE_COMPARTMENTS,
             Perm.MANAGE_FORM,
+            Perm.MANAGE_HOSTS,  # travel
         }
         # Documentation.
         | {Perm.MANAGE_VOCABULARIES}

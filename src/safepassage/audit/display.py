@@ -121,6 +121,8 @@ TARGETS: dict[str, TargetKind] = {
     "vocabulary": TargetKind(
         gettext_lazy("vocabulary %(name)s"), "documentation", "Vocabulary", "key"
     ),
+    "host": TargetKind(gettext_lazy("host “%(name)s”"), "cases", "Host", "name_en"),
+    "pathway": TargetKind(gettext_lazy("pathway “%(name)s”"), "cases", "Pathway", "name_en"),
 }
 
 SPECIAL_ACTORS: dict[str, Promise] = {

@@ -44,6 +44,7 @@ AREAS: dict[str, Promise] = {
     "analysis": _("Counting victims"),
     "documentation": _("Documentation"),
     "safehouse": _("Safe houses"),
+    "host": _("Hosts and pathways"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -305,6 +306,80 @@ ACTIONS: dict[str, Action] = {
             "giving a reason (kept sealed with the stay)."
         ),
     ),
+    # Travel: documents, applications, journeys, asylum (cases/travel_actions.py).
+    "case.travel_viewed": Action(
+        _("Looked at a case's travel"),
+        _("A case's travel documents, applications, journeys and asylum claims were shown."),
+    ),
+    "case.travel_read": Action(
+        _("Opened a travel record"),
+        _("A travel document, application, journey or asylum claim was shown to be changed."),
+        ngettext_lazy(
+            "Opened a travel record %(count)s time",
+            "Opened travel records %(count)s times",
+            "count",
+        ),
+    ),
+    "case.travel_document_added": Action(
+        _("Recorded a travel document"),
+        _("A passport, birth certificate or other document of a person was recorded."),
+    ),
+    "case.travel_document_changed": Action(
+        _("Changed a travel document"), _("What was recorded about a travel document changed.")
+    ),
+    "case.application_added": Action(
+        _("Recorded an application"),
+        _("An application to a host's visa or programme was recorded."),
+    ),
+    "case.application_changed": Action(
+        _("Changed an application"),
+        _("An application's dates, decision, people or notes changed."),
+    ),
+    "case.journey_added": Action(_("Planned a journey"), _("A journey out was recorded.")),
+    "case.journey_changed": Action(
+        _("Changed a journey"), _("A journey's status, application or notes changed.")
+    ),
+    "case.journey_leg_added": Action(
+        _("Added a leg to a journey"), _("A leg of a journey (dates, where, how) was recorded.")
+    ),
+    "case.journey_leg_changed": Action(
+        _("Changed a leg of a journey"), _("A leg's dates or details changed.")
+    ),
+    "case.arrival_recorded": Action(
+        _("Recorded an arrival"), _("The date and place a journey arrived were recorded.")
+    ),
+    "case.asylum_claim_added": Action(
+        _("Recorded an asylum claim"), _("An asylum claim in a host country was recorded.")
+    ),
+    "case.asylum_claim_changed": Action(
+        _("Changed an asylum claim"),
+        _("An asylum claim's status, dates, outcome or notes changed."),
+    ),
+    "case.journey_details_purged": Action(
+        _("Removed journey details"),
+        _(
+            "Where, how and with whom a case's journeys went, and who met them, were removed "
+            "after arrival; dates and statuses stay."
+        ),
+    ),
+    # Hosts and pathways (cases/hosts.py).
+    "host.added": Action(
+        _("Added a host"), _("A country or partner organisation that takes people in was added.")
+    ),
+    "host.changed": Action(_("Changed a host"), _("A host's names, code or kind changed.")),
+    "host.retired": Action(
+        _("Retired a host"),
+        _("A host and its pathways are no longer offered for new applications."),
+    ),
+    "host.pathway_added": Action(
+        _("Added a pathway"), _("A visa or programme of a host was added.")
+    ),
+    "host.pathway_changed": Action(
+        _("Changed a pathway"), _("A pathway's names, kind or rules changed.")
+    ),
+    "host.pathway_retired": Action(
+        _("Retired a pathway"), _("A pathway is no longer offered for new applications.")
+    ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
         _("Looked at the requests inbox"),
@@ -544,6 +619,7 @@ DETAILS: dict[str, Promise] = {
     "added_roles": pgettext_lazy("audit detail", "roles added"),
     "added_teams": pgettext_lazy("audit detail", "teams added"),
     "act": pgettext_lazy("audit detail", "act"),
+    "arrivals": pgettext_lazy("audit detail", "arrivals"),
     "attachment": pgettext_lazy("audit detail", "file"),
     "attempt": pgettext_lazy("audit detail", "attempt"),
     "backend": pgettext_lazy("audit detail", "engine"),
@@ -559,6 +635,7 @@ DETAILS: dict[str, Promise] = {
     "confidentiality": pgettext_lazy("audit detail", "who may see it"),
     "cleared": pgettext_lazy("audit detail", "suspicion cleared"),
     "contacts": pgettext_lazy("audit detail", "contact handles flagged"),
+    "country": pgettext_lazy("audit detail", "country"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "days": pgettext_lazy("audit detail", "days over capacity"),
     "decision": pgettext_lazy("audit detail", "decision"),
@@ -578,10 +655,12 @@ DETAILS: dict[str, Promise] = {
     "grants_lost": pgettext_lazy("audit detail", "access lost"),
     "head": pgettext_lazy("audit detail", "up to entry"),
     "house": pgettext_lazy("audit detail", "safe house"),
+    "host": pgettext_lazy("audit detail", "host"),
     "identity": pgettext_lazy("audit detail", "identity read"),
     "kept": pgettext_lazy("audit detail", "stays not over, kept"),
     "key": pgettext_lazy("audit detail", "key"),
     "kind": pgettext_lazy("audit detail", "kind"),
+    "legs": pgettext_lazy("audit detail", "legs"),
     "lists": pgettext_lazy("audit detail", "lists"),
     "location": pgettext_lazy("audit detail", "address shown or changed"),
     "method": pgettext_lazy("audit detail", "method"),
@@ -595,10 +674,12 @@ DETAILS: dict[str, Promise] = {
     "outcome": pgettext_lazy("audit detail", "result"),
     "over_capacity": pgettext_lazy("audit detail", "beyond the beds"),
     "peak": pgettext_lazy("audit detail", "most people on one day"),
+    "pathways": pgettext_lazy("audit detail", "pathways"),
     "people": pgettext_lazy("audit detail", "people"),
     "person": pgettext_lazy("audit detail", "person"),
     "problem": pgettext_lazy("audit detail", "problem"),
     "progress": pgettext_lazy("audit detail", "progress"),
+    "protected": pgettext_lazy("audit detail", "protection granted"),
     "reason": pgettext_lazy("audit detail", "reason"),
     "revision": pgettext_lazy("audit detail", "revision"),
     "records": pgettext_lazy("audit detail", "records"),

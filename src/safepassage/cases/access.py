@@ -5,13 +5,26 @@ audited, accounts.access.deny)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
-from safepassage.accounts.access import deny
+from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS, Perm
-from safepassage.cases.models import Case, Person, SafeHouse, Stay
+from safepassage.cases.models import (
+    Application,
+    AsylumClaim,
+    Case,
+    Host,
+    Journey,
+    JourneyLeg,
+    Pathway,
+    Person,
+    SafeHouse,
+    Stay,
+    TravelDocument,
+)
 from safepassage.vault.keyring import current_keyring_or_none
 
 IDENTITY = "identity"
@@ -210,3 +223,68 @@ def get_stay_for(user: User, code: str, stay_id: str, *, change: bool = False) -
     if stay is None:
         raise deny(user, "stay", case)
     return stay
+
+
+# --- Travel: documents, applications, journeys, asylum claims; hosts ------------------
+# (travel.py). A record of a case the user may not see is the same 404
+# as one that does not exist, and so is a record of another case.
+
+
+def _record_of(user: User, case: Case, model: type[Any], record_id: str, what: str) -> Any:
+    try:
+        wanted = uuid.UUID(str(record_id))
+    except ValueError:
+        raise deny(user, what, case) from None
+    found = model.objects.filter(pk=wanted, case=case).first()
+    if found is None:
+        raise deny(user, what, case)
+    return found
+
+
+def get_travel_document_for(user: User, code: str, document_id: str) -> TravelDocument:
+    case = get_case_for(user, code)
+    return cast(TravelDocument, _record_of(user, case, TravelDocument, document_id, "document"))
+
+
+def get_application_for(user: User, code: str, application_id: str) -> Application:
+    case = get_case_for(user, code)
+    return cast(Application, _record_of(user, case, Application, application_id, "application"))
+
+
+def get_journey_for(user: User, code: str, journey_id: str) -> Journey:
+    case = get_case_for(user, code)
+    return cast(Journey, _record_of(user, case, Journey, journey_id, "journey"))
+
+
+def get_journey_leg_for(user: User, code: str, journey_id: str, leg_id: str) -> JourneyLeg:
+    journey = get_journey_for(user, code, journey_id)
+    try:
+        wanted = uuid.UUID(str(leg_id))
+    except ValueError:
+        raise deny(user, "journey_leg", journey.case) from None
+    leg = JourneyLeg.objects.filter(pk=wanted, journey=journey).first()
+    if leg is None:
+        raise deny(user, "journey_leg", journey.case)
+    return leg
+
+
+def get_asylum_claim_for(user: User, code: str, claim_id: str) -> AsylumClaim:
+    case = get_case_for(user, code)
+    return cast(AsylumClaim, _record_of(user, case, AsylumClaim, claim_id, "asylum_claim"))
+
+
+def get_host_for(user: User, host_id: int) -> Host:
+    """Hosts are kept by those who manage them (coordinators, administrators)."""
+    require(user, Perm.MANAGE_HOSTS)
+    host = Host.objects.filter(pk=host_id).first()
+    if host is None:
+        raise deny(user, "host", f"host:{host_id}")
+    return host
+
+
+def get_pathway_for(user: User, pathway_id: int) -> Pathway:
+    require(user, Perm.MANAGE_HOSTS)
+    pathway = Pathway.objects.filter(pk=pathway_id).select_related("host").first()
+    if pathway is None:
+        raise deny(user, "pathway", f"pathway:{pathway_id}")
+    return pathway

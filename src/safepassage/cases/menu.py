@@ -14,4 +14,5 @@ ENTRIES = (
         (Perm.VIEW_SAFE_HOUSES,),
         order=52,
     ),
+    MenuEntry("hosts", _("Hosts and pathways"), "cases:hosts", (Perm.MANAGE_HOSTS,), order=54),
 )
