@@ -49,6 +49,18 @@ class Perm(StrEnum):
     REVIEW_LINKS = "analysis.review"
     # Run linkage and estimates, and read their results.
     ANALYSE = "analysis.run"
+    # Consent, referrals and transfers (cases/consent.py, cases/referrals.py).
+    # Record and withdraw what a person of a case agreed to.
+    RECORD_CONSENT = "cases.consent"
+    # Refer or transfer a case to a partner organisation (its consent checked),
+    # download the bundle, record the partner's answer to a transfer.
+    SHARE_CASES = "cases.share"
+    # Share although a person's consent is missing, with a written reason.
+    OVERRIDE_CONSENT = "cases.override_consent"
+    # Open a bundle a partner organisation sent, as a new case.
+    IMPORT_BUNDLES = "cases.import"
+    # Add and change partner organisations and their keys.
+    MANAGE_PARTNERS = "cases.partners"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -61,9 +73,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COMPARTMENTS,
             Perm.TRIAGE_REQUESTS,
             Perm.VIEW_CASES,
+            # Consent, referrals and transfers.
+            Perm.RECORD_CONSENT,
+            Perm.SHARE_CASES,
+            Perm.OVERRIDE_CONSENT,
+            Perm.IMPORT_BUNDLES,
         }
     ),
-    Role.CASEWORKER: frozenset({Perm.VIEW_CASES}),
+    Role.CASEWORKER: frozenset({Perm.VIEW_CASES, Perm.RECORD_CONSENT}),
     Role.VERIFIER: frozenset({Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}),
     Role.DOCUMENTER: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS}),
     Role.ANALYST: frozenset({Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE}),
@@ -78,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SEAL_VAULT,
             Perm.MANAGE_COMPARTMENTS,
             Perm.MANAGE_FORM,
+            Perm.MANAGE_PARTNERS,
         }
     ),
 }

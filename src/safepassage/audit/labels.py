@@ -42,6 +42,7 @@ AREAS: dict[str, Promise] = {
     "case": _("Cases"),
     "intake": _("Requests for help"),
     "analysis": _("Counting victims"),
+    "partner": _("Partner organisations"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -169,6 +170,10 @@ ACTIONS: dict[str, Action] = {
         _("Installed the audit log's protection again"),
         _("The triggers that keep the audit log append-only were installed again."),
     ),
+    "vault.partner_key_made": Action(
+        _("Made our partner key"),
+        _("A new key pair for exchanging cases with partner organisations was made."),
+    ),
     "demo.loaded": Action(
         _("Loaded the demo"), _("Demo staff and data were created (development only).")
     ),
@@ -189,6 +194,82 @@ ACTIONS: dict[str, Action] = {
     "case.people_searched": Action(
         _("Searched people by name"),
         _("The names of people in cases were searched (the words searched are not kept)."),
+    ),
+    # Consent, referrals and transfers (cases).
+    "case.consent_viewed": Action(
+        _("Looked at a case's consents"),
+        _("The consents of a case's people, and its referrals and transfers, were shown."),
+    ),
+    "case.consent_recorded": Action(
+        _("Recorded a consent"),
+        _(
+            "What a person of a case agreed to was recorded; a record it replaces stays "
+            "in the history."
+        ),
+    ),
+    "case.consent_withdrawn": Action(
+        _("Recorded a consent withdrawn"),
+        _("A person withdrew a consent they had given; the record stays in the history."),
+    ),
+    "case.consent_refused": Action(
+        _("Share refused: consent missing"),
+        _("A referral or transfer was refused because someone's consent was missing."),
+    ),
+    "case.consent_overridden": Action(
+        _("Shared without consent (override)"),
+        _(
+            "Someone allowed to override consent shared a case although a person's consent "
+            "was missing, and wrote why (the reason is sealed)."
+        ),
+    ),
+    "case.referred": Action(
+        _("Referred a case to a partner"),
+        _(
+            "A bundle of the case, sealed to a partner organisation's key, was made: they "
+            "get a copy."
+        ),
+    ),
+    "case.transfer_sent": Action(
+        _("Transferred a case to a partner"),
+        _(
+            "A bundle of the case, sealed to a partner organisation's key, was made: the case "
+            "becomes theirs once they accept."
+        ),
+    ),
+    "case.transfer_accepted": Action(
+        _("Recorded a transfer accepted"),
+        _("The partner organisation accepted a case transferred to them: it is theirs now."),
+    ),
+    "case.transfer_declined": Action(
+        _("Recorded a transfer declined"),
+        _("The partner organisation declined a case transferred to them: it stays ours."),
+    ),
+    "case.bundle_downloaded": Action(
+        _("Downloaded a bundle"),
+        _("A referral's or transfer's bundle (sealed to the partner) was downloaded."),
+    ),
+    "case.bundle_imported": Action(
+        _("Opened a bundle from a partner"),
+        _("A bundle a partner organisation sent was opened as a new case."),
+    ),
+    "case.bundle_refused": Action(
+        _("Bundle from a partner refused"),
+        _(
+            "A bundle was not opened (altered, for another organisation, or from an "
+            "unknown sender)."
+        ),
+    ),
+    # Partner organisations.
+    "partner.added": Action(
+        _("Added a partner organisation"), _("A partner organisation and its key were added.")
+    ),
+    "partner.changed": Action(
+        _("Changed a partner organisation"),
+        _("A partner organisation's name, contact, key or activity was changed."),
+    ),
+    "partner.verified": Action(
+        _("Checked a partner's key"),
+        _("Someone compared a partner organisation's key fingerprint with them, out of band."),
     ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
@@ -333,17 +414,20 @@ DETAILS: dict[str, Promise] = {
     "attachment": pgettext_lazy("audit detail", "file"),
     "attempt": pgettext_lazy("audit detail", "attempt"),
     "backend": pgettext_lazy("audit detail", "engine"),
+    "bundle": pgettext_lazy("audit detail", "bundle"),
     "case": pgettext_lazy("audit detail", "case"),
     "chain_ok": pgettext_lazy("audit detail", "chain intact"),
     "changed": pgettext_lazy("audit detail", "changed"),
     "check": pgettext_lazy("audit detail", "check"),
     "checked": pgettext_lazy("audit detail", "entries checked"),
     "compartment": pgettext_lazy("audit detail", "compartment"),
+    "consent": pgettext_lazy("audit detail", "consent to"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "decision": pgettext_lazy("audit detail", "decision"),
     "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
     "email": pgettext_lazy("audit detail", "e-mail address"),
     "entry": pgettext_lazy("audit detail", "entry"),
+    "explanations": pgettext_lazy("audit detail", "explanations read"),
     "factor": pgettext_lazy("audit detail", "with"),
     "files": pgettext_lazy("audit detail", "files"),
     "findings": pgettext_lazy("audit detail", "found"),
@@ -360,22 +444,29 @@ DETAILS: dict[str, Promise] = {
     "narrative": pgettext_lazy("audit detail", "story read"),
     "need": pgettext_lazy("audit detail", "needed"),
     "outcome": pgettext_lazy("audit detail", "result"),
+    "override": pgettext_lazy("audit detail", "override"),
+    "partner": pgettext_lazy("audit detail", "partner organisation"),
+    "parts": pgettext_lazy("audit detail", "parts shared"),
     "people": pgettext_lazy("audit detail", "people"),
+    "person": pgettext_lazy("audit detail", "person"),
     "problem": pgettext_lazy("audit detail", "problem"),
     "progress": pgettext_lazy("audit detail", "progress"),
     "reason": pgettext_lazy("audit detail", "reason"),
     "records": pgettext_lazy("audit detail", "records"),
     "recovery_codes_left": pgettext_lazy("audit detail", "recovery codes left"),
+    "refusal": pgettext_lazy("audit detail", "why refused"),
     "removed": pgettext_lazy("audit detail", "removed"),
     "removed_roles": pgettext_lazy("audit detail", "roles removed"),
     "removed_teams": pgettext_lazy("audit detail", "teams removed"),
     "removed_versions": pgettext_lazy("audit detail", "key versions removed"),
+    "replaces": pgettext_lazy("audit detail", "replaces"),
     "rewritten": pgettext_lazy("audit detail", "values re-encrypted"),
     "roles": pgettext_lazy("audit detail", "roles"),
     "rows": pgettext_lazy("audit detail", "rows"),
     "searched": pgettext_lazy("audit detail", "searched"),
     "second": pgettext_lazy("audit detail", "second record"),
     "sessions": pgettext_lazy("audit detail", "sessions ended"),
+    "sharing": pgettext_lazy("audit detail", "sharing"),
     "shown": pgettext_lazy("audit detail", "shown"),
     "skipped": pgettext_lazy("audit detail", "rows skipped"),
     "status": pgettext_lazy("audit detail", "status"),
@@ -420,6 +511,9 @@ VALUES: dict[str, dict[str, Promise]] = {
         "different": pgettext_lazy("audit value", "Different people"),
     },
     "method": {
+        "in_person": pgettext_lazy("audit value", "in person"),
+        "message": pgettext_lazy("audit value", "by message"),
+        "phone": pgettext_lazy("audit value", "by phone"),
         "loglinear": pgettext_lazy("audit value", "log-linear models"),
         "bma": pgettext_lazy("audit value", "model averaging"),
         "latent": pgettext_lazy("audit value", "latent classes"),
@@ -435,6 +529,22 @@ VALUES: dict[str, dict[str, Promise]] = {
         **_STATUSES,
     },
     "status": _STATUSES,
+    "consent": {
+        "partner": pgettext_lazy("audit value", "sharing with a partner organisation"),
+        "host_government": pgettext_lazy("audit value", "sharing with a host government"),
+        "testimony": pgettext_lazy("audit value", "testimony for documentation"),
+        "statistics": pgettext_lazy("audit value", "aggregate statistics"),
+    },
+    "sharing": {
+        "referral": pgettext_lazy("audit value", "referral"),
+        "transfer": pgettext_lazy("audit value", "transfer"),
+    },
+    "refusal": {
+        "too_large": pgettext_lazy("audit value", "far too large"),
+        "unreadable": pgettext_lazy("audit value", "does not open or cannot be read"),
+        "unknown_sender": pgettext_lazy("audit value", "not from a checked partner"),
+        "duplicate": pgettext_lazy("audit value", "already opened"),
+    },
 }
 
 

@@ -2,6 +2,18 @@
 its people and the contact index), all imported here so that
 ``safepassage.cases.models`` names every model."""
 
+from safepassage.cases.models.consent import (
+    Consent,
+    ConsentKind,
+    ConsentMethod,
+    ConsentOverride,
+    Part,
+    PartnerOrganisation,
+    ReceivedBundle,
+    SentBundle,
+    SentStatus,
+    ShareKind,
+)
 from safepassage.cases.models.core import (
     CODE_ALPHABET,
     LEGACY_IDENTITY,
@@ -20,10 +32,20 @@ __all__ = [
     "LEGACY_IDENTITY",
     "AnswersField",
     "Case",
+    "Consent",
+    "ConsentKind",
+    "ConsentMethod",
+    "ConsentOverride",
     "ContactIndex",
     "IdentityField",
+    "Part",
+    "PartnerOrganisation",
     "Person",
+    "ReceivedBundle",
     "Role",
+    "SentBundle",
+    "SentStatus",
+    "ShareKind",
     "Stage",
     "new_case_code",
 ]
