@@ -316,7 +316,8 @@ def test_the_page_names_people_only_for_those_who_read_identity(
     assert "that they can say no" not in page  # what was explained is casework's
     assert "Record a consent" not in page  # verifiers do not record consent
     assert AuditEntry.objects.filter(action="case.consent_viewed").last().details == {
-        "explanations": False
+        "explanations": False,
+        "identity": False,
     }
 
 

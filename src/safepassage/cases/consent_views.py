@@ -18,7 +18,12 @@ from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.cases import referrals
-from safepassage.cases.access import get_case_for, get_consent_for, get_sent_bundle_for
+from safepassage.cases.access import (
+    get_case_for,
+    get_consent_for,
+    get_sent_bundle_for,
+    may_read_identity,
+)
 from safepassage.cases.consent import (
     ConsentError,
     ConsentMissing,
@@ -52,7 +57,13 @@ def consent_view(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for(user, code)
     keyring = current_keyring_or_none()
     readable = keyring is not None and keyring.holds("casework")
-    record(user, "case.consent_viewed", case, explanations=readable)
+    record(
+        user,
+        "case.consent_viewed",
+        case,
+        identity=may_read_identity(user, case),
+        explanations=readable,
+    )
     return _page(request, case)
 
 
