@@ -90,4 +90,7 @@ def test_a_coordinator_records_consent_and_refers_a_case(
         text = page.locator("main").inner_text()
         for english in ("What each person agreed to", "Referrals and transfers", "In force"):
             assert english not in text
+    for path in ("/cases/partners/", "/cases/import/"):
+        assert page.goto(path).status == 200
+        assert page.evaluate(WIDTH) <= width, path
     assert page.csp_violations == []

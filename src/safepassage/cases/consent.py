@@ -35,6 +35,7 @@ from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.audit.models import Outcome
+from safepassage.cases.access import may_read_identity
 from safepassage.cases.models import (
     Case,
     Consent,
@@ -45,6 +46,7 @@ from safepassage.cases.models import (
     Person,
     Role,
 )
+from safepassage.vault import bulk
 
 # Preconditions of stages that live here (cases/stages.py collects them):
 # consent guards shares, not stages.
@@ -374,12 +376,8 @@ def person_label(person: Person) -> str:
 def namer(user: User, case: Case, people: Iterable[Person]) -> Callable[[Person], str]:
     """How a page names the people of a case for ``user``: by their name
     when they may read identity (and it is recorded), else by their place."""
-    from safepassage.cases.access import may_read_identity
-
     names: dict[uuid.UUID, str] = {}
     if may_read_identity(user, case):
-        from safepassage.vault import bulk
-
         listed = list(people)
         bulk.open_rows(listed, ["identity"])
         for person in listed:

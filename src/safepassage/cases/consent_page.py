@@ -66,7 +66,6 @@ class SentLine:
 class Section:
     case: Case
     people: list[PersonConsents]
-    seen: str
     record_form: ConsentForm | None
     share_form: ShareForm | None
     sent: list[SentLine]
@@ -133,8 +132,9 @@ def section_context(
             continue
         line = _line(consent, readable, may_record)
         (entry.current if consent.superseded_by_id is None else entry.past).append(line)
+    seen = consent_state(case)
     if record_form is None and may_record and people:
-        record_form = ConsentForm(people=people, name=name, initial={"seen": consent_state(case)})
+        record_form = ConsentForm(people=people, name=name, initial={"seen": seen})
     transferred = transferred_to(case)
     sent_lines = []
     if may_share:
@@ -157,7 +157,6 @@ def section_context(
         "consent": Section(
             case=case,
             people=list(by_person.values()),
-            seen=consent_state(case),
             record_form=record_form if may_record else None,
             share_form=share_form if may_share and transferred is None else None,
             sent=sent_lines,
