@@ -53,14 +53,15 @@ def _opened(data: bytes, secret: sealing.ExchangeSecret) -> bundles.Content:
     return bundles.decode(sealing.open_bundle(secret, data).payload)
 
 
-def test_it_refuses_a_referral_without_consent_and_says_who(
-    org: Organisation, vault: Vault
+@pytest.mark.parametrize("kind", ["referral", "transfer"])
+def test_it_refuses_a_share_without_consent_and_says_who(
+    org: Organisation, vault: Vault, kind: str
 ) -> None:
     our_key()
     case = household(org)
     partner, _secret = add_partner(org)
     consent(org.caseworker, case, partner, people=[0])
-    response = _share(_coordinator(org), case, partner)
+    response = _share(_coordinator(org), case, partner, kind=kind)
     assert response.status_code == 400  # type: ignore[attr-defined]
     page = html.unescape(response.content.decode())  # type: ignore[attr-defined]
     assert "No bundle was made: consent is missing." in page
@@ -68,8 +69,9 @@ def test_it_refuses_a_referral_without_consent_and_says_who(
     assert SentBundle.objects.count() == 0
     refusal = AuditEntry.objects.get(action="case.consent_refused")
     assert refusal.outcome == "denied"
-    assert refusal.details == {"override": False, "people": 1, "sharing": "referral"}
+    assert refusal.details == {"override": False, "people": 1, "sharing": kind}
     assert not AuditEntry.objects.filter(action="case.referred").exists()
+    assert not AuditEntry.objects.filter(action="case.transfer_sent").exists()
 
 
 def test_it_refers_a_case_everyone_consented_to(org: Organisation, vault: Vault) -> None:
@@ -109,7 +111,10 @@ def test_it_refers_a_case_everyone_consented_to(org: Organisation, vault: Vault)
     assert content.household_notes == "his sister travels with him"
 
 
-def test_a_withdrawn_consent_refuses_the_referral_again(org: Organisation, vault: Vault) -> None:
+@pytest.mark.parametrize("kind", ["referral", "transfer"])
+def test_a_withdrawn_consent_refuses_the_share_again(
+    org: Organisation, vault: Vault, kind: str
+) -> None:
     our_key()
     case = household(org, members=0)
     partner, _secret = add_partner(org)
@@ -117,7 +122,7 @@ def test_a_withdrawn_consent_refuses_the_referral_again(org: Organisation, vault
     client = _coordinator(org)
     assert _share(client, case, partner).status_code == 302  # type: ignore[attr-defined]
     withdraw_consent(given, on=timezone.localdate(), by=org.caseworker)
-    response = _share(client, case, partner)
+    response = _share(client, case, partner, kind=kind)
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert "Zelim Daudov (the principal) withdrew their consent" in html.unescape(
         response.content.decode()  # type: ignore[attr-defined]
@@ -335,3 +340,27 @@ def test_only_those_who_share_reach_bundles(org: Organisation, vault: Vault) -> 
     sent.refresh_from_db()
     assert sent.status == "sent"
     assert not AuditEntry.objects.filter(action="case.bundle_downloaded").exists()
+
+
+def test_bad_input_is_shown_again_and_nothing_made(org: Organisation, vault: Vault) -> None:
+    our_key()
+    case = household(org, members=0)
+    partner, _secret = add_partner(org)
+    consent(org.caseworker, case, partner)
+    client = _coordinator(org)
+    for response, message in [
+        (_share(client, case, partner, parts=()), "This field is required."),
+        (_share(client, case, partner, kind="gift"), "Select a valid choice."),
+        (
+            client.post(f"/cases/{case.code}/consent/share/", {"share-partner": "999"}),
+            "Select a valid choice.",
+        ),
+    ]:
+        assert response.status_code == 400  # type: ignore[attr-defined]
+        page = html.unescape(response.content.decode())  # type: ignore[attr-defined]
+        assert message in page
+        assert "Make the bundle" in page
+    assert SentBundle.objects.count() == 0
+    client.post("/i18n/language/", {"language": "ru", "next": "/"})
+    page = html.unescape(_share(client, case, partner, parts=()).content.decode())  # type: ignore[attr-defined]
+    assert "Обязательное поле." in page
