@@ -12,7 +12,7 @@ import safepassage.vault.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_people_and_contact_index"),
+        ("cases", "0005_travel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
