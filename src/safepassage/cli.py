@@ -20,7 +20,8 @@ COMMANDS = {
     "audit": "audit verify: check the audit chain and name the first broken entry; "
     "audit head: print the anchor to keep elsewhere.",
     "keys": "keys init: hold the key ceremony (custodian shares); keys recover: grant "
-    "compartments with K shares; keys rotate: new keys for a compartment; keys status.",
+    "compartments with K shares; keys rotate: new keys for a compartment; keys status; "
+    "keys partner-key: the key partners seal the cases they send to.",
     "seal": "Seal the vault now: every session ends and every key leaves memory.",
     "analysis": "analysis estimate FILE: how many people no list recorded (multiple systems "
     "estimation), with the model, its assumptions and warnings.",

@@ -41,6 +41,8 @@ def test_it_gathers_every_apps_entries_in_one_order() -> None:
         "cases",
         "safe_houses",
         "hosts",
+        "partners",
+        "bundles",
         "analysis",
         "documentation",
         "vocabularies",
@@ -67,6 +69,8 @@ def test_it_shows_each_role_its_own_entries(org: Organisation) -> None:
         "Cases",
         "Safe houses",
         "Hosts and pathways",
+        "Partner organisations",
+        "Open a bundle from a partner",
         "Vault",
         "My account",
     ]

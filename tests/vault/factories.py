@@ -18,6 +18,8 @@ from safepassage.cases.models import (
     AsylumClaim,
     Case,
     Check,
+    Consent,
+    ConsentOverride,
     Host,
     Journey,
     JourneyLeg,
@@ -43,6 +45,7 @@ from safepassage.documentation.models import (
 )
 from safepassage.documentation.models import Person as DocumentedPerson
 from safepassage.intake.models import Message, Submission, Tag
+from safepassage.vault.models import ExchangeKey
 from tests.base import Organisation
 from tests.intake.helpers import send_request
 from tests.intake.sample_files import phone_photo
@@ -229,6 +232,85 @@ def travel(org: Organisation, mark: Callable[[str], str]) -> None:
     )
 
 
+def consent_and_sharing(org: Organisation, mark: Callable[[str], str]) -> None:
+    """Our partner key (its private half, and a second row whose sealed
+    secret is a sentinel), consents with what was explained, a referral
+    made under an override (its reason) whose bundle holds the people's
+    names, and a partner's bundle about other people opened as a case."""
+    from django.utils import timezone
+
+    from safepassage.cases import actions as case_actions
+    from safepassage.cases import bundles, partners, referrals
+    from safepassage.cases.consent import record_consent
+    from safepassage.cases.opening import Identity, Opening
+    from safepassage.vault import bundles as sealing
+    from safepassage.vault import exchange
+    from safepassage.vault.models import ExchangeKey
+
+    exchange.make_key(by="cli")
+    theirs = sealing.ExchangeSecret.generate()
+    partner = partners.add_partner(
+        name="Refuge Nord", contact="", key_text=sealing.partner_key_text(theirs.public), by="cli"
+    )
+    partners.verify_partner(partner, version=partner.version, by=org.admin)
+    case = case_actions.open_case(
+        Opening(
+            principal=Identity(name=mark("sharedname")),
+            members=[Identity(name=mark("sharedmember"))],
+            narrative=[mark("sharedstory")],
+        ),
+        by=org.coordinator,
+    )
+    principal = case.people.get(position=0)
+    record_consent(
+        principal,
+        kind="partner",
+        partner=partner,
+        scope=["identity", "narrative"],
+        given_on=timezone.localdate(),
+        method="phone",
+        explanation=mark("explained"),
+        by=org.caseworker,
+    )
+    referrals.share(
+        case,
+        partner,
+        kind="referral",
+        parts=["identity", "narrative"],
+        override_reason=mark("overridereason"),
+        by=org.coordinator,
+    )
+    ours = exchange.own_key()
+    assert ours is not None
+    received = bundles.Content(
+        manifest=bundles.Manifest(
+            format=1,
+            bundle="6" * 32,
+            kind="transfer",
+            made=timezone.now().isoformat(),
+            sender="Refuge Nord",
+            sender_case="C-7KQ2XM",
+            recipient="us",
+            stage="received",
+            parts=["identity", "narrative"],
+            people=1,
+        ),
+        people=[
+            bundles.BundlePerson(
+                role="principal", position=0, identity=Identity(name=mark("receivedname"))
+            )
+        ],
+        narrative=mark("receivedstory"),
+    )
+    referrals.import_bundle(
+        sealing.seal_bundle_for(ours, bundles.encode(received), theirs), by=org.coordinator
+    )
+    # Last: a row whose secret is no key would stop bundles opening.
+    spare = ExchangeKey(box_public=bytes(32), verify_key=bytes(32), pin="", current=False)
+    spare.secret = mark("partnersecret")
+    spare.save()
+
+
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
     from safepassage.analysis.importing import import_list
 
@@ -378,6 +460,9 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Journey: travel,
     JourneyLeg: travel,
     AsylumClaim: travel,
+    Consent: consent_and_sharing,
+    ConsentOverride: consent_and_sharing,
+    ExchangeKey: consent_and_sharing,
     VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,

@@ -78,6 +78,18 @@ class Perm(StrEnum):
     OVERRIDE_CAPACITY = "safehouses.override_capacity"
     # Travel: keep the hosts and their pathways (reference data).
     MANAGE_HOSTS = "hosts.manage"
+    # Consent, referrals and transfers (cases/consent.py, cases/referrals.py).
+    # Record and withdraw what a person of a case agreed to.
+    RECORD_CONSENT = "cases.consent"
+    # Refer or transfer a case to a partner organisation (its consent checked),
+    # download the bundle, record the partner's answer to a transfer.
+    SHARE_CASES = "cases.share"
+    # Share although a person's consent is missing, with a written reason.
+    OVERRIDE_CONSENT = "cases.override_consent"
+    # Open a bundle a partner organisation sent, as a new case.
+    IMPORT_BUNDLES = "cases.import"
+    # Add and change partner organisations and their keys.
+    MANAGE_PARTNERS = "cases.partners"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -101,6 +113,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.PLACE_IN_SAFE_HOUSES,
             Perm.OVERRIDE_CAPACITY,
         }
+        # Consent, referrals and transfers.
+        | {Perm.RECORD_CONSENT, Perm.SHARE_CASES, Perm.OVERRIDE_CONSENT, Perm.IMPORT_BUNDLES}
     ),
     Role.CASEWORKER: frozenset(
         {Perm.VIEW_CASES}
@@ -108,6 +122,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.WORK_CASES}
         # Safe houses.
         | {Perm.VIEW_SAFE_HOUSES, Perm.PLACE_IN_SAFE_HOUSES}
+        # Consent.
+        | {Perm.RECORD_CONSENT}
     ),
     Role.VERIFIER: frozenset(
         {Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}
@@ -132,6 +148,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COMPARTMENTS,
             Perm.MANAGE_FORM,
             Perm.MANAGE_HOSTS,  # travel
+            Perm.MANAGE_PARTNERS,
         }
         # Documentation.
         | {Perm.MANAGE_VOCABULARIES}

@@ -45,6 +45,7 @@ AREAS: dict[str, Promise] = {
     "documentation": _("Documentation"),
     "safehouse": _("Safe houses"),
     "host": _("Hosts and pathways"),
+    "partner": _("Partner organisations"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -171,6 +172,10 @@ ACTIONS: dict[str, Action] = {
     "audit.protection_installed": Action(
         _("Installed the audit log's protection again"),
         _("The triggers that keep the audit log append-only were installed again."),
+    ),
+    "vault.partner_key_made": Action(
+        _("Made our partner key"),
+        _("A new key pair for exchanging cases with partner organisations was made."),
     ),
     "demo.loaded": Action(
         _("Loaded the demo"), _("Demo staff and data were created (development only).")
@@ -379,6 +384,82 @@ ACTIONS: dict[str, Action] = {
     ),
     "host.pathway_retired": Action(
         _("Retired a pathway"), _("A pathway is no longer offered for new applications.")
+    ),
+    # Consent, referrals and transfers (cases).
+    "case.consent_viewed": Action(
+        _("Looked at a case's consents"),
+        _("The consents of a case's people, and its referrals and transfers, were shown."),
+    ),
+    "case.consent_recorded": Action(
+        _("Recorded a consent"),
+        _(
+            "What a person of a case agreed to was recorded; a record it replaces stays "
+            "in the history."
+        ),
+    ),
+    "case.consent_withdrawn": Action(
+        _("Recorded a consent withdrawn"),
+        _("A person withdrew a consent they had given; the record stays in the history."),
+    ),
+    "case.consent_refused": Action(
+        _("Share refused: consent missing"),
+        _("A referral or transfer was refused because someone's consent was missing."),
+    ),
+    "case.consent_overridden": Action(
+        _("Shared without consent (override)"),
+        _(
+            "Someone allowed to override consent shared a case although a person's consent "
+            "was missing, and wrote why (the reason is sealed)."
+        ),
+    ),
+    "case.referred": Action(
+        _("Referred a case to a partner"),
+        _(
+            "A bundle of the case, sealed to a partner organisation's key, was made: they "
+            "get a copy."
+        ),
+    ),
+    "case.transfer_sent": Action(
+        _("Transferred a case to a partner"),
+        _(
+            "A bundle of the case, sealed to a partner organisation's key, was made: the case "
+            "becomes theirs once they accept."
+        ),
+    ),
+    "case.transfer_accepted": Action(
+        _("Recorded a transfer accepted"),
+        _("The partner organisation accepted a case transferred to them: it is theirs now."),
+    ),
+    "case.transfer_declined": Action(
+        _("Recorded a transfer declined"),
+        _("The partner organisation declined a case transferred to them: it stays ours."),
+    ),
+    "case.bundle_downloaded": Action(
+        _("Downloaded a bundle"),
+        _("A referral's or transfer's bundle (sealed to the partner) was downloaded."),
+    ),
+    "case.bundle_imported": Action(
+        _("Opened a bundle from a partner"),
+        _("A bundle a partner organisation sent was opened as a new case."),
+    ),
+    "case.bundle_refused": Action(
+        _("Bundle from a partner refused"),
+        _(
+            "A bundle was not opened (altered, for another organisation, or from an "
+            "unknown sender)."
+        ),
+    ),
+    # Partner organisations.
+    "partner.added": Action(
+        _("Added a partner organisation"), _("A partner organisation and its key were added.")
+    ),
+    "partner.changed": Action(
+        _("Changed a partner organisation"),
+        _("A partner organisation's name, contact, key or activity was changed."),
+    ),
+    "partner.verified": Action(
+        _("Checked a partner's key"),
+        _("Someone compared a partner organisation's key fingerprint with them, out of band."),
     ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
@@ -625,6 +706,7 @@ DETAILS: dict[str, Promise] = {
     "backend": pgettext_lazy("audit detail", "engine"),
     "beds": pgettext_lazy("audit detail", "beds"),
     "capacity": pgettext_lazy("audit detail", "beds in the house"),
+    "bundle": pgettext_lazy("audit detail", "bundle"),
     "case": pgettext_lazy("audit detail", "case"),
     "chain_ok": pgettext_lazy("audit detail", "chain intact"),
     "changed": pgettext_lazy("audit detail", "changed"),
@@ -636,6 +718,7 @@ DETAILS: dict[str, Promise] = {
     "cleared": pgettext_lazy("audit detail", "suspicion cleared"),
     "contacts": pgettext_lazy("audit detail", "contact handles flagged"),
     "country": pgettext_lazy("audit detail", "country"),
+    "consent": pgettext_lazy("audit detail", "consent to"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "days": pgettext_lazy("audit detail", "days over capacity"),
     "decision": pgettext_lazy("audit detail", "decision"),
@@ -643,6 +726,7 @@ DETAILS: dict[str, Promise] = {
     "email": pgettext_lazy("audit detail", "e-mail address"),
     "entry": pgettext_lazy("audit detail", "entry"),
     "event": pgettext_lazy("audit detail", "event"),
+    "explanations": pgettext_lazy("audit detail", "explanations read"),
     "factor": pgettext_lazy("audit detail", "with"),
     "files": pgettext_lazy("audit detail", "files"),
     "filtered": pgettext_lazy("audit detail", "filtered"),
@@ -675,6 +759,9 @@ DETAILS: dict[str, Promise] = {
     "over_capacity": pgettext_lazy("audit detail", "beyond the beds"),
     "peak": pgettext_lazy("audit detail", "most people on one day"),
     "pathways": pgettext_lazy("audit detail", "pathways"),
+    "override": pgettext_lazy("audit detail", "override"),
+    "partner": pgettext_lazy("audit detail", "partner organisation"),
+    "parts": pgettext_lazy("audit detail", "parts shared"),
     "people": pgettext_lazy("audit detail", "people"),
     "person": pgettext_lazy("audit detail", "person"),
     "problem": pgettext_lazy("audit detail", "problem"),
@@ -686,11 +773,13 @@ DETAILS: dict[str, Promise] = {
     "recovery_codes_left": pgettext_lazy("audit detail", "recovery codes left"),
     "region_shown": pgettext_lazy("audit detail", "region shown to all"),
     "regions": pgettext_lazy("audit detail", "regions read"),
+    "refusal": pgettext_lazy("audit detail", "why refused"),
     "removed": pgettext_lazy("audit detail", "removed"),
     "removed_roles": pgettext_lazy("audit detail", "roles removed"),
     "removed_teams": pgettext_lazy("audit detail", "teams removed"),
     "removed_versions": pgettext_lazy("audit detail", "key versions removed"),
     "renamed": pgettext_lazy("audit detail", "label changed"),
+    "replaces": pgettext_lazy("audit detail", "replaces"),
     "rewritten": pgettext_lazy("audit detail", "values re-encrypted"),
     "risk": pgettext_lazy("audit detail", "risk level"),
     "roles": pgettext_lazy("audit detail", "roles"),
@@ -698,6 +787,7 @@ DETAILS: dict[str, Promise] = {
     "searched": pgettext_lazy("audit detail", "searched"),
     "second": pgettext_lazy("audit detail", "second record"),
     "sessions": pgettext_lazy("audit detail", "sessions ended"),
+    "sharing": pgettext_lazy("audit detail", "sharing"),
     "shown": pgettext_lazy("audit detail", "shown"),
     "skipped": pgettext_lazy("audit detail", "rows skipped"),
     "stage": pgettext_lazy("audit detail", "stage"),
@@ -774,6 +864,9 @@ VALUES: dict[str, dict[str, Promise]] = {
         "different": pgettext_lazy("audit value", "Different people"),
     },
     "method": {
+        "in_person": pgettext_lazy("audit value", "in person"),
+        "message": pgettext_lazy("audit value", "by message"),
+        "phone": pgettext_lazy("audit value", "by phone"),
         "loglinear": pgettext_lazy("audit value", "log-linear models"),
         "bma": pgettext_lazy("audit value", "model averaging"),
         "latent": pgettext_lazy("audit value", "latent classes"),
@@ -839,6 +932,22 @@ VALUES: dict[str, dict[str, Promise]] = {
         "risk_factors": pgettext_lazy("audit value", "risk factors"),
         "flags": pgettext_lazy("audit value", "flags"),
         "assignee": pgettext_lazy("audit value", "assignee"),
+    },
+    "consent": {
+        "partner": pgettext_lazy("audit value", "sharing with a partner organisation"),
+        "host_government": pgettext_lazy("audit value", "sharing with a host government"),
+        "testimony": pgettext_lazy("audit value", "testimony for documentation"),
+        "statistics": pgettext_lazy("audit value", "aggregate statistics"),
+    },
+    "sharing": {
+        "referral": pgettext_lazy("audit value", "referral"),
+        "transfer": pgettext_lazy("audit value", "transfer"),
+    },
+    "refusal": {
+        "too_large": pgettext_lazy("audit value", "far too large"),
+        "unreadable": pgettext_lazy("audit value", "does not open or cannot be read"),
+        "unknown_sender": pgettext_lazy("audit value", "not from a checked partner"),
+        "duplicate": pgettext_lazy("audit value", "already opened"),
     },
 }
 

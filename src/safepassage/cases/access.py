@@ -16,12 +16,15 @@ from safepassage.cases.models import (
     Application,
     AsylumClaim,
     Case,
+    Consent,
     Host,
     Journey,
     JourneyLeg,
+    PartnerOrganisation,
     Pathway,
     Person,
     SafeHouse,
+    SentBundle,
     Stay,
     TravelDocument,
 )
@@ -288,3 +291,60 @@ def get_pathway_for(user: User, pathway_id: int) -> Pathway:
     if pathway is None:
         raise deny(user, "pathway", f"pathway:{pathway_id}")
     return pathway
+
+
+# --- Consent, referrals and transfers ------------------------------------------------
+
+
+def get_consent_for(user: User, code: str, consent_id: str) -> Consent:
+    """A consent record of a case ``user`` may see; the same 404 otherwise."""
+    case = get_case_for(user, code)
+    try:
+        wanted = uuid.UUID(str(consent_id))
+    except ValueError:
+        raise deny(user, "consent", case) from None
+    consent = Consent.objects.filter(pk=wanted, case=case).select_related("person").first()
+    if consent is None:
+        raise deny(user, "consent", case)
+    return consent
+
+
+def get_sent_bundle_for(user: User, code: str, bundle_id: str) -> SentBundle:
+    """A referral or transfer of a case ``user`` may see, for those who
+    share cases; the same 404 otherwise."""
+    case = get_case_for(user, code)
+    if not user.can(Perm.SHARE_CASES):
+        raise deny(user, Perm.SHARE_CASES.value, case)
+    try:
+        wanted = uuid.UUID(str(bundle_id))
+    except ValueError:
+        raise deny(user, "bundle", case) from None
+    sent = SentBundle.objects.filter(pk=wanted, case=case).select_related("partner").first()
+    if sent is None:
+        raise deny(user, "bundle", case)
+    return sent
+
+
+def get_partner_for(user: User, partner_id: int) -> PartnerOrganisation:
+    """A partner organisation, for those who keep the list; the same 404
+    for one that does not exist."""
+    if not user.is_active:
+        raise deny(user, "partner", f"partnerorganisation:{partner_id}")
+    if not user.can(Perm.MANAGE_PARTNERS):
+        raise deny(user, Perm.MANAGE_PARTNERS.value, f"partnerorganisation:{partner_id}")
+    partner = PartnerOrganisation.objects.filter(pk=partner_id).first()
+    if partner is None:
+        raise deny(user, "partner", f"partnerorganisation:{partner_id}")
+    return partner
+
+
+def visible_partners(user: User) -> QuerySet[PartnerOrganisation]:
+    """The partner list: whole for those who keep it, the active ones for
+    those who share cases, nothing for anyone else."""
+    if not user.is_active:
+        return PartnerOrganisation.objects.none()
+    if user.can(Perm.MANAGE_PARTNERS):
+        return PartnerOrganisation.objects.all()
+    if user.can(Perm.SHARE_CASES):
+        return PartnerOrganisation.objects.filter(active=True)
+    return PartnerOrganisation.objects.none()

@@ -15,4 +15,18 @@ ENTRIES = (
         order=52,
     ),
     MenuEntry("hosts", _("Hosts and pathways"), "cases:hosts", (Perm.MANAGE_HOSTS,), order=54),
+    MenuEntry(
+        "partners",
+        _("Partner organisations"),
+        "cases:partners",
+        (Perm.MANAGE_PARTNERS, Perm.SHARE_CASES),
+        order=56,
+    ),
+    MenuEntry(
+        "bundles",
+        _("Open a bundle from a partner"),
+        "cases:import",
+        (Perm.IMPORT_BUNDLES,),
+        order=57,
+    ),
 )

@@ -1,8 +1,10 @@
 from django.urls import path, register_converter
 
 from safepassage.cases import (
+    consent_views,
     hosts,
     journey_views,
+    partner_views,
     travel_views,
     views,
     views_list,
@@ -133,5 +135,34 @@ urlpatterns = [
         "<case:code>/travel/claims/<str:claim_id>/",
         travel_views.claim_edit_view,
         name="asylum_claim",
+    ),
+    # Consent, referrals and transfers: partner organisations and bundles received.
+    path("partners/", partner_views.partners_view, name="partners"),
+    path("partners/new/", partner_views.partner_edit_view, name="partner_new"),
+    path("partners/<int:partner_id>/", partner_views.partner_edit_view, name="partner_edit"),
+    path(
+        "partners/<int:partner_id>/verify/",
+        partner_views.partner_verify_view,
+        name="partner_verify",
+    ),
+    path("import/", partner_views.import_view, name="import"),
+    # Consent, referrals and transfers of one case.
+    path("<case:code>/consent/", consent_views.consent_view, name="consent"),
+    path("<case:code>/consent/record/", consent_views.record_view, name="consent_record"),
+    path(
+        "<case:code>/consent/<str:consent_id>/withdraw/",
+        consent_views.withdraw_view,
+        name="consent_withdraw",
+    ),
+    path("<case:code>/consent/share/", consent_views.share_view, name="consent_share"),
+    path(
+        "<case:code>/consent/sent/<str:bundle_id>/bundle/",
+        consent_views.download_view,
+        name="consent_download",
+    ),
+    path(
+        "<case:code>/consent/sent/<str:bundle_id>/answer/",
+        consent_views.answer_view,
+        name="consent_answer",
     ),
 ]
