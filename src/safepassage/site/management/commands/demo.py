@@ -1,5 +1,6 @@
 """A demo organisation with one user per role, for trying safepassage out:
-staff, keys, a few requests in the inbox and victim lists with a linkage run
+staff, keys, an invented programme of casework (requests, cases at every
+stage, safe houses, hosts, partners) and victim lists with a linkage run
 (the site app loads every app's demo data, so no other app needs to)."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from safepassage.accounts.recovery import issue_recovery_codes
 from safepassage.accounts.roles import Role
 from safepassage.accounts.twofactor import new_authenticator, secret_for_humans
 from safepassage.audit.chain import record
+from safepassage.site import demo_casework
 from safepassage.vault import keys
 from safepassage.vault.keyring import Keyring, using_keyring
 from safepassage.vault.models import Compartment
@@ -45,36 +47,14 @@ DEMO_USERS: dict[str, tuple[Role, list[str], list[str], str]] = {
 SHARES_FILE = "demo-recovery-shares.txt"
 
 
-def _request(lang: str, happened: str, help_: str, handle: str, urgency: int) -> dict[str, object]:
-    return {
-        "lang": lang,
-        "name": "",
-        "happened": happened,
-        "help": help_,
-        "situation": [],
-        "urgency_level": urgency,
-        "contacts": [{"kind": "signal", "handle": handle}] if handle else [],
-        "no_contact": not handle,
-        "location": {"area": "unsaid", "place": ""},
-        "household": {"count": 0, "notes": ""},
-        "answers": {},
-    }
-
-
-# Invented for the demo; any likeness to real events is not intended.
-DEMO_REQUESTS = [
-    _request("en", "(Demo) Someone posted my photo in a group chat.", "Advice.", "+00 000 0001", 1),
-    _request("ru", "(Демо) Меня ищут родственники.", "Нужно укрытие.", "+00 000 0002", 3),
-    _request("fr", "(Démo) J'ai été arrêté la semaine dernière.", "Un visa.", "+00 000 0002", 2),
-]
-
-
 class Command(BaseCommand):
     help = (
         "Migrate the database, load a demo organisation with one user per role "
         "and print their logins. Run again to get fresh passwords; the "
         "authenticator secrets stay. Development mode only."
     )
+
+    casework: demo_casework.Loaded | None = None
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_ALLOWED:
@@ -94,6 +74,12 @@ class Command(BaseCommand):
             "Key ceremony held for the demo: 3 of 5 recovery shares, kept in "
             f"{settings.DATA_DIR / SHARES_FILE} (demo only: custodians keep them on paper)."
         )
+        if self.casework is not None:
+            self.stdout.write(
+                f"Casework holds an invented programme of nine months: "
+                f"{self.casework.requests} requests, {self.casework.cases} cases at every stage, "
+                "safe houses, hosts and a partner (coordinator, caseworker, verifier)."
+            )
         self.stdout.write(
             "Counting victims holds four invented victim lists and one linkage run "
             "(analyst, documenter)."
@@ -144,21 +130,29 @@ class Command(BaseCommand):
                 actions.set_identity(
                     users[username], name=name, email=f"{username}@demo.invalid", by="cli"
                 )
-        self._requests()
+        self._casework(keyring, users, teams)
         self._victim_lists(keyring, users["analyst"])
         record("cli", "demo.loaded", organisation, users=len(logins))
         return logins
 
-    def _requests(self) -> None:
-        """A few invented requests, so the inbox has something to triage."""
-        from safepassage.intake import payload as request_payload
-        from safepassage.intake.actions import receive_request
-        from safepassage.intake.models import Submission
+    def _casework(self, keyring: Keyring, users: dict[str, User], teams: dict[str, Team]) -> None:
+        """An invented programme of nine months (site.demo_casework): requests
+        in the inbox, cases at every stage, safe houses, hosts, partners."""
+        from safepassage.site import demo_reference
 
-        if Submission.objects.exists():
-            return
-        for payload in DEMO_REQUESTS:
-            receive_request(request_payload.decode(payload), [], language=str(payload["lang"]))
+        staff = demo_reference.Staff(
+            coordinator=users["coordinator"],
+            caseworker=users["caseworker"],
+            verifier=users["verifier"],
+            admin=users["admin"],
+            hotline=teams["Hotline"],
+            evacuation=teams["Evacuation"],
+        )
+        with using_keyring(keyring):
+            reference = demo_reference.build(
+                admin=staff.admin, coordinator=staff.coordinator, evacuation=staff.evacuation
+            )
+            self.casework = demo_casework.load(staff, reference)
 
     def _victim_lists(self, keyring: Keyring, analyst: User) -> None:
         """Four invented victim lists, imported as a documenter would import
