@@ -375,3 +375,31 @@ def test_the_assignee_choices_are_those_who_may_work_on_the_case(
         assert actions.assignable(each) == expected
     assert [u.username for u in actions.assignable(case)] == ["case", "coord", "verifier"]
     assert [u.username for u in actions.assignable(loose)] == ["coord", "outsider"]
+
+
+def test_it_links_the_request_only_for_those_who_work_the_inbox(
+    org: Organisation, vault: Vault
+) -> None:
+    """A caseworker reads a request's code but gets no link that ends in
+    "Page not found": the inbox is for those who triage, with its keys."""
+    _case_page(org)
+    case = Case.objects.get()
+    request = Submission.objects.get().code
+    Case.objects.filter(pk=case.pk).update(team=org.team, stage="accepted")
+    link = f'href="/intake/{request}/"'
+    assert link in _page(org.coordinator, case)
+    page = _page(org.caseworker, case)
+    assert request in page
+    assert link not in page
+
+
+def test_it_says_in_russian_that_nobody_is_assigned(org: Organisation, vault: Vault) -> None:
+    """"Assigned to: nobody" reads "Ответственный: не назначен", not "никому"."""
+    case = _workflow_case(org)
+    client = Client()
+    sign_in(client, org.coordinator)
+    client.post("/i18n/language/", {"language": "ru", "next": "/"})
+    facts = _facts(html.unescape(client.get(f"/cases/{case.code}/").content.decode()))
+    assert facts["Ответственный"] == "не назначен"
+    listed = html.unescape(client.get("/cases/").content.decode())
+    assert 'data-label="Ответственный">не назначен<' in listed

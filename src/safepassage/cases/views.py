@@ -135,6 +135,11 @@ def _page(
         "urgency": label("urgency", str(case.urgency)),
         "household": household_of(user, case),
         "identity_hidden": not can_identity and keyring is not None and keyring.holds("identity"),
+        # The request the case was opened from opens only for those who
+        # work the inbox with its keys; others see its code alone.
+        "request_link": user.can(Perm.TRIAGE_REQUESTS)
+        and keyring is not None
+        and keyring.holds("intake"),
         "narrative": read_narrative(case.narrative or "", case.answers) if can_narrative else None,
         "can_read_notes": can_narrative,
         "overdue": stages.is_overdue(case),
