@@ -6,8 +6,9 @@ identity of the cases found (access.identity_cases)."""
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -18,7 +19,7 @@ from safepassage.accounts.roles import Perm
 from safepassage.cases import contacts, people, stages
 from safepassage.cases.access import visible_cases
 from safepassage.cases.forms import ACTIVE
-from safepassage.cases.models import Case, has_code
+from safepassage.cases.models import Case, Flag, Risk, Stage, has_code
 from safepassage.vault.keyring import current_keyring_or_none
 
 PAGE_SIZE = 50
@@ -57,9 +58,17 @@ def _by_name(user: User, query: str) -> set[uuid.UUID]:
     return {found.person.case_id for found in people.find_people(user, query, limit=200)}
 
 
+# Sealed columns the list never shows: left in the table, so a page is
+# read (and sorted) without them.
+UNSHOWN = ("narrative", "answers", "household_notes", "identity")
+# What a case's code may hold: a query with anything else (a space, a
+# Cyrillic letter) is a name, and no code is searched for it.
+CODE_LIKE = re.compile(r"^[A-Za-z0-9-]{1,12}$")
+
+
 def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
     """The visible cases as the list's (cleaned) filters choose them."""
-    cases = visible_cases(user).select_related("team", "assignee")
+    cases = visible_cases(user).select_related("team", "assignee").defer(*UNSHOWN)
     stage = choices.get("stage") or ""
     if stage == ACTIVE:
         cases = cases.filter(stage__in=stages.ACTIVE)
@@ -85,8 +94,8 @@ def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
         cases = cases.filter(stages.overdue())
     query = (choices.get("q") or "").strip()
     if query:
-        named = _by_name(user, query)
-        cases = cases.filter(Q(code__icontains=query) | Q(pk__in=named))
+        named = Q(pk__in=_by_name(user, query))
+        cases = cases.filter(Q(code__icontains=query) | named if CODE_LIKE.match(query) else named)
     return cases.order_by(*ORDERS.get(choices.get("sort") or "urgency", ORDERS["urgency"]))
 
 
@@ -95,10 +104,29 @@ class Row:
     case: Case
     overdue: bool
     flagged_contact: bool
+    # The case's stage, risk and flags in the reader's language.
+    stage: str = ""
+    risk: str = ""
+    flags: list[str] = field(default_factory=list)
 
 
 def rows(cases: list[Case]) -> list[Row]:
-    """A page of cases as the list shows them (two more queries)."""
+    """A page of cases as the list shows them (two more queries). Labels
+    are translated once a page, not once a row (each of Django's
+    get_..._display translates every choice of its field)."""
     today = timezone.localdate()
     flagged = contacts.flagged_cases([case.pk for case in cases])
-    return [Row(case, stages.is_overdue(case, today), case.pk in flagged) for case in cases]
+    stage_labels = {value: str(label) for value, label in Stage.choices}
+    risk_labels = {value: str(label) for value, label in Risk.choices}
+    flag_labels = {value: str(label) for value, label in Flag.choices}
+    return [
+        Row(
+            case,
+            stages.is_overdue(case, today),
+            case.pk in flagged,
+            stage=stage_labels.get(case.stage, case.stage),
+            risk=risk_labels.get(case.risk, str(case.risk)),
+            flags=[flag_labels.get(code, code) for code in case.flag_codes],
+        )
+        for case in cases
+    ]

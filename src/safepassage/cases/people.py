@@ -195,15 +195,40 @@ def find_people(user: User, query: str, *, limit: int = 20, cutoff: float = 70.0
     for index, score in search.best_matches(wanted, names, wide, cutoff):
         key = pending_ids[index]
         pending_scores[key] = max(score, pending_scores.get(key, 0.0))
-    candidates = Person.objects.filter(
-        pk__in=[*scores, *pending_scores], case__in=identity_cases(user)
-    ).select_related("case")
-    found = []
-    for person in candidates:
-        # A directory entry of a person not indexed may be stale.
-        known = scores if person.indexed else pending_scores
-        if str(person.pk) in known:
-            found.append(Found(person, known[str(person.pk)]))
+    # Candidates best first, their people read a chunk at a time (only
+    # what ranking needs): a common name resembles thousands, and those
+    # after the best ``limit`` of the cases this person may read are not
+    # needed. A directory entry of a person not indexed may be stale, so
+    # each person's score comes from where their name was read.
+    ranked = sorted(
+        {*scores, *pending_scores},
+        key=lambda pk: (-max(scores.get(pk, 0.0), pending_scores.get(pk, 0.0)), pk),
+    )
+    readable = identity_cases(user)
+    found: list[Found] = []
+    for start in range(0, len(ranked), limit * 2):
+        chunk = ranked[start : start + limit * 2]
+        if len(found) >= limit:
+            worst = sorted(item.score for item in found)[-limit]
+            best_left = max(scores.get(chunk[0], 0.0), pending_scores.get(chunk[0], 0.0))
+            if best_left <= worst:
+                break
+        # Two lookups by key: the people, then which of their cases this
+        # person may read (a join on "every readable case" would walk them all).
+        people = list(
+            Person.objects.filter(pk__in=chunk)
+            .select_related("case")
+            .only("pk", "case_id", "position", "indexed", "case__code")
+        )
+        allowed = set(
+            readable.filter(pk__in={person.case_id for person in people}).values_list(
+                "pk", flat=True
+            )
+        )
+        for person in people:
+            known = scores if person.indexed else pending_scores
+            if person.case_id in allowed and str(person.pk) in known:
+                found.append(Found(person, known[str(person.pk)]))
     found.sort(key=lambda item: (-item.score, item.person.case.code, item.person.position))
     record(user, "case.people_searched", None, shown=min(len(found), limit))
     return found[:limit]

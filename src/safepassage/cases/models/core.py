@@ -212,10 +212,17 @@ class Case(SealedModel):
     class Meta:
         ordering = ["-opened_on", "code"]
         verbose_name = _("case")
+        # The case list's orders, each whole (ending in the code), so a
+        # page of 50 is read in order from the index rather than sorted
+        # from every case; and the locked cases it counts on every page.
         indexes = [
             models.Index(fields=["stage", "stage_since"], name="case_stage_since"),
-            models.Index(fields=["-risk", "-urgency", "stage_since"], name="case_urgency"),
-            models.Index(fields=["-changed_on"], name="case_changed"),
+            models.Index(fields=["-risk", "-urgency", "stage_since", "code"], name="case_urgency"),
+            models.Index(fields=["-changed_on", "code"], name="case_changed"),
+            models.Index(fields=["-opened_on", "code"], name="case_opened"),
+            models.Index(
+                fields=["locked_on"], condition=Q(locked_on__isnull=False), name="case_locked"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,7 +293,13 @@ class Person(SealedModel):
             ),
             models.UniqueConstraint(fields=["case", "position"], name="one_person_per_place"),
         ]
-        indexes = [models.Index(fields=["indexed"], name="person_indexed")]
+        # The people written without identity's keys, waiting to be
+        # indexed (a few, among every person): found without a scan.
+        indexes = [
+            models.Index(
+                fields=["case", "position"], condition=Q(indexed=False), name="person_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"person {self.pk}"

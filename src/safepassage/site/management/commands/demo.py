@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import Authenticator, Organisation, Team, User
@@ -21,6 +21,7 @@ from safepassage.accounts.roles import Role
 from safepassage.accounts.twofactor import new_authenticator, secret_for_humans
 from safepassage.audit.chain import record
 from safepassage.site import demo_casework
+from safepassage.sqlite.base import refresh_statistics
 from safepassage.vault import keys
 from safepassage.vault.keyring import Keyring, using_keyring
 from safepassage.vault.models import Compartment
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             logins = self._load()
         finally:
             audit_logger.setLevel(level)
+        refresh_statistics(connection)
         self.stdout.write("")
         self.stdout.write(f"Demo organisation loaded: {ORGANISATION}")
         self.stdout.write(

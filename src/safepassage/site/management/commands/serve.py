@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from safepassage.sqlite.base import refresh_statistics
+
 # Files a worker may need beyond its connections: the database, spools,
 # the listening socket, logs.
 SPARE_FILES = 256
@@ -40,6 +42,8 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date: run `safepassage migrate` first.")
+        # SQLite's planner reads statistics it keeps only when asked.
+        refresh_statistics(connection)
         connection.close()
         allow_open_files(settings.SERVE_CONNECTIONS * 2 + SPARE_FILES)
 
