@@ -46,6 +46,9 @@ def setup(*, keep_database: bool = False) -> dict[str, Any]:
     data = django_only(keep_database=keep_database)
     from django.core.management import call_command
 
+    # The bench app's tables (no migrations) point at the users' table:
+    # made after the migrations (PostgreSQL checks the reference at once).
+    call_command("migrate", verbosity=0)
     call_command("migrate", run_syncdb=True, verbosity=0)
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -17,7 +17,7 @@ GOOD_AUDIT_KEY = "Q7w-E9r_T1y3U5i7O9p2A4s6D8f0G1h3J5k7L9z2X4c6V8b0N1m3Qa"
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, data_dir: Path
+    *args: str, env: dict[str, str] | None = None, data_dir: Path, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     base = {
         key: value
@@ -31,7 +31,7 @@ def run_cli(
         env=base,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
