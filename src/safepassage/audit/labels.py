@@ -190,6 +190,18 @@ ACTIONS: dict[str, Action] = {
         _("Gave a case's people their own records"),
         _("A case stored before each person had a record of their own was moved into records."),
     ),
+    "case.person_described": Action(
+        _("Recorded who someone of a case is"),
+        _("What is recorded about a person of a case (their name, contacts, age...) was changed."),
+    ),
+    "case.person_added": Action(
+        _("Added someone to a household"),
+        _("Someone who travels with the principal of a case was added, not yet described."),
+    ),
+    "case.person_viewed": Action(
+        _("Opened what is recorded about someone"),
+        _("The page recording who a person of a case is was opened."),
+    ),
     "case.people_indexed": Action(
         _("Made people findable by name"),
         _("Names of people recorded without the identity keys were added to the name search."),
@@ -932,6 +944,16 @@ VALUES: dict[str, dict[str, Promise]] = {
         "risk_factors": pgettext_lazy("audit value", "risk factors"),
         "flags": pgettext_lazy("audit value", "flags"),
         "assignee": pgettext_lazy("audit value", "assignee"),
+        "name": pgettext_lazy("audit value", "name"),
+        "other_names": pgettext_lazy("audit value", "other names"),
+        "born": pgettext_lazy("audit value", "date of birth"),
+        "age": pgettext_lazy("audit value", "age"),
+        "minor": pgettext_lazy("audit value", "whether a minor"),
+        "gender": pgettext_lazy("audit value", "gender"),
+        "relationship": pgettext_lazy("audit value", "relationship"),
+        "contacts": pgettext_lazy("audit value", "contacts"),
+        "place": pgettext_lazy("audit value", "where they are"),
+        "notes": pgettext_lazy("audit value", "notes"),
     },
     "consent": {
         "partner": pgettext_lazy("audit value", "sharing with a partner organisation"),

@@ -76,6 +76,9 @@ class PersonFacts:
     other: list[tuple[str, str]] = field(default_factory=list)
     # A contact handle of theirs belongs to a case suspected of infiltration.
     flagged: bool = False
+    # Their record and place in the household (None for a case not yet moved).
+    id: Any = None
+    position: int = 0
 
     @property
     def described(self) -> bool:
@@ -132,13 +135,19 @@ def read_people(people: list[Person], notes: str | None) -> Household:
     """A household from its rows (opened: their identity is read)."""
     principal = next((p for p in people if p.role == Role.PRINCIPAL), None)
     members = [p for p in people if p.role != Role.PRINCIPAL]
-    return Household(
+    household = Household(
         principal=person_facts(principal.identity, minor=principal.minor, principal=True)
         if principal is not None
         else PersonFacts(),
         members=[person_facts(member.identity, minor=member.minor) for member in members],
         notes=notes or "",
     )
+    for facts, person in zip(
+        [household.principal, *household.members], [principal, *members], strict=True
+    ):
+        if person is not None:
+            facts.id, facts.position = person.pk, person.position
+    return household
 
 
 def household_of(user: User, case: Case) -> Household | None:

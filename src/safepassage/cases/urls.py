@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from safepassage.cases import (
     consent_views,
     hosts,
+    household_views,
     journey_views,
     partner_views,
     travel_views,
@@ -33,6 +34,9 @@ urlpatterns = [
     path("", views_list.case_list_view, name="list"),
     path("<case:code>/", views.case_view, name="case"),
     path("<case:code>/move-people/", views.move_people_view, name="move_people"),
+    # Who each person of the household is.
+    path("<case:code>/people/new/", household_views.member_new_view, name="person_new"),
+    path("<case:code>/people/<str:person_id>/", household_views.person_view, name="person"),
     # The workflow: stages, verification, who works on the case.
     path("<case:code>/move/", views.move_view, name="move"),
     path("<case:code>/edit/", views.edit_view, name="edit"),

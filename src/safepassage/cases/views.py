@@ -20,7 +20,7 @@ from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.cases import actions, stages, verification
+from safepassage.cases import actions, household, stages, verification
 from safepassage.cases.access import get_case_for, may_read_identity
 from safepassage.cases.errors import Refused
 from safepassage.cases.forms import (
@@ -135,6 +135,7 @@ def _page(
         "urgency": label("urgency", str(case.urgency)),
         "household": household_of(user, case),
         "identity_hidden": not can_identity and keyring is not None and keyring.holds("identity"),
+        "can_describe": household.may_describe(user, case),
         # The request the case was opened from opens only for those who
         # work the inbox with its keys; others see its code alone.
         "request_link": user.can(Perm.TRIAGE_REQUESTS)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.cases import actions as case_actions
-from safepassage.cases import referrals, verification
+from safepassage.cases import household, referrals, verification
 from safepassage.cases.models import (
     Case,
     Check,
@@ -38,7 +38,7 @@ from safepassage.cases.models import (
 from safepassage.intake import signals
 from safepassage.intake.models import Submission
 from safepassage.site import demo_programme, demo_requests
-from safepassage.site.demo_people import People
+from safepassage.site.demo_people import Invented, People
 from safepassage.site.demo_programme import between
 from safepassage.site.demo_reference import Reference, Staff
 from safepassage.site.demo_tasks import demo_notes, demo_tasks
@@ -89,8 +89,9 @@ def backdate(case: Case, day: date) -> None:
 class Walk(TravelSteps):
     """One case taken along its planned way, step by step."""
 
-    def run(self, case: Case) -> Case:
+    def run(self, case: Case, invented: Invented) -> Case:
         self.case = case
+        self.invented = invented
         plan = self.plan
         backdate(case, plan.opened_on)
         self._triage()
@@ -187,8 +188,26 @@ class Walk(TravelSteps):
             self.case, team=staff.evacuation, by=staff.coordinator, version=self.case.version
         )
         self._work_on(staff.caseworker if self.plan.assigned else None, staff.coordinator)
+        self._record_household()
         for person in self.people():
             self._consent(person, "statistics", day)
+
+    def _record_household(self) -> None:
+        """Who travels along, as the caseworker records them once the case
+        is accepted (a request says only how many they are)."""
+        for person in self.people():
+            if person.position == 0 or not person.identity.is_blank():
+                continue
+            if person.position > len(self.invented.members):
+                continue
+            member = self.invented.members[person.position - 1]
+            household.describe_person(
+                person,
+                member,
+                minor=member.age is not None and member.age < 18,
+                by=self.staff.caseworker,
+                version=person.version,
+            )
 
     # --- Leaving the way (the way out's steps are demo_travel's) ------------------
 
@@ -283,7 +302,7 @@ def load(staff: Staff, reference: Reference, *, today: date | None = None) -> Lo
     try:
         for plan in plans:
             walk = Walk(plan, staff, reference, rng, today)
-            case = walk.run(demo_requests.open_case(plan, people, rng, staff))
+            case = walk.run(*demo_requests.open_case(plan, people, rng, staff))
             if not referred and plan.target in ("documents", "applied"):
                 walk.refer()
                 referred = True

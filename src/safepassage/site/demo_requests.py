@@ -82,7 +82,12 @@ def other_requests(
     return waiting
 
 
-def open_case(plan: demo_programme.Plan, people: People, rng: random.Random, staff: Staff) -> Case:
+def open_case(
+    plan: demo_programme.Plan, people: People, rng: random.Random, staff: Staff
+) -> tuple[Case, Invented]:
+    """The case of ``plan`` and who its people are: after a call to the
+    hotline, the whole household is recorded at once; from a request, only
+    how many travel along (the team records them later)."""
     if plan.hotline:
         invented = people.person(cyrillic=rng.random() < 0.7, members=plan.members)
         opening = Opening(
@@ -100,10 +105,10 @@ def open_case(plan: demo_programme.Plan, people: People, rng: random.Random, sta
         for position, member in enumerate(invented.members, start=1):
             minor = member.age is not None and member.age < 18
             case.people.filter(position=position).update(minor=minor)
-        return case
+        return case, invented
     language = _language(rng)
-    invented = people.person(cyrillic=language == "ru" and rng.random() < 0.8)
+    invented = people.person(cyrillic=language == "ru" and rng.random() < 0.8, members=plan.members)
     payload = people.request(invented, language=language, household=plan.members)
     submission = _receive(payload, plan.opened_on - timedelta(days=rng.randint(0, 3)))
     opener = staff.coordinator if rng.random() < 0.5 else staff.verifier
-    return intake_actions.open_case_from(submission, by=opener)
+    return intake_actions.open_case_from(submission, by=opener), invented

@@ -12,8 +12,8 @@ anything else goes to uuid.UUID as before, and raises its errors.
 SQLite keeps no statistics of its tables until ANALYZE writes them, and
 without them its planner guesses: the case list, ordered by urgency among
 a hundred thousand cases, was sorted whole instead of read in order from
-its index. ``refresh_statistics`` writes them (from a sample of each
-index, so it stays quick); ``safepassage serve`` runs it at every start.
+its index. ``refresh_statistics`` writes them; ``safepassage serve`` runs it at
+every start.
 
 The database file is created 0600 before SQLite opens it (SQLite gives its
 -wal, -shm and -journal files the database file's permissions), and an
@@ -78,19 +78,16 @@ def keep_database_private(path: Path) -> None:
         tighten(Path(f"{path}{suffix}"))
 
 
-# Rows ANALYZE reads from each index: statistics from a sample, in
-# milliseconds however large the tables (SQLite's advice for this pragma).
-ANALYSIS_LIMIT = 1000
-
-
 def refresh_statistics(connection: Any) -> bool:
     """Write the SQLite planner's statistics of every table; False (and
     nothing done) on another database, which keeps its own (PostgreSQL's
-    autovacuum)."""
+    autovacuum). Every index is read whole, under a second at a hundred
+    thousand cases: a sample (``PRAGMA analysis_limit``) reads the first
+    rows of each index only, which for the stage index are all of one
+    stage, and the planner then took the stage for a rare value."""
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
         cursor.execute("ANALYZE")
     return True
 

@@ -283,6 +283,8 @@ class Person(SealedModel):
     other_names = EncryptedTextField(compartment=Compartment.IDENTITY, searchable=True, null=True)
     name_index = BlindIndexField(source="name", compartment=Compartment.IDENTITY)
     indexed = models.BooleanField(default=False)
+    # Optimistic locking of what is recorded about them (people.describe_person).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position", "id"]
