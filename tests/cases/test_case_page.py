@@ -394,7 +394,7 @@ def test_it_links_the_request_only_for_those_who_work_the_inbox(
 
 
 def test_it_says_in_russian_that_nobody_is_assigned(org: Organisation, vault: Vault) -> None:
-    """"Assigned to: nobody" reads "Ответственный: не назначен", not "никому"."""
+    """ "Assigned to: nobody" reads "Ответственный: не назначен", not "никому"."""
     case = _workflow_case(org)
     client = Client()
     sign_in(client, org.coordinator)
