@@ -127,7 +127,16 @@ def test_a_person_row_holds_nothing_identifying_in_plaintext(
         for field in Person._meta.concrete_fields
         if field.get_internal_type() != "BinaryField"
     }
-    assert plain == {"id", "case_id", "role", "position", "minor", "name_index", "indexed"}
+    assert plain == {
+        "id",
+        "case_id",
+        "role",
+        "position",
+        "minor",
+        "name_index",
+        "indexed",
+        "version",
+    }
 
 
 def test_a_person_is_reached_through_their_case_with_one_404(
