@@ -147,6 +147,27 @@ def test_it_pages_and_keeps_the_filters(org: Organisation, vault: Vault) -> None
     assert len(_codes(client, f"?risk={Risk.MEDIUM}&page=2")) == 3
 
 
+def test_it_lists_at_most_so_many_and_asks_for_narrower_filters(
+    org: Organisation, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting every match of a filter among a hundred thousand cases
+    reads them all: the list counts up to a bound, and past it says so."""
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    monkeypatch.setattr(listing, "MOST_LISTED", 4)
+    for _ in range(6):
+        _plain(org)
+    client = _client(org.coordinator)
+    first = client.get("/cases/").content.decode()
+    assert "More than 4 cases match: only the first 4 are listed." in first
+    assert "Page 1 of 2" in first
+    assert len(_codes(client, "?page=2")) == 2
+    assert len(_codes(client, "?page=3")) == 2  # past the last page: the last one
+    _plain(org, risk=Risk.HIGH)
+    narrow = client.get(f"/cases/?risk={Risk.HIGH}").content.decode()
+    assert "More than" not in narrow
+    assert "Page 1 of 1" in narrow
+
+
 def test_a_filter_that_does_not_parse_is_named_and_ignored(org: Organisation, vault: Vault) -> None:
     case = _plain(org)
     response = _client(org.coordinator).get("/cases/?risk=9&sort=sideways")

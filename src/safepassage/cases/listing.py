@@ -23,6 +23,9 @@ from safepassage.cases.models import Case, Flag, Risk, Stage, has_code
 from safepassage.vault.keyring import current_keyring_or_none
 
 PAGE_SIZE = 50
+# The most cases a list counts and pages through: more, and it asks for
+# narrower filters.
+MOST_LISTED = 500
 
 ORDERS: dict[str, tuple[str, ...]] = {
     "urgency": ("-risk", "-urgency", "stage_since", "code"),

@@ -44,6 +44,10 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name="stay",
+            index=models.Index(fields=["house", "left_on"], name="stay_house_left"),
+        ),
+        migrations.AddIndex(
             model_name="person",
             index=models.Index(
                 condition=models.Q(("indexed", False)),

@@ -148,7 +148,12 @@ class Stay(SealedModel):
             ),
             models.CheckConstraint(condition=Q(beds__gte=1), name="stay_takes_a_bed"),
         ]
-        indexes = [models.Index(fields=["cancelled", "left_on"], name="stay_open")]
+        indexes = [
+            models.Index(fields=["cancelled", "left_on"], name="stay_open"),
+            # A house's stays not over by a day (occupancy): found among its
+            # stays of years past without reading them.
+            models.Index(fields=["house", "left_on"], name="stay_house_left"),
+        ]
 
     def __str__(self) -> str:
         return f"stay {self.pk}"
