@@ -7,10 +7,13 @@ through its action and dated on a day of the case's stage."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from safepassage.accounts.models import User
 from safepassage.cases import stages
+from safepassage.cases.errors import Refused
 from safepassage.cases.models import Case
 from safepassage.site.demo_programme import between
 from safepassage.site.demo_reference import Staff
@@ -46,6 +49,18 @@ NOTES_ON_CASES = [
 ]
 
 
+def _as_one_of(people: list[User], act: Callable[[User], Any]) -> Any:
+    """``act`` done by the first of ``people`` whose role allows it (the
+    owner marks their task done, the caseworker writes a note; else the
+    coordinator does)."""
+    for by in people[:-1]:
+        try:
+            return act(by)
+        except Refused:
+            continue
+    return act(people[-1])
+
+
 def demo_tasks(cases: list[Case], staff: Staff, rng: random.Random, today: date) -> int:
     """Tasks for the owners of active cases, a third of them overdue and
     some done, where this installation has tasks (cases.tasks); else 0."""
@@ -66,7 +81,10 @@ def demo_tasks(cases: list[Case], staff: Staff, rng: random.Random, today: date)
             type(task)._default_manager.filter(pk=task.pk).update(created_on=created, due_on=due)
             task.refresh_from_db()
             if due < today and rng.random() < 0.5:
-                tasks.finish_task(task, by=case.assignee, version=task.version)
+                _as_one_of(
+                    [case.assignee, staff.coordinator],
+                    lambda by, task=task: tasks.finish_task(task, by=by, version=task.version),
+                )
                 type(task)._default_manager.filter(pk=task.pk).update(done_on=due)
             made += 1
         Case.objects.filter(pk=case.pk).update(changed_on=changed)
@@ -85,7 +103,10 @@ def demo_notes(cases: list[Case], staff: Staff, rng: random.Random, today: date)
             continue
         for text in rng.sample(NOTES_ON_CASES, rng.randint(0, 2)):
             day = between(case.accepted_on, today, rng.random())
-            note = notes.add_note(case, text=text, by=staff.caseworker)
+            note = _as_one_of(
+                [staff.caseworker, staff.coordinator],
+                lambda by, case=case, text=text: notes.add_note(case, text=text, by=by),
+            )
             type(note)._default_manager.filter(pk=note.pk).update(written_on=day)
             made += 1
         Case.objects.filter(pk=case.pk).update(changed_on=case.changed_on)
