@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from safepassage.accounts.models import User
@@ -49,16 +50,16 @@ NOTES_ON_CASES = [
 ]
 
 
-def _as_one_of(people: list[User], act: Callable[[User], Any]) -> Any:
+def _as_one_of(people: list[User], act: Callable[..., Any]) -> Any:
     """``act`` done by the first of ``people`` whose role allows it (the
     owner marks their task done, the caseworker writes a note; else the
     coordinator does)."""
     for by in people[:-1]:
         try:
-            return act(by)
+            return act(by=by)
         except Refused:
             continue
-    return act(people[-1])
+    return act(by=people[-1])
 
 
 def demo_tasks(cases: list[Case], staff: Staff, rng: random.Random, today: date) -> int:
@@ -83,7 +84,7 @@ def demo_tasks(cases: list[Case], staff: Staff, rng: random.Random, today: date)
             if due < today and rng.random() < 0.5:
                 _as_one_of(
                     [case.assignee, staff.coordinator],
-                    lambda by, task=task: tasks.finish_task(task, by=by, version=task.version),
+                    partial(tasks.finish_task, task, version=task.version),
                 )
                 type(task)._default_manager.filter(pk=task.pk).update(done_on=due)
             made += 1
@@ -105,7 +106,7 @@ def demo_notes(cases: list[Case], staff: Staff, rng: random.Random, today: date)
             day = between(case.accepted_on, today, rng.random())
             note = _as_one_of(
                 [staff.caseworker, staff.coordinator],
-                lambda by, case=case, text=text: notes.add_note(case, text=text, by=by),
+                partial(notes.add_note, case, text=text),
             )
             type(note)._default_manager.filter(pk=note.pk).update(written_on=day)
             made += 1
