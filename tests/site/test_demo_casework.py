@@ -13,7 +13,7 @@ from django.utils import timezone
 from safepassage.accounts.models import Membership, Team
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEntry
-from safepassage.cases import stages, travel
+from safepassage.cases import contacts, stages, travel
 from safepassage.cases.access import visible_cases
 from safepassage.cases.models import Case, Person, Stage, StageChange, Stay
 from safepassage.intake.models import Submission
@@ -65,6 +65,8 @@ def test_it_builds_a_programme_of_nine_months_that_each_role_can_work_on(
         days = [change.on for change in changes]
         assert days == sorted(days), case.code
         assert all(case.opened_on <= day <= today for day in days), case.code
+        if case.locked_on is not None:
+            assert case.locked_on == changes[-1].on, case.code
         moves = [change for change in changes if change.kind == "moved"]
         if moves:
             assert moves[-1].to_stage == case.stage
@@ -95,6 +97,9 @@ def test_it_builds_a_programme_of_nine_months_that_each_role_can_work_on(
     assert visible_cases(verifier).filter(stage="screening", assignee=verifier).exists()
     assert Submission.objects.filter(status__in=["new", "triaged"]).count() >= 15
     assert Submission.objects.filter(assigned_to=verifier, status="triaged").exists()
+    # Someone suspected of infiltration writes again from the same number.
+    waiting = Submission.objects.filter(status="new").values_list("pk", flat=True)
+    assert len(contacts.flagged_requests(list(waiting))) == 1
     assert Case.objects.filter(stage="verified").exists()
     assert Case.objects.filter(flags__contains=",urgent,", assignee=None).exists()
     mine = visible_cases(org.caseworker).filter(assignee=org.caseworker, stage__in=stages.ACTIVE)

@@ -55,7 +55,7 @@ NOTES = {
 
 # The date fields actions set to today, by model.
 DATED: dict[type[models.Model], tuple[str, ...]] = {
-    Case: ("opened_on", "stage_since", "changed_on", "accepted_on"),
+    Case: ("opened_on", "stage_since", "changed_on", "accepted_on", "locked_on"),
     StageChange: ("on",),
     Verification: ("started_on", "finished_on"),
     Check: ("on",),
@@ -77,7 +77,6 @@ def backdate(case: Case, day: date) -> None:
     """What the actions on ``case`` stamped today (the rows saved since
     the last call) happened on ``day``."""
     today = timezone.localdate()
-    _saved.setdefault(Case, set()).add(case.pk)
     if day < today:
         for model, pks in _saved.items():
             for name in DATED[model]:
@@ -295,7 +294,10 @@ def load(staff: Staff, reference: Reference, *, today: date | None = None) -> Lo
     people = People(rng)
     plans = demo_programme.plan(rng, today)
     from_requests = sum(not plan.hotline for plan in plans)
-    demo_requests.other_requests(people, rng, staff, today, demo_programme.REQUESTS - from_requests)
+    # One request is kept for the end: someone suspected of infiltration
+    # writing again, under another name, from the same number.
+    others = demo_programme.REQUESTS - from_requests - 1
+    demo_requests.other_requests(people, rng, staff, today, others)
     referred = False
     cases = []
     post_save.connect(_remember, weak=False, dispatch_uid="demo-backdate")
@@ -310,6 +312,8 @@ def load(staff: Staff, reference: Reference, *, today: date | None = None) -> Lo
     finally:
         post_save.disconnect(dispatch_uid="demo-backdate")
         _saved.clear()
+    locked = next(case for case in cases if case.locked)
+    demo_requests.returning(locked, people, today - timedelta(days=2))
     signals.index_pending(current_keyring(), limit=10_000)
     by_stage: dict[str, int] = {}
     for case in cases:

@@ -112,3 +112,13 @@ def open_case(
     submission = _receive(payload, plan.opened_on - timedelta(days=rng.randint(0, 3)))
     opener = staff.coordinator if rng.random() < 0.5 else staff.verifier
     return intake_actions.open_case_from(submission, by=opener), invented
+
+
+def returning(suspected: Case, people: People, day: date) -> Submission:
+    """A new request under another name from a handle of a case suspected
+    of infiltration: the inbox marks it (the contact index's flag)."""
+    principal = suspected.people.get(position=0)
+    handle = principal.identity.contacts[0]
+    invented = people.person(cyrillic=True)
+    invented.method, invented.handle = handle.method, handle.handle
+    return _receive(people.request(invented, language="ru", household=0), day)
