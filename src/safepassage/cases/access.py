@@ -36,7 +36,8 @@ IDENTITY = "identity"
 def get_case_for(user: User, code: str) -> Case:
     """Staff who work cases see a case of their team, or any case if they
     oversee every team; the same 404 otherwise as for a case that does not exist."""
-    case = Case.objects.filter(code=code[:12]).first()
+    # Its team and assignee come along: every page of a case names them.
+    case = Case.objects.filter(code=code[:12]).select_related("team", "assignee").first()
     if case is None:
         raise deny(user, "case", "case:unknown")
     if not user.is_active:

@@ -253,9 +253,16 @@ def requirements() -> dict[str, list[Requirement]]:
     return found
 
 
-def missing_for(case: Case, target: str) -> list[str]:
-    """What ``case`` lacks to enter ``target`` (empty: nothing)."""
-    return [problem for check in requirements().get(target, []) if (problem := check(case))]
+def missing_for(case: Case, target: str, known: dict[str, list[str]] | None = None) -> list[str]:
+    """What ``case`` lacks to enter ``target`` (empty: nothing). With
+    ``known``, each target is checked once (a page asks for its moves and
+    for what comes next)."""
+    if known is not None and target in known:
+        return known[target]
+    found = [problem for check in requirements().get(target, []) if (problem := check(case))]
+    if known is not None:
+        known[target] = found
+    return found
 
 
 # --- Moving ---------------------------------------------------------------------------
@@ -349,7 +356,7 @@ class Option:
         return needs_reason(self.kind)
 
 
-def options(case: Case, user: User) -> list[Option]:
+def options(case: Case, user: User, known: dict[str, list[str]] | None = None) -> list[Option]:
     """The moves ``user`` may make from the case's stage (forward first),
     each with what the case still lacks for it; none while it is locked."""
     if case.locked:
@@ -360,7 +367,7 @@ def options(case: Case, user: User) -> list[Option]:
         key=lambda item: (order.index(item[1]), Stage.values.index(item[0])),
     )
     offered = [
-        Option(target, kind, missing_for(case, target))
+        Option(target, kind, missing_for(case, target, known))
         for target, kind in moves
         if user.can(permission_for(target, kind))
     ]
@@ -434,7 +441,7 @@ def _step(stage: str) -> str:
     ) % {"stage": Stage(stage).label}
 
 
-def next_steps(case: Case) -> list[str]:
+def next_steps(case: Case, known: dict[str, list[str]] | None = None) -> list[str]:
     """What the case needs next, in words, for its page: what its stage
     asks for, then what it still lacks to move forward."""
     if case.locked:
@@ -454,7 +461,7 @@ def next_steps(case: Case) -> list[str]:
     for target, kind in TRANSITIONS[case.stage].items():
         if kind != Kind.FORWARD:
             continue
-        for problem in missing_for(case, target):
+        for problem in missing_for(case, target, known):
             steps.append(
                 _("Before “%(stage)s”: %(missing)s")
                 % {"stage": Stage(target).label, "missing": problem}

@@ -128,7 +128,9 @@ def _page(
     can_identity = may_read_identity(user, case)
     can_narrative = keyring is not None and keyring.holds("casework")
     record(user, "case.viewed", case, identity=can_identity, narrative=can_narrative)
-    options = stages.options(case, user)
+    # What the case lacks for each stage, checked once for the moves and the next steps.
+    known: dict[str, list[str]] = {}
+    options = stages.options(case, user, known)
     checklist = verification.checklist(case)
     context: dict[str, Any] = {
         "case": case,
@@ -144,7 +146,7 @@ def _page(
         "narrative": read_narrative(case.narrative or "", case.answers) if can_narrative else None,
         "can_read_notes": can_narrative,
         "overdue": stages.is_overdue(case),
-        "next_steps": stages.next_steps(case),
+        "next_steps": stages.next_steps(case, known),
         "forward": [option for option in options if option.kind == stages.Kind.FORWARD],
         "checklist": checklist,
         "check_notes": [
