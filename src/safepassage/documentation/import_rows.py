@@ -76,6 +76,10 @@ class Problem:
     value: str
     text: str
 
+    @property
+    def quoted(self) -> str:
+        return shown(self.value)
+
     def message(self) -> str:
         if not self.row:
             return self.text
@@ -175,18 +179,18 @@ class RowReader:
         for key, code in DEFAULT_TERMS.items():
             wanted.setdefault(BY_KEY[key].vocabulary, set()).add(code)
         defaults = set(DEFAULT_TERMS.values())
-        for vocabulary, values in wanted.items():
+        for vocabulary, named in wanted.items():
             try:
-                self.found[vocabulary] = vocabularies.resolve(vocabulary, values)
+                self.found[vocabulary] = vocabularies.resolve(vocabulary, named)
             except vocabularies.UnknownTerms as unknown:
                 missing = set(unknown.values)
-                self.found[vocabulary] = vocabularies.resolve(vocabulary, values - missing)
+                self.found[vocabulary] = vocabularies.resolve(vocabulary, named - missing)
                 if self.allow_new and vocabulary not in NEVER_NEW:
                     self.new[vocabulary] = missing - defaults
         names = {v.key: v.name() for v in Vocabulary.objects.filter(key__in=list(wanted))}
-        for number, values in rows:
+        for number, row in rows:
             for column in COLUMNS:
-                value = term_value(values.get(column.key, ""))
+                value = term_value(row.get(column.key, ""))
                 if column.kind != "term" or not value:
                     continue
                 known = value in self.found[column.vocabulary]

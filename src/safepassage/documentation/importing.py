@@ -39,8 +39,20 @@ from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.audit.models import Outcome
 from safepassage.documentation import actions, vocabularies
-from safepassage.documentation.import_columns import BY_KEY, COLUMNS
+from safepassage.documentation.import_columns import BY_KEY, COLUMNS, guess_mapping
 from safepassage.documentation.import_rows import PersonPlan, Problem, RowPlan, RowReader
+
+__all__ = [
+    "COMMAND_MAX_ROWS",
+    "WEB_MAX_BYTES",
+    "WEB_MAX_ROWS",
+    "ImportRefused",
+    "Problem",
+    "Table",
+    "guess_mapping",
+    "import_records",
+    "read_table",
+]
 from safepassage.documentation.models import (
     Act,
     Confidentiality,
@@ -471,3 +483,8 @@ def sweep_drafts() -> int:
     cutoff = timezone.now() - DRAFT_LIFETIME
     deleted, _kinds = ImportDraft.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def discard_draft(draft: ImportDraft) -> None:
+    """Give up a file waiting for its columns: its rows are deleted."""
+    ImportDraft.objects.filter(pk=draft.pk).delete()
