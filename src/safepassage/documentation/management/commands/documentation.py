@@ -125,7 +125,6 @@ class Command(BaseCommand):
 
     def _export(self, user: Any, options: dict[str, Any]) -> None:
         output: Path = options["output"]
-        content, _name = exporting.export(user, options["format"])
         try:
             # Created new, readable by its owner only: never over another file.
             fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -135,8 +134,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{output} cannot be written ({error.__class__.__name__})."
             ) from None
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                content, _name = exporting.export(user, options["format"])
+                handle.write(content)
+        except BaseException:
+            output.unlink(missing_ok=True)
+            raise
         self.stdout.write(
             f"Wrote {output} ({len(content)} bytes). It holds names and accounts in plaintext: "
             "keep it encrypted and delete it when done."
