@@ -66,10 +66,12 @@ from safepassage.documentation.models import (
     Term,
     Verification,
     ViolationStatus,
+    Vocabulary,
 )
 from safepassage.documentation.models.imports import DRAFT_LIFETIME
 from safepassage.documentation.models.people import SOGIESC
 from safepassage.documentation.precision import FuzzyDate, Place
+from safepassage.vault import search
 
 # The import page reads a file in memory: larger ones go through the command line.
 WEB_MAX_BYTES = 10 * 1024 * 1024
@@ -291,7 +293,8 @@ def import_records(
                 if not ImportDraft.objects.select_for_update().filter(pk=draft.pk).exists():
                     raise ImportRefused(_("this file has been imported already"))
                 ImportDraft.objects.filter(pk=draft.pk).delete()
-            report = _save(by, reader, plans, confidentiality)
+            with search.batched():
+                report = _save(by, reader, plans, confidentiality)
     except (actions.Refused, vocabularies.VocabularyError) as refusal:
         record(
             by,
@@ -309,21 +312,23 @@ def import_records(
 
 def _save(by: User, reader: RowReader, plans: list[RowPlan], confidentiality: str) -> ImportReport:
     terms = _terms(by, reader)
+    # Every vocabulary's version now (new terms added): stamped on each record.
+    versions = dict(Vocabulary.objects.values_list("key", "version"))
     report = ImportReport(rows=len(plans), terms=sum(len(v) for v in reader.new.values()))
     people: dict[int, Person] = {}
 
     def person(plan: PersonPlan) -> Person:
         if id(plan) not in people:
-            people[id(plan)] = _person(by, plan, terms)
+            people[id(plan)] = _person(by, plan, terms, versions)
         return people[id(plan)]
 
     events: dict[int, Event] = {}
     for plan in plans:
         if id(plan.event) not in events:
-            events[id(plan.event)] = _event(by, plan, confidentiality)
+            events[id(plan.event)] = _event(by, plan, confidentiality, versions)
         event = events[id(plan.event)]
         victim = person(plan.victim)
-        act = _act(by, plan, event, victim, terms)
+        act = _act(by, plan, event, victim, terms, versions)
         if plan.involvement is not None:
             chosen = plan.involvement["terms"]
             involvement = Involvement(
@@ -337,7 +342,7 @@ def _save(by: User, reader: RowReader, plans: list[RowPlan], confidentiality: st
                 unit=actions.text_or_none(plan.involvement["unit"]),
                 rank=actions.text_or_none(plan.involvement["rank"]),
             )
-            actions.create(involvement, by)
+            actions.create(involvement, by, versions)
             report.involvements += 1
         if plan.information is not None and plan.source is not None:
             chosen = plan.information["terms"]
@@ -355,7 +360,7 @@ def _save(by: User, reader: RowReader, plans: list[RowPlan], confidentiality: st
                 account=actions.text_or_none(plan.information["account"]),
                 reference=actions.text_or_none(plan.information["reference"]),
             )
-            actions.create(information, by)
+            actions.create(information, by, versions)
             report.information += 1
         report.stored.append(Stored(plan.row, event.code, act.code, victim.code))
     report.events, report.acts, report.people = len(events), len(plans), len(people)
@@ -394,7 +399,9 @@ def _term(terms: dict[str, dict[str, Term]], chosen: tuple[str, str]) -> Term:
     return terms[vocabulary][text]
 
 
-def _person(by: User, plan: PersonPlan, terms: dict[str, dict[str, Term]]) -> Person:
+def _person(
+    by: User, plan: PersonPlan, terms: dict[str, dict[str, Term]], versions: dict[str, int]
+) -> Person:
     values = plan.values
     person = Person(
         kind=plan.kind,
@@ -414,12 +421,12 @@ def _person(by: User, plan: PersonPlan, terms: dict[str, dict[str, Term]]) -> Pe
         profile=profile or None,
     )
     if profile:
-        vocabularies.stamp(person, *profile)
-    actions.create(person, by)
+        vocabularies.stamp(person, *profile, versions=versions)
+    actions.create(person, by, versions)
     return person
 
 
-def _event(by: User, plan: RowPlan, confidentiality: str) -> Event:
+def _event(by: User, plan: RowPlan, confidentiality: str, versions: dict[str, int]) -> Event:
     values = plan.event.values
     event = Event(
         violation_status=values.get("violation_status") or ViolationStatus.UNKNOWN,
@@ -430,12 +437,17 @@ def _event(by: User, plan: RowPlan, confidentiality: str) -> Event:
     event.start = values.get("start") or FuzzyDate.unknown()
     event.end = values.get("end") or FuzzyDate.unknown()
     event.place = values.get("place") or Place.unknown()
-    actions.create(event, by)
+    actions.create(event, by, versions)
     return event
 
 
 def _act(
-    by: User, plan: RowPlan, event: Event, victim: Person, terms: dict[str, dict[str, Term]]
+    by: User,
+    plan: RowPlan,
+    event: Event,
+    victim: Person,
+    terms: dict[str, dict[str, Term]],
+    versions: dict[str, int],
 ) -> Act:
     values = plan.act
     status = plan.act_terms.get("victim_status")
@@ -458,7 +470,7 @@ def _act(
     if act.verification != Verification.REPORTED:
         act.verified_on = values["verified_on"] or timezone.localdate()
         act.verified_by = by
-    actions.create(act, by)
+    actions.create(act, by, versions)
     return act
 
 
