@@ -136,17 +136,29 @@ class ImportReport:
         summary = ngettext("%(count)s row imported", "%(count)s rows imported", self.rows) % {
             "count": self.rows
         }
-        counts = _(
-            "%(events)s events, %(acts)s acts, %(people)s people, %(involvements)s "
-            "perpetrators' parts, %(information)s sources' accounts, %(terms)s new terms"
-        ) % {
-            "events": self.events,
-            "acts": self.acts,
-            "people": self.people,
-            "involvements": self.involvements,
-            "information": self.information,
-            "terms": self.terms,
-        }
+        counts = ", ".join(
+            [
+                ngettext("%(events)s event", "%(events)s events", self.events)
+                % {"events": self.events},
+                ngettext("%(acts)s act", "%(acts)s acts", self.acts) % {"acts": self.acts},
+                ngettext("%(people)s person", "%(people)s people", self.people)
+                % {"people": self.people},
+                ngettext(
+                    "%(parts)s perpetrator's part",
+                    "%(parts)s perpetrators' parts",
+                    self.involvements,
+                )
+                % {"parts": self.involvements},
+                ngettext(
+                    "%(accounts)s source's account",
+                    "%(accounts)s sources' accounts",
+                    self.information,
+                )
+                % {"accounts": self.information},
+                ngettext("%(terms)s new term", "%(terms)s new terms", self.terms)
+                % {"terms": self.terms},
+            ]
+        )
         rows = [
             _("Row %(row)s: event %(event)s, act %(act)s, victim %(victim)s")
             % {"row": item.row, "event": item.event, "act": item.act, "victim": item.victim}
