@@ -252,11 +252,36 @@ def test_it_reads_an_xlsx_workbook(desk: Desk) -> None:
         assert Person.objects.get().born == "1990"
 
 
+def test_a_workbook_is_measured_unpacked_before_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openpyxl import Workbook
+
+    from safepassage import spreadsheets
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Title", "Act", "Victim"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert importing.read_table("list.xlsx", buffer.getvalue(), max_rows=10).header
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(importing.ImportRefused) as refusal:
+        importing.read_table("list.xlsx", buffer.getvalue(), max_rows=10)
+    assert "too large once unpacked" in str(refusal.value)
+
+
 def test_size_and_row_limits_are_said_plainly() -> None:
     rows = "Title;Act;Victim\n" + "A;Torture;B\n" * 11
     with pytest.raises(importing.ImportRefused) as refusal:
         importing.read_table("list.csv", rows.encode(), max_rows=10)
     assert "more than 10 rows" in str(refusal.value)
+    titles = ";".join(f"C{n}" for n in range(importing.MAX_COLUMNS + 1))
+    wide = f"{titles}\n" + ";".join("A" * (importing.MAX_COLUMNS + 1)) + "\n"
+    with pytest.raises(importing.ImportRefused) as refusal:
+        importing.read_table("list.csv", wide.encode(), max_rows=10)
+    assert f"more than {importing.MAX_COLUMNS} columns" in str(refusal.value)
     with pytest.raises(importing.ImportRefused) as refusal:
         importing.read_table("list.csv", "Title\n\xe9".encode("latin-1"), max_rows=10)
     assert "not UTF-8" in str(refusal.value)

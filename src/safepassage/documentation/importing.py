@@ -182,6 +182,10 @@ def read_table(name: str, raw: bytes, *, max_rows: int) -> Table:
         for number, row in enumerate(found, start=2):
             if not any(row):
                 continue
+            if _used(row) > MAX_COLUMNS:
+                raise ImportRefused(
+                    _("the file has more than %(limit)s columns") % {"limit": MAX_COLUMNS}
+                )
             if len(rows) >= max_rows:
                 raise ImportRefused(
                     _("the file has more than %(limit)s rows: split it, or use the command line")

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 # A value quoted in a report is cut to this many characters.
 QUOTED_LENGTH = 40
+# The most a workbook may unpack to (its sheets' XML, shared strings...).
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 # Names of files read as workbooks; everything else is read as CSV.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -96,13 +98,21 @@ def rows(name: str, raw: bytes) -> Iterator[list[str]]:
 
 
 def _workbook_rows(raw: bytes) -> Iterator[list[str]]:
-    from zipfile import BadZipFile
+    from zipfile import BadZipFile, ZipFile
 
     from openpyxl import load_workbook
 
     try:
+        # A workbook is a zip: what it unpacks to is bounded before it is read
+        # (the sizes its directory declares are the most its parts yield).
+        with ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise Unreadable(_("the workbook is too large once unpacked: save it as CSV"))
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError):
+    except (BadZipFile, KeyError, ValueError, OSError) as error:
+        if isinstance(error, Unreadable):
+            raise
         raise Unreadable(_("the workbook cannot be read: save it again as .xlsx")) from None
     try:
         sheet = book.active
