@@ -34,9 +34,9 @@ def _records(desk: Desk) -> dict[str, Any]:
         commitment = statements.record_commitment(
             desk.documenter, promised_by="An official", promise="An investigation."
         )
-        from safepassage.documentation import importing
+        from safepassage.documentation import import_drafts, importing
 
-        draft = importing.keep_draft(
+        draft = import_drafts.keep_draft(
             desk.documenter,
             "list.csv",
             importing.Table(["Title"], [(2, ["Detentions"])]),

@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import translation
 
 from safepassage.audit.models import AuditEntry
-from safepassage.documentation import importing
+from safepassage.documentation import import_drafts, importing
 from safepassage.documentation.models import (
     Act,
     Event,
@@ -401,11 +401,11 @@ def test_a_waiting_file_is_its_uploaders_alone_and_sealed(desk: Desk) -> None:
 
 def test_files_left_waiting_are_deleted_after_a_day(desk: Desk) -> None:
     with using_keyring(desk.vault.keyring):
-        old = importing.keep_draft(desk.colleague, "old.csv", table(GOOD))
+        old = import_drafts.keep_draft(desk.colleague, "old.csv", table(GOOD))
         ImportDraft.objects.filter(pk=old.pk).update(
             created_at=old.created_at - dt.timedelta(days=2)
         )
-        importing.keep_draft(desk.documenter, "new.csv", table(GOOD))
+        import_drafts.keep_draft(desk.documenter, "new.csv", table(GOOD))
     assert list(ImportDraft.objects.values_list("created_by", flat=True)) == [desk.documenter.pk]
 
 

@@ -21,7 +21,8 @@ says which of the file's columns holds each of our fields.
 - **No file at rest.** The web upload was encrypted while it streamed in
   and is read into memory here; between the upload and the choice of
   columns its rows wait sealed to the documentation compartment, for the
-  uploader only (ImportDraft), deleted by the import.
+  uploader only (ImportDraft, documentation.import_drafts), deleted by the
+  import.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ from safepassage.documentation.models import (
     ViolationStatus,
     Vocabulary,
 )
-from safepassage.documentation.models.imports import DRAFT_LIFETIME
 from safepassage.documentation.models.people import SOGIESC
 from safepassage.documentation.precision import FuzzyDate, Place
 from safepassage.vault import search
@@ -488,31 +488,3 @@ def _act(
         act.verified_by = by
     actions.create(act, by, versions)
     return act
-
-
-# --- Files waiting for their columns -----------------------------------------------
-
-
-def keep_draft(by: User, name: str, table: Table) -> ImportDraft:
-    """Keep a file's rows, sealed, until its columns are chosen; an earlier
-    file of the same person, and files left for a day by anyone, go."""
-    with transaction.atomic():
-        sweep_drafts()
-        ImportDraft.objects.filter(created_by=by).delete()
-        draft = ImportDraft(created_by=by, size=len(table.rows))
-        draft.name = name[:200] or "list"
-        draft.table = table.to_json()
-        draft.save(force_insert=True)
-    return draft
-
-
-def sweep_drafts() -> int:
-    """Delete the files left waiting longer than a day."""
-    cutoff = timezone.now() - DRAFT_LIFETIME
-    deleted, _kinds = ImportDraft.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
-
-
-def discard_draft(draft: ImportDraft) -> None:
-    """Give up a file waiting for its columns: its rows are deleted."""
-    ImportDraft.objects.filter(pk=draft.pk).delete()

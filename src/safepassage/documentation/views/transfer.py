@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safepassage.documentation import exporting, importing
+from safepassage.documentation import exporting, import_drafts, importing
 from safepassage.documentation.access import (
     WRITE,
     documentation_keys,
@@ -57,7 +57,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     "file", _("This file cannot be imported: %(reason)s.") % {"reason": refusal}
                 )
             else:
-                draft = importing.keep_draft(user, upload.name or "", table)
+                draft = import_drafts.keep_draft(user, upload.name or "", table)
                 return redirect("documentation:import_columns", draft=draft.pk)
         else:
             upload = form.files.get("file")
@@ -109,7 +109,7 @@ def import_columns_view(request: HttpRequest, draft: uuid.UUID) -> HttpResponse:
 @require_POST
 def import_cancel_view(request: HttpRequest, draft: uuid.UUID) -> HttpResponse:
     user = user_of(request)
-    importing.discard_draft(get_import_draft_for(user, draft))
+    import_drafts.discard_draft(get_import_draft_for(user, draft))
     messages.info(request, _("The file was put away: nothing was imported."))
     return redirect("documentation:import")
 
