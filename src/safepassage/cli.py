@@ -25,6 +25,9 @@ COMMANDS = {
     "seal": "Seal the vault now: every session ends and every key leaves memory.",
     "analysis": "analysis estimate FILE: how many people no list recorded (multiple systems "
     "estimation), with the model, its assumptions and warnings.",
+    "documentation": "documentation import FILE --as USERNAME: record events, acts, victims, "
+    "perpetrators and sources from a CSV or XLSX file, all or nothing; documentation export "
+    "--format json|csv --output FILE --as USERNAME: what you may see, links kept.",
     "cases": "cases migrate-people --as USERNAME: give each person of cases stored by earlier "
     "versions a record of their own, and make everyone findable by name (identity's keys).",
     "check": "Check the configuration (add --deploy for the production checklist) and say "

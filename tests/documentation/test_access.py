@@ -34,8 +34,16 @@ def _records(desk: Desk) -> dict[str, Any]:
         commitment = statements.record_commitment(
             desk.documenter, promised_by="An official", promise="An investigation."
         )
+        from safepassage.documentation import import_drafts, importing
+
+        draft = import_drafts.keep_draft(
+            desk.documenter,
+            "list.csv",
+            importing.Table(["Title"], [(2, ["Detentions"])]),
+        )
     act = recorded.act
     return {
+        "get_import_draft_for": (draft.pk, "00000000-0000-4000-8000-000000000000"),
         "get_event_for": (recorded.event.code, "E-NOSUCH"),
         "get_act_for": (act.code, "A-NOSUCH"),
         "get_involvement_for": (act.involvements.get().pk, "7f1c7d0e-0000-4000-8000-000000000000"),
@@ -74,6 +82,7 @@ def test_the_contract_covers_every_access_function() -> None:
         "get_act_for",
         "get_commitment_for",
         "get_event_for",
+        "get_import_draft_for",
         "get_information_for",
         "get_intervention_for",
         "get_involvement_for",

@@ -11,6 +11,7 @@ from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
+from safepassage.accounts.roles import Role
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
 from safepassage.cases import actions as case_actions
 from safepassage.cases.models import (
@@ -36,6 +37,7 @@ from safepassage.documentation.models import (
     Commitment,
     CommitmentChange,
     Event,
+    ImportDraft,
     Information,
     Intervention,
     Involvement,
@@ -45,6 +47,8 @@ from safepassage.documentation.models import (
 )
 from safepassage.documentation.models import Person as DocumentedPerson
 from safepassage.intake.models import Message, Submission, Tag
+from safepassage.vault import keys as vault_keys
+from safepassage.vault.keyring import current_keyring
 from safepassage.vault.models import ExchangeKey
 from tests.base import Organisation
 from tests.intake.helpers import send_request
@@ -442,6 +446,24 @@ def documentation_records(org: Organisation, mark: Callable[[str], str]) -> None
     )
 
 
+def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A file uploaded for import, waiting for its columns: through the
+    page, as a documenter sends it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.base import make_user, sign_in
+
+    documenter = make_user("importer", Role.DOCUMENTER)
+    vault_keys.grant(current_keyring(), "documentation", documenter.pk, by="cli")
+    client = Client()
+    sign_in(client, documenter)
+    text = f"Title;Act;Victim\n{mark('importtitle')};Torture;{mark('importvictim')}\n"
+    upload = SimpleUploadedFile(f"{mark('importname')}.csv", text.encode())
+    response = client.post("/documentation/import/", {"file": upload})
+    assert response.status_code == 302
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -479,4 +501,5 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     StatementLink: documentation_records,
     Commitment: documentation_records,
     CommitmentChange: documentation_records,
+    ImportDraft: import_draft,
 }

@@ -647,6 +647,21 @@ ACTIONS: dict[str, Action] = {
         _("Retired a term"),
         _("A term (and those below it) can no longer be chosen; records keep it."),
     ),
+    "documentation.records_imported": Action(
+        _("Imported records"),
+        _(
+            "Events, acts, people, perpetrators' parts and sources' accounts were imported "
+            "from a file (the counts; never what the file said)."
+        ),
+    ),
+    "documentation.import_refused": Action(
+        _("Import refused"),
+        _("A file was read for import and had problems: nothing was stored."),
+    ),
+    "documentation.exported": Action(
+        _("Exported the documentation"),
+        _("What the person may see was downloaded as a file (the counts of each record)."),
+    ),
     "documentation.terms_imported": Action(
         _("Added terms from an import"),
         _("An import was allowed to add terms that were not in the vocabulary."),
@@ -696,6 +711,7 @@ def choices() -> list[tuple[str, list[tuple[str, str]]]]:
 # keyword passed to ``record(`` under src/ and checks it is here.
 DETAILS: dict[str, Promise] = {
     "active": pgettext_lazy("audit detail", "shown on the form"),
+    "acts": pgettext_lazy("audit detail", "acts"),
     "added": pgettext_lazy("audit detail", "added"),
     "added_roles": pgettext_lazy("audit detail", "roles added"),
     "added_teams": pgettext_lazy("audit detail", "teams added"),
@@ -713,6 +729,7 @@ DETAILS: dict[str, Promise] = {
     "check": pgettext_lazy("audit detail", "check"),
     "checked": pgettext_lazy("audit detail", "entries checked"),
     "commitment_status": pgettext_lazy("audit detail", "promise"),
+    "commitments": pgettext_lazy("audit detail", "promises"),
     "compartment": pgettext_lazy("audit detail", "compartment"),
     "confidentiality": pgettext_lazy("audit detail", "who may see it"),
     "cleared": pgettext_lazy("audit detail", "suspicion cleared"),
@@ -727,6 +744,7 @@ DETAILS: dict[str, Promise] = {
     "entry": pgettext_lazy("audit detail", "entry"),
     "event": pgettext_lazy("audit detail", "event"),
     "explanations": pgettext_lazy("audit detail", "explanations read"),
+    "events": pgettext_lazy("audit detail", "events"),
     "factor": pgettext_lazy("audit detail", "with"),
     "files": pgettext_lazy("audit detail", "files"),
     "filtered": pgettext_lazy("audit detail", "filtered"),
@@ -734,6 +752,7 @@ DETAILS: dict[str, Promise] = {
     "finding": pgettext_lazy("audit detail", "finding"),
     "findings": pgettext_lazy("audit detail", "found"),
     "first": pgettext_lazy("audit detail", "first record"),
+    "format": pgettext_lazy("audit detail", "format"),
     "from_stage": pgettext_lazy("audit detail", "from stage"),
     "granted": pgettext_lazy("audit detail", "granted to"),
     "grants_lost": pgettext_lazy("audit detail", "access lost"),
@@ -741,6 +760,9 @@ DETAILS: dict[str, Promise] = {
     "house": pgettext_lazy("audit detail", "safe house"),
     "host": pgettext_lazy("audit detail", "host"),
     "identity": pgettext_lazy("audit detail", "identity read"),
+    "information": pgettext_lazy("audit detail", "sources' accounts"),
+    "interventions": pgettext_lazy("audit detail", "interventions"),
+    "involvements": pgettext_lazy("audit detail", "perpetrators' parts"),
     "kept": pgettext_lazy("audit detail", "stays not over, kept"),
     "key": pgettext_lazy("audit detail", "key"),
     "kind": pgettext_lazy("audit detail", "kind"),
@@ -765,6 +787,7 @@ DETAILS: dict[str, Promise] = {
     "people": pgettext_lazy("audit detail", "people"),
     "person": pgettext_lazy("audit detail", "person"),
     "problem": pgettext_lazy("audit detail", "problem"),
+    "problems": pgettext_lazy("audit detail", "problems"),
     "progress": pgettext_lazy("audit detail", "progress"),
     "protected": pgettext_lazy("audit detail", "protection granted"),
     "reason": pgettext_lazy("audit detail", "reason"),
@@ -792,6 +815,7 @@ DETAILS: dict[str, Promise] = {
     "skipped": pgettext_lazy("audit detail", "rows skipped"),
     "stage": pgettext_lazy("audit detail", "stage"),
     "staff": pgettext_lazy("audit detail", "staff"),
+    "statements": pgettext_lazy("audit detail", "statements"),
     "status": pgettext_lazy("audit detail", "status"),
     "stay": pgettext_lazy("audit detail", "stay"),
     "stays": pgettext_lazy("audit detail", "stays"),
@@ -886,6 +910,10 @@ VALUES: dict[str, dict[str, Promise]] = {
         "reported": pgettext_lazy("audit value", "reported"),
         "corroborated": pgettext_lazy("audit value", "corroborated"),
         "verified": pgettext_lazy("audit value", "verified"),
+    },
+    "format": {
+        "json": pgettext_lazy("audit value", "JSON"),
+        "csv": pgettext_lazy("audit value", "CSV"),
     },
     "confidentiality": {
         "compartment": pgettext_lazy("audit value", "everyone who documents"),

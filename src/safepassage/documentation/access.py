@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
@@ -30,6 +30,7 @@ from safepassage.documentation.models import (
     Commitment,
     Confidentiality,
     Event,
+    ImportDraft,
     Information,
     Intervention,
     Involvement,
@@ -151,6 +152,24 @@ def can_see_person(user: User, person: Person) -> bool:
     return visible_events(user).filter(pk__in=events).exists()
 
 
+def visible_people(user: User) -> QuerySet[Person]:
+    """The people ``user`` may see, by the rule of can_see_person, in one
+    query (for an export): recorded by them, in no event yet, or in an
+    event they may see."""
+    events = visible_events(user).values("pk")
+    in_any_event = (
+        Exists(Act.objects.filter(victim=OuterRef("pk")))
+        | Exists(Involvement.objects.filter(perpetrator=OuterRef("pk")))
+        | Exists(Information.objects.filter(source=OuterRef("pk")))
+    )
+    in_visible_event = (
+        Exists(Act.objects.filter(victim=OuterRef("pk"), event__in=events))
+        | Exists(Involvement.objects.filter(perpetrator=OuterRef("pk"), act__event__in=events))
+        | Exists(Information.objects.filter(source=OuterRef("pk"), event__in=events))
+    )
+    return Person.objects.filter(Q(created_by=user) | ~in_any_event | in_visible_event)
+
+
 def get_person_for(user: User, code: str, perm: Perm = READ) -> Person:
     documentation_keys(user, perm)
     person = Person.objects.filter(code=code[:12]).first()
@@ -186,3 +205,15 @@ def get_term_for(user: User, term_id: int, perm: Perm = Perm.MANAGE_VOCABULARIES
     if term is None:
         raise deny(user, "term", f"term:{term_id}")
     return term
+
+
+def get_import_draft_for(user: User, draft_id: object) -> ImportDraft:
+    """A file waiting for its columns is its uploader's alone."""
+    documentation_keys(user, WRITE)
+    key = _uuid(draft_id)
+    draft = ImportDraft.objects.filter(pk=key).first() if key else None
+    if draft is None:
+        raise deny(user, "import", "import:unknown")
+    if draft.created_by_id != user.pk:
+        raise deny(user, "import", draft)
+    return draft

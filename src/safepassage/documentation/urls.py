@@ -6,6 +6,7 @@ from safepassage.documentation.views import (
     people,
     recording,
     statements,
+    transfer,
     vocabularies,
 )
 
@@ -23,6 +24,10 @@ urlpatterns = [
     path("statements/<str:code>/", statements.statement_view, name="statement"),
     path("people/", people.people_view, name="people"),
     path("people/<str:code>/", people.person_view, name="person"),
+    path("import/", transfer.import_view, name="import"),
+    path("import/<uuid:draft>/", transfer.import_columns_view, name="import_columns"),
+    path("import/<uuid:draft>/cancel/", transfer.import_cancel_view, name="import_cancel"),
+    path("export/", transfer.export_view, name="export"),
     path("vocabularies/", vocabularies.vocabulary_list_view, name="vocabularies"),
     path("vocabularies/<slug:key>/", vocabularies.vocabulary_view, name="vocabulary"),
     path("terms/<int:term_id>/retire/", vocabularies.term_retire_view, name="term_retire"),
