@@ -11,10 +11,11 @@ the reader may see the act's event.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
@@ -31,6 +32,7 @@ from safepassage.documentation.models import (
     Statement,
     StatementLink,
     Term,
+    Verification,
 )
 from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.vault.bulk import open_rows
@@ -118,6 +120,49 @@ def link_statement(
             act=act.code if act else None,
         )
     return link
+
+
+@dataclass
+class Glance:
+    """The facts one statement is set beside, counted: the acts by how far
+    each is established, and the events set beside as a whole."""
+
+    acts: int = 0
+    by_verification: list[tuple[str, str, int]] = field(default_factory=list)
+    events: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not self.acts and not self.events
+
+
+def at_a_glance(user: User, shown: list[Statement]) -> dict[Any, Glance]:
+    """For each statement, what it is set beside that ``user`` may see,
+    counted in one query."""
+    counts = (
+        StatementLink.objects.filter(statement__in=shown, event__in=visible_events(user))
+        .values_list("statement_id", "act__verification")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    found: dict[Any, dict[str | None, int]] = {}
+    for statement_id, verification, count in counts:
+        found.setdefault(statement_id, {})[verification] = count
+    labels = dict(Verification.choices)
+    glances: dict[Any, Glance] = {}
+    for statement in shown:
+        by = found.get(statement.pk, {})
+        ordered = [
+            (str(status), str(labels[status]), by[status])
+            for status in (Verification.VERIFIED, Verification.CORROBORATED, Verification.REPORTED)
+            if by.get(status)
+        ]
+        glances[statement.pk] = Glance(
+            acts=sum(count for _status, _label, count in ordered),
+            by_verification=ordered,
+            events=by.get(None, 0),
+        )
+    return glances
 
 
 @dataclass

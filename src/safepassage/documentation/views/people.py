@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from safepassage.audit.chain import record
 from safepassage.documentation import vocabularies
 from safepassage.documentation.access import documentation_keys, get_person_for, visible_events
+from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.models import Information, Involvement
 from safepassage.documentation.models.people import SOGIESC
 from safepassage.documentation.people import find_people
@@ -59,6 +60,11 @@ def person_view(request: HttpRequest, code: str) -> HttpResponse:
         if (term := (person.profile or {}).get(key))
     ]
     record(user, "documentation.person_viewed", person)
+    note_restricted_reads(
+        user,
+        [a.event for a in acts] + [i.act.event for i in involvements] + [i.event for i in accounts],
+        "person",
+    )
     return render(
         request,
         "documentation/person.html",
