@@ -127,3 +127,44 @@ def test_every_page_showing_a_restricted_event_is_audited(desk: Desk, client: Cl
     client.get(f"/documentation/people/{open_one.victim.code}/")
     client.get("/documentation/", {"name": "Умаров"})
     assert reads.count() == before
+
+
+@pytest.mark.django_db
+def test_the_rule_for_many_people_is_the_rule_for_one(desk: Desk) -> None:
+    from safepassage.documentation import people
+
+    with using_keyring(desk.vault.keyring):
+        hidden = record_detention(
+            desk.documenter, victim="Only hidden", confidentiality="restricted"
+        )
+        both = record_detention(desk.documenter, victim="In both", confidentiality="restricted")
+        actions.record_act(
+            desk.documenter,
+            event=record_detention(desk.documenter, victim="Somebody else").event,
+            victim=both.victim,
+            act_type=term("act_type", "020111110000"),
+        )
+        nowhere = people.record_person(desk.colleague, name="In no event")
+        by_stranger = people.record_person(desk.stranger, name="Recorded by the stranger")
+        sources.record_information(
+            desk.stranger,
+            event=hidden.event,
+            source=by_stranger,
+            connection=term("source_connection", "010200000000"),
+            reliability=term("reliability", "020000000000"),
+        )
+    everyone = [
+        hidden.victim,
+        both.victim,
+        nowhere,
+        by_stranger,
+        hidden.act.information.first().source,
+    ]
+    for user in (desk.documenter, desk.colleague, desk.stranger):
+        one_by_one = {person.pk for person in everyone if access.can_see_person(user, person)}
+        assert access.people_seen_by(user, everyone) == one_by_one, user.username
+    assert access.people_seen_by(desk.stranger, everyone) == {
+        both.victim.pk,
+        nowhere.pk,
+        by_stranger.pk,
+    }

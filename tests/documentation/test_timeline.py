@@ -181,6 +181,6 @@ def test_it_goes_page_by_page(desk: Desk, client: Client) -> None:
             record_detention(desk.documenter, title=f"Detention {number}")
     first = client.get("/documentation/timeline/").content.decode()
     assert len(items(first)) == 100
-    assert "103 entries" in first
+    assert "103 acts" in first
     second = client.get("/documentation/timeline/", {"page": "2"}).content.decode()
     assert len(items(second)) == 3

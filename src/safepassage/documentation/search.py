@@ -15,7 +15,9 @@ perpetrator type and unit, how far it is established, a victim's or
 perpetrator's name) hold for one and the same act, and the perpetrator's
 for one and the same involvement; the source filters (connection to the
 facts, reliability, a source's name) for one and the same account. Each
-is a subquery on the event's id, so an event comes once without DISTINCT.
+is a subquery on the event's id, so an event comes once without DISTINCT:
+a list of the few matches when a name or a unit leads to them through an
+index, a correlated EXISTS when a broad term would list most rows.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from safepassage.accounts.models import User
 from safepassage.documentation import vocabularies
-from safepassage.documentation.access import visible_events
-from safepassage.documentation.models import Act, Information, Involvement, Person
+from safepassage.documentation.access import hidden_events, visible_events
+from safepassage.documentation.models import Act, Event, Information, Involvement, Person
+from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.vault.fields import blind_index
 from safepassage.vault.search import search
 
@@ -76,21 +79,35 @@ def _below(term: Any) -> set[int]:
     return vocabularies.descendants(term)
 
 
+def _some(rows: QuerySet, column: str, outer: str, selective: bool) -> Q:
+    """``outer`` names one of ``rows`` (by ``column``): a list of the
+    matches when they are few (a name, a unit: found through an index),
+    a correlated EXISTS when they are many (a broad term), so the database
+    checks each listed row rather than building a list of most of them."""
+    if selective:
+        return Q(**{f"{outer}__in": rows.values(column)})
+    return Q(Exists(rows.filter(**{column: OuterRef(outer)})))
+
+
 def _involvements(data: dict[str, Any], people: People, role: str) -> Q | None:
-    """The involvements the perpetrator filters ask for (None: any)."""
-    wanted = Q()
+    """What one involvement in the act must be (None: any)."""
+    wanted, selective = Q(), False
     if data.get("perpetrator_type"):
         wanted &= Q(perpetrator_type__in=_below(data["perpetrator_type"]))
     unit = (data.get("unit") or "").strip()
     if unit:
         wanted &= Q(unit_index=blind_index(Involvement, "unit_index", unit))
+        selective = True
     if people.searched and role == NameRole.PERPETRATOR:
         wanted &= Q(perpetrator_id__in=people.ids)
-    return wanted if wanted else None
+        selective = True
+    if not wanted:
+        return None
+    return _some(Involvement.objects.filter(wanted), "act_id", "pk", selective)
 
 
 def act_conditions(data: dict[str, Any], people: People) -> Q | None:
-    """What one act must be for its event to match (None: any act or none)."""
+    """What one act must be (None: any act, or none)."""
     role = data.get("name_role") or NameRole.VICTIM_OR_PERPETRATOR
     wanted = Q()
     if data.get("act_type"):
@@ -99,7 +116,7 @@ def act_conditions(data: dict[str, Any], people: People) -> Q | None:
         wanted &= Q(verification=data["verification"])
     involvements = _involvements(data, people, role)
     if involvements is not None:
-        wanted &= Q(pk__in=Involvement.objects.filter(involvements).values("act_id"))
+        wanted &= involvements
     if people.searched and role == NameRole.VICTIM:
         wanted &= Q(victim_id__in=people.ids)
     if people.searched and role == NameRole.VICTIM_OR_PERPETRATOR:
@@ -108,8 +125,13 @@ def act_conditions(data: dict[str, Any], people: People) -> Q | None:
     return wanted if wanted else None
 
 
+def _selective(data: dict[str, Any], people: People) -> bool:
+    """Whether the act filters go through an index to few acts."""
+    return people.searched or bool((data.get("unit") or "").strip())
+
+
 def information_conditions(data: dict[str, Any], people: People) -> Q | None:
-    """What one source's account must be for its event to match."""
+    """What one source's account must be (None: any account, or none)."""
     wanted = Q()
     if data.get("connection"):
         wanted &= Q(connection__in=_below(data["connection"]))
@@ -118,6 +140,16 @@ def information_conditions(data: dict[str, Any], people: People) -> Q | None:
     if people.searched and data.get("name_role") == NameRole.SOURCE:
         wanted &= Q(source_id__in=people.ids)
     return wanted if wanted else None
+
+
+def _accounts(data: dict[str, Any], people: People, outer: str) -> Q | None:
+    """The events (named by ``outer``) with an account as the filters ask."""
+    accounts = information_conditions(data, people)
+    if accounts is None:
+        return None
+    rows = Information.objects.filter(accounts)
+    selective = people.searched and data.get("name_role") == NameRole.SOURCE
+    return _some(rows, "event_id", outer, bool(selective))
 
 
 def filtered_events(user: User, data: dict[str, Any], people: People | None = None) -> QuerySet:
@@ -129,14 +161,15 @@ def filtered_events(user: User, data: dict[str, Any], people: People | None = No
     events = visible_events(user)
     acts = act_conditions(data, people)
     if acts is not None:
-        events = events.filter(pk__in=Act.objects.filter(acts).values("event_id"))
-    accounts = information_conditions(data, people)
+        rows = Act.objects.filter(acts)
+        events = events.filter(_some(rows, "event_id", "pk", _selective(data, people)))
+    accounts = _accounts(data, people, "pk")
     if accounts is not None:
-        events = events.filter(pk__in=Information.objects.filter(accounts).values("event_id"))
+        events = events.filter(accounts)
     if data.get("place"):
         areas = _below(data["place"])
-        in_area = Act.objects.filter(place_area__in=areas).values("event_id")
-        events = events.filter(Q(place_area__in=areas) | Q(pk__in=in_area))
+        in_area = Act.objects.filter(place_area__in=areas)
+        events = events.filter(Q(place_area__in=areas) | _some(in_area, "event_id", "pk", False))
     events = _in_period(events, data.get("period_from"), data.get("period_to"))
     return events.order_by(F("period_from").desc(nulls_last=True), "code")
 
@@ -151,37 +184,91 @@ def _in_period(rows: QuerySet, start: dt.date | None, end: dt.date | None) -> Qu
 
 # --- The timeline --------------------------------------------------------------------
 
-TIMELINE_COLUMNS = ("pk", "kind", "unknown", "period_from", "period_to", "code")
+
+class InOrder:
+    """Querysets one after the other, as one list a Paginator can page
+    through: each part keeps its own order (and its index)."""
+
+    ordered = True
+
+    def __init__(self, *parts: QuerySet) -> None:
+        self.parts = parts
+        self._sizes: list[int] | None = None
+
+    def sizes(self) -> list[int]:
+        if self._sizes is None:
+            self._sizes = [part.count() for part in self.parts]
+        return self._sizes
+
+    def count(self) -> int:
+        return sum(self.sizes())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        found: list[Any] = []
+        offset = 0
+        for part, size in zip(self.parts, self.sizes(), strict=True):
+            first, last = max(start - offset, 0), min(stop - offset, size)
+            if first < last:
+                found += list(part[first:last])
+            offset += size
+        return found
 
 
-def _timeline_rows(rows: QuerySet, kind: str) -> QuerySet:
-    return rows.annotate(
-        kind=Value(kind),
-        unknown=Case(
-            When(period_from__isnull=True, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-    ).values_list(*TIMELINE_COLUMNS)
-
-
-def timeline(user: User, data: dict[str, Any], people: People | None = None) -> QuerySet:
-    """The acts of the events that match, in the order of the first day
-    each may have happened on (then the last), with the events that have
-    no act yet among them; those of unknown date last. Each row is
-    (id, "act" or "event", unknown?, first day, last day, code): a page
-    of rows is then read with ``timeline_page``. An act filter keeps only
-    the acts that match it; a period, only the acts whose span meets it."""
+def timeline_acts(user: User, data: dict[str, Any], people: People | None = None) -> QuerySet:
+    """The acts ``user`` may see that the filters ask for: an act filter
+    keeps only the acts that match it (not the other acts of their
+    events); a period, the acts whose own span meets it; a place, the acts
+    in that area or in an event in it; a source filter, the acts of events
+    with such an account."""
     people = people or People()
-    events = filtered_events(user, data, people).order_by()
-    acts: QuerySet = Act.objects.filter(event__in=events)
+    acts: QuerySet = Act.objects.exclude(event__in=hidden_events(user))
     conditions = act_conditions(data, people)
     if conditions is not None:
         acts = acts.filter(conditions)
-    acts = _in_period(acts, data.get("period_from"), data.get("period_to"))
-    without_acts = events.filter(~Exists(Act.objects.filter(event=OuterRef("pk"))))
-    return (
-        _timeline_rows(acts.order_by(), "act")
-        .union(_timeline_rows(without_acts, "event"), all=True)
-        .order_by("unknown", "period_from", "period_to", "code")
+    accounts = _accounts(data, people, "event_id")
+    if accounts is not None:
+        acts = acts.filter(accounts)
+    if data.get("place"):
+        areas = _below(data["place"])
+        acts = acts.filter(Q(place_area__in=areas) | Q(event__place_area__in=areas))
+    return _in_period(acts, data.get("period_from"), data.get("period_to"))
+
+
+def timeline(user: User, data: dict[str, Any], people: People | None = None) -> InOrder:
+    """The timeline's acts in the order of the first day each may have
+    happened on (then the last, then the code), those of unknown date
+    last: two parts, each read in the order of its index."""
+    acts = timeline_acts(user, data, people)
+    return InOrder(
+        acts.filter(period_from__isnull=False)
+        .order_by("period_from", "period_to", "code")
+        .values_list("pk", flat=True),
+        acts.filter(period_from__isnull=True).order_by("code").values_list("pk", flat=True),
     )
+
+
+def timeline_page(ids: list[Any]) -> list[Act]:
+    """A page of the timeline's acts (by id, in that order), with what the
+    page shows of each: read apart from the sorting, so the rows skipped
+    to reach a page are never joined."""
+    acts = Act.objects.filter(pk__in=ids).select_related("act_type", "victim", "event", PLACE_PATH)
+    acts = acts.prefetch_related(
+        Prefetch("involvements", Involvement.objects.select_related("perpetrator_type"))
+    )
+    found = {act.pk: act for act in acts}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def without_acts(user: User, data: dict[str, Any], people: People | None = None) -> QuerySet:
+    """The events that match and have no act yet (none when an act filter
+    is given: it asks for acts), unordered: they are few, and a database
+    finds them fastest in the order it keeps them."""
+    people = people or People()
+    if act_conditions(data, people) is not None:
+        return Event.objects.none()
+    events = filtered_events(user, data, people).order_by()
+    return events.filter(~Exists(Act.objects.filter(event=OuterRef("pk"))))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.documentation.access import visible_events
+from safepassage.documentation.access import hidden_events
 from safepassage.documentation.actions import Refused, create, fill, lock, save_changes
 from safepassage.documentation.models import (
     Act,
@@ -140,7 +140,8 @@ def at_a_glance(user: User, shown: list[Statement]) -> dict[Any, Glance]:
     """For each statement, what it is set beside that ``user`` may see,
     counted in one query."""
     counts = (
-        StatementLink.objects.filter(statement__in=shown, event__in=visible_events(user))
+        StatementLink.objects.filter(statement__in=shown)
+        .exclude(event__in=hidden_events(user))
         .values_list("statement_id", "act__verification")
         .annotate(count=Count("id"))
         .order_by()
@@ -178,7 +179,7 @@ def facts_beside(user: User, statement: Statement) -> list[Beside]:
     """The events and acts a statement concerns that ``user`` may see,
     with what the page reads of them opened."""
     links = list(
-        statement.links.filter(event__in=visible_events(user))
+        statement.links.exclude(event__in=hidden_events(user))
         .select_related("event", "act", "act__act_type", "act__victim", f"event__{PLACE_PATH}")
         .order_by("event__period_from", "created_at")
     )

@@ -30,7 +30,7 @@ from safepassage.documentation.models import (
     Term,
 )
 from safepassage.documentation.models.base import PLACE_PATH
-from safepassage.documentation.views.shared import open_all, stale, user_of
+from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
 
 PAGE = 50
 
@@ -43,9 +43,10 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")
-    events = search.filtered_events(user, data, people).select_related(PLACE_PATH)
-    page = Paginator(events, PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    events = search.filtered_events(user, data, people)
+    # A page of ids first (sorted and skipped without joins), then the rows.
+    page = Paginator(events.values_list("pk", flat=True), PAGE).get_page(request.GET.get("page"))
+    rows = in_order(list(page.object_list), Event.objects.select_related(PLACE_PATH))
     acts = list(
         Act.objects.filter(event__in=rows)
         .select_related("act_type", "victim")

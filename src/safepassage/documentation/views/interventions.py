@@ -20,14 +20,14 @@ from safepassage.documentation.access import (
     documentation_keys,
     get_event_for,
     get_intervention_for,
-    visible_events,
+    hidden_events,
 )
 from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.fields import initial_terms, offer_terms
 from safepassage.documentation.models import Intervention
 from safepassage.documentation.record_forms import InterventionFilterForm, InterventionForm
 from safepassage.documentation.views.choosing import act_of, acts_of, offer_acts
-from safepassage.documentation.views.shared import open_all, stale, user_of
+from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
 
 PAGE = 50
 FIELDS = ("kind", "intervening_party", "addressed_to", "made_on", "response", "outcome", "status")
@@ -41,16 +41,18 @@ def interventions_view(request: HttpRequest) -> HttpResponse:
     form = InterventionFilterForm(request.GET or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    found = Intervention.objects.filter(event__in=visible_events(user))
+    found = Intervention.objects.exclude(event__in=hidden_events(user))
     if data.get("kind"):
         found = found.filter(kind__in=vocabularies.descendants(data["kind"]))
     if data.get("status"):
         found = found.filter(status=data["status"])
-    found = found.select_related("kind", "response", "event", "act", "act__act_type").order_by(
-        F("made_on").desc(nulls_last=True), "-created_at"
+    # A page of ids first (sorted without the rows' joins), then the rows.
+    ordered = found.order_by(F("made_on").desc(nulls_last=True), "-created_at", "pk")
+    page = Paginator(ordered.values_list("pk", flat=True), PAGE).get_page(request.GET.get("page"))
+    rows = in_order(
+        list(page.object_list),
+        Intervention.objects.select_related("kind", "response", "event", "act", "act__act_type"),
     )
-    page = Paginator(found, PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
     open_all(rows, *TEXTS)
     open_all([row.event for row in rows], "title")
     record(user, "documentation.interventions_listed", None, shown=len(rows), filtered=bool(data))

@@ -23,7 +23,7 @@ from safepassage.documentation.access import (
     documentation_keys,
     get_event_for,
     get_information_for,
-    visible_events,
+    hidden_events,
 )
 from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.fields import initial_terms, offer_terms
@@ -38,7 +38,7 @@ from safepassage.documentation.views.choosing import (
     people_in,
     similar_people,
 )
-from safepassage.documentation.views.shared import open_all, stale, user_of
+from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
 
 PAGE = 50
 FIELDS = ("connection", "reliability", "language", "reported_on", "account", "reference")
@@ -51,15 +51,19 @@ def sources_view(request: HttpRequest) -> HttpResponse:
     form = SourceFilterForm(request.GET or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    accounts = Information.objects.filter(event__in=visible_events(user))
+    accounts = Information.objects.exclude(event__in=hidden_events(user))
     for name in ("connection", "reliability"):
         if data.get(name):
             accounts = accounts.filter(**{f"{name}__in": vocabularies.descendants(data[name])})
-    accounts = accounts.select_related(
-        "source", "connection", "reliability", "language", "event", "act", "act__act_type"
-    ).order_by(F("reported_on").desc(nulls_last=True), "-created_at")
-    page = Paginator(accounts, PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    # A page of ids first (sorted without the rows' joins), then the rows.
+    ordered = accounts.order_by(F("reported_on").desc(nulls_last=True), "-created_at", "pk")
+    page = Paginator(ordered.values_list("pk", flat=True), PAGE).get_page(request.GET.get("page"))
+    rows = in_order(
+        list(page.object_list),
+        Information.objects.select_related(
+            "source", "connection", "reliability", "language", "event", "act", "act__act_type"
+        ),
+    )
     open_all(rows, "account", "reference")
     open_all([row.source for row in rows], "name")
     open_all([row.event for row in rows], "title")
