@@ -561,6 +561,31 @@ ACTIONS: dict[str, Action] = {
         _("Opened an event"),
         _("An event's page was shown: its acts, victims, perpetrators and sources."),
     ),
+    "documentation.timeline_shown": Action(
+        _("Showed the timeline"),
+        _("The timeline of documented acts was shown, with their victims and events."),
+    ),
+    "documentation.restricted_event_read": Action(
+        _("Read a restricted event"),
+        _("A page showed something sealed of an event shared only with some teams and people."),
+    ),
+    "documentation.sources_listed": Action(
+        _("Listed sources' accounts"),
+        _("The list of what sources reported was shown, with their names and accounts."),
+    ),
+    "documentation.information_viewed": Action(
+        _("Opened a source's account"), _("A source's account was opened for editing.")
+    ),
+    "documentation.interventions_listed": Action(
+        _("Listed interventions"), _("The list of interventions was shown.")
+    ),
+    "documentation.intervention_viewed": Action(
+        _("Opened an intervention"), _("An intervention was opened for editing.")
+    ),
+    "documentation.involvement_viewed": Action(
+        _("Opened a perpetrator's part"),
+        _("A perpetrator's part in an act was opened for editing."),
+    ),
     "documentation.event_recorded": Action(
         _("Recorded an event"), _("A new event was documented.")
     ),
@@ -627,6 +652,12 @@ ACTIONS: dict[str, Action] = {
     "documentation.statement_linked": Action(
         _("Set a statement beside the facts"),
         _("An official's statement was set beside an event or an act."),
+    ),
+    "documentation.commitments_listed": Action(
+        _("Listed promises"), _("The list of officials' promises and where each stands was shown.")
+    ),
+    "documentation.commitment_viewed": Action(
+        _("Opened a promise"), _("A promise's page was shown, with its follow-up.")
     ),
     "documentation.commitment_recorded": Action(
         _("Recorded a promise"), _("An official's promise was documented.")
@@ -778,6 +809,7 @@ DETAILS: dict[str, Promise] = {
     "notes": pgettext_lazy("audit detail", "notes changed"),
     "open": pgettext_lazy("audit detail", "open"),
     "outcome": pgettext_lazy("audit detail", "result"),
+    "page": pgettext_lazy("audit detail", "page"),
     "over_capacity": pgettext_lazy("audit detail", "beyond the beds"),
     "peak": pgettext_lazy("audit detail", "most people on one day"),
     "pathways": pgettext_lazy("audit detail", "pathways"),
@@ -914,6 +946,14 @@ VALUES: dict[str, dict[str, Promise]] = {
     "format": {
         "json": pgettext_lazy("audit value", "JSON"),
         "csv": pgettext_lazy("audit value", "CSV"),
+    },
+    "page": {
+        "events": pgettext_lazy("audit value", "the event list"),
+        "timeline": pgettext_lazy("audit value", "the timeline"),
+        "statement": pgettext_lazy("audit value", "a statement beside the facts"),
+        "person": pgettext_lazy("audit value", "a person's page"),
+        "sources": pgettext_lazy("audit value", "the sources' accounts"),
+        "interventions": pgettext_lazy("audit value", "the interventions"),
     },
     "confidentiality": {
         "compartment": pgettext_lazy("audit value", "everyone who documents"),
