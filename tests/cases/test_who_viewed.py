@@ -104,14 +104,20 @@ def test_pages_about_several_cases_record_a_read_of_each_case_they_name(
 ) -> None:
     world = build(org)
     coordinator = client_of(org.coordinator)
+    other = household(org)
     before = len(_reads(world.case))
     house = _text(coordinator.get(f"/cases/safe-houses/{world.house.pk}/"))
     assert "Zelim Daudov" in house
     assert len(_reads(world.case)) == before + 1
     found = _text(coordinator.get("/cases/", {"q": "Zelim Daudov", "stage": ""}))
     assert world.case.code in found
+    assert other.code in found
     shown = AuditEntry.objects.filter(action="case.identity_shown").order_by("seq")
     assert [entry.details["where"] for entry in shown] == [f"safehouse:{world.house.pk}", "search"]
+    assert sorted(shown.last().details["cases"]) == sorted([str(world.case.pk), str(other.pk)])
+    assert len(_reads(world.case)) == before + 2
+    # The other case was in the search, not in the house.
+    assert [entry.details["where"] for entry in _reads(other)] == ["search"]
     # A search by code names nobody: no read.
     coordinator.get("/cases/", {"q": world.case.code, "stage": ""})
     assert shown.count() == 2

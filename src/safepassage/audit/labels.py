@@ -370,14 +370,14 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "case.identity_shown": Action(
-        _("Was shown a case's identity"),
+        _("Was shown who the people of cases are"),
         _(
             "A page about several cases (a safe house's, a search by name) showed who "
-            "this case's people are."
+            "the people of the cases in the details are."
         ),
         ngettext_lazy(
-            "Was shown a case's identity %(count)s time",
-            "Was shown a case's identity %(count)s times",
+            "Was shown who the people of cases are %(count)s time",
+            "Was shown who the people of cases are %(count)s times",
             "count",
         ),
     ),

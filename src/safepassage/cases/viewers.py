@@ -11,7 +11,8 @@ who may see it (Perm.VIEW_CASE_READS: coordinators), on a case they see.
 (a test renders every page of a case and holds each page that shows an
 identity to one of them). Pages that show the identity of several cases
 at once (a safe house's page, a search by name) record one entry per case
-shown (``record_identity_shown``), so each case's list is complete.
+shown (``record_identity_shown``, naming the cases in its details), so
+each case's list is complete.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ IDENTITY_READS: dict[str, str | None] = {
     "case.travel_viewed": "identity",
     "case.travel_read": None,
     "case.consent_viewed": "identity",
-    "case.identity_shown": None,
 }
 STORY: dict[str, str] = {
     "case.viewed": "narrative",
@@ -57,27 +57,37 @@ STORY: dict[str, str] = {
 PAGE_SIZE = 50
 
 
+# An audit entry's details hold lists of this many items at most.
+CASES_PER_ENTRY = 32
+
+
 def record_identity_shown(user: User, cases: Iterable[Case], where: str) -> None:
-    """One entry per case whose identity a page about several cases showed
-    (``where``: "safehouse:<id>" for a house's page, "search" for a search
-    by name)."""
-    for case in cases:
-        record(user, "case.identity_shown", case, where=where)
+    """Record that a page about several cases showed who the people of
+    ``cases`` are (``where``: "safehouse:<id>" for a house's page, "search"
+    for a search by name): one entry for up to CASES_PER_ENTRY cases, so a
+    page's queries do not grow with the cases it shows."""
+    ids = [str(case.pk) for case in cases]
+    for start in range(0, len(ids), CASES_PER_ENTRY):
+        chunk = ids[start : start + CASES_PER_ENTRY]
+        record(user, "case.identity_shown", None, where=where, cases=chunk)
 
 
-def _reads() -> Q:
+def _reads(case: Case) -> Q:
     wanted = Q(pk__in=[])
     for action, detail in IDENTITY_READS.items():
         if detail is None:
             wanted |= Q(action=action)
         else:
             wanted |= Q(action=action, **{f"details__{detail}": True})
-    return wanted
+    # The entries of pages about several cases name them in their details
+    # (as JSON text, each id in quotes: one id never matches another).
+    shown = Q(action="case.identity_shown", details__cases__icontains=f'"{case.pk}"')
+    return (wanted & Q(target=reference(case))) | shown
 
 
 def identity_reads(case: Case) -> QuerySet[AuditEntry]:
     """Every read of ``case``'s identity, newest first."""
-    return AuditEntry.objects.filter(_reads(), target=reference(case)).order_by("-seq")
+    return AuditEntry.objects.filter(_reads(case)).order_by("-seq")
 
 
 def refusals(case: Case) -> QuerySet[AuditEntry]:
