@@ -127,7 +127,7 @@ def test_a_dry_run_says_what_would_go_and_changes_nothing(org: Organisation, vau
     assert f"  {old.code}: would remove 1 stays, 2 journey legs and arrivals" in output
     assert f"  {gone.code}: would remove 2 people's identity, 1 contact index entries" in output
     assert "after_arrival (90 days after arrival): 1 case(s)" in output
-    assert "declined (180 days after stage): 1 case(s)" in output
+    assert "declined (180 days in the stage): 1 case(s)" in output
     assert not any(secret in output for secret in SECRETS)
     assert Stay.objects.get(case=old).house is not None
     gone.refresh_from_db()
@@ -177,6 +177,10 @@ def test_it_forgets_who_the_people_of_a_declined_case_are_and_keeps_the_statisti
     assert list(ContactIndex.objects.filter(case=gone)) == [flagged]
     entry = AuditEntry.objects.get(action="case.identity_purged")
     assert (entry.actor, entry.target) == ("cli", f"case:{gone.pk}")
+    # It had no stay nor journey: no entry says it forgot any.
+    assert not AuditEntry.objects.filter(action__endswith="_purged", target=entry.target).exclude(
+        pk=entry.pk
+    )
     assert entry.details == {
         "rule": "declined",
         "people": 2,
@@ -243,7 +247,7 @@ def test_the_days_come_from_the_settings_and_a_rule_can_be_off(
     assert retention.plan() == []
     with override_settings(RETENTION_DAYS={"declined": 30}):
         assert [item.code for item in retention.plan()] == [case.code]
-        assert "declined: identity (30 days after the stage" in run_command("rules")
+        assert "declined: identity (30 days in the stage" in run_command("rules")
     with override_settings(RETENTION_DAYS={"declined": None}):
         Case.objects.filter(pk=case.pk).update(stage_since=days(-5000))
         assert retention.plan() == []

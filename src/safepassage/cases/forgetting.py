@@ -154,7 +154,7 @@ def forget_identity(case: Case, *, by: User | str, rule: str = "") -> Forgotten:
     if locked.identity_purged_on is not None:
         return Forgotten(0, 0, 0, 0)
     people = locked.people.count()
-    purged_stays = stays.purge_stays(locked, by=by).stays
+    purged_stays = held(locked).stays and stays.purge_stays(locked, by=by).stays
     journey_details = travel.purge_journey_details(locked, by)
     contacts, _kinds = ContactIndex.objects.filter(case=locked, flagged=False).delete()
     for entry in SEALED:

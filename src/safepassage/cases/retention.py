@@ -98,6 +98,14 @@ RULES: tuple[Rule, ...] = (
 KIND = "cases.retention"
 
 
+def waits(rule: Rule) -> str:
+    """How long ``rule`` waits, in words for the command line."""
+    days = days_of(rule)
+    if days is None:
+        return "off"
+    return f"{days} days after arrival" if rule.start == ARRIVAL else f"{days} days in the stage"
+
+
 def rule_named(key: str) -> Rule:
     for rule in RULES:
         if rule.key == key:
@@ -224,9 +232,7 @@ class Report:
         lines = []
         for rule in RULES:
             items = [item for item in self.items if item.rule == rule.key]
-            days = days_of(rule)
-            when = "off" if days is None else f"{days} days after {rule.start}"
-            lines.append(f"{rule.key} ({when}): {len(items)} case(s)")
+            lines.append(f"{rule.key} ({waits(rule)}): {len(items)} case(s)")
             lines += [f"  {item.code}: {verb.lower()} {item.counts()}" for item in items]
         cases = len({item.case_id for item in self.items})
         lines.append(

@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def _rules(self) -> None:
         for rule in retention.RULES:
-            days = retention.days_of(rule)
-            when = "off" if days is None else f"{days} days after the {rule.start}"
             stages = ", ".join(rule.stages)
-            self.stdout.write(f"{rule.key}: {', '.join(rule.removes)} ({when}; stages: {stages})")
+            self.stdout.write(
+                f"{rule.key}: {', '.join(rule.removes)} ({retention.waits(rule)}; stages: {stages})"
+            )
