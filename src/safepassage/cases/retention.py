@@ -116,7 +116,7 @@ def rule_named(key: str) -> Rule:
 def days_of(rule: Rule) -> int | None:
     """The days ``rule`` waits (None: off): settings.RETENTION_DAYS, else its default."""
     configured: dict[str, int | None] = getattr(settings, "RETENTION_DAYS", {})
-    unknown = set(configured) - {rule.key for rule in RULES}
+    unknown = set(configured) - {known.key for known in RULES}
     if unknown:
         raise ImproperlyConfigured(f"RETENTION_DAYS names no rule: {', '.join(sorted(unknown))}")
     return configured.get(rule.key, rule.default_days)
