@@ -30,6 +30,8 @@ COMMANDS = {
     "--format json|csv --output FILE --as USERNAME: what you may see, links kept.",
     "cases": "cases migrate-people --as USERNAME: give each person of cases stored by earlier "
     "versions a record of their own, and make everyone findable by name (identity's keys).",
+    "retention": "retention run: remove what the retention rules say is due today "
+    "(--dry-run: only say what would go); retention rules: list the rules and their days.",
     "check": "Check the configuration (add --deploy for the production checklist) and say "
     "whether list pages use the vault's compiled loop or Python.",
     "manage": "Run any other Django management command (manage --help lists them).",

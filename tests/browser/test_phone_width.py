@@ -125,6 +125,7 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(page: Any, org: Organisation)
             f"/intake/{long_code}/",
             f"/intake/{plain_code}/",
             f"/cases/{case}/",
+            f"/cases/{case}/viewers/",
             "/staff/",
             f"/staff/{org.caseworker.pk}/",
             "/teams/",

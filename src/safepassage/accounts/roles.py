@@ -90,6 +90,9 @@ class Perm(StrEnum):
     IMPORT_BUNDLES = "cases.import"
     # Add and change partner organisations and their keys.
     MANAGE_PARTNERS = "cases.partners"
+    # See who read a case's identity, and who was refused it (the audit log's
+    # reads of one case, cases/viewers.py).
+    VIEW_CASE_READS = "cases.view_reads"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -115,6 +118,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         }
         # Consent, referrals and transfers.
         | {Perm.RECORD_CONSENT, Perm.SHARE_CASES, Perm.OVERRIDE_CONSENT, Perm.IMPORT_BUNDLES}
+        # Who viewed a case.
+        | {Perm.VIEW_CASE_READS}
     ),
     Role.CASEWORKER: frozenset(
         {Perm.VIEW_CASES}

@@ -46,6 +46,7 @@ AREAS: dict[str, Promise] = {
     "safehouse": _("Safe houses"),
     "host": _("Hosts and pathways"),
     "partner": _("Partner organisations"),
+    "retention": _("Retention"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -359,6 +360,41 @@ ACTIONS: dict[str, Action] = {
     "case.asylum_claim_changed": Action(
         _("Changed an asylum claim"),
         _("An asylum claim's status, dates, outcome or notes changed."),
+    ),
+    # Retention and who viewed a case (cases/retention.py, forgetting.py, viewers.py).
+    "case.identity_purged": Action(
+        _("Removed who a case's people are"),
+        _(
+            "Under the retention rules, the identity of a case's people and everything "
+            "written about them were removed; its stages, dates and counts remain."
+        ),
+    ),
+    "case.identity_shown": Action(
+        _("Was shown who the people of cases are"),
+        _(
+            "A page about several cases (a safe house's, a search by name) showed who "
+            "the people of the cases in the details are."
+        ),
+        ngettext_lazy(
+            "Was shown who the people of cases are %(count)s time",
+            "Was shown who the people of cases are %(count)s times",
+            "count",
+        ),
+    ),
+    "case.viewers_viewed": Action(
+        _("Looked at who viewed a case"),
+        _("The list of who was shown a case's identity, and of refused attempts, was shown."),
+    ),
+    "retention.run": Action(
+        _("Applied the retention rules"),
+        _(
+            "What the retention rules no longer keep was removed; the details count the "
+            "cases and what went."
+        ),
+    ),
+    "retention.previewed": Action(
+        _("Previewed the retention rules"),
+        _("A dry run said what the retention rules would remove; nothing was changed."),
     ),
     "case.journey_details_purged": Action(
         _("Removed journey details"),
@@ -755,6 +791,7 @@ DETAILS: dict[str, Promise] = {
     "capacity": pgettext_lazy("audit detail", "beds in the house"),
     "bundle": pgettext_lazy("audit detail", "bundle"),
     "case": pgettext_lazy("audit detail", "case"),
+    "cases": pgettext_lazy("audit detail", "cases"),
     "chain_ok": pgettext_lazy("audit detail", "chain intact"),
     "changed": pgettext_lazy("audit detail", "changed"),
     "check": pgettext_lazy("audit detail", "check"),
@@ -763,6 +800,7 @@ DETAILS: dict[str, Promise] = {
     "commitments": pgettext_lazy("audit detail", "promises"),
     "compartment": pgettext_lazy("audit detail", "compartment"),
     "confidentiality": pgettext_lazy("audit detail", "who may see it"),
+    "contacts_removed": pgettext_lazy("audit detail", "contact index entries removed"),
     "cleared": pgettext_lazy("audit detail", "suspicion cleared"),
     "contacts": pgettext_lazy("audit detail", "contact handles flagged"),
     "country": pgettext_lazy("audit detail", "country"),
@@ -794,6 +832,7 @@ DETAILS: dict[str, Promise] = {
     "information": pgettext_lazy("audit detail", "sources' accounts"),
     "interventions": pgettext_lazy("audit detail", "interventions"),
     "involvements": pgettext_lazy("audit detail", "perpetrators' parts"),
+    "journey_details": pgettext_lazy("audit detail", "journey legs and arrivals emptied"),
     "kept": pgettext_lazy("audit detail", "stays not over, kept"),
     "key": pgettext_lazy("audit detail", "key"),
     "kind": pgettext_lazy("audit detail", "kind"),
@@ -838,6 +877,7 @@ DETAILS: dict[str, Promise] = {
     "rewritten": pgettext_lazy("audit detail", "values re-encrypted"),
     "risk": pgettext_lazy("audit detail", "risk level"),
     "roles": pgettext_lazy("audit detail", "roles"),
+    "rule": pgettext_lazy("audit detail", "retention rule"),
     "rows": pgettext_lazy("audit detail", "rows"),
     "searched": pgettext_lazy("audit detail", "searched"),
     "second": pgettext_lazy("audit detail", "second record"),
@@ -866,6 +906,7 @@ DETAILS: dict[str, Promise] = {
     "view": pgettext_lazy("audit detail", "list"),
     "vocabulary": pgettext_lazy("audit detail", "vocabulary"),
     "wait": pgettext_lazy("audit detail", "seconds to wait"),
+    "where": pgettext_lazy("audit detail", "shown on"),
 }
 
 _STATUSES: dict[str, Promise] = {
@@ -1011,6 +1052,12 @@ VALUES: dict[str, dict[str, Promise]] = {
         "referral": pgettext_lazy("audit value", "referral"),
         "transfer": pgettext_lazy("audit value", "transfer"),
     },
+    "rule": {
+        "after_arrival": pgettext_lazy("audit value", "safe houses and journeys, after arrival"),
+        "declined": pgettext_lazy("audit value", "a declined case"),
+        "withdrawn": pgettext_lazy("audit value", "a withdrawn case"),
+    },
+    "where": {"search": pgettext_lazy("audit value", "a search by name")},
     "refusal": {
         "too_large": pgettext_lazy("audit value", "far too large"),
         "unreadable": pgettext_lazy("audit value", "does not open or cannot be read"),

@@ -51,14 +51,20 @@ def may_search_names(user: User) -> bool:
     return people.holds_identity(current_keyring_or_none())
 
 
-def _by_name(user: User, query: str) -> set[uuid.UUID]:
-    if not may_search_names(user):
+def found_by_name(user: User, choices: dict[str, Any]) -> set[uuid.UUID]:
+    """The cases whose people's names resemble the list's search (for
+    those who may search names; nothing otherwise, or without a search)."""
+    query = (choices.get("q") or "").strip()
+    if not query or not may_search_names(user):
         return set()
     return {found.person.case_id for found in people.find_people(user, query, limit=200)}
 
 
-def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
-    """The visible cases as the list's (cleaned) filters choose them."""
+def filtered(
+    user: User, choices: dict[str, Any], named: set[uuid.UUID] | None = None
+) -> QuerySet[Case]:
+    """The visible cases as the list's (cleaned) filters choose them;
+    ``named``: the cases found_by_name found for the search, if known."""
     cases = visible_cases(user).select_related("team", "assignee")
     stage = choices.get("stage") or ""
     if stage == ACTIVE:
@@ -85,7 +91,8 @@ def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
         cases = cases.filter(stages.overdue())
     query = (choices.get("q") or "").strip()
     if query:
-        named = _by_name(user, query)
+        if named is None:
+            named = found_by_name(user, choices)
         cases = cases.filter(Q(code__icontains=query) | Q(pk__in=named))
     return cases.order_by(*ORDERS.get(choices.get("sort") or "urgency", ORDERS["urgency"]))
 

@@ -6,6 +6,7 @@ from safepassage.cases import (
     journey_views,
     partner_views,
     travel_views,
+    viewers,
     views,
     views_list,
     views_safehouses,
@@ -40,6 +41,8 @@ urlpatterns = [
     path("<case:code>/verification/check/", views.check_view, name="check"),
     path("<case:code>/verification/outcome/", views.outcome_view, name="outcome"),
     path("<case:code>/unlock/", views.unlock_view, name="unlock"),
+    # Who read the case's identity (coordinators), from the audit log.
+    path("<case:code>/viewers/", viewers.viewers_view, name="viewers"),
     # Safe houses (before the case pages: "safe-houses" is no case code).
     path("safe-houses/", views_safehouses.houses_view, name="safe_houses"),
     path("safe-houses/new/", views_safehouses.house_new_view, name="safe_house_new"),

@@ -150,6 +150,7 @@ def _page(
         ],
         "history": _history(case, can_narrative),
         "sections": _sections(request, case),
+        "may_view_reads": user.can(Perm.VIEW_CASE_READS),
         **_forms(user, case, options),
     }
     context.update(bound)
