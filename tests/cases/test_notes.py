@@ -62,7 +62,7 @@ def test_the_case_page_lists_the_newest_notes_first(org: Organisation, vault: Va
     section = _section(page(client_of(org.coordinator), f"/cases/{case.code}/"))
     shown = re.findall(r"Note number (\d+)\.", section)
     assert shown == [str(n) for n in range(notes.SHOWN + 1, 1, -1)]
-    assert f"All {notes.SHOWN + 2} notes" in section
+    assert f"See all {notes.SHOWN + 2} notes" in section
     every = page(client_of(org.coordinator), f"/cases/{case.code}/notes/")
     assert "Note number 0." in every
 

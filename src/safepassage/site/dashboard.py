@@ -56,9 +56,9 @@ def cards_for(request: HttpRequest, period: Period) -> list[Shown]:
         context = card.build(user, period)
         if context is None:
             continue
-        html = render_to_string(
-            card.template, {"card": card, "period": period, **context}, request=request
-        )
+        # No request: the page's frame (and its context processors) is
+        # the dashboard's; a card is a fragment of it.
+        html = render_to_string(card.template, {"card": card, "period": period, **context})
         shown.append(Shown(card, mark_safe(html)))  # noqa: S308 (our own template, escaped there)
     return shown
 
