@@ -227,3 +227,22 @@ def test_the_section_speaks_russian(org: Organisation, vault: Vault) -> None:
     section = _section(page(client, f"/cases/{case.code}/"))
     assert "Заметки" in section
     assert "Notes" not in section
+
+
+def test_retention_removes_a_cases_notes_and_says_so(org: Organisation, vault: Vault) -> None:
+    case = team_case(org)
+    other = team_case(org)
+    for text in ("One.", "Two."):
+        write_note(org.caseworker, case, text)
+    write_note(org.caseworker, other, "Kept.")
+    assert notes.notes_held(case) == 2
+    assert notes.purge_case_notes(case, by="retention") == 2
+    assert notes.purge_case_notes(case, by="retention") == 0
+    assert list(Note.objects.values_list("case_id", flat=True)) == [other.pk]
+    entry = AuditEntry.objects.get(action="case.notes_purged")
+    assert (entry.actor, entry.target, entry.details) == (
+        "retention",
+        f"case:{case.pk}",
+        {"records": 2},
+    )
+    assert "No note yet." in _section(page(client_of(org.caseworker), f"/cases/{case.code}/"))

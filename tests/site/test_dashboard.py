@@ -341,3 +341,15 @@ def test_a_caseworkers_dashboard_counts_only_their_teams_cases(
     other = _dashboard(client_of(outsider))
     assert theirs.code in other
     assert ours.code not in other
+
+
+def test_its_own_reads_do_not_bury_recent_activity(org: Organisation, vault: Vault) -> None:
+    case = team_case(org)
+    give_task(org.caseworker, case, "Something to do")
+    client = client_of(org.caseworker)
+    for _ in range(10):
+        page = _dashboard(client)
+    assert AuditEntry.objects.filter(action="case.tasks_viewed").count() == 10
+    recent = page.split("Your recent activity", 1)[1]
+    assert "Gave a task" in recent
+    assert "Read tasks" not in recent

@@ -393,6 +393,10 @@ ACTIONS: dict[str, Action] = {
     "case.note_changed": Action(
         _("Changed a note"), _("The author of a note on a case changed its text.")
     ),
+    "case.notes_purged": Action(
+        _("Removed a case's notes"),
+        _("Every note of a case was removed by a retention rule."),
+    ),
     "case.notes_viewed": Action(
         _("Read a case's notes"), _("A case's notes were shown (read if casework was held).")
     ),

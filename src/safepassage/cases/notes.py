@@ -123,6 +123,26 @@ def change_note(note: Note, *, text: str, by: User, version: int) -> bool:
     return True
 
 
+# --- Retention ----------------------------------------------------------------------
+
+
+def notes_held(case: Case) -> int:
+    """How many notes of the case purge_case_notes would remove (a dry run)."""
+    return Note.objects.filter(case=case).count()
+
+
+@transaction.atomic
+def purge_case_notes(case: Case, by: User | str) -> int:
+    """Remove every note of ``case`` (for the retention rules: notes are
+    free text, and free text can name or locate someone whatever the help
+    text asks). Needs no keys; the case's stages, dates and tasks stay.
+    Returns how many were removed; audited when some were."""
+    removed, _by_model = Note.objects.filter(case=case).delete()
+    if removed:
+        record(by, "case.notes_purged", case, records=removed)
+    return removed
+
+
 # --- The case page's section -----------------------------------------------------------
 
 

@@ -27,7 +27,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     recovery_left = recovery.remaining() if recovery else 0
     # People spot a stolen account by a login they did not make.
     own = reference(user)
-    recent = AuditEntry.objects.filter(actor=own).order_by("-seq")[:8]
+    # Not the reads of this page itself (its task titles, audited at each
+    # visit): they would bury everything else.
+    recent = (
+        AuditEntry.objects.filter(actor=own)
+        .exclude(action="case.tasks_viewed", details__view="dashboard")
+        .order_by("-seq")[:8]
+    )
     failures = AuditEntry.objects.filter(target=own, action="auth.login_failed").order_by("-seq")[
         :5
     ]
