@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from safepassage.cases import referrals
+from safepassage.cases import notes, referrals, tasks
 from safepassage.cases.models import (
     Application,
     AsylumClaim,
@@ -17,10 +17,12 @@ from safepassage.cases.models import (
     Consent,
     Journey,
     JourneyLeg,
+    Note,
     PartnerOrganisation,
     SafeHouse,
     SentBundle,
     Stay,
+    Task,
     TravelDocument,
 )
 from safepassage.cases.models.travel import DocumentDetails
@@ -60,6 +62,8 @@ class World:
     consent: Consent
     partner: PartnerOrganisation
     sent: SentBundle
+    note: Note
+    task: Task
 
     def ids(self) -> dict[str, Any]:
         """The values of the cases app's URL parameters for this case's records."""
@@ -77,6 +81,8 @@ class World:
             "partner_id": self.partner.pk,
             "host_id": self.application.pathway.host_id,
             "pathway_id": self.application.pathway_id,
+            "note_id": self.note.pk,
+            "task_id": self.task.pk,
         }
 
 
@@ -101,7 +107,28 @@ def build(org: Organisation) -> World:
     consents = consent(user, case, partner)
     with using_keyring(keyring_of(user)):
         sent = referrals.share(case, partner, kind="referral", parts=["identity"], by=user)
+    with using_keyring(keyring_of(user)):
+        note = notes.add_note(case, text="Called: the visa appointment is confirmed.", by=user)
+        task = tasks.add_task(
+            case,
+            title="Call about the visa appointment",
+            owner=org.caseworker,
+            due_on=houses.days(7),
+            by=user,
+        )
     case.refresh_from_db()
     return World(
-        case, house, stay, document, application, trip, leg, claim, consents[0], partner, sent
+        case,
+        house,
+        stay,
+        document,
+        application,
+        trip,
+        leg,
+        claim,
+        consents[0],
+        partner,
+        sent,
+        note,
+        task,
     )

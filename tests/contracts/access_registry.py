@@ -304,6 +304,20 @@ REGISTRY: dict[str, Entry] = {
         _coordinator,
         lambda partner: f"/cases/partners/{partner}/",
     ),
+    f"{CASES}:get_note_for": Entry(
+        _of_case("note"),
+        _nowhere_in_case,
+        _coordinator,  # its author: a note is changed by whoever wrote it
+        _outsider,
+        _case_url("notes/{}/"),
+    ),
+    f"{CASES}:get_task_for": Entry(
+        _of_case("task"),
+        _nowhere_in_case,
+        _caseworker,
+        _outsider,
+        _case_url("tasks/{}/"),
+    ),
     # --- Documentation ---------------------------------------------------------------
     f"{DOCUMENTATION}:get_event_for": Entry(
         lambda s: (s.documented["event"].code,),

@@ -24,11 +24,13 @@ from safepassage.cases.models import (
     Host,
     Journey,
     JourneyLeg,
+    Note,
     Pathway,
     Person,
     SafeHouse,
     StageChange,
     Stay,
+    Task,
     TravelDocument,
     Verification,
 )
@@ -151,6 +153,21 @@ def workflow(org: Organisation, mark: Callable[[str], str]) -> None:
     )
     verification.unlock(case, reason=mark("unlockreason"), by=by)
     stages.move_case(case, to="declined", by=by, reason=mark("movereason"))
+
+
+def notes_and_tasks(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A note written and changed, a task given and changed."""
+    from safepassage.cases import notes, tasks
+
+    case = Case(team=org.team, narrative=mark("workstory"))
+    case.save()
+    by = org.coordinator
+    note = notes.add_note(case, text=mark("notetext"), by=by)
+    notes.change_note(note, text=mark("notechanged"), by=by, version=1)
+    task = tasks.add_task(case, title=mark("tasktitle"), owner=by, due_on=date(2099, 1, 1), by=by)
+    tasks.change_task(
+        task, title=mark("taskchanged"), owner=by, due_on=date(2099, 1, 2), by=by, version=1
+    )
 
 
 def safe_houses(org: Organisation, mark: Callable[[str], str]) -> None:
@@ -475,6 +492,8 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     StageChange: workflow,
     Verification: workflow,
     Check: workflow,
+    Note: notes_and_tasks,
+    Task: notes_and_tasks,
     SafeHouse: safe_houses,
     Stay: safe_houses,
     TravelDocument: travel,

@@ -422,6 +422,42 @@ ACTIONS: dict[str, Action] = {
         _("Retired a pathway"), _("A pathway is no longer offered for new applications.")
     ),
     # Consent, referrals and transfers (cases).
+    # Notes and tasks (cases.notes, cases.tasks).
+    "case.note_added": Action(
+        _("Wrote a note"), _("A note was written on a case (its text sealed to casework).")
+    ),
+    "case.note_changed": Action(
+        _("Changed a note"), _("The author of a note on a case changed its text.")
+    ),
+    "case.notes_purged": Action(
+        _("Removed a case's notes"),
+        _("Every note of a case was removed by a retention rule."),
+    ),
+    "case.notes_viewed": Action(
+        _("Read a case's notes"), _("A case's notes were shown (read if casework was held).")
+    ),
+    "case.task_added": Action(
+        _("Gave a task"), _("A task with a due date was given to someone on a case.")
+    ),
+    "case.task_changed": Action(
+        _("Changed a task"), _("What a task says, who does it or when it is due was changed.")
+    ),
+    "case.task_done": Action(_("Marked a task done"), _("A task of a case was marked done.")),
+    "case.task_reopened": Action(
+        _("Opened a task again"), _("A task marked done was opened again: it was not done.")
+    ),
+    "case.reminder_done": Action(
+        _("Marked a reminder done"),
+        _("A reminder computed from a case's dates was marked done and is no longer shown."),
+    ),
+    "case.reminder_reopened": Action(
+        _("Opened a reminder again"),
+        _("A reminder marked done was opened again: it shows while its date calls for it."),
+    ),
+    "case.tasks_viewed": Action(
+        _("Read tasks"),
+        _("A list of tasks was shown: a case's, one's own, one's teams' or the dashboard's."),
+    ),
     "case.consent_viewed": Action(
         _("Looked at a case's consents"),
         _("The consents of a case's people, and its referrals and transfers, were shown."),
@@ -843,6 +879,7 @@ DETAILS: dict[str, Promise] = {
     "more": pgettext_lazy("audit detail", "more problems"),
     "moved_from": pgettext_lazy("audit detail", "moved from"),
     "names": pgettext_lazy("audit detail", "names shown"),
+    "note": pgettext_lazy("audit detail", "note"),
     "narrative": pgettext_lazy("audit detail", "story read"),
     "need": pgettext_lazy("audit detail", "needed"),
     "notes": pgettext_lazy("audit detail", "notes changed"),
@@ -868,6 +905,7 @@ DETAILS: dict[str, Promise] = {
     "region_shown": pgettext_lazy("audit detail", "region shown to all"),
     "regions": pgettext_lazy("audit detail", "regions read"),
     "refusal": pgettext_lazy("audit detail", "why refused"),
+    "reminder": pgettext_lazy("audit detail", "reminder"),
     "removed": pgettext_lazy("audit detail", "removed"),
     "removed_roles": pgettext_lazy("audit detail", "roles removed"),
     "removed_teams": pgettext_lazy("audit detail", "teams removed"),
@@ -892,6 +930,7 @@ DETAILS: dict[str, Promise] = {
     "stay": pgettext_lazy("audit detail", "stay"),
     "stays": pgettext_lazy("audit detail", "stays"),
     "tags": pgettext_lazy("audit detail", "tags"),
+    "task": pgettext_lazy("audit detail", "task"),
     "team": pgettext_lazy("audit detail", "team"),
     "teams": pgettext_lazy("audit detail", "teams"),
     "term": pgettext_lazy("audit detail", "term"),
@@ -976,6 +1015,11 @@ VALUES: dict[str, dict[str, Promise]] = {
     "view": {
         "open": pgettext_lazy("audit value", "open"),
         "mine": pgettext_lazy("audit value", "assigned to me"),
+        # Lists of tasks (cases.tasks).
+        "team": pgettext_lazy("audit value", "my teams'"),
+        "dashboard": pgettext_lazy("audit value", "the dashboard"),
+        "task": pgettext_lazy("audit value", "one task"),
+        "one_case": pgettext_lazy("audit value", "one case's"),
         **_STATUSES,
     },
     "status": _STATUSES,
@@ -1041,6 +1085,15 @@ VALUES: dict[str, dict[str, Promise]] = {
         "risk_factors": pgettext_lazy("audit value", "risk factors"),
         "flags": pgettext_lazy("audit value", "flags"),
         "assignee": pgettext_lazy("audit value", "assignee"),
+        # A task's (cases.tasks).
+        "title": pgettext_lazy("audit value", "what is to be done"),
+        "owner": pgettext_lazy("audit value", "who does it"),
+        "due_on": pgettext_lazy("audit value", "due date"),
+    },
+    "reminder": {
+        "document_expires": pgettext_lazy("audit value", "a travel document expires"),
+        "appointment": pgettext_lazy("audit value", "an appointment"),
+        "follow_up": pgettext_lazy("audit value", "a follow-up after arrival"),
     },
     "consent": {
         "partner": pgettext_lazy("audit value", "sharing with a partner organisation"),

@@ -45,9 +45,11 @@ from safepassage.cases.models import (
     IdentityField,
     Journey,
     JourneyLeg,
+    Note,
     Person,
     StageChange,
     Stay,
+    Task,
     TravelDocument,
     Verification,
 )
@@ -64,6 +66,10 @@ class Sealed:
     model: type[models.Model]
     path: str
     fields: tuple[str, ...]
+    # Fields left holding an empty sealed value rather than NULL, where a
+    # constraint of the model reads NULL as something else (a task without
+    # a title is a reminder's record).
+    emptied: tuple[str, ...] = ()
 
 
 # Every sealed value a case's records hold (a test holds this list to every
@@ -82,6 +88,8 @@ SEALED: tuple[Sealed, ...] = (
     Sealed(Journey, "case", ("arrival", "notes")),
     Sealed(JourneyLeg, "journey__case", ("details",)),
     Sealed(AsylumClaim, "case", ("reference", "notes")),
+    Sealed(Note, "case", ("text",)),
+    Sealed(Task, "case", ("title",), emptied=("title",)),
 )
 
 # Encrypted fields of the cases app that belong to no case, and why
@@ -127,7 +135,11 @@ def _empty(field: EncryptedField) -> Any:
 def _forget(entry: Sealed, case: Case) -> None:
     rows = entry.model._default_manager.filter(**{entry.path: case.pk})
     fields = [entry.model._meta.get_field(name) for name in entry.fields]
-    nullable = [field for field in fields if isinstance(field, EncryptedField) and field.null]
+    nullable = [
+        field
+        for field in fields
+        if isinstance(field, EncryptedField) and field.null and field.name not in entry.emptied
+    ]
     if nullable:
         rows.update(**{field.name: None for field in nullable})
     for field in nullable:
@@ -136,7 +148,11 @@ def _forget(entry: Sealed, case: Case) -> None:
             # write to its shard drops it (vault.search: no keys needed).
             for pk in rows.values_list("pk", flat=True):
                 search.mark_removed(entry.model, field, pk)
-    required = [field for field in fields if isinstance(field, EncryptedField) and not field.null]
+    required = [
+        field
+        for field in fields
+        if isinstance(field, EncryptedField) and (not field.null or field.name in entry.emptied)
+    ]
     for row in rows.only("pk", *(field.name for field in required)) if required else []:
         for field in required:
             setattr(row, field.name, _empty(field))

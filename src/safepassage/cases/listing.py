@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import Team, User
 from safepassage.accounts.roles import Perm
-from safepassage.cases import contacts, people, stages
+from safepassage.cases import contacts, people, stages, tasks
 from safepassage.cases.access import visible_cases
 from safepassage.cases.forms import ACTIVE
 from safepassage.cases.models import Case, has_code
@@ -88,7 +88,7 @@ def filtered(
     elif assignee:
         cases = cases.filter(assignee_id=int(assignee))
     if choices.get("overdue"):
-        cases = cases.filter(stages.overdue())
+        cases = cases.filter(tasks.overdue_cases())
     query = (choices.get("q") or "").strip()
     if query:
         if named is None:
@@ -100,12 +100,20 @@ def filtered(
 @dataclass
 class Row:
     case: Case
+    # In its stage longer than stages.STUCK_AFTER.
     overdue: bool
     flagged_contact: bool
+    # An open task or a reminder past its day.
+    late_work: bool = False
 
 
 def rows(cases: list[Case]) -> list[Row]:
-    """A page of cases as the list shows them (two more queries)."""
+    """A page of cases as the list shows them (three more queries)."""
     today = timezone.localdate()
-    flagged = contacts.flagged_cases([case.pk for case in cases])
-    return [Row(case, stages.is_overdue(case, today), case.pk in flagged) for case in cases]
+    ids = [case.pk for case in cases]
+    flagged = contacts.flagged_cases(ids)
+    late = tasks.cases_with_late_work(ids, today)
+    return [
+        Row(case, stages.is_overdue(case, today), case.pk in flagged, case.pk in late)
+        for case in cases
+    ]
