@@ -11,6 +11,7 @@ from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
+from safepassage.accounts.roles import Role
 from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
 from safepassage.cases import actions as case_actions
 from safepassage.cases.models import (
@@ -23,11 +24,13 @@ from safepassage.cases.models import (
     Host,
     Journey,
     JourneyLeg,
+    Note,
     Pathway,
     Person,
     SafeHouse,
     StageChange,
     Stay,
+    Task,
     TravelDocument,
     Verification,
 )
@@ -36,6 +39,7 @@ from safepassage.documentation.models import (
     Commitment,
     CommitmentChange,
     Event,
+    ImportDraft,
     Information,
     Intervention,
     Involvement,
@@ -45,6 +49,8 @@ from safepassage.documentation.models import (
 )
 from safepassage.documentation.models import Person as DocumentedPerson
 from safepassage.intake.models import Message, Submission, Tag
+from safepassage.vault import keys as vault_keys
+from safepassage.vault.keyring import current_keyring
 from safepassage.vault.models import ExchangeKey
 from tests.base import Organisation
 from tests.intake.helpers import send_request
@@ -147,6 +153,21 @@ def workflow(org: Organisation, mark: Callable[[str], str]) -> None:
     )
     verification.unlock(case, reason=mark("unlockreason"), by=by)
     stages.move_case(case, to="declined", by=by, reason=mark("movereason"))
+
+
+def notes_and_tasks(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A note written and changed, a task given and changed."""
+    from safepassage.cases import notes, tasks
+
+    case = Case(team=org.team, narrative=mark("workstory"))
+    case.save()
+    by = org.coordinator
+    note = notes.add_note(case, text=mark("notetext"), by=by)
+    notes.change_note(note, text=mark("notechanged"), by=by, version=1)
+    task = tasks.add_task(case, title=mark("tasktitle"), owner=by, due_on=date(2099, 1, 1), by=by)
+    tasks.change_task(
+        task, title=mark("taskchanged"), owner=by, due_on=date(2099, 1, 2), by=by, version=1
+    )
 
 
 def safe_houses(org: Organisation, mark: Callable[[str], str]) -> None:
@@ -442,6 +463,24 @@ def documentation_records(org: Organisation, mark: Callable[[str], str]) -> None
     )
 
 
+def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A file uploaded for import, waiting for its columns: through the
+    page, as a documenter sends it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.base import make_user, sign_in
+
+    documenter = make_user("importer", Role.DOCUMENTER)
+    vault_keys.grant(current_keyring(), "documentation", documenter.pk, by="cli")
+    client = Client()
+    sign_in(client, documenter)
+    text = f"Title;Act;Victim\n{mark('importtitle')};Torture;{mark('importvictim')}\n"
+    upload = SimpleUploadedFile(f"{mark('importname')}.csv", text.encode())
+    response = client.post("/documentation/import/", {"file": upload})
+    assert response.status_code == 302
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -453,6 +492,8 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     StageChange: workflow,
     Verification: workflow,
     Check: workflow,
+    Note: notes_and_tasks,
+    Task: notes_and_tasks,
     SafeHouse: safe_houses,
     Stay: safe_houses,
     TravelDocument: travel,
@@ -479,4 +520,5 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     StatementLink: documentation_records,
     Commitment: documentation_records,
     CommitmentChange: documentation_records,
+    ImportDraft: import_draft,
 }

@@ -20,12 +20,14 @@ from safepassage.cases.models import (
     Host,
     Journey,
     JourneyLeg,
+    Note,
     PartnerOrganisation,
     Pathway,
     Person,
     SafeHouse,
     SentBundle,
     Stay,
+    Task,
     TravelDocument,
 )
 from safepassage.vault.keyring import current_keyring_or_none
@@ -349,3 +351,45 @@ def visible_partners(user: User) -> QuerySet[PartnerOrganisation]:
     if user.can(Perm.SHARE_CASES):
         return PartnerOrganisation.objects.filter(active=True)
     return PartnerOrganisation.objects.none()
+
+
+# --- Notes and tasks (cases.notes, cases.tasks) ------------------------------------
+
+
+def get_note_for(user: User, code: str, note_id: str, *, own: bool = False) -> Note:
+    """A note of a case ``user`` may see (get_case_for), or, with ``own``,
+    one they wrote (to change it); the same 404 for a note that does not
+    exist, of another case, of a case not theirs, or someone else's."""
+    case = get_case_for(user, code)
+    try:
+        wanted = uuid.UUID(str(note_id))
+    except ValueError:
+        raise deny(user, "note", case) from None
+    note = Note.objects.filter(pk=wanted, case=case).select_related("author").first()
+    if note is None:
+        raise deny(user, "note", case)
+    if own and note.author_id != user.pk:
+        raise deny(user, "note", case)
+    return note
+
+
+def get_task_for(user: User, code: str, task_id: str) -> Task:
+    """A task of a case ``user`` may see (get_case_for), for those who
+    give tasks; the same 404 for a task that does not exist, of another
+    case, or of a case not theirs."""
+    case = get_case_for(user, code)
+    if not user.can(Perm.ASSIGN_TASKS):
+        raise deny(user, Perm.ASSIGN_TASKS.value, case)
+    try:
+        wanted = uuid.UUID(str(task_id))
+    except ValueError:
+        raise deny(user, "task", case) from None
+    task = Task.objects.filter(pk=wanted, case=case).select_related("owner", "case").first()
+    if task is None:
+        raise deny(user, "task", case)
+    return task
+
+
+def may_own_tasks(user: User) -> bool:
+    """Whether ``user`` can be given a task (on a case they see: staff_who_see)."""
+    return user.is_active and user.can(Perm.VIEW_CASES) and user.can(Perm.ASSIGN_TASKS)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import Team, User
 from safepassage.accounts.roles import Perm
-from safepassage.cases import contacts, people, stages
+from safepassage.cases import contacts, people, stages, tasks
 from safepassage.cases.access import visible_cases
 from safepassage.cases.forms import ACTIVE
 from safepassage.cases.models import Case, Flag, Risk, Stage, has_code
@@ -55,8 +55,11 @@ def may_search_names(user: User) -> bool:
     return people.holds_identity(current_keyring_or_none())
 
 
-def _by_name(user: User, query: str) -> set[uuid.UUID]:
-    if not may_search_names(user):
+def found_by_name(user: User, choices: dict[str, Any]) -> set[uuid.UUID]:
+    """The cases whose people's names resemble the list's search (for
+    those who may search names; nothing otherwise, or without a search)."""
+    query = (choices.get("q") or "").strip()
+    if not query or not may_search_names(user):
         return set()
     return {found.person.case_id for found in people.find_people(user, query, limit=200)}
 
@@ -69,8 +72,11 @@ UNSHOWN = ("narrative", "answers", "household_notes", "identity")
 CODE_LIKE = re.compile(r"^[A-Za-z0-9-]{1,12}$")
 
 
-def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
-    """The visible cases as the list's (cleaned) filters choose them."""
+def filtered(
+    user: User, choices: dict[str, Any], named: set[uuid.UUID] | None = None
+) -> QuerySet[Case]:
+    """The visible cases as the list's (cleaned) filters choose them;
+    ``named``: the cases found_by_name found for the search, if known."""
     cases = visible_cases(user).select_related("team", "assignee").defer(*UNSHOWN)
     stage = choices.get("stage") or ""
     if stage == ACTIVE:
@@ -94,19 +100,26 @@ def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
     elif assignee:
         cases = cases.filter(assignee_id=int(assignee))
     if choices.get("overdue"):
-        cases = cases.filter(stages.overdue())
+        cases = cases.filter(tasks.overdue_cases())
     query = (choices.get("q") or "").strip()
     if query:
-        named = Q(pk__in=_by_name(user, query))
-        cases = cases.filter(Q(code__icontains=query) | named if CODE_LIKE.match(query) else named)
+        if named is None:
+            named = found_by_name(user, choices)
+        by_name = Q(pk__in=named)
+        cases = cases.filter(
+            Q(code__icontains=query) | by_name if CODE_LIKE.match(query) else by_name
+        )
     return cases.order_by(*ORDERS.get(choices.get("sort") or "urgency", ORDERS["urgency"]))
 
 
 @dataclass
 class Row:
     case: Case
+    # In its stage longer than stages.STUCK_AFTER.
     overdue: bool
     flagged_contact: bool
+    # An open task or a reminder past its day.
+    late_work: bool = False
     # The case's stage, risk and flags in the reader's language.
     stage: str = ""
     risk: str = ""
@@ -114,11 +127,13 @@ class Row:
 
 
 def rows(cases: list[Case]) -> list[Row]:
-    """A page of cases as the list shows them (two more queries). Labels
+    """A page of cases as the list shows them (three more queries). Labels
     are translated once a page, not once a row (each of Django's
     get_..._display translates every choice of its field)."""
     today = timezone.localdate()
-    flagged = contacts.flagged_cases([case.pk for case in cases])
+    ids = [case.pk for case in cases]
+    flagged = contacts.flagged_cases(ids)
+    late = tasks.cases_with_late_work(ids, today)
     stage_labels = {value: str(label) for value, label in Stage.choices}
     risk_labels = {value: str(label) for value, label in Risk.choices}
     flag_labels = {value: str(label) for value, label in Flag.choices}
@@ -127,6 +142,7 @@ def rows(cases: list[Case]) -> list[Row]:
             case,
             stages.is_overdue(case, today),
             case.pk in flagged,
+            case.pk in late,
             stage=stage_labels.get(case.stage, case.stage),
             risk=risk_labels.get(case.risk, str(case.risk)),
             flags=[flag_labels.get(code, code) for code in case.flag_codes],

@@ -7,6 +7,7 @@ from safepassage.accounts.roles import Perm
 
 ENTRIES = (
     MenuEntry("cases", _("Cases"), "cases:list", (Perm.VIEW_CASES,), order=50),
+    MenuEntry("my_tasks", _("My tasks"), "cases:my_tasks", (Perm.ASSIGN_TASKS,), order=51),
     MenuEntry(
         "safe_houses",
         _("Safe houses"),

@@ -5,8 +5,11 @@ from safepassage.cases import (
     hosts,
     household_views,
     journey_views,
+    note_views,
     partner_views,
+    task_views,
     travel_views,
+    viewers,
     views,
     views_list,
     views_safehouses,
@@ -32,6 +35,8 @@ register_converter(CaseCode, "case")
 
 urlpatterns = [
     path("", views_list.case_list_view, name="list"),
+    # Tasks given to me or my teams ("tasks" is no case code).
+    path("tasks/", task_views.my_tasks_view, name="my_tasks"),
     path("<case:code>/", views.case_view, name="case"),
     path("<case:code>/move-people/", views.move_people_view, name="move_people"),
     # Who each person of the household is.
@@ -44,6 +49,8 @@ urlpatterns = [
     path("<case:code>/verification/check/", views.check_view, name="check"),
     path("<case:code>/verification/outcome/", views.outcome_view, name="outcome"),
     path("<case:code>/unlock/", views.unlock_view, name="unlock"),
+    # Who read the case's identity (coordinators), from the audit log.
+    path("<case:code>/viewers/", viewers.viewers_view, name="viewers"),
     # Safe houses (before the case pages: "safe-houses" is no case code).
     path("safe-houses/", views_safehouses.houses_view, name="safe_houses"),
     path("safe-houses/new/", views_safehouses.house_new_view, name="safe_house_new"),
@@ -168,5 +175,23 @@ urlpatterns = [
         "<case:code>/consent/sent/<str:bundle_id>/answer/",
         consent_views.answer_view,
         name="consent_answer",
+    ),
+    # Notes and tasks of one case.
+    path("<case:code>/notes/", note_views.notes_view, name="notes"),
+    path("<case:code>/notes/new/", note_views.note_new_view, name="note_new"),
+    path("<case:code>/notes/<str:note_id>/", note_views.note_edit_view, name="note"),
+    path("<case:code>/tasks/", task_views.case_tasks_view, name="tasks"),
+    path("<case:code>/tasks/new/", task_views.task_new_view, name="task_new"),
+    path(
+        "<case:code>/tasks/reminders/done/",
+        task_views.reminder_done_view,
+        name="reminder_done",
+    ),
+    path("<case:code>/tasks/<str:task_id>/", task_views.task_edit_view, name="task"),
+    path("<case:code>/tasks/<str:task_id>/done/", task_views.task_done_view, name="task_done"),
+    path(
+        "<case:code>/tasks/<str:task_id>/reopen/",
+        task_views.task_reopen_view,
+        name="task_reopen",
     ),
 ]

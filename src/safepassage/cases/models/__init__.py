@@ -61,6 +61,7 @@ from safepassage.cases.models.verification import (
     Referee,
     Verification,
 )
+from safepassage.cases.models.work import Note, ReminderKind, Task
 
 __all__ = [
     "CODE_ALPHABET",
@@ -91,6 +92,7 @@ __all__ = [
     "Journey",
     "JourneyLeg",
     "JourneyStatus",
+    "Note",
     "Outcome",
     "Part",
     "PartnerOrganisation",
@@ -99,6 +101,7 @@ __all__ = [
     "Person",
     "ReceivedBundle",
     "Referee",
+    "ReminderKind",
     "Risk",
     "RiskFactor",
     "Role",
@@ -109,6 +112,7 @@ __all__ = [
     "Stage",
     "StageChange",
     "Stay",
+    "Task",
     "TravelDocument",
     "Verification",
     "has_code",
