@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_case_list_indexes"),
+        ("cases", "0009_case_list_indexes"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_consent"),
+        ("cases", "0008_notes_and_tasks"),
     ]
 
     operations = [
