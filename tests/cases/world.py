@@ -83,6 +83,7 @@ class World:
             "pathway_id": self.application.pathway_id,
             "note_id": self.note.pk,
             "task_id": self.task.pk,
+            "person_id": str(self.case.people.get(position=0).pk),
         }
 
 

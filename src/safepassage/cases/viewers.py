@@ -47,6 +47,7 @@ IDENTITY_READS: dict[str, str | None] = {
     "case.travel_viewed": "identity",
     "case.travel_read": None,
     "case.consent_viewed": "identity",
+    "case.person_viewed": None,
 }
 STORY: dict[str, str] = {
     "case.viewed": "narrative",
