@@ -57,11 +57,18 @@ bench-deps: $(VENV)/.dev
 
 # Spark's tests run once, in the SQLite pass: Spark never touches the
 # database, and what a run stores is stored as in every DuckDB run, which
-# both passes test.
+# both passes test. The tests that use no database at all run in the SQLite
+# pass only (tests/conftest.py leaves them out on PostgreSQL).
 test-postgres: $(VENV)/.dev system-deps
 	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -m "not spark"
 
+# The two passes run side by side: each is one pytest process (and, for
+# PostgreSQL, its server), so on two cores the suite takes about as long as
+# its longer pass. Each pass's report is printed whole when it ends.
 test: lint typecheck test-sqlite test-postgres
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+MAKEFLAGS += --jobs=2 --output-sync=target
+endif
 
 # Extract and compile translations (needs GNU gettext). The compiled .mo
 # files are committed, so running the platform does not need gettext.
