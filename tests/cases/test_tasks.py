@@ -302,6 +302,8 @@ def test_a_document_about_to_expire_is_a_reminder_then_overdue(
     rows = _rows(_section(page(client_of(org.caseworker), f"/cases/{case.code}/")))
     assert rows[0].startswith("[reminder overdue-row] A travel document expired")
     assert rows[1].startswith("[reminder] A travel document expires")
+    # My tasks counts the overdue reminder as the dashboard does.
+    assert "1 reminder is overdue." in page(client_of(org.caseworker), "/cases/tasks/")
 
 
 def test_an_appointment_is_a_reminder_and_overdue_if_nothing_was_submitted(

@@ -212,6 +212,8 @@ class MyTasks:
     lines: list[tasks.TaskLine]
     reminders: list[reminders.Reminder]
     overdue: int
+    # Overdue reminders, counted apart (the dashboard's card adds both).
+    overdue_reminders: int
     readable: bool
     may_work: bool
     today: date
@@ -229,11 +231,13 @@ def _my_tasks(user: User, who: str, page_number: str | None) -> tuple[MyTasks, A
     chosen = chosen.select_related("case", "owner").order_by("due_on", "created_on", "id")
     page = Paginator(chosen, PAGE_SIZE).get_page(page_number)
     readable = tasks.holds_casework()
+    due = reminders.reminders(cases, today)
     shown = MyTasks(
         who=who,
         lines=tasks.lines(page.object_list, readable, today),
-        reminders=reminders.reminders(cases, today),
+        reminders=due,
         overdue=chosen.filter(due_on__lt=today).count(),
+        overdue_reminders=sum(1 for reminder in due if reminder.overdue),
         readable=readable,
         may_work=user.can(Perm.ASSIGN_TASKS),
         today=today,
