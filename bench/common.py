@@ -25,12 +25,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def django_only() -> str:
-    """Django configured on a fresh data folder; returns the folder."""
+def django_only(*, keep_database: bool = False) -> str:
+    """Django configured on a fresh data folder; returns the folder. The
+    database is SQLite in that folder unless ``keep_database`` keeps the
+    DATABASE_URL set (scripts/with_postgres.py sets one)."""
     sys.path.insert(0, str(ROOT))
     data = tempfile.mkdtemp(prefix="safepassage-bench-")
     os.environ["SAFEPASSAGE_DATA_DIR"] = data
-    os.environ.pop("DATABASE_URL", None)
+    if not keep_database:
+        os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["SAFEPASSAGE_LOG_LEVEL"] = "WARNING"
     import django
@@ -39,8 +42,8 @@ def django_only() -> str:
     return data
 
 
-def setup() -> dict[str, Any]:
-    data = django_only()
+def setup(role: str = "coordinator", *, keep_database: bool = False) -> dict[str, Any]:
+    data = django_only(keep_database=keep_database)
     from django.core.management import call_command
 
     call_command("migrate", run_syncdb=True, verbosity=0)
@@ -54,9 +57,7 @@ def setup() -> dict[str, Any]:
     from safepassage.vault import keys
     from safepassage.vault import session as vault_session
 
-    user, password = actions.create_staff(
-        username="bench", roles=[Role.COORDINATOR], teams=[], by="cli"
-    )
+    user, password = actions.create_staff(username="bench", roles=[Role(role)], teams=[], by="cli")
     user.must_change_password = False
     user.save()
     device = new_authenticator(user, confirmed=True)
