@@ -3,10 +3,10 @@ by whose account, beside what the officials said), and editing an event."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,6 +37,40 @@ from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.documentation.views.shared import open_all, stale, user_of
 
 PAGE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a list that is not counted: counting every match costs
+    as much as finding the page, on tens of thousands of events. The row
+    after the page says whether there is an older one."""
+
+    number: int
+    rows: list[Any]
+    has_next: bool
+
+    @classmethod
+    def of(cls, found: QuerySet[Any], asked: str | None, size: int = PAGE) -> Page:
+        number = int(asked) if asked and asked.isdigit() and 0 < int(asked) < 10**6 else 1
+        start = (number - 1) * size
+        rows = list(found[start : start + size + 1])
+        return cls(number, rows[:size], len(rows) > size)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 def filtered_events(user: User, data: dict[str, Any]) -> QuerySet[Event]:
@@ -77,8 +111,8 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = filtered_events(user, data).select_related(PLACE_PATH)
-    page = Paginator(events, PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    page = Page.of(events, request.GET.get("page"))
+    rows = page.rows
     # Ordered by their own columns: the models' default orders reach back
     # through act and event, a join for nothing here.
     acts = list(
