@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -90,11 +91,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.connection is not None and not self.in_atomic_block:
             # Not waiting for a writer, and never in the way of closing:
             # the statistics are refreshed at a later close instead.
-            with contextlib.suppress(base.Database.Error):
+            with contextlib.suppress(sqlite3.Error):
                 self.connection.execute("PRAGMA busy_timeout=0")
                 self.connection.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
                 self.connection.execute("PRAGMA optimize")
-        super()._close()
+        super()._close()  # type: ignore[misc]
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         path = database_path(conn_params.get("database", ""))
