@@ -45,6 +45,15 @@ def django_only(*, keep_database: bool = False) -> str:
 def setup(role: str = "coordinator", *, keep_database: bool = False) -> dict[str, Any]:
     data = django_only(keep_database=keep_database)
     from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # scripts/with_postgres.py starts an empty server: the database first.
+        name = connection.settings_dict["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
 
     call_command("migrate", run_syncdb=True, verbosity=0)
     from django.test import Client
