@@ -25,7 +25,7 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def django_only(*, keep_database: bool = False) -> str:
+def django_only(*, keep_database: bool = False, settings: str = "bench.settings") -> str:
     """Django configured on a fresh data folder; returns the folder. The
     database is SQLite in that folder unless ``keep_database`` keeps the
     DATABASE_URL set (scripts/with_postgres.py sets one)."""
@@ -34,7 +34,7 @@ def django_only(*, keep_database: bool = False) -> str:
     os.environ["SAFEPASSAGE_DATA_DIR"] = data
     if not keep_database:
         os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     os.environ["SAFEPASSAGE_LOG_LEVEL"] = "WARNING"
     import django
 
@@ -42,8 +42,14 @@ def django_only(*, keep_database: bool = False) -> str:
     return data
 
 
-def setup(role: str = "coordinator", *, keep_database: bool = False) -> dict[str, Any]:
-    data = django_only(keep_database=keep_database)
+def setup(
+    role: str = "coordinator", *, keep_database: bool = False, settings: str = "bench.settings"
+) -> dict[str, Any]:
+    """A signed-in staff member of ``role`` with every compartment's keys.
+    ``settings``: the platform's own ("safepassage.settings") where the
+    bench app's models are not wanted (they are made without migrations,
+    which PostgreSQL refuses before the tables they point at exist)."""
+    data = django_only(keep_database=keep_database, settings=settings)
     from django.core.management import call_command
     from django.db import connection
 

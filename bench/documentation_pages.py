@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import random
 import statistics
@@ -181,7 +182,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(database: str, scale: float, requests: int) -> None:
-    env = setup("documenter", keep_database=database == "postgres")
+    env = setup("documenter", keep_database=database == "postgres", settings="safepassage.settings")
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.urls import NoReverseMatch, reverse
@@ -199,6 +200,19 @@ def run(database: str, scale: float, requests: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     client = env["client"]
+    # Python's full collections stop a request now and then: note them.
+    gc.collect()
+    pauses: list[float] = []
+    started: list[float] = []
+
+    def collection(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                started[:] = [time.process_time()]
+            elif started:
+                pauses.append(time.process_time() - started[0])
+
+    gc.callbacks.append(collection)
 
     def term(key: str, code: str) -> int:
         return Term.objects.get(vocabulary__key=key, code=code).pk
@@ -254,6 +268,11 @@ def run(database: str, scale: float, requests: int) -> None:
             f"{statistics.median(cpu) * 1000:8.1f} {percentile(cpu, 0.95) * 1000:8.1f} "
             f"{min(counts):>3}-{max(counts):<4}  < {target} ms "
             f"{'met' if p95 < target else 'NOT MET'}{f'  (answers {bad})' if bad else ''}"
+        )
+    if pauses:
+        print(
+            f"  full garbage collections during the requests: {len(pauses)}, "
+            f"{statistics.median(pauses) * 1000:.0f} ms each (cpu, median)"
         )
 
 
