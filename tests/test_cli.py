@@ -89,6 +89,8 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
         assert {"received", "in_safe_house", "protected", "closed", "detained"} <= stages
         # The planner's statistics are written (safepassage serve does it too).
         assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
+        # Documentation holds an invented record of two waves of detentions.
+        assert db.execute("SELECT count(*) FROM documentation_event").fetchone()[0] >= 100
         # Sealed: the invented stories are not readable in the database.
         assert (
             db.execute(
@@ -102,6 +104,7 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
         assert plain.encode() not in stored, plain
     assert "invented victim lists" in result.stdout
     assert "170 requests" in result.stdout
+    assert "two waves of detentions" in result.stdout
 
 
 def _code(secret: bytes, moment: float) -> str:

@@ -12,7 +12,13 @@ from django.db import models
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
 from safepassage.accounts.roles import Role
-from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
+from safepassage.analysis.models import (
+    DocumentationCount,
+    Estimate,
+    LinkageRun,
+    VictimList,
+    VictimRecord,
+)
 from safepassage.cases import actions as case_actions
 from safepassage.cases.models import (
     Application,
@@ -481,6 +487,21 @@ def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
     assert response.status_code == 302
 
 
+def documentation_count(org: Organisation, mark: Callable[[str], str]) -> None:
+    """The documented victims (documentation_records' sentinels) handed to
+    counting: lists and records made from them, and the count's summary."""
+    from safepassage.accounts.roles import Role
+    from safepassage.analysis.handover import count_from_documentation
+    from safepassage.vault import keys
+    from safepassage.vault.keyring import current_keyring
+    from tests.base import make_user
+
+    documenter = make_user("documenter-at-rest", Role.DOCUMENTER)
+    keys.grant(current_keyring(), "documentation", documenter.pk, by="cli")
+    count = count_from_documentation(documenter)
+    assert count.records  # the sentinel victim is on a list
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -521,4 +542,5 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Commitment: documentation_records,
     CommitmentChange: documentation_records,
     ImportDraft: import_draft,
+    DocumentationCount: documentation_count,
 }

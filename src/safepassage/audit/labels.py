@@ -633,6 +633,13 @@ ACTIONS: dict[str, Action] = {
     "analysis.estimate_started": Action(
         _("Started an estimate"), _("An estimate of how many victims no list recorded began.")
     ),
+    "analysis.counted_from_documentation": Action(
+        _("Counted from the documentation"),
+        _(
+            "The documented victims were read and made into victim lists, one per source, "
+            "with the documentation's own word on which records are one victim or act."
+        ),
+    ),
     "analysis.keys_refused": Action(
         _("Analysis refused: no keys"),
         _("A command that needs the documentation keys was run without them."),
@@ -856,6 +863,7 @@ DETAILS: dict[str, Promise] = {
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "days": pgettext_lazy("audit detail", "days over capacity"),
     "decision": pgettext_lazy("audit detail", "decision"),
+    "decisions": pgettext_lazy("audit detail", "decisions"),
     "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
     "email": pgettext_lazy("audit detail", "e-mail address"),
     "entry": pgettext_lazy("audit detail", "entry"),
@@ -929,6 +937,7 @@ DETAILS: dict[str, Promise] = {
     "roles": pgettext_lazy("audit detail", "roles"),
     "rule": pgettext_lazy("audit detail", "retention rule"),
     "rows": pgettext_lazy("audit detail", "rows"),
+    "scope": pgettext_lazy("audit detail", "acts counted"),
     "searched": pgettext_lazy("audit detail", "searched"),
     "second": pgettext_lazy("audit detail", "second record"),
     "sessions": pgettext_lazy("audit detail", "sessions ended"),
@@ -1035,6 +1044,10 @@ VALUES: dict[str, dict[str, Promise]] = {
         **_STATUSES,
     },
     "status": _STATUSES,
+    "scope": {
+        "verified": pgettext_lazy("audit value", "verified acts only"),
+        "all": pgettext_lazy("audit value", "every act"),
+    },
     "verification": {
         "reported": pgettext_lazy("audit value", "reported"),
         "corroborated": pgettext_lazy("audit value", "corroborated"),

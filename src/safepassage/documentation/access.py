@@ -164,12 +164,7 @@ def can_see_person(user: User, person: Person) -> bool:
     one who appears only in restricted events others cannot see is hidden
     from those others, like the events; one in no event yet, by everyone
     who documents (so the next event can name them)."""
-    if person.created_by_id == user.pk:
-        return True
-    events = linked_event_ids(person)
-    if not events:
-        return True
-    return visible_events(user).filter(pk__in=events).exists()
+    return person.pk in people_seen_by(user, [person])
 
 
 def visible_people(user: User) -> QuerySet[Person]:
