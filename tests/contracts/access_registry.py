@@ -116,6 +116,18 @@ class Setting:
         return user
 
     @cached_property
+    def count(self) -> Any:
+        """A count made from the documentation (a detention sent to counting)."""
+        from safepassage.analysis.handover import count_from_documentation
+        from safepassage.vault.keyring import using_keyring
+
+        event = self.documented["event"]
+        with using_keyring(self.vault.keyring):
+            count = count_from_documentation(self.desk.documenter)
+        assert count.acts >= 1, event
+        return count
+
+    @cached_property
     def run(self) -> Any:
         from safepassage.analysis.models import Estimate, LinkageRun
         from safepassage.jobs.models import JobStatus
@@ -418,6 +430,13 @@ REGISTRY: dict[str, Entry] = {
         _analyst,
         _outsider,
         lambda estimate: f"/analysis/estimates/{estimate}/",
+    ),
+    "safepassage.analysis.access:get_count_for": Entry(
+        lambda s: (s.count.pk,),
+        lambda s: (NOWHERE,),
+        _documenter,
+        _outsider,
+        lambda count: f"/analysis/counts/{count}/",
     ),
     # --- Accounts ----------------------------------------------------------------------
     "safepassage.accounts.access:get_team_for": Entry(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from safepassage.documentation.models import (
     Term,
 )
 from safepassage.documentation.models.base import PLACE_PATH
+from safepassage.documentation.views.paging import UncountedPage
 from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
 
 PAGE = 50
@@ -44,9 +44,11 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")
     events = search.filtered_events(user, data, people)
-    # A page of ids first (sorted and skipped without joins), then the rows.
-    page = Paginator(events.values_list("pk", flat=True), PAGE).get_page(request.GET.get("page"))
-    rows = in_order(list(page.object_list), Event.objects.select_related(PLACE_PATH))
+    # A page of ids first (sorted and skipped without joins, and not
+    # counted: see views/paging.py), then the rows.
+    ids = events.values_list("pk", flat=True)
+    page = UncountedPage.of(ids, request.GET.get("page"), PAGE)
+    rows = in_order(page.rows, Event.objects.select_related(PLACE_PATH))
     acts = list(
         Act.objects.filter(event__in=rows)
         .select_related("act_type", "victim")
@@ -87,7 +89,8 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
                 }
                 for event in rows
             ],
-            "count": page.paginator.count,
+            "count": page.count,
+            "seen": page.seen,
             "query": _without_page(request),
             "can_record": user.can(WRITE),
             "searched": people.searched,
