@@ -30,6 +30,7 @@ from safepassage.documentation.models import (
     Commitment,
     Confidentiality,
     Event,
+    EventLink,
     EventShare,
     ImportDraft,
     Information,
@@ -106,6 +107,20 @@ def get_event_for(user: User, code: str, perm: Perm = READ) -> Event:
     if not can_see_event(user, event):
         raise deny(user, "event", event)
     return event
+
+
+def get_event_link_for(user: User, link_id: int, perm: Perm = WRITE) -> EventLink:
+    """A link in a chain of events: both its events must be ones the user
+    may see (a chain never shows, nor lets one remove, a hidden event)."""
+    documentation_keys(user, perm)
+    link = EventLink.objects.select_related("event", "related", "kind").filter(pk=link_id).first()
+    if link is None:
+        raise deny(user, "event", "event-link:unknown")
+    if not can_see_event(user, link.event):
+        raise deny(user, "event", link.event)
+    if not can_see_event(user, link.related):
+        raise deny(user, "event", link.related)
+    return link
 
 
 def get_act_for(user: User, code: str, perm: Perm = READ) -> Act:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from safepassage.documentation.views import (
     acts,
+    chains,
     commitments,
     events,
     interventions,
@@ -25,6 +26,8 @@ urlpatterns = [
     path("events/<str:code>/", events.event_view, name="event"),
     path("events/<str:code>/edit/", events.event_edit_view, name="event_edit"),
     path("events/<str:code>/sharing/", sharing.sharing_view, name="event_sharing"),
+    path("events/<str:code>/chain/", chains.chain_add_view, name="chain_add"),
+    path("chains/<int:link_id>/remove/", chains.chain_remove_view, name="chain_remove"),
     path("events/<str:code>/acts/new/", involvements.act_new_view, name="act_new"),
     path("events/<str:code>/sources/new/", sources.information_new_view, name="information_new"),
     path(

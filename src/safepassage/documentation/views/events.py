@@ -12,12 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.documentation import actions, search
+from safepassage.documentation import actions, chains, search
 from safepassage.documentation.access import WRITE, documentation_keys, get_event_for
 from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import EventFilterForm, EventForm
+from safepassage.documentation.record_forms import ChainForm
 from safepassage.documentation.models import (
     Act,
     Event,
@@ -187,12 +189,21 @@ def event_view(request: HttpRequest, code: str) -> HttpResponse:
             "information": information,
             "beside": beside,
             "interventions": interventions,
-            "chain": event.links.select_related("related", "kind"),
-            "chained_from": event.linked_from.select_related("event", "kind"),
+            "chain": chains.chain_of(user, event),
+            "chain_form": chain_form(user),
             "shares": event.shares.select_related("team", "user"),
             "can_record": user.can(WRITE),
         },
     )
+
+
+def chain_form(user: User) -> ChainForm | None:
+    """The form that adds a link to the chain, for those who record."""
+    if not user.can(WRITE):
+        return None
+    form = ChainForm()
+    offer_terms(form)
+    return form
 
 
 @require_http_methods(["GET", "POST"])
