@@ -19,7 +19,6 @@ from safepassage.documentation.access import WRITE, documentation_keys, get_even
 from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import EventFilterForm, EventForm
-from safepassage.documentation.record_forms import ChainForm
 from safepassage.documentation.models import (
     Act,
     Event,
@@ -31,6 +30,7 @@ from safepassage.documentation.models import (
     Term,
 )
 from safepassage.documentation.models.base import PLACE_PATH
+from safepassage.documentation.record_forms import ChainForm
 from safepassage.documentation.views.paging import UncountedPage
 from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
 
