@@ -156,10 +156,12 @@ def person_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     offer_terms(form, keep)
     conflict = False
     if request.method == "POST" and form.is_valid():
+        values = form.values()
+        if values["profile"] == (profile or None):
+            # Unchanged (a retired term it already has is kept, not refused).
+            del values["profile"]
         try:
-            changed = change_person(
-                person, by=user, version=form.cleaned_data["version"], **form.values()
-            )
+            changed = change_person(person, by=user, version=form.cleaned_data["version"], **values)
         except StaleRecord as refusal:
             conflict = True
             stale(form, refusal.current_version)
