@@ -10,6 +10,7 @@ Targets on 2 cores: pages under 100 ms, the search under 300 ms (p95).
     .venv/bin/python bench/documentation_pages.py                 # both databases
     .venv/bin/python bench/documentation_pages.py --database sqlite --scale 0.1
     .venv/bin/python bench/documentation_pages.py --requests 50
+    .venv/bin/python bench/documentation_pages.py --scale 0.2 --freeze   # and after gc.freeze()
 
 PostgreSQL runs on a private server that scripts/with_postgres.py starts
 and removes. Times are measured around Django's test client in the same
@@ -181,7 +182,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def run(database: str, scale: float, requests: int) -> None:
+def run(database: str, scale: float, requests: int, freeze: bool = False) -> None:
     env = setup("documenter", keep_database=database == "postgres", settings="safepassage.settings")
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
@@ -252,6 +253,19 @@ def run(database: str, scale: float, requests: int) -> None:
         f"{made['seconds']} s"
     )
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
+    measure(client, pages, requests, pauses)
+    if freeze:
+        # What `safepassage serve` does once the application is loaded:
+        # what the process holds now leaves the collections' generations.
+        from safepassage.site.management.commands.serve import freeze_startup_objects
+
+        frozen = freeze_startup_objects()
+        pauses.clear()
+        print(f"after gc.freeze() ({frozen:,} objects frozen, as `safepassage serve` does):")
+        measure(client, pages, requests, pauses)
+
+
+def measure(client: Any, pages: dict[str, list[str]], requests: int, pauses: list[float]) -> None:
     print(
         f"  {'page':<26} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>8} {'cpu p95':>8} "
         f"{'queries':>8}  target (p95)"
@@ -281,11 +295,17 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 50,000 events")
     parser.add_argument("--requests", type=int, default=30, help="per page")
+    parser.add_argument(
+        "--freeze",
+        action="store_true",
+        help="measure again after gc.freeze(), as `safepassage serve` freezes after start-up",
+    )
     args = parser.parse_args()
     if args.database == "both":
         for database in ("sqlite", "postgres"):
             command = [sys.executable, __file__, "--database", database]
             command += ["--scale", str(args.scale), "--requests", str(args.requests)]
+            command += ["--freeze"] if args.freeze else []
             if database == "postgres":
                 command = [sys.executable, str(ROOT / "scripts" / "with_postgres.py"), *command]
             subprocess.run(command, check=True)
@@ -293,7 +313,7 @@ def main() -> None:
     if args.database == "postgres" and not os.environ.get("DATABASE_URL"):
         wrapper = [sys.executable, str(ROOT / "scripts" / "with_postgres.py")]
         sys.exit(subprocess.run([*wrapper, sys.executable, *sys.argv], check=False).returncode)
-    run(args.database, args.scale, args.requests)
+    run(args.database, args.scale, args.requests, args.freeze)
 
 
 if __name__ == "__main__":

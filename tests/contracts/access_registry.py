@@ -116,6 +116,32 @@ class Setting:
         return user
 
     @cached_property
+    def event_link(self) -> Any:
+        """A chain of two events: the documented one led to another."""
+        from safepassage.documentation import actions
+        from safepassage.vault.keyring import using_keyring
+        from tests.documentation.conftest import record_detention, term
+
+        event = self.documented["event"]
+        with using_keyring(self.vault.keyring):
+            later = record_detention(self.desk.documenter, title="A disappearance").event
+            return actions.link_events(
+                self.desk.documenter, event, later, term("chain_type", "030000000000")
+            )
+
+    @cached_property
+    def count(self) -> Any:
+        """A count made from the documentation (a detention sent to counting)."""
+        from safepassage.analysis.handover import count_from_documentation
+        from safepassage.vault.keyring import using_keyring
+
+        event = self.documented["event"]
+        with using_keyring(self.vault.keyring):
+            count = count_from_documentation(self.desk.documenter)
+        assert count.acts >= 1, event
+        return count
+
+    @cached_property
     def run(self) -> Any:
         from safepassage.analysis.models import Estimate, LinkageRun
         from safepassage.jobs.models import JobStatus
@@ -326,6 +352,14 @@ REGISTRY: dict[str, Entry] = {
         _outsider,
         lambda code: f"/documentation/events/{code}/",
     ),
+    f"{DOCUMENTATION}:get_event_link_for": Entry(
+        lambda s: (s.event_link.pk,),
+        lambda s: (NO_NUMBER,),
+        _documenter,
+        _outsider,
+        lambda link, *_perm: f"/documentation/chains/{link}/remove/",
+        method="post",
+    ),
     f"{DOCUMENTATION}:get_act_for": Entry(
         lambda s: (s.documented["act"].code,),
         lambda s: ("A-NOSUCH",),
@@ -418,6 +452,13 @@ REGISTRY: dict[str, Entry] = {
         _analyst,
         _outsider,
         lambda estimate: f"/analysis/estimates/{estimate}/",
+    ),
+    "safepassage.analysis.access:get_count_for": Entry(
+        lambda s: (s.count.pk,),
+        lambda s: (NOWHERE,),
+        _documenter,
+        _outsider,
+        lambda count: f"/analysis/counts/{count}/",
     ),
     # --- Accounts ----------------------------------------------------------------------
     "safepassage.accounts.access:get_team_for": Entry(

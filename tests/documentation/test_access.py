@@ -15,7 +15,7 @@ from django.test import Client
 
 from safepassage.accounts.models import User
 from safepassage.audit.models import AuditEntry
-from safepassage.documentation import access, statements
+from safepassage.documentation import access, actions, statements
 from safepassage.documentation.models import Commitment, Statement
 from safepassage.vault.keyring import using_keyring
 from tests.base import comparable, keyring_of, sign_in
@@ -41,8 +41,13 @@ def _records(desk: Desk) -> dict[str, Any]:
             "list.csv",
             importing.Table(["Title"], [(2, ["Detentions"])]),
         )
+        later = record_detention(desk.documenter, title="A disappearance").event
+        link = actions.link_events(
+            desk.documenter, recorded.event, later, term("chain_type", "030000000000")
+        )
     act = recorded.act
     return {
+        "get_event_link_for": (link.pk, 999_999),
         "get_import_draft_for": (draft.pk, "00000000-0000-4000-8000-000000000000"),
         "get_event_for": (recorded.event.code, "E-NOSUCH"),
         "get_act_for": (act.code, "A-NOSUCH"),
@@ -82,6 +87,7 @@ def test_the_contract_covers_every_access_function() -> None:
         "get_act_for",
         "get_commitment_for",
         "get_event_for",
+        "get_event_link_for",
         "get_import_draft_for",
         "get_information_for",
         "get_intervention_for",
@@ -126,6 +132,7 @@ PAGES = [
     "/documentation/events/{event}/",
     "/documentation/events/{event}/edit/",
     "/documentation/events/{event}/sharing/",
+    "/documentation/events/{event}/chain/",
     "/documentation/events/{event}/acts/new/",
     "/documentation/events/{event}/sources/new/",
     "/documentation/events/{event}/interventions/new/",
@@ -136,7 +143,10 @@ PAGES = [
     "/documentation/sources/{information}/edit/",
     "/documentation/interventions/{intervention}/edit/",
     "/documentation/people/{person}/",
+    "/documentation/people/{person}/edit/",
+    "/documentation/people/{person}/links/",
     "/documentation/statements/{statement}/",
+    "/documentation/statements/{statement}/edit/",
     "/documentation/promises/{commitment}/",
     "/documentation/promises/{commitment}/edit/",
 ]

@@ -38,6 +38,7 @@ def test_the_list_goes_page_by_page_without_counting_every_event(desk: Desk) -> 
     assert "Page 1" in first
     assert "?page=2" in first
     assert "Newer" not in first
+    assert "More than 50 events" in first
     second = client.get("/documentation/?page=2").content.decode()
     assert "Event of day 2<" in second
     assert "Event of day 0<" in second
@@ -45,8 +46,11 @@ def test_the_list_goes_page_by_page_without_counting_every_event(desk: Desk) -> 
     assert "Page 2" in second
     assert "?page=1" in second
     assert "Older" not in second
+    assert "53 events" in second
     # A page beyond the last, or not a number, is no error.
-    assert client.get("/documentation/?page=9").status_code == 200
+    beyond = client.get("/documentation/?page=9")
+    assert beyond.status_code == 200
+    assert "?page=8" in beyond.content.decode()
     assert "Event of day 52" in client.get("/documentation/?page=x").content.decode()
 
 

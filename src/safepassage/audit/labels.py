@@ -686,6 +686,9 @@ ACTIONS: dict[str, Action] = {
     "documentation.events_linked": Action(
         _("Linked two events"), _("Two events were linked in a chain of events.")
     ),
+    "documentation.events_unlinked": Action(
+        _("Unlinked two events"), _("A link in a chain of events was removed.")
+    ),
     "documentation.act_viewed": Action(_("Opened an act"), _("An act was opened for editing.")),
     "documentation.act_recorded": Action(
         _("Recorded an act"), _("An act against a victim was documented in an event.")
@@ -1064,6 +1067,7 @@ VALUES: dict[str, dict[str, Promise]] = {
         "person": pgettext_lazy("audit value", "a person's page"),
         "sources": pgettext_lazy("audit value", "the sources' accounts"),
         "interventions": pgettext_lazy("audit value", "the interventions"),
+        "chain": pgettext_lazy("audit value", "a chain of events on another event's page"),
     },
     "confidentiality": {
         "compartment": pgettext_lazy("audit value", "everyone who documents"),

@@ -30,6 +30,7 @@ from safepassage.documentation.models import (
     Commitment,
     Confidentiality,
     Event,
+    EventLink,
     EventShare,
     ImportDraft,
     Information,
@@ -106,6 +107,20 @@ def get_event_for(user: User, code: str, perm: Perm = READ) -> Event:
     if not can_see_event(user, event):
         raise deny(user, "event", event)
     return event
+
+
+def get_event_link_for(user: User, link_id: int, perm: Perm = WRITE) -> EventLink:
+    """A link in a chain of events: both its events must be ones the user
+    may see (a chain never shows, nor lets one remove, a hidden event)."""
+    documentation_keys(user, perm)
+    link = EventLink.objects.select_related("event", "related", "kind").filter(pk=link_id).first()
+    if link is None:
+        raise deny(user, "event", "event-link:unknown")
+    if not can_see_event(user, link.event):
+        raise deny(user, "event", link.event)
+    if not can_see_event(user, link.related):
+        raise deny(user, "event", link.related)
+    return link
 
 
 def get_act_for(user: User, code: str, perm: Perm = READ) -> Act:
@@ -187,23 +202,32 @@ def visible_people(user: User) -> QuerySet[Person]:
 
 def people_seen_by(user: User, people: list[Person]) -> set[uuid.UUID]:
     """The ids of those of ``people`` this person may see, by the rule of
-    ``can_see_person``, in four queries whatever their number."""
+    ``can_see_person``, in two queries whatever their number: where they
+    appear (victims, perpetrators, sources: one UNION), then which of
+    those events are restricted and hidden from ``user``."""
     ids = [person.pk for person in people]
     events: dict[uuid.UUID, set[uuid.UUID]] = {pk: set() for pk in ids}
-    for person_id, event_id in Act.objects.filter(victim_id__in=ids).values_list(
-        "victim_id", "event_id"
-    ):
-        events[person_id].add(event_id)
-    for person_id, event_id in Involvement.objects.filter(perpetrator_id__in=ids).values_list(
-        "perpetrator_id", "act__event_id"
-    ):
-        events[person_id].add(event_id)
-    for person_id, event_id in Information.objects.filter(source_id__in=ids).values_list(
-        "source_id", "event_id"
-    ):
-        events[person_id].add(event_id)
-    linked = set().union(*events.values()) if events else set()
-    hidden = set(hidden_events(user).filter(pk__in=linked).values_list("pk", flat=True))
+    if not ids:
+        return set()
+    appearances = (
+        Act.objects.filter(victim_id__in=ids)
+        .order_by()
+        .values_list("victim_id", "event_id")
+        .union(
+            Involvement.objects.filter(perpetrator_id__in=ids)
+            .order_by()
+            .values_list("perpetrator_id", "act__event_id"),
+            Information.objects.filter(source_id__in=ids)
+            .order_by()
+            .values_list("source_id", "event_id"),
+        )
+    )
+    for person_id, event_id in appearances:
+        events[_uuid(person_id) or person_id].add(_uuid(event_id) or event_id)
+    linked = set().union(*events.values())
+    hidden: set[uuid.UUID] = set()
+    if linked:
+        hidden = set(hidden_events(user).filter(pk__in=linked).values_list("pk", flat=True))
     return {
         person.pk
         for person in people

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from safepassage.documentation.models import (
     Term,
     Verification,
 )
-from safepassage.documentation.models.base import Placed, Record
+from safepassage.documentation.models.base import Placed, Record, new_code
 from safepassage.documentation.precision import FuzzyDate, Place
 
 
@@ -113,7 +113,35 @@ def create(item: Record, by: User, versions: dict[str, int] | None = None) -> No
     item.updated_by = by
     check_terms(item)
     stamp_terms(item, versions)
-    item.save(force_insert=True)
+    insert(item)
+
+
+# How many codes a new record draws before giving up. Two codes drawn
+# alike are rare (30**6 codes); several in a row mean something else is
+# wrong, and the refusal is then the database's own.
+CODE_ATTEMPTS = 5
+
+
+def insert(item: Record) -> None:
+    """Insert a new record. A record with a code (E-7K3M9Q) that another
+    record already has gets a fresh code and is inserted again, a few
+    times at most; each try is a savepoint, so a refused insert leaves the
+    caller's transaction (the audit entry, the rest of an import) usable."""
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                item.save(force_insert=True)
+            return
+        except IntegrityError:
+            code = getattr(item, "code", None)
+            if not code or attempt == CODE_ATTEMPTS or not _code_taken(item, code):
+                raise
+            setattr(item, "code", new_code(code.partition("-")[0]))  # noqa: B010
+
+
+def _code_taken(item: Record, code: str) -> bool:
+    others = type(item)._default_manager.filter(**{"code": code})
+    return others.exclude(pk=item.pk).exists()
 
 
 def fill(item: Record, **values: Any) -> None:

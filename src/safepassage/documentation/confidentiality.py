@@ -22,7 +22,7 @@ from safepassage.audit.chain import record
 from safepassage.documentation.models import Confidentiality, Event, EventShare
 
 # Where a restricted event was read (the audit entry's ``page``).
-PAGES = ("events", "timeline", "statement", "person", "sources", "interventions")
+PAGES = ("events", "timeline", "statement", "person", "sources", "interventions", "chain")
 
 
 def note_restricted_reads(user: User, events: Iterable[Event | None], page: str) -> int:

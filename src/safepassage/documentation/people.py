@@ -10,6 +10,7 @@ the person (documentation.access.people_seen_by, the rule of can_see_person).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -123,6 +124,35 @@ def link_people(
             by, "documentation.people_linked", person, person=related.code, term=relationship.code
         )
     return link
+
+
+@dataclass(frozen=True)
+class Links:
+    """A person's biographic links as a reader may see them: those from
+    the person (they are <relationship> of another) and those to them."""
+
+    onward: list[PersonLink]
+    back: list[PersonLink]
+
+    def __bool__(self) -> bool:
+        return bool(self.onward or self.back)
+
+
+def links_of(user: User, person: Person) -> Links:
+    """``person``'s links to people ``user`` may see (by can_see_person's
+    rule), with the other people's names and the notes opened."""
+    onward = list(
+        person.links.select_related("related", "relationship").order_by("created_at", "pk")
+    )
+    back = list(
+        person.linked_from.select_related("person", "relationship").order_by("created_at", "pk")
+    )
+    seen = people_seen_by(user, [link.related for link in onward] + [link.person for link in back])
+    onward = [link for link in onward if link.related_id in seen]
+    back = [link for link in back if link.person_id in seen]
+    open_rows([link.related for link in onward] + [link.person for link in back], ["name"])
+    open_rows(onward + back, ["note"])
+    return Links(onward, back)
 
 
 def same_name(name: str) -> list[Person]:

@@ -174,6 +174,20 @@ class InterventionForm(forms.Form):
     )
 
 
+class ChainForm(forms.Form):
+    """A link in a chain of events: this event is <kind> of that one."""
+
+    kind = TermField("chain_type", label=_("This event is"))
+    other = forms.CharField(
+        label=_("Of the event"),
+        max_length=12,
+        help_text=_("Its code, such as E-7K3M9Q (on its page and in the list of events)."),
+    )
+
+    def clean_other(self) -> str:
+        return "".join(str(self.cleaned_data["other"]).split()).upper()
+
+
 class SharingForm(SharingFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.documentation.access import hidden_events
-from safepassage.documentation.actions import Refused, create, fill, lock, save_changes
+from safepassage.documentation.actions import Refused, create, fill, insert, lock, save_changes
 from safepassage.documentation.models import (
     Act,
     Commitment,
@@ -215,7 +215,7 @@ def record_commitment(
     )
     commitment.created_by = commitment.updated_by = by
     with transaction.atomic():
-        commitment.save(force_insert=True)
+        insert(commitment)
         record(by, "documentation.commitment_recorded", commitment)
     return commitment
 

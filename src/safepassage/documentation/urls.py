@@ -2,6 +2,7 @@ from django.urls import path
 
 from safepassage.documentation.views import (
     acts,
+    chains,
     commitments,
     events,
     interventions,
@@ -25,6 +26,8 @@ urlpatterns = [
     path("events/<str:code>/", events.event_view, name="event"),
     path("events/<str:code>/edit/", events.event_edit_view, name="event_edit"),
     path("events/<str:code>/sharing/", sharing.sharing_view, name="event_sharing"),
+    path("events/<str:code>/chain/", chains.chain_add_view, name="chain_add"),
+    path("chains/<int:link_id>/remove/", chains.chain_remove_view, name="chain_remove"),
     path("events/<str:code>/acts/new/", involvements.act_new_view, name="act_new"),
     path("events/<str:code>/sources/new/", sources.information_new_view, name="information_new"),
     path(
@@ -59,12 +62,15 @@ urlpatterns = [
     path("statements/", statements.statement_list_view, name="statements"),
     path("statements/new/", statements.statement_new_view, name="statement_new"),
     path("statements/<str:code>/", statements.statement_view, name="statement"),
+    path("statements/<str:code>/edit/", statements.statement_edit_view, name="statement_edit"),
     path("promises/", commitments.commitments_view, name="commitments"),
     path("promises/new/", commitments.commitment_new_view, name="commitment_new"),
     path("promises/<str:code>/", commitments.commitment_view, name="commitment"),
     path("promises/<str:code>/edit/", commitments.commitment_edit_view, name="commitment_edit"),
     path("people/", people.people_view, name="people"),
     path("people/<str:code>/", people.person_view, name="person"),
+    path("people/<str:code>/edit/", people.person_edit_view, name="person_edit"),
+    path("people/<str:code>/links/", people.person_link_view, name="person_link"),
     path("import/", transfer.import_view, name="import"),
     path("import/<uuid:draft>/", transfer.import_columns_view, name="import_columns"),
     path("import/<uuid:draft>/cancel/", transfer.import_cancel_view, name="import_cancel"),

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.documentation import actions, search
+from safepassage.documentation import actions, chains, search
 from safepassage.documentation.access import WRITE, documentation_keys, get_event_for
 from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.fields import offer_terms
@@ -30,6 +30,8 @@ from safepassage.documentation.models import (
     Term,
 )
 from safepassage.documentation.models.base import PLACE_PATH
+from safepassage.documentation.record_forms import ChainForm
+from safepassage.documentation.views.paging import UncountedPage
 from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
 
 PAGE = 50
@@ -44,9 +46,11 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")
     events = search.filtered_events(user, data, people)
-    # A page of ids first (sorted and skipped without joins), then the rows.
-    page = Paginator(events.values_list("pk", flat=True), PAGE).get_page(request.GET.get("page"))
-    rows = in_order(list(page.object_list), Event.objects.select_related(PLACE_PATH))
+    # A page of ids first (sorted and skipped without joins, and not
+    # counted: see views/paging.py), then the rows.
+    ids = events.values_list("pk", flat=True)
+    page = UncountedPage.of(ids, request.GET.get("page"), PAGE)
+    rows = in_order(page.rows, Event.objects.select_related(PLACE_PATH))
     acts = list(
         Act.objects.filter(event__in=rows)
         .select_related("act_type", "victim")
@@ -87,7 +91,8 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
                 }
                 for event in rows
             ],
-            "count": page.paginator.count,
+            "count": page.count,
+            "seen": page.seen,
             "query": _without_page(request),
             "can_record": user.can(WRITE),
             "searched": people.searched,
@@ -184,12 +189,21 @@ def event_view(request: HttpRequest, code: str) -> HttpResponse:
             "information": information,
             "beside": beside,
             "interventions": interventions,
-            "chain": event.links.select_related("related", "kind"),
-            "chained_from": event.linked_from.select_related("event", "kind"),
+            "chain": chains.chain_of(user, event),
+            "chain_form": chain_form(user),
             "shares": event.shares.select_related("team", "user"),
             "can_record": user.can(WRITE),
         },
     )
+
+
+def chain_form(user: User) -> ChainForm | None:
+    """The form that adds a link to the chain, for those who record."""
+    if not user.can(WRITE):
+        return None
+    form = ChainForm()
+    offer_terms(form)
+    return form
 
 
 @require_http_methods(["GET", "POST"])

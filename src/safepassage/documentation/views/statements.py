@@ -22,11 +22,12 @@ from safepassage.documentation.access import (
     get_statement_for,
 )
 from safepassage.documentation.confidentiality import note_restricted_reads
+from safepassage.documentation.edit_forms import StatementEditForm
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import StatementForm
 from safepassage.documentation.models import Statement
 from safepassage.documentation.record_forms import StatementFilterForm
-from safepassage.documentation.views.shared import open_all, user_of
+from safepassage.documentation.views.shared import open_all, stale, user_of
 
 PAGE = 50
 
@@ -128,4 +129,61 @@ def statement_view(request: HttpRequest, code: str) -> HttpResponse:
             "commitments": commitments,
             "can_record": user.can(WRITE),
         },
+    )
+
+
+STATEMENT_FIELDS = (
+    "speaker",
+    "office",
+    "said_on",
+    "stance",
+    "language",
+    "quote",
+    "translation",
+    "published_in",
+)
+STATEMENT_TEXTS = ("speaker", "office", "quote", "translation", "published_in")
+
+
+@require_http_methods(["GET", "POST"])
+def statement_edit_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    statement = get_statement_for(user, code, WRITE)
+    open_all([statement], *STATEMENT_TEXTS)
+    initial = {
+        "version": statement.version,
+        **{name: getattr(statement, name) or "" for name in STATEMENT_TEXTS},
+        "said_on": statement.said_on,
+        "stance": statement.stance_id,
+        "language": statement.language_id,
+    }
+    form = StatementEditForm(request.POST or None, initial=initial)
+    offer_terms(form, {"stance": statement.stance, "language": statement.language})
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = statements.change_statement(
+                statement,
+                by=user,
+                version=data["version"],
+                **{name: data[name] for name in STATEMENT_FIELDS},
+            )
+        except actions.StaleRecord as refusal:
+            conflict = True
+            stale(form, refusal.current_version)
+        except actions.Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            if changed:
+                messages.success(request, _("The statement was saved."))
+            return redirect("documentation:statement", code=statement.code)
+    current = Statement.objects.select_related("stance").filter(pk=statement.pk).first()
+    open_all([current], *STATEMENT_TEXTS)
+    record(user, "documentation.statement_viewed", statement)
+    return render(
+        request,
+        "documentation/statement_edit.html",
+        {"statement": statement, "form": form, "conflict": conflict, "current": current},
+        status=409 if conflict else (400 if form.errors else 200),
     )

@@ -5,6 +5,7 @@ demo; a proxy or an onion service may stand in front, but need not."""
 
 from __future__ import annotations
 
+import gc
 import resource
 import signal
 from typing import Any
@@ -99,7 +100,22 @@ class Command(BaseCommand):
                 return application
 
         self.stdout.write(f"safepassage is serving on http://{options['bind']}/ (Ctrl-C stops)")
+        freeze_startup_objects()
         Server().run()
+
+
+def freeze_startup_objects() -> int:
+    """Move what the loaded application holds (modules, settings, URL
+    patterns, templates, vocabularies) to the garbage collector's permanent
+    generation, so that later full collections in the workers scan only
+    what requests make (bench/README.md: a full collection went from about
+    190 to 45-65 ms of CPU). Called once the application is loaded and
+    before the workers are forked, as the Python documentation advises for
+    gc.freeze(); garbage is collected first so none is frozen. Returns
+    how many objects were frozen."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def allow_open_files(needed: int) -> None:
