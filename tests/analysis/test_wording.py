@@ -114,7 +114,7 @@ def test_an_estimate_reads_in_russian_and_french(
     vault: Vault, lists: StoredLists, analyst: User
 ) -> None:
     run = start_run(vault.keyring, lists.lists, by="cli", background=False)
-    plan = Plan(stratum="act", resamples=20, linkage_draws=5, seed=2)
+    plan = Plan("loglinear", stratum="act", resamples=20, linkage_draws=5, seed=2)
     entry = start_estimate(vault.keyring, run, plan, by="cli", background=False)
     with using_keyring(vault.keyring):
         stored = Estimate.objects.get(pk=entry.pk).result

@@ -103,7 +103,9 @@ STRATA_CHOICES = [
 
 
 class EstimateForm(forms.Form):
-    method = forms.ChoiceField(label=_("Method"), choices=EstimateMethod.choices)
+    method = forms.ChoiceField(
+        label=_("Method"), choices=EstimateMethod.choices, initial=EstimateMethod.AUTO
+    )
     stratum = forms.ChoiceField(
         label=_("Estimate separately by"), choices=STRATA_CHOICES, required=False
     )

@@ -57,9 +57,16 @@ BLOCK_SECONDS = 0.1
 FIRST_BLOCK = 200
 REPORT_SECONDS = 0.25
 
-LOW_ESS = 400
-HIGH_RHAT = 1.1
+# A run has converged when the chains agree (R-hat at most TARGET_RHAT)
+# and their draws of N are worth TARGET_ESS independent ones; until then
+# it runs longer, within MAX_ITERATIONS per chain.
+TARGET_RHAT = 1.05
+TARGET_ESS = 400
+MAX_ITERATIONS = 2_000_000
 FULL_SHARE = 0.05
+# Share of draws within a twentieth of the cap on the number missing that
+# says the cap, not the data, holds the upper end.
+CAP_SHARE = 0.01
 
 
 class LatentClassError(ValueError):
@@ -110,6 +117,26 @@ class LatentClassResult:
     seed: int  # with the chain number, reproduces every draw
     chains: tuple[Chain, ...]
     seconds: float
+    # Times the run was lengthened to converge (the burn-in above includes the
+    # iterations before the last lengthening).
+    rounds: int = 0
+    iterations: int = 0  # per chain, warm-up included
+
+    @property
+    def converged(self) -> bool:
+        """R-hat at most TARGET_RHAT and an effective sample size of N of TARGET_ESS."""
+        return converged(self)
+
+    @property
+    def cap(self) -> int:
+        """The largest total the sampler allows (LCMCR's cap on the number missing)."""
+        return self.observed * (1 + kernel.MISSING_CAP)
+
+    @property
+    def at_cap(self) -> float:
+        """Share of draws within a twentieth of the cap: the cap, not the data, bounds N."""
+        near = self.cap - kernel.MISSING_CAP * self.observed / 20
+        return float(np.mean(self.totals >= near))
 
     @property
     def totals(self) -> np.ndarray:
@@ -147,6 +174,11 @@ class LatentClassResult:
         """Share of draws in which every one of the K classes holds someone."""
         occupied = np.concatenate([chain.occupied for chain in self.chains])
         return float(np.mean(occupied >= self.classes))
+
+
+def converged(result: LatentClassResult) -> bool:
+    ess, rhat_value = result.ess, result.rhat
+    return bool(ess >= TARGET_ESS and rhat_value <= TARGET_RHAT)
 
 
 def _whole(name: str, value: object, least: int) -> int:
@@ -238,6 +270,13 @@ class _Run:
     def chain(self) -> Chain:
         return Chain(self.number, self.totals, self.alphas, self.occupied, self.last_weight)
 
+    def fresh_draws(self, samples: int) -> None:
+        """Room for the draws of a new, longer round (the earlier ones become burn-in)."""
+        self.totals = np.zeros(samples, dtype=np.int64)
+        self.alphas = np.zeros(samples)
+        self.occupied = np.zeros(samples, dtype=np.int64)
+        self.last_weight = np.zeros(samples)
+
 
 def _advance(
     run: _Run,
@@ -305,6 +344,8 @@ def sample(
     a_alpha: float = A_ALPHA,
     b_alpha: float = B_ALPHA,
     progress: Callable[[float], None] | None = None,
+    converge: bool = False,
+    max_iterations: int = MAX_ITERATIONS,
 ) -> LatentClassResult:
     """Posterior draws of the total N, with ``samples`` draws per chain.
 
@@ -315,12 +356,20 @@ def sample(
     the same draws; without a seed one is drawn and recorded in the result.
     Chains run side by side, one per core.
 
+    With ``converge``, a run whose chains have not converged (R-hat above
+    TARGET_RHAT or an effective sample size of N under TARGET_ESS) goes on:
+    everything run so far becomes burn-in, and the chains run twice as long
+    as their last sampling period, keeping every ``2 * thinning``-th
+    iteration (so always ``samples`` draws), until they converge or the
+    next round would pass ``max_iterations`` per chain. The result says
+    whether they converged.
+
     ``progress``, if given, is called from this thread with the fraction
-    done, at the start, every REPORT_SECONDS and at the end. The chains run
-    in short blocks of iterations and keep their state in between, so the
-    draws are the same with or without it. If it raises, the chains stop at
-    the end of their current block and the exception propagates: that is
-    how a background job is cancelled.
+    done (of the round under way), at the start, every REPORT_SECONDS and
+    at the end. The chains run in short blocks of iterations and keep their
+    state in between, so the draws are the same with or without it. If it
+    raises, the chains stop at the end of their current block and the
+    exception propagates: that is how a background job is cancelled.
     """
     _check(table)
     classes = _whole("classes", classes, 1)
@@ -328,6 +377,7 @@ def sample(
     samples = _whole("samples", samples, 4)
     thinning = _whole("thinning", thinning, 1)
     chains = _whole("chains", chains, 1)
+    max_iterations = _whole("max_iterations", max_iterations, 1)
     if not (0 < a_alpha < math.inf and 0 < b_alpha < math.inf):
         raise LatentClassError("the Gamma prior of alpha needs positive, finite parameters")
     if seed is None:
@@ -341,13 +391,51 @@ def sample(
         _Run.new(i, patterns, classes, samples, np.random.default_rng(stream))
         for i, stream in enumerate(streams)
     ]
-    steps = WARM_UP + burn_in + samples * thinning
-    settings = (float(a_alpha), float(b_alpha), burn_in, thinning)
-    stop = threading.Event()
     start = time.perf_counter()
+    steps = WARM_UP + burn_in + samples * thinning
+    rounds = 0
+    while True:
+        settings = (float(a_alpha), float(b_alpha), burn_in, thinning)
+        _run_chains(runs, patterns, steps, settings, progress)
+        result = LatentClassResult(
+            lists=table.lists,
+            observed=table.observed,
+            classes=classes,
+            burn_in=burn_in,
+            samples=samples,
+            thinning=thinning,
+            seed=seed,
+            chains=tuple(run.chain() for run in runs),
+            seconds=time.perf_counter() - start,
+            rounds=rounds,
+            iterations=steps,
+        )
+        longer = steps + samples * thinning * 2
+        if not converge or result.converged or longer > max_iterations:
+            return result
+        # Everything so far becomes burn-in; the next round is twice as long.
+        burn_in = steps - WARM_UP
+        thinning *= 2
+        steps = longer
+        rounds += 1
+        for run in runs:
+            run.fresh_draws(samples)
+
+
+def _run_chains(
+    runs: list[_Run],
+    patterns: Patterns,
+    steps: int,
+    settings: tuple[float, float, int, int],
+    progress: Callable[[float], None] | None,
+) -> None:
+    """Every chain up to iteration ``steps``, side by side, one per core."""
+    stop = threading.Event()
+    first = runs[0].state.step
+    planned = max((steps - first) * len(runs), 1)
     if progress is not None:
         progress(0.0)
-    workers = min(chains, os.cpu_count() or 1)
+    workers = min(len(runs), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcmcr") as pool:
         futures = [pool.submit(_work, run, patterns, steps, settings, stop) for run in runs]
         try:
@@ -357,23 +445,12 @@ def sample(
                 for future in finished:
                     future.result()
                 if progress is not None and pending:
-                    progress(sum(run.state.step for run in runs) / (steps * chains))
+                    progress(sum(run.state.step - first for run in runs) / planned)
         except BaseException:
             stop.set()
             raise
     if progress is not None:
         progress(1.0)
-    return LatentClassResult(
-        lists=table.lists,
-        observed=table.observed,
-        classes=classes,
-        burn_in=burn_in,
-        samples=samples,
-        thinning=thinning,
-        seed=seed,
-        chains=tuple(run.chain() for run in runs),
-        seconds=time.perf_counter() - start,
-    )
 
 
 def compile_sampler() -> float:
@@ -429,16 +506,33 @@ def simulate(
     return CaptureTable(tuple(f"L{j + 1}" for j in range(probs.shape[1])), counts)
 
 
-def warnings_for(result: LatentClassResult) -> list[Sentence]:
+def publishable(result: LatentClassResult) -> bool:
+    """Converged, with an upper end the data hold rather than the sampler's cap."""
+    return result.converged and result.at_cap <= CAP_SHARE
+
+
+def verdicts_for(result: LatentClassResult) -> list[Sentence]:
+    """Why the figure must not be published, if it must not."""
     notes = []
+    if not result.converged:
+        notes.append(
+            say(
+                "latent_not_converged",
+                iterations=result.iterations,
+                rhat=num(result.rhat, 2),
+                ess=num(result.ess),
+            )
+        )
+    if result.at_cap > CAP_SHARE:
+        notes.append(say("latent_cap", cap=result.cap))
+    return notes
+
+
+def warnings_for(result: LatentClassResult) -> list[Sentence]:
+    notes = verdicts_for(result)
     lists = len(result.lists)
     if lists < 5:
         notes.append(say("latent_few_lists", count=lists))
-    ess, rhat_value = result.ess, result.rhat
-    if not ess >= LOW_ESS:
-        notes.append(say("latent_low_ess", ess=num(ess), limit=LOW_ESS))
-    if not rhat_value <= HIGH_RHAT:
-        notes.append(say("latent_rhat", rhat=num(rhat_value, 2), limit=num(HIGH_RHAT, 1)))
     if result.full_share > FULL_SHARE:
         notes.append(
             say("latent_full", count=result.classes, share=num(100 * result.full_share, 0))
@@ -454,6 +548,7 @@ def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sent
     median = result.median
     lines = [
         *heading(table),
+        *[warning(note) for note in verdicts_for(result)],
         say("latent_model", count=result.classes),
         say(
             "latent_chains",
@@ -469,6 +564,7 @@ def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sent
         say("credible", 1, low=num(low), high=num(high)),
         say("unobserved_median", 1, count=num(median - table.observed)),
         say("convergence", ess=num(result.ess), rhat=num(result.rhat, 3)),
+        *([say("latent_rounds", 1, count=result.rounds)] if result.rounds else []),
         BLANK,
         say("meaning_latent"),
     ]
