@@ -414,3 +414,42 @@ def test_it_explains_the_estimate_and_warns_about_few_lists() -> None:
     assert "Estimated total (posterior median)" in text
     assert f"seed {result.seed}" in text
     assert any("Only 3 lists" in str(note) for note in warnings_for(result))
+
+
+def test_it_caps_the_number_missing_at_twenty_times_the_number_observed_as_lcmcr() -> None:
+    # Nobody on two lists: the data put no bound on N. LCMCR draws the number
+    # missing again while above 20 n; without the cap the chain drifted off.
+    table = CaptureTable(
+        tuple("ABCDE"), {tuple(int(i == j) for i in range(5)): 20 for j in range(5)}
+    )
+    result = sample(table, classes=5, burn_in=2000, samples=1000, thinning=10, seed=3)
+    assert result.totals.max() <= 21 * table.observed
+    assert result.capped
+    text = "\n".join(str(line) for line in describe_latent(table, result))
+    assert "held by the sampler's limit" in text
+    assert "Do not publish this figure." in text
+
+
+def test_it_runs_on_until_the_chains_converge() -> None:
+    table = two_class_table()
+    short = sample(table, classes=5, burn_in=0, samples=40, thinning=1, seed=2)
+    assert not short.converged
+    result = sample(table, classes=5, burn_in=0, samples=40, thinning=1, seed=2, converge=True)
+    assert result.converged
+    assert result.rounds > 0
+    assert result.rhat <= lcmcr.TARGET_RHAT
+    assert result.ess >= lcmcr.TARGET_ESS
+    # Draws enough for an effective sample size of 400 over two chains.
+    assert result.samples == 400
+    assert result.burn_in + lcmcr.WARM_UP + 400 * result.thinning == result.iterations
+
+
+def test_it_says_not_converged_do_not_publish_when_the_budget_runs_out() -> None:
+    table = two_class_table()
+    result = sample(
+        table, classes=5, burn_in=0, samples=40, thinning=1, seed=2, converge=True,
+        max_iterations=700,
+    )  # fmt: skip
+    assert not result.converged
+    lines = [str(line) for line in describe_latent(table, result)]
+    assert lines[2].startswith("Warning: NOT CONVERGED, DO NOT PUBLISH: after 940 iterations")

@@ -33,7 +33,6 @@ import numpy as np
 from safepassage.analysis.methods import (
     CHART_DRAWS,
     METHODS,
-    RECHOOSE_UP_TO,
     SAMPLER_LENGTHS,
     LogLinear,
     Memo,
@@ -45,8 +44,8 @@ from safepassage.analysis.methods import (
     loglinear_of,
     primary_method,
 )
-from safepassage.analysis.mse.intervals import bca, quantile
-from safepassage.analysis.mse.loglinear import EstimateUnavailable, Fit, fit
+from safepassage.analysis.mse.intervals import quantile
+from safepassage.analysis.mse.loglinear import EstimateUnavailable
 from safepassage.analysis.mse.tables import CaptureTable
 from safepassage.analysis.runs import cluster, effective_pairs, stratified_tables
 from safepassage.analysis.sensitivity import compare_methods, linkage_verdicts
@@ -296,20 +295,9 @@ def _bca(
     plan: Plan,
     tally: Tally,
 ) -> None:
-    """The BCa interval, the model chosen again in every resample (up to
-    RECHOOSE_UP_TO lists) as the point was chosen."""
-
-    def choose(resampled: CaptureTable) -> Fit:
-        if len(table.lists) <= RECHOOSE_UP_TO:
-            try:
-                return method.choose(resampled)[0]
-            except Unestimable as error:
-                raise ValueError(str(error)) from None
-        return fit(resampled, chosen.state.model)
-
     before = tally.done
-    interval = bca(
-        table, choose, resamples=plan.resamples, seed=plan.seed, progress=lambda n: tally.add(1)
+    interval = method.interval(
+        table, chosen, plan.resamples, plan.seed, progress=lambda n: tally.add(1)
     )
     tally.done = before + plan.resamples + 2 ** len(table.lists) - 1
     outcome.interval = (interval.low, interval.high)

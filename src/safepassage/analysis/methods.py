@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from safepassage.analysis.mse.intervals import Interval, bca
 from safepassage.analysis.mse.loglinear import (
     EstimateUnavailable,
     Fit,
@@ -145,6 +146,27 @@ class LogLinear:
             return fit(table, point.state.model).total
         except (EstimateUnavailable, Unestimable, ValueError):
             return math.inf
+
+    def interval(
+        self,
+        table: CaptureTable,
+        point: Point,
+        resamples: int,
+        seed: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> Interval:
+        """The BCa interval, the model chosen again in every resample (up to
+        RECHOOSE_UP_TO lists) as the point was chosen."""
+
+        def choose(resampled: CaptureTable) -> Fit:
+            if len(table.lists) <= RECHOOSE_UP_TO:
+                try:
+                    return self.choose(resampled)[0]
+                except Unestimable as error:
+                    raise ValueError(str(error)) from None
+            return fit(resampled, point.state.model)
+
+        return bca(table, choose, resamples=resamples, seed=seed, progress=progress)
 
     def draw(self, table: CaptureTable, point: Point, rng: np.random.Generator) -> float:
         cells, means = fitted_cells(table, point.state)

@@ -16,6 +16,7 @@ The linkage is flagged "not reliable enough to estimate" when
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ import numpy as np
 
 from safepassage.analysis.methods import (
     METHODS,
+    LogLinear,
     Memo,
     Plan,
     Point,
@@ -108,6 +110,11 @@ def compare_methods(
     lines: list[Sentence] = []
     for name, source in memos.items():
         entry = _figure(name, source, table)
+        if name == "loglinear" and name != first and plan.resamples and entry["total"]:
+            # The log-linear figure beside a Bayesian one gets its BCa interval.
+            point = source.point(table)
+            interval = LogLinear().interval(table, point, plan.resamples, plan.seed)
+            entry["interval"] = [interval.low, interval.high]
         done(1)
         if name != first:
             outcome.sensitivity.append(entry)
@@ -148,6 +155,10 @@ def _entry(name: str, point: Point) -> dict[str, Any]:
         "publishable": point.publishable,
         "reason": None,
     }
+
+
+def _end(value: float) -> Any:
+    return num(value) if math.isfinite(value) else "∞"
 
 
 def _line(entry: dict[str, Any]) -> Sentence:

@@ -64,9 +64,9 @@ TARGET_RHAT = 1.05
 TARGET_ESS = 400
 MAX_ITERATIONS = 2_000_000
 FULL_SHARE = 0.05
-# Share of draws within a twentieth of the cap on the number missing that
-# says the cap, not the data, holds the upper end.
-CAP_SHARE = 0.01
+# An upper end past this share of the way from the number observed to the
+# cap on the number missing is held by the cap, not by the data.
+CAP_SHARE = 0.9
 
 
 class LatentClassError(ValueError):
@@ -133,10 +133,10 @@ class LatentClassResult:
         return self.observed * (1 + kernel.MISSING_CAP)
 
     @property
-    def at_cap(self) -> float:
-        """Share of draws within a twentieth of the cap: the cap, not the data, bounds N."""
-        near = self.cap - kernel.MISSING_CAP * self.observed / 20
-        return float(np.mean(self.totals >= near))
+    def capped(self) -> bool:
+        """The upper end of the 95% interval lies in the top tenth below the cap:
+        the cap, not the data, holds it."""
+        return self.interval()[1] >= self.observed + CAP_SHARE * (self.cap - self.observed)
 
     @property
     def totals(self) -> np.ndarray:
@@ -359,10 +359,10 @@ def sample(
     With ``converge``, a run whose chains have not converged (R-hat above
     TARGET_RHAT or an effective sample size of N under TARGET_ESS) goes on:
     everything run so far becomes burn-in, and the chains run twice as long
-    as their last sampling period, keeping every ``2 * thinning``-th
-    iteration (so always ``samples`` draws), until they converge or the
-    next round would pass ``max_iterations`` per chain. The result says
-    whether they converged.
+    as their last sampling period, keeping ``samples`` draws evenly spaced
+    (at least enough for the effective sample size asked for, 2 x 400 over
+    the chains), until they converge or the next round would pass
+    ``max_iterations`` per chain. The result says whether they converged.
 
     ``progress``, if given, is called from this thread with the fraction
     done (of the round under way), at the start, every REPORT_SECONDS and
@@ -410,13 +410,15 @@ def sample(
             rounds=rounds,
             iterations=steps,
         )
-        longer = steps + samples * thinning * 2
-        if not converge or result.converged or longer > max_iterations:
+        length = samples * thinning * 2
+        if not converge or result.converged or steps + length > max_iterations:
             return result
-        # Everything so far becomes burn-in; the next round is twice as long.
+        # Everything so far becomes burn-in; the next round is twice as long,
+        # with draws enough for the effective sample size asked for.
         burn_in = steps - WARM_UP
-        thinning *= 2
-        steps = longer
+        samples = max(samples, -(-2 * TARGET_ESS // chains))
+        thinning = max(1, length // samples)
+        steps += samples * thinning
         rounds += 1
         for run in runs:
             run.fresh_draws(samples)
@@ -508,7 +510,7 @@ def simulate(
 
 def publishable(result: LatentClassResult) -> bool:
     """Converged, with an upper end the data hold rather than the sampler's cap."""
-    return result.converged and result.at_cap <= CAP_SHARE
+    return result.converged and not result.capped
 
 
 def verdicts_for(result: LatentClassResult) -> list[Sentence]:
@@ -523,7 +525,7 @@ def verdicts_for(result: LatentClassResult) -> list[Sentence]:
                 ess=num(result.ess),
             )
         )
-    if result.at_cap > CAP_SHARE:
+    if result.capped:
         notes.append(say("latent_cap", cap=result.cap))
     return notes
 

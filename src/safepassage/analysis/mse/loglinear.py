@@ -48,9 +48,9 @@ class TooManyLists(ValueError):
     """A log-linear model of more lists than MAX_LISTS; ``sentence`` says why."""
 
     def __init__(self, lists: int) -> None:
-        from safepassage.analysis.wording import say
+        from safepassage.analysis.wording import num, say
 
-        self.sentence = say("too_many_cells", cells=2**lists - 1, lists=lists, limit=MAX_LISTS)
+        self.sentence = say("too_many_cells", cells=num(2**lists - 1), lists=lists, limit=MAX_LISTS)
         super().__init__(
             f"log-linear models go through every one of the {2**lists - 1:,} possible "
             f"patterns of {lists} lists; up to {MAX_LISTS} lists are fitted. Use latent "
