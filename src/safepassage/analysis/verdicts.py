@@ -53,9 +53,12 @@ VERDICTS: dict[str, Promise | Plural] = {
         "the estimate changes by a factor of %(factor)s between match thresholds "
         "(%(low)s to %(high)s)"
     ),
-    "linkage_undecided": _(
+    "linkage_undecided": lambda n: ngettext(
         "%(share)s%% of the scored pairs of records on different lists were left undecided "
-        "(%(count)s pairs between the review bounds)"
+        "(%(count)s pair between the review bounds)",
+        "%(share)s%% of the scored pairs of records on different lists were left undecided "
+        "(%(count)s pairs between the review bounds)",
+        n,
     ),
     "linkage_alone": _(
         "%(share)s%% of the records were joined to no other record, so the overlaps the "
@@ -63,14 +66,21 @@ VERDICTS: dict[str, Promise | Plural] = {
     ),
     "threshold_none": _("%(threshold)s: no estimate"),
     # Log-linear models on many lists.
-    "too_many_cells": _(
+    "too_many_cells": lambda n: ngettext(
         "log-linear models go through every one of the %(cells)s possible patterns of "
-        "%(lists)s lists; up to %(limit)s lists are fitted. Use latent classes, or merge "
-        "related lists"
+        "%(count)s list; up to %(limit)s lists are fitted. Use latent classes, or merge "
+        "related lists",
+        "log-linear models go through every one of the %(cells)s possible patterns of "
+        "%(count)s lists; up to %(limit)s lists are fitted. Use latent classes, or merge "
+        "related lists",
+        n,
     ),
-    "interval_unbounded": _(
+    "interval_unbounded": lambda n: ngettext(
+        "95%% interval (%(kind)s, %(count)s draw): from %(low)s, with no upper bound: "
+        "%(share)s%% of the draws had no finite estimate.",
         "95%% interval (%(kind)s, %(count)s draws): from %(low)s, with no upper bound: "
-        "%(share)s%% of the draws had no finite estimate."
+        "%(share)s%% of the draws had no finite estimate.",
+        n,
     ),
     # The first figure and the others beside it.
     "first_figure": _("First figure: %(method)s, the most robust method for %(count)s lists."),

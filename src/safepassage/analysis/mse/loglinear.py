@@ -50,7 +50,7 @@ class TooManyLists(ValueError):
     def __init__(self, lists: int) -> None:
         from safepassage.analysis.wording import num, say
 
-        self.sentence = say("too_many_cells", cells=num(2**lists - 1), lists=lists, limit=MAX_LISTS)
+        self.sentence = say("too_many_cells", cells=num(2**lists - 1), count=lists, limit=MAX_LISTS)
         super().__init__(
             f"log-linear models go through every one of the {2**lists - 1:,} possible "
             f"patterns of {lists} lists; up to {MAX_LISTS} lists are fitted. Use latent "
