@@ -138,7 +138,8 @@ def test_latent_classes_estimate_from_a_run(vault: Vault, lists: StoredLists) ->
     assert outcome.interval is not None
     low, high = outcome.interval
     assert outcome.observed <= low <= outcome.total <= high
-    assert len(outcome.draws) == 2 * 200
+    # Two chains, lengthened until converged: at least 2 x 200 draws kept.
+    assert len(outcome.draws) >= 2 * 200
     assert min(outcome.draws) >= outcome.observed
     assert outcome.combined is not None
     text = outcome.text()

@@ -327,7 +327,7 @@ def test_it_shows_an_estimate_not_to_publish_and_each_method_at_each_threshold(
     grid = client.get(url).content.decode()
     assert "Each method on the same run" in grid
     assert grid.count('<tr class="first">') == 1
-    assert grid.count('data-label="Threshold 0.9"') == 3  # three methods
+    assert grid.count('data-label="Threshold 0.9"') == 2  # log-linear and model averaging
     # Outsiders get the same 404 as for a missing estimate.
     missing = reverse("analysis:estimate_sensitivity", args=[uuid.uuid4()])
     assert client.get(missing).status_code == 404

@@ -62,6 +62,12 @@ FIGURES = {
     "kind": term("bca"),
     "figures": [say("threshold_total", threshold=num(0.3, 1), total=num(1200))],
     "threshold": num(0.3, 1),
+    "iterations": 2_000_000,
+    "cap": 21_000,
+    "reasons": [say("linkage_swing", factor=num(2.4, 1), low=num(900), high=num(2160))],
+    "factor": num(2.4, 1),
+    "cells": num(1_048_575),
+    "method": term("latent"),
 }
 ENGLISH = re.compile(r"\b(the|of|and|with|people|lists?|interval|estimated?|draws?)\b")
 

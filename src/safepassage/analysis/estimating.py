@@ -48,7 +48,7 @@ from safepassage.analysis.mse.intervals import quantile
 from safepassage.analysis.mse.loglinear import EstimateUnavailable
 from safepassage.analysis.mse.tables import CaptureTable
 from safepassage.analysis.runs import cluster, effective_pairs, stratified_tables
-from safepassage.analysis.sensitivity import compare_methods, linkage_verdicts
+from safepassage.analysis.sensitivity import compare_methods, cost, linkage_verdicts, others
 from safepassage.analysis.summary import (
     Outcome,
     StratumFigure,
@@ -115,6 +115,7 @@ class Tally:
         self.progress = progress
         self.units = max(units, 1.0)
         self.done = 0.0
+        self.within = 0.0  # of the unit under way: a run lengthened starts its round again
         self.stage = "estimating"
 
     def report(self, within: float = 0.0) -> None:
@@ -127,10 +128,12 @@ class Tally:
 
     def add(self, units: float) -> None:
         self.done += units
+        self.within = 0.0
         self.report()
 
     def inside(self, done: float) -> None:
-        self.report(min(max(done, 0.0), 1.0))
+        self.within = max(self.within, min(max(done, 0.0), 1.0))
+        self.report(self.within)
 
 
 def plan_units(plan: Plan, strata: int, lists: int) -> float:
@@ -146,7 +149,7 @@ def plan_units(plan: Plan, strata: int, lists: int) -> float:
     units += plan.linkage_draws * (2 if name == "loglinear" else 1)
     units += len(THRESHOLDS)
     if not plan.stratum:
-        units += 2 * (len(THRESHOLDS) + 1)
+        units += sum(cost(name, other) for other in others(name, lists)) * (len(THRESHOLDS) + 1)
     return units * max(strata, 1)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from safepassage.analysis.methods import (
+    LATENT_FROM,
     METHODS,
     LogLinear,
     Memo,
@@ -90,6 +91,23 @@ def _people_on_two(lists: Sequence[str], labels: np.ndarray) -> int:
     return sum(1 for named in on.values() if len(named) >= 2)
 
 
+def others(first: str, lists: int) -> list[str]:
+    """The methods shown beside the first figure (latent classes only where
+    they are meant to be used)."""
+    return [
+        name
+        for name in ORDER
+        if name != first and applicable(name, lists) and (name != "latent" or lists >= LATENT_FROM)
+    ]
+
+
+def cost(first: str, other: str) -> float:
+    """A fit of another method, in fits of the first (for the progress bar):
+    a converged latent-class run is worth about ten log-linear or averaged fits."""
+    weight = {"latent": 10.0, "bma": 1.0, "loglinear": 1.0}
+    return weight[other] / weight[first]
+
+
 def compare_methods(
     outcome: Outcome,
     table: CaptureTable,
@@ -104,9 +122,8 @@ def compare_methods(
     width = len(table.lists)
     first = outcome.method
     memos = {first: memo}
-    for name in ORDER:
-        if name != first and applicable(name, width):
-            memos[name] = Memo(METHODS[name](Plan(**{**plan.__dict__, "method": name})))
+    for name in others(first, width):
+        memos[name] = Memo(METHODS[name](Plan(**{**plan.__dict__, "method": name})))
     lines: list[Sentence] = []
     for name, source in memos.items():
         entry = _figure(name, source, table)
@@ -115,7 +132,7 @@ def compare_methods(
             point = source.point(table)
             interval = LogLinear().interval(table, point, plan.resamples, plan.seed)
             entry["interval"] = [interval.low, interval.high]
-        done(1)
+        done(cost(first, name) if name != first else 0)
         if name != first:
             outcome.sensitivity.append(entry)
             lines.append(_line(entry))
@@ -129,7 +146,7 @@ def compare_methods(
         for threshold in thresholds:
             figure = _figure(name, source, tables[threshold])
             row.append([threshold, figure["total"], figure["publishable"]])
-            done(1)
+            done(cost(first, name) if name != first else 0)
         outcome.grid.append({"method": name, "totals": row})
 
 
