@@ -453,3 +453,16 @@ def test_it_says_not_converged_do_not_publish_when_the_budget_runs_out() -> None
     assert not result.converged
     lines = [str(line) for line in describe_latent(table, result)]
     assert lines[2].startswith("Warning: NOT CONVERGED, DO NOT PUBLISH: after 940 iterations")
+
+
+def test_a_run_goes_on_from_where_another_stopped() -> None:
+    table = two_class_table()
+    first = sample(table, classes=5, burn_in=2000, samples=500, thinning=10, seed=4)
+    again = sample(
+        table, classes=5, burn_in=200, samples=500, thinning=10, seed=5, start=first.states
+    )
+    assert again.iterations == 200 + 500 * 10  # no warm-up
+    low, high = first.interval()
+    assert low < again.median < high
+    with pytest.raises(LatentClassError, match="as many chains, lists and classes"):
+        sample(table, classes=4, burn_in=10, samples=10, thinning=1, seed=5, start=first.states)

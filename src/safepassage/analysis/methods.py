@@ -256,9 +256,11 @@ class Latent:
         self.plan = plan
         self.fits = 0
         self.progress: Callable[[float], None] | None = None
-        # Run on until converged (the figures shown); a drawn clustering's
-        # fit, a draw among many, keeps the plan's length.
+        # Run on until converged (the figures shown). A drawn clustering's
+        # fit, a draw among many, goes on from where the last converged fit
+        # of the same lists stopped, for DRAW_BURN_IN iterations on its table.
         self.converge = True
+        self.states: dict[tuple[str, ...], tuple[Any, ...]] = {}
 
     def point(self, table: CaptureTable) -> Point:
         from safepassage.analysis.mse.lcmcr import (
@@ -271,20 +273,25 @@ class Latent:
         plan = self.plan
         seed = int(np.random.SeedSequence([plan.seed, self.fits]).generate_state(1)[0])
         self.fits += 1
+        length = {"burn_in": plan.burn_in, "samples": plan.samples, "thinning": plan.thinning}
+        start = () if self.converge else self.states.get(table.lists, ())
+        if start:
+            length = {"burn_in": DRAW_BURN_IN, "samples": DRAW_SAMPLES, "thinning": 10}
         try:
             result = sample(
                 table,
                 classes=plan.classes,
-                burn_in=plan.burn_in,
-                samples=plan.samples,
-                thinning=plan.thinning,
                 seed=seed,
                 progress=self.progress,
                 converge=self.converge,
                 max_iterations=plan.max_iterations,
+                start=start,
+                **length,
             )
         except LatentClassError as error:
             raise unestimable(error) from None
+        if self.converge and result.converged:
+            self.states[table.lists] = result.states
         totals = result.totals
         step = max(1, len(totals) // CHART_DRAWS)
         return Point(
@@ -302,6 +309,11 @@ class Latent:
         totals: np.ndarray = point.state
         return float(totals[int(rng.integers(len(totals)))])
 
+
+# A drawn clustering's fit, from the states of a converged one: iterations
+# to settle on the drawn table, then draws kept per chain (every 10th).
+DRAW_BURN_IN = 1_000
+DRAW_SAMPLES = 20
 
 # Draws kept per chain and iterations between them, by length of run.
 SAMPLER_LENGTHS = {"short": (1_000, 10), "long": (10_000, 100)}

@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -121,6 +121,8 @@ class LatentClassResult:
     # iterations before the last lengthening).
     rounds: int = 0
     iterations: int = 0  # per chain, warm-up included
+    # Where each chain stopped, to go on from on a table much like this one.
+    states: tuple[ChainState, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def converged(self) -> bool:
@@ -213,6 +215,18 @@ class ChainState:
     alpha: np.ndarray  # the concentration, as a one-element array
     step: int = 0
 
+    def copy(self, rng: np.random.Generator) -> ChainState:
+        """The same state, with its own arrays and this random stream, at step 0."""
+        return ChainState(
+            rng=rng,
+            ratio=self.ratio.copy(),
+            log_zero=self.log_zero.copy(),
+            seen=self.seen.copy(),
+            log_nu=self.log_nu.copy(),
+            missing=self.missing.copy(),
+            alpha=self.alpha.copy(),
+        )
+
     @classmethod
     def start(cls, patterns: Patterns, classes: int, rng: np.random.Generator) -> ChainState:
         """LCMCR's starting point: every class's inclusion probabilities at each
@@ -282,10 +296,10 @@ def _advance(
     run: _Run,
     patterns: Patterns,
     last: int,
-    settings: tuple[float, float, int, int],
+    settings: tuple[float, float, int, int, int],
 ) -> None:
     """Iterations up to ``last`` of one chain."""
-    a_alpha, b_alpha, burn_in, thinning = settings
+    a_alpha, b_alpha, burn_in, thinning, warm_up = settings
     state = run.state
     try:
         kernel.advance(
@@ -303,7 +317,7 @@ def _advance(
             b_alpha,
             state.step,
             last,
-            WARM_UP,
+            warm_up,
             burn_in,
             thinning,
             run.totals,
@@ -320,7 +334,7 @@ def _work(
     run: _Run,
     patterns: Patterns,
     steps: int,
-    settings: tuple[float, float, int, int],
+    settings: tuple[float, float, int, int, int],
     stop: threading.Event,
 ) -> None:
     """Run a chain to the end in blocks of about BLOCK_SECONDS, unless told to stop."""
@@ -346,6 +360,7 @@ def sample(
     progress: Callable[[float], None] | None = None,
     converge: bool = False,
     max_iterations: int = MAX_ITERATIONS,
+    start: Sequence[ChainState] = (),
 ) -> LatentClassResult:
     """Posterior draws of the total N, with ``samples`` draws per chain.
 
@@ -363,6 +378,11 @@ def sample(
     (at least enough for the effective sample size asked for, 2 x 400 over
     the chains), until they converge or the next round would pass
     ``max_iterations`` per chain. The result says whether they converged.
+
+    ``start``: the chains' last states of an earlier run (``states`` of its
+    result), on a table much like this one (a drawn clustering of the same
+    records): the chains go on from there, with no warm-up and only
+    ``burn_in`` iterations to settle on this table.
 
     ``progress``, if given, is called from this thread with the fraction
     done (of the round under way), at the start, every REPORT_SECONDS and
@@ -391,11 +411,22 @@ def sample(
         _Run.new(i, patterns, classes, samples, np.random.default_rng(stream))
         for i, stream in enumerate(streams)
     ]
-    start = time.perf_counter()
-    steps = WARM_UP + burn_in + samples * thinning
+    warm_up = WARM_UP
+    if start:
+        if len(start) != chains or any(
+            state.ratio.shape != (len(table.lists), classes) for state in start
+        ):
+            raise LatentClassError(
+                "a run goes on only from states of as many chains, lists and classes"
+            )
+        for run, state in zip(runs, start, strict=True):
+            run.state = state.copy(run.state.rng)
+        warm_up = 0
+    began = time.perf_counter()
+    steps = warm_up + burn_in + samples * thinning
     rounds = 0
     while True:
-        settings = (float(a_alpha), float(b_alpha), burn_in, thinning)
+        settings = (float(a_alpha), float(b_alpha), burn_in, thinning, warm_up)
         _run_chains(runs, patterns, steps, settings, progress)
         result = LatentClassResult(
             lists=table.lists,
@@ -406,16 +437,17 @@ def sample(
             thinning=thinning,
             seed=seed,
             chains=tuple(run.chain() for run in runs),
-            seconds=time.perf_counter() - start,
+            seconds=time.perf_counter() - began,
             rounds=rounds,
             iterations=steps,
+            states=tuple(run.state for run in runs),
         )
         length = samples * thinning * 2
         if not converge or result.converged or steps + length > max_iterations:
             return result
         # Everything so far becomes burn-in; the next round is twice as long,
         # with draws enough for the effective sample size asked for.
-        burn_in = steps - WARM_UP
+        burn_in = steps - warm_up
         samples = max(samples, -(-2 * TARGET_ESS // chains))
         thinning = max(1, length // samples)
         steps += samples * thinning
@@ -428,7 +460,7 @@ def _run_chains(
     runs: list[_Run],
     patterns: Patterns,
     steps: int,
-    settings: tuple[float, float, int, int],
+    settings: tuple[float, float, int, int, int],
     progress: Callable[[float], None] | None,
 ) -> None:
     """Every chain up to iteration ``steps``, side by side, one per core."""
