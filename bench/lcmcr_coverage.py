@@ -105,6 +105,7 @@ class Tally:
     errors: float = 0.0
     widths: float = 0.0
     unsettled: int = 0
+    flagged: int = 0  # said not to be published (not converged, or held by the cap)
     observed: int = 0
     seconds: float = 0.0
     missed: tuple[int, CaptureTable, lcmcr.LatentClassResult] | None = None
@@ -130,7 +131,8 @@ def run(scenario: Scenario, replicates: int) -> Tally:
             tally.missed = (replicate, table, result)
         tally.errors += abs(result.median - scenario.total) / scenario.total
         tally.widths += high - low
-        tally.unsettled += not result.rhat <= lcmcr.HIGH_RHAT
+        tally.unsettled += not result.rhat <= lcmcr.TARGET_RHAT
+        tally.flagged += not lcmcr.publishable(result)
         tally.observed += table.observed
         tally.seconds += result.seconds
     return tally
@@ -197,7 +199,8 @@ def main() -> None:
         print(f"  95% intervals holding N:   {coverage:6.1%}  (target >= 90%)")
         print(f"  mean |median - N| / N:     {tally.errors / n:6.1%}")
         print(f"  mean interval width:       {tally.widths / n:6.0f}")
-        print(f"  fits with R-hat > 1.1:     {tally.unsettled:6d} of {n}")
+        print(f"  fits with R-hat > 1.05:    {tally.unsettled:6d} of {n}")
+        print(f"  flagged not to publish:    {tally.flagged:6d} of {n}")
         print(f"  sampler time per fit:      {tally.seconds / n:6.2f} s")
         if coverage >= 0.9:
             print("  meets the target")
