@@ -92,7 +92,7 @@ VERDICTS: dict[str, Promise | Plural] = {
 }
 
 TERMS: dict[str, Promise] = {
-    "loglinear": _("log-linear models (lowest BIC)"),
+    "loglinear": _("log-linear models"),
     "stepwise": _("log-linear models (stepwise choice)"),
     "bma": _("Bayesian model averaging"),
     "latent": _("Bayesian latent classes"),
