@@ -8,8 +8,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safepassage.analysis.estimates import start_estimate
-from safepassage.analysis.estimating import METHODS, Plan, Unestimable, estimate_table
+from safepassage.analysis.estimates import for_run, start_estimate
+from safepassage.analysis.estimating import (
+    METHODS,
+    Plan,
+    Unestimable,
+    estimate,
+    estimate_table,
+)
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.models import LinkageRun, Same
 from safepassage.analysis.mse.intervals import Interval, bca
@@ -25,7 +31,6 @@ from safepassage.analysis.runs import (
     BACKENDS,
     STRATA,
     RunRefused,
-    capture_table,
     clusters_at,
     decide,
     decisions_for,
@@ -170,7 +175,12 @@ class Command(BaseCommand):
             "resamples (1000 is usual); the choice of model is repeated in every resample "
             "up to five lists",
         )
-        estimate.add_argument("--seed", type=int, default=0, help="for a reproducible interval")
+        estimate.add_argument(
+            "--seed",
+            type=int,
+            default=Plan().seed,
+            help="for reproducible figures (the same default as the pages)",
+        )
         estimate.add_argument(
             "--heterogeneity",
             choices=["poisson2"],
@@ -255,9 +265,7 @@ class Command(BaseCommand):
                 f"safepassage analysis review --run {str(run.pk)[:8]}"
             )
         try:
-            outcome = estimate_table(
-                capture_table(result, labels), Plan(), ProgressBar(self.stderr)
-            )
+            outcome = estimate(result, decisions, for_run(Plan(), run), ProgressBar(self.stderr))
         except Unestimable as error:
             self.stdout.write(f"No estimate: {reason(error)}")
             return
