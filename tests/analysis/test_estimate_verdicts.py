@@ -183,3 +183,27 @@ def test_the_estimate_at_each_threshold_swinging_twofold_is_flagged() -> None:
     assert max(totals) >= 2 * min(totals)
     assert "the estimate changes by a factor of" in outcome.text()
     assert not outcome.publishable
+
+
+def test_a_latent_class_figure_not_converged_is_never_shown_without_saying_so(
+    tmp_path: Path,
+) -> None:
+    # Five lists: latent classes give the first figure. A budget too small to
+    # reach an effective sample size of 400 (200 draws in all).
+    rng = np.random.default_rng(3)
+    inclusion = [list(rng.uniform(0.05, 0.2, 5)), list(rng.uniform(0.3, 0.6, 5))]
+    table = simulate(800, inclusion, [0.6, 0.4], seed=5)
+    short = ["--burn-in", "200", "--samples", "100", "--thinning", "2", "--max-iterations", "700"]
+    text = _estimate(_write(table, tmp_path / "five.csv"), *short)
+    lines = text.splitlines()
+    said = [n for n, line in enumerate(lines) if line.startswith("Warning: NOT CONVERGED")]
+    figure = next(n for n, line in enumerate(lines) if line.startswith("Estimated total"))
+    # Said before the figure, and again after it.
+    assert said[0] < figure < said[-1]
+    assert "First figure: Bayesian latent classes" in text
+    plan = Plan(burn_in=200, samples=100, thinning=2, max_iterations=700)
+    outcome = estimate_table(table, plan)
+    assert not outcome.publishable
+    stored = outcome.as_dict()
+    assert stored["publishable"] is False
+    assert render_all(stored["verdicts"])[0].startswith("NOT CONVERGED, DO NOT PUBLISH")

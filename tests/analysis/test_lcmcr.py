@@ -22,12 +22,14 @@ from scipy.special import gammaln
 from safepassage.analysis.mse import lcmcr, lcmcr_kernel
 from safepassage.analysis.mse.diagnostics import effective_sample_size, rhat
 from safepassage.analysis.mse.lcmcr import (
+    Chain,
     LatentClassError,
     LatentClassResult,
     compile_sampler,
     describe_latent,
     sample,
     simulate,
+    verdicts_for,
     warnings_for,
 )
 from safepassage.analysis.mse.tables import CaptureTable
@@ -466,3 +468,48 @@ def test_a_run_goes_on_from_where_another_stopped() -> None:
     assert low < again.median < high
     with pytest.raises(LatentClassError, match="as many chains, lists and classes"):
         sample(table, classes=4, burn_in=10, samples=10, thinning=1, seed=5, start=first.states)
+
+
+def _result_of(chains: list[np.ndarray]) -> LatentClassResult:
+    """A run whose chains drew these totals."""
+    size = len(chains[0])
+    return LatentClassResult(
+        lists=tuple("ABCDE"),
+        observed=1000,
+        classes=10,
+        burn_in=0,
+        samples=size,
+        thinning=1,
+        seed=0,
+        chains=tuple(
+            Chain(i, totals, np.zeros(size), np.ones(size, dtype=np.int64), np.zeros(size))
+            for i, totals in enumerate(chains)
+        ),
+        seconds=0.0,
+        iterations=size,
+    )
+
+
+def test_its_verdict_follows_the_effective_sample_size_even_where_the_chains_agree() -> None:
+    # Two chains that agree (R-hat near 1) but whose draws move slowly, as on
+    # the Kosovo table at LCMCR's usual lengths: worth about 200 independent
+    # draws, so not converged and not to be published.
+    rng = np.random.default_rng(5)
+    slow = []
+    for _chain in range(2):
+        walk = np.zeros(2000)
+        for i in range(1, walk.size):
+            walk[i] = 0.9 * walk[i - 1] + rng.normal()
+        slow.append(np.round(2000 + 100 * walk))
+    result = _result_of(slow)
+    assert result.rhat <= lcmcr.TARGET_RHAT
+    assert 100 < result.ess < lcmcr.TARGET_ESS
+    assert not result.converged
+    assert not lcmcr.publishable(result)
+    notes = [str(note) for note in verdicts_for(result)]
+    assert notes[0].startswith("NOT CONVERGED, DO NOT PUBLISH")
+    # The same spread drawn independently is worth its 4,000 draws: converged.
+    steady = _result_of([np.round(2000 + 230 * rng.normal(size=2000)) for _ in range(2)])
+    assert steady.ess > lcmcr.TARGET_ESS
+    assert steady.converged
+    assert verdicts_for(steady) == []

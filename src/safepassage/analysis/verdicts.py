@@ -22,7 +22,7 @@ VERDICTS: dict[str, Promise | Plural] = {
     "latent_not_converged": _(
         "NOT CONVERGED, DO NOT PUBLISH: after %(iterations)s iterations per chain the chains "
         "still disagree or wander (R-hat %(rhat)s, at most 1.05 needed; effective sample size "
-        "of the total %(ess)s, at least 400 needed). The figures above are not an estimate."
+        "of the total %(ess)s, at least 400 needed). These figures are not an estimate."
     ),
     "latent_cap": _(
         "The upper end is held by the sampler's limit (%(cap)s, 21 times the number "
