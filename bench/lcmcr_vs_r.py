@@ -19,7 +19,13 @@ R and LCMCR: `make bench-deps` (scripts/bench-r.sh builds LCMCR 0.4.14
 from bench/r/ into .venv/R).
 
     .venv/bin/python bench/lcmcr_vs_r.py [--length first|medium|production]
-        [--classes 10] [--tables NAME,...] [--seed 1]
+        [--classes 10] [--tables NAME,...] [--seed 1] [--seeds 1]
+
+With --seeds N each table is run N times, with seeds from --seed on (R's
+chains of run s take seeds 2s - 1 and 2s); each run gives its verdict, and
+the draws of all runs pooled, as one run N times as long, give the gaps.
+A verdict that flips between seeds of one sampler says the length is too
+short to tell, for either.
 
 Lengths (burn-in, draws per chain, thinning): first 10,000, 1,000, 10
 (the first look); medium 10,000, 2,000, 100 (about 200,000 iterations);
@@ -124,12 +130,35 @@ def summary(draws: np.ndarray) -> tuple[np.ndarray, float, float, bool]:
     return points, ess, r, bool(ess >= lcmcr.TARGET_ESS and r <= lcmcr.TARGET_RHAT)
 
 
+def _row(label: str, who: str, draws: np.ndarray, seconds: float) -> tuple[np.ndarray, bool]:
+    points, ess, r, ok = summary(draws)
+    verdict = "converged" if ok else "not converged"
+    print(
+        f"{label:<22}  {who:<5}{points[0]:>9.0f}{points[1]:>9.0f}"
+        f"{points[2]:>9.0f}{r:>7.3f}{ess:>7.0f}  {verdict:<15}{seconds:>8.1f}"
+    )
+    return points, ok
+
+
+def far(draws: np.ndarray, observed: int) -> bool:
+    """The run reached the far mode: its 97.5 % point above half the sampler's cap."""
+    cap = observed * (1 + lcmcr.kernel.MISSING_CAP)
+    return bool(np.quantile(draws, 0.975) > observed + 0.5 * (cap - observed))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--length", choices=sorted(LENGTHS), default="medium")
     parser.add_argument("--classes", type=int, default=10)
     parser.add_argument("--tables", default=",".join([*PUBLIC, "sim10", "sim15", "sim20"]))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="run each table with this many seeds (from --seed on): each run's verdict, "
+        "then the draws of all runs pooled (as one longer run) for the gaps",
+    )
     options = parser.parse_args()
     length = LENGTHS[options.length]
     print(f"{machine()}; K = {options.classes}; burn-in, draws, thinning = {length}")
@@ -141,19 +170,35 @@ def main() -> None:
     print(heading)
     met = judged = 0
     for name, table in tables(options.tables.split(",")).items():
-        r_draws, r_seconds = r_chains(table, options.classes, length, options.seed)
-        our_draws, our_seconds = ours(table, options.classes, length, options.seed)
-        (r_points, r_ess, r_rhat, r_ok) = summary(r_draws)
-        (o_points, o_ess, o_rhat, o_ok) = summary(our_draws)
         size = f"{name:<9}{len(table.lists):>6}{table.observed:>7}"
-        for who, points, ess, r, ok, seconds in (
-            ("R", r_points, r_ess, r_rhat, r_ok, r_seconds),
-            ("ours", o_points, o_ess, o_rhat, o_ok, our_seconds),
-        ):
-            verdict = "converged" if ok else "not converged"
+        runs = []
+        for number in range(options.seeds):
+            seed = options.seed + number
+            # R's chains take seeds r_seed and r_seed + 1: apart for every run.
+            r_draws, r_seconds = r_chains(table, options.classes, length, 2 * seed - 1)
+            our_draws, our_seconds = ours(table, options.classes, length, seed)
+            label = size if number == 0 else ""
+            if options.seeds > 1:
+                label = f"{label[:9]:<9}  seed {seed}"
+            r_points, r_ok = _row(label, "R", r_draws, r_seconds)
+            o_points, o_ok = _row("", "ours", our_draws, our_seconds)
+            runs.append((r_draws, our_draws, r_ok, o_ok))
+            sys.stdout.flush()
+        if options.seeds > 1:
+            r_all = np.concatenate([run[0] for run in runs])
+            o_all = np.concatenate([run[1] for run in runs])
+            r_points = np.quantile(r_all.ravel(), [0.025, 0.5, 0.975])
+            o_points = np.quantile(o_all.ravel(), [0.025, 0.5, 0.975])
+            r_ok = sum(run[2] for run in runs) * 2 > len(runs)
+            o_ok = sum(run[3] for run in runs) * 2 > len(runs)
+            r_far = sum(far(run[0], table.observed) for run in runs)
+            o_far = sum(far(run[1], table.observed) for run in runs)
             print(
-                f"{size if who == 'R' else '':<22}  {who:<5}{points[0]:>9.0f}{points[1]:>9.0f}"
-                f"{points[2]:>9.0f}{r:>7.3f}{ess:>7.0f}  {verdict:<15}{seconds:>8.1f}"
+                f"{'':<22}  pooled over {len(runs)} seeds: R {r_points[0]:.0f} / "
+                f"{r_points[1]:.0f} / {r_points[2]:.0f}, ours {o_points[0]:.0f} / "
+                f"{o_points[1]:.0f} / {o_points[2]:.0f}; converged R "
+                f"{sum(run[2] for run in runs)}, ours {sum(run[3] for run in runs)} of "
+                f"{len(runs)}; far mode (97.5 % above half the cap) R {r_far}, ours {o_far}"
             )
         gaps = 100 * (o_points - r_points) / r_points
         same = r_ok == o_ok
@@ -166,7 +211,8 @@ def main() -> None:
             result = "R not converged: not judged" + ("" if same else "; verdicts differ")
         print(
             f"{'':<22}  gap  {gaps[0]:>+8.1f}%{gaps[1]:>+8.1f}%{gaps[2]:>+8.1f}%"
-            f"  same verdict: {'yes' if same else 'no'}; {result}"
+            f"  same verdict{' (most runs)' if options.seeds > 1 else ''}: "
+            f"{'yes' if same else 'no'}; {result}"
         )
         sys.stdout.flush()
     print(f"within 3 % (median) and 5 % (ends), same verdict: {met} of {judged} judged tables")
