@@ -46,12 +46,14 @@ test-sqlite: $(VENV)/.dev system-deps
 	env -u DATABASE_URL $(BIN)/pytest
 	env -u DATABASE_URL $(BIN)/pytest -p tests.vault.without_compiled_loop tests/vault
 
-# What the benchmarks need beyond the test suite: wrk and valgrind from
-# Debian, and the Python packages of requirements/bench.lock.
+# What the benchmarks need beyond the test suite: wrk, valgrind and R from
+# Debian, R's LCMCR built from bench/r/, and the Python packages of
+# requirements/bench.lock.
 # Installed without dependency resolution (recordlinkage's metadata asks for
 # pandas < 3), so pip check must find nothing else missing.
 bench-deps: $(VENV)/.dev
 	scripts/system-deps.sh --bench
+	scripts/bench-r.sh
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements/bench.lock
 	@! $(BIN)/python -m pip check | grep -v -e "^recordlinkage .* requirement pandas<3" -e "^No broken requirements"
 

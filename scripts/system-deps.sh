@@ -23,10 +23,13 @@ if command -v java >/dev/null 2>&1; then
 fi
 [ "$java_ok" = yes ] || missing+=(openjdk-17-jre-headless)
 # With --bench, what the benchmarks run beside the suite's packages: wrk
-# (bench/intake_load.py) and valgrind (field_encryption.py --instructions).
+# (bench/intake_load.py), valgrind (field_encryption.py --instructions), and
+# R with a compiler and GSL to build LCMCR, the peer of bench/lcmcr_vs_r.py.
 if [ "${1:-}" = --bench ]; then
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+  command -v Rscript >/dev/null 2>&1 || missing+=(r-base-core r-base-dev)
+  [ -e /usr/include/gsl/gsl_randist.h ] || missing+=(libgsl-dev)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -26,7 +26,7 @@ def _run(vault: Vault, lists: StoredLists) -> tuple[LinkageRun, dict]:
 
 def test_an_estimate_carries_both_uncertainties(vault: Vault, lists: StoredLists) -> None:
     run, result = _run(vault, lists)
-    plan = Plan(resamples=60, linkage_draws=40, seed=4, threshold=run.threshold)
+    plan = Plan("loglinear", resamples=60, linkage_draws=40, seed=4, threshold=run.threshold)
     outcome = estimate(result, decisions_for(lists.lists), plan)
     assert outcome.interval is not None
     assert outcome.combined is not None
@@ -48,14 +48,14 @@ def test_an_estimate_carries_both_uncertainties(vault: Vault, lists: StoredLists
 
 def test_strata_are_estimated_one_by_one_and_added_up(vault: Vault, lists: StoredLists) -> None:
     run, result = _run(vault, lists)
-    outcome = estimate(result, {}, Plan(stratum="act", threshold=run.threshold))
+    outcome = estimate(result, {}, Plan("loglinear", stratum="act", threshold=run.threshold))
     assert [s["value"] for s in outcome.strata] == ["detention", "killing"]
     estimated = [s["total"] for s in outcome.strata]
     assert all(total is not None for total in estimated)
     assert outcome.total == pytest.approx(sum(estimated))
     assert sum(s["observed"] for s in outcome.strata) == outcome.observed
     assert "Stratified by what was done: 2 strata" in outcome.text()
-    by_period = estimate(result, {}, Plan(stratum="period", threshold=run.threshold))
+    by_period = estimate(result, {}, Plan("loglinear", stratum="period", threshold=run.threshold))
     assert [s["value"] for s in by_period.strata] == ["2017", "2018"]
 
 
@@ -85,20 +85,20 @@ def test_a_stratum_without_an_estimate_is_named() -> None:
     argun = [tuple(on) for on, n in counts.items() for _ in range(n)]
     # Grozny: three people, one list each, no overlap: no finite estimate.
     result = _result({"argun": argun, "grozny": [("A",), ("B",), ("C",)]})
-    outcome = estimate(result, {}, Plan(stratum="place"))
+    outcome = estimate(result, {}, Plan("loglinear", stratum="place"))
     argun_figure, grozny = outcome.strata
     assert argun_figure["total"] > 47
     assert grozny["total"] is None
     assert outcome.total == pytest.approx(argun_figure["total"] + 3)
     assert any("Stratum grozny has no estimate" in str(w) for w in outcome.warnings)
     with pytest.raises(Unestimable, match="no estimate for these data"):
-        estimate(_result({"grozny": [("A",), ("B",), ("C",)]}), {}, Plan())
+        estimate(_result({"grozny": [("A",), ("B",), ("C",)]}), {}, Plan("loglinear"))
 
 
 def test_an_estimate_is_a_job_with_a_sealed_result(vault: Vault, lists: StoredLists) -> None:
     run, _result = _run(vault, lists)
     entry = start_estimate(
-        vault.keyring, run, Plan(resamples=20, seed=2), by="cli", background=False
+        vault.keyring, run, Plan("loglinear", resamples=20, seed=2), by="cli", background=False
     )
     assert entry.status == JobStatus.DONE
     with using_keyring(vault.keyring):
@@ -138,7 +138,8 @@ def test_latent_classes_estimate_from_a_run(vault: Vault, lists: StoredLists) ->
     assert outcome.interval is not None
     low, high = outcome.interval
     assert outcome.observed <= low <= outcome.total <= high
-    assert len(outcome.draws) == 2 * 200
+    # Two chains, lengthened until converged: at least 2 x 200 draws kept.
+    assert len(outcome.draws) >= 2 * 200
     assert min(outcome.draws) >= outcome.observed
     assert outcome.combined is not None
     text = outcome.text()

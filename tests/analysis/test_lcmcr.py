@@ -22,12 +22,14 @@ from scipy.special import gammaln
 from safepassage.analysis.mse import lcmcr, lcmcr_kernel
 from safepassage.analysis.mse.diagnostics import effective_sample_size, rhat
 from safepassage.analysis.mse.lcmcr import (
+    Chain,
     LatentClassError,
     LatentClassResult,
     compile_sampler,
     describe_latent,
     sample,
     simulate,
+    verdicts_for,
     warnings_for,
 )
 from safepassage.analysis.mse.tables import CaptureTable
@@ -414,3 +416,100 @@ def test_it_explains_the_estimate_and_warns_about_few_lists() -> None:
     assert "Estimated total (posterior median)" in text
     assert f"seed {result.seed}" in text
     assert any("Only 3 lists" in str(note) for note in warnings_for(result))
+
+
+def test_it_caps_the_number_missing_at_twenty_times_the_number_observed_as_lcmcr() -> None:
+    # Nobody on two lists: the data put no bound on N. LCMCR draws the number
+    # missing again while above 20 n; without the cap the chain drifted off.
+    table = CaptureTable(
+        tuple("ABCDE"), {tuple(int(i == j) for i in range(5)): 20 for j in range(5)}
+    )
+    result = sample(table, classes=5, burn_in=2000, samples=1000, thinning=10, seed=3)
+    assert result.totals.max() <= 21 * table.observed
+    assert result.capped
+    text = "\n".join(str(line) for line in describe_latent(table, result))
+    assert "held by the sampler's limit" in text
+    assert "Do not publish this figure." in text
+
+
+def test_it_runs_on_until_the_chains_converge() -> None:
+    table = two_class_table()
+    short = sample(table, classes=5, burn_in=0, samples=40, thinning=1, seed=2)
+    assert not short.converged
+    result = sample(table, classes=5, burn_in=0, samples=40, thinning=1, seed=2, converge=True)
+    assert result.converged
+    assert result.rounds > 0
+    assert result.rhat <= lcmcr.TARGET_RHAT
+    assert result.ess >= lcmcr.TARGET_ESS
+    # Draws enough for an effective sample size of 400 over two chains.
+    assert result.samples == 400
+    assert result.burn_in + lcmcr.WARM_UP + 400 * result.thinning == result.iterations
+
+
+def test_it_says_not_converged_do_not_publish_when_the_budget_runs_out() -> None:
+    table = two_class_table()
+    result = sample(
+        table, classes=5, burn_in=0, samples=40, thinning=1, seed=2, converge=True,
+        max_iterations=700,
+    )  # fmt: skip
+    assert not result.converged
+    lines = [str(line) for line in describe_latent(table, result)]
+    assert lines[2].startswith("Warning: NOT CONVERGED, DO NOT PUBLISH: after 940 iterations")
+
+
+def test_a_run_goes_on_from_where_another_stopped() -> None:
+    table = two_class_table()
+    first = sample(table, classes=5, burn_in=2000, samples=500, thinning=10, seed=4)
+    again = sample(
+        table, classes=5, burn_in=200, samples=500, thinning=10, seed=5, start=first.states
+    )
+    assert again.iterations == 200 + 500 * 10  # no warm-up
+    low, high = first.interval()
+    assert low < again.median < high
+    with pytest.raises(LatentClassError, match="as many chains, lists and classes"):
+        sample(table, classes=4, burn_in=10, samples=10, thinning=1, seed=5, start=first.states)
+
+
+def _result_of(chains: list[np.ndarray]) -> LatentClassResult:
+    """A run whose chains drew these totals."""
+    size = len(chains[0])
+    return LatentClassResult(
+        lists=tuple("ABCDE"),
+        observed=1000,
+        classes=10,
+        burn_in=0,
+        samples=size,
+        thinning=1,
+        seed=0,
+        chains=tuple(
+            Chain(i, totals, np.zeros(size), np.ones(size, dtype=np.int64), np.zeros(size))
+            for i, totals in enumerate(chains)
+        ),
+        seconds=0.0,
+        iterations=size,
+    )
+
+
+def test_its_verdict_follows_the_effective_sample_size_even_where_the_chains_agree() -> None:
+    # Two chains that agree (R-hat near 1) but whose draws move slowly, as on
+    # the Kosovo table at LCMCR's usual lengths: worth about 200 independent
+    # draws, so not converged and not to be published.
+    rng = np.random.default_rng(5)
+    slow = []
+    for _chain in range(2):
+        walk = np.zeros(2000)
+        for i in range(1, walk.size):
+            walk[i] = 0.9 * walk[i - 1] + rng.normal()
+        slow.append(np.round(2000 + 100 * walk))
+    result = _result_of(slow)
+    assert result.rhat <= lcmcr.TARGET_RHAT
+    assert 100 < result.ess < lcmcr.TARGET_ESS
+    assert not result.converged
+    assert not lcmcr.publishable(result)
+    notes = [str(note) for note in verdicts_for(result)]
+    assert notes[0].startswith("NOT CONVERGED, DO NOT PUBLISH")
+    # The same spread drawn independently is worth its 4,000 draws: converged.
+    steady = _result_of([np.round(2000 + 230 * rng.normal(size=2000)) for _ in range(2)])
+    assert steady.ess > lcmcr.TARGET_ESS
+    assert steady.converged
+    assert verdicts_for(steady) == []

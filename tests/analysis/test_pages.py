@@ -284,3 +284,50 @@ def test_the_import_page_speaks_russian_with_its_plural_forms(analyst: User) -> 
         follow=True,
     )
     assert "Импортированы 2 строки." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_an_estimate_not_to_publish_and_each_method_at_each_threshold(
+    analyst: User, vault: Vault
+) -> None:
+    from safepassage.analysis.estimating import Plan, estimate
+
+    counts = {"A": 30, "B": 30, "C": 30, "AB": 24, "AC": 24, "BC": 24, "ABC": 8}
+    people = [tuple(on) for on, n in counts.items() for _ in range(n)]
+    ids, lists, pairs = [], [], []
+    for number, on in enumerate(people):
+        first = len(ids)
+        for name in on:
+            if len(ids) > first:
+                # Half the people are joined firmly, half only at 0.4: a twofold swing.
+                pairs.append([first, len(ids), 0.95 if number % 2 else 0.4])
+            ids.append(f"r{len(ids)}")
+            lists.append(name)
+    blank = [""] * len(ids)
+    result = {
+        "ids": ids,
+        "lists": lists,
+        "pairs": pairs,
+        "strata": {"place": blank, "period": blank, "act": blank},
+    }
+    outcome = estimate(result, {}, Plan("loglinear", threshold=0.5))
+    run = LinkageRun.objects.create(status=JobStatus.DONE, threshold=0.5)
+    entry = Estimate.objects.create(run=run, method="loglinear", status=JobStatus.DONE)
+    with using_keyring(vault.keyring):
+        entry.result = outcome.as_dict()
+        entry.save()
+    client = _client(analyst)
+    page = client.get(reverse("analysis:estimate", args=[entry.pk])).content.decode()
+    assert "Do not publish this figure." in page
+    assert "LINKAGE NOT RELIABLE ENOUGH TO ESTIMATE" in page
+    assert "The other methods, for comparison" in page
+    assert "Bayesian model averaging" in page
+    url = reverse("analysis:estimate_sensitivity", args=[entry.pk])
+    assert url in page
+    grid = client.get(url).content.decode()
+    assert "Each method on the same run" in grid
+    assert grid.count('<tr class="first">') == 1
+    assert grid.count('data-label="Threshold 0.9"') == 2  # log-linear and model averaging
+    # Outsiders get the same 404 as for a missing estimate.
+    missing = reverse("analysis:estimate_sensitivity", args=[uuid.uuid4()])
+    assert client.get(missing).status_code == 404

@@ -62,6 +62,12 @@ FIGURES = {
     "kind": term("bca"),
     "figures": [say("threshold_total", threshold=num(0.3, 1), total=num(1200))],
     "threshold": num(0.3, 1),
+    "iterations": 2_000_000,
+    "cap": 21_000,
+    "reasons": [say("linkage_swing", factor=num(2.4, 1), low=num(900), high=num(2160))],
+    "factor": num(2.4, 1),
+    "cells": num(1_048_575),
+    "method": term("latent"),
 }
 ENGLISH = re.compile(r"\b(the|of|and|with|people|lists?|interval|estimated?|draws?)\b")
 
@@ -114,7 +120,7 @@ def test_an_estimate_reads_in_russian_and_french(
     vault: Vault, lists: StoredLists, analyst: User
 ) -> None:
     run = start_run(vault.keyring, lists.lists, by="cli", background=False)
-    plan = Plan(stratum="act", resamples=20, linkage_draws=5, seed=2)
+    plan = Plan("loglinear", stratum="act", resamples=20, linkage_draws=5, seed=2)
     entry = start_estimate(vault.keyring, run, plan, by="cli", background=False)
     with using_keyring(vault.keyring):
         stored = Estimate.objects.get(pk=entry.pk).result

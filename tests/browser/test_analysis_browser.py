@@ -116,7 +116,7 @@ def test_analysis_pages_fit_a_phone_and_speak_the_readers_language(
     estimates = [
         start_estimate(vault.keyring, run, plan, by=analyst, background=False)
         for plan in (
-            Plan(resamples=20, linkage_draws=5, seed=2),
+            Plan("loglinear", resamples=20, linkage_draws=5, seed=2),
             Plan(method="bma", stratum="act", resamples=5, linkage_draws=3, seed=2),
         )
     ]

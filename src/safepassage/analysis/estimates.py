@@ -104,8 +104,17 @@ def _inputs(keyring: Keyring, run: LinkageRun, plan: Plan) -> Inputs:
         result: dict[str, Any] = run.result or {}
     if not result:
         raise Unestimable(_("the linkage run has no results"))
-    plan.threshold = run.threshold
+    for_run(plan, run)
     return result, decisions_for(run.lists.all())
+
+
+def for_run(plan: Plan, run: LinkageRun) -> Plan:
+    """The plan at the run's own match threshold and review band, as every
+    estimate of a run is made: on the pages, by `analysis estimate --run`
+    and by `analysis link`."""
+    plan.threshold = run.threshold
+    plan.review_low, plan.review_high = run.review_low, run.review_high
+    return plan
 
 
 def _start(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.analysis.importing import list_named
+from safepassage.analysis.methods import Plan
 from safepassage.analysis.models import (
     LIST_NAME_LENGTH,
     CountScope,
@@ -112,7 +113,9 @@ STRATA_CHOICES = [
 
 
 class EstimateForm(forms.Form):
-    method = forms.ChoiceField(label=_("Method"), choices=EstimateMethod.choices)
+    method = forms.ChoiceField(
+        label=_("Method"), choices=EstimateMethod.choices, initial=EstimateMethod.AUTO
+    )
     stratum = forms.ChoiceField(
         label=_("Estimate separately by"), choices=STRATA_CHOICES, required=False
     )
@@ -145,7 +148,7 @@ class EstimateForm(forms.Form):
     )
     seed = forms.IntegerField(
         label=_("Seed"),
-        initial=1,
+        initial=Plan().seed,  # the command line's default too
         min_value=0,
         max_value=2**31,
         help_text=_("The same seed gives the same figures."),

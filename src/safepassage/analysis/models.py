@@ -129,6 +129,7 @@ STAGES = {
     "resampling": _("resampling"),
     "drawing clusterings": _("drawing clusterings"),
     "thresholds": _("trying other thresholds"),
+    "comparing": _("comparing methods and thresholds"),
 }
 
 
@@ -204,6 +205,7 @@ class LinkDecision(models.Model):
 
 
 class EstimateMethod(models.TextChoices):
+    AUTO = "auto", _("The most robust for the lists, the others beside it")
     LOGLINEAR = "loglinear", _("Log-linear models (lowest BIC)")
     BMA = "bma", _("Bayesian model averaging (decomposable graphs)")
     LATENT = "latent", _("Bayesian latent classes (LCMCR)")

@@ -4,6 +4,7 @@ in plain words, as sentences put into the reader's language when shown
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,15 +38,30 @@ class Outcome:
     interval_kind: str = ""  # one of INTERVAL_KINDS
     combined: tuple[float, float] | None = None
     linkage_only: tuple[float, float] | None = None
-    thresholds: list[tuple[float, float]] = field(default_factory=list)
+    # The total at each match threshold; None where no estimate was possible.
+    thresholds: list[tuple[float, float | None]] = field(default_factory=list)
     strata: list[dict[str, Any]] = field(default_factory=list)
     draws: list[float] = field(default_factory=list)
     failed_draws: int = 0
+    method: str = ""  # the method of the first figure
+    # Why the figure must not be published; empty when it may be.
+    verdicts: list[Sentence] = field(default_factory=list)
+    # The other methods on the same table: {"method", "total", "interval",
+    # "publishable", "reason"}; and every method at every threshold:
+    # {"method", "totals": [[threshold, total or None, publishable]]}.
+    sensitivity: list[dict[str, Any]] = field(default_factory=list)
+    grid: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def publishable(self) -> bool:
+        return not self.verdicts
 
     def as_dict(self) -> dict[str, Any]:
         stored = dict(self.__dict__)
         stored["lines"] = dump(self.lines)
         stored["warnings"] = dump(self.warnings)
+        stored["verdicts"] = dump(self.verdicts)
+        stored["publishable"] = self.publishable
         return stored
 
     def text(self) -> str:
@@ -114,30 +130,50 @@ def describe_strata(
     return Outcome(lists, observed, total, "", lines, warnings=warnings, strata=strata)
 
 
+def _end(value: float) -> Any:
+    """An end of an interval: a number, or a dash where no finite estimate bounds it."""
+    return num(value) if math.isfinite(value) else "∞"
+
+
 def uncertainty_lines(outcome: Outcome, resamples: int, linkage_draws: int) -> list[Sentence]:
     lines = [BLANK]
     if outcome.interval is not None and outcome.interval_kind != "credible":
         # (A credible interval is already in the model's own description.)
         low, high = outcome.interval
-        lines.append(
-            say(
-                "interval",
-                kind=term(outcome.interval_kind),
-                count=resamples,
-                low=num(low),
-                high=num(high),
+        if math.isfinite(high):
+            lines.append(
+                say(
+                    "interval",
+                    kind=term(outcome.interval_kind),
+                    count=resamples,
+                    low=num(low),
+                    high=num(high),
+                )
             )
-        )
+        else:
+            share = 100 * outcome.failed_draws / max(resamples, 1)
+            lines.append(
+                say(
+                    "interval_unbounded",
+                    kind=term(outcome.interval_kind),
+                    count=resamples,
+                    low=num(low) if math.isfinite(low) else "—",
+                    share=num(share),
+                )
+            )
         if outcome.failed_draws:
             lines.append(warning(say("failed_draws", count=outcome.failed_draws)))
     if outcome.combined is not None and outcome.linkage_only is not None:
         low, high = outcome.combined
-        lines.append(say("combined", count=linkage_draws, low=num(low), high=num(high)))
+        lines.append(say("combined", count=linkage_draws, low=_end(low), high=_end(high)))
         low, high = outcome.linkage_only
-        lines.append(say("linkage_only", 1, low=num(low), high=num(high)))
+        lines.append(say("linkage_only", 1, low=_end(low), high=_end(high)))
     if outcome.thresholds:
         figures = [
-            say("threshold_total", threshold=num(t, 1), total=num(v)) for t, v in outcome.thresholds
+            say("threshold_total", threshold=num(t, 1), total=num(v))
+            if v is not None
+            else say("threshold_none", threshold=num(t, 1))
+            for t, v in outcome.thresholds
         ]
         lines.append(say("thresholds", figures=figures))
     return lines

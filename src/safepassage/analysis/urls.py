@@ -17,6 +17,11 @@ urlpatterns = [
     path("runs/<uuid:run_id>/estimate/", estimates.estimate_start_view, name="estimate_start"),
     path("estimates/<uuid:estimate_id>/", estimates.estimate_view, name="estimate"),
     path(
+        "estimates/<uuid:estimate_id>/sensitivity/",
+        estimates.estimate_sensitivity_view,
+        name="estimate_sensitivity",
+    ),
+    path(
         "estimates/<uuid:estimate_id>/cancel/",
         estimates.estimate_cancel_view,
         name="estimate_cancel",

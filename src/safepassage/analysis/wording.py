@@ -29,6 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from safepassage.analysis import verdicts
 from safepassage.analysis.values import Unreadable, read_birth
 
 Plural = Callable[[int], str]
@@ -224,6 +225,9 @@ TERMS: dict[str, Promise] = {
     "unknown": _("unknown"),
 }
 
+MESSAGES.update(verdicts.VERDICTS)
+TERMS.update(verdicts.TERMS)
+
 # Exception messages of the estimators that can end up in a summary (a
 # stratum without an estimate), by the message code that translates them.
 REASONS = {
@@ -299,6 +303,9 @@ def model(label: str) -> dict[str, Any]:
 
 def reason(error: BaseException) -> Sentence:
     """Why a table has no estimate, as a sentence when it is one we know."""
+    sentence = getattr(error, "sentence", None)
+    if isinstance(sentence, Sentence):
+        return sentence
     text = str(error)
     if text.startswith("the latent-class model needs at least three lists"):
         return say("latent_three_lists")

@@ -45,8 +45,11 @@ DEFAULT_RANGE_FLOOR = 100
 EDGE_TOLERANCE = 0.001
 # No graph above this posterior probability: the dependence between lists is uncertain.
 CONVINCING = 0.5
-# The default range stops doubling at this many values (memory: 2^k rows of them).
+# The range is searched at most this many values at a time (memory: 2^k
+# rows of them); wider, every second (fourth...) value is taken.
 MAX_VALUES = 250_000
+# The default range doubles at most this many times (to 5 x 2^12 the number observed).
+MAX_DOUBLINGS = 12
 # Entries of one (graphs x values) block, to bound memory on long ranges.
 BLOCK = 2_000_000
 
@@ -336,15 +339,25 @@ def average(
     if missing_max is not None:
         if missing_min < 0 or missing_max < missing_min:
             raise ValueError("the range of the number missing must run from 0 or more upwards")
-        return _average(table, np.arange(missing_min, missing_max + 1), delta, prior)
+        return _average(table, _grid(missing_min, missing_max), delta, prior)
     if missing_min < 0:
         raise ValueError("the range of the number missing must run from 0 or more upwards")
     upper = max(DEFAULT_RANGE_FACTOR * table.observed, DEFAULT_RANGE_FLOOR, missing_min + 1)
-    result = _average(table, np.arange(missing_min, upper + 1), delta, prior)
-    while result.edge_mass > EDGE_TOLERANCE and 2 * upper - missing_min <= MAX_VALUES:
+    result = _average(table, _grid(missing_min, upper), delta, prior)
+    for _ in range(MAX_DOUBLINGS):
+        if not result.edge_mass > EDGE_TOLERANCE:
+            break
         upper *= 2
-        result = _average(table, np.arange(missing_min, upper + 1), delta, prior)
+        result = _average(table, _grid(missing_min, upper), delta, prior)
     return result
+
+
+def _grid(low: int, high: int) -> np.ndarray:
+    """low..high, every value up to MAX_VALUES of them, else evenly spaced
+    (the posterior is smooth in the number missing at that scale)."""
+    step = max(1, math.ceil((high - low + 1) / MAX_VALUES))
+    values = np.arange(low, high + 1, step)
+    return values if values[-1] == high else np.append(values, high)
 
 
 def _average(table: CaptureTable, missing: np.ndarray, delta: float, prior: Prior) -> Averaged:
@@ -394,6 +407,19 @@ def _average(table: CaptureTable, missing: np.ndarray, delta: float, prior: Prio
     )
 
 
+def verdicts_for(averaged: Averaged) -> list[Sentence]:
+    """Why the figure must not be published: the range searched cuts the posterior short."""
+    if averaged.edge_mass > EDGE_TOLERANCE:
+        return [
+            say(
+                "bma_edge",
+                share=num(100 * averaged.edge_mass, 1),
+                missing=int(averaged.missing[-1]),
+            )
+        ]
+    return []
+
+
 def describe_averaged(table: CaptureTable, averaged: Averaged) -> list[Sentence]:
     """The result in plain words: the estimate, its spread, the models that
     carry it, what it assumes, and what to beware of."""
@@ -429,14 +455,12 @@ def describe_averaged(table: CaptureTable, averaged: Averaged) -> list[Sentence]
     best = ranked[0][1]
     if best <= CONVINCING:
         notes.append(say("bma_unconvincing", share=num(100 * best, 0)))
-    if averaged.edge_mass > EDGE_TOLERANCE:
-        notes.append(
-            say(
-                "bma_edge",
-                share=num(100 * averaged.edge_mass, 1),
-                missing=int(averaged.missing[-1]),
-            )
-        )
+    notes += verdicts_for(averaged)
+    if averaged.mode == averaged.observed:
+        notes.append(say("bma_at_observed"))
+    default = max(DEFAULT_RANGE_FACTOR * averaged.observed, DEFAULT_RANGE_FLOOR)
+    if averaged.missing[-1] > default and averaged.missing[0] == 0:
+        notes.append(say("bma_widened", missing=int(averaged.missing[-1])))
     observed_cells = sum(1 for cell in table.cells() if table.count(cell) > 0)
     if observed_cells < len(table.cells()) / 2:
         notes.append(say("bma_sparse", observed=observed_cells, count=len(table.cells())))

@@ -11,6 +11,7 @@ quantiles of type 8 (median-unbiased), as R's `quantile(type = 8)`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,20 @@ class Interval:
     resamples: int
     failed: int  # resamples where no model gave a finite estimate (counted as infinite)
     samples: tuple[float, ...]
+
+
+def quantile(values: np.ndarray, q: float, method: str = "linear") -> float:
+    """The q-quantile of values some of which may be infinite (no finite
+    estimate): infinite when it falls among them, never NaN."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return math.inf
+    top = float(finite.max())
+    # Infinite values sort above everything; stand-ins keep the arithmetic finite.
+    stand_in = np.where(np.isfinite(values), values, top * 2.0 + 1.0)
+    value = float(np.quantile(stand_in, q, method=method))  # type: ignore[call-overload]
+    return math.inf if value > top else value
 
 
 def _estimate(table: CaptureTable, choose: Chooser) -> float:
@@ -78,17 +93,21 @@ def bca(
         weights.append(count)
     values, w = np.array(jack), np.array(weights, dtype=float)
     finite = np.isfinite(values)
-    mean = np.sum(w[finite] * values[finite]) / np.sum(w[finite])
-    spread = mean - values[finite]
-    denominator = 6 * np.sum(w[finite] * spread**2) ** 1.5
-    acceleration = float(np.sum(w[finite] * spread**3) / denominator) if denominator else 0.0
+    acceleration = 0.0
+    if finite.any():
+        mean = np.sum(w[finite] * values[finite]) / np.sum(w[finite])
+        spread = mean - values[finite]
+        denominator = 6 * np.sum(w[finite] * spread**2) ** 1.5
+        if denominator > 0:
+            acceleration = float(np.sum(w[finite] * spread**3) / denominator)
     below = np.mean(boot < estimate)
     z0 = float(norm.ppf(min(max(below, 1e-6), 1 - 1e-6)))
 
     def end(alpha: float) -> float:
-        z = norm.ppf(alpha)
-        point = norm.cdf(z0 + (z0 + z) / (1 - acceleration * (z0 + z)))
-        return float(np.quantile(boot, point, method="median_unbiased"))
+        z = float(norm.ppf(alpha))
+        shift = 1 - acceleration * (z0 + z)
+        point = float(norm.cdf(z0 + (z0 + z) / shift)) if shift > 0 else 1.0
+        return quantile(boot, point, method="median_unbiased")
 
     tail = (1 - level) / 2
     return Interval(

@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -57,9 +57,16 @@ BLOCK_SECONDS = 0.1
 FIRST_BLOCK = 200
 REPORT_SECONDS = 0.25
 
-LOW_ESS = 400
-HIGH_RHAT = 1.1
+# A run has converged when the chains agree (R-hat at most TARGET_RHAT)
+# and their draws of N are worth TARGET_ESS independent ones; until then
+# it runs longer, within MAX_ITERATIONS per chain.
+TARGET_RHAT = 1.05
+TARGET_ESS = 400
+MAX_ITERATIONS = 2_000_000
 FULL_SHARE = 0.05
+# An upper end past this share of the way from the number observed to the
+# cap on the number missing is held by the cap, not by the data.
+CAP_SHARE = 0.9
 
 
 class LatentClassError(ValueError):
@@ -110,6 +117,28 @@ class LatentClassResult:
     seed: int  # with the chain number, reproduces every draw
     chains: tuple[Chain, ...]
     seconds: float
+    # Times the run was lengthened to converge (the burn-in above includes the
+    # iterations before the last lengthening).
+    rounds: int = 0
+    iterations: int = 0  # per chain, warm-up included
+    # Where each chain stopped, to go on from on a table much like this one.
+    states: tuple[ChainState, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def converged(self) -> bool:
+        """R-hat at most TARGET_RHAT and an effective sample size of N of TARGET_ESS."""
+        return converged(self)
+
+    @property
+    def cap(self) -> int:
+        """The largest total the sampler allows (LCMCR's cap on the number missing)."""
+        return self.observed * (1 + kernel.MISSING_CAP)
+
+    @property
+    def capped(self) -> bool:
+        """The upper end of the 95% interval lies in the top tenth below the cap:
+        the cap, not the data, holds it."""
+        return self.interval()[1] >= self.observed + CAP_SHARE * (self.cap - self.observed)
 
     @property
     def totals(self) -> np.ndarray:
@@ -149,6 +178,11 @@ class LatentClassResult:
         return float(np.mean(occupied >= self.classes))
 
 
+def converged(result: LatentClassResult) -> bool:
+    ess, rhat_value = result.ess, result.rhat
+    return bool(ess >= TARGET_ESS and rhat_value <= TARGET_RHAT)
+
+
 def _whole(name: str, value: object, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise LatentClassError(f"{name} must be a whole number, not {value!r}")
@@ -180,6 +214,18 @@ class ChainState:
     missing: np.ndarray  # people on no list, by class
     alpha: np.ndarray  # the concentration, as a one-element array
     step: int = 0
+
+    def copy(self, rng: np.random.Generator) -> ChainState:
+        """The same state, with its own arrays and this random stream, at step 0."""
+        return ChainState(
+            rng=rng,
+            ratio=self.ratio.copy(),
+            log_zero=self.log_zero.copy(),
+            seen=self.seen.copy(),
+            log_nu=self.log_nu.copy(),
+            missing=self.missing.copy(),
+            alpha=self.alpha.copy(),
+        )
 
     @classmethod
     def start(cls, patterns: Patterns, classes: int, rng: np.random.Generator) -> ChainState:
@@ -238,15 +284,22 @@ class _Run:
     def chain(self) -> Chain:
         return Chain(self.number, self.totals, self.alphas, self.occupied, self.last_weight)
 
+    def fresh_draws(self, samples: int) -> None:
+        """Room for the draws of a new, longer round (the earlier ones become burn-in)."""
+        self.totals = np.zeros(samples, dtype=np.int64)
+        self.alphas = np.zeros(samples)
+        self.occupied = np.zeros(samples, dtype=np.int64)
+        self.last_weight = np.zeros(samples)
+
 
 def _advance(
     run: _Run,
     patterns: Patterns,
     last: int,
-    settings: tuple[float, float, int, int],
+    settings: tuple[float, float, int, int, int],
 ) -> None:
     """Iterations up to ``last`` of one chain."""
-    a_alpha, b_alpha, burn_in, thinning = settings
+    a_alpha, b_alpha, burn_in, thinning, warm_up = settings
     state = run.state
     try:
         kernel.advance(
@@ -264,7 +317,7 @@ def _advance(
             b_alpha,
             state.step,
             last,
-            WARM_UP,
+            warm_up,
             burn_in,
             thinning,
             run.totals,
@@ -281,7 +334,7 @@ def _work(
     run: _Run,
     patterns: Patterns,
     steps: int,
-    settings: tuple[float, float, int, int],
+    settings: tuple[float, float, int, int, int],
     stop: threading.Event,
 ) -> None:
     """Run a chain to the end in blocks of about BLOCK_SECONDS, unless told to stop."""
@@ -305,6 +358,9 @@ def sample(
     a_alpha: float = A_ALPHA,
     b_alpha: float = B_ALPHA,
     progress: Callable[[float], None] | None = None,
+    converge: bool = False,
+    max_iterations: int = MAX_ITERATIONS,
+    start: Sequence[ChainState] = (),
 ) -> LatentClassResult:
     """Posterior draws of the total N, with ``samples`` draws per chain.
 
@@ -315,12 +371,25 @@ def sample(
     the same draws; without a seed one is drawn and recorded in the result.
     Chains run side by side, one per core.
 
+    With ``converge``, a run whose chains have not converged (R-hat above
+    TARGET_RHAT or an effective sample size of N under TARGET_ESS) goes on:
+    everything run so far becomes burn-in, and the chains run twice as long
+    as their last sampling period, keeping ``samples`` draws evenly spaced
+    (at least enough for the effective sample size asked for, 2 x 400 over
+    the chains), until they converge or the next round would pass
+    ``max_iterations`` per chain. The result says whether they converged.
+
+    ``start``: the chains' last states of an earlier run (``states`` of its
+    result), on a table much like this one (a drawn clustering of the same
+    records): the chains go on from there, with no warm-up and only
+    ``burn_in`` iterations to settle on this table.
+
     ``progress``, if given, is called from this thread with the fraction
-    done, at the start, every REPORT_SECONDS and at the end. The chains run
-    in short blocks of iterations and keep their state in between, so the
-    draws are the same with or without it. If it raises, the chains stop at
-    the end of their current block and the exception propagates: that is
-    how a background job is cancelled.
+    done (of the round under way), at the start, every REPORT_SECONDS and
+    at the end. The chains run in short blocks of iterations and keep their
+    state in between, so the draws are the same with or without it. If it
+    raises, the chains stop at the end of their current block and the
+    exception propagates: that is how a background job is cancelled.
     """
     _check(table)
     classes = _whole("classes", classes, 1)
@@ -328,6 +397,7 @@ def sample(
     samples = _whole("samples", samples, 4)
     thinning = _whole("thinning", thinning, 1)
     chains = _whole("chains", chains, 1)
+    max_iterations = _whole("max_iterations", max_iterations, 1)
     if not (0 < a_alpha < math.inf and 0 < b_alpha < math.inf):
         raise LatentClassError("the Gamma prior of alpha needs positive, finite parameters")
     if seed is None:
@@ -341,13 +411,65 @@ def sample(
         _Run.new(i, patterns, classes, samples, np.random.default_rng(stream))
         for i, stream in enumerate(streams)
     ]
-    steps = WARM_UP + burn_in + samples * thinning
-    settings = (float(a_alpha), float(b_alpha), burn_in, thinning)
+    warm_up = WARM_UP
+    if start:
+        if len(start) != chains or any(
+            state.ratio.shape != (len(table.lists), classes) for state in start
+        ):
+            raise LatentClassError(
+                "a run goes on only from states of as many chains, lists and classes"
+            )
+        for run, state in zip(runs, start, strict=True):
+            run.state = state.copy(run.state.rng)
+        warm_up = 0
+    began = time.perf_counter()
+    steps = warm_up + burn_in + samples * thinning
+    rounds = 0
+    while True:
+        settings = (float(a_alpha), float(b_alpha), burn_in, thinning, warm_up)
+        _run_chains(runs, patterns, steps, settings, progress)
+        result = LatentClassResult(
+            lists=table.lists,
+            observed=table.observed,
+            classes=classes,
+            burn_in=burn_in,
+            samples=samples,
+            thinning=thinning,
+            seed=seed,
+            chains=tuple(run.chain() for run in runs),
+            seconds=time.perf_counter() - began,
+            rounds=rounds,
+            iterations=steps,
+            states=tuple(run.state for run in runs),
+        )
+        length = samples * thinning * 2
+        if not converge or result.converged or steps + length > max_iterations:
+            return result
+        # Everything so far becomes burn-in; the next round is twice as long,
+        # with draws enough for the effective sample size asked for.
+        burn_in = steps - warm_up
+        samples = max(samples, -(-2 * TARGET_ESS // chains))
+        thinning = max(1, length // samples)
+        steps += samples * thinning
+        rounds += 1
+        for run in runs:
+            run.fresh_draws(samples)
+
+
+def _run_chains(
+    runs: list[_Run],
+    patterns: Patterns,
+    steps: int,
+    settings: tuple[float, float, int, int, int],
+    progress: Callable[[float], None] | None,
+) -> None:
+    """Every chain up to iteration ``steps``, side by side, one per core."""
     stop = threading.Event()
-    start = time.perf_counter()
+    first = runs[0].state.step
+    planned = max((steps - first) * len(runs), 1)
     if progress is not None:
         progress(0.0)
-    workers = min(chains, os.cpu_count() or 1)
+    workers = min(len(runs), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcmcr") as pool:
         futures = [pool.submit(_work, run, patterns, steps, settings, stop) for run in runs]
         try:
@@ -357,23 +479,12 @@ def sample(
                 for future in finished:
                     future.result()
                 if progress is not None and pending:
-                    progress(sum(run.state.step for run in runs) / (steps * chains))
+                    progress(sum(run.state.step - first for run in runs) / planned)
         except BaseException:
             stop.set()
             raise
     if progress is not None:
         progress(1.0)
-    return LatentClassResult(
-        lists=table.lists,
-        observed=table.observed,
-        classes=classes,
-        burn_in=burn_in,
-        samples=samples,
-        thinning=thinning,
-        seed=seed,
-        chains=tuple(run.chain() for run in runs),
-        seconds=time.perf_counter() - start,
-    )
 
 
 def compile_sampler() -> float:
@@ -429,16 +540,33 @@ def simulate(
     return CaptureTable(tuple(f"L{j + 1}" for j in range(probs.shape[1])), counts)
 
 
-def warnings_for(result: LatentClassResult) -> list[Sentence]:
+def publishable(result: LatentClassResult) -> bool:
+    """Converged, with an upper end the data hold rather than the sampler's cap."""
+    return result.converged and not result.capped
+
+
+def verdicts_for(result: LatentClassResult) -> list[Sentence]:
+    """Why the figure must not be published, if it must not."""
     notes = []
+    if not result.converged:
+        notes.append(
+            say(
+                "latent_not_converged",
+                iterations=result.iterations,
+                rhat=num(result.rhat, 2),
+                ess=num(result.ess),
+            )
+        )
+    if result.capped:
+        notes.append(say("latent_cap", cap=result.cap))
+    return notes
+
+
+def warnings_for(result: LatentClassResult) -> list[Sentence]:
+    notes = verdicts_for(result)
     lists = len(result.lists)
     if lists < 5:
         notes.append(say("latent_few_lists", count=lists))
-    ess, rhat_value = result.ess, result.rhat
-    if not ess >= LOW_ESS:
-        notes.append(say("latent_low_ess", ess=num(ess), limit=LOW_ESS))
-    if not rhat_value <= HIGH_RHAT:
-        notes.append(say("latent_rhat", rhat=num(rhat_value, 2), limit=num(HIGH_RHAT, 1)))
     if result.full_share > FULL_SHARE:
         notes.append(
             say("latent_full", count=result.classes, share=num(100 * result.full_share, 0))
@@ -454,6 +582,7 @@ def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sent
     median = result.median
     lines = [
         *heading(table),
+        *[warning(note) for note in verdicts_for(result)],
         say("latent_model", count=result.classes),
         say(
             "latent_chains",
@@ -469,6 +598,7 @@ def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sent
         say("credible", 1, low=num(low), high=num(high)),
         say("unobserved_median", 1, count=num(median - table.observed)),
         say("convergence", ess=num(result.ess), rhat=num(result.rhat, 3)),
+        *([say("latent_rounds", 1, count=result.rounds)] if result.rounds else []),
         BLANK,
         say("meaning_latent"),
     ]

@@ -69,6 +69,11 @@ LOG_TINY = -700.0
 NEGLIGIBLE = 64.0 * math.log(2.0)
 # Beyond this mean the number of people on no list cannot be drawn as an integer.
 MISSING_LIMIT = 1e15
+# As LCMCR (sam_n0), the number of people on no list is at most this many
+# times the number observed: a draw above it is drawn again.
+MISSING_CAP = 20
+# Draws above the cap tried before the capped distribution is drawn from by inversion.
+CAP_TRIES = 1000
 # log k! for small k, where the binomial sampler's rejection step looks it up.
 LOG_FACTORIAL = np.array([math.lgamma(k + 1.0) for k in range(1024)])
 HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -489,6 +494,49 @@ def draw_concentration(
 
 
 @njit(cache=CACHE)
+def draw_missing(rng: np.random.Generator, observed: int, p_zero: float, p_seen: float) -> int:
+    """The number of people on no list, as LCMCR draws it (``sam_n0``).
+
+    With p(N) proportional to 1/N it is negative binomial: failures before
+    ``observed`` successes of probability P(on some list), drawn as its
+    Gamma-Poisson mixture, and drawn again while above MISSING_CAP times
+    the number observed. So the posterior is that of a prior 1/N up to
+    21 times the number observed; without the cap a class that no list
+    reaches can soak up ever more people, and the chain drifts upwards for
+    hundreds of thousands of iterations. After CAP_TRIES draws above the
+    cap, the capped distribution is drawn from by inversion (the same
+    distribution, at a cost that grows with the cap).
+    """
+    if not p_seen > 0.0:
+        raise ValueError("the chain reached a state in which no one can be listed")
+    if not p_zero > 0.0:
+        return 0
+    cap = MISSING_CAP * observed
+    odds = p_zero / p_seen
+    for _ in range(CAP_TRIES):
+        mean = rng.standard_gamma(float(observed)) * odds
+        if mean < MISSING_LIMIT:
+            n0 = rng.poisson(mean)
+            if n0 <= cap:
+                return n0
+    # log P(n0 = k) up to a constant: lgamma(observed + k) - lgamma(k + 1) + k log p0.
+    log_p0 = math.log(p_zero / (p_zero + p_seen))
+    top = -math.inf
+    for k in range(cap + 1):
+        value = math.lgamma(observed + k) - math.lgamma(k + 1.0) + k * log_p0
+        top = max(top, value)
+    total = 0.0
+    for k in range(cap + 1):
+        total += math.exp(math.lgamma(observed + k) - math.lgamma(k + 1.0) + k * log_p0 - top)
+    u = rng.random() * total
+    for k in range(cap + 1):
+        u -= math.exp(math.lgamma(observed + k) - math.lgamma(k + 1.0) + k * log_p0 - top)
+        if u <= 0.0:
+            return k
+    return cap
+
+
+@njit(cache=CACHE)
 def reorder_classes(
     log_nu: np.ndarray,
     log_zero: np.ndarray,
@@ -571,10 +619,8 @@ def advance(
         draw_inclusion(rng, on_list, in_class, ratio, log_zero, seen)
         draw_weights(rng, in_class, alpha[0], log_nu)
 
-        # The people on no list. With p(N) proportional to 1/N their number
-        # is negative binomial, failures before `observed` successes of
-        # probability P(on some list), drawn as its Gamma-Poisson mixture;
-        # their classes are multinomial with weights nu_k P(on no list | k).
+        # The people on no list (draw_missing); their classes are
+        # multinomial with weights nu_k P(on no list | k).
         scale = class_scale(log_nu, log_zero, base, log_base)
         p_zero = 0.0
         p_seen = 0.0
@@ -583,10 +629,7 @@ def advance(
             p_seen += math.exp(log_nu[k]) * seen[k]
         if not p_seen > 0.0:
             raise ValueError("the chain reached a state in which no one can be listed")
-        mean = rng.standard_gamma(float(observed)) * p_zero * math.exp(scale) / p_seen
-        if not mean < MISSING_LIMIT:
-            raise ValueError("the chain wandered to more than 1e15 people on no list")
-        n0 = rng.poisson(mean)
+        n0 = draw_missing(rng, observed, p_zero * math.exp(scale), p_seen)
         multinomial(rng, n0, base, classes, p_zero, order, tail, missing)
 
         if step < warm_up:

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
+from scipy import sparse
 from scipy.optimize import linprog
-from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+from scipy.special import gammaln
 
 from safepassage.analysis.mse.tables import CaptureTable, Pattern
 
@@ -35,6 +34,34 @@ Term = frozenset[int]
 
 OK, NO_ESTIMATE, NOT_IDENTIFIABLE = 0, 1, 2
 TOLERANCE = 1e-9
+# A fit goes through all 2^k - 1 observable patterns (the zeros count as much
+# as the rest). Up to this many lists (1,023 patterns) a stepwise choice
+# takes seconds; at 12 lists it takes a minute, at 20 it would need
+# terabytes. Beyond, the models are refused and latent classes used instead.
+MAX_LISTS = 10
+# Existence checks kept, by model and the table's zero cells (resamples of
+# one table share their zeros often).
+CHECKS_KEPT = 20_000
+
+
+class TooManyLists(ValueError):
+    """A log-linear model of more lists than MAX_LISTS; ``sentence`` says why."""
+
+    def __init__(self, lists: int) -> None:
+        from safepassage.analysis.wording import num, say
+
+        self.sentence = say("too_many_cells", cells=num(2**lists - 1), count=lists, limit=MAX_LISTS)
+        super().__init__(
+            f"log-linear models go through every one of the {2**lists - 1:,} possible "
+            f"patterns of {lists} lists; up to {MAX_LISTS} lists are fitted. Use latent "
+            "classes, or merge related lists"
+        )
+
+
+def enumerable(table: CaptureTable) -> None:
+    """Refuse, before anything is allocated, a table whose patterns are too many to go through."""
+    if len(table.lists) > MAX_LISTS:
+        raise TooManyLists(len(table.lists))
 
 
 @dataclass(frozen=True)
@@ -99,13 +126,39 @@ class Model:
 def design(cells: Sequence[Pattern], model: Model, width: int) -> np.ndarray:
     """One row per cell: the intercept, then each main effect and interaction."""
     columns = model.columns(width)
-    rows = []
-    for cell in cells:
-        row = [1.0] + [float(all(cell[i] for i in term)) for term in columns]
-        if model.heterogeneity == "poisson2":
-            row.append(2.0 ** sum(cell) - 1.0)
-        rows.append(row)
-    return np.array(rows)
+    bits = np.asarray(cells, dtype=bool).reshape(len(cells), width)
+    x = np.ones((len(cells), 1 + len(columns) + (model.heterogeneity == "poisson2")))
+    for at, term in enumerate(columns, start=1):
+        x[:, at] = bits[:, sorted(term)].all(axis=1)
+    if model.heterogeneity == "poisson2":
+        x[:, -1] = 2.0 ** bits.sum(axis=1) - 1.0
+    return x
+
+
+def poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The maximum likelihood Poisson regression with a log link, by Newton's
+    method (iteratively reweighted least squares), from the start statsmodels
+    uses. Returns the parameters, the fitted means, the log-likelihood and
+    the deviance. Much faster than a general GLM on tables this small."""
+    mu = (y + y.mean()) / 2.0
+    eta = np.log(mu)
+    params = np.zeros(x.shape[1])
+    for _ in range(200):
+        z = eta + (y - mu) / mu
+        root = np.sqrt(mu)
+        new = np.linalg.lstsq(x * root[:, None], z * root, rcond=None)[0]
+        eta = np.clip(x @ new, -700.0, 700.0)
+        mu = np.exp(eta)
+        done = np.max(np.abs(new - params)) <= 1e-12 * (1.0 + np.max(np.abs(new)))
+        params = new
+        if done:
+            break
+    positive = y > 0
+    log_y = np.zeros_like(y)
+    log_y[positive] = np.log(y[positive])
+    log_likelihood = float(np.sum(y * eta - mu - gammaln(y + 1.0)))
+    deviance = float(2.0 * np.sum(y * (log_y - eta) - (y - mu)))
+    return params, mu, log_likelihood, deviance
 
 
 @dataclass(frozen=True)
@@ -127,8 +180,14 @@ def _forced_zero(x_pos: np.ndarray, x_zero: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     # variables: d (free), s (0..1); maximise sum(s) s.t. X_zero d + s <= 0
     c = np.concatenate([np.zeros(n_par), -np.ones(n_zero)])
-    a_ub = np.hstack([x_zero, np.eye(n_zero)])
-    a_eq = np.hstack([x_pos, np.zeros((x_pos.shape[0], n_zero))]) if len(x_pos) else None
+    a_ub = sparse.hstack([sparse.csr_array(x_zero), sparse.eye_array(n_zero)], format="csr")
+    a_eq = (
+        sparse.hstack(
+            [sparse.csr_array(x_pos), sparse.csr_array((x_pos.shape[0], n_zero))], format="csr"
+        )
+        if len(x_pos)
+        else None
+    )
     bounds = [(None, None)] * n_par + [(0, 1)] * n_zero
     result = linprog(
         c,
@@ -166,7 +225,25 @@ def _finite_without_growth(
     return bool(result.status == 0)
 
 
+_checks: dict[tuple[Model, int, frozenset[Pattern]], Check] = {}
+
+
 def check(table: CaptureTable, model: Model) -> Check:
+    """Whether the model has a finite, unique estimate on this table (kept
+    for the next table with the same zero cells)."""
+    enumerable(table)
+    zeros = frozenset(cell for cell in table.cells() if table.count(cell) == 0)
+    key = (model, len(table.lists), zeros)
+    found = _checks.get(key)
+    if found is None:
+        found = _check(table, model)
+        if len(_checks) >= CHECKS_KEPT:
+            _checks.clear()
+        _checks[key] = found
+    return found
+
+
+def _check(table: CaptureTable, model: Model) -> Check:
     width = len(table.lists)
     cells = table.cells()
     x = design(cells, model, width)
@@ -235,23 +312,17 @@ def fit(table: CaptureTable, model: Model) -> Fit:
     if not used:
         keep = _independent_columns(x)
         x = x[:, keep]
-    with warnings.catch_warnings():
-        # A model as large as the data (no residual degrees of freedom) makes
-        # statsmodels divide by zero for a scale that Poisson fits never use.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        # On the extended fit some cells are at zero by design (check() found them).
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        glm = sm.GLM(y, x, family=sm.families.Poisson()).fit(tol=1e-12, maxiter=200)
-    intercept = float(glm.params[0])
+    params, _means, log_likelihood, deviance = poisson_fit(x, y)
+    intercept = float(params[0])
     return Fit(
         model=model,
         lists=table.lists,
         observed=table.observed,
-        unobserved=math.exp(intercept),
-        deviance=float(glm.deviance),
+        unobserved=math.exp(min(intercept, 700.0)),
+        deviance=deviance,
         parameters=x.shape[1],
         cells=len(cells),
-        log_likelihood=float(glm.llf),
+        log_likelihood=log_likelihood,
         check=result,
     )
 
@@ -302,6 +373,7 @@ class Selection:
 def select_by_bic(table: CaptureTable, models: Sequence[Model] | None = None) -> Selection:
     """Fit every hierarchical model (or those given) and keep the lowest BIC
     among those with a finite, identifiable estimate."""
+    enumerable(table)
     candidates = list(models) if models is not None else hierarchical_models(len(table.lists))
     fits, skipped = [], 0
     for model in candidates:
@@ -325,6 +397,7 @@ def stepwise(table: CaptureTable, threshold: float = 0.02) -> Fit:
     and the search goes on from the new model."""
     from scipy.stats import poisson
 
+    enumerable(table)
     pairs = [frozenset(pair) for pair in itertools.combinations(range(len(table.lists)), 2)]
     together = {
         pair: sum(n for cell, n in table.counts.items() if all(cell[i] for i in pair))
@@ -366,8 +439,4 @@ def fitted_cells(table: CaptureTable, chosen: Fit) -> tuple[list[Pattern], np.nd
     used = np.linalg.matrix_rank(x) == x.shape[1]
     if not used:
         x = x[:, _independent_columns(x)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        result = sm.GLM(y, x, family=sm.families.Poisson()).fit(tol=1e-12, maxiter=200)
-    return cells, np.asarray(result.fittedvalues)
+    return cells, poisson_fit(x, y)[1]

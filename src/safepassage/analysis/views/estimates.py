@@ -21,9 +21,10 @@ from safepassage.analysis.estimates import cancel_estimate, restart_estimate, st
 from safepassage.analysis.estimating import METHODS, SAMPLER_LENGTHS, Plan, Unestimable
 from safepassage.analysis.forms import STRATA_CHOICES, EstimateForm
 from safepassage.analysis.views.shared import user_of
-from safepassage.analysis.wording import render_all
+from safepassage.analysis.wording import TERMS, render_all
 from safepassage.jobs.models import JobStatus
 from safepassage.jobs.pages import job_context
+from safepassage.jobs.status import status_of
 from safepassage.vault.keyring import using_keyring
 
 
@@ -70,10 +71,72 @@ def estimate_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
             "stratum": dict(STRATA_CHOICES).get(entry.stratum, entry.stratum),
             "outcome": outcome,
             "lines": render_all(outcome.get("lines", [])),
+            "verdicts": render_all(outcome.get("verdicts", [])),
+            "first_method": _method_word(outcome.get("method", "")),
+            "others": [_figure_row(item) for item in outcome.get("sensitivity", [])],
             "chart": histogram(outcome) if outcome.get("draws") else None,
             "debug": settings.DEBUG,
         },
     )
+
+
+def estimate_sensitivity_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
+    """Every method at every match threshold, side by side."""
+    user = user_of(request)
+    entry, keyring = get_estimate_for(user, estimate_id)
+    outcome: dict[str, Any] = {}
+    if status_of(entry) == JobStatus.DONE:
+        with using_keyring(keyring):
+            outcome = entry.result or {}
+    grid = outcome.get("grid", [])
+    thresholds = [row[0] for row in grid[0]["totals"]] if grid else []
+    rows = [
+        {
+            "method": _method_word(item["method"]),
+            "first": item["method"] == outcome.get("method"),
+            "cells": [
+                {
+                    "threshold": t,
+                    "total": total,
+                    "publishable": ok,
+                    "current": t == entry.run.threshold,
+                }
+                for t, total, ok in item["totals"]
+            ],
+        }
+        for item in grid
+    ]
+    return render(
+        request,
+        "analysis/sensitivity.html",
+        {
+            "entry": entry,
+            "outcome": outcome,
+            "thresholds": thresholds,
+            "rows": rows,
+            "run_threshold": entry.run.threshold,
+            "verdicts": render_all(outcome.get("verdicts", [])),
+        },
+    )
+
+
+def _method_word(code: str) -> str:
+    """A method's name in the reader's language ("" for estimates stored before)."""
+    word = TERMS.get(code)
+    return str(word) if word is not None else code
+
+
+def _figure_row(item: dict[str, Any]) -> dict[str, Any]:
+    interval = item.get("interval")
+    reason = item.get("reason")
+    return {
+        "method": _method_word(item.get("method", "")),
+        "total": item.get("total"),
+        "low": interval[0] if interval else None,
+        "high": interval[1] if interval else None,
+        "publishable": item.get("publishable", True),
+        "reason": render_all([reason])[0] if reason else "",
+    }
 
 
 @require_POST

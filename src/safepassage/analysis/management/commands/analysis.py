@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safepassage.analysis.estimates import start_estimate
+from safepassage.analysis.estimates import for_run, start_estimate
 from safepassage.analysis.estimating import (
     METHODS,
-    Latent,
-    LogLinear,
     Plan,
     Unestimable,
+    estimate,
+    estimate_table,
 )
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.models import LinkageRun, Same
 from safepassage.analysis.mse.intervals import Interval, bca
-from safepassage.analysis.mse.loglinear import (
-    EstimateUnavailable,
-    Fit,
-    Model,
-    fit,
-    hierarchical_models,
-    select_by_bic,
-    stepwise,
-)
+from safepassage.analysis.mse.loglinear import EstimateUnavailable, Fit, Model, fit, stepwise
 from safepassage.analysis.mse.report import describe
 from safepassage.analysis.mse.tables import (
     CaptureTable,
@@ -38,7 +31,6 @@ from safepassage.analysis.runs import (
     BACKENDS,
     STRATA,
     RunRefused,
-    capture_table,
     clusters_at,
     decide,
     decisions_for,
@@ -47,7 +39,7 @@ from safepassage.analysis.runs import (
     run_records,
     start_run,
 )
-from safepassage.analysis.wording import render_all
+from safepassage.analysis.wording import reason, render_all
 from safepassage.audit.chain import record
 from safepassage.jobs.progress import ProgressBar
 from safepassage.jobs.runner import Stopped
@@ -119,9 +111,11 @@ class Command(BaseCommand):
         estimate.add_argument(
             "--method",
             choices=sorted(METHODS),
-            default="loglinear",
-            help="loglinear (the lowest BIC), bma (Bayesian model averaging, 3 to 5 lists), "
-            "latent (Bayesian latent classes, LCMCR; meant for many lists)",
+            default="auto",
+            help="auto (the default: the most robust method for the number of lists, the "
+            "others beside it), loglinear (the lowest BIC up to 4 lists, stepwise beyond; "
+            "up to 10 lists), bma (Bayesian model averaging, 3 to 5 lists), latent "
+            "(Bayesian latent classes, LCMCR; meant for many lists)",
         )
         latent = estimate.add_argument_group("latent classes (--method latent)")
         latent.add_argument("--classes", type=int, default=10, help="at most this many classes")
@@ -131,6 +125,23 @@ class Command(BaseCommand):
         latent.add_argument("--samples", type=int, default=1_000, help="draws kept per chain")
         latent.add_argument(
             "--thinning", type=int, default=10, help="iterations between kept draws"
+        )
+        latent.add_argument(
+            "--max-iterations",
+            type=int,
+            default=2_000_000,
+            help="a run that has not converged (R-hat above 1.05 or an effective sample "
+            "size under 400) goes on, twice as long each time, up to this many iterations "
+            "per chain",
+        )
+        estimate.add_argument(
+            "--missing-max",
+            type=int,
+            default=0,
+            metavar="N",
+            help="model averaging: search the number of people on no list from 0 to N "
+            "(by default five times the number observed, widened while the posterior "
+            "presses on the top)",
         )
         estimate.add_argument(
             "--stratify", choices=STRATA, help="with --run: estimate each stratum and add up"
@@ -160,10 +171,16 @@ class Command(BaseCommand):
             "--interval",
             type=int,
             metavar="RESAMPLES",
-            help="a 95%% BCa bootstrap interval from this many resamples (1000 is usual); "
-            "the choice of model is repeated in every resample",
+            help="a 95%% BCa bootstrap interval of the log-linear estimate from this many "
+            "resamples (1000 is usual); the choice of model is repeated in every resample "
+            "up to five lists",
         )
-        estimate.add_argument("--seed", type=int, default=0, help="for a reproducible interval")
+        estimate.add_argument(
+            "--seed",
+            type=int,
+            default=Plan().seed,
+            help="for reproducible figures (the same default as the pages)",
+        )
         estimate.add_argument(
             "--heterogeneity",
             choices=["poisson2"],
@@ -248,11 +265,11 @@ class Command(BaseCommand):
                 f"safepassage analysis review --run {str(run.pk)[:8]}"
             )
         try:
-            point = LogLinear().point(capture_table(result, labels))
+            outcome = estimate(result, decisions, for_run(Plan(), run), ProgressBar(self.stderr))
         except Unestimable as error:
-            self.stdout.write(f"No estimate: {error}")
+            self.stdout.write(f"No estimate: {reason(error)}")
             return
-        for line in point.lines:
+        for line in outcome.lines:
             self.stdout.write(str(line))
 
     def _review(self, options: dict[str, Any]) -> None:
@@ -389,7 +406,7 @@ class Command(BaseCommand):
                 keyring, run, plan, by=by, background=False, echo=ProgressBar(self.stderr)
             )
         except Unestimable as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(str(reason(error))) from None
         except Stopped:
             raise CommandError(
                 "The estimate was stopped (cancelled, or the vault was sealed)."
@@ -408,6 +425,8 @@ class Command(BaseCommand):
             burn_in=options["burn_in"],
             samples=options["samples"],
             thinning=options["thinning"],
+            max_iterations=options["max_iterations"],
+            missing_max=options["missing_max"],
             **chosen,
         )
 
@@ -420,30 +439,24 @@ class Command(BaseCommand):
             raise CommandError(f"{path} cannot be read ({error.__class__.__name__}).") from None
         except TableError as error:
             raise CommandError(f"{path}: {error}") from None
-        if options["method"] != "loglinear":
-            if (
-                options["model"]
-                or options["heterogeneity"]
-                or options["interval"]
-                or options["stepwise"]
-            ):
-                raise CommandError(
-                    "--model, --stepwise, --heterogeneity and --interval are for log-linear "
-                    "models; "
-                    f"{options['method']} reports its own credible interval."
-                )
-            plan = self._plan(options)
-            method = METHODS[plan.method](plan)
-            if isinstance(method, Latent):
-                method.progress = ProgressBar(self.stderr).fraction("sampling")
-            try:
-                point = method.point(table)
-            except Unestimable as error:
-                raise CommandError(str(error)) from None
-            for line in point.lines:
-                self.stdout.write(str(line))
-            return
-        selection = None
+        explicit = options["model"] or options["heterogeneity"] or options["stepwise"]
+        if options["method"] in ("bma", "latent") and (explicit or options["interval"]):
+            raise CommandError(
+                "--model, --stepwise, --heterogeneity and --interval are for log-linear "
+                f"models; {options['method']} reports its own credible interval."
+            )
+        if explicit:
+            return self._explicit(table, options)
+        plan = self._plan(options, resamples=options["interval"] or 0)
+        try:
+            outcome = estimate_table(table, plan, ProgressBar(self.stderr))
+        except Unestimable as error:
+            raise CommandError(str(reason(error))) from None
+        for line in outcome.lines:
+            self.stdout.write(str(line))
+
+    def _explicit(self, table: CaptureTable, options: dict[str, Any]) -> None:
+        """A log-linear model the analyst named, or chose by stepwise p-values."""
         if options["stepwise"] and (options["model"] or options["heterogeneity"]):
             raise CommandError(
                 "--stepwise chooses the model: leave out --model and --heterogeneity."
@@ -451,52 +464,36 @@ class Command(BaseCommand):
         try:
             if options["stepwise"]:
                 chosen = stepwise(table)
-            elif options["model"] or options["heterogeneity"]:
+            else:
                 model = Model.parse(options["model"] or "main", table.lists)
                 chosen = fit(table, model.with_heterogeneity(options["heterogeneity"]))
-            else:
-                if len(table.lists) > 5:
-                    raise CommandError(
-                        f"{len(table.lists)} lists: name a --model or use --stepwise (choosing "
-                        "among every model is done up to five lists)."
-                    )
-                selection = select_by_bic(table, hierarchical_models(len(table.lists)))
-                chosen = selection.best
-        except EstimateUnavailable as error:
-            raise CommandError(str(error)) from None
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-        for line in describe(table, chosen, selection):
+        except (EstimateUnavailable, ValueError) as error:
+            raise CommandError(str(reason(error))) from None
+        for line in describe(table, chosen, None):
             self.stdout.write(str(line))
-        if options["interval"] and options["stepwise"]:
+        if not options["interval"]:
+            return
+        if options["stepwise"]:
             result = bca(table, stepwise, resamples=options["interval"], seed=options["seed"])
-            self._report_interval(result, "stepwise choice repeated in each")
-        elif options["interval"]:
-            self._interval(table, chosen, selection is not None, options)
+            return self._report_interval(result, "stepwise choice repeated in each")
 
-    def _interval(
-        self, table: CaptureTable, chosen: Fit, chose: bool, options: dict[str, Any]
-    ) -> None:
-        if chose and len(table.lists) > 3:
-            raise CommandError(
-                "An interval that repeats the choice among every model is only offered up "
-                "to three lists; name a --model (or use fewer lists)."
-            )
-        candidates = hierarchical_models(len(table.lists)) if chose else None
-
-        def choose(resampled: CaptureTable) -> Fit:
-            if candidates is not None:
-                return select_by_bic(resampled, candidates).best
+        def refit(resampled: CaptureTable) -> Fit:
             return fit(resampled, chosen.model)
 
-        result = bca(table, choose, resamples=options["interval"], seed=options["seed"])
-        self._report_interval(result, "model chosen again in each" if chose else "")
+        result = bca(table, refit, resamples=options["interval"], seed=options["seed"])
+        self._report_interval(result, "")
 
     def _report_interval(self, result: Interval, note: str) -> None:
-        self.stdout.write(
-            f"95% interval (BCa bootstrap, {result.resamples} resamples"
-            f"{', ' + note if note else ''}): {result.low:.0f} to {result.high:.0f}"
-        )
+        kind = f"BCa bootstrap, {result.resamples} resamples{', ' + note if note else ''}"
+        if math.isfinite(result.high):
+            self.stdout.write(f"95% interval ({kind}): {result.low:.0f} to {result.high:.0f}")
+        else:
+            low = f"{result.low:.0f}" if math.isfinite(result.low) else "no finite estimate"
+            self.stdout.write(
+                f"95% interval ({kind}): from {low}, with no upper bound: {result.failed} "
+                "resamples had no finite estimate."
+            )
+            return
         if result.failed:
             self.stdout.write(
                 f"Warning: {result.failed} resamples had no finite estimate; "
