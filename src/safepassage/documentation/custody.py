@@ -1,0 +1,244 @@
+"""The custody log of each evidence item: a hash chain, its head signed
+by the organisation, mirrored in the global audit log, and checked by
+``safepassage custody verify``.
+
+Each entry's hash is the SHA-256 of its canonical form (``canonical``):
+the item's code, the entry's number, time (UTC), who acted, what was done,
+the details (the file's hash before and after, the reason given, the item
+at the other end, a random salt) and the previous entry's hash. After
+every entry the organisation signs the head (``head_message``: the item,
+the number of entries and the last hash) with its custody key
+(vault.signing, Ed25519). So an entry changed, removed, inserted or put in
+another order, or a log cut short at its end, no longer matches a
+signature that only the holders of the documentation keys can make; and
+each entry is also in the global audit log, with its number and hash.
+
+The canonical form and the head message are plain, so whoever receives an
+item's log (the dossier) can recompute the chain and check the signature
+with standard tools (docs/evidence.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from safepassage.audit.chain import record, reference
+from safepassage.documentation.models import CustodyAction, CustodyEntry, Evidence
+from safepassage.vault import files, signing
+from safepassage.vault.errors import Tampered
+from safepassage.vault.keyring import current_keyring
+
+GENESIS = "0" * 64
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+# The audit log's action for each custody action.
+AUDIT_ACTIONS = {
+    CustodyAction.UPLOADED: "documentation.evidence_uploaded",
+    CustodyAction.VIEWED: "documentation.evidence_viewed",
+    CustodyAction.DOWNLOADED: "documentation.evidence_downloaded",
+    CustodyAction.DERIVED: "documentation.evidence_derived",
+    CustodyAction.DERIVED_FROM: "documentation.evidence_made_from",
+    CustodyAction.LINKED: "documentation.evidence_linked",
+    CustodyAction.EXPORTED: "documentation.evidence_exported",
+    CustodyAction.TRANSFERRED: "documentation.evidence_transferred",
+}
+
+
+def format_at(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def canonical(
+    *,
+    item: str,
+    seq: int,
+    at: datetime | str,
+    actor: str,
+    action: str,
+    details: dict[str, Any],
+    prev: str,
+) -> bytes:
+    """The bytes an entry's hash covers: sorted-key JSON, no spaces, ASCII."""
+    document = {
+        "v": 1,
+        "item": item,
+        "seq": seq,
+        "at": at if isinstance(at, str) else format_at(at),
+        "actor": actor,
+        "action": action,
+        "details": details,
+        "prev": prev,
+    }
+    return _CANONICAL.encode(document).encode()
+
+
+def entry_hash_of(item: Evidence, entry: CustodyEntry) -> str:
+    return hashlib.sha256(
+        canonical(
+            item=item.code,
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            details=entry.details,
+            prev=entry.prev_hash,
+        )
+    ).hexdigest()
+
+
+def head_message(item_code: str, seq: int, head_hash: str) -> bytes:
+    """What the organisation signs: plain text, so ``openssl pkeyutl
+    -verify -rawin`` checks it as it is."""
+    return (
+        f"safepassage custody head v1\nitem {item_code}\nentries {seq}\nhash {head_hash}\n"
+    ).encode()
+
+
+@transaction.atomic
+def append(
+    item: Evidence,
+    by: object,
+    action: CustodyAction,
+    *,
+    before: str,
+    after: str,
+    why: str = "",
+    other: str = "",
+) -> CustodyEntry:
+    """Add an entry to ``item``'s log, sign the new head, and mirror the
+    entry in the audit log. Needs the documentation keys (the details are
+    sealed, the head is signed)."""
+    locked = Evidence.objects.select_for_update().get(pk=item.pk)
+    actor = reference(by) or "system"
+    details: dict[str, Any] = {
+        "before": before,
+        "after": after,
+        "why": why,
+        "other": other,
+        "salt": secrets.token_hex(16),
+    }
+    entry = CustodyEntry(
+        evidence=locked,
+        seq=locked.head_seq + 1,
+        at=timezone.now(),
+        actor=actor,
+        action=str(action),
+        details=details,
+        prev_hash=locked.head_hash or GENESIS,
+    )
+    # What the database will return: microseconds, UTC.
+    entry.at = datetime.fromisoformat(format_at(entry.at))
+    entry.entry_hash = entry_hash_of(locked, entry)
+    entry.save(force_insert=True)
+    public, signature = signing.sign(
+        signing.CUSTODY, head_message(locked.code, entry.seq, entry.entry_hash), by=by
+    )
+    locked.head_seq = entry.seq
+    locked.head_hash = entry.entry_hash
+    locked.head_signature = signature
+    locked.signing_key = public.key_id
+    locked.save(update_fields=["head_seq", "head_hash", "head_signature", "signing_key"])
+    for name in ("head_seq", "head_hash", "head_signature", "signing_key"):
+        setattr(item, name, getattr(locked, name))
+    record(by, AUDIT_ACTIONS[action], item, seq=entry.seq, entry=entry.entry_hash)
+    return entry
+
+
+# --- Verification ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    item: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.message}"
+
+
+def _chain_failure(item: Evidence, entries: list[CustodyEntry]) -> str | None:
+    prev = GENESIS
+    for position, entry in enumerate(entries, start=1):
+        if entry.seq != position:
+            return f"entry {position} is missing (the log jumps to entry {entry.seq})"
+        if entry.prev_hash != prev:
+            return (
+                f"entry {entry.seq} does not follow entry {entry.seq - 1}: "
+                "entries were reordered, removed or inserted"
+            )
+        if entry_hash_of(item, entry) != entry.entry_hash:
+            return f"entry {entry.seq} ({entry.action}) was changed after it was written"
+        prev = entry.entry_hash
+    return None
+
+
+def _file_failure(item: Evidence) -> str | None:
+    stored = item.file
+    path = files.store_path(stored.digest)
+    if not path.exists():
+        return "the stored file is missing"
+    ciphertext = hashlib.sha256()
+    with path.open("rb") as handle:
+        while piece := handle.read(1024 * 1024):
+            ciphertext.update(piece)
+    if ciphertext.hexdigest() != stored.digest:
+        return "the stored file was changed (its bytes no longer match the store's hash)"
+    plain = hashlib.sha256()
+    try:
+        _meta, chunks = files.open_file(current_keyring(), stored)
+        for piece in chunks:
+            plain.update(piece)
+    except Tampered:
+        return "the stored file does not decrypt: it was changed or cut short"
+    if plain.hexdigest() != item.sha256:
+        return "the stored file's SHA-256 is not the one recorded when it was collected"
+    return None
+
+
+def verify_item(item: Evidence, *, check_files: bool = True) -> str | None:
+    """The first thing wrong with ``item``'s custody, in words, or None.
+    Needs the documentation keys."""
+    entries = list(CustodyEntry.objects.filter(evidence=item).order_by("seq"))
+    if not entries:
+        return "its custody log is empty"
+    found = _chain_failure(item, entries)
+    if found:
+        return found
+    first = entries[0]
+    if first.details.get("after") != item.sha256:
+        return "its first entry does not record the hash of this file"
+    last = entries[-1]
+    if item.head_seq != last.seq or item.head_hash != last.entry_hash:
+        return (
+            f"the log ends at entry {last.seq} but its signed head says entry {item.head_seq}: "
+            "entries were added or removed at its end"
+        )
+    try:
+        signing.check(
+            item.signing_key,
+            head_message(item.code, item.head_seq, item.head_hash),
+            bytes(item.head_signature or b""),
+        )
+    except Tampered as error:
+        if "unknown" in str(error) or "public key" in str(error):
+            return "the head is signed with a key this organisation did not make"
+        return "the signature of the log's head does not verify (a wrong signature)"
+    if check_files:
+        return _file_failure(item)
+    return None
+
+
+def verify_all(*, check_files: bool = True) -> Iterator[tuple[Evidence, str | None]]:
+    """Every item (originals first, oldest first) and what is wrong with it."""
+    items = Evidence.objects.select_related("file").order_by("original_id", "created_at", "code")
+    for item in items.iterator(chunk_size=200):
+        yield item, verify_item(item, check_files=check_files)
