@@ -6,6 +6,7 @@ every chain, signature and stored file and names the first failure."""
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 
 import pytest
@@ -41,7 +42,7 @@ def test_it_chains_each_entry_and_signs_the_head(desk: Desk, keys: None) -> None
     entries = list(CustodyEntry.objects.filter(evidence=item).order_by("seq"))
     assert [e.action for e in entries] == ["uploaded", "linked", "derived", "viewed", "downloaded"]
     assert entries[0].prev_hash == custody.GENESIS
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.entry_hash
     assert entries[0].details["why"] == "from the witness"
     assert entries[0].actor == f"user:{desk.documenter.pk}"

@@ -64,7 +64,9 @@ def test_it_keeps_a_photo_attached_to_an_event_unchanged_and_reads_its_exif(desk
     item = Evidence.objects.get()
     with using_keyring(desk.vault.keyring):
         assert item.sha256 == hashlib.sha256(photo).hexdigest()
-        assert item.kind == "image" and item.is_original and item.size == len(photo)
+        assert item.kind == "image"
+        assert item.is_original
+        assert item.size == len(photo)
         assert item.capture["container"] == "jpeg"
         assert item.capture["exif"]["Make"] == "SentinelPhone"
         assert item.capture["position"] == pytest.approx(list(ARGUN), abs=1e-4)
@@ -75,10 +77,12 @@ def test_it_keeps_a_photo_attached_to_an_event_unchanged_and_reads_its_exif(desk
     assert [e.action for e in entries] == [CustodyAction.UPLOADED, CustodyAction.LINKED]
     assert AuditEntry.objects.filter(action="documentation.evidence_uploaded").count() == 1
     item_page = client.get(response["Location"]).content.decode()
-    assert "SentinelPhone" in item_page and "No working copy yet" in item_page
+    assert "SentinelPhone" in item_page
+    assert "No working copy yet" in item_page
     assert f"/documentation/evidence/{item.code}/content/" not in item_page  # original not shown
     event_page = client.get(f"/documentation/events/{event.code}/").content.decode()
-    assert item.code in event_page and "checkpoint.jpg" in event_page
+    assert item.code in event_page
+    assert "checkpoint.jpg" in event_page
 
 
 @pytest.mark.django_db
@@ -98,7 +102,8 @@ def test_it_lists_the_pages_of_a_web_capture_and_checks_its_package(desk: Desk) 
     assert _upload(client, statement.code, "altered.wacz", wacz(tamper=True)).status_code == 302
     good, bad = Evidence.objects.order_by("created_at")
     with using_keyring(desk.vault.keyring):
-        assert good.kind == "web_archive" and good.capture["container"] == "wacz"
+        assert good.kind == "web_archive"
+        assert good.capture["container"] == "wacz"
         assert good.capture["pages"][0]["url"] == "https://example.org/news/denial"
         assert good.capture["package"] == {"checked": True, "resources": 1, "problems": []}
         assert bad.capture["package"]["problems"] == ["changed: archive/data.warc"]
@@ -133,7 +138,8 @@ def test_it_makes_working_copies_without_the_location_and_blurred(desk: Desk, ke
         desk.documenter, stripped, Operation.BLURRED, box=Box(0, 0, 48, 32)
     )
     for copy in (stripped, blurred):
-        assert copy.original == original and copy.sha256 != original.sha256
+        assert copy.original == original
+        assert copy.sha256 != original.sha256
         _meta, chunks = files.open_file(desk.vault.keyring, copy.file)
         data = b"".join(chunks)
         assert hashlib.sha256(data).hexdigest() == copy.sha256
@@ -188,7 +194,8 @@ def test_it_shows_the_working_copy_by_default_and_the_original_only_with_a_reaso
     assert actions == ["uploaded", "linked", "derived", "downloaded"]
     with using_keyring(desk.vault.keyring):
         last = CustodyEntry.objects.filter(evidence=original).last()
-        assert last is not None and last.details["why"] == "court request"
+        assert last is not None
+        assert last.details["why"] == "court request"
     viewed = CustodyEntry.objects.filter(evidence=copy, action="viewed").count()
     assert viewed == 1
     assert AuditEntry.objects.filter(action="documentation.evidence_viewed").count() == 1
@@ -247,8 +254,10 @@ def test_it_refuses_a_file_over_the_limit_and_keeps_nothing(desk: Desk) -> None:
     assert response.status_code == 400
     assert "too large" in response.content.decode()
     assert "kept" in response.content.decode()  # what was typed stays
-    assert not Evidence.objects.exists() and not CustodyEntry.objects.exists()
-    assert _store_files() == before and _staging_files() == []
+    assert not Evidence.objects.exists()
+    assert not CustodyEntry.objects.exists()
+    assert _store_files() == before
+    assert _staging_files() == []
 
 
 @pytest.mark.django_db
@@ -267,6 +276,8 @@ def test_a_failure_half_way_leaves_nothing_half_saved(
     staged = files.stage_bytes(photo_with_exif(), name="p.jpg", content_type="image/jpeg")
     with pytest.raises(RuntimeError):
         evidence.add_evidence(desk.documenter, staged, target=event)
-    assert not Evidence.objects.exists() and not CustodyEntry.objects.exists()
+    assert not Evidence.objects.exists()
+    assert not CustodyEntry.objects.exists()
     assert EncryptedFile.objects.count() == files_before
-    assert _store_files() == store_before and _staging_files() == []
+    assert _store_files() == store_before
+    assert _staging_files() == []

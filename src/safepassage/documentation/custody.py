@@ -41,6 +41,7 @@ from safepassage.vault.keyring import current_keyring
 GENESIS = "0" * 64
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
+
 def format_at(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
@@ -120,9 +121,9 @@ def append(
         at=timezone.now(),
         actor=actor,
         action=str(action),
-        details=details,
         prev_hash=locked.head_hash or GENESIS,
     )
+    entry.details = details
     # What the database will return: microseconds, UTC.
     entry.at = datetime.fromisoformat(format_at(entry.at))
     entry.entry_hash = entry_hash_of(locked, entry)

@@ -30,7 +30,7 @@ from safepassage.documentation.access import (
     get_statement_for,
     visible_evidence,
 )
-from safepassage.documentation.actions import Refused, create
+from safepassage.documentation.actions import Refused, create, fill
 from safepassage.documentation.models import (
     Act,
     CustodyAction,
@@ -84,13 +84,9 @@ def evidence_beside(user: User, target: Event | Statement) -> list[Evidence]:
         )
     else:
         links = EvidenceLink.objects.filter(statement=target)
-    items = list(
-        visible_evidence(user)
-        .filter(pk__in=links.values("evidence_id"))
-        .prefetch_related("links__event", "links__act", "links__statement", "copies")
-        .opened("name", "description")
-    )
-    return items
+    visible = visible_evidence(user).filter(pk__in=links.values("evidence_id"))
+    items = Evidence.objects.filter(pk__in=visible.values("pk")).prefetch_related("links__act")
+    return list(items.opened("name", "description"))
 
 
 def _link_fields(target: Target) -> dict[str, Target]:
@@ -135,10 +131,9 @@ def add_evidence(
         found = _inspect(upload)
         with transaction.atomic():
             stored = files.claim(upload, COMPARTMENT)
-            item = Evidence(
-                kind=found["kind"],
-                file=stored,
-                size=upload.size or 0,
+            item = Evidence(kind=found["kind"], file=stored, size=upload.size or 0)
+            fill(
+                item,
                 sha256=upload.plain_digest,
                 name=(upload.name or "file")[:200],
                 description=description.strip() or None,
@@ -158,7 +153,7 @@ def add_evidence(
 
 
 def _link(by: User, item: Evidence, target: Target, *, why: str) -> EvidenceLink:
-    link = EvidenceLink(evidence=item, **_link_fields(target))  # type: ignore[misc]
+    link = EvidenceLink(evidence=item, **_link_fields(target))
     create(link, by)
     custody.append(
         item,
@@ -182,7 +177,7 @@ def _target_code(target: Target) -> str:
 def link_evidence(by: User, item: Evidence, target: Target, *, why: str = "") -> EvidenceLink:
     """Set an original beside one more record (a copy's links are its original's)."""
     original = item.root
-    existing = EvidenceLink.objects.filter(evidence=original, **_link_fields(target))  # type: ignore[misc]
+    existing = EvidenceLink.objects.filter(evidence=original, **_link_fields(target))
     if existing.exists():
         raise Refused(_("This evidence is already linked to that record."))
     return _link(by, original, target, why=why.strip())
@@ -222,6 +217,9 @@ def make_working_copy(
                 kind=EvidenceKind.IMAGE,
                 file=stored,
                 size=len(made.data),
+            )
+            fill(
+                copy,
                 sha256=staged.plain_digest,
                 name=staged.name or "copy",
                 capture=capture.inspect(

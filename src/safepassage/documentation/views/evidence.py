@@ -6,6 +6,7 @@ custody log), making a working copy, opening or downloading an item
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -133,11 +134,13 @@ def evidence_view(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _stream(meta: dict[str, str], chunks: object, item: Evidence, *, inline: bool) -> HttpResponse:
+def _stream(
+    meta: dict[str, str], chunks: Iterator[bytes], item: Evidence, *, inline: bool
+) -> StreamingHttpResponse:
     content_type = meta.get("type", "")
     if not inline or content_type not in INLINE_TYPES:
         content_type = "application/octet-stream"
-    response = StreamingHttpResponse(chunks, content_type=content_type)  # type: ignore[arg-type]
+    response = StreamingHttpResponse(chunks, content_type=content_type)
     name = quote(meta.get("name", item.code))
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{name}"
@@ -149,7 +152,7 @@ def _stream(meta: dict[str, str], chunks: object, item: Evidence, *, inline: boo
 
 
 @require_GET
-def evidence_content_view(request: HttpRequest, code: str) -> HttpResponse:
+def evidence_content_view(request: HttpRequest, code: str) -> StreamingHttpResponse:
     """A working copy shown in its page (in its custody log as a view).
     Originals are never shown this way: only downloaded, with a reason."""
     user = user_of(request)
@@ -161,7 +164,7 @@ def evidence_content_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def evidence_download_view(request: HttpRequest, code: str) -> HttpResponse:
+def evidence_download_view(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
     user = user_of(request)
     item = get_evidence_for(user, code)
     form = (OriginalForm if item.is_original else OpenForm)(request.POST)
@@ -201,7 +204,7 @@ def evidence_copy_view(request: HttpRequest, code: str) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("documentation:evidence", code=item.code)
 
 

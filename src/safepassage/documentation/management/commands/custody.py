@@ -57,10 +57,10 @@ class Command(BaseCommand):
                 raise CommandError("This account cannot read the documentation.") from None
             checked = 0
             failures: list[custody.Failure] = []
-            for item, failure in custody.verify_all(check_files=not options["no_files"]):
+            for item, problem in custody.verify_all(check_files=not options["no_files"]):
                 checked += 1
-                if failure is not None:
-                    failures.append(custody.Failure(item.code, failure))
+                if problem is not None:
+                    failures.append(custody.Failure(item.code, problem))
                     if not options["all_failures"]:
                         break
             record(user, "documentation.custody_verified", items=checked, problems=len(failures))
