@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -144,6 +146,46 @@ def test_it_names_a_changed_stored_file(desk: Desk, keys: None) -> None:
     )
     path.unlink()
     assert custody.verify_item(item) == "the stored file is missing"
+
+
+@pytest.mark.django_db
+def test_a_log_checks_with_sha256sum_and_openssl_alone(
+    desk: Desk, keys: None, tmp_path: Path
+) -> None:
+    """The recipe of docs/evidence.md: each entry's canonical JSON hashed
+    with sha256sum, the head's signature checked with openssl."""
+    item = _item(desk)
+    for entry in CustodyEntry.objects.filter(evidence=item).order_by("seq"):
+        document = tmp_path / f"entry-{entry.seq}.json"
+        document.write_bytes(
+            custody.canonical(
+                item=item.code,
+                seq=entry.seq,
+                at=entry.at,
+                actor=entry.actor,
+                action=entry.action,
+                details=entry.details,
+                prev=entry.prev_hash,
+            )
+        )
+        printed = _run("sha256sum", str(document)).stdout.split()[0]
+        assert printed == entry.entry_hash
+    key = tmp_path / "custody-key.pem"
+    key.write_text(signing.public_key_pem(signing.public_key(item.signing_key).verify_key))
+    head = tmp_path / "head.txt"
+    head.write_bytes(custody.head_message(item.code, item.head_seq, item.head_hash))
+    signature = tmp_path / "head.sig"
+    signature.write_bytes(bytes(item.head_signature))
+    verify = ("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(key), "-rawin")
+    checked = _run(*verify, "-in", str(head), "-sigfile", str(signature))
+    assert checked.returncode == 0
+    assert "Signature Verified Successfully" in checked.stdout
+    head.write_bytes(custody.head_message(item.code, item.head_seq - 1, item.head_hash))
+    assert _run(*verify, "-in", str(head), "-sigfile", str(signature)).returncode != 0
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
 
 
 def _verify(monkeypatch: pytest.MonkeyPatch, username: str) -> str:

@@ -53,6 +53,18 @@ def fingerprint(verify_key: bytes) -> str:
     return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
+# DER of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes.
+_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
+def public_key_pem(verify_key: bytes) -> str:
+    """The public key as PEM (RFC 8410), as ``openssl pkeyutl -verify`` reads it."""
+    if len(verify_key) != crypto.KEY_BYTES:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    body = base64.encodebytes(_SPKI_PREFIX + verify_key).decode()
+    return f"-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----\n"
+
+
 def _reference(stored: SigningKey) -> str:
     return f"{stored.purpose}:{stored.pk}"
 
