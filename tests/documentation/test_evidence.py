@@ -172,7 +172,13 @@ def test_it_shows_the_working_copy_by_default_and_the_original_only_with_a_reaso
     original = Evidence.objects.get()
     made = client.post(
         f"/documentation/evidence/{original.code}/copy/",
-        {"operation": "blurred", "left": "0", "top": "0", "right": "20", "bottom": "20"},
+        {
+            "copy-operation": "blurred",
+            "copy-left": "0",
+            "copy-top": "0",
+            "copy-right": "20",
+            "copy-bottom": "20",
+        },
     )
     copy = Evidence.objects.exclude(pk=original.pk).get()
     assert made["Location"] == f"/documentation/evidence/{copy.code}/"
@@ -183,10 +189,12 @@ def test_it_shows_the_working_copy_by_default_and_the_original_only_with_a_reaso
     assert b"SentinelPhone" not in b"".join(shown.streaming_content)
     # The original has no inline view, and is not given without a reason.
     assert client.get(f"/documentation/evidence/{original.code}/content/").status_code == 404
-    refused = client.post(f"/documentation/evidence/{original.code}/download/", {"why": ""})
+    refused = client.post(
+        f"/documentation/evidence/{original.code}/download/", {"original-why": ""}
+    )
     assert refused.status_code == 302
     given = client.post(
-        f"/documentation/evidence/{original.code}/download/", {"why": "court request"}
+        f"/documentation/evidence/{original.code}/download/", {"original-why": "court request"}
     )
     assert given["Content-Disposition"].startswith("attachment")
     assert b"SentinelPhone" in b"".join(given.streaming_content)

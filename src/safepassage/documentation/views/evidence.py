@@ -126,10 +126,11 @@ def evidence_view(request: HttpRequest, code: str) -> HttpResponse:
             "entries": entries,
             "custodians": _custodians(entries),
             "can_record": user.can(WRITE),
-            "copy_form": CopyForm(),
-            "open_form": OpenForm(),
-            "original_form": OriginalForm(),
-            "link_form": LinkForm(),
+            # Each with its own prefix: four forms on one page, each field's id its own.
+            "copy_form": CopyForm(prefix="copy"),
+            "open_form": OpenForm(prefix="open"),
+            "original_form": OriginalForm(prefix="original"),
+            "link_form": LinkForm(prefix="link"),
         },
     )
 
@@ -147,7 +148,8 @@ def _stream(
     response["Content-Length"] = str(item.file.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if inline:  # opened on its own, a copy is a picture and nothing else
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
@@ -167,7 +169,10 @@ def evidence_content_view(request: HttpRequest, code: str) -> StreamingHttpRespo
 def evidence_download_view(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
     user = user_of(request)
     item = get_evidence_for(user, code)
-    form = (OriginalForm if item.is_original else OpenForm)(request.POST)
+    if item.is_original:
+        form: OpenForm | OriginalForm = OriginalForm(request.POST, prefix="original")
+    else:
+        form = OpenForm(request.POST, prefix="open")
     if form.is_valid():
         try:
             meta, chunks = evidence.open_item(
@@ -186,7 +191,7 @@ def evidence_download_view(request: HttpRequest, code: str) -> HttpResponse | St
 def evidence_copy_view(request: HttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     item = get_evidence_for(user, code, WRITE)
-    form = CopyForm(request.POST)
+    form = CopyForm(request.POST, prefix="copy")
     if form.is_valid():
         try:
             copy = evidence.make_working_copy(
@@ -212,7 +217,7 @@ def evidence_copy_view(request: HttpRequest, code: str) -> HttpResponse:
 def evidence_link_view(request: HttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     item = get_evidence_for(user, code, WRITE)
-    form = LinkForm(request.POST)
+    form = LinkForm(request.POST, prefix="link")
     if form.is_valid():
         target = evidence.find_target(user, form.cleaned_data["to"])
         try:
