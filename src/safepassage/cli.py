@@ -32,7 +32,8 @@ COMMANDS = {
     "(hashed as it is read, encrypted, its custody log begun), linked to an event, act or "
     "statement.",
     "custody": "custody verify --as USERNAME: check every evidence item's custody chain, "
-    "signature and stored file, and name the first failure.",
+    "signature, timestamps and stored file, and name the first failure; custody timestamp: "
+    "RFC 3161 tokens over the signed heads from the configured authorities.",
     "cases": "cases migrate-people --as USERNAME: give each person of cases stored by earlier "
     "versions a record of their own, and make everyone findable by name (identity's keys).",
     "retention": "retention run: remove what the retention rules say is due today "

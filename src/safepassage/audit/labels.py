@@ -817,6 +817,10 @@ ACTIONS: dict[str, Action] = {
         _("Checked the custody logs"),
         _("Every evidence item's custody chain, signature and stored file were checked."),
     ),
+    "documentation.custody_timestamped": Action(
+        _("Timestamped the custody logs"),
+        _("Timestamp authorities were asked for tokens over the signed heads (how many kept)."),
+    ),
     "documentation.terms_imported": Action(
         _("Added terms from an import"),
         _("An import was allowed to add terms that were not in the vocabulary."),

@@ -28,13 +28,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from safepassage.audit.chain import record, reference
-from safepassage.documentation.models import CustodyAction, CustodyEntry, Evidence
-from safepassage.vault import files, signing
+from safepassage.documentation.models import (
+    CustodyAction,
+    CustodyEntry,
+    Evidence,
+    TimestampToken,
+)
+from safepassage.vault import files, signing, timestamps
 from safepassage.vault.errors import Tampered
 from safepassage.vault.keyring import current_keyring
 
@@ -216,6 +222,63 @@ def _file_failure(item: Evidence) -> str | None:
     return None
 
 
+def stamp_heads(authorities: list[timestamps.Authority]) -> tuple[int, list[str]]:
+    """Ask each authority for a token over each item's current signed head
+    that has none from it yet. Returns how many tokens were kept, and a
+    line per authority that gave no good token (nothing kept from it for
+    that head; the next run asks again). Needs no keys."""
+    kept = 0
+    problems: list[str] = []
+    for item in Evidence.objects.exclude(head_seq=0).order_by("created_at", "code"):
+        for authority in authorities:
+            done = TimestampToken.objects.filter(
+                evidence=item, head_seq=item.head_seq, authority=authority.name
+            )
+            if done.exists():
+                continue
+            message = head_message(item.code, item.head_seq, item.head_hash)
+            try:
+                token = timestamps.request_token(authority, message)
+            except timestamps.TimestampRefused as refused:
+                problems.append(f"{authority.name}: {refused}")
+                continue
+            TimestampToken.objects.create(
+                evidence=item,
+                head_seq=item.head_seq,
+                head_hash=item.head_hash,
+                authority=authority.name,
+                token=token.token,
+                at=token.at,
+            )
+            kept += 1
+    return kept, problems
+
+
+def _timestamp_failure(
+    item: Evidence, entries: list[CustodyEntry], authorities: list[timestamps.Authority]
+) -> str | None:
+    known = {authority.name: authority for authority in authorities}
+    hashes = {entry.seq: entry.entry_hash for entry in entries}
+    for token in TimestampToken.objects.filter(evidence=item).order_by("head_seq", "authority"):
+        authority = known.get(token.authority)
+        if authority is None:
+            return (
+                f"the timestamp of entry {token.head_seq} is from {token.authority}, "
+                "an authority no longer configured: its root certificate is needed to check it"
+            )
+        if hashes.get(token.head_seq) != token.head_hash:
+            return f"the timestamp of entry {token.head_seq} is of a head the log no longer has"
+        message = head_message(item.code, token.head_seq, token.head_hash)
+        try:
+            timestamps.check_token(authority, bytes(token.token), message)
+        except Tampered:
+            return (
+                f"the timestamp of entry {token.head_seq} from {token.authority} "
+                "does not cover its signed head (a token over other data)"
+            )
+    return None
+
+
 def verify_item(item: Evidence, *, check_files: bool = True) -> str | None:
     """The first thing wrong with ``item``'s custody, in words, or None.
     Needs the documentation keys."""
@@ -244,6 +307,9 @@ def verify_item(item: Evidence, *, check_files: bool = True) -> str | None:
         if "unknown" in str(error) or "public key" in str(error):
             return "the head is signed with a key this organisation did not make"
         return "the signature of the log's head does not verify (a wrong signature)"
+    stamped = _timestamp_failure(item, entries, settings.TIMESTAMP_AUTHORITIES)
+    if stamped:
+        return stamped
     if check_files:
         return _file_failure(item)
     return None

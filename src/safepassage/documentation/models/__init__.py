@@ -7,6 +7,7 @@ from safepassage.documentation.models.evidence import (
     EvidenceKind,
     EvidenceLink,
     Operation,
+    TimestampToken,
 )
 from safepassage.documentation.models.imports import ImportDraft
 from safepassage.documentation.models.people import Person, PersonKind, PersonLink
@@ -64,6 +65,7 @@ __all__ = [
     "StatementLink",
     "Term",
     "TermsAreNeverDeleted",
+    "TimestampToken",
     "Verification",
     "ViolationStatus",
     "Vocabulary",

@@ -182,3 +182,29 @@ class CustodyEntry(SealedModel):
 
     def __str__(self) -> str:
         return f"custody {self.evidence_id} #{self.seq}"
+
+
+class TimestampToken(models.Model):
+    """An RFC 3161 token from one authority over the signed head of an
+    item's log as it stood at entry ``head_seq`` (vault.timestamps):
+    verified when received, kept whole, verified again by custody verify."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="timestamps")
+    head_seq = models.PositiveIntegerField()
+    head_hash = models.CharField(max_length=64)
+    authority = models.CharField(max_length=300)
+    token = models.BinaryField()
+    at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["evidence", "head_seq", "authority"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "head_seq", "authority"],
+                name="one_token_per_head_and_authority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"timestamp of {self.evidence_id} #{self.head_seq}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
@@ -47,8 +48,16 @@ class Command(BaseCommand):
         verify.add_argument(
             "--all-failures", action="store_true", help="name every failure, not the first only"
         )
+        sub.add_parser(
+            "timestamp",
+            help="ask each timestamp authority (SAFEPASSAGE_TIMESTAMP_AUTHORITIES) for a token "
+            "over each item's signed head that has none from it yet",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "timestamp":
+            self._timestamp()
+            return
         user, keyring = staff_with_keys(options["as_user"])
         with using_keyring(keyring):
             try:
@@ -71,3 +80,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"custody: {checked} items checked, every chain, signature and file intact"
         )
+
+    def _timestamp(self) -> None:
+        authorities = settings.TIMESTAMP_AUTHORITIES
+        if not authorities:
+            raise CommandError("No timestamp authority is configured.")
+        kept, problems = custody.stamp_heads(authorities)
+        record("cli", "documentation.custody_timestamped", items=kept, problems=len(problems))
+        for problem in problems:
+            self.stderr.write(f"custody: {problem}")
+        self.stdout.write(f"custody: {kept} timestamp tokens received and verified")
+        if problems:
+            raise CommandError(f"custody: {len(problems)} requests gave no good token")
