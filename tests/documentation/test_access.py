@@ -41,8 +41,14 @@ def _records(desk: Desk) -> dict[str, Any]:
             "list.csv",
             importing.Table(["Title"], [(2, ["Detentions"])]),
         )
+        from safepassage.documentation import evidence
+        from safepassage.vault import files
+
+        staged = files.stage_bytes(b"%PDF-1.4 a letter", name="l.pdf", content_type="x/y")
+        item = evidence.add_evidence(desk.documenter, staged, target=recorded.event)
     act = recorded.act
     return {
+        "get_evidence_for": (item.code, "EV-NOSUCH"),
         "get_import_draft_for": (draft.pk, "00000000-0000-4000-8000-000000000000"),
         "get_event_for": (recorded.event.code, "E-NOSUCH"),
         "get_act_for": (act.code, "A-NOSUCH"),
@@ -82,6 +88,7 @@ def test_the_contract_covers_every_access_function() -> None:
         "get_act_for",
         "get_commitment_for",
         "get_event_for",
+        "get_evidence_for",
         "get_import_draft_for",
         "get_information_for",
         "get_intervention_for",
