@@ -15,6 +15,8 @@ done
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Fonts so pages render with real glyphs (Cyrillic included) in the browser tests.
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# OpenSSL's command line: the custody and dossier checks "with standard tools only".
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # Spark 4 runs on Java 17 or later.
 java_ok=no
 if command -v java >/dev/null 2>&1; then

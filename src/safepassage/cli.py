@@ -28,6 +28,12 @@ COMMANDS = {
     "documentation": "documentation import FILE --as USERNAME: record events, acts, victims, "
     "perpetrators and sources from a CSV or XLSX file, all or nothing; documentation export "
     "--format json|csv --output FILE --as USERNAME: what you may see, links kept.",
+    "evidence": "evidence add FILE --to CODE --as USERNAME: keep a file as an original "
+    "(hashed as it is read, encrypted, its custody log begun), linked to an event, act or "
+    "statement.",
+    "custody": "custody verify --as USERNAME: check every evidence item's custody chain, "
+    "signature, timestamps and stored file, and name the first failure; custody timestamp: "
+    "RFC 3161 tokens over the signed heads from the configured authorities.",
     "cases": "cases migrate-people --as USERNAME: give each person of cases stored by earlier "
     "versions a record of their own, and make everyone findable by name (identity's keys).",
     "retention": "retention run: remove what the retention rules say is due today "

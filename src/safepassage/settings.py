@@ -247,6 +247,22 @@ UPLOAD_MAX_BYTES = (
 UPLOAD_MAX_TOTAL_BYTES = (
     env.number("SAFEPASSAGE_UPLOAD_MAX_TOTAL_MB", 100, minimum=1, maximum=20480) * 1024 * 1024
 )
+# RFC 3161 timestamp authorities for the heads of evidence custody logs:
+# "URL ROOT.pem" for each, separated by commas (none by default). Used by
+# `safepassage custody timestamp`; tokens are verified when received.
+try:
+    from safepassage.vault.timestamps import parse_authorities
+
+    TIMESTAMP_AUTHORITIES = parse_authorities(
+        env.text("SAFEPASSAGE_TIMESTAMP_AUTHORITIES", "") or ""
+    )
+except ValueError as error:
+    raise ConfigError(f"SAFEPASSAGE_TIMESTAMP_AUTHORITIES: {error}.") from None
+for _authority in TIMESTAMP_AUTHORITIES:
+    if not _authority.root.is_file():
+        raise ConfigError(
+            f"SAFEPASSAGE_TIMESTAMP_AUTHORITIES: no root certificate at {_authority.root}."
+        )
 # The only upload handler: it encrypts while the upload streams in, so no
 # plaintext temporary file is ever written.
 FILE_UPLOAD_HANDLERS = ["safepassage.vault.files.EncryptingUploadHandler"]

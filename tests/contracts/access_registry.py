@@ -92,7 +92,13 @@ class Setting:
                 kind=term("intervention_type", "L-PROSECUTOR"),
                 intervening_party="Our lawyer",
             )
+            from safepassage.documentation import evidence
+            from safepassage.vault import files
+
+            staged = files.stage_bytes(b"%PDF-1.4 a letter", name="l.pdf", content_type="x/y")
+            item = evidence.add_evidence(by, staged, target=recorded.event)
         return {
+            "evidence": item,
             "event": recorded.event,
             "act": recorded.act,
             "victim": recorded.victim,
@@ -408,6 +414,13 @@ REGISTRY: dict[str, Entry] = {
         _documenter,
         _outsider,
         no_page="a promise is shown on its statement's page",
+    ),
+    f"{DOCUMENTATION}:get_evidence_for": Entry(
+        lambda s: (s.documented["evidence"].code,),
+        lambda s: ("EV-NOSUCH",),
+        _documenter,
+        _outsider,
+        lambda code: f"/documentation/evidence/{code}/",
     ),
     f"{DOCUMENTATION}:get_term_for": Entry(
         lambda s: (s.documented["term"].pk,),

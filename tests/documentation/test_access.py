@@ -45,9 +45,15 @@ def _records(desk: Desk) -> dict[str, Any]:
         link = actions.link_events(
             desk.documenter, recorded.event, later, term("chain_type", "030000000000")
         )
+        from safepassage.documentation import evidence
+        from safepassage.vault import files
+
+        staged = files.stage_bytes(b"%PDF-1.4 a letter", name="l.pdf", content_type="x/y")
+        item = evidence.add_evidence(desk.documenter, staged, target=recorded.event)
     act = recorded.act
     return {
         "get_event_link_for": (link.pk, 999_999),
+        "get_evidence_for": (item.code, "EV-NOSUCH"),
         "get_import_draft_for": (draft.pk, "00000000-0000-4000-8000-000000000000"),
         "get_event_for": (recorded.event.code, "E-NOSUCH"),
         "get_act_for": (act.code, "A-NOSUCH"),
@@ -88,6 +94,7 @@ def test_the_contract_covers_every_access_function() -> None:
         "get_commitment_for",
         "get_event_for",
         "get_event_link_for",
+        "get_evidence_for",
         "get_import_draft_for",
         "get_information_for",
         "get_intervention_for",

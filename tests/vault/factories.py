@@ -44,7 +44,9 @@ from safepassage.documentation.models import (
     Act,
     Commitment,
     CommitmentChange,
+    CustodyEntry,
     Event,
+    Evidence,
     ImportDraft,
     Information,
     Intervention,
@@ -57,7 +59,7 @@ from safepassage.documentation.models import Person as DocumentedPerson
 from safepassage.intake.models import Message, Submission, Tag
 from safepassage.vault import keys as vault_keys
 from safepassage.vault.keyring import current_keyring
-from safepassage.vault.models import ExchangeKey
+from safepassage.vault.models import ExchangeKey, SigningKey
 from tests.base import Organisation
 from tests.intake.helpers import send_request
 from tests.intake.sample_files import phone_photo
@@ -469,6 +471,37 @@ def documentation_records(org: Organisation, mark: Callable[[str], str]) -> None
     )
 
 
+def evidence_locker(org: Organisation, mark: Callable[[str], str]) -> None:
+    """An original photo (its EXIF naming the phone with a sentinel) with
+    a description, a reason in its custody log, a link, a working copy,
+    a view: and the organisation's signing key, made on the way."""
+    import io
+
+    from PIL import ExifTags, Image
+
+    from safepassage.documentation import actions as documentation_actions
+    from safepassage.documentation import evidence
+    from safepassage.documentation.models import Operation
+    from safepassage.documentation.precision import FuzzyDate
+    from safepassage.vault import files
+
+    by = org.coordinator
+    event = documentation_actions.record_event(
+        by, title=mark("evidenceevent"), start=FuzzyDate.parse("2017-03")
+    )
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = mark("exifmake")
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (10, 20, 30)).save(out, "JPEG", exif=exif)
+    staged = files.stage_bytes(out.getvalue(), name=mark("evidencename"), content_type="image/jpeg")
+    item = evidence.add_evidence(
+        by, staged, target=event, description=mark("evidencedescription"), why=mark("custodywhy")
+    )
+    copy = evidence.make_working_copy(by, item, Operation.BLURRED, why=mark("copywhy"))
+    _meta, chunks = evidence.open_item(by, copy, download=False, why=mark("viewwhy"))
+    b"".join(chunks)
+
+
 def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
     """A file uploaded for import, waiting for its columns: through the
     page, as a documenter sends it."""
@@ -542,5 +575,8 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Commitment: documentation_records,
     CommitmentChange: documentation_records,
     ImportDraft: import_draft,
+    Evidence: evidence_locker,
+    CustodyEntry: evidence_locker,
+    SigningKey: evidence_locker,
     DocumentationCount: documentation_count,
 }

@@ -178,6 +178,10 @@ ACTIONS: dict[str, Action] = {
         _("Made our partner key"),
         _("A new key pair for exchanging cases with partner organisations was made."),
     ),
+    "vault.signing_key_made": Action(
+        _("Made a signing key"),
+        _("A new key pair with which the organisation signs custody logs was made."),
+    ),
     "demo.loaded": Action(
         _("Loaded the demo"), _("Demo staff and data were created (development only).")
     ),
@@ -787,6 +791,51 @@ ACTIONS: dict[str, Action] = {
         _("Exported the documentation"),
         _("What the person may see was downloaded as a file (the counts of each record)."),
     ),
+    "documentation.evidence_listed": Action(
+        _("Listed evidence"), _("The list of evidence items was shown (how many).")
+    ),
+    "documentation.evidence_opened": Action(
+        _("Opened an evidence item's page"),
+        _("An item's page was shown: its metadata, links and custody log, not its content."),
+    ),
+    "documentation.evidence_uploaded": Action(
+        _("Received evidence"),
+        _("An original file was received, hashed and stored encrypted: its custody log begins."),
+    ),
+    "documentation.evidence_viewed": Action(
+        _("Viewed evidence"), _("An evidence item was shown; its custody log says which and why.")
+    ),
+    "documentation.evidence_downloaded": Action(
+        _("Downloaded evidence"),
+        _("An evidence item was downloaded; its custody log says which and why."),
+    ),
+    "documentation.evidence_derived": Action(
+        _("Made a working copy"),
+        _("A working copy (hidden details removed, blurred) was made of an evidence item."),
+    ),
+    "documentation.evidence_made_from": Action(
+        _("Working copy made"),
+        _("The custody log of a new working copy begins with the item it was made from."),
+    ),
+    "documentation.evidence_linked": Action(
+        _("Linked evidence"),
+        _("An evidence item was set beside an event, an act, a statement or a source's account."),
+    ),
+    "documentation.evidence_exported": Action(
+        _("Exported evidence"), _("An evidence item left the system in an export (a dossier).")
+    ),
+    "documentation.evidence_transferred": Action(
+        _("Handed over evidence"),
+        _("An evidence item was handed over to someone outside the organisation."),
+    ),
+    "documentation.custody_verified": Action(
+        _("Checked the custody logs"),
+        _("Every evidence item's custody chain, signature and stored file were checked."),
+    ),
+    "documentation.custody_timestamped": Action(
+        _("Timestamped the custody logs"),
+        _("Timestamp authorities were asked for tokens over the signed heads (how many kept)."),
+    ),
     "documentation.terms_imported": Action(
         _("Added terms from an import"),
         _("An import was allowed to add terms that were not in the vocabulary."),
@@ -894,6 +943,7 @@ DETAILS: dict[str, Promise] = {
     "journey_details": pgettext_lazy("audit detail", "journey legs and arrivals emptied"),
     "kept": pgettext_lazy("audit detail", "stays not over, kept"),
     "key": pgettext_lazy("audit detail", "key"),
+    "items": pgettext_lazy("audit detail", "items"),
     "kind": pgettext_lazy("audit detail", "kind"),
     "legs": pgettext_lazy("audit detail", "legs"),
     "lists": pgettext_lazy("audit detail", "lists"),
@@ -941,6 +991,7 @@ DETAILS: dict[str, Promise] = {
     "rule": pgettext_lazy("audit detail", "retention rule"),
     "rows": pgettext_lazy("audit detail", "rows"),
     "scope": pgettext_lazy("audit detail", "acts counted"),
+    "seq": pgettext_lazy("audit detail", "entry number"),
     "searched": pgettext_lazy("audit detail", "searched"),
     "second": pgettext_lazy("audit detail", "second record"),
     "sessions": pgettext_lazy("audit detail", "sessions ended"),

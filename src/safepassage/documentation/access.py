@@ -32,6 +32,8 @@ from safepassage.documentation.models import (
     Event,
     EventLink,
     EventShare,
+    Evidence,
+    EvidenceLink,
     ImportDraft,
     Information,
     Intervention,
@@ -261,6 +263,40 @@ def get_commitment_for(user: User, code: str, perm: Perm = READ) -> Commitment:
     if commitment is None:
         raise deny(user, "commitment", "commitment:unknown")
     return commitment
+
+
+def _links_to_hidden(user: User) -> QuerySet[EvidenceLink]:
+    hidden = hidden_events(user).values("pk")
+    return EvidenceLink.objects.filter(
+        Q(event__in=hidden) | Q(act__event__in=hidden) | Q(information__event__in=hidden)
+    )
+
+
+def visible_evidence(user: User) -> QuerySet[Evidence]:
+    """Evidence follows what it is linked to: an item (and every working
+    copy of it) is hidden from whoever may not see one of the events it
+    is linked to, directly, through an act or through a source's account.
+    Items linked to nothing restricted are seen by everyone who documents."""
+    hidden_originals = _links_to_hidden(user).values("evidence_id")
+    return Evidence.objects.exclude(pk__in=hidden_originals).exclude(
+        original_id__in=hidden_originals
+    )
+
+
+def can_see_evidence(user: User, item: Evidence) -> bool:
+    return not _links_to_hidden(user).filter(evidence_id=item.original_id or item.pk).exists()
+
+
+def get_evidence_for(user: User, code: str, perm: Perm = READ) -> Evidence:
+    """An evidence item (an original or a working copy), as far as the
+    reader may see the records it is linked to."""
+    documentation_keys(user, perm)
+    item = Evidence.objects.select_related("file", "original").filter(code=code[:12]).first()
+    if item is None:
+        raise deny(user, "evidence", "evidence:unknown")
+    if not can_see_evidence(user, item):
+        raise deny(user, "evidence", item)
+    return item
 
 
 def get_term_for(user: User, term_id: int, perm: Perm = Perm.MANAGE_VOCABULARIES) -> Term:

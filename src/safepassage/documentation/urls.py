@@ -5,6 +5,7 @@ from safepassage.documentation.views import (
     chains,
     commitments,
     events,
+    evidence,
     interventions,
     involvements,
     people,
@@ -67,6 +68,15 @@ urlpatterns = [
     path("promises/new/", commitments.commitment_new_view, name="commitment_new"),
     path("promises/<str:code>/", commitments.commitment_view, name="commitment"),
     path("promises/<str:code>/edit/", commitments.commitment_edit_view, name="commitment_edit"),
+    path("evidence/", evidence.evidence_list_view, name="evidence_list"),
+    path("evidence/new/", evidence.evidence_new_view, name="evidence_new"),
+    path("evidence/<str:code>/", evidence.evidence_view, name="evidence"),
+    path("evidence/<str:code>/content/", evidence.evidence_content_view, name="evidence_content"),
+    path(
+        "evidence/<str:code>/download/", evidence.evidence_download_view, name="evidence_download"
+    ),
+    path("evidence/<str:code>/copy/", evidence.evidence_copy_view, name="evidence_copy"),
+    path("evidence/<str:code>/link/", evidence.evidence_link_view, name="evidence_link"),
     path("people/", people.people_view, name="people"),
     path("people/<str:code>/", people.person_view, name="person"),
     path("people/<str:code>/edit/", people.person_edit_view, name="person_edit"),

@@ -11,13 +11,14 @@ the request and its key forgotten.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from safepassage.vault.models import EncryptedFile
 from safepassage.vault.streams import CHUNK, StreamWriter, decrypt_stream
 
 HEAD_BYTES = 4096  # kept in memory only, to recognise the file type
+BATCH_READ = 16 * CHUNK  # bytes read at once from a stream being staged
 # Only types a browser will not run as a page are served inline-typed.
 SAFE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf", "text/plain"}
 
@@ -65,12 +67,16 @@ class StagedUpload(UploadedFile):
         digest: str,
         key: bytes,
         head: bytes,
+        plain_digest: str = "",
     ) -> None:
         super().__init__(file=None, name=name, content_type=content_type, size=size)
         self.path = path
         self.digest = digest
         self.key = key
         self.head = head
+        # The SHA-256 of the plaintext, computed as it streamed in (what an
+        # evidence item is known by; the store knows files by ``digest``).
+        self.plain_digest = plain_digest
         self.claimed = False
 
     def __repr__(self) -> str:
@@ -104,6 +110,16 @@ def read_staged(upload: StagedUpload, limit: int) -> bytes:
         upload.discard()
 
 
+def staged_chunks(upload: StagedUpload) -> Iterator[bytes]:
+    """The plaintext of a staged upload, a piece at a time, read from its
+    encrypted staging file (to inspect it before it is claimed); the
+    upload stays staged."""
+    if not upload.key:
+        raise UploadRefused("this upload was already claimed or discarded")
+    with upload.path.open("rb") as handle:
+        yield from decrypt_stream(handle, upload.key)
+
+
 def stage_bytes(data: bytes, *, name: str, content_type: str) -> StagedUpload:
     """A file made in memory (the cleaned copy of an upload), encrypted into
     staging with a fresh key exactly as an upload is, to be claimed or
@@ -127,6 +143,51 @@ def stage_bytes(data: bytes, *, name: str, content_type: str) -> StagedUpload:
         digest=digest,
         key=key,
         head=data[:HEAD_BYTES],
+        plain_digest=hashlib.sha256(data).hexdigest(),
+    )
+
+
+class TooLarge(UploadRefused):
+    """A stream longer than the limit it was given: nothing was kept."""
+
+
+def stage_stream(handle: IO[bytes], *, name: str, content_type: str, limit: int) -> StagedUpload:
+    """A file read from ``handle`` (the command line's path to evidence)
+    encrypted into staging as it is read, CHUNK bytes at a time, with the
+    SHA-256 of its plaintext computed on the way: memory stays flat
+    whatever the size. Past ``limit`` bytes, or on any error, the staging
+    file is removed and nothing is left (TooLarge for the limit)."""
+    key = crypto.random_key()
+    path = staging_dir() / f"{uuid.uuid4().hex}.part"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    writer = StreamWriter(os.fdopen(fd, "wb"), key)
+    plain = hashlib.sha256()
+    head = b""
+    buffer = bytearray(BATCH_READ)
+    view = memoryview(buffer)
+    try:
+        while count := handle.readinto(buffer):  # type: ignore[attr-defined]
+            if writer.size + count > limit:
+                raise TooLarge("the file is larger than the limit")
+            piece = view[:count]
+            plain.update(piece)
+            if len(head) < HEAD_BYTES:
+                head += bytes(piece[: HEAD_BYTES - len(head)])
+            writer.write(piece)
+        digest = writer.close()
+    except BaseException:
+        writer.abandon()
+        path.unlink(missing_ok=True)
+        raise
+    return StagedUpload(
+        path=path,
+        name=name,
+        content_type=content_type,
+        size=writer.size,
+        digest=digest,
+        key=key,
+        head=head,
+        plain_digest=plain.hexdigest(),
     )
 
 
@@ -205,6 +266,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         if self.request is not None:
             _staged_by(self.request).append(self.staging)
         self.head = b""
+        self.plain = hashlib.sha256()
         self.touched = time.time()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
@@ -218,6 +280,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.total += len(raw_data)
         if len(self.head) < HEAD_BYTES:
             self.head += raw_data[: HEAD_BYTES - len(self.head)]
+        self.plain.update(raw_data)
         self.writer.write(raw_data)
         now = time.time()
         if now - self.touched > self.touch_every:
@@ -236,6 +299,7 @@ class EncryptingUploadHandler(FileUploadHandler):
             digest=digest,
             key=self.key,
             head=self.head,
+            plain_digest=self.plain.hexdigest(),
         )
 
     def upload_interrupted(self) -> None:

@@ -216,6 +216,33 @@ class ExchangeKey(SealedModel):
         return f"partner key {self.pk}"
 
 
+class SigningKey(SealedModel):
+    """An Ed25519 key pair the organisation signs with (vault.signing):
+    for now the one that signs the head of each evidence item's custody
+    log. The public half is plain and pinned; the seed is sealed to the
+    documentation compartment, so whoever may handle evidence may sign its
+    log, and a copy of the database signs nothing."""
+
+    purpose = models.CharField(max_length=16)
+    verify_key = models.BinaryField(max_length=32)
+    pin = models.CharField(max_length=64)
+    # The Ed25519 seed, as base64.
+    seed = EncryptedTextField(compartment=Compartment.DOCUMENTATION, public_writes=True)
+    created = models.DateTimeField(default=timezone.now)
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["purpose", "-current", "-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose"], condition=Q(current=True), name="one_current_signing_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"signing key {self.pk}"
+
+
 __all__ = [
     "COMPARTMENTS_BY_CODE",
     "COMPARTMENT_CODES",
@@ -228,6 +255,7 @@ __all__ = [
     "RecoveryWrap",
     "RotationJob",
     "SearchShard",
+    "SigningKey",
     "UserKey",
     "VaultState",
 ]

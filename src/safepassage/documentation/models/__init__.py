@@ -1,5 +1,14 @@
 """The documentation's records, by family (see each module)."""
 
+from safepassage.documentation.models.evidence import (
+    CustodyAction,
+    CustodyEntry,
+    Evidence,
+    EvidenceKind,
+    EvidenceLink,
+    Operation,
+    TimestampToken,
+)
 from safepassage.documentation.models.imports import ImportDraft
 from safepassage.documentation.models.people import Person, PersonKind, PersonLink
 from safepassage.documentation.models.records import (
@@ -34,15 +43,21 @@ __all__ = [
     "CommitmentChange",
     "CommitmentStatus",
     "Confidentiality",
+    "CustodyAction",
+    "CustodyEntry",
     "Event",
     "EventLink",
     "EventShare",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceLink",
     "ImportDraft",
     "Information",
     "Intervention",
     "InterventionStatus",
     "Involvement",
     "MonitoringStatus",
+    "Operation",
     "Person",
     "PersonKind",
     "PersonLink",
@@ -50,6 +65,7 @@ __all__ = [
     "StatementLink",
     "Term",
     "TermsAreNeverDeleted",
+    "TimestampToken",
     "Verification",
     "ViolationStatus",
     "Vocabulary",

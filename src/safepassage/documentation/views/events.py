@@ -17,6 +17,7 @@ from safepassage.audit.chain import record
 from safepassage.documentation import actions, chains, search
 from safepassage.documentation.access import WRITE, documentation_keys, get_event_for
 from safepassage.documentation.confidentiality import note_restricted_reads
+from safepassage.documentation.evidence import evidence_beside
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import EventFilterForm, EventForm
 from safepassage.documentation.models import (
@@ -192,6 +193,8 @@ def event_view(request: HttpRequest, code: str) -> HttpResponse:
             "chain": chains.chain_of(user, event),
             "chain_form": chain_form(user),
             "shares": event.shares.select_related("team", "user"),
+            "evidence": evidence_beside(user, event),
+            "attach_to": event.code,
             "can_record": user.can(WRITE),
         },
     )

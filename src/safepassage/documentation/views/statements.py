@@ -23,6 +23,7 @@ from safepassage.documentation.access import (
 )
 from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.edit_forms import StatementEditForm
+from safepassage.documentation.evidence import evidence_beside
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import StatementForm
 from safepassage.documentation.models import Statement
@@ -127,6 +128,8 @@ def statement_view(request: HttpRequest, code: str) -> HttpResponse:
             "statement": statement,
             "beside": beside,
             "commitments": commitments,
+            "evidence": evidence_beside(user, statement),
+            "attach_to": statement.code,
             "can_record": user.can(WRITE),
         },
     )

@@ -1,0 +1,211 @@
+"""What a file says about its capture, read without changing it: the kind
+of container (from its first bytes, not its name), a photo's EXIF (when,
+with what, where), and a web capture's pages.
+
+Nothing here writes: the original is read (from the vault, in memory) and
+what is found becomes the item's ``capture`` record, encrypted like the
+file (EXIF can hold the place a photo was taken and the phone that took
+it). Files larger than INSPECT_MAX_BYTES are only recognised by their
+first bytes: the rest of their metadata is not read on upload, so memory
+stays flat whatever their size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from PIL import ExifTags, Image, UnidentifiedImageError
+
+from safepassage.documentation.models import EvidenceKind
+
+INSPECT_MAX_BYTES = 64 * 1024 * 1024
+MAX_PAGES = 500  # pages of a web capture listed in the record
+MAX_TEXT = 200  # characters kept of any one value
+
+# (signature at offset, offset, kind, container): first match wins.
+_MAGIC: list[tuple[bytes, int, str, str]] = [
+    (b"\xff\xd8\xff", 0, EvidenceKind.IMAGE, "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, EvidenceKind.IMAGE, "png"),
+    (b"GIF8", 0, EvidenceKind.IMAGE, "gif"),
+    (b"II*\x00", 0, EvidenceKind.IMAGE, "tiff"),
+    (b"MM\x00*", 0, EvidenceKind.IMAGE, "tiff"),
+    (b"WEBP", 8, EvidenceKind.IMAGE, "webp"),
+    (b"WAVE", 8, EvidenceKind.AUDIO, "wav"),
+    (b"AVI ", 8, EvidenceKind.VIDEO, "avi"),
+    (b"ID3", 0, EvidenceKind.AUDIO, "mp3"),
+    (b"\xff\xfb", 0, EvidenceKind.AUDIO, "mp3"),
+    (b"\xff\xf3", 0, EvidenceKind.AUDIO, "mp3"),
+    (b"OggS", 0, EvidenceKind.AUDIO, "ogg"),
+    (b"fLaC", 0, EvidenceKind.AUDIO, "flac"),
+    (b"\x1aE\xdf\xa3", 0, EvidenceKind.VIDEO, "matroska"),
+    (b"%PDF-", 0, EvidenceKind.DOCUMENT, "pdf"),
+    (b"WARC/1.", 0, EvidenceKind.WEB_ARCHIVE, "warc"),
+]
+# ISO base media (MP4, MOV, HEIC, M4A): the brand after "ftyp" at offset 4.
+_BRANDS = {
+    b"heic": (EvidenceKind.IMAGE, "heic"),
+    b"heix": (EvidenceKind.IMAGE, "heic"),
+    b"mif1": (EvidenceKind.IMAGE, "heif"),
+    b"avif": (EvidenceKind.IMAGE, "avif"),
+    b"M4A ": (EvidenceKind.AUDIO, "m4a"),
+    b"qt  ": (EvidenceKind.VIDEO, "quicktime"),
+}
+
+
+def detect(head: bytes) -> tuple[str, str]:
+    """The kind of a file and its container, from its first bytes."""
+    for signature, offset, kind, container in _MAGIC:
+        if head[offset : offset + len(signature)] == signature:
+            return str(kind), container
+    if head[4:8] == b"ftyp":
+        kind, container = _BRANDS.get(head[8:12], (EvidenceKind.VIDEO, "mp4"))
+        return str(kind), container
+    if head.startswith(b"PK\x03\x04"):
+        return str(EvidenceKind.DOCUMENT), "zip"  # inspect() tells a WACZ apart
+    if head.startswith(b"\x1f\x8b"):
+        return str(EvidenceKind.OTHER), "gzip"
+    return str(EvidenceKind.OTHER), "unknown"
+
+
+def _plain(value: Any) -> Any:
+    """An EXIF value as JSON: numbers, short text; bytes as their length."""
+    if isinstance(value, bytes):
+        text = value.rstrip(b"\x00")
+        if text and all(32 <= b < 127 for b in text):
+            return text.decode("ascii")[:MAX_TEXT]
+        return f"({len(value)} bytes)"
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value[:16]]
+    if isinstance(value, Fraction) or type(value).__name__ == "IFDRational":
+        try:
+            return round(float(value), 8)
+        except ZeroDivisionError:
+            return None
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return str(value)[:MAX_TEXT]
+
+
+def _degrees(values: Any, ref: Any) -> float | None:
+    try:
+        d, m, s = (float(v) for v in values)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    sign = -1 if str(ref).upper() in {"S", "W"} else 1
+    return round(sign * (d + m / 60 + s / 3600), 7)
+
+
+def exif_of(data: bytes) -> dict[str, Any]:
+    """An image's size, format and EXIF (with its GPS position, when
+    there is one), without decoding its pixels."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            found: dict[str, Any] = {
+                "format": image.format,
+                "width": image.width,
+                "height": image.height,
+            }
+            exif = image.getexif()
+            tags: dict[str, Any] = {}
+            for tag, value in exif.items():
+                tags[ExifTags.TAGS.get(tag, str(tag))] = _plain(value)
+            for tag, value in exif.get_ifd(ExifTags.IFD.Exif).items():
+                tags[ExifTags.TAGS.get(tag, str(tag))] = _plain(value)
+            gps_raw = exif.get_ifd(ExifTags.IFD.GPSInfo)
+            gps = {ExifTags.GPSTAGS.get(tag, str(tag)): value for tag, value in gps_raw.items()}
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return {"unreadable": True}
+    tags.pop("ExifOffset", None)
+    tags.pop("GPSInfo", None)
+    if tags:
+        found["exif"] = tags
+    if gps:
+        found["gps"] = {name: _plain(value) for name, value in gps.items()}
+        latitude = _degrees(gps.get("GPSLatitude"), gps.get("GPSLatitudeRef"))
+        longitude = _degrees(gps.get("GPSLongitude"), gps.get("GPSLongitudeRef"))
+        if latitude is not None and longitude is not None:
+            found["position"] = [latitude, longitude]
+    return found
+
+
+def web_archive_of(data: bytes) -> dict[str, Any] | None:
+    """A WACZ's pages and the check of its package (every file against
+    the SHA-256 its datapackage.json gives), or None for another zip."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return None
+    with archive:
+        names = set(archive.namelist())
+        if "pages/pages.jsonl" not in names:
+            return None
+        pages: list[dict[str, str]] = []
+        with archive.open("pages/pages.jsonl") as handle:
+            for line in io.TextIOWrapper(handle, encoding="utf-8", errors="replace"):
+                try:
+                    page = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if not isinstance(page, dict) or "url" not in page:
+                    continue  # the header line
+                pages.append(
+                    {
+                        key: str(page[key])[:MAX_TEXT]
+                        for key in ("url", "title", "ts")
+                        if page.get(key) is not None
+                    }
+                )
+                if len(pages) >= MAX_PAGES:
+                    break
+        return {"format": "wacz", "pages": pages, "package": _package_check(archive, names)}
+
+
+def _package_check(archive: zipfile.ZipFile, names: set[str]) -> dict[str, Any]:
+    """Each resource of datapackage.json against its recorded SHA-256."""
+    if "datapackage.json" not in names:
+        return {"checked": False, "problems": ["no datapackage.json"]}
+    try:
+        package = json.loads(archive.read("datapackage.json"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {"checked": False, "problems": ["datapackage.json is not JSON"]}
+    problems: list[str] = []
+    resources = package.get("resources", []) if isinstance(package, dict) else []
+    for resource in resources:
+        path = str(resource.get("path", ""))
+        expected = str(resource.get("hash", ""))
+        if path not in names:
+            problems.append(f"missing: {path}"[:MAX_TEXT])
+            continue
+        if not expected.startswith("sha256:"):
+            continue
+        digest = hashlib.sha256()
+        with archive.open(path) as handle:
+            while piece := handle.read(1024 * 1024):
+                digest.update(piece)
+        if digest.hexdigest() != expected.removeprefix("sha256:"):
+            problems.append(f"changed: {path}"[:MAX_TEXT])
+    return {"checked": True, "resources": len(resources), "problems": problems[:50]}
+
+
+def inspect(head: bytes, size: int, read: Callable[[], bytes]) -> dict[str, Any]:
+    """The capture record of a file: its kind and container, and what its
+    metadata says when it is small enough to read (``read`` gives its
+    plaintext, in memory)."""
+    kind, container = detect(head)
+    found: dict[str, Any] = {"kind": kind, "container": container, "size": size}
+    small = size <= INSPECT_MAX_BYTES
+    if kind == EvidenceKind.IMAGE and small:
+        found.update(exif_of(read()))
+    elif container == "zip" and small:
+        archive = web_archive_of(read())
+        if archive is not None:
+            found.update(archive, kind=str(EvidenceKind.WEB_ARCHIVE), container="wacz")
+    elif not small and (kind == EvidenceKind.IMAGE or container == "zip"):
+        found["not_inspected"] = "too large to read metadata on upload"
+    return found
