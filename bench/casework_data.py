@@ -5,12 +5,11 @@ verification round, stays, travel documents, applications, journeys and
 claims, notes and tasks.
 
 Rows are sealed as the actions seal them (the same fields, the same
-keys) but written with bulk_create, thousands at a time: the actions
-would take hours for a hundred thousand cases. Notes and tasks are
-written where this installation has them (cases.models.Note, .Task);
-without them, the same number of stage-history lines stands in for the
-notes and of issued travel documents expiring soon (the reminders
-computed from dates) for the tasks.
+keys: a note's text and a task's title to casework) but written with
+bulk_create, thousands at a time: the actions would take hours for a
+hundred thousand cases and a million notes. Tasks have an owner among
+the staff and a due date a month either side of today: about half are
+overdue, and one in five is done.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from django.utils import timezone
 
 from safepassage.accounts.models import Team, User
 from safepassage.cases import contacts, people
-from safepassage.cases import models as case_models
 from safepassage.cases.models import (
     CODE_ALPHABET,
     Application,
@@ -38,11 +36,13 @@ from safepassage.cases.models import (
     Host,
     Journey,
     JourneyLeg,
+    Note,
     Pathway,
     Person,
     SafeHouse,
     StageChange,
     Stay,
+    Task,
     TravelDocument,
     Verification,
 )
@@ -182,7 +182,7 @@ def _bulk(model: Any, rows: list[Any], generated: Generated, what: str) -> None:
         generated.add(what, len(rows))
 
 
-def _history(case: Case, route: list[str], extra: int, by: User) -> list[StageChange]:
+def _history(case: Case, route: list[str], by: User) -> list[StageChange]:
     changes = []
     for number, (source, target) in enumerate(itertools.pairwise(route), start=1):
         changes.append(
@@ -196,19 +196,6 @@ def _history(case: Case, route: list[str], extra: int, by: User) -> list[StageCh
                 to_stage=target,
             )
         )
-    for number in range(len(changes) + 1, len(changes) + 1 + extra):
-        # Lines standing in for notes: a case locked and unlocked again.
-        kind = "locked" if number % 2 else "unlocked"
-        change = StageChange(
-            case=case,
-            number=number,
-            on=case.stage_since,
-            by=by,
-            kind=kind,
-            from_stage=case.stage,
-            to_stage=case.stage,
-        )
-        changes.append(change)
     return changes
 
 
@@ -322,23 +309,32 @@ def _checks(case: Case, by: list[User]) -> tuple[Verification, list[Check]]:
 def _work(
     case: Case, notes: int, tasks: int, staff: list[User], rng: random.Random
 ) -> dict[str, list[Any]]:
-    """Notes and tasks of a case, where the installation has them."""
+    """Notes and tasks of a case, sealed as notes.add_note and
+    tasks.add_task seal them."""
+    today = timezone.localdate()
     rows: dict[str, list[Any]] = {"notes": [], "tasks": []}
-    note_model = getattr(case_models, "Note", None)
-    task_model = getattr(case_models, "Task", None)
-    for number in range(1, notes + 1) if note_model is not None else ():
-        note = note_model(
-            case=case, number=number, author=rng.choice(staff), written_on=case.stage_since
+    for number in range(1, notes + 1):
+        note = Note(
+            case=case,
+            number=number,
+            author=rng.choice(staff),
+            written_on=case.opened_on + timedelta(days=number),
         )
-        note.text = "Called them: safe for now, worried about the family."
+        note.text = f"Call {number}: safe for now, worried about the family."
         rows["notes"].append(note)
-    for _ in range(tasks) if task_model is not None else ():
-        task = task_model(
+    for _ in range(tasks):
+        due = today + timedelta(days=rng.randint(-30, 30))
+        done = rng.random() < 0.2
+        task = Task(
             case=case,
             owner=rng.choice(staff),
-            due_on=timezone.localdate() + timedelta(days=rng.randint(-30, 30)),
+            due_on=due,
+            created_on=due - timedelta(days=14),
             created_by=rng.choice(staff),
+            done_on=min(today, due) if done else None,
         )
+        if done:
+            task.done_by = task.owner
         task.title = "Book the embassy appointment."
         rows["tasks"].append(task)
     return rows
@@ -361,11 +357,8 @@ def generate(
     rng = random.Random(seed)
     writer = Writer(rng, staff, teams)
     generated = Generated()
-    with_notes = hasattr(case_models, "Note")
-    with_tasks = hasattr(case_models, "Task")
     note_counts = _spread(notes, cases, rng)
     task_counts = _spread(tasks, cases, rng)
-    expiring = 0
     for start in range(0, cases, BATCH):
         numbers = range(start, min(cases, start + BATCH))
         with transaction.atomic():
@@ -377,10 +370,7 @@ def generate(
                 household = writer.people_of(case, generated)
                 households[case.pk] = household
                 rows.setdefault("people", []).extend(household)
-                lines = 0 if with_notes else note_counts[number]
-                rows.setdefault("history", []).extend(
-                    _history(case, route, lines, rng.choice(staff))
-                )
+                rows.setdefault("history", []).extend(_history(case, route, rng.choice(staff)))
                 rich = len(generated.full_cases) < 300 and case.stage in (
                     "asylum_claimed",
                     "protected",
@@ -396,12 +386,6 @@ def generate(
                 work = _work(case, note_counts[number], task_counts[number], staff, rng)
                 for kind, found in work.items():
                     rows.setdefault(kind, []).extend(found)
-            if not with_tasks:
-                # Reminders computed from dates stand in for the tasks.
-                for document in rows.get("documents", []):
-                    if expiring < tasks:
-                        document.expires_on = writer.today + timedelta(days=rng.randint(-10, 80))
-                        expiring += 1
             _bulk(Person, rows.get("people", []), generated, "people")
             index = [
                 ContactIndex(case=person.case, person=person, digest=digest)
@@ -424,11 +408,8 @@ def generate(
             _bulk(Journey, rows.get("journeys", []), generated, "journeys")
             _bulk(JourneyLeg, rows.get("legs", []), generated, "journey legs")
             _bulk(AsylumClaim, rows.get("claims", []), generated, "asylum claims")
-            if with_notes:
-                _bulk(case_models.Note, rows["notes"], generated, "notes")  # type: ignore[attr-defined]
-            if with_tasks:
-                _bulk(case_models.Task, rows["tasks"], generated, "tasks")  # type: ignore[attr-defined]
-    generated.add("documents expiring soon (standing in for tasks)", expiring)
+            _bulk(Note, rows["notes"], generated, "notes")
+            _bulk(Task, rows["tasks"], generated, "tasks")
     for name in ("name", "other_names"):
         search.rebuild(Person, name)
     generated.seconds = time.perf_counter() - started

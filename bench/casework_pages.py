@@ -1,6 +1,7 @@
 """The pages caseworkers live in, at the scale of a large programme: the
-dashboard, the case list (filtered and sorted), a case page and the
-fuzzy search by name, each requested many times by a signed-in
+dashboard with its casework cards, the case list (filtered and sorted),
+a case page (with its newest notes and its tasks), a case's notes and
+tasks pages, "My tasks" and the fuzzy search by name, each requested many times by a signed-in
 coordinator (who sees every case) through Django's test client: server
 time, p50 and p95, and the database queries of each request (a count
 that grows with the data would be an N+1).
@@ -13,8 +14,7 @@ fuzzy search under 300 ms.
 
 Without the second line it runs on SQLite in a fresh data folder; under
 scripts/with_postgres.py, on a private PostgreSQL server. The data is
-written in bulk by bench/casework_data.py (what stands in for notes and
-tasks on an installation without them is said there).
+written in bulk by bench/casework_data.py.
 """
 
 from __future__ import annotations
@@ -84,6 +84,20 @@ def measure(client: Any, page: str, paths: list[str], requests: int) -> Measured
     return Measured(page, times, cpu, queries)
 
 
+def show_queries(client: Any, paths: list[str]) -> None:
+    """The SQL of one request of each path, to look for what repeats."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for path in paths:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        print(f"{path}: {len(captured.captured_queries)} queries")
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            print(f"  {sql[:100]} ... {sql[-200:]}" if len(sql) > 320 else f"  {sql}")
+
+
 def create_postgres_database() -> None:
     """The database DATABASE_URL names, if it is PostgreSQL's and missing
     (scripts/with_postgres.py starts a server with none)."""
@@ -117,6 +131,9 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=1_000_000)
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
+    parser.add_argument(
+        "--show-queries", metavar="PAGE", help="print the SQL of one request of PAGE (a prefix)"
+    )
     args = parser.parse_args()
     create_postgres_database()
     env = setup(keep_database=True)
@@ -164,10 +181,18 @@ def main() -> None:
         "case list: high risk, urgent, by code": ["/cases/?risk=4&flag=urgent&sort=code"],
         "case list: overdue, nobody assigned": ["/cases/?overdue=on&assignee=nobody"],
         "case page": [f"/cases/{code}/" for code in codes],
+        "a case's notes": [f"/cases/{code}/notes/" for code in codes],
+        "a case's tasks": [f"/cases/{code}/tasks/" for code in codes],
+        "my tasks": ["/cases/tasks/"],
         "search: a name with a typo": [
             f"/cases/?stage=&q={typo(name, rng)}" for name in rng.sample(generated.names, 10)
         ],
     }
+    if args.show_queries:
+        show_queries(
+            client,
+            [paths[0] for page, paths in pages.items() if page.startswith(args.show_queries)],
+        )
     results = [measure(client, page, paths, args.requests) for page, paths in pages.items()]
     print(
         f"{args.requests} requests a page, in ms (server time through Django's test client, "

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from safepassage.accounts.models import Team, User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.cases import people
-from safepassage.cases.access import staff_who_see, visible_cases
+from safepassage.cases import kept, people
+from safepassage.cases.access import visible_cases
 from safepassage.cases.errors import Conflict, Refused
 from safepassage.cases.models import (
     EDITABLE_FLAGS,
@@ -115,8 +115,9 @@ def may_be_assigned(user: User, case: Case) -> bool:
 
 def assignable(case: Case) -> list[User]:
     """Who ``case`` can be given to (may_be_assigned), by username: two queries."""
-    staff = staff_who_see(case)
-    return [user for user in staff if user.can(Perm.VIEW_CASES) and user.can(Perm.WORK_CASES)]
+    return [
+        user for user in kept.staff(case) if user.can(Perm.VIEW_CASES) and user.can(Perm.WORK_CASES)
+    ]
 
 
 def _editable(case: Case, by: User, version: int, perm: Perm) -> Case:

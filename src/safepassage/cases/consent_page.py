@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
+from safepassage.cases import kept
 from safepassage.cases.consent import consent_state, describe_purpose, namer
 from safepassage.cases.consent_forms import AnswerForm, ConsentForm, ShareForm, WithdrawForm
 from safepassage.cases.models import (
@@ -30,7 +32,7 @@ from safepassage.cases.models import (
     SentStatus,
     ShareKind,
 )
-from safepassage.cases.referrals import transferred_to
+from safepassage.cases.referrals import is_accepted_transfer, transferred_to
 from safepassage.vault.keyring import current_keyring_or_none
 
 
@@ -121,7 +123,7 @@ def section_context(
     readable = keyring is not None and keyring.holds("casework")
     may_record = user.can(Perm.RECORD_CONSENT)
     may_share = user.can(Perm.SHARE_CASES)
-    people = list(case.people.order_by("position"))
+    people = kept.people(case)
     name = namer(user, case, people)
     found = Consent.objects.filter(case=case).select_related("partner", "recorded_by")
     consents = list(found.opened("explanation") if readable else found)
@@ -135,12 +137,14 @@ def section_context(
     seen = consent_state(case)
     if record_form is None and may_record and people:
         record_form = ConsentForm(people=people, name=name, initial={"seen": seen})
-    transferred = transferred_to(case)
     sent_lines = []
     if may_share:
+        # Every bundle of the case, read once: the accepted transfer among them.
+        sent_rows = list(SentBundle.objects.filter(case=case).select_related("partner"))
+        transferred = next((sent for sent in sent_rows if is_accepted_transfer(sent)), None)
         if share_form is None and transferred is None:
             share_form = ShareForm(may_override=user.can(Perm.OVERRIDE_CONSENT))
-        for sent in SentBundle.objects.filter(case=case).select_related("partner"):
+        for sent in sent_rows:
             waiting = sent.kind == ShareKind.TRANSFER and sent.status == SentStatus.SENT
             sent_lines.append(
                 SentLine(
@@ -151,8 +155,12 @@ def section_context(
                     answer_form=AnswerForm(prefix=f"answer-{sent.pk.hex}") if waiting else None,
                 )
             )
-    has_partners = PartnerOrganisation.objects.filter(active=True).exists()
-    usable = PartnerOrganisation.objects.filter(active=True, verified_on__isnull=False).exists()
+    else:
+        transferred = transferred_to(case)
+    partners = PartnerOrganisation.objects.filter(active=True).aggregate(
+        active=Count("pk"), verified=Count("pk", filter=Q(verified_on__isnull=False))
+    )
+    has_partners, usable = partners["active"] > 0, partners["verified"] > 0
     return {
         "consent": Section(
             case=case,

@@ -105,10 +105,18 @@ class Household:
 
 
 def person_facts(
-    identity: Identity, *, minor: bool | None = None, principal: bool = False
+    identity: Identity,
+    *,
+    minor: bool | None = None,
+    principal: bool = False,
+    areas: dict[str, str] | None = None,
 ) -> PersonFacts:
     """A person's facts; where the principal is is always said ("not
-    answered" too), a member's only when recorded."""
+    answered" too), a member's only when recorded. ``areas``: the areas'
+    labels already read (a household reads each once)."""
+    area = identity.location.area
+    shown = area or principal
+    area_label = ((areas or {}).get(area) or label("area", area)) if shown else ""
     other = [
         (_("Other names"), "; ".join(identity.other_names)),
         (_("Relationship"), identity.relationship),
@@ -125,7 +133,7 @@ def person_facts(
             for contact in identity.contacts
         ],
         no_contact=identity.no_contact,
-        area=label("area", identity.location.area) if identity.location.area or principal else "",
+        area=area_label,
         place=identity.location.place,
         other=[(str(name), text) for name, text in other if text],
     )
@@ -135,11 +143,17 @@ def read_people(people: list[Person], notes: str | None) -> Household:
     """A household from its rows (opened: their identity is read)."""
     principal = next((p for p in people if p.role == Role.PRINCIPAL), None)
     members = [p for p in people if p.role != Role.PRINCIPAL]
+    # Each area's label read once, not once a person.
+    areas = {key: label("area", key) for key in {p.identity.location.area for p in people}}
     household = Household(
-        principal=person_facts(principal.identity, minor=principal.minor, principal=True)
+        principal=person_facts(
+            principal.identity, minor=principal.minor, principal=True, areas=areas
+        )
         if principal is not None
         else PersonFacts(),
-        members=[person_facts(member.identity, minor=member.minor) for member in members],
+        members=[
+            person_facts(member.identity, minor=member.minor, areas=areas) for member in members
+        ],
         notes=notes or "",
     )
     for facts, person in zip(

@@ -81,6 +81,11 @@ def partner_key(partner: PartnerOrganisation) -> sealing.PartnerKey:
     return key
 
 
+def is_accepted_transfer(sent: SentBundle) -> bool:
+    """Whether ``sent`` handed its case over (what transferred_to finds)."""
+    return sent.kind == ShareKind.TRANSFER and sent.status == SentStatus.ACCEPTED
+
+
 def transferred_to(case: Case) -> SentBundle | None:
     """The accepted transfer of ``case``, if it was handed over."""
     found = SentBundle.objects.filter(

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
+from safepassage.cases import kept
 from safepassage.cases.access import (
     cleared_house_ids,
     may_know_location,
@@ -113,7 +114,7 @@ def person_choices(people: list[Person], names: dict[uuid.UUID, str]) -> list[tu
 
 
 def place_form(user: User, case: Case, data: Any = None) -> PlaceForm:
-    people = list(case.people.order_by("position"))
+    people = kept.people(case)
     names = people_names(user, [case])
     return PlaceForm(
         data,
@@ -163,7 +164,7 @@ def section_context(
                 arrived_on=stay.arrived_on,
             )
         rows.append(row)
-    can_place = changes and case.people.exists()
+    can_place = changes and bool(kept.people(case))
     return {
         "case": case,
         "stays": rows,

@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.cases import reminders, stages
-from safepassage.cases.access import may_own_tasks, staff_who_see, visible_cases
+from safepassage.cases import kept, reminders, stages
+from safepassage.cases.access import may_own_tasks, visible_cases
 from safepassage.cases.errors import Refused
 from safepassage.cases.models import Case, ReminderKind, Task
 from safepassage.vault.keyring import current_keyring_or_none
@@ -64,7 +64,7 @@ def holds_casework() -> bool:
 def owners_for(case: Case) -> list[User]:
     """Who can be given a task of ``case``: staff who see it and may take
     tasks, by username (two queries)."""
-    return [user for user in staff_who_see(case) if may_own_tasks(user)]
+    return [user for user in kept.staff(case) if may_own_tasks(user)]
 
 
 def may_work(user: User, case: Case) -> bool:
