@@ -112,6 +112,11 @@ class Name:
         return "".join(self.given)
 
 
+def initial_of(key: str) -> str:
+    """A key's first sound: sh, ch and zh are one (Ш. is not С.)."""
+    return key[:2] if key[:2] in ("sh", "ch", "zh") else key[:1]
+
+
 def key_of(word: str, system: str) -> str:
     return fold(cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system))
 
@@ -168,7 +173,7 @@ def _patronymic(word: str, system: str) -> tuple[str, str]:
 
 def _initial(word: str, system: str) -> str:
     letters = word.rstrip(".")
-    return key_of(letters, system)[:1] if letters else ""
+    return initial_of(key_of(letters, system)) if letters else ""
 
 
 def is_patronymic(word: str, system: str = DEFAULT_SYSTEM) -> bool:
@@ -299,9 +304,9 @@ def _name(
     if patronymic_word:
         patronymic, patronymic_sex = _patronymic(patronymic_word, system)
     letters = [_initial(w, system) for w in initials]
-    initial = given[0][:1] if given else ""
-    patronymic_initial = patronymic[:1]
-    surname_initial = surname[:1]
+    initial = initial_of(given[0]) if given else ""
+    patronymic_initial = initial_of(patronymic)
+    surname_initial = initial_of(surname)
     if not given and letters:
         initial = letters.pop(0)
     if not patronymic and letters and surname:

@@ -146,7 +146,8 @@ def _link(
     linker = Linker(db_api.register(table), settings(schema), log_level="WARNING")
     del table
     phases = phase_starts(len(rows))
-    trained = _train(linker, schema, seed, len(rows), report, phases)
+    observed = {column for column in columns if any(row.get(column) is not None for row in rows)}
+    trained = _train(linker, schema, seed, len(rows), report, phases, observed)
     report("scoring", phases["scoring"])
     predictions = linker.inference.predict(
         threshold_match_probability=min(REVIEW_FLOOR, threshold), warning_mode="never"
@@ -185,8 +186,12 @@ def _train(
     records: int,
     report: Progress,
     phases: dict[str, float],
+    observed: set[str],
 ) -> bool:
-    """Learn the model; False if some step had too little data to learn from."""
+    """Learn the model; False if some step had too little data to learn
+    from: the chance of a match or the u probabilities, or the m
+    probabilities of a comparison of columns that hold values (a session
+    whose block holds no pairs is no loss if others teach the same)."""
     from splink.internals.exceptions import EMTrainingException
 
     training = linker.training
@@ -196,6 +201,23 @@ def _train(
     # of them, so that it finds some pairs in a list of a few thousand.
     em_pairs = EM_PAIRS if records * (records - 1) / 2 > EM_PAIRS else None
     probe = min(1.0, max(0.01, PROBE_RECORDS / max(records, 1)))
+    model = linker._settings_obj
+
+    def session(rule: Any) -> None:
+        # A session that fails (no pairs in its block) leaves splink's model
+        # without the comparisons it set aside: put them back.
+        before = model.core_model_settings.copy()
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                estimate_without_term_frequencies=True,
+                max_pairs=em_pairs,
+                record_sample_proportion=probe,
+            )
+        except BaseException:
+            model.core_model_settings = before
+            raise
+
     steps = [
         lambda: training.estimate_probability_two_random_records_match(
             blocking_rules(schema.prior_rules), recall=schema.prior_recall
@@ -203,15 +225,7 @@ def _train(
         lambda: training.estimate_u_using_random_sampling(
             max_pairs=U_PAIRS, seed=seed, num_chunks=1
         ),
-        *(
-            lambda rule=rule: training.estimate_parameters_using_expectation_maximisation(
-                rule,
-                estimate_without_term_frequencies=True,
-                max_pairs=em_pairs,
-                record_sample_proportion=probe,
-            )
-            for rule in blocking_rules(schema.training)
-        ),
+        *(lambda rule=rule: session(rule) for rule in blocking_rules(schema.training)),
     ]
     start, end = phases["training"], phases["scoring"]
     report("training", start)
@@ -222,9 +236,19 @@ def _train(
         except (EMTrainingException, ValueError, ZeroDivisionError, ArithmeticError):
             # Too few records (or too few matches) to learn from: the
             # comparisons keep splink's default weights, and the caller says so.
-            trained = False
+            if done <= 2:
+                trained = False
         report("training", start + (end - start) * done / len(steps))
-    model = linker._settings_obj
+    for comparison in schema.comparisons:
+        learnt = model._get_comparison_by_output_column_name(comparison.column)
+        if not learnt._some_m_are_trained and set(comparison.columns()) & observed:
+            trained = False
+    if schema.least_m:
+        _smooth(model, schema.least_m)
+    if schema.prior_from_training and trained and linker._em_training_sessions:
+        # Each session's share of matches among its pairs, less the weight of
+        # agreeing on its block's columns; the median (splink's own reckoning).
+        linker._populate_probability_two_random_records_match_from_trained_values()
     prior = model._probability_two_random_records_match
     if not 0.0 < prior < 1.0:
         # No matches among the strictest pairs (a handful of records): fall
@@ -232,6 +256,23 @@ def _train(
         model._probability_two_random_records_match = min(0.5, max(1e-6, 1 / records))
         trained = False
     return trained
+
+
+def _smooth(model: Any, least: float) -> None:
+    """No level is impossible among matches: each comparison's m
+    probabilities are raised to at least `least` and scaled to sum to one
+    again (as a weak prior would), so that a level that expectation
+    maximisation never saw among this data's matches (a typing error in
+    lists that have none) weighs against a match without vetoing it."""
+    for comparison in model.comparisons:
+        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
+        values = [level.m_probability for level in levels]
+        if any(value is None for value in values):
+            continue
+        raised = [max(float(value), least) for value in values]
+        total = sum(raised)
+        for level, value in zip(levels, raised, strict=True):
+            level.m_probability = value / total
 
 
 def capture_table(rows: Sequence[dict[str, Any]], linkage: Linkage) -> CaptureTable:
