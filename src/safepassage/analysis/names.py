@@ -172,8 +172,13 @@ def _patronymic(word: str, system: str) -> tuple[str, str]:
 
 
 def _initial(word: str, system: str) -> str:
+    """An initial's first sound (a vowel after it, so that the fold does not
+    take a lone Д. for a word's last letter and make it Т.)."""
     letters = word.rstrip(".")
-    return initial_of(key_of(letters, system)) if letters else ""
+    if not letters:
+        return ""
+    text = cyrillic(letters, system_for(letters, system) if not is_cyrillic(letters) else system)
+    return initial_of(fold(text + "а"))
 
 
 def is_patronymic(word: str, system: str = DEFAULT_SYSTEM) -> bool:

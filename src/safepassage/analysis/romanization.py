@@ -120,33 +120,48 @@ SYSTEMS = _load()
 LATIN_DEFAULT = {latin: cyrillic for latin, cyrillic in SYSTEMS["bgn_pcgn"].letters.items()}
 
 
+def _best(word: str) -> tuple[str, int]:
+    """The system whose own spellings the word holds most (the first in the
+    table's order on a tie), and how many."""
+    lowered = word.casefold()
+    best, most = DEFAULT_SYSTEM, 0
+    for code, system in SYSTEMS.items():
+        found = system.score(lowered)
+        if found > most:
+            best, most = code, found
+    return best, most
+
+
+# A list is read in one system when at least this share of its words that
+# show any system show that one; a list that mixes systems (a report whose
+# cases were taken down by different people) is read word by word.
+CONSISTENT = 0.6
+
+
 def detect(words: Iterable[str]) -> str:
-    """The system most of these Latin words were written in (their
-    markers counted together); the default when none says."""
-    totals: Counter[str] = Counter()
+    """The system a list's Latin words were written in: the one most of the
+    words that show a system show, if they agree enough; else the default."""
+    votes: Counter[str] = Counter()
     for word in words:
-        lowered = word.casefold()
-        for code, system in SYSTEMS.items():
-            totals[code] += system.score(lowered)
-    if not totals or max(totals.values()) == 0:
+        best, most = _best(word)
+        if most:
+            votes[best] += 1
+    if not votes:
         return DEFAULT_SYSTEM
-    best = max(totals.values())
-    # Ties go to the order of the table (which lists the systems that share
-    # most spellings last).
-    return next(code for code in SYSTEMS if totals[code] == best)
+    code, count = votes.most_common(1)[0]
+    return code if count >= CONSISTENT * sum(votes.values()) else DEFAULT_SYSTEM
 
 
 def system_for(word: str, usual: str) -> str:
-    """The system to read one word in: the list's usual one, unless the
-    word holds more spellings of another."""
+    """The system to read one word in: the one its own spellings show, else
+    the list's usual one."""
     lowered = word.casefold()
-    own = SYSTEMS[usual].score(lowered)
-    best, score = usual, own
-    for code, system in SYSTEMS.items():
-        found = system.score(lowered)
-        if found > score:
-            best, score = code, found
-    return best
+    if SYSTEMS[usual].score(lowered):
+        own = SYSTEMS[usual].score(lowered)
+        best, most = _best(word)
+        return best if most > own else usual
+    best, most = _best(word)
+    return best if most else usual
 
 
 # Latin letters typed inside Cyrillic words (they look the same), and the

@@ -96,11 +96,11 @@ class Schema:
     prior_rules: tuple[Rule, ...]
     training: tuple[Rule, ...]
     prior_recall: float = 0.7
-    # Take the chance that two random records match from expectation
-    # maximisation instead (each training block's share of matches, with
-    # the weight of agreeing on the block's columns taken out, the median
-    # over the blocks: what splink 3 did), `prior_rules` giving the start.
-    prior_from_training: bool = False
+    # Then, with "pairs", the chance that two random records match is
+    # learnt as expectation maximisation would learn it over every pair
+    # once the weights are known (see pipeline.prior_from_pairs);
+    # `prior_rules` give the start.
+    prior: Literal["rules", "pairs"] = "rules"
     # The least m probability of any level (see pipeline._smooth); None
     # keeps what expectation maximisation learnt.
     least_m: float | None = None

@@ -143,6 +143,13 @@ def _name(record: SourceRecord, convention: Convention) -> Name:
     return parse(record.name, convention.system, convention.surname_first)
 
 
+def _year(event: Period | None) -> int | None:
+    """The year in the middle of the events' span."""
+    if event is None or not event.year_given:
+        return None
+    return (event.first + (event.last - event.first) / 2).year
+
+
 def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -212,6 +219,10 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                     if event and event.first.strftime("%Y%m") == event.last.strftime("%Y%m")
                     else None
                 ),
+                # A record that names nobody (a pseudonym, initials alone)
+                # is found by where and when instead.
+                "nameless_place": home.id if home and not (name.surname or name.given) else None,
+                "event_year": _year(event),
                 "place": home.id if home else None,
                 "place_district": home.district or None if home else None,
                 "detention": held.id if held else None,
@@ -304,21 +315,27 @@ VICTIMS = Schema(
         ("given", "birth_year", "place"),
         ("surname", "place", "event_month"),
         ("place", "birth_year", "event_month"),
+        "l.nameless_place = r.place and l.event_year = r.event_year",
+        "l.place = r.nameless_place and l.event_year = r.event_year",
     ),
     prior_rules=(("surname", "given", "birth_year"),),
     prior_recall=0.7,
-    prior_from_training=True,
+    prior="pairs",
     least_m=1e-3,
-    # Each session learns the comparisons that read none of its columns; a
-    # block on one column leaves the most comparisons to tell matches by.
-    training=(("surname",), ("birth_lo",), ("event_lo",)),
-    carried=("bare_initial", "event_month"),
+    # Each session learns the comparisons that read none of its columns.
+    # Its block should hold mostly matches, or expectation maximisation
+    # takes brothers and sisters (who agree on all but their given names
+    # and births) for one person: one surname and given name; one full
+    # date of birth; failing those, one year of birth and place.
+    training=(("surname", "given"), ("birth_date",), ("birth_lo", "place")),
+    carried=("bare_initial", "event_month", "nameless_place", "event_year"),
     types={
         "birth_lo": "int",
         "birth_hi": "int",
         "birth_year": "int",
         "event_lo": "int",
         "event_hi": "int",
+        "event_year": "int",
     },
 )
 """The victim records of several lists, deduplicated into people."""
