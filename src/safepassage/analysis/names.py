@@ -117,6 +117,15 @@ def initial_of(key: str) -> str:
     return key[:2] if key[:2] in ("sh", "ch", "zh") else key[:1]
 
 
+def initial_letter(cyrillic_text: str) -> str:
+    """The initial a source writes for a name read into Cyrillic: its first
+    letter alone (Д. for Джамбулат, as Dzh. reads back to д), in the classes
+    of the fold (a vowel after it, so that a lone Д. is not taken for a
+    word's last letter and made Т.)."""
+    letters = re.sub(r"[^а-яё]", "", cyrillic_text)
+    return initial_of(fold(letters[:1] + "а")) if letters else ""
+
+
 def key_of(word: str, system: str) -> str:
     return fold(cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system))
 
@@ -157,8 +166,7 @@ def _male_surname(word: str, system: str) -> tuple[str, str]:
     if FEMALE_SURNAME.search(text) and len(text) > 5:
         sex = "f"
         text = text[:-2] + "ий" if text.endswith("ая") else text[:-1]
-    elif SURNAME_ENDING.search(text):
-        sex = "m"
+    # (A male form says nothing: sources write women's surnames so too.)
     return fold(text), sex
 
 
@@ -172,13 +180,12 @@ def _patronymic(word: str, system: str) -> tuple[str, str]:
 
 
 def _initial(word: str, system: str) -> str:
-    """An initial's first sound (a vowel after it, so that the fold does not
-    take a lone Д. for a word's last letter and make it Т.)."""
     letters = word.rstrip(".")
     if not letters:
         return ""
-    text = cyrillic(letters, system_for(letters, system) if not is_cyrillic(letters) else system)
-    return initial_of(fold(text + "а"))
+    return initial_letter(
+        cyrillic(letters, system_for(letters, system) if not is_cyrillic(letters) else system)
+    )
 
 
 def is_patronymic(word: str, system: str = DEFAULT_SYSTEM) -> bool:
@@ -309,9 +316,9 @@ def _name(
     if patronymic_word:
         patronymic, patronymic_sex = _patronymic(patronymic_word, system)
     letters = [_initial(w, system) for w in initials]
-    initial = initial_of(given[0]) if given else ""
-    patronymic_initial = initial_of(patronymic)
-    surname_initial = initial_of(surname)
+    initial = _initial(given_words[0], system) if given_words and given else ""
+    patronymic_initial = _initial(patronymic_word, system) if patronymic_word else ""
+    surname_initial = _initial(surname_words[0], system) if surname_words else ""
     if not given and letters:
         initial = letters.pop(0)
     if not patronymic and letters and surname:

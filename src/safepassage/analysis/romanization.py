@@ -172,7 +172,9 @@ HOMOGLYPHS = str.maketrans(
 )
 PALOCHKA = re.compile(r"(?<=[а-яё])[1IlΙ|Ӏӏ]|[1IlΙ|Ӏӏ](?=[а-яё])", re.IGNORECASE)
 # Chechen digraphs whose second letter only marks the sound.
-CHECHEN = [("кх", "к"), ("къ", "к"), ("хь", "х"), ("хӏ", "х"), ("гӏ", "г"), ("кӏ", "к")]
+# (кх is Chechen's deep к, or к and х across a name's parts, Бекхан: Latin
+# writes both kh, so both are х here.)
+CHECHEN = [("кх", "х"), ("къ", "к"), ("хь", "х"), ("хӏ", "х"), ("гӏ", "г"), ("кӏ", "к")]
 
 
 LATIN_LETTERS = re.compile(r"[a-z]")

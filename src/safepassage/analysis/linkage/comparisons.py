@@ -163,7 +163,7 @@ def birth(column: str, *, low: str, high: str, date: str, swapped: str) -> Any:
                 f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}", "same year"
             ),
             _level(f"{_overlap(low, high)} and {narrow}", "narrow ranges overlap"),
-            _level(f"{_gap(low, high)} <= 1", "within a year"),
+            _level(f"{_gap(low, high)} <= 1 and {narrow}", "narrow ranges within a year"),
             _level(_overlap(low, high), "wide ranges overlap"),
             _level(f"{_gap(low, high)} <= 3", "within three years"),
             _level("true", "far apart"),

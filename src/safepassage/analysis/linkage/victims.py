@@ -313,6 +313,7 @@ VICTIMS = Schema(
         "l.surname = r.surname and l.bare_initial = r.initial",
         "l.surname = r.surname and l.initial = r.bare_initial",
         ("given", "birth_year", "place"),
+        ("given", "place", "event_month"),
         ("surname", "place", "event_month"),
         ("place", "birth_year", "event_month"),
         "l.nameless_place = r.place and l.event_year = r.event_year",

@@ -51,7 +51,9 @@ from safepassage.analysis.simulated.writing import (
 )
 
 PSEUDONYMS_RU = ["Ахмед", "Ислам", "Руслан", "Адам", "Муса", "Хасан", "Лечи", "Ваха"]
+PSEUDONYMS_RU_WOMEN = ["Мадина", "Хеда", "Амина", "Зарема", "Малика"]
 PSEUDONYMS_EN = ["Ahmed", "Islam", "Ruslan", "Adam", "Musa", "Hassan", "Ali", "Timur"]
+PSEUDONYMS_EN_WOMEN = ["Madina", "Kheda", "Amina", "Zarema", "Leila"]
 
 
 @dataclass
@@ -121,7 +123,8 @@ def newspaper(person: Person, out: SimulatedList, rng: random.Random) -> None:
     given = given_of(person, rng, 0.35)
     roll = rng.random()
     if roll < 0.12:
-        name = f"{rng.choice(PSEUDONYMS_RU)} (имя изменено)"
+        chosen = rng.choice(PSEUDONYMS_RU_WOMEN if person.female else PSEUDONYMS_RU)
+        name = f"{chosen} (имя изменено)"
     elif roll < 0.15:
         name = f"{given[0]}. {surname[0]}."
     elif roll < 0.55:
@@ -173,7 +176,8 @@ def english_press(person: Person, out: SimulatedList, rng: random.Random) -> Non
     roll = rng.random()
     pronoun = "her" if person.female else "his"
     if roll < 0.07:
-        name = f"{rng.choice(PSEUDONYMS_EN)} (not {pronoun} real name)"
+        chosen = rng.choice(PSEUDONYMS_EN_WOMEN if person.female else PSEUDONYMS_EN)
+        name = f"{chosen} (not {pronoun} real name)"
     elif roll < 0.09:
         name = f"{given[0]}. {surname[0]}."
     elif roll < 0.8:
