@@ -208,7 +208,7 @@ def looks_like_surname(word: str, system: str = DEFAULT_SYSTEM) -> int:
 
 def _words(text: str) -> list[str]:
     """Words of a name; dotted initials written together ("М.А.") apart."""
-    words = []
+    words: list[str] = []
     for word in text.replace(",", " ").split():
         if DOTTED_INITIALS.match(word):
             words.extend(piece + "." for piece in word.split(".") if piece)
@@ -225,7 +225,7 @@ def cleaned(text: str) -> tuple[str, bool]:
 
 
 def surname_position(text: str, system: str = DEFAULT_SYSTEM) -> str:
-    """"first" or "last" if the name itself says where its surname is, else ""."""
+    """ "first" or "last" if the name itself says where its surname is, else ""."""
     body, _marked = cleaned(text)
     if "," in body:
         return "first"

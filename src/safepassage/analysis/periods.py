@@ -173,7 +173,9 @@ def _day(year: int, month: int, day: int) -> datetime.date:
         raise Unreadable from None
 
 
-def _month(year: int, month: int, days: tuple[int, int] = (1, 31)) -> tuple[datetime.date, ...]:
+def _month(
+    year: int, month: int, days: tuple[int, int] = (1, 31)
+) -> tuple[datetime.date, datetime.date]:
     if not 1 <= month <= 12:
         raise Unreadable
     last = calendar.monthrange(_check_year(year), month)[1]
@@ -265,17 +267,17 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
         month = month_named(match["m"])
         if month:
             days = next(d for p, d in PARTS if re.fullmatch(p, match["p"]))
-            year = _year_of(match["y"])
-            first, last = _month(year or NO_YEAR, month, days)
-            return Period(first, last, year_given=year is not None), match
+            given = _year_of(match["y"])
+            first, last = _month(given or NO_YEAR, month, days)
+            return Period(first, last, year_given=given is not None), match
     for match in SEASON.finditer(text):
         if not any(match["s"].startswith(stem) for stem in SEASONS):
             continue
         if match["s"].startswith("лет") and match["y"] is None:
             continue  # "лет" is also "years"
-        year = _year_of(match["y"])
-        until = _year_of(match["y2"], year) if year is not None else None
-        return _season(match["s"], year, until), match
+        given = _year_of(match["y"])
+        until = _year_of(match["y2"], given) if given is not None else None
+        return _season(match["s"], given, until), match
     if match := MONTH_YEAR.search(text):
         return Period(*_month(int(match["y"]), int(match["m"]))), match
     if match := YEAR_MONTH.search(text):
@@ -288,11 +290,11 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
         month = month_named(match["m"])
         if not month:
             continue
-        year = _year_of(match["y"])
-        first, last = _month(year or NO_YEAR, month)
+        given = _year_of(match["y"])
+        first, last = _month(given or NO_YEAR, month)
         if match["m2"] and (until := month_named(match["m2"])):
-            last = _month(year or NO_YEAR, until)[1]
-        return Period(first, last, year_given=year is not None), match
+            last = _month(given or NO_YEAR, until)[1]
+        return Period(first, last, year_given=given is not None), match
     if match := YEAR_RANGE.search(text):
         first_year = _check_year(int(match["a"]))
         last_year = _year_of(match["b"], first_year) or first_year

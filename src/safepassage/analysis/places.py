@@ -33,20 +33,116 @@ from safepassage.analysis.romanization import (
 
 # Words around a place name that say nothing of which place.
 AROUND = frozenset(
-    """
-    г гор город с село ст ст-ца станица пос посёлок поселок пгт аул а х хутор д деревня нп
-    мкр микрорайон ул улица житель жительница жители уроженец уроженка проживающий
-    проживающая проживал проживала родом из в во на под возле близ около у окрестностях
-    республика республики рф россия
-    resident residents of from native in near the town city village a at outskirts
-    settlement republic russia born
-    de du des la le les l à a ville village habitant habitante originaire près en
-    russie aus bei der die das stadt dorf nahe
-    """.split()
+    [
+        "г",
+        "гор",
+        "город",
+        "с",
+        "село",
+        "ст",
+        "ст-ца",
+        "станица",
+        "пос",
+        "посёлок",
+        "поселок",
+        "пгт",
+        "аул",
+        "а",
+        "х",
+        "хутор",
+        "д",
+        "деревня",
+        "нп",
+        "мкр",
+        "микрорайон",
+        "ул",
+        "улица",
+        "житель",
+        "жительница",
+        "жители",
+        "уроженец",
+        "уроженка",
+        "проживающий",
+        "проживающая",
+        "проживал",
+        "проживала",
+        "родом",
+        "из",
+        "в",
+        "во",
+        "на",
+        "под",
+        "возле",
+        "близ",
+        "около",
+        "у",
+        "окрестностях",
+        "республика",
+        "республики",
+        "рф",
+        "россия",
+        "resident",
+        "residents",
+        "of",
+        "from",
+        "native",
+        "in",
+        "near",
+        "the",
+        "town",
+        "city",
+        "village",
+        "a",
+        "at",
+        "outskirts",
+        "settlement",
+        "republic",
+        "russia",
+        "born",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "à",
+        "a",
+        "ville",
+        "village",
+        "habitant",
+        "habitante",
+        "originaire",
+        "près",
+        "en",
+        "russie",
+        "aus",
+        "bei",
+        "der",
+        "die",
+        "das",
+        "stadt",
+        "dorf",
+        "nahe",
+    ]
 )
 DISTRICT_WORDS = frozenset(
-    "район района районе району районом р-н р-на р-не district raion rayon bezirk kreis"
-    " arrondissement".split()
+    [
+        "район",
+        "района",
+        "районе",
+        "району",
+        "районом",
+        "р-н",
+        "р-на",
+        "р-не",
+        "district",
+        "raion",
+        "rayon",
+        "bezirk",
+        "kreis",
+        "arrondissement",
+    ]
 )
 KIND_ORDER = {"village": 0, "town": 0, "city": 0, "district": 1, "region": 2}
 SPLIT = re.compile(r"[^\w\-‐–ӏ']+")
@@ -197,19 +293,15 @@ def read_place(text: str, system: str = DEFAULT_SYSTEM) -> Place | None:
     found: tuple[int, int, int, Entry] | None = None
     for size in range(min(LONGEST, len(keys)), 0, -1):
         for start in range(len(keys) - size + 1):
-            entry = NAMES.get("".join(keys[start : start + size]))
-            if entry is None:
+            named = NAMES.get("".join(keys[start : start + size]))
+            if named is None:
                 continue
-            rank = (KIND_ORDER[entry.kind], -size)
+            rank = (KIND_ORDER[named.kind], -size)
             if found is None or rank < found[:2]:
-                found = (*rank, start, entry)
-    if found is None or found[3].kind == "region" and len(keys) > -found[1]:
+                found = (*rank, start, named)
+    if found is None or (found[3].kind == "region" and len(keys) > -found[1]):
         # Unknown, or an unknown place in a known region: the words as written.
-        rest = "".join(
-            key
-            for key in keys
-            if found is None or NAMES.get(key) is not found[3]
-        )
+        rest = "".join(key for key in keys if found is None or NAMES.get(key) is not found[3])
         return Place(f"~{rest}", "", False) if rest else None
     _kind, size, start, entry = found
     span = {kept[i][0] for i in range(start, start - size)}

@@ -167,8 +167,20 @@ def system_for(word: str, usual: str) -> str:
 # Latin letters typed inside Cyrillic words (they look the same), and the
 # characters typed for the Chechen palochka Ӏ.
 HOMOGLYPHS = str.maketrans(
-    {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к", "m": "м",
-     "t": "т", "h": "н", "b": "в"}  # fmt: skip
+    {
+        "a": "а",
+        "e": "е",
+        "o": "о",
+        "p": "р",
+        "c": "с",
+        "x": "х",
+        "y": "у",
+        "k": "к",
+        "m": "м",
+        "t": "т",
+        "h": "н",
+        "b": "в",
+    }
 )
 PALOCHKA = re.compile(r"(?<=[а-яё])[1IlΙ|Ӏӏ]|[1IlΙ|Ӏӏ](?=[а-яё])", re.IGNORECASE)
 # Chechen digraphs whose second letter only marks the sound.
@@ -225,9 +237,29 @@ FOLDS: list[tuple[re.Pattern[str], str]] = [
     ]
 ]
 ASCII = str.maketrans(
-    {"а": "a", "б": "b", "в": "v", "д": "d", "е": "e", "ж": "zh", "и": "i", "к": "k",
-     "л": "l", "м": "m", "н": "n", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-     "ф": "f", "х": "h", "ц": "c", "ч": "ch", "ш": "sh"}  # fmt: skip
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "д": "d",
+        "е": "e",
+        "ж": "zh",
+        "и": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "h",
+        "ц": "c",
+        "ч": "ch",
+        "ш": "sh",
+    }
 )
 NOT_LETTERS = re.compile(r"[^a-z]")
 

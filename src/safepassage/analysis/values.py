@@ -45,6 +45,7 @@ __all__ = [
     "read_age",
     "read_birth",
     "read_event_date",
+    "read_sex",
 ]
 
 
@@ -170,6 +171,24 @@ def birth_of(text: str, today: datetime.date | None = None) -> Birth | None:
     return Birth(period=read_period(cleaned, today, words=False))
 
 
+SEXES = {
+    "m": "m", "male": "m", "man": "m", "masculin": "m", "homme": "m", "h": "m", "mann": "m",
+    "männlich": "m", "м": "m", "муж": "m", "мужской": "m", "мужчина": "m",
+    "f": "f", "female": "f", "woman": "f", "féminin": "f", "feminin": "f", "femme": "f",
+    "weiblich": "f", "frau": "f", "w": "f", "ж": "f", "жен": "f", "женский": "f",
+    "женщина": "f",
+}  # fmt: skip
+
+
+def read_sex(text: str) -> str | None:
+    """ "m" or "f" as a list writes them in Russian, English, French or
+    German; "" for nothing; None for what is not a sex."""
+    value = " ".join(str(text).casefold().split()).strip(" .")
+    if not value:
+        return ""
+    return SEXES.get(value)
+
+
 def read_event_date(text: str, today: datetime.date | None = None) -> Period | None:
     """The date of the events (or that an age refers to): a period."""
     return read_period(text, today, words=True)
@@ -233,6 +252,6 @@ def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
         return reference_year - middle, True
     assert birth.period is not None  # noqa: S101
     period = birth.period
-    return period.first.year, period.approximate or not period.exact and (
-        period.first.year != period.last.year
+    return period.first.year, period.approximate or (
+        not period.exact and (period.first.year != period.last.year)
     )

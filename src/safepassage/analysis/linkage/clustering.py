@@ -48,9 +48,7 @@ def groups_to_refine(labels: np.ndarray) -> dict[int, list[int]]:
     for record, label in enumerate(labels.tolist()):
         members.setdefault(label, []).append(record)
     return {
-        label: records
-        for label, records in members.items()
-        if 3 <= len(records) < LARGEST_REFINED
+        label: records for label, records in members.items() if 3 <= len(records) < LARGEST_REFINED
     }
 
 

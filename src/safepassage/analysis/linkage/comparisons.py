@@ -159,9 +159,7 @@ def birth(column: str, *, low: str, high: str, date: str, swapped: str) -> Any:
                 "one part of the date differs",
             ),
             _level(both_dates, "different dates"),
-            _level(
-                f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}", "same year"
-            ),
+            _level(f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}", "same year"),
             _level(f"{_overlap(low, high)} and {narrow}", "narrow ranges overlap"),
             _level(f"{_gap(low, high)} <= 1 and {narrow}", "narrow ranges within a year"),
             _level(_overlap(low, high), "wide ranges overlap"),
@@ -178,9 +176,7 @@ def period(column: str, *, low: str, high: str) -> Any:
         column,
         [
             _null(f"l.{low} is null or r.{low} is null"),
-            _level(
-                f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}", "same day"
-            ),
+            _level(f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}", "same day"),
             _level(f"{_overlap(low, high)} and {narrow}", "within the same month or less"),
             _level(_overlap(low, high), "wide spans overlap"),
             _level(f"{_gap(low, high)} <= 31", "within a month"),

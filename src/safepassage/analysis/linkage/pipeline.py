@@ -235,9 +235,7 @@ def _refined(
     for label, records in groups.items():
         _parts, changed = refine(inside.get(label, []), [ids[i] for i in records], threshold)
         lowered.update(changed)
-    kept = [
-        (a, b, lowered.get((min(a, b), max(a, b)), p)) for a, b, p in pairs
-    ]
+    kept = [(a, b, lowered.get((min(a, b), max(a, b)), p)) for a, b, p in pairs]
     return kept + [(a, b, p) for a, b, p in extra if p >= min(REVIEW_FLOOR, threshold)]
 
 
@@ -338,7 +336,8 @@ def prior_from_pairs(
 
     sample = list(rows)
     if len(sample) > PRIOR_RECORDS:
-        sample = random.Random(seed).sample(sample, PRIOR_RECORDS)
+        # A seeded sample, so that a linkage can be repeated exactly.
+        sample = random.Random(seed).sample(sample, PRIOR_RECORDS)  # noqa: S311
     if len(sample) < 2:
         return None
     columns = schema.columns()

@@ -23,7 +23,7 @@ from typing import Any
 from safepassage.analysis import values
 from safepassage.analysis.linkage.schema import Compare, Kind, Schema
 from safepassage.analysis.names import Name, parse, parse_parts, usual_order
-from safepassage.analysis.periods import Period, Unreadable, normal, period_in_days
+from safepassage.analysis.periods import Period, Unreadable, period_in_days
 from safepassage.analysis.places import read_place
 from safepassage.analysis.romanization import detect, is_cyrillic, skeleton
 
@@ -35,7 +35,6 @@ __all__ = [
     "place_key",
     "prepare",
     "prepare_plainly",
-    "read_sex",
 ]
 
 
@@ -50,23 +49,6 @@ def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
     as the importer reads them (analysis.values); nothing from what cannot
     be read."""
     return values.birth_year(text, reference_year)
-
-
-SEXES = {
-    "m": "m", "male": "m", "man": "m", "men": "m", "masculin": "m", "homme": "m", "h": "m",
-    "м": "m", "муж": "m", "мужской": "m", "мужчина": "m", "мужчины": "m", "männlich": "m",
-    "f": "f", "female": "f", "woman": "f", "women": "f", "féminin": "f", "feminin": "f",
-    "femme": "f", "ж": "f", "жен": "f", "женский": "f", "женщина": "f", "weiblich": "f",
-    "w": "f", "frau": "f", "mann": "m",
-}  # fmt: skip
-
-
-def read_sex(text: str) -> str | None:
-    """"m", "f", "" for nothing; None if the value is not a sex."""
-    value = normal(text).strip(" .")
-    if not value:
-        return ""
-    return SEXES.get(value)
 
 
 @dataclass(frozen=True)
@@ -171,10 +153,10 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
         age_date = _period(record.age_date)
         event = _period(record.event_date)
         if event is not None and not event.year_given:
-            dated = age_date is not None and age_date.year_given
-            event = event.in_year(age_date.first.year if dated else reference_year)
+            dated = age_date.first.year if age_date and age_date.year_given else None
+            event = event.in_year(dated or reference_year)
         if age_date is not None and not age_date.year_given:
-            age_date = age_date.in_year(event.first.year if event else reference_year)
+            age_date = age_date.in_year(event.first.year if event is not None else reference_year)
         at = age_date or event or the_year
         try:
             birth = values.birth_of(record.birth)
@@ -189,7 +171,7 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
         event_low, event_high = period_in_days(event)
         home = read_place(record.place, convention.system)
         held = read_place(record.detention_place, convention.system)
-        sex = read_sex(record.sex) or name.sex or None
+        sex = values.read_sex(record.sex) or name.sex or None
         rows.append(
             {
                 "unique_id": number,

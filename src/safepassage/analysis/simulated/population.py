@@ -133,7 +133,9 @@ def people(count: int, rng: random.Random) -> list[Person]:
             names = WOMEN if female else MEN
             given = pick(rng, names)
             born = datetime.date(
-                min(2001, year + sibling * rng.randint(1, 4)), rng.randint(1, 12), rng.randint(1, 28)
+                min(2001, year + sibling * rng.randint(1, 4)),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
             )
             together = sibling == 0 or rng.random() < 0.6
             found.append(

@@ -17,6 +17,8 @@ lists made here test the linkage instead of repeating it:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 VOWELS = set("аеёиоуыэюя")
 
 ISO9 = {
@@ -50,13 +52,16 @@ GERMAN = {
 ENGLISH = {**BGN, "ь": "", "ъ": "", "ё": "yo"}
 
 
-def _letters(text: str, table: dict[str, str], special: object) -> str:
+Special = Callable[[str, str, str], str | None]
+
+
+def _letters(text: str, table: dict[str, str], special: Special | None) -> str:
     out = []
     lowered = text.lower()
     for index, char in enumerate(lowered):
         before = lowered[index - 1] if index else ""
         after = lowered[index + 1] if index + 1 < len(lowered) else ""
-        latin = special(char, before, after) if callable(special) else None  # type: ignore[operator]
+        latin = special(char, before, after) if special is not None else None
         if latin is None:
             latin = table.get(char, char)
         out.append(latin)
@@ -142,6 +147,7 @@ def german(text: str) -> str:
 
 def english(text: str, *, soft_kh: bool = False) -> str:
     """The newsroom's BGN: no marks, -ий as -iy or -y, kh as h if `soft_kh`."""
+
     def special(char: str, before: str, after: str) -> str | None:
         if char == "е" and _start_or_after_vowel(before):
             return "ye"

@@ -117,6 +117,15 @@ def ngo(person: Person, out: SimulatedList, rng: random.Random) -> None:
     )
 
 
+def _years(age: int) -> str:
+    """Russian for "years" after a number: 21 год, 22 года, 25 лет."""
+    if age % 10 == 1 and age % 100 != 11:
+        return "год"
+    if age % 10 in (2, 3, 4) and age % 100 not in (12, 13, 14):
+        return "года"
+    return "лет"
+
+
 def newspaper(person: Person, out: SimulatedList, rng: random.Random) -> None:
     published = person.held_on + datetime.timedelta(days=rng.randint(10, 90))
     surname = _maybe_typo(surname_of(person, rng), rng, 0.04)
@@ -138,7 +147,7 @@ def newspaper(person: Person, out: SimulatedList, rng: random.Random) -> None:
     age = age_at(person, published) + (rng.choice([-1, 1]) if rng.random() < 0.1 else 0)
     roll = rng.random()
     age_text = (
-        f"{age} {'год' if age % 10 == 1 and age != 11 else 'года' if age % 10 in (2, 3, 4) and age not in (12, 13, 14) else 'лет'}"
+        f"{age} {_years(age)}"
         if roll < 0.4
         else str(age)
         if roll < 0.6
@@ -225,7 +234,9 @@ def report(person: Person, out: SimulatedList, rng: random.Random) -> None:
         {
             "Surname": surname,
             "Given name": given,
-            "Patronymic": romanised(patronymic_of(person), system, rng) if rng.random() < 0.5 else "",
+            "Patronymic": romanised(patronymic_of(person), system, rng)
+            if rng.random() < 0.5
+            else "",
             "Sex": "F" if person.female else "M",
             "Year of birth": str(person.born.year) if rng.random() < 0.6 else "",
             "Residence": latin_place(person.home, system, rng),
@@ -261,7 +272,9 @@ def asylum(person: Person, out: SimulatedList, rng: random.Random) -> None:
             "Prénom": given,
             "Sexe": "F" if person.female else "M",
             "Date de naissance": birth,
-            "Lieu de résidence": latin_place(person.home, system if system != "german" else "french", rng),
+            "Lieu de résidence": latin_place(
+                person.home, system if system != "german" else "french", rng
+            ),
             "Date des faits": fr_event(person.held_on, rng) if rng.random() < 0.9 else "",
         },
     )
@@ -271,42 +284,104 @@ def _lists() -> list[SimulatedList]:
     return [
         SimulatedList(
             "NGO testimonies",
-            ["№ п/п", "ФИО", "Дата рождения", "Место жительства", "Дата задержания",
-             "Место содержания", "Что произошло"],  # fmt: skip
-            {"id": "№ п/п", "name": "ФИО", "birth": "Дата рождения", "place": "Место жительства",
-             "event_date": "Дата задержания", "detention_place": "Место содержания",
-             "act": "Что произошло"},  # fmt: skip
+            [
+                "№ п/п",
+                "ФИО",
+                "Дата рождения",
+                "Место жительства",
+                "Дата задержания",
+                "Место содержания",
+                "Что произошло",
+            ],
+            {
+                "id": "№ п/п",
+                "name": "ФИО",
+                "birth": "Дата рождения",
+                "place": "Место жительства",
+                "event_date": "Дата задержания",
+                "detention_place": "Место содержания",
+                "act": "Что произошло",
+            },
         ),
         SimulatedList(
             "Russian newspaper",
-            ["id", "Герой публикации", "Возраст", "Дата публикации", "Откуда", "Когда задержан",
-             "Где содержался"],  # fmt: skip
-            {"id": "id", "name": "Герой публикации", "age": "Возраст", "age_date": "Дата публикации",
-             "place": "Откуда", "event_date": "Когда задержан",
-             "detention_place": "Где содержался"},  # fmt: skip
+            [
+                "id",
+                "Герой публикации",
+                "Возраст",
+                "Дата публикации",
+                "Откуда",
+                "Когда задержан",
+                "Где содержался",
+            ],
+            {
+                "id": "id",
+                "name": "Герой публикации",
+                "age": "Возраст",
+                "age_date": "Дата публикации",
+                "place": "Откуда",
+                "event_date": "Когда задержан",
+                "detention_place": "Где содержался",
+            },
         ),
         SimulatedList(
             "English-language press",
             ["Ref", "Name", "Age", "Published", "Hometown", "Detained", "Held at"],
-            {"id": "Ref", "name": "Name", "age": "Age", "age_date": "Published",
-             "place": "Hometown", "event_date": "Detained", "detention_place": "Held at"},  # fmt: skip
+            {
+                "id": "Ref",
+                "name": "Name",
+                "age": "Age",
+                "age_date": "Published",
+                "place": "Hometown",
+                "event_date": "Detained",
+                "detention_place": "Held at",
+            },
         ),
         SimulatedList(
             "International report",
-            ["Case No.", "Surname", "Given name", "Patronymic", "Sex", "Year of birth",
-             "Residence", "Period of detention", "Place of detention"],  # fmt: skip
-            {"id": "Case No.", "surname": "Surname", "given": "Given name",
-             "patronymic": "Patronymic", "sex": "Sex", "birth": "Year of birth",
-             "place": "Residence", "event_date": "Period of detention",
-             "detention_place": "Place of detention"},  # fmt: skip
+            [
+                "Case No.",
+                "Surname",
+                "Given name",
+                "Patronymic",
+                "Sex",
+                "Year of birth",
+                "Residence",
+                "Period of detention",
+                "Place of detention",
+            ],
+            {
+                "id": "Case No.",
+                "surname": "Surname",
+                "given": "Given name",
+                "patronymic": "Patronymic",
+                "sex": "Sex",
+                "birth": "Year of birth",
+                "place": "Residence",
+                "event_date": "Period of detention",
+                "detention_place": "Place of detention",
+            },
         ),
         SimulatedList(
             "Asylum files",
-            ["N° dossier", "NOM", "Prénom", "Sexe", "Date de naissance", "Lieu de résidence",
-             "Date des faits"],  # fmt: skip
-            {"id": "N° dossier", "surname": "NOM", "given": "Prénom", "sex": "Sexe",
-             "birth": "Date de naissance", "place": "Lieu de résidence",
-             "event_date": "Date des faits"},  # fmt: skip
+            [
+                "N° dossier",
+                "NOM",
+                "Prénom",
+                "Sexe",
+                "Date de naissance",
+                "Lieu de résidence",
+                "Date des faits",
+            ],
+            {
+                "id": "N° dossier",
+                "surname": "NOM",
+                "given": "Prénom",
+                "sex": "Sexe",
+                "birth": "Date de naissance",
+                "place": "Lieu de résidence",
+                "event_date": "Date des faits",
+            },
         ),
     ]
 

@@ -131,8 +131,10 @@ def given_of(person: Person, rng: random.Random, variants: float) -> str:
 
 
 def initial(word: str) -> str:
-    return word[:2] + "." if word[:2].lower() in ("kh", "sh", "ch", "zh", "ts", "yu", "ya") else (
-        word[:1] + "."
+    return (
+        word[:2] + "."
+        if word[:2].lower() in ("kh", "sh", "ch", "zh", "ts", "yu", "ya")
+        else (word[:1] + ".")
     )
 
 
