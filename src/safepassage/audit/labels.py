@@ -468,6 +468,13 @@ ACTIONS: dict[str, Action] = {
     "analysis.estimate_started": Action(
         _("Started an estimate"), _("An estimate of how many victims no list recorded began.")
     ),
+    "analysis.run_exported": Action(
+        _("Exported a linkage run's people"),
+        _(
+            "Which records of the lists are one person was written out as CSV, with the lists' "
+            "own record ids."
+        ),
+    ),
     "analysis.keys_refused": Action(
         _("Analysis refused: no keys"),
         _("A command that needs the documentation keys was run without them."),

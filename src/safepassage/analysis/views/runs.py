@@ -89,6 +89,22 @@ def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     return render(request, "analysis/run.html", context)
 
 
+def run_export_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """The run's people as CSV (exports.py): a download, audited."""
+    from safepassage.analysis.exports import as_csv, people_of
+
+    user = user_of(request)
+    run, keyring = get_run_for(user, run_id, Perm.ANALYSE)
+    if status_of(run) != JobStatus.DONE:
+        raise deny(user, "run.finished", run)
+    response = HttpResponse(
+        as_csv(people_of(run, keyring, by=user)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="people-{str(run.pk)[:8]}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_POST
 def run_cancel_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
