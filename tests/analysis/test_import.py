@@ -174,14 +174,18 @@ def test_it_names_unreadable_ages_and_dates_by_row_column_and_value(
     messages = [problem.message() for problem in report.problems]
     assert messages == [
         "Row 3, column “born”: “31/31/1990” is not a date, a year or an age; expected a "
-        "day-month-year (31.12.1990), a year (1990) or an age (27, ~27 years).",
-        "Row 4, column “killed”: “2017-13” is not a date; expected a year (2017), a month "
-        "and year (04.2017) or a day-month-year (12.04.2017).",
+        "day-month-year (31.12.1990), a year (1990, 1990 г.р.) or an age (27, 27 лет, около "
+        "30, in his 20s).",
+        "Row 4, column “killed”: “2017-13” is not a date; expected a date (12.04.2017, 12 "
+        "April 2017), a month (04.2017, late March 2017), a season (spring 2017, winter "
+        "2018-19), a quarter (2017-Q2) or a year (2017).",
         "Row 6, column “born”: “12.03.87” is not a date, a year or an age; expected a "
-        "day-month-year (31.12.1990), a year (1990) or an age (27, ~27 years).",
+        "day-month-year (31.12.1990), a year (1990, 1990 г.р.) or an age (27, 27 лет, около "
+        "30, in his 20s).",
         "Row 7, column “born”: “2090” is after today.",
-        "Row 8, column “killed”: “last week” is not a date; expected a year (2017), a month "
-        "and year (04.2017) or a day-month-year (12.04.2017).",
+        "Row 8, column “killed”: “last week” is not a date; expected a date (12.04.2017, 12 "
+        "April 2017), a month (04.2017, late March 2017), a season (spring 2017, winter "
+        "2018-19), a quarter (2017-Q2) or a year (2017).",
     ]
     # Told to, the importer stores the readable rows and names the others.
     report = import_list(path, "Press", mapping, skip_invalid=True)

@@ -33,28 +33,32 @@ def _levels(column: str, levels: list[Any]) -> Any:
 SIDES = re.compile(r"\b([lr])\.(\w+)")
 
 
-def _level(sql: str, label: str) -> Any:
+def _level(sql: str, label: str, m: float | None = None) -> Any:
     """A level from SQL written with l. and r. (as blocking rules are);
-    comparisons name the two sides' columns with _l and _r."""
+    comparisons name the two sides' columns with _l and _r. `m` is the
+    share of matches thought to fall in it before anything is learnt: where
+    expectation maximisation starts, and what stays if the data are too
+    few to learn from."""
     import splink.comparison_level_library as cll
 
-    return cll.CustomLevel(SIDES.sub(r"\2_\1", sql), label_for_charts=label)
+    level = cll.CustomLevel(SIDES.sub(r"\2_\1", sql), label_for_charts=label)
+    return level.configure(m_probability=m) if m is not None else level
 
 
 def _null(sql: str) -> Any:
     return _level(sql, "null").configure(is_null_level=True)
 
 
-def _similar(column: str, threshold: float) -> Any:
+def _similar(column: str, threshold: float, m: float) -> Any:
     """Jaro-Winkler similarity at least `threshold` (each database names its
     function differently; splink's level knows)."""
     import splink.comparison_level_library as cll
 
-    return cll.JaroWinklerLevel(column, threshold)
+    return cll.JaroWinklerLevel(column, threshold).configure(m_probability=m)
 
 
-def _exact(column: str, frequencies: bool) -> Any:
-    level = _level(f"l.{column} = r.{column}", "exact")
+def _exact(column: str, frequencies: bool, m: float) -> Any:
+    level = _level(f"l.{column} = r.{column}", "exact", m)
     if frequencies:
         level = level.configure(tf_adjustment_column=column, tf_adjustment_weight=1.0)
     return level
@@ -82,7 +86,7 @@ def name_part(
             f"(l.{column} is null and l.{initial} is null)"
             f" or (r.{column} is null and r.{initial} is null)"
         ),
-        _exact(column, frequencies),
+        _exact(column, frequencies, 0.85),
     ]
     if first and last:
         levels.append(
@@ -90,17 +94,19 @@ def name_part(
                 f"l.{first} = r.{first} or l.{last} = r.{last}"
                 f" or l.{first} = r.{last} or l.{last} = r.{first}",
                 "a part of a compound name",
+                0.02,
             )
         )
     levels += [
-        _similar(column, near),
-        _level(f"l.{skeleton} = r.{skeleton}", "same consonants"),
+        _similar(column, near, 0.04),
+        _level(f"l.{skeleton} = r.{skeleton}", "same consonants", 0.02),
         _level(
             f"(l.{column} is null or r.{column} is null) and l.{initial} = r.{initial}",
             "initial agrees",
+            0.05,
         ),
-        _similar(column, far),
-        _level("true", "different"),
+        _similar(column, far, 0.01),
+        _level("true", "different", 0.01),
     ]
     return _levels(column, levels)
 
@@ -114,13 +120,14 @@ def patronymic(column: str, *, initial: str) -> Any:
                 f"(l.{column} is null and l.{initial} is null)"
                 f" or (r.{column} is null and r.{initial} is null)"
             ),
-            _exact(column, False),
+            _exact(column, False, 0.7),
             _level(
                 f"(l.{column} is null or r.{column} is null) and l.{initial} = r.{initial}",
                 "initial agrees",
+                0.2,
             ),
-            _similar(column, 0.9),
-            _level("true", "different"),
+            _similar(column, 0.9, 0.05),
+            _level("true", "different", 0.05),
         ],
     )
 
@@ -145,54 +152,67 @@ def birth(column: str, *, low: str, high: str, date: str, swapped: str) -> Any:
     same_month = f"substr(l.{date}, 6, 2) = substr(r.{date}, 6, 2)"
     same_day = f"substr(l.{date}, 9, 2) = substr(r.{date}, 9, 2)"
     narrow = f"{_width('l', low, high)} <= 2 and {_width('r', low, high)} <= 2"
+    one_year = f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}"
+    levels = [
+        (f"l.{date} = r.{date} or l.{date} = r.{swapped} or l.{swapped} = r.{date}",
+         "same date", 0.3),
+        (f"{both_dates} and (({same_year} and ({same_month} or {same_day}))"
+         f" or ({same_month} and {same_day} and abs(l.{low} - r.{low}) = 1))",
+         "one part of the date differs", 0.02),
+        (both_dates, "different dates", 0.005),
+        (one_year, "same year", 0.25),
+        (f"{_overlap(low, high)} and {narrow}", "narrow ranges overlap", 0.25),
+        (f"{_gap(low, high)} <= 1 and {narrow}", "narrow ranges within a year", 0.1),
+        (_overlap(low, high), "wide ranges overlap", 0.06),
+        (f"{_gap(low, high)} <= 3", "within three years", 0.01),
+        ("true", "far apart", 0.005),
+    ]  # fmt: skip
     return _levels(
         column,
-        [
-            _null(f"l.{low} is null or r.{low} is null"),
-            _level(
-                f"l.{date} = r.{date} or l.{date} = r.{swapped} or l.{swapped} = r.{date}",
-                "same date",
-            ),
-            _level(
-                f"{both_dates} and (({same_year} and ({same_month} or {same_day}))"
-                f" or ({same_month} and {same_day} and abs(l.{low} - r.{low}) = 1))",
-                "one part of the date differs",
-            ),
-            _level(both_dates, "different dates"),
-            _level(f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}", "same year"),
-            _level(f"{_overlap(low, high)} and {narrow}", "narrow ranges overlap"),
-            _level(f"{_gap(low, high)} <= 1 and {narrow}", "narrow ranges within a year"),
-            _level(_overlap(low, high), "wide ranges overlap"),
-            _level(f"{_gap(low, high)} <= 3", "within three years"),
-            _level("true", "far apart"),
-        ],
+        [_null(f"l.{low} is null or r.{low} is null"), *(_level(*level) for level in levels)],
     )
 
 
 def period(column: str, *, low: str, high: str) -> Any:
     """A span of days (the date of the events)."""
     narrow = f"{_width('l', low, high)} <= 31 and {_width('r', low, high)} <= 31"
+    one_day = f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}"
+    levels = [
+        (one_day, "same day", 0.3),
+        (f"{_overlap(low, high)} and {narrow}", "within the same month or less", 0.4),
+        (_overlap(low, high), "wide spans overlap", 0.25),
+        (f"{_gap(low, high)} <= 31", "within a month", 0.03),
+        (f"{_gap(low, high)} <= 366", "within a year", 0.01),
+        ("true", "far apart", 0.01),
+    ]
     return _levels(
         column,
-        [
-            _null(f"l.{low} is null or r.{low} is null"),
-            _level(f"l.{low} = l.{high} and r.{low} = r.{high} and l.{low} = r.{low}", "same day"),
-            _level(f"{_overlap(low, high)} and {narrow}", "within the same month or less"),
-            _level(_overlap(low, high), "wide spans overlap"),
-            _level(f"{_gap(low, high)} <= 31", "within a month"),
-            _level(f"{_gap(low, high)} <= 366", "within a year"),
-            _level("true", "far apart"),
-        ],
+        [_null(f"l.{low} is null or r.{low} is null"), *(_level(*level) for level in levels)],
     )
 
 
 def place(column: str, *, district: str, other: str | None = None) -> Any:
     """A place of the gazetteer, with its district, and optionally the
     record's other place (home against detention)."""
-    levels = [_null(f"l.{column} is null or r.{column} is null"), _exact(column, True)]
+    levels = [_null(f"l.{column} is null or r.{column} is null"), _exact(column, True, 0.8)]
     if other:
         levels.append(
-            _level(f"l.{column} = r.{other} or l.{other} = r.{column}", "home and detention")
+            _level(f"l.{column} = r.{other} or l.{other} = r.{column}", "home and detention", 0.05)
         )
-    levels += [_level(f"l.{district} = r.{district}", "same district"), _level("true", "different")]
+    levels += [
+        _level(f"l.{district} = r.{district}", "same district", 0.1),
+        _level("true", "different", 0.05),
+    ]
     return _levels(column, levels)
+
+
+def sex(column: str) -> Any:
+    """The same sex, or not."""
+    return _levels(
+        column,
+        [
+            _null(f"l.{column} is null or r.{column} is null"),
+            _level(f"l.{column} = r.{column}", "same", 0.98),
+            _level("true", "different", 0.02),
+        ],
+    )

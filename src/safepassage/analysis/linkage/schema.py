@@ -36,6 +36,7 @@ class Kind(StrEnum):
     BIRTH = "birth"  # a range of birth years, with exact dates
     PERIOD = "period"  # a span of days
     PLACE = "place"  # a place of the gazetteer, its district, the other place
+    SEX = "sex"  # the same or not
 
 
 TEXT_THRESHOLDS = (0.92, 0.88, 0.7)
@@ -197,7 +198,9 @@ def _comparison(compare: Compare) -> Any:
     return comparison
 
 
-VICTIM_KINDS = frozenset({Kind.NAME_PART, Kind.PATRONYMIC, Kind.BIRTH, Kind.PERIOD, Kind.PLACE})
+VICTIM_KINDS = frozenset(
+    {Kind.NAME_PART, Kind.PATRONYMIC, Kind.BIRTH, Kind.PERIOD, Kind.PLACE, Kind.SEX}
+)
 
 
 def _victim_comparison(compare: Compare) -> Any:
@@ -225,6 +228,8 @@ def _victim_comparison(compare: Compare) -> Any:
         )
     if compare.kind is Kind.PERIOD:
         return comparisons.period(compare.column, low=roles["low"], high=roles["high"])
+    if compare.kind is Kind.SEX:
+        return comparisons.sex(compare.column)
     return comparisons.place(compare.column, district=roles["district"], other=roles.get("other"))
 
 

@@ -274,7 +274,7 @@ VICTIMS = Schema(
             ),
         ),
         Compare("patronymic", Kind.PATRONYMIC, roles=_role(initial="patronymic_initial")),
-        Compare("sex", Kind.EXACT),
+        Compare("sex", Kind.SEX),
         Compare(
             "birth_lo",
             Kind.BIRTH,
