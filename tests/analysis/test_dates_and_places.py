@@ -77,7 +77,8 @@ def test_it_reads_each_way_of_dating_events_as_a_span(written: str, first: D, la
 
 def test_a_date_without_its_year_is_placed_in_a_year_later() -> None:
     found = read_period("в конце марта")
-    assert found is not None and not found.year_given
+    assert found is not None
+    assert not found.year_given
     placed = found.in_year(2017)
     assert (placed.first, placed.last) == (D(2017, 3, 20), D(2017, 3, 31))
     winter = read_period("зимой")
@@ -133,7 +134,8 @@ def test_a_date_after_today_is_refused_as_such() -> None:
 def test_it_reads_ages_with_or_without_a_unit(written: str, low: int, high: int) -> None:
     assert read_age(written) == Age(low, high, read_age(written).approximate)  # type: ignore[union-attr]
     birth = birth_of(written)
-    assert birth is not None and birth.age is not None
+    assert birth is not None
+    assert birth.age is not None
 
 
 def test_an_age_is_a_range_of_birth_years_at_its_date() -> None:
@@ -199,7 +201,8 @@ def test_sexes_in_four_languages() -> None:
 )
 def test_every_name_of_grozny_is_grozny(written: str, system: str) -> None:
     place = read_place(written, system)
-    assert place is not None and place.id == "grozny"
+    assert place is not None
+    assert place.id == "grozny"
 
 
 def test_prefixes_districts_and_case_forms() -> None:
@@ -219,7 +222,8 @@ def test_prefixes_districts_and_case_forms() -> None:
 
 def test_a_place_the_gazetteer_does_not_know_is_kept_as_its_key() -> None:
     a, b = read_place("с. Ники-Хита"), read_place("Niki-Khita")
-    assert a is not None and b is not None
+    assert a is not None
+    assert b is not None
     assert not a.known
     assert a.id == b.id
     assert read_place("") is None

@@ -1,0 +1,184 @@
+"""Linkage of lists in the conventions of this region: five simulated sources
+(analysis/simulated, written independently of the linkage's tables), each
+imported with the column names it came with, linked and exported; people
+found across scripts and systems, and brothers kept apart; the clustering
+that resists chains; the measures the benchmark reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from safepassage.accounts.models import User
+from safepassage.analysis import linkage, simulated
+from safepassage.analysis.linkage.clustering import average_linkage, refine
+from safepassage.analysis.linkage.quality import bcubed, recall_between
+from tests.base import PASSWORD
+
+
+@pytest.fixture(scope="module")
+def five_lists() -> tuple[list[simulated.SimulatedList], int]:
+    return simulated.generate(people=120, seed=4)
+
+
+def _records(lists: list[simulated.SimulatedList]) -> tuple[list[linkage.SourceRecord], list[int]]:
+    records, truth = [], []
+    for item in lists:
+        ours = {column: key for key, column in item.mapping.items()}
+        for row, person in zip(item.rows, item.people, strict=True):
+            values = {ours[column]: value for column, value in row.items() if column in ours}
+            records.append(linkage.SourceRecord.of(item.name, values["id"], values))
+            truth.append(person)
+    return records, truth
+
+
+def test_the_generator_writes_each_sources_conventions(
+    five_lists: tuple[list[simulated.SimulatedList], int],
+) -> None:
+    lists, listed = five_lists
+    assert [item.name for item in lists] == [
+        "NGO testimonies", "Russian newspaper", "English-language press",
+        "International report", "Asylum files",
+    ]  # fmt: skip
+    text = {item.name: " ".join(" ".join(row.values()) for row in item.rows) for item in lists}
+    assert "г.р." in text["NGO testimonies"] or "." in text["NGO testimonies"]
+    assert "(имя изменено)" in text["Russian newspaper"]
+    assert "real name)" in text["English-language press"]
+    assert any(ch in text["International report"] for ch in "šžčjJ")
+    assert "01/01/" in text["Asylum files"] or "XX/XX/" in text["Asylum files"]
+    # People on no list, and people on several.
+    people = {person for item in lists for person in item.people}
+    assert len(people) == listed < 120
+    again, _ = simulated.generate(people=120, seed=4)
+    assert [item.rows for item in again] == [item.rows for item in lists]  # reproducible
+
+
+def test_it_links_five_lists_in_five_conventions(
+    five_lists: tuple[list[simulated.SimulatedList], int],
+) -> None:
+    lists, listed = five_lists
+    records, people = _records(lists)
+    truth = dict(enumerate(people))
+    result = linkage.link(linkage.prepare(records, 2017))
+    quality = linkage.evaluate(truth, result)
+    assert quality.precision > 0.95
+    assert quality.f1 > 0.85
+    assert abs(quality.clusters - listed) <= 0.15 * listed
+    plain = linkage.evaluate(truth, linkage.link(linkage.prepare_plainly(records, 2017),
+                                                 schema=linkage.PLAIN))  # fmt: skip
+    assert quality.f1 > plain.f1 + 0.4
+
+
+def test_people_are_found_across_scripts_and_brothers_kept_apart(
+    five_lists: tuple[list[simulated.SimulatedList], int],
+) -> None:
+    lists, _listed = five_lists
+    background, _people = _records(lists)
+    planted = [
+        ("NGO testimonies", {"name": "Умаров Магомед Саидович", "birth": "12.03.1987",
+                             "place": "с. Цоци-Юрт", "event_date": "14.03.2017",
+                             "detention_place": "Аргун"}),
+        ("English-language press", {"name": "Mohammed Umarov", "age": "30",
+                                    "age_date": "2017-05-02", "place": "Tsotsi-Yurt",
+                                    "event_date": "mid-March 2017"}),
+        ("International report", {"surname": "UMAROV", "given": "Magomed",
+                                  "patronymic": "Saidovič", "birth": "1987",
+                                  "place": "Coci-Jurt", "event_date": "2017-Q1"}),
+        ("Asylum files", {"surname": "OUMAROV", "given": "Magomed", "sex": "M",
+                          "birth": "03/12/1987", "place": "Tsotsi-Iourt",
+                          "event_date": "mars 2017"}),
+        # His brother: the same surname, father, village, day and place of
+        # detention, another given name and birth.
+        ("NGO testimonies", {"name": "Умаров Хасан Саидович", "birth": "02.11.1991",
+                             "place": "с. Цоци-Юрт", "event_date": "14.03.2017",
+                             "detention_place": "Аргун"}),
+    ]  # fmt: skip
+    records = background + [
+        linkage.SourceRecord.of(source, f"planted-{n}", values)
+        for n, (source, values) in enumerate(planted)
+    ]
+    result = linkage.link(linkage.prepare(records, 2017))
+    first = len(background)
+    person = {result.clusters[first + n] for n in range(4)}
+    assert len(person) == 1, "Магомед Умаров in four systems is one person"
+    assert result.clusters[first + 4] not in person, "his brother is another"
+
+
+def test_average_linkage_breaks_a_chain_through_an_ambiguous_record() -> None:
+    # A and C are brothers; B ("M. Umarov") agrees with both.
+    pairs = [(1, 2, 0.8), (2, 3, 0.7), (1, 3, 0.01)]
+    parts, lowered = refine(pairs, [1, 2, 3], 0.5)
+    assert sorted(sorted(part) for part in parts) == [[1, 2], [3]]
+    assert lowered == {(2, 3): pytest.approx((0.7 + 0.01) / 2)}
+    assert all(value < 0.5 for value in lowered.values())
+    # Records that all agree stay together.
+    assert len(average_linkage([1, 2, 3], {(1, 2): 0.9, (2, 3): 0.9, (1, 3): 0.8}, 0.5)) == 1
+
+
+def test_the_benchmarks_measures() -> None:
+    truth = {0: 1, 1: 1, 2: 1, 3: 2}
+    clusters = {0: 10, 1: 10, 2: 11, 3: 11}
+    cubed = bcubed(truth, clusters)
+    # Records 0 and 1: precision 1, recall 2/3; record 2: 1/2, 1/3; record 3: 1/2, 1.
+    assert cubed.precision == pytest.approx((1 + 1 + 0.5 + 0.5) / 4)
+    assert cubed.recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
+    sources = {0: "A", 1: "B", 2: "B", 3: "A"}
+    assert recall_between(truth, clusters, sources) == {
+        ("A", "B"): (0.5, 2),
+        ("B", "B"): (0.0, 1),
+    }
+
+
+@pytest.mark.django_db
+def test_five_lists_imported_with_their_own_columns_are_linked_and_exported(
+    analyst: User,
+    five_lists: tuple[list[simulated.SimulatedList], int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openpyxl import Workbook
+
+    lists, listed = five_lists
+    truth: dict[tuple[str, str], int] = {}
+    for number, item in enumerate(lists):
+        if number % 2:  # some as spreadsheets, some as CSV
+            path = tmp_path / f"list{number}.xlsx"
+            book = Workbook()
+            sheet = book.active
+            assert sheet is not None
+            sheet.append(item.columns)
+            for row in item.rows:
+                sheet.append([row[column] for column in item.columns])
+            book.save(path)
+        else:
+            path = tmp_path / f"list{number}.csv"
+            with path.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.DictWriter(out, item.columns)
+                writer.writeheader()
+                writer.writerows(item.rows)
+        maps = [f"--map={ours}={theirs}" for ours, theirs in item.mapping.items() if ours != "id"]
+        call_command(
+            "analysis", "import", str(path), "--list", item.name, "--id", item.mapping["id"],
+            *maps, stdout=io.StringIO(),
+        )  # fmt: skip
+        for row, person in zip(item.rows, item.people, strict=True):
+            truth[(item.name, row[item.mapping["id"]])] = person
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    out = io.StringIO()
+    names = ",".join(item.name for item in lists)
+    call_command("analysis", "link", "--lists", names, "--as", "analyst", stdout=out)
+    run_id = out.getvalue().split()[1].rstrip(":")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    out = io.StringIO()
+    call_command("analysis", "export", "--run", run_id, "--as", "analyst", stdout=out)
+    exported = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(exported) == len(truth)
+    found = {index: int(row["person_id"]) for index, row in enumerate(exported)}
+    people = {index: truth[(row["list"], row["record_id"])] for index, row in enumerate(exported)}
+    quality = linkage.evaluate(people, linkage.Linkage(found, []))
+    assert quality.f1 > 0.85
+    assert abs(quality.clusters - listed) <= 0.15 * listed
