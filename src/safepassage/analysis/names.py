@@ -126,6 +126,7 @@ def initial_letter(cyrillic_text: str) -> str:
     return initial_of(fold(letters[:1] + "а")) if letters else ""
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def key_of(word: str, system: str) -> str:
     return fold(cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system))
 
@@ -159,6 +160,7 @@ def _split_compound(folded: str) -> tuple[str, ...]:
     return (folded,)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _male_surname(word: str, system: str) -> tuple[str, str]:
     """(key of the male form, the sex the ending shows)."""
     text = cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system)
@@ -170,6 +172,7 @@ def _male_surname(word: str, system: str) -> tuple[str, str]:
     return fold(text), sex
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _patronymic(word: str, system: str) -> tuple[str, str]:
     """(key of the father's name, the sex the ending shows)."""
     text = cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system)
@@ -179,6 +182,7 @@ def _patronymic(word: str, system: str) -> tuple[str, str]:
     return (known.canonical if known else fold(root)), sex
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _initial(word: str, system: str) -> str:
     letters = word.rstrip(".")
     if not letters:
@@ -188,11 +192,13 @@ def _initial(word: str, system: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_patronymic(word: str, system: str = DEFAULT_SYSTEM) -> bool:
     text = cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system)
     return len(text) > 5 and bool(PATRONYMIC_ENDING.search(text))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def looks_like_surname(word: str, system: str = DEFAULT_SYSTEM) -> int:
     """+1 if a word reads as a surname (its ending, and no known given name),
     -1 if as a given name, 0 if nothing tells."""
@@ -224,6 +230,7 @@ def cleaned(text: str) -> tuple[str, bool]:
     return " ".join(BRACKETS.sub(" ", text).replace("*", " ").split()), marked
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def surname_position(text: str, system: str = DEFAULT_SYSTEM) -> str:
     """ "first" or "last" if the name itself says where its surname is, else ""."""
     body, _marked = cleaned(text)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -313,6 +314,7 @@ APPROXIMATE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # lists repeat the same dates many times
 def read_period(
     text: str, today: datetime.date | None = None, *, words: bool = True
 ) -> Period | None:

@@ -120,6 +120,7 @@ SYSTEMS = _load()
 LATIN_DEFAULT = {latin: cyrillic for latin, cyrillic in SYSTEMS["bgn_pcgn"].letters.items()}
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _best(word: str) -> tuple[str, int]:
     """The system whose own spellings the word holds most (the first in the
     table's order on a tie), and how many."""
@@ -152,6 +153,7 @@ def detect(words: Iterable[str]) -> str:
     return code if count >= CONSISTENT * sum(votes.values()) else DEFAULT_SYSTEM
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def system_for(word: str, usual: str) -> str:
     """The system to read one word in: the one its own spellings show, else
     the list's usual one."""
@@ -193,12 +195,14 @@ LATIN_LETTERS = re.compile(r"[a-z]")
 TO_LATIN = str.maketrans({"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y"})
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_cyrillic(word: str) -> bool:
     """Whether a word is written in Cyrillic (most of its letters)."""
     lowered = word.casefold()
     return len(CYRILLIC_LETTERS.findall(lowered)) > len(LATIN_LETTERS.findall(lowered))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def cyrillic(word: str, system: str = DEFAULT_SYSTEM) -> str:
     """A word as lower-case Cyrillic: Cyrillic cleaned (the palochka as
     typed, letters typed in the other alphabet by mistake), Latin read

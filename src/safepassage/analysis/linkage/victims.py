@@ -310,7 +310,7 @@ VICTIMS = Schema(
     # takes brothers and sisters (who agree on all but their given names
     # and births) for one person: one surname and given name; one full
     # date of birth; failing those, one year of birth and place.
-    training=(("surname", "given"), ("birth_date",), ("birth_lo", "place")),
+    training=(("surname", "given", "place"), ("birth_date", "place"), ("birth_lo", "place")),
     carried=("bare_initial", "event_month", "nameless_place", "event_year"),
     types={
         "birth_lo": "int",
