@@ -290,10 +290,10 @@ VICTIMS = Schema(
     blocking=(
         ("surname", "given"),
         ("surname", "birth_year"),
-        ("given", "surname_sk"),
+        ("given", "surname_sk", "place"),
         "l.surname = r.given and l.given = r.surname",
-        "l.surname = r.surname and l.bare_initial = r.initial",
-        "l.surname = r.surname and l.initial = r.bare_initial",
+        "l.surname = r.surname and l.bare_initial = r.initial and l.place = r.place",
+        "l.surname = r.surname and l.initial = r.bare_initial and l.place = r.place",
         ("given", "birth_year", "place"),
         ("given", "place", "event_month"),
         ("surname", "place", "event_month"),
