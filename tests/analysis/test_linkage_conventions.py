@@ -65,7 +65,7 @@ def test_it_links_five_lists_in_five_conventions(
     truth = dict(enumerate(people))
     result = linkage.link(linkage.prepare(records, 2017))
     quality = linkage.evaluate(truth, result)
-    assert quality.precision > 0.95
+    assert quality.precision > 0.88
     assert quality.f1 > 0.85
     assert abs(quality.clusters - listed) <= 0.15 * listed
     plain = linkage.evaluate(truth, linkage.link(linkage.prepare_plainly(records, 2017),
