@@ -134,6 +134,9 @@ def key_of(word: str, system: str) -> str:
 def _given_parts(words: list[str], system: str) -> tuple[str, ...]:
     """A given name's keys: each part through the table, a compound written
     as one word (Саидмагомед) split where both halves are known names."""
+    joined = key_of("".join(words), system) if len(words) > 1 else ""
+    if joined in GIVEN_NAMES:  # "Abu Bakr", one name written in two words
+        return (GIVEN_NAMES[joined].canonical,)
     parts: list[str] = []
     for word in words:
         for piece in re.split(r"[-‐–]", word):

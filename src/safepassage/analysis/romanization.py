@@ -80,8 +80,13 @@ class System:
         return "".join(out)
 
     def score(self, word: str) -> int:
-        """How many of this system's own spellings the word holds."""
-        return sum(len(marker.findall(word)) for marker in self.markers)
+        """How many of this system's own spellings the word holds; a letter
+        with a diacritic (š, û, ï) counts twice: no system writes it by
+        chance."""
+        return sum(
+            len(marker.findall(word)) * (1 if marker.pattern.isascii() else 2)
+            for marker in self.markers
+        )
 
 
 def _fallback(char: str) -> str:
