@@ -81,3 +81,12 @@ def test_a_new_list_needs_a_name_column_or_its_parts(analyst: User) -> None:
         follow=True,
     )
     assert "1 row imported." in response.content.decode()
+
+
+def test_the_review_shows_every_field_a_list_may_hold() -> None:
+    from safepassage.analysis.management.commands.analysis import REVIEWED
+    from safepassage.analysis.models import FIELDS
+    from safepassage.analysis.views.runs import FIELD_LABELS
+
+    assert set(FIELD_LABELS) == set(FIELDS)
+    assert set(REVIEWED) == set(FIELDS) - {"notes"}

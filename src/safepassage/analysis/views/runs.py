@@ -131,10 +131,18 @@ def run_restart_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 # What the review page shows of two records, and in which words.
 FIELD_LABELS = {
+    "id": gettext_lazy("Record id in its list"),
     "name": gettext_lazy("Name"),
+    "surname": gettext_lazy("Surname"),
+    "given": gettext_lazy("Given name"),
+    "patronymic": gettext_lazy("Patronymic"),
+    "sex": gettext_lazy("Sex"),
     "birth": gettext_lazy("Born or age"),
+    "age": gettext_lazy("Age"),
+    "age_date": gettext_lazy("Date the age refers to"),
     "place": gettext_lazy("Place"),
     "event_date": gettext_lazy("Date of the events"),
+    "detention_place": gettext_lazy("Place of detention"),
     "act": gettext_lazy("What was done"),
     "notes": gettext_lazy("Notes"),
 }
@@ -166,7 +174,7 @@ def review_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
             for field, label in FIELD_LABELS.items():
                 left = str(left_record.data.get(field, ""))
                 right = str(right_record.data.get(field, ""))
-                if field == "birth":
+                if field in ("birth", "age"):
                     # "~38 years" in the reader's words; dates as written.
                     left, right = birth_in_words(left), birth_in_words(right)
                 if left or right:

@@ -55,6 +55,12 @@ from safepassage.jobs.runner import Stopped
 from safepassage.jobs.status import status_of
 from safepassage.vault.keyring import Keyring, using_keyring
 
+# What the terminal's review shows of two records.
+REVIEWED = (
+    "id", "name", "surname", "given", "patronymic", "sex", "birth", "age", "age_date", "place",
+    "event_date", "detention_place", "act",
+)  # fmt: skip
+
 
 def _keys_arguments(parser: CommandParser) -> None:
     parser.add_argument(
@@ -261,11 +267,11 @@ class Command(BaseCommand):
                     else f"match probability {candidate.probability:.2f}"
                 )
                 self.stdout.write(f"\nPair {number} of {len(queue)} ({heading})")
-                for field in ("name", "birth", "place", "event_date", "act"):
+                for field in REVIEWED:
                     left = str(first.data.get(field, ""))
                     right = str(second.data.get(field, ""))
                     if left or right:
-                        self.stdout.write(f"  {field:<10} {left:<36} | {right}")
+                        self.stdout.write(f"  {field:<15} {left:<36} | {right}")
                 self.stdout.write(
                     f"  {'list':<10} {first.victim_list.name:<36} | {second.victim_list.name}"
                 )
