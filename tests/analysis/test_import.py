@@ -308,6 +308,15 @@ def test_a_bare_age_gives_a_birth_year_from_its_date(vault: Vault) -> None:
     assert (rows[2]["birth_lo"], rows[2]["birth_hi"]) == (1987, 1997)
 
 
+def test_digits_in_a_name_are_said(vault: Vault, tmp_path: Path) -> None:
+    path = _write(tmp_path, "digits.csv", "Name\nUmarov M4gomed\nAliev Ruslan\n")
+    report = import_list(path, "Press", {"name": "Name"})
+    assert [notice.message() for notice in report.notices] == [
+        "Row 2, column “Name”: “Umarov M4gomed” has digits in it; the words with digits are "
+        "kept but not compared as a name."
+    ]
+
+
 def test_record_ids_must_be_there_and_unique(vault: Vault, tmp_path: Path) -> None:
     path = _write(tmp_path, "ids.csv", "Ref,Name\nA-1,Amina K\n,Zarema A\nA-1,Kheda U\n")
     with pytest.raises(ImportRefused) as refusal:

@@ -151,6 +151,13 @@ def test_it_finds_the_surname_in_any_order(written: str) -> None:
     assert name.given == (given_key("Магомед"),)
 
 
+def test_what_is_written_around_a_name_is_no_part_of_it() -> None:
+    plain = parse("Умаров Магомед")
+    assert parse("Умаров Магомед (Мага), 28") == plain
+    assert parse("«Умаров» Магомед 1987") != plain  # a quoted word is dropped
+    assert parse("UMAROV, Magomed, 28 y.o.").given == plain.given
+
+
 def test_patronymics_give_the_fathers_name_and_the_sex() -> None:
     brother = parse("Умаров Магомед Саидович")
     sister = parse("Умарова Хеда Саидовна")

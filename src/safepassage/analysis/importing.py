@@ -125,22 +125,27 @@ MESSAGES = {
 @dataclass(frozen=True)
 class Notice:
     """A value kept but not fully understood: a place the gazetteer does not
-    know, compared as written."""
+    know (compared as written), a name with digits in it (the words with
+    digits are not compared)."""
 
     row: int
     column: str
     value: str
-    kind: str = "place"
+    kind: str = "place"  # or "name"
 
     def message(self) -> str:
         values = {"row": self.row, "column": self.column, "value": shown(self.value)}
-        return (
-            _(
+        if self.kind == "name":
+            text = _(
+                "Row %(row)s, column “%(column)s”: “%(value)s” has digits in it; the words "
+                "with digits are kept but not compared as a name."
+            )
+        else:
+            text = _(
                 "Row %(row)s, column “%(column)s”: “%(value)s” is not a place the gazetteer "
                 "knows; it is kept and compared as written."
             )
-            % values
-        )
+        return text % values
 
 
 def shown(value: str) -> str:
@@ -273,7 +278,11 @@ def problems_of(
 
 
 def notices_of(number: int, values: dict[str, str], mapping: dict[str, str]) -> list[Notice]:
-    found = []
+    found = [
+        Notice(number, mapping[key], values[key], "name")
+        for key in NAME_FIELDS
+        if any(ch.isdigit() for ch in values.get(key, ""))
+    ]
     for ours in PLACES:
         text = values.get(ours, "")
         place = read_place(text) if text else None

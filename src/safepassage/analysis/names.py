@@ -223,7 +223,8 @@ def _words(text: str) -> list[str]:
             words.extend(piece + "." for piece in word.split(".") if piece)
         else:
             words.append(word.strip("'\"«»“”.") + ("." if word.endswith(".") else ""))
-    return [word for word in words if word.strip(".")]
+    # (An age or a number written beside the name is no part of it.)
+    return [word for word in words if word.strip(".") and not any(ch.isdigit() for ch in word)]
 
 
 def cleaned(text: str) -> tuple[str, bool]:
