@@ -175,7 +175,8 @@ def _link(
     del pair_table
     report("clustering", phases["clustering"])
     ids = [row["unique_id"] for row in rows]
-    pairs = _refined(db_api, linker, predictions, ids, pairs, threshold)
+    if schema.refine:
+        pairs = _refined(db_api, linker, predictions, ids, pairs, threshold)
     position = {record: i for i, record in enumerate(ids)}
     labels = components(
         len(ids), ((position[a], position[b]) for a, b, p in pairs if p >= threshold)

@@ -105,6 +105,10 @@ class Schema:
     # The least m probability of any level (see pipeline._smooth); None
     # keeps what expectation maximisation learnt.
     least_m: float | None = None
+    # Rebuild each group of three records or more by average linkage over
+    # all its pairs (clustering.py): where one record's group can chain
+    # into another's (brothers, namesakes).
+    refine: bool = False
     link_type: LinkType = "dedupe_only"
     source_column: str | None = None
     # Columns whose types are fixed whatever the rows hold (all-empty

@@ -305,6 +305,7 @@ VICTIMS = Schema(
     prior_recall=0.7,
     prior="pairs",
     least_m=1e-3,
+    refine=True,
     # Each session learns the comparisons that read none of its columns.
     # Its block should hold mostly matches, or expectation maximisation
     # takes brothers and sisters (who agree on all but their given names
