@@ -25,13 +25,16 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def django_only() -> str:
-    """Django configured on a fresh data folder; returns the folder."""
+def django_only(*, keep_database: bool = False, settings: str = "bench.settings") -> str:
+    """Django configured on a fresh data folder; returns the folder. The
+    database is SQLite in that folder unless ``keep_database`` keeps the
+    DATABASE_URL set (scripts/with_postgres.py sets one)."""
     sys.path.insert(0, str(ROOT))
     data = tempfile.mkdtemp(prefix="safepassage-bench-")
     os.environ["SAFEPASSAGE_DATA_DIR"] = data
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    if not keep_database:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     os.environ["SAFEPASSAGE_LOG_LEVEL"] = "WARNING"
     import django
 
@@ -39,9 +42,24 @@ def django_only() -> str:
     return data
 
 
-def setup() -> dict[str, Any]:
-    data = django_only()
+def setup(
+    role: str = "coordinator", *, keep_database: bool = False, settings: str = "bench.settings"
+) -> dict[str, Any]:
+    """A signed-in staff member of ``role`` with every compartment's keys.
+    ``settings``: the platform's own ("safepassage.settings") where the
+    bench app's models are not wanted (they are made without migrations,
+    which PostgreSQL refuses before the tables they point at exist)."""
+    data = django_only(keep_database=keep_database, settings=settings)
     from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # scripts/with_postgres.py starts an empty server: the database first.
+        name = connection.settings_dict["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
 
     call_command("migrate", run_syncdb=True, verbosity=0)
     from django.test import Client
@@ -54,9 +72,7 @@ def setup() -> dict[str, Any]:
     from safepassage.vault import keys
     from safepassage.vault import session as vault_session
 
-    user, password = actions.create_staff(
-        username="bench", roles=[Role.COORDINATOR], teams=[], by="cli"
-    )
+    user, password = actions.create_staff(username="bench", roles=[Role(role)], teams=[], by="cli")
     user.must_change_password = False
     user.save()
     device = new_authenticator(user, confirmed=True)

@@ -8,6 +8,7 @@ from django.apps import AppConfig
 from django.db import connection
 from django.db.models.signals import post_migrate
 from django.utils import translation
+from hypothesis import settings
 
 from safepassage.accounts.models import Team
 from safepassage.accounts.roles import Role
@@ -16,6 +17,11 @@ from safepassage.documentation import vocabularies
 from safepassage.intake import regions
 from safepassage.intake.models import Region
 from tests.base import Organisation, Vault, hold_ceremony, make_user
+
+# Property tests check what holds, not how fast: a machine under load must
+# not fail them on Hypothesis's default deadline of 200 ms an example.
+settings.register_profile("safepassage", deadline=None)
+settings.load_profile("safepassage")
 
 
 @pytest.fixture(autouse=True)

@@ -77,6 +77,9 @@ def serving(
     port = free_port()
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # The daily retention run writes jobs and audit entries of its own:
+    # off unless a test asks for it.
+    env.setdefault("SAFEPASSAGE_RETENTION_IN_SERVE", "false")
     env.update({"DJANGO_SETTINGS_MODULE": "safepassage.settings", "DATABASE_URL": database_url})
     if data_dir is not None:
         env["SAFEPASSAGE_DATA_DIR"] = str(data_dir)

@@ -79,7 +79,10 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
             "SELECT kind, status FROM jobs_job JOIN analysis_linkagerun USING (id)"
         ).fetchall()
         assert runs == [("analysis.linkage", "done")]
+        # Documentation holds an invented record of two waves of detentions.
+        assert db.execute("SELECT count(*) FROM documentation_event").fetchone()[0] >= 100
     assert "invented victim lists" in result.stdout
+    assert "two waves of detentions" in result.stdout
 
 
 def _code(secret: bytes, moment: float) -> str:

@@ -29,7 +29,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "safepassage"
 # modules directly in safepassage/ (settings, urls, cli, asgi...), which
 # assemble the site as site does.
 FOUNDATION = frozenset({"vault", "audit", "jobs"})
-SHARED = frozenset({"accounts", "front", "formats", "sqlite"})
+SHARED = frozenset({"accounts", "front", "formats", "sqlite", "spreadsheets"})
 FEATURES = frozenset({"intake", "cases", "placement", "documentation", "analysis", "reports"})
 TOP = frozenset({"site", "project"})
 LAYERS = FOUNDATION | SHARED | FEATURES | TOP

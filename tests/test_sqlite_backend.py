@@ -3,7 +3,10 @@ must read exactly what uuid.UUID reads and refuse what it refuses."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -68,3 +71,37 @@ def test_rows_come_back_with_their_keys(vault: Vault) -> None:
         assert (
             connection.ops.convert_uuidfield_value.__func__.__module__ == "safepassage.sqlite.base"
         )
+
+
+def test_a_closing_connection_leaves_statistics_for_the_query_planner(
+    tmp_path: Path, django_db_blocker: Any
+) -> None:
+    """Tables queried through an index that was never analysed are analysed
+    as the connection closes (PRAGMA optimize)."""
+    from safepassage.sqlite.base import DatabaseWrapper
+
+    settings = {**connection.settings_dict, "NAME": str(tmp_path / "plans.sqlite3")}
+    if connection.vendor != "sqlite":
+        settings = {
+            **settings,
+            "ENGINE": "safepassage.sqlite",
+            "OPTIONS": {},
+            "USER": "",
+            "PASSWORD": "",
+            "HOST": "",
+            "PORT": "",
+        }
+    wrapper = DatabaseWrapper(settings, alias="plans")
+    with django_db_blocker.unblock():  # a database of its own, not the tests'
+        with wrapper.cursor() as cursor:
+            cursor.execute("CREATE TABLE act (id INTEGER PRIMARY KEY, kind INTEGER, event INTEGER)")
+            cursor.execute("CREATE INDEX act_kind ON act (kind, event)")
+            cursor.executemany(
+                "INSERT INTO act (kind, event) VALUES (%s, %s)", [(n % 7, n) for n in range(500)]
+            )
+            cursor.execute("SELECT event FROM act WHERE kind = %s", [3])
+            cursor.fetchall()
+        wrapper.close()
+    with sqlite3.connect(tmp_path / "plans.sqlite3") as db:
+        stats = db.execute("SELECT tbl, idx FROM sqlite_stat1").fetchall()
+    assert ("act", "act_kind") in stats

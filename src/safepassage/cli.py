@@ -20,12 +20,18 @@ COMMANDS = {
     "audit": "audit verify: check the audit chain and name the first broken entry; "
     "audit head: print the anchor to keep elsewhere.",
     "keys": "keys init: hold the key ceremony (custodian shares); keys recover: grant "
-    "compartments with K shares; keys rotate: new keys for a compartment; keys status.",
+    "compartments with K shares; keys rotate: new keys for a compartment; keys status; "
+    "keys partner-key: the key partners seal the cases they send to.",
     "seal": "Seal the vault now: every session ends and every key leaves memory.",
     "analysis": "analysis estimate FILE: how many people no list recorded (multiple systems "
     "estimation), with the model, its assumptions and warnings.",
+    "documentation": "documentation import FILE --as USERNAME: record events, acts, victims, "
+    "perpetrators and sources from a CSV or XLSX file, all or nothing; documentation export "
+    "--format json|csv --output FILE --as USERNAME: what you may see, links kept.",
     "cases": "cases migrate-people --as USERNAME: give each person of cases stored by earlier "
     "versions a record of their own, and make everyone findable by name (identity's keys).",
+    "retention": "retention run: remove what the retention rules say is due today "
+    "(--dry-run: only say what would go); retention rules: list the rules and their days.",
     "check": "Check the configuration (add --deploy for the production checklist) and say "
     "whether list pages use the vault's compiled loop or Python.",
     "manage": "Run any other Django management command (manage --help lists them).",

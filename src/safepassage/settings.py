@@ -334,6 +334,27 @@ ONION_ADDRESS = env.text("SAFEPASSAGE_ONION_ADDRESS", "") or ""
 # one machine (needs the `spark` extra and Java 17).
 LINKAGE_BACKEND = env.choice("SAFEPASSAGE_LINKAGE_BACKEND", "duckdb", ("duckdb", "spark"))
 
+# --- Retention (cases/retention.py holds the rules and their default days) ----
+
+
+def _retention_days(name: str) -> int | None:
+    """Days before a rule applies (0 to 36500), or None for "off"."""
+    value = env.text(name)
+    if value is not None and value.lower() in ("off", "never"):
+        return None
+    return env.number(name, 0, minimum=0, maximum=36500)
+
+
+# Only the rules whose variable is set: the others keep their default days.
+RETENTION_DAYS: dict[str, int | None] = {
+    rule: _retention_days(f"SAFEPASSAGE_RETENTION_{rule.upper()}_DAYS")
+    for rule in ("after_arrival", "declined", "withdrawn")
+    if env.text(f"SAFEPASSAGE_RETENTION_{rule.upper()}_DAYS") is not None
+}
+# `safepassage serve` applies the rules once a day (cases/retention.py,
+# run_if_due); off, a timer must run `safepassage retention run`.
+RETENTION_IN_SERVE = env.flag("SAFEPASSAGE_RETENTION_IN_SERVE", True)
+
 # --- Transport and browser security -----------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -69,6 +69,26 @@ def _requests(org: Organisation) -> tuple[str, str]:
     return long_one.code, plain.code
 
 
+def _work(org: Organisation, case: Case) -> None:
+    """A note, tasks (one overdue) and an urgent case nobody is assigned,
+    all with long unbroken words, for the case page, the task lists and
+    the dashboard's cards."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from safepassage.cases import notes, tasks
+    from safepassage.cases.models import Task
+
+    Case.objects.filter(pk=case.pk).update(flags=",urgent,", risk=4)
+    due = timezone.localdate() + dt.timedelta(days=2)
+    with using_keyring(keyring_of(org.coordinator)):
+        notes.add_note(case, text=UNBROKEN, by=org.coordinator)
+        for owner in (org.coordinator, org.caseworker):
+            tasks.add_task(case, title=UNBROKEN, owner=owner, due_on=due, by=org.coordinator)
+    Task.objects.filter(owner=org.caseworker).update(due_on=due - dt.timedelta(days=5))
+
+
 def _log_in(page: Any, user: Any) -> None:
     page.context.clear_cookies()
     page.goto("/login/")
@@ -115,6 +135,7 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(page: Any, org: Organisation)
     long_code, plain_code = _requests(org)
     Case.objects.update(team=org.team)  # the caseworker's team
     case = Case.objects.get().code
+    _work(org, Case.objects.get())
     region = Region.objects.get(key="elsewhere").pk
     page.set_viewport_size(PHONE)
     by_role = {
@@ -125,6 +146,11 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(page: Any, org: Organisation)
             f"/intake/{long_code}/",
             f"/intake/{plain_code}/",
             f"/cases/{case}/",
+            f"/cases/{case}/viewers/",
+            f"/cases/{case}/notes/",
+            f"/cases/{case}/tasks/",
+            "/cases/tasks/",
+            "/cases/tasks/?who=team",
             "/staff/",
             f"/staff/{org.caseworker.pk}/",
             "/teams/",
@@ -144,7 +170,7 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(page: Any, org: Organisation)
             "/account/",
             "/vault/",
         ],
-        org.caseworker: ["/", f"/cases/{case}/", "/account/"],
+        org.caseworker: ["/", f"/cases/{case}/", "/cases/tasks/", "/account/"],
     }
     too_wide = []
     for user, paths in by_role.items():

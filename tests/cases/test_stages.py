@@ -27,6 +27,10 @@ MOVES = [
     (source, target, kind)
     for source, targets in stages.TRANSITIONS.items()
     for target, kind in targets.items()
+    # Closing a case handed over needs a partner's acceptance
+    # (test_a_case_closes_before_protection_only_when_a_partner_took_it,
+    # tests/cases/test_referrals.py).
+    if kind != stages.Kind.HANDOVER
 ]
 NOT_MOVES = {
     source: [target for target in Stage.values if target not in stages.TRANSITIONS[source]]
@@ -316,3 +320,19 @@ def test_cases_stuck_in_a_stage_are_overdue(org: Organisation, vault: Vault) -> 
     assert not stages.is_overdue(fresh)
     assert not stages.is_overdue(closed)
     assert list(Case.objects.filter(stages.overdue())) == [old]
+
+
+def test_a_case_closes_before_protection_only_when_a_partner_took_it(
+    org: Organisation, vault: Vault
+) -> None:
+    case = at_stage(_case(org), Stage.DOCUMENTS)
+    assert stages.kind_of(Stage.DOCUMENTS, Stage.CLOSED) == stages.Kind.HANDOVER
+    assert Stage.CLOSED not in [o.to for o in stages.options(case, org.coordinator)]
+    before = _snapshot(case)
+    with pytest.raises(Refused) as refused:
+        _move(case, Stage.CLOSED, org.coordinator)
+    assert refused.value.problems == [
+        "A case is closed once its people are protected, or once a partner "
+        "organisation accepted its transfer."
+    ]
+    assert _snapshot(case) == before

@@ -66,6 +66,11 @@ def record_detention(
     confidentiality: str = "compartment",
     teams: list | None = None,
     users: list | None = None,
+    unit: str = "Unit 4",
+    perpetrator: str = "",
+    source: str = "Witness W-3",
+    connection: str = "010200000000",
+    reliability: str = "020000000000",
 ) -> recording.Recorded:
     """An event with one act, its victim, a police perpetrator and a witness."""
     return recording.record_event_with_act(
@@ -89,12 +94,13 @@ def record_detention(
         perpetrator=recording.PerpetratorPart(
             perpetrator_type=term("perpetrator_type", perpetrator_type),
             degree=term("involvement_degree", "010100000000"),
-            unit="Unit 4",
+            person=recording.PersonPart(name=perpetrator) if perpetrator else None,
+            unit=unit,
         ),
         source=recording.SourcePart(
-            connection=term("source_connection", "010200000000"),
-            reliability=term("reliability", "020000000000"),
-            person=recording.PersonPart(name="Witness W-3"),
+            connection=term("source_connection", connection),
+            reliability=term("reliability", reliability),
+            person=recording.PersonPart(name=source),
             account="Saw the car and knew the driver.",
         ),
     )

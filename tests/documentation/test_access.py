@@ -34,8 +34,16 @@ def _records(desk: Desk) -> dict[str, Any]:
         commitment = statements.record_commitment(
             desk.documenter, promised_by="An official", promise="An investigation."
         )
+        from safepassage.documentation import import_drafts, importing
+
+        draft = import_drafts.keep_draft(
+            desk.documenter,
+            "list.csv",
+            importing.Table(["Title"], [(2, ["Detentions"])]),
+        )
     act = recorded.act
     return {
+        "get_import_draft_for": (draft.pk, "00000000-0000-4000-8000-000000000000"),
         "get_event_for": (recorded.event.code, "E-NOSUCH"),
         "get_act_for": (act.code, "A-NOSUCH"),
         "get_involvement_for": (act.involvements.get().pk, "7f1c7d0e-0000-4000-8000-000000000000"),
@@ -74,6 +82,7 @@ def test_the_contract_covers_every_access_function() -> None:
         "get_act_for",
         "get_commitment_for",
         "get_event_for",
+        "get_import_draft_for",
         "get_information_for",
         "get_intervention_for",
         "get_involvement_for",
@@ -116,32 +125,48 @@ def test_an_outsider_gets_the_same_404_as_for_nothing(desk: Desk, name: str) -> 
 PAGES = [
     "/documentation/events/{event}/",
     "/documentation/events/{event}/edit/",
+    "/documentation/events/{event}/sharing/",
+    "/documentation/events/{event}/acts/new/",
+    "/documentation/events/{event}/sources/new/",
+    "/documentation/events/{event}/interventions/new/",
     "/documentation/acts/{act}/edit/",
     "/documentation/acts/{act}/statement/",
+    "/documentation/acts/{act}/perpetrators/new/",
+    "/documentation/involvements/{involvement}/edit/",
+    "/documentation/sources/{information}/edit/",
+    "/documentation/interventions/{intervention}/edit/",
     "/documentation/people/{person}/",
     "/documentation/statements/{statement}/",
+    "/documentation/promises/{commitment}/",
+    "/documentation/promises/{commitment}/edit/",
+]
+LISTS = [
+    "/documentation/",
+    "/documentation/timeline/",
+    "/documentation/events/new/",
+    "/documentation/sources/",
+    "/documentation/interventions/",
+    "/documentation/statements/",
+    "/documentation/promises/",
+    "/documentation/promises/new/",
+    "/documentation/people/",
 ]
 
 
 @pytest.mark.django_db
 def test_the_pages_answer_an_outsider_as_for_a_missing_record(desk: Desk) -> None:
     targets = _records(desk)
-    codes = {
-        "event": targets["get_event_for"][0],
-        "act": targets["get_act_for"][0],
-        "person": targets["get_person_for"][0],
-        "statement": targets["get_statement_for"][0],
-    }
-    nothing = {
-        "event": "E-NOSUCH",
-        "act": "A-NOSUCH",
-        "person": "P-NOSUCH",
-        "statement": "S-NOSUCH",
-    }
+    targets["get_intervention_for"] = _intervention(desk)
+    kinds = ("event", "act", "involvement", "information", "intervention", "person")
+    kinds += ("statement", "commitment")
+    codes = {kind: targets[f"get_{kind}_for"][0] for kind in kinds}
+    nothing = {kind: targets[f"get_{kind}_for"][1] for kind in kinds}
     client = Client()
     sign_in(client, desk.documenter)
     for page in PAGES:
         assert client.get(page.format(**codes)).status_code == 200, page
+    for page in LISTS:
+        assert client.get(page).status_code == 200, page
     for outsider in (desk.org.outsider, desk.keyless):
         sign_in(client, outsider)
         for page in PAGES:
@@ -149,11 +174,6 @@ def test_the_pages_answer_an_outsider_as_for_a_missing_record(desk: Desk) -> Non
             missing = client.get(page.format(**nothing))
             assert forbidden.status_code == missing.status_code == 404, page
             assert comparable(forbidden) == comparable(missing), page
-        for page in (
-            "/documentation/",
-            "/documentation/events/new/",
-            "/documentation/statements/",
-            "/documentation/people/",
-        ):
+        for page in LISTS:
             assert client.get(page).status_code == 404, page
     assert Statement.objects.count() == Commitment.objects.count() == 1

@@ -81,7 +81,7 @@ def test_the_list_filters_by_each_main_field(desk: Desk, events: dict[str, str])
     assert shown(client, events, verification="reported") == {"argun", "unknown"}
     assert shown(client, events, act_type=str(integrity), verification="corroborated") == {"family"}
     listed = AuditEntry.objects.filter(action="documentation.events_listed").last()
-    assert listed.details == {"shown": 1, "filtered": True}
+    assert listed.details == {"shown": 1, "filtered": True, "searched": False}
 
 
 @pytest.mark.django_db

@@ -11,21 +11,32 @@ from django.db import models
 
 from safepassage.accounts import actions
 from safepassage.accounts.models import StaffIdentity
-from safepassage.analysis.models import Estimate, LinkageRun, VictimList, VictimRecord
+from safepassage.accounts.roles import Role
+from safepassage.analysis.models import (
+    DocumentationCount,
+    Estimate,
+    LinkageRun,
+    VictimList,
+    VictimRecord,
+)
 from safepassage.cases import actions as case_actions
 from safepassage.cases.models import (
     Application,
     AsylumClaim,
     Case,
     Check,
+    Consent,
+    ConsentOverride,
     Host,
     Journey,
     JourneyLeg,
+    Note,
     Pathway,
     Person,
     SafeHouse,
     StageChange,
     Stay,
+    Task,
     TravelDocument,
     Verification,
 )
@@ -34,6 +45,7 @@ from safepassage.documentation.models import (
     Commitment,
     CommitmentChange,
     Event,
+    ImportDraft,
     Information,
     Intervention,
     Involvement,
@@ -43,6 +55,9 @@ from safepassage.documentation.models import (
 )
 from safepassage.documentation.models import Person as DocumentedPerson
 from safepassage.intake.models import Message, Submission, Tag
+from safepassage.vault import keys as vault_keys
+from safepassage.vault.keyring import current_keyring
+from safepassage.vault.models import ExchangeKey
 from tests.base import Organisation
 from tests.intake.helpers import send_request
 from tests.intake.sample_files import phone_photo
@@ -146,6 +161,21 @@ def workflow(org: Organisation, mark: Callable[[str], str]) -> None:
     stages.move_case(case, to="declined", by=by, reason=mark("movereason"))
 
 
+def notes_and_tasks(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A note written and changed, a task given and changed."""
+    from safepassage.cases import notes, tasks
+
+    case = Case(team=org.team, narrative=mark("workstory"))
+    case.save()
+    by = org.coordinator
+    note = notes.add_note(case, text=mark("notetext"), by=by)
+    notes.change_note(note, text=mark("notechanged"), by=by, version=1)
+    task = tasks.add_task(case, title=mark("tasktitle"), owner=by, due_on=date(2099, 1, 1), by=by)
+    tasks.change_task(
+        task, title=mark("taskchanged"), owner=by, due_on=date(2099, 1, 2), by=by, version=1
+    )
+
+
 def safe_houses(org: Organisation, mark: Callable[[str], str]) -> None:
     """A house with where it is and its notes, and a case placed in it
     beyond its beds with a reason and notes."""
@@ -227,6 +257,85 @@ def travel(org: Organisation, mark: Callable[[str], str]) -> None:
         reference=mark("claimreference"),
         notes=mark("claimnotes"),
     )
+
+
+def consent_and_sharing(org: Organisation, mark: Callable[[str], str]) -> None:
+    """Our partner key (its private half, and a second row whose sealed
+    secret is a sentinel), consents with what was explained, a referral
+    made under an override (its reason) whose bundle holds the people's
+    names, and a partner's bundle about other people opened as a case."""
+    from django.utils import timezone
+
+    from safepassage.cases import actions as case_actions
+    from safepassage.cases import bundles, partners, referrals
+    from safepassage.cases.consent import record_consent
+    from safepassage.cases.opening import Identity, Opening
+    from safepassage.vault import bundles as sealing
+    from safepassage.vault import exchange
+    from safepassage.vault.models import ExchangeKey
+
+    exchange.make_key(by="cli")
+    theirs = sealing.ExchangeSecret.generate()
+    partner = partners.add_partner(
+        name="Refuge Nord", contact="", key_text=sealing.partner_key_text(theirs.public), by="cli"
+    )
+    partners.verify_partner(partner, version=partner.version, by=org.admin)
+    case = case_actions.open_case(
+        Opening(
+            principal=Identity(name=mark("sharedname")),
+            members=[Identity(name=mark("sharedmember"))],
+            narrative=[mark("sharedstory")],
+        ),
+        by=org.coordinator,
+    )
+    principal = case.people.get(position=0)
+    record_consent(
+        principal,
+        kind="partner",
+        partner=partner,
+        scope=["identity", "narrative"],
+        given_on=timezone.localdate(),
+        method="phone",
+        explanation=mark("explained"),
+        by=org.caseworker,
+    )
+    referrals.share(
+        case,
+        partner,
+        kind="referral",
+        parts=["identity", "narrative"],
+        override_reason=mark("overridereason"),
+        by=org.coordinator,
+    )
+    ours = exchange.own_key()
+    assert ours is not None
+    received = bundles.Content(
+        manifest=bundles.Manifest(
+            format=1,
+            bundle="6" * 32,
+            kind="transfer",
+            made=timezone.now().isoformat(),
+            sender="Refuge Nord",
+            sender_case="C-7KQ2XM",
+            recipient="us",
+            stage="received",
+            parts=["identity", "narrative"],
+            people=1,
+        ),
+        people=[
+            bundles.BundlePerson(
+                role="principal", position=0, identity=Identity(name=mark("receivedname"))
+            )
+        ],
+        narrative=mark("receivedstory"),
+    )
+    referrals.import_bundle(
+        sealing.seal_bundle_for(ours, bundles.encode(received), theirs), by=org.coordinator
+    )
+    # Last: a row whose secret is no key would stop bundles opening.
+    spare = ExchangeKey(box_public=bytes(32), verify_key=bytes(32), pin="", current=False)
+    spare.secret = mark("partnersecret")
+    spare.save()
 
 
 def victim_list(org: Organisation, mark: Callable[[str], str]) -> None:
@@ -360,6 +469,39 @@ def documentation_records(org: Organisation, mark: Callable[[str], str]) -> None
     )
 
 
+def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A file uploaded for import, waiting for its columns: through the
+    page, as a documenter sends it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.base import make_user, sign_in
+
+    documenter = make_user("importer", Role.DOCUMENTER)
+    vault_keys.grant(current_keyring(), "documentation", documenter.pk, by="cli")
+    client = Client()
+    sign_in(client, documenter)
+    text = f"Title;Act;Victim\n{mark('importtitle')};Torture;{mark('importvictim')}\n"
+    upload = SimpleUploadedFile(f"{mark('importname')}.csv", text.encode())
+    response = client.post("/documentation/import/", {"file": upload})
+    assert response.status_code == 302
+
+
+def documentation_count(org: Organisation, mark: Callable[[str], str]) -> None:
+    """The documented victims (documentation_records' sentinels) handed to
+    counting: lists and records made from them, and the count's summary."""
+    from safepassage.accounts.roles import Role
+    from safepassage.analysis.handover import count_from_documentation
+    from safepassage.vault import keys
+    from safepassage.vault.keyring import current_keyring
+    from tests.base import make_user
+
+    documenter = make_user("documenter-at-rest", Role.DOCUMENTER)
+    keys.grant(current_keyring(), "documentation", documenter.pk, by="cli")
+    count = count_from_documentation(documenter)
+    assert count.records  # the sentinel victim is on a list
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -371,6 +513,8 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     StageChange: workflow,
     Verification: workflow,
     Check: workflow,
+    Note: notes_and_tasks,
+    Task: notes_and_tasks,
     SafeHouse: safe_houses,
     Stay: safe_houses,
     TravelDocument: travel,
@@ -378,6 +522,9 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Journey: travel,
     JourneyLeg: travel,
     AsylumClaim: travel,
+    Consent: consent_and_sharing,
+    ConsentOverride: consent_and_sharing,
+    ExchangeKey: consent_and_sharing,
     VictimList: victim_list,
     VictimRecord: victim_list,
     LinkageRun: linkage_results,
@@ -394,4 +541,6 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     StatementLink: documentation_records,
     Commitment: documentation_records,
     CommitmentChange: documentation_records,
+    ImportDraft: import_draft,
+    DocumentationCount: documentation_count,
 }

@@ -6,6 +6,7 @@ import random
 import uuid
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,38 @@ def test_a_row_deleted_without_keys_leaves_every_search(vault: Vault) -> None:
     assert shard.removed == []
     with using_keyring(vault.keyring):
         assert [key for key, _ in search(Specimen, "name", "Aslan Beno")] == [str(neighbour)]
+
+
+def test_it_writes_each_shard_once_for_rows_saved_in_a_batch(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sealed: list[int] = []
+    seal = vault_search._seal
+    monkeypatch.setattr(
+        vault_search,
+        "_seal",
+        lambda shard, entries: (sealed.append(shard.number), seal(shard, entries)),
+    )
+    names = [f"Person {n} Batched" for n in range(200)]
+    with using_keyring(vault.keyring):
+        with transaction.atomic(), vault_search.batched():
+            rows = [Specimen.objects.create(name=name) for name in names]
+            assert sealed == []  # nothing written until the block ends
+        assert len(sealed) == len(set(sealed)) == len({shard_number(r.pk) for r in rows})
+        found = search(Specimen, "name", "Person 17 Batched", limit=1)
+        assert found[0][0] == str(rows[17].pk)
+        # A block that fails writes nothing.
+        sealed.clear()
+
+        def fails() -> None:
+            with transaction.atomic(), vault_search.batched():
+                Specimen.objects.create(name="Never Saved")
+                raise RuntimeError
+
+        with pytest.raises(RuntimeError):
+            fails()
+        assert sealed == []
+        assert search(Specimen, "name", "Never Saved", cutoff=95) == []
 
 
 def test_non_members_cannot_search(org: Organisation, vault: Vault) -> None:

@@ -78,6 +78,36 @@ class Perm(StrEnum):
     OVERRIDE_CAPACITY = "safehouses.override_capacity"
     # Travel: keep the hosts and their pathways (reference data).
     MANAGE_HOSTS = "hosts.manage"
+    # Consent, referrals and transfers (cases/consent.py, cases/referrals.py).
+    # Record and withdraw what a person of a case agreed to.
+    RECORD_CONSENT = "cases.consent"
+    # Refer or transfer a case to a partner organisation (its consent checked),
+    # download the bundle, record the partner's answer to a transfer.
+    SHARE_CASES = "cases.share"
+    # Share although a person's consent is missing, with a written reason.
+    OVERRIDE_CONSENT = "cases.override_consent"
+    # Open a bundle a partner organisation sent, as a new case.
+    IMPORT_BUNDLES = "cases.import"
+    # Add and change partner organisations and their keys.
+    MANAGE_PARTNERS = "cases.partners"
+    # See who read a case's identity, and who was refused it (the audit log's
+    # reads of one case, cases/viewers.py).
+    VIEW_CASE_READS = "cases.view_reads"
+    # Notes, tasks and deadlines (cases/notes.py, cases/tasks.py). Write a
+    # note on a case one sees, and change one's own (reading and writing
+    # the text also needs the casework compartment).
+    WRITE_NOTES = "cases.notes"
+    # Give a task with a due date to someone who sees the case, change it,
+    # mark it (or a reminder computed from dates) done.
+    ASSIGN_TASKS = "cases.tasks"
+    # The dashboard's cards (cases/dashboard.py), one permission each; each
+    # card counts only the cases its reader sees.
+    CARD_UNOWNED_URGENT = "dashboard.unowned_urgent"
+    CARD_TASKS = "dashboard.tasks"
+    CARD_STUCK = "dashboard.stuck"
+    CARD_OCCUPANCY = "dashboard.occupancy"
+    CARD_FUNNEL = "dashboard.funnel"
+    CARD_TIME_IN_STAGE = "dashboard.time_in_stage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -101,6 +131,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.PLACE_IN_SAFE_HOUSES,
             Perm.OVERRIDE_CAPACITY,
         }
+        # Consent, referrals and transfers.
+        | {Perm.RECORD_CONSENT, Perm.SHARE_CASES, Perm.OVERRIDE_CONSENT, Perm.IMPORT_BUNDLES}
+        # Who viewed a case.
+        | {Perm.VIEW_CASE_READS}
+        # Notes and tasks.
+        | {Perm.WRITE_NOTES, Perm.ASSIGN_TASKS}
+        # The dashboard: every card.
+        | {
+            Perm.CARD_UNOWNED_URGENT,
+            Perm.CARD_TASKS,
+            Perm.CARD_STUCK,
+            Perm.CARD_OCCUPANCY,
+            Perm.CARD_FUNNEL,
+            Perm.CARD_TIME_IN_STAGE,
+        }
     ),
     Role.CASEWORKER: frozenset(
         {Perm.VIEW_CASES}
@@ -108,11 +153,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.WORK_CASES}
         # Safe houses.
         | {Perm.VIEW_SAFE_HOUSES, Perm.PLACE_IN_SAFE_HOUSES}
+        # Consent.
+        | {Perm.RECORD_CONSENT}
+        # Notes and tasks.
+        | {Perm.WRITE_NOTES, Perm.ASSIGN_TASKS}
+        # The dashboard: the work waiting for them and their team, and beds.
+        | {Perm.CARD_UNOWNED_URGENT, Perm.CARD_TASKS, Perm.CARD_STUCK, Perm.CARD_OCCUPANCY}
     ),
     Role.VERIFIER: frozenset(
         {Perm.TRIAGE_REQUESTS, Perm.VIEW_CASES}
         # Casework.
         | {Perm.WORK_CASES, Perm.VERIFY_CASES}
+        # Notes and tasks.
+        | {Perm.WRITE_NOTES, Perm.ASSIGN_TASKS}
+        # The dashboard: the work waiting for them and their team.
+        | {Perm.CARD_UNOWNED_URGENT, Perm.CARD_TASKS, Perm.CARD_STUCK}
     ),
     Role.DOCUMENTER: frozenset(
         {Perm.IMPORT_LISTS, Perm.REVIEW_LINKS}
@@ -132,6 +187,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_COMPARTMENTS,
             Perm.MANAGE_FORM,
             Perm.MANAGE_HOSTS,  # travel
+            Perm.MANAGE_PARTNERS,
         }
         # Documentation.
         | {Perm.MANAGE_VOCABULARIES}

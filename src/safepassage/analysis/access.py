@@ -11,7 +11,7 @@ import uuid
 from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
-from safepassage.analysis.models import Estimate, LinkageRun
+from safepassage.analysis.models import DocumentationCount, Estimate, LinkageRun
 from safepassage.vault.keyring import Keyring, current_keyring_or_none
 
 ANALYSIS_PERMS = (Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE)
@@ -55,3 +55,16 @@ def get_estimate_for(user: User, estimate_id: uuid.UUID) -> tuple[Estimate, Keyr
     if entry is None:
         raise deny(user, "estimate", f"estimate:{estimate_id}")
     return entry, keyring
+
+
+def get_count_for(user: User, count_id: uuid.UUID) -> DocumentationCount:
+    """The one access function for counts from the documentation: anyone
+    in analysis who holds the documentation keys (the lists it made are
+    theirs to link)."""
+    require_any_analysis(user)
+    if documentation_keys_or_none() is None:
+        raise deny(user, "compartment", "compartment:documentation")
+    found = DocumentationCount.objects.filter(pk=count_id).first()
+    if found is None:
+        raise deny(user, "count", f"count:{count_id}")
+    return found

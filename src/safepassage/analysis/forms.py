@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.analysis.importing import list_named
@@ -10,10 +11,13 @@ from safepassage.analysis.models import (
     FIELDS,
     LIST_NAME_LENGTH,
     NAME_FIELDS,
+    CountScope,
     EstimateMethod,
     Same,
     VictimList,
 )
+from safepassage.documentation import vocabularies
+from safepassage.documentation.models import Term
 
 COLUMN_HELP = _("The title of the column in the file, exactly as written there.")
 
@@ -197,3 +201,53 @@ class DecisionForm(forms.Form):
     first = forms.UUIDField(widget=forms.HiddenInput)
     second = forms.UUIDField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=Same.choices)
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _term_label(term: Term) -> str:
+    if term.retired:
+        return gettext("%(term)s (retired)") % {"term": term.label()}
+    return term.label()
+
+
+class CountForm(forms.Form):
+    """Counting from our documentation: which acts, of when, how established."""
+
+    period_from = forms.DateField(label=_("Acts from"), required=False, widget=DATE)
+    period_to = forms.DateField(label=_("Acts until"), required=False, widget=DATE)
+    act_types = forms.TypedMultipleChoiceField(
+        label=_("Types of acts"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_(
+            "None chosen: every type. A type takes the types below it. Keep Ctrl (⌘ on a Mac) "
+            "pressed to choose several."
+        ),
+    )
+    scope = forms.ChoiceField(
+        label=_("Which acts"),
+        choices=CountScope.choices,
+        initial=CountScope.ALL,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        terms = vocabularies.in_tree_order(Term.objects.filter(vocabulary__key="act_type"))
+        self.terms = {term.pk: term for term in terms}
+        self.fields["act_types"].choices = [  # type: ignore[attr-defined]
+            (term.pk, "\u2003" * (term.depth - 1) + _term_label(term)) for term in terms
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The end of the period is before its start."))
+        return data
+
+    def chosen_types(self) -> list[Term]:
+        return [self.terms[pk] for pk in self.cleaned_data.get("act_types") or []]

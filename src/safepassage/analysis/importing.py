@@ -13,24 +13,23 @@ what was expected), and by default one bad row stops the whole import
 sexes, dates, ages and places are read as linkage will read them (names,
 values, periods, places): one that cannot be read is a problem of its row,
 never a silent blank. A place the gazetteer does not know is kept and
-compared as written, and the report says so (a notice, not a problem).
+compared as written, and the report says so (a notice, not a problem). The
+file is read by safepassage.spreadsheets, which the documentation's importer
+shares.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from safepassage import spreadsheets
 from safepassage.analysis.models import (
     FIELDS,
     LIST_NAME_LENGTH,
@@ -42,11 +41,10 @@ from safepassage.analysis.names import parse, parse_parts
 from safepassage.analysis.places import read_place
 from safepassage.analysis.values import Unreadable, birth_of, read_age, read_event_date, read_sex
 from safepassage.audit.chain import record
+from safepassage.spreadsheets import shown
 from safepassage.vault.fields import blind_index
 
 NAME_LENGTH = 300
-# A value quoted in a problem is cut to this many characters.
-QUOTED_LENGTH = 40
 # Fields whose values must be readable, and how.
 READERS: dict[str, Callable[[str, datetime.date], object]] = {
     "birth": birth_of,
@@ -148,17 +146,6 @@ class Notice:
         return text % values
 
 
-def shown(value: str) -> str:
-    """A value from the file, safe to quote: control and direction-changing
-    characters replaced, cut to QUOTED_LENGTH characters. (Pages escape it
-    as HTML as well.)"""
-    safe = "".join(
-        "\N{REPLACEMENT CHARACTER}" if unicodedata.category(ch) in ("Cc", "Cf") else ch
-        for ch in value
-    )
-    return safe if len(safe) <= QUOTED_LENGTH else safe[: QUOTED_LENGTH - 1] + "…"
-
-
 @dataclass
 class ImportReport:
     stored: int = 0
@@ -180,51 +167,11 @@ class ImportReport:
         ]
 
 
-def _cell(value: Any) -> str:
-    """A spreadsheet cell as text: dates as ISO dates, whole numbers without
-    a decimal point (an age of 30 stored as 30.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _rows(name: str, raw: bytes) -> Iterator[list[str]]:
-    if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
-        from zipfile import BadZipFile
-
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        except (BadZipFile, KeyError, ValueError, OSError):
-            raise ImportRefused(_("the workbook cannot be read: save it again as .xlsx")) from None
-        sheet = book.active
-        if sheet is None:
-            raise ImportRefused(_("the workbook has no sheet"))
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
-        return
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(_("the CSV is not UTF-8: save it as UTF-8 and import again")) from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:  # one column, or too little text to tell
-        dialect = csv.excel
-    try:
-        for row in csv.reader(io.StringIO(text), dialect):
-            yield [cell.strip() for cell in row]
-    except csv.Error:  # a field beyond the csv module's limit, a broken quote
-        raise ImportRefused(
-            _("the CSV cannot be read: save it again, with one record per line")
-        ) from None
+        yield from spreadsheets.rows(name, raw)
+    except spreadsheets.Unreadable as unreadable:
+        raise ImportRefused(str(unreadable)) from None
 
 
 def clean_list_name(text: str) -> str:

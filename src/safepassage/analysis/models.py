@@ -52,6 +52,14 @@ class VictimList(SealedModel):
     # Our field -> the source's column title, reused by the next import.
     # Column titles ("ФИО", "Age") are the file's structure, not its data.
     mapping = models.JSONField(default=dict)
+    # Made from our own documentation (analysis.handover), not imported.
+    documentation_count = models.ForeignKey(
+        "DocumentationCount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lists",
+    )
 
     class Meta:
         ordering = ["imported_on", "id"]
@@ -73,6 +81,45 @@ class VictimRecord(SealedModel):
 
     def __str__(self) -> str:
         return f"{self.victim_list_id}#{self.row}"
+
+
+class CountScope(models.TextChoices):
+    VERIFIED = "verified", _("Verified acts only")
+    ALL = "all", _("Every act, verified and not verified counted apart")
+
+
+class DocumentationCount(SealedModel):
+    """One hand-over of the documentation to counting (analysis.handover):
+    what was asked (period, act types, scope), by whom, and what it made:
+    a list per source (VictimList.documentation_count) and the documented
+    counts per category of the counting rules, verified and not verified
+    apart. The counts are sealed like estimates: in a small period or
+    place they can single people out."""
+
+    number = models.PositiveIntegerField(unique=True)
+    made_at = models.DateTimeField(default=timezone.now)
+    made_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    period_from = models.DateField(null=True, blank=True)
+    period_to = models.DateField(null=True, blank=True)
+    # The act types chosen, by code ([]: every type).
+    act_types = models.JSONField(default=list, blank=True)
+    scope = models.CharField(max_length=10, choices=CountScope.choices)
+    acts = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    # {"categories": [{"code", "unit", "verified", "corroborated", "reported"}],
+    #  "lists": [{"id", "kind", "records", "verified"}], "not_listed": n,
+    #  "unsourced": n, "restricted": n, "decisions": n}
+    summary = EncryptedJSONField(
+        compartment=Compartment.DOCUMENTATION, public_writes=True, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"count {self.number}"
 
 
 # What a linkage run or an estimate is doing, as its stage names it, in the

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from safepassage.analysis.views import estimates, lists, runs
+from safepassage.analysis.views import counts, estimates, lists, runs
 
 app_name = "analysis"
 
 urlpatterns = [
     path("", lists.home_view, name="home"),
     path("import/", lists.import_view, name="import"),
+    path("counts/", counts.count_start_view, name="count_start"),
+    path("counts/<uuid:count_id>/", counts.count_view, name="count"),
     path("runs/", runs.run_start_view, name="run_start"),
     path("runs/<uuid:run_id>/", runs.run_view, name="run"),
     path("runs/<uuid:run_id>/people.csv", runs.run_export_view, name="run_export"),

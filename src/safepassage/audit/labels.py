@@ -45,6 +45,8 @@ AREAS: dict[str, Promise] = {
     "documentation": _("Documentation"),
     "safehouse": _("Safe houses"),
     "host": _("Hosts and pathways"),
+    "partner": _("Partner organisations"),
+    "retention": _("Retention"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -171,6 +173,10 @@ ACTIONS: dict[str, Action] = {
     "audit.protection_installed": Action(
         _("Installed the audit log's protection again"),
         _("The triggers that keep the audit log append-only were installed again."),
+    ),
+    "vault.partner_key_made": Action(
+        _("Made our partner key"),
+        _("A new key pair for exchanging cases with partner organisations was made."),
     ),
     "demo.loaded": Action(
         _("Loaded the demo"), _("Demo staff and data were created (development only).")
@@ -355,6 +361,41 @@ ACTIONS: dict[str, Action] = {
         _("Changed an asylum claim"),
         _("An asylum claim's status, dates, outcome or notes changed."),
     ),
+    # Retention and who viewed a case (cases/retention.py, forgetting.py, viewers.py).
+    "case.identity_purged": Action(
+        _("Removed who a case's people are"),
+        _(
+            "Under the retention rules, the identity of a case's people and everything "
+            "written about them were removed; its stages, dates and counts remain."
+        ),
+    ),
+    "case.identity_shown": Action(
+        _("Was shown who the people of cases are"),
+        _(
+            "A page about several cases (a safe house's, a search by name) showed who "
+            "the people of the cases in the details are."
+        ),
+        ngettext_lazy(
+            "Was shown who the people of cases are %(count)s time",
+            "Was shown who the people of cases are %(count)s times",
+            "count",
+        ),
+    ),
+    "case.viewers_viewed": Action(
+        _("Looked at who viewed a case"),
+        _("The list of who was shown a case's identity, and of refused attempts, was shown."),
+    ),
+    "retention.run": Action(
+        _("Applied the retention rules"),
+        _(
+            "What the retention rules no longer keep was removed; the details count the "
+            "cases and what went."
+        ),
+    ),
+    "retention.previewed": Action(
+        _("Previewed the retention rules"),
+        _("A dry run said what the retention rules would remove; nothing was changed."),
+    ),
     "case.journey_details_purged": Action(
         _("Removed journey details"),
         _(
@@ -379,6 +420,118 @@ ACTIONS: dict[str, Action] = {
     ),
     "host.pathway_retired": Action(
         _("Retired a pathway"), _("A pathway is no longer offered for new applications.")
+    ),
+    # Consent, referrals and transfers (cases).
+    # Notes and tasks (cases.notes, cases.tasks).
+    "case.note_added": Action(
+        _("Wrote a note"), _("A note was written on a case (its text sealed to casework).")
+    ),
+    "case.note_changed": Action(
+        _("Changed a note"), _("The author of a note on a case changed its text.")
+    ),
+    "case.notes_purged": Action(
+        _("Removed a case's notes"),
+        _("Every note of a case was removed by a retention rule."),
+    ),
+    "case.notes_viewed": Action(
+        _("Read a case's notes"), _("A case's notes were shown (read if casework was held).")
+    ),
+    "case.task_added": Action(
+        _("Gave a task"), _("A task with a due date was given to someone on a case.")
+    ),
+    "case.task_changed": Action(
+        _("Changed a task"), _("What a task says, who does it or when it is due was changed.")
+    ),
+    "case.task_done": Action(_("Marked a task done"), _("A task of a case was marked done.")),
+    "case.task_reopened": Action(
+        _("Opened a task again"), _("A task marked done was opened again: it was not done.")
+    ),
+    "case.reminder_done": Action(
+        _("Marked a reminder done"),
+        _("A reminder computed from a case's dates was marked done and is no longer shown."),
+    ),
+    "case.reminder_reopened": Action(
+        _("Opened a reminder again"),
+        _("A reminder marked done was opened again: it shows while its date calls for it."),
+    ),
+    "case.tasks_viewed": Action(
+        _("Read tasks"),
+        _("A list of tasks was shown: a case's, one's own, one's teams' or the dashboard's."),
+    ),
+    "case.consent_viewed": Action(
+        _("Looked at a case's consents"),
+        _("The consents of a case's people, and its referrals and transfers, were shown."),
+    ),
+    "case.consent_recorded": Action(
+        _("Recorded a consent"),
+        _(
+            "What a person of a case agreed to was recorded; a record it replaces stays "
+            "in the history."
+        ),
+    ),
+    "case.consent_withdrawn": Action(
+        _("Recorded a consent withdrawn"),
+        _("A person withdrew a consent they had given; the record stays in the history."),
+    ),
+    "case.consent_refused": Action(
+        _("Share refused: consent missing"),
+        _("A referral or transfer was refused because someone's consent was missing."),
+    ),
+    "case.consent_overridden": Action(
+        _("Shared without consent (override)"),
+        _(
+            "Someone allowed to override consent shared a case although a person's consent "
+            "was missing, and wrote why (the reason is sealed)."
+        ),
+    ),
+    "case.referred": Action(
+        _("Referred a case to a partner"),
+        _(
+            "A bundle of the case, sealed to a partner organisation's key, was made: they "
+            "get a copy."
+        ),
+    ),
+    "case.transfer_sent": Action(
+        _("Transferred a case to a partner"),
+        _(
+            "A bundle of the case, sealed to a partner organisation's key, was made: the case "
+            "becomes theirs once they accept."
+        ),
+    ),
+    "case.transfer_accepted": Action(
+        _("Recorded a transfer accepted"),
+        _("The partner organisation accepted a case transferred to them: it is theirs now."),
+    ),
+    "case.transfer_declined": Action(
+        _("Recorded a transfer declined"),
+        _("The partner organisation declined a case transferred to them: it stays ours."),
+    ),
+    "case.bundle_downloaded": Action(
+        _("Downloaded a bundle"),
+        _("A referral's or transfer's bundle (sealed to the partner) was downloaded."),
+    ),
+    "case.bundle_imported": Action(
+        _("Opened a bundle from a partner"),
+        _("A bundle a partner organisation sent was opened as a new case."),
+    ),
+    "case.bundle_refused": Action(
+        _("Bundle from a partner refused"),
+        _(
+            "A bundle was not opened (altered, for another organisation, or from an "
+            "unknown sender)."
+        ),
+    ),
+    # Partner organisations.
+    "partner.added": Action(
+        _("Added a partner organisation"), _("A partner organisation and its key were added.")
+    ),
+    "partner.changed": Action(
+        _("Changed a partner organisation"),
+        _("A partner organisation's name, contact, key or activity was changed."),
+    ),
+    "partner.verified": Action(
+        _("Checked a partner's key"),
+        _("Someone compared a partner organisation's key fingerprint with them, out of band."),
     ),
     # Requests for help (intake).
     "intake.inbox_viewed": Action(
@@ -475,6 +628,13 @@ ACTIONS: dict[str, Action] = {
             "own record ids."
         ),
     ),
+    "analysis.counted_from_documentation": Action(
+        _("Counted from the documentation"),
+        _(
+            "The documented victims were read and made into victim lists, one per source, "
+            "with the documentation's own word on which records are one victim or act."
+        ),
+    ),
     "analysis.keys_refused": Action(
         _("Analysis refused: no keys"),
         _("A command that needs the documentation keys was run without them."),
@@ -486,6 +646,31 @@ ACTIONS: dict[str, Action] = {
     "documentation.event_viewed": Action(
         _("Opened an event"),
         _("An event's page was shown: its acts, victims, perpetrators and sources."),
+    ),
+    "documentation.timeline_shown": Action(
+        _("Showed the timeline"),
+        _("The timeline of documented acts was shown, with their victims and events."),
+    ),
+    "documentation.restricted_event_read": Action(
+        _("Read a restricted event"),
+        _("A page showed something sealed of an event shared only with some teams and people."),
+    ),
+    "documentation.sources_listed": Action(
+        _("Listed sources' accounts"),
+        _("The list of what sources reported was shown, with their names and accounts."),
+    ),
+    "documentation.information_viewed": Action(
+        _("Opened a source's account"), _("A source's account was opened for editing.")
+    ),
+    "documentation.interventions_listed": Action(
+        _("Listed interventions"), _("The list of interventions was shown.")
+    ),
+    "documentation.intervention_viewed": Action(
+        _("Opened an intervention"), _("An intervention was opened for editing.")
+    ),
+    "documentation.involvement_viewed": Action(
+        _("Opened a perpetrator's part"),
+        _("A perpetrator's part in an act was opened for editing."),
     ),
     "documentation.event_recorded": Action(
         _("Recorded an event"), _("A new event was documented.")
@@ -554,6 +739,12 @@ ACTIONS: dict[str, Action] = {
         _("Set a statement beside the facts"),
         _("An official's statement was set beside an event or an act."),
     ),
+    "documentation.commitments_listed": Action(
+        _("Listed promises"), _("The list of officials' promises and where each stands was shown.")
+    ),
+    "documentation.commitment_viewed": Action(
+        _("Opened a promise"), _("A promise's page was shown, with its follow-up.")
+    ),
     "documentation.commitment_recorded": Action(
         _("Recorded a promise"), _("An official's promise was documented.")
     ),
@@ -572,6 +763,21 @@ ACTIONS: dict[str, Action] = {
     "documentation.term_retired": Action(
         _("Retired a term"),
         _("A term (and those below it) can no longer be chosen; records keep it."),
+    ),
+    "documentation.records_imported": Action(
+        _("Imported records"),
+        _(
+            "Events, acts, people, perpetrators' parts and sources' accounts were imported "
+            "from a file (the counts; never what the file said)."
+        ),
+    ),
+    "documentation.import_refused": Action(
+        _("Import refused"),
+        _("A file was read for import and had problems: nothing was stored."),
+    ),
+    "documentation.exported": Action(
+        _("Exported the documentation"),
+        _("What the person may see was downloaded as a file (the counts of each record)."),
     ),
     "documentation.terms_imported": Action(
         _("Added terms from an import"),
@@ -622,6 +828,7 @@ def choices() -> list[tuple[str, list[tuple[str, str]]]]:
 # keyword passed to ``record(`` under src/ and checks it is here.
 DETAILS: dict[str, Promise] = {
     "active": pgettext_lazy("audit detail", "shown on the form"),
+    "acts": pgettext_lazy("audit detail", "acts"),
     "added": pgettext_lazy("audit detail", "added"),
     "added_roles": pgettext_lazy("audit detail", "roles added"),
     "added_teams": pgettext_lazy("audit detail", "teams added"),
@@ -632,24 +839,32 @@ DETAILS: dict[str, Promise] = {
     "backend": pgettext_lazy("audit detail", "engine"),
     "beds": pgettext_lazy("audit detail", "beds"),
     "capacity": pgettext_lazy("audit detail", "beds in the house"),
+    "bundle": pgettext_lazy("audit detail", "bundle"),
     "case": pgettext_lazy("audit detail", "case"),
+    "cases": pgettext_lazy("audit detail", "cases"),
     "chain_ok": pgettext_lazy("audit detail", "chain intact"),
     "changed": pgettext_lazy("audit detail", "changed"),
     "check": pgettext_lazy("audit detail", "check"),
     "checked": pgettext_lazy("audit detail", "entries checked"),
     "commitment_status": pgettext_lazy("audit detail", "promise"),
+    "commitments": pgettext_lazy("audit detail", "promises"),
     "compartment": pgettext_lazy("audit detail", "compartment"),
     "confidentiality": pgettext_lazy("audit detail", "who may see it"),
+    "contacts_removed": pgettext_lazy("audit detail", "contact index entries removed"),
     "cleared": pgettext_lazy("audit detail", "suspicion cleared"),
     "contacts": pgettext_lazy("audit detail", "contact handles flagged"),
     "country": pgettext_lazy("audit detail", "country"),
+    "consent": pgettext_lazy("audit detail", "consent to"),
     "custodians": pgettext_lazy("audit detail", "custodians"),
     "days": pgettext_lazy("audit detail", "days over capacity"),
     "decision": pgettext_lazy("audit detail", "decision"),
+    "decisions": pgettext_lazy("audit detail", "decisions"),
     "duplicate_of": pgettext_lazy("audit detail", "duplicate of"),
     "email": pgettext_lazy("audit detail", "e-mail address"),
     "entry": pgettext_lazy("audit detail", "entry"),
     "event": pgettext_lazy("audit detail", "event"),
+    "explanations": pgettext_lazy("audit detail", "explanations read"),
+    "events": pgettext_lazy("audit detail", "events"),
     "factor": pgettext_lazy("audit detail", "with"),
     "files": pgettext_lazy("audit detail", "files"),
     "filtered": pgettext_lazy("audit detail", "filtered"),
@@ -657,6 +872,7 @@ DETAILS: dict[str, Promise] = {
     "finding": pgettext_lazy("audit detail", "finding"),
     "findings": pgettext_lazy("audit detail", "found"),
     "first": pgettext_lazy("audit detail", "first record"),
+    "format": pgettext_lazy("audit detail", "format"),
     "from_stage": pgettext_lazy("audit detail", "from stage"),
     "granted": pgettext_lazy("audit detail", "granted to"),
     "grants_lost": pgettext_lazy("audit detail", "access lost"),
@@ -664,6 +880,10 @@ DETAILS: dict[str, Promise] = {
     "house": pgettext_lazy("audit detail", "safe house"),
     "host": pgettext_lazy("audit detail", "host"),
     "identity": pgettext_lazy("audit detail", "identity read"),
+    "information": pgettext_lazy("audit detail", "sources' accounts"),
+    "interventions": pgettext_lazy("audit detail", "interventions"),
+    "involvements": pgettext_lazy("audit detail", "perpetrators' parts"),
+    "journey_details": pgettext_lazy("audit detail", "journey legs and arrivals emptied"),
     "kept": pgettext_lazy("audit detail", "stays not over, kept"),
     "key": pgettext_lazy("audit detail", "key"),
     "kind": pgettext_lazy("audit detail", "kind"),
@@ -674,17 +894,23 @@ DETAILS: dict[str, Promise] = {
     "more": pgettext_lazy("audit detail", "more problems"),
     "moved_from": pgettext_lazy("audit detail", "moved from"),
     "names": pgettext_lazy("audit detail", "names shown"),
+    "note": pgettext_lazy("audit detail", "note"),
     "narrative": pgettext_lazy("audit detail", "story read"),
     "need": pgettext_lazy("audit detail", "needed"),
     "notes": pgettext_lazy("audit detail", "notes changed"),
     "open": pgettext_lazy("audit detail", "open"),
     "outcome": pgettext_lazy("audit detail", "result"),
+    "page": pgettext_lazy("audit detail", "page"),
     "over_capacity": pgettext_lazy("audit detail", "beyond the beds"),
     "peak": pgettext_lazy("audit detail", "most people on one day"),
     "pathways": pgettext_lazy("audit detail", "pathways"),
+    "override": pgettext_lazy("audit detail", "override"),
+    "partner": pgettext_lazy("audit detail", "partner organisation"),
+    "parts": pgettext_lazy("audit detail", "parts shared"),
     "people": pgettext_lazy("audit detail", "people"),
     "person": pgettext_lazy("audit detail", "person"),
     "problem": pgettext_lazy("audit detail", "problem"),
+    "problems": pgettext_lazy("audit detail", "problems"),
     "progress": pgettext_lazy("audit detail", "progress"),
     "protected": pgettext_lazy("audit detail", "protection granted"),
     "reason": pgettext_lazy("audit detail", "reason"),
@@ -693,26 +919,34 @@ DETAILS: dict[str, Promise] = {
     "recovery_codes_left": pgettext_lazy("audit detail", "recovery codes left"),
     "region_shown": pgettext_lazy("audit detail", "region shown to all"),
     "regions": pgettext_lazy("audit detail", "regions read"),
+    "refusal": pgettext_lazy("audit detail", "why refused"),
+    "reminder": pgettext_lazy("audit detail", "reminder"),
     "removed": pgettext_lazy("audit detail", "removed"),
     "removed_roles": pgettext_lazy("audit detail", "roles removed"),
     "removed_teams": pgettext_lazy("audit detail", "teams removed"),
     "removed_versions": pgettext_lazy("audit detail", "key versions removed"),
     "renamed": pgettext_lazy("audit detail", "label changed"),
+    "replaces": pgettext_lazy("audit detail", "replaces"),
     "rewritten": pgettext_lazy("audit detail", "values re-encrypted"),
     "risk": pgettext_lazy("audit detail", "risk level"),
     "roles": pgettext_lazy("audit detail", "roles"),
+    "rule": pgettext_lazy("audit detail", "retention rule"),
     "rows": pgettext_lazy("audit detail", "rows"),
+    "scope": pgettext_lazy("audit detail", "acts counted"),
     "searched": pgettext_lazy("audit detail", "searched"),
     "second": pgettext_lazy("audit detail", "second record"),
     "sessions": pgettext_lazy("audit detail", "sessions ended"),
+    "sharing": pgettext_lazy("audit detail", "sharing"),
     "shown": pgettext_lazy("audit detail", "shown"),
     "skipped": pgettext_lazy("audit detail", "rows skipped"),
     "stage": pgettext_lazy("audit detail", "stage"),
     "staff": pgettext_lazy("audit detail", "staff"),
+    "statements": pgettext_lazy("audit detail", "statements"),
     "status": pgettext_lazy("audit detail", "status"),
     "stay": pgettext_lazy("audit detail", "stay"),
     "stays": pgettext_lazy("audit detail", "stays"),
     "tags": pgettext_lazy("audit detail", "tags"),
+    "task": pgettext_lazy("audit detail", "task"),
     "team": pgettext_lazy("audit detail", "team"),
     "teams": pgettext_lazy("audit detail", "teams"),
     "term": pgettext_lazy("audit detail", "term"),
@@ -727,6 +961,7 @@ DETAILS: dict[str, Promise] = {
     "view": pgettext_lazy("audit detail", "list"),
     "vocabulary": pgettext_lazy("audit detail", "vocabulary"),
     "wait": pgettext_lazy("audit detail", "seconds to wait"),
+    "where": pgettext_lazy("audit detail", "shown on"),
 }
 
 _STATUSES: dict[str, Promise] = {
@@ -781,6 +1016,9 @@ VALUES: dict[str, dict[str, Promise]] = {
         "different": pgettext_lazy("audit value", "Different people"),
     },
     "method": {
+        "in_person": pgettext_lazy("audit value", "in person"),
+        "message": pgettext_lazy("audit value", "by message"),
+        "phone": pgettext_lazy("audit value", "by phone"),
         "loglinear": pgettext_lazy("audit value", "log-linear models"),
         "bma": pgettext_lazy("audit value", "model averaging"),
         "latent": pgettext_lazy("audit value", "latent classes"),
@@ -793,13 +1031,34 @@ VALUES: dict[str, dict[str, Promise]] = {
     "view": {
         "open": pgettext_lazy("audit value", "open"),
         "mine": pgettext_lazy("audit value", "assigned to me"),
+        # Lists of tasks (cases.tasks).
+        "team": pgettext_lazy("audit value", "my teams'"),
+        "dashboard": pgettext_lazy("audit value", "the dashboard"),
+        "task": pgettext_lazy("audit value", "one task"),
+        "one_case": pgettext_lazy("audit value", "one case's"),
         **_STATUSES,
     },
     "status": _STATUSES,
+    "scope": {
+        "verified": pgettext_lazy("audit value", "verified acts only"),
+        "all": pgettext_lazy("audit value", "every act"),
+    },
     "verification": {
         "reported": pgettext_lazy("audit value", "reported"),
         "corroborated": pgettext_lazy("audit value", "corroborated"),
         "verified": pgettext_lazy("audit value", "verified"),
+    },
+    "format": {
+        "json": pgettext_lazy("audit value", "JSON"),
+        "csv": pgettext_lazy("audit value", "CSV"),
+    },
+    "page": {
+        "events": pgettext_lazy("audit value", "the event list"),
+        "timeline": pgettext_lazy("audit value", "the timeline"),
+        "statement": pgettext_lazy("audit value", "a statement beside the facts"),
+        "person": pgettext_lazy("audit value", "a person's page"),
+        "sources": pgettext_lazy("audit value", "the sources' accounts"),
+        "interventions": pgettext_lazy("audit value", "the interventions"),
     },
     "confidentiality": {
         "compartment": pgettext_lazy("audit value", "everyone who documents"),
@@ -846,6 +1105,37 @@ VALUES: dict[str, dict[str, Promise]] = {
         "risk_factors": pgettext_lazy("audit value", "risk factors"),
         "flags": pgettext_lazy("audit value", "flags"),
         "assignee": pgettext_lazy("audit value", "assignee"),
+        # A task's (cases.tasks).
+        "title": pgettext_lazy("audit value", "what is to be done"),
+        "owner": pgettext_lazy("audit value", "who does it"),
+        "due_on": pgettext_lazy("audit value", "due date"),
+    },
+    "reminder": {
+        "document_expires": pgettext_lazy("audit value", "a travel document expires"),
+        "appointment": pgettext_lazy("audit value", "an appointment"),
+        "follow_up": pgettext_lazy("audit value", "a follow-up after arrival"),
+    },
+    "consent": {
+        "partner": pgettext_lazy("audit value", "sharing with a partner organisation"),
+        "host_government": pgettext_lazy("audit value", "sharing with a host government"),
+        "testimony": pgettext_lazy("audit value", "testimony for documentation"),
+        "statistics": pgettext_lazy("audit value", "aggregate statistics"),
+    },
+    "sharing": {
+        "referral": pgettext_lazy("audit value", "referral"),
+        "transfer": pgettext_lazy("audit value", "transfer"),
+    },
+    "rule": {
+        "after_arrival": pgettext_lazy("audit value", "safe houses and journeys, after arrival"),
+        "declined": pgettext_lazy("audit value", "a declined case"),
+        "withdrawn": pgettext_lazy("audit value", "a withdrawn case"),
+    },
+    "where": {"search": pgettext_lazy("audit value", "a search by name")},
+    "refusal": {
+        "too_large": pgettext_lazy("audit value", "far too large"),
+        "unreadable": pgettext_lazy("audit value", "does not open or cannot be read"),
+        "unknown_sender": pgettext_lazy("audit value", "not from a checked partner"),
+        "duplicate": pgettext_lazy("audit value", "already opened"),
     },
 }
 

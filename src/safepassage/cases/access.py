@@ -16,13 +16,18 @@ from safepassage.cases.models import (
     Application,
     AsylumClaim,
     Case,
+    Consent,
     Host,
     Journey,
     JourneyLeg,
+    Note,
+    PartnerOrganisation,
     Pathway,
     Person,
     SafeHouse,
+    SentBundle,
     Stay,
+    Task,
     TravelDocument,
 )
 from safepassage.vault.keyring import current_keyring_or_none
@@ -288,3 +293,102 @@ def get_pathway_for(user: User, pathway_id: int) -> Pathway:
     if pathway is None:
         raise deny(user, "pathway", f"pathway:{pathway_id}")
     return pathway
+
+
+# --- Consent, referrals and transfers ------------------------------------------------
+
+
+def get_consent_for(user: User, code: str, consent_id: str) -> Consent:
+    """A consent record of a case ``user`` may see; the same 404 otherwise."""
+    case = get_case_for(user, code)
+    try:
+        wanted = uuid.UUID(str(consent_id))
+    except ValueError:
+        raise deny(user, "consent", case) from None
+    consent = Consent.objects.filter(pk=wanted, case=case).select_related("person").first()
+    if consent is None:
+        raise deny(user, "consent", case)
+    return consent
+
+
+def get_sent_bundle_for(user: User, code: str, bundle_id: str) -> SentBundle:
+    """A referral or transfer of a case ``user`` may see, for those who
+    share cases; the same 404 otherwise."""
+    case = get_case_for(user, code)
+    if not user.can(Perm.SHARE_CASES):
+        raise deny(user, Perm.SHARE_CASES.value, case)
+    try:
+        wanted = uuid.UUID(str(bundle_id))
+    except ValueError:
+        raise deny(user, "bundle", case) from None
+    sent = SentBundle.objects.filter(pk=wanted, case=case).select_related("partner").first()
+    if sent is None:
+        raise deny(user, "bundle", case)
+    return sent
+
+
+def get_partner_for(user: User, partner_id: int) -> PartnerOrganisation:
+    """A partner organisation, for those who keep the list; the same 404
+    for one that does not exist."""
+    if not user.is_active:
+        raise deny(user, "partner", f"partnerorganisation:{partner_id}")
+    if not user.can(Perm.MANAGE_PARTNERS):
+        raise deny(user, Perm.MANAGE_PARTNERS.value, f"partnerorganisation:{partner_id}")
+    partner = PartnerOrganisation.objects.filter(pk=partner_id).first()
+    if partner is None:
+        raise deny(user, "partner", f"partnerorganisation:{partner_id}")
+    return partner
+
+
+def visible_partners(user: User) -> QuerySet[PartnerOrganisation]:
+    """The partner list: whole for those who keep it, the active ones for
+    those who share cases, nothing for anyone else."""
+    if not user.is_active:
+        return PartnerOrganisation.objects.none()
+    if user.can(Perm.MANAGE_PARTNERS):
+        return PartnerOrganisation.objects.all()
+    if user.can(Perm.SHARE_CASES):
+        return PartnerOrganisation.objects.filter(active=True)
+    return PartnerOrganisation.objects.none()
+
+
+# --- Notes and tasks (cases.notes, cases.tasks) ------------------------------------
+
+
+def get_note_for(user: User, code: str, note_id: str, *, own: bool = False) -> Note:
+    """A note of a case ``user`` may see (get_case_for), or, with ``own``,
+    one they wrote (to change it); the same 404 for a note that does not
+    exist, of another case, of a case not theirs, or someone else's."""
+    case = get_case_for(user, code)
+    try:
+        wanted = uuid.UUID(str(note_id))
+    except ValueError:
+        raise deny(user, "note", case) from None
+    note = Note.objects.filter(pk=wanted, case=case).select_related("author").first()
+    if note is None:
+        raise deny(user, "note", case)
+    if own and note.author_id != user.pk:
+        raise deny(user, "note", case)
+    return note
+
+
+def get_task_for(user: User, code: str, task_id: str) -> Task:
+    """A task of a case ``user`` may see (get_case_for), for those who
+    give tasks; the same 404 for a task that does not exist, of another
+    case, or of a case not theirs."""
+    case = get_case_for(user, code)
+    if not user.can(Perm.ASSIGN_TASKS):
+        raise deny(user, Perm.ASSIGN_TASKS.value, case)
+    try:
+        wanted = uuid.UUID(str(task_id))
+    except ValueError:
+        raise deny(user, "task", case) from None
+    task = Task.objects.filter(pk=wanted, case=case).select_related("owner", "case").first()
+    if task is None:
+        raise deny(user, "task", case)
+    return task
+
+
+def may_own_tasks(user: User) -> bool:
+    """Whether ``user`` can be given a task (on a case they see: staff_who_see)."""
+    return user.is_active and user.can(Perm.VIEW_CASES) and user.can(Perm.ASSIGN_TASKS)

@@ -167,7 +167,10 @@ class CaseListForm(forms.Form):
     )
     team = forms.ChoiceField(label=_("Team"), required=False)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
-    overdue = forms.BooleanField(label=_("Only cases overdue in their stage"), required=False)
+    overdue = forms.BooleanField(
+        label=_("Only overdue cases (too long in their stage, or a task or reminder past its day)"),
+        required=False,
+    )
     sort = forms.ChoiceField(label=_("Order"), choices=SORTS, required=False)
 
     def __init__(self, *args: Any, teams: list[Team], staff: list[User], **kwargs: Any) -> None:

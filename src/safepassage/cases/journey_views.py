@@ -24,7 +24,6 @@ from safepassage.cases.travel_views import (
     form_page,
     may_edit,
     notes_of,
-    record_read,
     saved,
     user_of,
 )
@@ -88,7 +87,6 @@ def journey_view(request: HttpRequest, code: str, journey_id: str) -> HttpRespon
         casework=casework,
         versioned=True,
     )
-    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _journey_values(case, cleaned, casework)
@@ -160,7 +158,6 @@ def leg_edit_view(request: HttpRequest, code: str, journey_id: str, leg_id: str)
         "version": leg.version,
     }
     form = LegForm(request.POST or None, initial=initial, casework=False, versioned=True)
-    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _leg_values(cleaned)
@@ -194,7 +191,6 @@ def arrival_view(request: HttpRequest, code: str, journey_id: str) -> HttpRespon
         casework=False,
         versioned=True,
     )
-    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = {

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import Team, User
 from safepassage.accounts.roles import Perm
-from safepassage.cases import contacts, people, stages
+from safepassage.cases import contacts, people, stages, tasks
 from safepassage.cases.access import visible_cases
 from safepassage.cases.forms import ACTIVE
 from safepassage.cases.models import Case, has_code
@@ -51,14 +51,20 @@ def may_search_names(user: User) -> bool:
     return people.holds_identity(current_keyring_or_none())
 
 
-def _by_name(user: User, query: str) -> set[uuid.UUID]:
-    if not may_search_names(user):
+def found_by_name(user: User, choices: dict[str, Any]) -> set[uuid.UUID]:
+    """The cases whose people's names resemble the list's search (for
+    those who may search names; nothing otherwise, or without a search)."""
+    query = (choices.get("q") or "").strip()
+    if not query or not may_search_names(user):
         return set()
     return {found.person.case_id for found in people.find_people(user, query, limit=200)}
 
 
-def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
-    """The visible cases as the list's (cleaned) filters choose them."""
+def filtered(
+    user: User, choices: dict[str, Any], named: set[uuid.UUID] | None = None
+) -> QuerySet[Case]:
+    """The visible cases as the list's (cleaned) filters choose them;
+    ``named``: the cases found_by_name found for the search, if known."""
     cases = visible_cases(user).select_related("team", "assignee")
     stage = choices.get("stage") or ""
     if stage == ACTIVE:
@@ -82,10 +88,11 @@ def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
     elif assignee:
         cases = cases.filter(assignee_id=int(assignee))
     if choices.get("overdue"):
-        cases = cases.filter(stages.overdue())
+        cases = cases.filter(tasks.overdue_cases())
     query = (choices.get("q") or "").strip()
     if query:
-        named = _by_name(user, query)
+        if named is None:
+            named = found_by_name(user, choices)
         cases = cases.filter(Q(code__icontains=query) | Q(pk__in=named))
     return cases.order_by(*ORDERS.get(choices.get("sort") or "urgency", ORDERS["urgency"]))
 
@@ -93,12 +100,20 @@ def filtered(user: User, choices: dict[str, Any]) -> QuerySet[Case]:
 @dataclass
 class Row:
     case: Case
+    # In its stage longer than stages.STUCK_AFTER.
     overdue: bool
     flagged_contact: bool
+    # An open task or a reminder past its day.
+    late_work: bool = False
 
 
 def rows(cases: list[Case]) -> list[Row]:
-    """A page of cases as the list shows them (two more queries)."""
+    """A page of cases as the list shows them (three more queries)."""
     today = timezone.localdate()
-    flagged = contacts.flagged_cases([case.pk for case in cases])
-    return [Row(case, stages.is_overdue(case, today), case.pk in flagged) for case in cases]
+    ids = [case.pk for case in cases]
+    flagged = contacts.flagged_cases(ids)
+    late = tasks.cases_with_late_work(ids, today)
+    return [
+        Row(case, stages.is_overdue(case, today), case.pk in flagged, case.pk in late)
+        for case in cases
+    ]

@@ -37,7 +37,17 @@ from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.cases.access import visible_cases
 from safepassage.cases.errors import Conflict, Refused
-from safepassage.cases.models import Case, ChangeKind, Outcome, Stage, StageChange, Verification
+from safepassage.cases.models import (
+    Case,
+    ChangeKind,
+    Outcome,
+    SentBundle,
+    SentStatus,
+    ShareKind,
+    Stage,
+    StageChange,
+    Verification,
+)
 
 S = Stage
 
@@ -69,6 +79,9 @@ class Kind(StrEnum):
     BACK = "back"
     EXIT = "exit"
     REOPEN = "reopen"
+    # Closed before protection because a partner organisation accepted the
+    # case's transfer (cases.referrals): offered only once one has.
+    HANDOVER = "handover"
 
 
 _FORWARD: dict[str, tuple[str, ...]] = {
@@ -123,6 +136,9 @@ def _table() -> dict[str, dict[str, Kind]]:
         table[source].update({exit_: Kind.EXIT for exit_ in SIDE_EXITS if exit_ != source})
     for source, targets in _REOPEN.items():
         table[source].update(dict.fromkeys(targets, Kind.REOPEN))
+    # A case a partner took over is closed wherever it stood on the way.
+    for source in ACTIVE:
+        table[source].setdefault(S.CLOSED, Kind.HANDOVER)
     return table
 
 
@@ -181,10 +197,28 @@ def _accepted(case: Case) -> str | None:
     return _("The case must have been accepted first.")
 
 
+def _protected_or_transferred(case: Case) -> str | None:
+    """A case is closed once its people are protected, or earlier once a
+    partner organisation accepted its transfer (cases.referrals): it is
+    theirs now."""
+    if case.stage in (S.PROTECTED, S.CLOSED):
+        return None
+    accepted = SentBundle.objects.filter(
+        case=case, kind=ShareKind.TRANSFER, status=SentStatus.ACCEPTED
+    )
+    if accepted.exists():
+        return None
+    return _(
+        "A case is closed once its people are protected, or once a partner "
+        "organisation accepted its transfer."
+    )
+
+
 def _own_requirements() -> dict[str, list[Requirement]]:
     own: dict[str, list[Requirement]] = {S.VERIFIED: [_verified], S.ACCEPTED: [_verified]}
-    for stage in FLOW[FLOW.index(S.ACCEPTED) + 1 :]:
+    for stage in FLOW[FLOW.index(S.ACCEPTED) + 1 : -1]:
         own[stage] = [_accepted]
+    own[S.CLOSED] = [_protected_or_transferred]
     return own
 
 
@@ -319,16 +353,18 @@ def options(case: Case, user: User) -> list[Option]:
     each with what the case still lacks for it; none while it is locked."""
     if case.locked:
         return []
-    order = [Kind.FORWARD, Kind.BACK, Kind.REOPEN, Kind.EXIT]
+    order = [Kind.FORWARD, Kind.BACK, Kind.REOPEN, Kind.EXIT, Kind.HANDOVER]
     moves = sorted(
         TRANSITIONS[case.stage].items(),
         key=lambda item: (order.index(item[1]), Stage.values.index(item[0])),
     )
-    return [
+    offered = [
         Option(target, kind, missing_for(case, target))
         for target, kind in moves
         if user.can(permission_for(target, kind))
     ]
+    # Closing a case handed over is offered only once a partner took it.
+    return [option for option in offered if option.kind != Kind.HANDOVER or not option.missing]
 
 
 # --- What comes next --------------------------------------------------------------------

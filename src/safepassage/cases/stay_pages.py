@@ -281,6 +281,9 @@ class HousePage:
     context: dict[str, Any]
     location_read: bool
     names_read: int
+    # The cases whose people the page named, or placed in the house for a
+    # reader who may know where it is (viewers.record_identity_shown).
+    identities_shown: list[Case] = field(default_factory=list)
 
 
 def house_context(
@@ -345,5 +348,6 @@ def house_context(
         "cleared_staff": list(house.cleared_staff.all()) if manage else [],
         "cleared_teams": list(house.cleared_teams.all()) if manage else [],
     }
-    names_read = sum(1 for case in readable.values() if may_read_identity(user, case))
-    return HousePage(context, location is not None, names_read)
+    named = [case for case in readable.values() if may_read_identity(user, case)]
+    told = list(readable.values()) if location is not None else named
+    return HousePage(context, location is not None, len(named), told)

@@ -92,13 +92,11 @@ def form_page(
     request: HttpRequest, case: Case, form: TravelForm, title: str, **extra: Any
 ) -> HttpResponse:
     status = 409 if form.conflict else 400 if form.errors else 200
+    # Each of these pages shows who the people are (its choices of people,
+    # its record's details): every time one is shown is a read of the case.
+    record(user_of(request), "case.travel_read", case)
     context = {"case": case, "form": form, "title": title, **extra}
     return render(request, extra.pop("template", "cases/travel_form.html"), context, status=status)
-
-
-def record_read(request: HttpRequest, case: Case) -> None:
-    if request.method == "GET":
-        record(user_of(request), "case.travel_read", case)
 
 
 def _person(case: Case, person_id: str) -> Person:
@@ -179,7 +177,6 @@ def document_edit_view(request: HttpRequest, code: str, document_id: str) -> Htt
         casework=casework,
         versioned=True,
     )
-    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _document_values(cleaned, casework)
@@ -262,7 +259,6 @@ def application_edit_view(request: HttpRequest, code: str, application_id: str) 
         casework=casework,
         versioned=True,
     )
-    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _application_values(cleaned, casework)
@@ -349,7 +345,6 @@ def claim_edit_view(request: HttpRequest, code: str, claim_id: str) -> HttpRespo
         casework=casework,
         versioned=True,
     )
-    record_read(request, case)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         values = _claim_values(cleaned, casework)

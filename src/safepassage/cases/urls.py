@@ -1,9 +1,14 @@
 from django.urls import path, register_converter
 
 from safepassage.cases import (
+    consent_views,
     hosts,
     journey_views,
+    note_views,
+    partner_views,
+    task_views,
     travel_views,
+    viewers,
     views,
     views_list,
     views_safehouses,
@@ -29,6 +34,8 @@ register_converter(CaseCode, "case")
 
 urlpatterns = [
     path("", views_list.case_list_view, name="list"),
+    # Tasks given to me or my teams ("tasks" is no case code).
+    path("tasks/", task_views.my_tasks_view, name="my_tasks"),
     path("<case:code>/", views.case_view, name="case"),
     path("<case:code>/move-people/", views.move_people_view, name="move_people"),
     # The workflow: stages, verification, who works on the case.
@@ -38,6 +45,8 @@ urlpatterns = [
     path("<case:code>/verification/check/", views.check_view, name="check"),
     path("<case:code>/verification/outcome/", views.outcome_view, name="outcome"),
     path("<case:code>/unlock/", views.unlock_view, name="unlock"),
+    # Who read the case's identity (coordinators), from the audit log.
+    path("<case:code>/viewers/", viewers.viewers_view, name="viewers"),
     # Safe houses (before the case pages: "safe-houses" is no case code).
     path("safe-houses/", views_safehouses.houses_view, name="safe_houses"),
     path("safe-houses/new/", views_safehouses.house_new_view, name="safe_house_new"),
@@ -133,5 +142,52 @@ urlpatterns = [
         "<case:code>/travel/claims/<str:claim_id>/",
         travel_views.claim_edit_view,
         name="asylum_claim",
+    ),
+    # Consent, referrals and transfers: partner organisations and bundles received.
+    path("partners/", partner_views.partners_view, name="partners"),
+    path("partners/new/", partner_views.partner_edit_view, name="partner_new"),
+    path("partners/<int:partner_id>/", partner_views.partner_edit_view, name="partner_edit"),
+    path(
+        "partners/<int:partner_id>/verify/",
+        partner_views.partner_verify_view,
+        name="partner_verify",
+    ),
+    path("import/", partner_views.import_view, name="import"),
+    # Consent, referrals and transfers of one case.
+    path("<case:code>/consent/", consent_views.consent_view, name="consent"),
+    path("<case:code>/consent/record/", consent_views.record_view, name="consent_record"),
+    path(
+        "<case:code>/consent/<str:consent_id>/withdraw/",
+        consent_views.withdraw_view,
+        name="consent_withdraw",
+    ),
+    path("<case:code>/consent/share/", consent_views.share_view, name="consent_share"),
+    path(
+        "<case:code>/consent/sent/<str:bundle_id>/bundle/",
+        consent_views.download_view,
+        name="consent_download",
+    ),
+    path(
+        "<case:code>/consent/sent/<str:bundle_id>/answer/",
+        consent_views.answer_view,
+        name="consent_answer",
+    ),
+    # Notes and tasks of one case.
+    path("<case:code>/notes/", note_views.notes_view, name="notes"),
+    path("<case:code>/notes/new/", note_views.note_new_view, name="note_new"),
+    path("<case:code>/notes/<str:note_id>/", note_views.note_edit_view, name="note"),
+    path("<case:code>/tasks/", task_views.case_tasks_view, name="tasks"),
+    path("<case:code>/tasks/new/", task_views.task_new_view, name="task_new"),
+    path(
+        "<case:code>/tasks/reminders/done/",
+        task_views.reminder_done_view,
+        name="reminder_done",
+    ),
+    path("<case:code>/tasks/<str:task_id>/", task_views.task_edit_view, name="task"),
+    path("<case:code>/tasks/<str:task_id>/done/", task_views.task_done_view, name="task_done"),
+    path(
+        "<case:code>/tasks/<str:task_id>/reopen/",
+        task_views.task_reopen_view,
+        name="task_reopen",
     ),
 ]

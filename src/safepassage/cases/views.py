@@ -38,7 +38,7 @@ from safepassage.vault.keyring import current_keyring_or_none
 # The sections other parts of casework add to the case page, each from
 # ``safepassage.cases.<name>.section(request, case)`` and the template
 # ``cases/sections/<name>.html``, if this installation has the module.
-SECTIONS = ("stays", "travel", "consent")
+SECTIONS = ("tasks", "stays", "travel", "consent", "notes")
 
 # Each form of the page has its own prefix, so no two fields share an id.
 PREFIXES = {
@@ -150,6 +150,7 @@ def _page(
         ],
         "history": _history(case, can_narrative),
         "sections": _sections(request, case),
+        "may_view_reads": user.can(Perm.VIEW_CASE_READS),
         **_forms(user, case, options),
     }
     context.update(bound)

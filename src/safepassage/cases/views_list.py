@@ -11,7 +11,7 @@ from safepassage.accounts.access import require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.cases import listing
+from safepassage.cases import listing, viewers
 from safepassage.cases.access import visible_cases
 from safepassage.cases.forms import ACTIVE, CaseListForm
 
@@ -26,10 +26,13 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     # A filter that does not parse (a hand-made address) is shown with its
     # message, and the list as if it were not there.
     choices = form.cleaned_data if form.is_valid() else {"stage": ACTIVE}
-    cases = listing.filtered(user, choices)
+    named = listing.found_by_name(user, choices)
+    cases = listing.filtered(user, choices, named)
     page = Paginator(cases, listing.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = listing.rows(list(page))
     record(user, "case.list_viewed", None, shown=len(rows))
+    # A case found by a name tells who it is: a read of its identity.
+    viewers.record_identity_shown(user, [r.case for r in rows if r.case.pk in named], "search")
     locked = visible_cases(user).filter(locked_on__isnull=False).count()
     return render(
         request,

@@ -21,7 +21,7 @@ from safepassage.accounts.access import require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.cases import safehouses, stays
+from safepassage.cases import safehouses, stays, viewers
 from safepassage.cases.access import (
     get_case_stays_for,
     get_case_to_place_for,
@@ -148,6 +148,7 @@ def house_view(request: HttpRequest, house_id: str) -> HttpResponse:
     period, start, end = _period(request)
     page = house_context(user, house, start, end, period)
     record(user, "safehouse.viewed", house, location=page.location_read, names=page.names_read)
+    viewers.record_identity_shown(user, page.identities_shown, f"safehouse:{house.pk}")
     return render(
         request,
         "cases/safehouses/house.html",

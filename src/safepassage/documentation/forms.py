@@ -21,6 +21,7 @@ from safepassage.documentation.models import (
     ViolationStatus,
 )
 from safepassage.documentation.precision import DatePrecision
+from safepassage.documentation.search import NameRole
 
 LONG = forms.Textarea(attrs={"rows": 4})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -236,17 +237,48 @@ class LinkStatementForm(forms.Form):
 
 
 class EventFilterForm(forms.Form):
-    """The event list's filters (GET): each term includes the terms below it."""
+    """The filters of the event list and the timeline (GET): each term
+    includes the terms below it (documentation.search)."""
 
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=100,
+        help_text=_("Finds similar spellings in either alphabet."),
+    )
+    name_role = forms.ChoiceField(
+        label=_("Whose name"),
+        required=False,
+        choices=[
+            (NameRole.VICTIM_OR_PERPETRATOR, _("a victim or a perpetrator")),
+            (NameRole.VICTIM, _("a victim")),
+            (NameRole.PERPETRATOR, _("a perpetrator")),
+            (NameRole.SOURCE, _("a source")),
+        ],
+    )
     act_type = TermField("act_type", label=_("Act"), required=False)
     period_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     period_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     place = TermField("place", label=_("Place"), required=False)
     perpetrator_type = TermField("perpetrator_type", label=_("Perpetrator"), required=False)
+    unit = forms.CharField(
+        label=_("Perpetrators' unit"),
+        required=False,
+        max_length=300,
+        help_text=_("Written as it was recorded (case and spaces aside)."),
+    )
+    connection = TermField("source_connection", label=_("Source"), required=False)
+    reliability = TermField("reliability", label=_("Reliability of the source"), required=False)
     verification = forms.ChoiceField(
         label=_("Established"),
         choices=[("", "—"), *Verification.choices],
         required=False,
+    )
+
+    # The names of the fields, in the order the page shows them.
+    shown = (
+        "name name_role act_type period_from period_to place perpetrator_type unit "
+        "connection reliability verification"
     )
 
     def clean(self) -> dict[str, Any]:

@@ -5,7 +5,7 @@ Names are encrypted; finding a person uses the vault's two tools: the
 blind index (the same name written again, case and spaces aside) and the
 encrypted directory that fuzzy search opens in memory (Магомед and
 Magomed, a typo). Results are shown only as far as the reader may see
-the person (documentation.access.can_see_person).
+the person (documentation.access.people_seen_by, the rule of can_see_person).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
 from safepassage.documentation import vocabularies
-from safepassage.documentation.access import can_see_person
+from safepassage.documentation.access import people_seen_by
 from safepassage.documentation.actions import Refused, create, save_changes
 from safepassage.documentation.models import Person, PersonKind, PersonLink, Term
 from safepassage.documentation.models.people import SOGIESC
@@ -134,7 +134,9 @@ def find_people(user: User, query: str, *, limit: int = 20, cutoff: float = 70.0
     """People whose names resemble ``query``, best first, that ``user``
     may see, with their names opened. Needs the documentation keys."""
     scores = dict(search(Person, "name", query, limit=limit * 2, cutoff=cutoff))
-    found = [p for p in Person.objects.filter(pk__in=list(scores)) if can_see_person(user, p)]
+    candidates = list(Person.objects.filter(pk__in=list(scores)))
+    seen = people_seen_by(user, candidates)
+    found = [p for p in candidates if p.pk in seen]
     found.sort(key=lambda p: -scores[str(p.pk)])
     found = found[:limit]
     open_rows(found, ["name"])

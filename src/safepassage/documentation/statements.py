@@ -11,15 +11,16 @@ the reader may see the act's event.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.documentation.access import visible_events
+from safepassage.documentation.access import hidden_events
 from safepassage.documentation.actions import Refused, create, fill, lock, save_changes
 from safepassage.documentation.models import (
     Act,
@@ -31,6 +32,7 @@ from safepassage.documentation.models import (
     Statement,
     StatementLink,
     Term,
+    Verification,
 )
 from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.vault.bulk import open_rows
@@ -121,6 +123,50 @@ def link_statement(
 
 
 @dataclass
+class Glance:
+    """The facts one statement is set beside, counted: the acts by how far
+    each is established, and the events set beside as a whole."""
+
+    acts: int = 0
+    by_verification: list[tuple[str, str, int]] = field(default_factory=list)
+    events: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not self.acts and not self.events
+
+
+def at_a_glance(user: User, shown: list[Statement]) -> dict[Any, Glance]:
+    """For each statement, what it is set beside that ``user`` may see,
+    counted in one query."""
+    counts = (
+        StatementLink.objects.filter(statement__in=shown)
+        .exclude(event__in=hidden_events(user))
+        .values_list("statement_id", "act__verification")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    found: dict[Any, dict[str | None, int]] = {}
+    for statement_id, verification, count in counts:
+        found.setdefault(statement_id, {})[verification] = count
+    labels = dict(Verification.choices)
+    glances: dict[Any, Glance] = {}
+    for statement in shown:
+        by = found.get(statement.pk, {})
+        ordered = [
+            (str(status), str(labels[status]), by[status])
+            for status in (Verification.VERIFIED, Verification.CORROBORATED, Verification.REPORTED)
+            if by.get(status)
+        ]
+        glances[statement.pk] = Glance(
+            acts=sum(count for _status, _label, count in ordered),
+            by_verification=ordered,
+            events=by.get(None, 0),
+        )
+    return glances
+
+
+@dataclass
 class Beside:
     """One fact a statement concerns, as the statement page shows it."""
 
@@ -133,7 +179,7 @@ def facts_beside(user: User, statement: Statement) -> list[Beside]:
     """The events and acts a statement concerns that ``user`` may see,
     with what the page reads of them opened."""
     links = list(
-        statement.links.filter(event__in=visible_events(user))
+        statement.links.exclude(event__in=hidden_events(user))
         .select_related("event", "act", "act__act_type", "act__victim", f"event__{PLACE_PATH}")
         .order_by("event__period_from", "created_at")
     )

@@ -185,12 +185,18 @@ def check_usable(term: Term | None, key: str, *, current: Term | None = None) ->
         )
 
 
-def stamp(item: Record, *keys: str) -> None:
-    """Note on a record the current version of each vocabulary it uses."""
-    versions = dict(
-        Vocabulary.objects.filter(key__in=keys).values_list("key", "version").order_by("key")
-    )
-    item.vocabularies = {**(item.vocabularies or {}), **versions}
+def stamp(item: Record, *keys: str, versions: dict[str, int] | None = None) -> None:
+    """Note on a record the current version of each vocabulary it uses
+    (from ``versions``, every vocabulary's current one, when the caller
+    stamps many records at once)."""
+    if versions is None:
+        versions = dict(
+            Vocabulary.objects.filter(key__in=keys).values_list("key", "version").order_by("key")
+        )
+    item.vocabularies = {
+        **(item.vocabularies or {}),
+        **{key: versions[key] for key in sorted(keys) if key in versions},
+    }
 
 
 def place_from_parts(precision: str, area_code: str, detail: str) -> Place:

@@ -8,9 +8,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from safepassage.accounts.dashboard import Period
 from safepassage.accounts.models import RecoveryCodeDevice, User
 from safepassage.audit.chain import reference
 from safepassage.audit.models import AuditEntry
+from safepassage.site.dashboard import cards_for, uses_period
+from safepassage.site.forms import PeriodForm
 from safepassage.vault.keyring import current_keyring_or_none
 from safepassage.vault.models import Compartment
 
@@ -24,13 +27,31 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     recovery_left = recovery.remaining() if recovery else 0
     # People spot a stolen account by a login they did not make.
     own = reference(user)
-    recent = AuditEntry.objects.filter(actor=own).order_by("-seq")[:8]
+    # Not the reads of this page itself (its task titles, audited at each
+    # visit): they would bury everything else.
+    recent = (
+        AuditEntry.objects.filter(actor=own)
+        .exclude(action="case.tasks_viewed", details__view="dashboard")
+        .order_by("-seq")[:8]
+    )
     failures = AuditEntry.objects.filter(target=own, action="auth.login_failed").order_by("-seq")[
         :5
     ]
     keyring = current_keyring_or_none()
     held = sorted(keyring.compartments()) if keyring is not None else []
+    # The period of the cards that count over one (GET: from and to);
+    # a period that does not parse is shown with its message, and the
+    # default period used.
+    chosen = "start" in request.GET or "end" in request.GET
+    default = Period.default()
+    period_form = PeriodForm(
+        request.GET if chosen else None, initial={"start": default.start, "end": default.end}
+    )
+    period = period_form.period()
     context = {
+        "cards": cards_for(request, period),
+        "period": period,
+        "period_form": period_form if uses_period(user) else None,
         "compartments": [label for name, label in Compartment.choices if name in held],
         "teams": user.teams.all(),
         "recovery_left": recovery_left,

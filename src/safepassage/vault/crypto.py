@@ -14,6 +14,7 @@ from typing import Any
 import nacl.bindings as sodium
 import nacl.exceptions
 import nacl.pwhash
+import nacl.signing
 import nacl.utils
 from nacl._sodium import ffi as _ffi  # PyNaCl's own binding: only where the public one lacks
 from nacl._sodium import lib as _lib  # what is needed (see below)
@@ -176,6 +177,16 @@ def seal_to(public: bytes, plaintext: bytes) -> bytes:
     return bytes(SealedBox(PublicKey(public)).encrypt(plaintext))
 
 
+def can_seal_to(public: bytes) -> bool:
+    """Whether ``public`` is an X25519 key something can be sealed to (not
+    of the wrong size, not a low-order point that libsodium refuses)."""
+    try:
+        seal_to(public, b"\x00")
+    except (nacl.exceptions.CryptoError, ValueError, TypeError):
+        return False
+    return True
+
+
 def open_sealed(private: bytes, sealed: bytes) -> bytes:
     try:
         return bytes(SealedBox(PrivateKey(private)).decrypt(sealed))
@@ -197,6 +208,29 @@ def open_with_context(private: bytes, sealed: bytes, associated: bytes) -> bytes
         raise Tampered("ciphertext too short")
     content_key = open_sealed(private, sealed[:wrapped_size])
     return decrypt(content_key, sealed[wrapped_size:], associated)
+
+
+# --- Signatures: Ed25519 -------------------------------------------------------------
+
+SIGNATURE_BYTES = 64
+
+
+def verify_key_of(seed: bytes) -> bytes:
+    """The public half of the Ed25519 key whose 32-byte seed is ``seed``."""
+    return bytes(nacl.signing.SigningKey(seed).verify_key)
+
+
+def sign(seed: bytes, message: bytes) -> bytes:
+    """A detached Ed25519 signature of ``message``."""
+    return bytes(nacl.signing.SigningKey(seed).sign(message).signature)
+
+
+def check_signature(verify_key: bytes, message: bytes, signature: bytes) -> None:
+    """Tampered unless ``signature`` is ``verify_key``'s signature of ``message``."""
+    try:
+        nacl.signing.VerifyKey(verify_key).verify(message, signature)
+    except (nacl.exceptions.CryptoError, ValueError, TypeError):
+        raise Tampered("the signature does not match") from None
 
 
 # --- Passwords: Argon2id --------------------------------------------------------

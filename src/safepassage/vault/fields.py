@@ -46,14 +46,9 @@ from django.utils.functional import cached_property
 
 from safepassage.vault import crypto
 from safepassage.vault.binding import associated_data, place, row_id
+from safepassage.vault.compartments import COMPARTMENT_CODES, COMPARTMENTS_BY_CODE, Compartment
 from safepassage.vault.errors import NotInCompartment, Tampered, VaultError, VaultSealed
 from safepassage.vault.keyring import Keyring, current_keyring, current_keyring_or_none
-from safepassage.vault.models import (
-    COMPARTMENT_CODES,
-    COMPARTMENTS_BY_CODE,
-    Compartment,
-    CompartmentKey,
-)
 
 MAGIC = b"SP"
 KIND_SYMMETRIC = 1  # encrypted with the compartment's data key, XChaCha20-Poly1305
@@ -152,6 +147,8 @@ def seal_for_compartment(compartment: str, plaintext: bytes, associated: bytes) 
 
 
 def _version_exists(compartment: str, version: int) -> bool:
+    from safepassage.vault.models import CompartmentKey  # the models use these fields
+
     return CompartmentKey.objects.filter(compartment=compartment, version=version).exists()
 
 

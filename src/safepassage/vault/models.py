@@ -7,6 +7,8 @@
   key (KeyGrant).
 - UserKey: a staff member's X25519 key pair; the private half is encrypted
   under a key derived from their password with Argon2id.
+- ExchangeKey: the organisation's partner key (vault.exchange), its private
+  half sealed to the identity compartment.
 """
 
 from __future__ import annotations
@@ -15,27 +17,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-
-class Compartment(models.TextChoices):
-    INTAKE = "intake", _("Intake (requests for help)")
-    IDENTITY = "identity", _("Identity (names, contacts, places, travel)")
-    CASEWORK = "casework", _("Casework (narratives, notes, case documents)")
-    DOCUMENTATION = "documentation", _("Documentation (testimonies, evidence, victims)")
-    STAFF = "staff", _("Staff identities (names, e-mail addresses)")
-
-
-# One byte in every ciphertext header; never renumber.
-COMPARTMENT_CODES = {
-    Compartment.INTAKE: 1,
-    Compartment.IDENTITY: 2,
-    Compartment.CASEWORK: 3,
-    Compartment.DOCUMENTATION: 4,
-    Compartment.STAFF: 5,
-}
-COMPARTMENTS_BY_CODE = {code: name for name, code in COMPARTMENT_CODES.items()}
+from safepassage.vault.compartments import COMPARTMENT_CODES, COMPARTMENTS_BY_CODE, Compartment
+from safepassage.vault.fields import EncryptedTextField, SealedModel
 
 
 class RecoveryKey(models.Model):
@@ -204,3 +190,44 @@ class SearchShard(models.Model):
 
     def __str__(self) -> str:
         return f"shard {self.label} #{self.number}"
+
+
+class ExchangeKey(SealedModel):
+    """The organisation's own partner key (vault.exchange, vault.bundles):
+    public halves plain and pinned, the private halves sealed to identity."""
+
+    box_public = models.BinaryField(max_length=32)
+    verify_key = models.BinaryField(max_length=32)
+    pin = models.CharField(max_length=64)
+    # The X25519 private key and the Ed25519 seed, as base64.
+    secret = EncryptedTextField(compartment=Compartment.IDENTITY, public_writes=True)
+    created = models.DateTimeField(default=timezone.now)
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-current", "-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["current"], condition=Q(current=True), name="one_current_exchange_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"partner key {self.pk}"
+
+
+__all__ = [
+    "COMPARTMENTS_BY_CODE",
+    "COMPARTMENT_CODES",
+    "Compartment",
+    "CompartmentKey",
+    "EncryptedFile",
+    "ExchangeKey",
+    "KeyGrant",
+    "RecoveryKey",
+    "RecoveryWrap",
+    "RotationJob",
+    "SearchShard",
+    "UserKey",
+    "VaultState",
+]

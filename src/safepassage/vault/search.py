@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy
@@ -86,22 +89,60 @@ def _seal(shard: SearchShard, entries: dict[str, str]) -> None:
 def update_entry(
     model: type[models.Model], field: EncryptedField, pk: object, value: str | None
 ) -> None:
+    update_entries(model, field, {pk: value})
+
+
+@transaction.atomic
+def update_entries(
+    model: type[models.Model], field: EncryptedField, values: dict[object, str | None]
+) -> None:
+    """Set (or, for None, remove) rows' values in the directory: each shard
+    they fall in is opened and sealed once."""
     label = label_of(model, field)
-    number = shard_number(pk)
-    shard = SearchShard.objects.select_for_update().filter(label=label, number=number).first()
-    if shard is None:
-        if value is None:
-            return
-        shard = SearchShard(label=label, number=number, compartment=field.compartment)
-        entries: dict[str, str] = {}
-    else:
-        entries = _open(shard)
-    if value is None:
-        entries.pop(str(pk), None)
-    else:
-        entries[str(pk)] = normalise(value)
-    _seal(shard, entries)
-    shard.save()
+    by_shard: dict[int, dict[object, str | None]] = {}
+    for pk, value in values.items():
+        by_shard.setdefault(shard_number(pk), {})[pk] = value
+    for number, changes in sorted(by_shard.items()):
+        shard = SearchShard.objects.select_for_update().filter(label=label, number=number).first()
+        if shard is None:
+            if all(value is None for value in changes.values()):
+                continue
+            shard = SearchShard(label=label, number=number, compartment=field.compartment)
+            entries: dict[str, str] = {}
+        else:
+            entries = _open(shard)
+        for pk, value in changes.items():
+            if value is None:
+                entries.pop(str(pk), None)
+            else:
+                entries[str(pk)] = normalise(value)
+        _seal(shard, entries)
+        shard.save()
+
+
+# Saves gathered by ``batched()`` in this context: (model, field) -> {row id: value}.
+_gathered: ContextVar[dict[tuple[Any, Any], dict[object, str | None]] | None] = ContextVar(
+    "safepassage_search_gathered", default=None
+)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Within this block (inside the transaction that saves the rows), the
+    directory entries of rows saved are gathered, and each shard they fall
+    in is written once when the block ends: for an import that saves
+    thousands of names. Nothing is written if the block fails."""
+    if _gathered.get() is not None:  # already gathering: the outer block writes
+        yield
+        return
+    token = _gathered.set({})
+    try:
+        yield
+        gathered = _gathered.get() or {}
+    finally:
+        _gathered.reset(token)
+    for (model, field), values in gathered.items():
+        update_entries(model, field, values)
 
 
 def reseal_shards(compartment: str) -> int:
@@ -195,6 +236,7 @@ def best_matches(
 
 
 def _after_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    gathered = _gathered.get()
     for field in sender._meta.concrete_fields:
         # Values never loaded are in the directory already.
         if (
@@ -202,7 +244,11 @@ def _after_save(sender: type[models.Model], instance: models.Model, **kwargs: An
             and field.searchable
             and plaintext_loaded(instance, field)
         ):
-            update_entry(sender, field, instance.pk, instance.__dict__[field.name])
+            value = instance.__dict__[field.name]
+            if gathered is not None:
+                gathered.setdefault((sender, field), {})[instance.pk] = value
+            else:
+                update_entry(sender, field, instance.pk, value)
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -17,10 +17,10 @@ from safepassage.accounts.access import require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import documentation_keys_or_none, require_any_analysis
-from safepassage.analysis.forms import ImportForm, RunForm
+from safepassage.analysis.forms import CountForm, ImportForm, RunForm
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.models import LinkageRun, VictimList
-from safepassage.analysis.views.shared import list_names, user_of
+from safepassage.analysis.views.shared import list_names, may_count, recent_counts, user_of
 from safepassage.jobs.status import state_of
 from safepassage.vault import files
 from safepassage.vault.errors import UploadRefused
@@ -59,6 +59,8 @@ def home_page(
             ],
             "import_form": import_form if user.can(Perm.IMPORT_LISTS) else None,
             "run_form": run_form if user.can(Perm.ANALYSE) and readable else None,
+            "count_form": CountForm() if may_count(user) else None,
+            "counts": recent_counts(),
             **extra,
         },
     )

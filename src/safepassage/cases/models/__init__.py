@@ -2,6 +2,18 @@
 its people and the contact index), all imported here so that
 ``safepassage.cases.models`` names every model."""
 
+from safepassage.cases.models.consent import (
+    Consent,
+    ConsentKind,
+    ConsentMethod,
+    ConsentOverride,
+    Part,
+    PartnerOrganisation,
+    ReceivedBundle,
+    SentBundle,
+    SentStatus,
+    ShareKind,
+)
 from safepassage.cases.models.core import (
     CODE_ALPHABET,
     EDITABLE_FLAGS,
@@ -49,6 +61,7 @@ from safepassage.cases.models.verification import (
     Referee,
     Verification,
 )
+from safepassage.cases.models.work import Note, ReminderKind, Task
 
 __all__ = [
     "CODE_ALPHABET",
@@ -63,6 +76,10 @@ __all__ = [
     "CheckKind",
     "ClaimOutcome",
     "ClaimStatus",
+    "Consent",
+    "ConsentKind",
+    "ConsentMethod",
+    "ConsentOverride",
     "ContactIndex",
     "Decision",
     "DocumentKind",
@@ -75,18 +92,27 @@ __all__ = [
     "Journey",
     "JourneyLeg",
     "JourneyStatus",
+    "Note",
     "Outcome",
+    "Part",
+    "PartnerOrganisation",
     "Pathway",
     "PathwayKind",
     "Person",
+    "ReceivedBundle",
     "Referee",
+    "ReminderKind",
     "Risk",
     "RiskFactor",
     "Role",
     "SafeHouse",
+    "SentBundle",
+    "SentStatus",
+    "ShareKind",
     "Stage",
     "StageChange",
     "Stay",
+    "Task",
     "TravelDocument",
     "Verification",
     "has_code",

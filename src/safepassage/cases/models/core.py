@@ -208,6 +208,10 @@ class Case(SealedModel):
     # Locked after a verification's outcome "suspected infiltration": no
     # move and no change until a coordinator unlocks it with a reason.
     locked_on = models.DateField(null=True, blank=True)
+    # The day the retention rules removed who the case's people are and
+    # what they said (cases.forgetting.forget_identity): what remains is
+    # plain and pseudonymous (the code, stages and dates, counts).
+    identity_purged_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_on", "code"]

@@ -1,5 +1,6 @@
 """The documentation's records, by family (see each module)."""
 
+from safepassage.documentation.models.imports import ImportDraft
 from safepassage.documentation.models.people import Person, PersonKind, PersonLink
 from safepassage.documentation.models.records import (
     Act,
@@ -36,6 +37,7 @@ __all__ = [
     "Event",
     "EventLink",
     "EventShare",
+    "ImportDraft",
     "Information",
     "Intervention",
     "InterventionStatus",

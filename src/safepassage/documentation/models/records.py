@@ -155,6 +155,15 @@ class Act(Record, Dated, Placed):
     class Meta:
         ordering = ["event", "period_from", "code"]
         verbose_name = _("act")
+        indexes = [
+            # The event list's filters ask which events have an act of
+            # these types (how far established), or in these places: the
+            # answer is read from the index alone (bench/documentation_pages.py).
+            models.Index(
+                fields=["act_type", "verification", "event", "id"], name="act_type_for_lists"
+            ),
+            models.Index(fields=["place_area", "event"], name="act_place_for_lists"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -183,6 +192,10 @@ class Involvement(Record):
     class Meta:
         ordering = ["act", "created_at"]
         verbose_name = _("involvement")
+        indexes = [
+            # "Acts by these kinds of perpetrator", from the index alone.
+            models.Index(fields=["act", "perpetrator_type"], name="involvement_for_lists"),
+        ]
 
     def __str__(self) -> str:
         return f"involvement in {self.act_id}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from safepassage.documentation.precision import FuzzyDate, Place
 
@@ -35,3 +37,17 @@ def place(value: Place | None) -> str:
 def label(term: Any) -> str:
     """A vocabulary term in the reader's language ("" for none)."""
     return term.label() if term is not None else ""
+
+
+@register.filter
+def possible_days(record: Any) -> str:
+    """The days a dated record (an event, an act) may have happened on, when
+    that is more than one day: "between 1 March 2017 and 31 May 2017" for
+    "spring 2017". Nothing for one known day or an unknown date."""
+    first, last = getattr(record, "period_from", None), getattr(record, "period_to", None)
+    if first is None or last is None or first == last:
+        return ""
+    return _("between %(first)s and %(last)s") % {
+        "first": formats.date_format(first, "DATE_FORMAT"),
+        "last": formats.date_format(last, "DATE_FORMAT"),
+    }

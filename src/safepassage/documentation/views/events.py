@@ -7,21 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.documentation import actions, vocabularies
-from safepassage.documentation.access import (
-    WRITE,
-    documentation_keys,
-    get_event_for,
-    visible_events,
-)
+from safepassage.documentation import actions, search
+from safepassage.documentation.access import WRITE, documentation_keys, get_event_for
+from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import EventFilterForm, EventForm
 from safepassage.documentation.models import (
@@ -30,40 +25,14 @@ from safepassage.documentation.models import (
     Information,
     Intervention,
     Involvement,
+    Person,
     StatementLink,
     Term,
 )
 from safepassage.documentation.models.base import PLACE_PATH
-from safepassage.documentation.views.shared import open_all, stale, user_of
+from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
 
 PAGE = 50
-
-
-def filtered_events(user: User, data: dict[str, Any]) -> QuerySet[Event]:
-    """The events ``user`` may see that match the filters: a term matches
-    itself and every term below it; the act filters (type, perpetrator
-    type, how far it is established) must hold for one and the same act; a
-    place matches the event's area or an act's; a period matches the events
-    whose span of possible days meets it (an unknown date meets no period)."""
-    events = visible_events(user)
-    act: dict[str, Any] = {}
-    if data.get("act_type"):
-        act["acts__act_type__in"] = vocabularies.descendants(data["act_type"])
-    if data.get("perpetrator_type"):
-        kinds = vocabularies.descendants(data["perpetrator_type"])
-        act["acts__involvements__perpetrator_type__in"] = kinds
-    if data.get("verification"):
-        act["acts__verification"] = data["verification"]
-    if act:
-        events = events.filter(**act)
-    if data.get("place"):
-        areas = vocabularies.descendants(data["place"])
-        events = events.filter(Q(place_area__in=areas) | Q(acts__place_area__in=areas))
-    if data.get("period_from"):
-        events = events.filter(period_to__gte=data["period_from"])
-    if data.get("period_to"):
-        events = events.filter(period_from__lte=data["period_to"])
-    return events.distinct().order_by("-period_from", "code")
 
 
 @require_GET
@@ -73,23 +42,36 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    events = filtered_events(user, data).select_related(PLACE_PATH)
-    page = Paginator(events, PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    people = search.people_named_like(data.get("name") or "")
+    events = search.filtered_events(user, data, people)
+    # A page of ids first (sorted and skipped without joins), then the rows.
+    page = Paginator(events.values_list("pk", flat=True), PAGE).get_page(request.GET.get("page"))
+    rows = in_order(list(page.object_list), Event.objects.select_related(PLACE_PATH))
     acts = list(
         Act.objects.filter(event__in=rows)
-        .select_related("act_type")
+        .select_related("act_type", "victim")
         .prefetch_related(
-            Prefetch("involvements", Involvement.objects.select_related("perpetrator_type"))
+            Prefetch(
+                "involvements",
+                Involvement.objects.select_related("perpetrator_type", "perpetrator"),
+            )
         )
+        .order_by("period_from", "code")
     )
     by_event: dict[Any, list[Act]] = {}
     for act in acts:
         by_event.setdefault(act.event_id, []).append(act)
+    named = _named(acts, people, data.get("name_role") or "") if people.searched else {}
     open_all(rows, "title", "place_detail")
-    record(user, "documentation.events_listed", None, shown=len(rows), filtered=bool(data))
-    query = request.GET.copy()
-    query.pop("page", None)
+    record(
+        user,
+        "documentation.events_listed",
+        None,
+        shown=len(rows),
+        filtered=bool(data),
+        searched=people.searched,
+    )
+    note_restricted_reads(user, rows, "events")
     return render(
         request,
         "documentation/event_list.html",
@@ -97,14 +79,45 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [
-                (event, by_event.get(event.pk, []), _perpetrator_types(by_event.get(event.pk, [])))
+                {
+                    "event": event,
+                    "acts": by_event.get(event.pk, []),
+                    "perpetrators": _perpetrator_types(by_event.get(event.pk, [])),
+                    "named": named.get(event.pk, []),
+                }
                 for event in rows
             ],
-            "query": query.urlencode(),
+            "count": page.paginator.count,
+            "query": _without_page(request),
             "can_record": user.can(WRITE),
+            "searched": people.searched,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _named(acts: list[Act], people: search.People, role: str) -> dict[Any, list[Person]]:
+    """For each event, the victims and perpetrators in it whose names the
+    search found (sources are found through their accounts, not shown
+    here), with their names opened: why the event matched."""
+    found: dict[Any, dict[Any, Person]] = {}
+    wanted = set(people.scores)
+    for act in acts:
+        if role in ("", "victim") and str(act.victim_id) in wanted:
+            found.setdefault(act.event_id, {})[act.victim_id] = act.victim
+        for involvement in act.involvements.all():
+            person = involvement.perpetrator
+            if role in ("", "perpetrator") and person is not None and str(person.pk) in wanted:
+                found.setdefault(act.event_id, {})[person.pk] = person
+    people_shown = [person for persons in found.values() for person in persons.values()]
+    open_all(people_shown, "name")
+    return {event: list(persons.values()) for event, persons in found.items()}
 
 
 def _perpetrator_types(acts: list[Act]) -> list[Term]:

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 
 from safepassage.audit.chain import record
 from safepassage.documentation import vocabularies
-from safepassage.documentation.access import documentation_keys, get_person_for, visible_events
+from safepassage.documentation.access import documentation_keys, get_person_for, hidden_events
+from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.models import Information, Involvement
 from safepassage.documentation.models.people import SOGIESC
 from safepassage.documentation.people import find_people
@@ -31,21 +32,21 @@ def people_view(request: HttpRequest) -> HttpResponse:
 def person_view(request: HttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     person = get_person_for(user, code)
-    events = visible_events(user)
+    hidden = hidden_events(user)
     acts = list(
-        person.acts.filter(event__in=events)
+        person.acts.exclude(event__in=hidden)
         .select_related("event", "act_type")
         .order_by("period_from")
     )
     involvements = list(
-        Involvement.objects.filter(perpetrator=person, act__event__in=events).select_related(
-            "act", "act__event", "act__act_type", "degree", "perpetrator_type"
-        )
+        Involvement.objects.filter(perpetrator=person)
+        .exclude(act__event__in=hidden)
+        .select_related("act", "act__event", "act__act_type", "degree", "perpetrator_type")
     )
     accounts = list(
-        Information.objects.filter(source=person, event__in=events).select_related(
-            "event", "connection", "reliability"
-        )
+        Information.objects.filter(source=person)
+        .exclude(event__in=hidden)
+        .select_related("event", "connection", "reliability")
     )
     open_all([person], "name", "other_names", "born", "contact", "description", "profile")
     open_all(
@@ -59,6 +60,11 @@ def person_view(request: HttpRequest, code: str) -> HttpResponse:
         if (term := (person.profile or {}).get(key))
     ]
     record(user, "documentation.person_viewed", person)
+    note_restricted_reads(
+        user,
+        [a.event for a in acts] + [i.act.event for i in involvements] + [i.event for i in accounts],
+        "person",
+    )
     return render(
         request,
         "documentation/person.html",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -22,6 +22,13 @@ def open_all(rows: Iterable[models.Model | None], *fields: str) -> None:
     """Open these fields of rows of one model (None and repeats skipped)."""
     unique = list({id(row): row for row in rows if row is not None}.values())
     open_rows(unique, fields or None)
+
+
+def in_order(ids: list[Any], rows: models.QuerySet) -> list[Any]:
+    """The rows with these ids, in the order of the ids (a page of ids is
+    sorted without the joins its rows are then read with)."""
+    found = {row.pk: row for row in rows.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def stale(form: forms.Form, current_version: int) -> None:

@@ -5,37 +5,64 @@ the acts it concerns and how far each is established."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safepassage.audit.chain import record
-from safepassage.documentation import actions, statements
+from safepassage.documentation import actions, statements, vocabularies
 from safepassage.documentation.access import (
     WRITE,
     documentation_keys,
     get_act_for,
     get_statement_for,
 )
+from safepassage.documentation.confidentiality import note_restricted_reads
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import StatementForm
 from safepassage.documentation.models import Statement
+from safepassage.documentation.record_forms import StatementFilterForm
 from safepassage.documentation.views.shared import open_all, user_of
+
+PAGE = 50
 
 
 @require_GET
 def statement_list_view(request: HttpRequest) -> HttpResponse:
+    """The statements, newest first, each with the facts it is set beside
+    at a glance: how many acts, how far each is established, and how many
+    events as a whole (as far as the reader may see them)."""
     user = user_of(request)
     documentation_keys(user)
-    found = list(Statement.objects.select_related("stance").order_by("-said_on", "code")[:200])
-    open_all(found, "speaker", "office")
-    record(user, "documentation.statements_listed", None, shown=len(found))
+    form = StatementFilterForm(request.GET or None)
+    offer_terms(form)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    found = Statement.objects.select_related("stance").order_by(
+        F("said_on").desc(nulls_last=True), "code"
+    )
+    if data.get("stance"):
+        found = found.filter(stance__in=vocabularies.descendants(data["stance"]))
+    page = Paginator(found, PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    open_all(rows, "speaker", "office")
+    glance = statements.at_a_glance(user, rows)
+    record(user, "documentation.statements_listed", None, shown=len(rows), filtered=bool(data))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "documentation/statement_list.html",
-        {"statements": found, "can_record": user.can(WRITE)},
+        {
+            "form": form,
+            "page": page,
+            "rows": [(statement, glance[statement.pk]) for statement in rows],
+            "query": query.urlencode(),
+            "can_record": user.can(WRITE),
+        },
     )
 
 
@@ -88,14 +115,17 @@ def statement_view(request: HttpRequest, code: str) -> HttpResponse:
     statement = get_statement_for(user, code)
     open_all([statement], "speaker", "office", "quote", "translation", "published_in")
     beside = statements.facts_beside(user, statement)
+    commitments = list(statement.commitments.all())
+    open_all(commitments, "promise")
     record(user, "documentation.statement_viewed", statement)
+    note_restricted_reads(user, [item.event for item in beside], "statement")
     return render(
         request,
         "documentation/statement.html",
         {
             "statement": statement,
             "beside": beside,
-            "commitments": statement.commitments.all(),
+            "commitments": commitments,
             "can_record": user.can(WRITE),
         },
     )

@@ -98,6 +98,11 @@ class Command(BaseCommand):
             "Counting victims holds four invented victim lists and one linkage run "
             "(analyst, documenter)."
         )
+        self.stdout.write(
+            "Documentation holds an invented record of two waves of detentions, with "
+            "sources, officials' statements and promises (documenter); Counting victims "
+            "counts from it."
+        )
         self.stdout.write("Each user logs in with a password and a six-digit code.")
         self.stdout.write("Add the secret to an authenticator app, or print the current code")
         self.stdout.write("with:  .venv/bin/safepassage totp USERNAME   (--qr prints a QR code)")
@@ -146,6 +151,7 @@ class Command(BaseCommand):
                 )
         self._requests()
         self._victim_lists(keyring, users["analyst"])
+        self._documentation(keyring, users["documenter"], teams["Documentation"])
         record("cli", "demo.loaded", organisation, users=len(logins))
         return logins
 
@@ -193,6 +199,14 @@ class Command(BaseCommand):
                     by="cli",
                 )
         start_run(keyring, list(VictimList.objects.all()), by=analyst, background=False)
+
+    def _documentation(self, keyring: Keyring, documenter: User, team: Team) -> None:
+        """An invented documentation of two waves of detentions
+        (site.demo_documentation), recorded by the documenter."""
+        from safepassage.site.demo_documentation import load_documentation
+
+        with using_keyring(keyring):
+            load_documentation(documenter, team)
 
     def _keys(self) -> Keyring:
         """The demo holds its own key ceremony and keeps the shares in the data

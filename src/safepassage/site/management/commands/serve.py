@@ -61,6 +61,12 @@ class Command(BaseCommand):
 
         def post_fork(server: Any, worker: Any) -> None:
             seal.SERVER_PID = server.pid
+            if settings.RETENTION_IN_SERVE:
+                # Each worker looks once an hour whether the day's retention
+                # run is due; one of them claims it (cases/retention.py).
+                from safepassage.cases import retention
+
+                retention.start_daily()
 
         config = {
             "bind": options["bind"],

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepassage.accounts.models import User
-from safepassage.vault import keys, rotation
+from safepassage.vault import bundles, exchange, keys, rotation
 from safepassage.vault.errors import VaultError
 from safepassage.vault.keyring import Keyring
 from safepassage.vault.models import Compartment, CompartmentKey, KeyGrant, RotationJob
@@ -21,8 +21,10 @@ class Command(BaseCommand):
         "printed once; the first version of every compartment). recover: with K "
         "shares, grant compartments to a named staff member. rotate: with K shares, "
         "move a compartment to new keys, re-encrypting in resumable batches while "
-        "the application runs. status: compartments, versions, members. Shares are "
-        "read from standard input, one per line (typed without echo on a terminal)."
+        "the application runs. status: compartments, versions, members. partner-key: "
+        "print this organisation's partner key (made on first use) for partners who "
+        "send it cases. Shares are read from standard input, one per line (typed "
+        "without echo on a terminal)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,10 +54,20 @@ class Command(BaseCommand):
             help="stop after this many batches (run again to resume)",
         )
         sub.add_parser("status", help="compartments, versions and members")
+        partner = sub.add_parser(
+            "partner-key",
+            help="print the key partners seal bundles to (made on first use), and its "
+            "fingerprint to check with them by phone",
+        )
+        partner.add_argument(
+            "--new",
+            action="store_true",
+            help="make a new partner key (older ones still open bundles already sent)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, "_" + options["subcommand"])(options)
+            getattr(self, "_" + options["subcommand"].replace("-", "_"))(options)
         except VaultError as error:
             raise CommandError(str(error)) from None
 
@@ -89,6 +101,8 @@ class Command(BaseCommand):
         out.write("Give one to each custodian, on paper. They are shown only now.\n")
         for number, share in enumerate(shares, start=1):
             out.write(f"Share {number}:\n  {share}\n")
+        exchange.make_key(by="cli")
+        out.write("A partner key was made: `safepassage keys partner-key` prints it.")
 
     def _recover(self, options: dict[str, Any]) -> None:
         user = self._user(options["user"])
@@ -136,3 +150,16 @@ class Command(BaseCommand):
             flags = " (current)" if key.current else ""
             flags += " (rotating)" if key.current and key.compartment in running else ""
             self.stdout.write(f"{key.compartment:<14} v{key.version}{flags}: {holders} members")
+
+    def _partner_key(self, options: dict[str, Any]) -> None:
+        if not keys.is_initialised():
+            raise CommandError("Hold the key ceremony first: safepassage keys init.")
+        key = exchange.own_key()
+        if key is None or options["new"]:
+            key = exchange.make_key(by="cli")
+            self.stderr.write("A new partner key was made.")
+        self.stdout.write(bundles.partner_key_text(key))
+        self.stderr.write(
+            "Give the line above to each partner organisation that sends you cases, and "
+            f"read them its fingerprint by phone: {bundles.fingerprint(key)}"
+        )

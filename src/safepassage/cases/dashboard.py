@@ -1,0 +1,211 @@
+"""Casework's cards on the dashboard (see accounts/dashboard.py): urgent
+cases without an owner, tasks and reminders (mine and my teams'), cases
+stuck in a stage, safe-house occupancy today, the funnel by stage and the
+time spent in each stage over the chosen period.
+
+Each card is a few queries whatever the number of cases, with its own
+permission, and counts only the cases its reader sees
+(access.visible_cases). No card shows a name or an address: codes,
+stages, days, counts, and houses by their labels. What a task says
+(casework) is shown to members of casework, and that read is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.accounts.dashboard import Card, Period
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import Perm
+from safepassage.audit.chain import record
+from safepassage.cases import funnel, listing, reminders, stages, tasks
+from safepassage.cases.access import visible_cases
+from safepassage.cases.models import Case, Flag, Risk, Stage, has_code
+from safepassage.cases.occupancy import occupancy
+
+# How many cases or tasks a card lists (its count says how many in all).
+LISTED = 8
+
+
+def urgent() -> Q:
+    """Urgent: flagged so by hand, or at high or critical risk."""
+    return has_code("flags", Flag.URGENT) | Q(risk__gte=Risk.HIGH)
+
+
+def _counted(listed: list[Any], query: Any) -> int:
+    """How many in all: the list's length when it was not cut short."""
+    return query.count() if len(listed) == LISTED else len(listed)
+
+
+def unowned_urgent(user: User, period: Period) -> dict[str, Any]:
+    """Urgent cases still on their way that nobody is assigned to."""
+    cases = visible_cases(user).filter(urgent(), stage__in=stages.ACTIVE, assignee=None)
+    listed = list(cases.select_related("team").order_by(*listing.ORDERS["urgency"])[:LISTED])
+    return {"cases": listed, "count": _counted(listed, cases)}
+
+
+@dataclass(frozen=True)
+class Stuck:
+    case: Case
+    days: int
+    limit: int
+
+
+def stuck_cases(user: User, period: Period) -> dict[str, Any]:
+    """Cases in their stage longer than stages.STUCK_AFTER, by stage, and
+    those stuck longest."""
+    today = timezone.localdate()
+    cases = visible_cases(user).filter(stages.overdue(today))
+    by_stage = dict(cases.order_by().values_list("stage").annotate(n=Count("pk")))
+    listed = list(cases.select_related("assignee").order_by("stage_since", "code")[:LISTED])
+    return {
+        "count": sum(by_stage.values()),
+        "by_stage": [
+            (Stage(stage).label, stage, by_stage[stage])
+            for stage in stages.FLOW
+            if stage in by_stage
+        ],
+        "cases": [
+            Stuck(
+                case,
+                (today - case.stage_since).days,
+                stages.STUCK_AFTER[case.stage].days,
+            )
+            for case in listed
+        ],
+    }
+
+
+def my_tasks(user: User, period: Period) -> dict[str, Any]:
+    """My open tasks and the reminders of the cases assigned to me, overdue
+    or due within reminders.SOON days; how many of my teams' are overdue."""
+    today = timezone.localdate()
+    soon = today + timedelta(days=reminders.SOON)
+    visible = visible_cases(user)
+    mine = tasks.open_tasks().filter(owner=user, case__in=visible)
+    counts = mine.aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+    )
+    readable = tasks.holds_casework()
+    due = mine.filter(due_on__lte=soon).select_related("case", "owner").order_by("due_on", "id")
+    lines = tasks.lines(due[:LISTED], readable, today)
+    due_reminders = [
+        reminder
+        for reminder in reminders.reminders(visible.filter(assignee=user), today)
+        if reminder.on <= soon
+    ]
+    team = visible.filter(team_id__in=user.team_ids)
+    team_overdue = tasks.open_tasks().filter(case__in=team, due_on__lt=today).count()
+    team_overdue += reminders.overdue_reminder_count(team, today)
+    if readable and lines:
+        record(user, "case.tasks_viewed", None, view="dashboard", shown=len(lines), narrative=True)
+    return {
+        "lines": lines,
+        "overdue": counts["overdue"] + sum(1 for r in due_reminders if r.overdue),
+        "soon": counts["soon"] + sum(1 for r in due_reminders if not r.overdue),
+        "more": counts["overdue"] + counts["soon"] - len(lines),
+        "reminders": due_reminders[:LISTED],
+        "team_overdue": team_overdue,
+        "has_team": bool(user.team_ids),
+        "readable": readable,
+        "soon_days": reminders.SOON,
+    }
+
+
+@dataclass(frozen=True)
+class HouseToday:
+    label: str
+    taken: int
+    capacity: int
+
+    @property
+    def over(self) -> bool:
+        return self.taken > self.capacity
+
+
+def occupancy_today(user: User, period: Period) -> dict[str, Any] | None:
+    """Beds taken today in each house, by label (one query)."""
+    if not user.can(Perm.VIEW_SAFE_HOUSES):
+        return None
+    today = timezone.localdate()
+    houses = [
+        HouseToday(house.label, house.on(today), house.capacity)
+        for house in occupancy(today, today).values()
+        if house.active or house.on(today)
+    ]
+    houses.sort(key=lambda house: house.label.casefold())
+    return {
+        "houses": houses,
+        "taken": sum(house.taken for house in houses),
+        "beds": sum(house.capacity for house in houses),
+        "over": sum(1 for house in houses if house.over),
+    }
+
+
+def stage_funnel(user: User, period: Period) -> dict[str, Any]:
+    return {"funnel": funnel.funnel(visible_cases(user), period.start, period.end)}
+
+
+def stage_times(user: User, period: Period) -> dict[str, Any]:
+    return {"times": funnel.time_in_stage(visible_cases(user), period.start, period.end)}
+
+
+CARDS = (
+    Card(
+        "unowned_urgent",
+        _("Urgent cases without an owner"),
+        Perm.CARD_UNOWNED_URGENT,
+        unowned_urgent,
+        "cases/dashboard/unowned_urgent.html",
+        order=10,
+    ),
+    Card(
+        "tasks",
+        _("Tasks and reminders"),
+        Perm.CARD_TASKS,
+        my_tasks,
+        "cases/dashboard/tasks.html",
+        order=20,
+    ),
+    Card(
+        "stuck_cases",
+        _("Cases stuck in a stage"),
+        Perm.CARD_STUCK,
+        stuck_cases,
+        "cases/dashboard/stuck.html",
+        order=30,
+    ),
+    Card(
+        "occupancy",
+        _("Safe houses today"),
+        Perm.CARD_OCCUPANCY,
+        occupancy_today,
+        "cases/dashboard/occupancy.html",
+        order=40,
+    ),
+    Card(
+        "funnel",
+        _("Cases by stage"),
+        Perm.CARD_FUNNEL,
+        stage_funnel,
+        "cases/dashboard/funnel.html",
+        order=60,
+        uses_period=True,
+    ),
+    Card(
+        "time_in_stage",
+        _("Time in each stage"),
+        Perm.CARD_TIME_IN_STAGE,
+        stage_times,
+        "cases/dashboard/time_in_stage.html",
+        order=70,
+        uses_period=True,
+    ),
+)

@@ -1,0 +1,138 @@
+"""How cases go along the way, in figures: the funnel by stage and the
+time cases spend in each stage, over a period. Pseudonymous statistics:
+stages, days and counts, read from plain columns (Case, StageChange), so
+they need no keys and survive the retention purges.
+
+Every move goes through stages.move_case, which writes a StageChange; a
+case in a stage past "received" has therefore entered it by a move, and
+the history says which stages each case reached.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, DateField, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
+
+from safepassage.cases import stages
+from safepassage.cases.models import Case, ChangeKind, Stage, StageChange
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: str
+    # Cases opened in the period that reached this stage at some time.
+    reached: int
+    # Those of them in it now.
+    now: int
+    # reached as a share of the cases opened (0 to 100).
+    percent: int
+
+    @property
+    def label(self) -> str:
+        return str(Stage(self.stage).label)
+
+
+@dataclass(frozen=True)
+class Funnel:
+    opened: int
+    steps: list[Step]
+    # Cases opened in the period now in a side exit, by stage.
+    exits: list[Step]
+
+
+def funnel(cases: QuerySet[Case], start: date, end: date) -> Funnel:
+    """Of ``cases`` opened from ``start`` to ``end``, how many reached each
+    stage on the way and how many are in it now; and how many left the way
+    (two queries)."""
+    opened = cases.filter(opened_on__gte=start, opened_on__lte=end)
+    now = dict(opened.order_by().values_list("stage").annotate(n=Count("pk")))
+    total = sum(now.values())
+    reached = dict(
+        StageChange.objects.filter(case__in=opened.values("pk"), kind=ChangeKind.MOVED)
+        .order_by()
+        .values_list("to_stage")
+        .annotate(n=Count("case_id", distinct=True))
+    )
+    reached[Stage.RECEIVED] = total
+
+    def step(stage: str) -> Step:
+        count = reached.get(stage, 0)
+        return Step(stage, count, now.get(stage, 0), round(100 * count / total) if total else 0)
+
+    return Funnel(
+        opened=total,
+        steps=[step(stage) for stage in stages.FLOW],
+        exits=[step(stage) for stage in stages.SIDE_EXITS if reached.get(stage)],
+    )
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """Days spent in a stage by the cases that left it during the period."""
+
+    stage: str
+    count: int
+    median: float
+    shortest: int
+    longest: int
+
+    @property
+    def label(self) -> str:
+        return str(Stage(self.stage).label)
+
+    @property
+    def median_text(self) -> str:
+        """The median in days, in the reader's words ("2.5 days")."""
+        whole = self.median == int(self.median)
+        days = number_format(self.median, decimal_pos=0 if whole else 1)
+        return ngettext("%(days)s day", "%(days)s days", math.ceil(self.median)) % {"days": days}
+
+
+def time_in_stage(cases: QuerySet[Case], start: date, end: date) -> list[StageTime]:
+    """For each stage on the way, the days ``cases`` spent in it, counting
+    each stay in the stage that ended (by a move) from ``start`` to ``end``:
+    how many, the median, the shortest and the longest. A stay began on the
+    day of the case's move before (or the day it was opened). One query."""
+    before = (
+        StageChange.objects.filter(
+            case=OuterRef("case"), kind=ChangeKind.MOVED, number__lt=OuterRef("number")
+        )
+        .order_by("-number")
+        .values("on")[:1]
+    )
+    moves = (
+        StageChange.objects.filter(
+            case__in=cases.values("pk"),
+            kind=ChangeKind.MOVED,
+            on__gte=start,
+            on__lte=end,
+            from_stage__in=stages.ACTIVE,
+        )
+        .annotate(
+            entered=Coalesce(Subquery(before), F("case__opened_on"), output_field=DateField())
+        )
+        .order_by()
+        .values_list("from_stage", "on", "entered")
+    )
+    days: dict[str, list[int]] = defaultdict(list)
+    for stage, left, entered in moves:
+        days[stage].append(max((left - entered).days, 0))
+    return [
+        StageTime(
+            stage,
+            len(days[stage]),
+            statistics.median(days[stage]),
+            min(days[stage]),
+            max(days[stage]),
+        )
+        for stage in stages.ACTIVE
+        if days.get(stage)
+    ]

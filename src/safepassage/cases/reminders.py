@@ -1,0 +1,184 @@
+"""Tasks computed from dates: a travel document about to expire, an
+appointment at an embassy or office, a follow-up after arrival.
+
+They are read from the travel records (``cases.travel.due_dates``) of the
+cases still on their way, whenever they are needed, so they follow the
+records: a passport renewed, an application recorded as submitted, and
+the reminder goes. A reminder can also be marked done (cases.tasks.
+finish_reminder), which keeps a done Task row naming where it came from;
+a reminder so marked is not shown again, unless its date changes (a new
+expiry date is a new reminder).
+
+How far ahead, in days, is set here in code (docs/casework.md, "Tasks and
+deadlines"). ``overdue_cases`` is the same rule as one filter on cases,
+for the case list; ``overdue_counts`` counts without reading every row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from safepassage.cases import stages, travel
+from safepassage.cases.models import (
+    Application,
+    Case,
+    Decision,
+    DocumentStatus,
+    Journey,
+    ReminderKind,
+    Task,
+    TravelDocument,
+)
+
+# A travel document is brought up this many days before it expires.
+EXPIRING_WITHIN = 90
+# An appointment is brought up this many days before it.
+APPOINTMENT_AHEAD = 14
+# A follow-up is due this many days after an arrival ...
+FOLLOW_UP_AFTER = 14
+# ... and is shown until this many days after it was due.
+FOLLOW_UP_FOR = 30
+# "Due soon", for the dashboard.
+SOON = 7
+# Past this many reminders, the ones marked done are looked up by case
+# rather than by record (a shorter query).
+_BY_RECORD = 500
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A task computed from a date: ``due`` as travel.due_dates gives it,
+    and the date of the record it comes from (``source_on``: the expiry,
+    the appointment, the arrival), which names it with its kind and record."""
+
+    due: travel.Due
+    source_on: date
+
+    @property
+    def kind(self) -> str:
+        return self.due.kind
+
+    @property
+    def on(self) -> date:
+        return self.due.on
+
+    @property
+    def overdue(self) -> bool:
+        return self.due.overdue
+
+    @property
+    def case_id(self) -> uuid.UUID:
+        return self.due.case_id
+
+    @property
+    def case_code(self) -> str:
+        return self.due.case_code
+
+    @property
+    def record_id(self) -> uuid.UUID:
+        return self.due.record_id
+
+    @property
+    def label(self) -> str:
+        return self.due.label
+
+    @property
+    def key(self) -> tuple[str, uuid.UUID, date]:
+        return (self.kind, self.record_id, self.source_on)
+
+
+def _source_on(due: travel.Due) -> date:
+    if due.kind == ReminderKind.FOLLOW_UP:
+        return due.on - timedelta(days=FOLLOW_UP_AFTER)
+    return due.on
+
+
+def on_the_way(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Reminders are for cases still on their way (not closed, not in a side exit)."""
+    return cases.filter(stage__in=stages.ACTIVE)
+
+
+def reminders(cases: QuerySet[Case], today: date) -> list[Reminder]:
+    """The reminders of ``cases`` not marked done, soonest first: four
+    queries whatever the number of cases."""
+    dues = travel.due_dates(
+        on_the_way(cases),
+        today,
+        expiring_within=EXPIRING_WITHIN,
+        ahead=APPOINTMENT_AHEAD,
+        follow_up_after=FOLLOW_UP_AFTER,
+        follow_up_for=FOLLOW_UP_FOR,
+    )
+    if not dues:
+        return []
+    marked = Task.objects.exclude(source_kind="")
+    if len(dues) <= _BY_RECORD:
+        marked = marked.filter(source_id__in={due.record_id for due in dues})
+    else:
+        marked = marked.filter(case__in=on_the_way(cases))
+    done = set(marked.values_list("source_kind", "source_id", "source_on"))
+    found = [Reminder(due, _source_on(due)) for due in dues]
+    return [reminder for reminder in found if reminder.key not in done]
+
+
+def find(case: Case, kind: str, record_id: uuid.UUID, source_on: date, today: date) -> Reminder:
+    """The reminder of ``case`` so named, as it stands today; LookupError
+    if there is none (its record changed, or it was marked done)."""
+    for reminder in reminders(Case.objects.filter(pk=case.pk), today):
+        if reminder.key == (kind, record_id, source_on):
+            return reminder
+    raise LookupError("no such reminder")
+
+
+# --- The same rule as filters ------------------------------------------------------------
+
+
+def _not_marked(kind: str, on: str) -> Any:
+    marked = Task.objects.filter(source_kind=kind, source_id=OuterRef("pk"), source_on=OuterRef(on))
+    return ~Exists(marked)
+
+
+def _overdue_sources(today: date, **case: Any) -> tuple[QuerySet[Any], ...]:
+    """The travel records whose reminder is overdue and not marked done,
+    of the cases ``case`` selects (a lookup on the record's case): as
+    due_dates calls them overdue."""
+    documents = TravelDocument.objects.filter(
+        _not_marked(ReminderKind.DOCUMENT_EXPIRES, "expires_on"),
+        status=DocumentStatus.ISSUED,
+        expires_on__lt=today,
+        **case,
+    )
+    appointments = Application.objects.filter(
+        _not_marked(ReminderKind.APPOINTMENT, "appointment_on"),
+        appointment_on__lt=today,
+        submitted_on=None,
+        decision=Decision.PENDING,
+        **case,
+    )
+    follow_ups = Journey.objects.filter(
+        _not_marked(ReminderKind.FOLLOW_UP, "arrived_on"),
+        arrived_on__lt=today - timedelta(days=FOLLOW_UP_AFTER),
+        arrived_on__gte=today - timedelta(days=FOLLOW_UP_AFTER + FOLLOW_UP_FOR),
+        **case,
+    )
+    return documents, appointments, follow_ups
+
+
+def overdue_reminder_cases(today: date) -> Q:
+    """The filter for cases with an overdue reminder not marked done."""
+    query = Q(pk__in=[])
+    for sources in _overdue_sources(today, case=OuterRef("pk")):
+        query |= Q(Exists(sources))
+    return Q(stage__in=stages.ACTIVE) & query
+
+
+def overdue_reminder_count(cases: QuerySet[Case], today: date) -> int:
+    """How many reminders of ``cases`` are overdue and not marked done
+    (three counting queries)."""
+    chosen = on_the_way(cases).values("pk")
+    return sum(sources.count() for sources in _overdue_sources(today, case__in=chosen))

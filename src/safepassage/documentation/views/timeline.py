@@ -1,0 +1,79 @@
+"""The timeline: the acts of the events that match the list's filters, in
+the order of the first day each may have happened on, each date as
+precisely as it is known and no more; the events recorded with no act yet
+above them, on the first page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safepassage.audit.chain import record
+from safepassage.documentation import search
+from safepassage.documentation.access import documentation_keys
+from safepassage.documentation.confidentiality import note_restricted_reads
+from safepassage.documentation.fields import offer_terms
+from safepassage.documentation.forms import EventFilterForm
+from safepassage.documentation.models import Event
+from safepassage.documentation.models.base import PLACE_PATH
+from safepassage.documentation.views.shared import open_all, user_of
+
+PAGE = 100
+# Events with no act yet, shown above the first page (the list has them all).
+WITHOUT_ACTS = 20
+
+
+@require_GET
+def timeline_view(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    documentation_keys(user)
+    form = EventFilterForm(request.GET or None)
+    offer_terms(form)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    people = search.people_named_like(data.get("name") or "")
+    # InOrder pages by slices, which is all a Paginator asks of a list.
+    acts_in_order: Any = search.timeline(user, data, people)
+    page = Paginator(acts_in_order, PAGE).get_page(request.GET.get("page"))
+    acts = search.timeline_page(list(page.object_list))
+    lonely: list[Event] = []
+    if page.number == 1:
+        ids = list(
+            search.without_acts(user, data, people).values_list("pk", flat=True)[: WITHOUT_ACTS + 1]
+        )
+        lonely = sorted(
+            Event.objects.filter(pk__in=ids).select_related(PLACE_PATH),
+            key=lambda event: (event.period_from is None, event.period_from, event.code),
+        )
+    open_all([act.event for act in acts] + lonely, "title")
+    open_all(acts, "place_detail")
+    open_all(lonely, "place_detail")
+    open_all([act.victim for act in acts], "name")
+    record(
+        user,
+        "documentation.timeline_shown",
+        None,
+        shown=len(acts) + len(lonely[:WITHOUT_ACTS]),
+        filtered=bool(data),
+        searched=people.searched,
+    )
+    note_restricted_reads(user, [act.event for act in acts] + lonely, "timeline")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documentation/timeline.html",
+        {
+            "form": form,
+            "page": page,
+            "acts": acts,
+            "lonely": lonely[:WITHOUT_ACTS],
+            "more_lonely": len(lonely) > WITHOUT_ACTS,
+            "count": page.paginator.count,
+            "query": query.urlencode(),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -1,0 +1,186 @@
+"""The timeline: acts (and events with no act yet) in the order of the first
+day each may have happened on, each date shown as precisely as it is
+known with the days it may cover, unknown dates last; filtered like the
+list, page by page, in a bounded number of queries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from safepassage.audit.models import AuditEntry
+from safepassage.documentation import actions
+from safepassage.documentation.precision import FuzzyDate, Place
+from safepassage.vault.keyring import using_keyring
+from tests.base import sign_in
+from tests.documentation.conftest import Desk, record_detention, term
+
+
+@pytest.fixture
+def recorded(desk: Desk) -> dict[str, str]:
+    """Codes of acts and events, by name."""
+    with using_keyring(desk.vault.keyring):
+        spring = record_detention(
+            desk.documenter, title="Spring roundup", start=FuzzyDate.parse("2017-spring")
+        )
+        march = record_detention(
+            desk.documenter,
+            title="March torture",
+            act_type="020111110000",
+            start=FuzzyDate.parse("2017-03"),
+        )
+        # A second act in the spring event, on a known day.
+        exact = actions.record_act(
+            desk.documenter,
+            event=spring.event,
+            victim=spring.victim,
+            act_type=term("act_type", "020111110000"),
+            start=FuzzyDate.parse("2017-04-10"),
+        )
+        unknown = record_detention(desk.documenter, title="No date", start=FuzzyDate.unknown())
+        bare = actions.record_event(
+            desk.documenter,
+            title="Reported, no act yet",
+            start=FuzzyDate.parse("2017-03-early"),
+            place=Place.of("district", term("place", "L-RU-CE-GROZNY")),
+        )
+    return {
+        "spring": spring.act.code,
+        "march": march.act.code,
+        "exact": exact.code,
+        "unknown": unknown.act.code,
+        "bare": bare.code,
+    }
+
+
+@pytest.fixture
+def client(desk: Desk) -> Client:
+    client = Client()
+    sign_in(client, desk.documenter)
+    return client
+
+
+def order(page: str, recorded: dict[str, str]) -> list[str]:
+    """The names of what the page shows, in the order it shows them."""
+    found = {name: page.find(f"#act-{code}") for name, code in recorded.items()}
+    found["bare"] = page.find(f"/documentation/events/{recorded['bare']}/")
+    return [name for name, at in sorted(found.items(), key=lambda item: item[1]) if at >= 0]
+
+
+def items(page: str) -> list[str]:
+    return re.findall(r'<li class="timeline-item[^"]*">(.*?)</li>', page, flags=re.S)
+
+
+@pytest.mark.django_db
+def test_it_orders_acts_by_the_first_day_they_may_have_happened(
+    client: Client, recorded: dict[str, str]
+) -> None:
+    response = client.get("/documentation/timeline/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Spring and March both begin on 1 March (spring ends later), early
+    # March ends sooner; 10 April; the unknown date last.
+    assert order(page, recorded) == ["bare", "march", "spring", "exact", "unknown"]
+    assert "2017</h2>" in page
+    assert "Date unknown</h2>" in page
+    assert AuditEntry.objects.filter(action="documentation.timeline_shown").last().details == {
+        "shown": 5,
+        "filtered": False,
+        "searched": False,
+    }
+
+
+@pytest.mark.django_db
+def test_each_date_is_shown_as_precisely_as_it_is_known(
+    client: Client, recorded: dict[str, str]
+) -> None:
+    shown = items(client.get("/documentation/timeline/").content.decode())
+    by_act = {name: next(i for i in shown if code in i) for name, code in recorded.items()}
+    assert "spring 2017" in by_act["spring"]
+    assert "between 1 March 2017 and 31 May 2017" in by_act["spring"]
+    assert "March 2017" in by_act["march"]
+    assert "between 1 March 2017 and 31 March 2017" in by_act["march"]
+    assert "early March 2017" in by_act["bare"]
+    assert "No act has been recorded in this event." in by_act["bare"]
+    # One known day: no span to give.
+    assert "10 April 2017" in by_act["exact"]
+    assert "between" not in by_act["exact"]
+    assert "date unknown" in by_act["unknown"]
+
+
+@pytest.mark.django_db
+def test_dates_read_in_the_readers_language(client: Client, recorded: dict[str, str]) -> None:
+    client.cookies["django_language"] = "ru"
+    page = client.get("/documentation/timeline/").content.decode()
+    assert "весна 2017" in page
+    assert "Дата неизвестна" in page
+
+
+@pytest.mark.django_db
+def test_it_is_filtered_like_the_list(client: Client, recorded: dict[str, str]) -> None:
+    torture = term("act_type", "020111110000").pk
+    page = client.get("/documentation/timeline/", {"act_type": str(torture)}).content.decode()
+    # Only the acts of that type, not the other acts of the same events.
+    assert order(page, recorded) == ["march", "exact"]
+    # A period keeps the acts whose own days meet it.
+    page = client.get(
+        "/documentation/timeline/", {"period_from": "2017-04-05", "period_to": "2017-04-15"}
+    ).content.decode()
+    assert order(page, recorded) == ["spring", "exact"]
+    grozny = term("place", "L-RU-CE-GROZNY").pk
+    page = client.get("/documentation/timeline/", {"place": str(grozny)}).content.decode()
+    assert order(page, recorded) == ["bare"]
+    page = client.get("/documentation/timeline/", {"name": "Magomed Umarov"}).content.decode()
+    assert order(page, recorded) == ["march", "spring", "exact", "unknown"]
+
+
+@pytest.mark.django_db
+def test_a_restricted_event_is_left_out_for_others_and_its_reads_audited(
+    desk: Desk, client: Client, recorded: dict[str, str]
+) -> None:
+    with using_keyring(desk.vault.keyring):
+        hidden = record_detention(
+            desk.documenter, title="Hidden detention", confidentiality="restricted"
+        )
+    other = Client()
+    sign_in(other, desk.stranger)
+    page = other.get("/documentation/timeline/").content.decode()
+    assert hidden.act.code not in page
+    assert "Hidden detention" not in page
+    assert not AuditEntry.objects.filter(action="documentation.restricted_event_read").exists()
+    assert hidden.act.code in client.get("/documentation/timeline/").content.decode()
+    read = AuditEntry.objects.get(action="documentation.restricted_event_read")
+    assert read.target == f"event:{hidden.event.pk}"
+    assert read.details == {"page": "timeline"}
+
+
+@pytest.mark.django_db
+def test_it_takes_a_bounded_number_of_queries(
+    desk: Desk, client: Client, recorded: dict[str, str]
+) -> None:
+    client.get("/documentation/timeline/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/documentation/timeline/")
+    with using_keyring(desk.vault.keyring):
+        for number in range(8):
+            record_detention(desk.documenter, title=f"More {number}")
+        actions.record_event(desk.documenter, title="Bare too", start=FuzzyDate.parse("2017"))
+    with CaptureQueriesContext(connection) as many:
+        client.get("/documentation/timeline/")
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_it_goes_page_by_page(desk: Desk, client: Client) -> None:
+    with using_keyring(desk.vault.keyring):
+        for number in range(103):
+            record_detention(desk.documenter, title=f"Detention {number}")
+    first = client.get("/documentation/timeline/").content.decode()
+    assert len(items(first)) == 100
+    assert "103 acts" in first
+    second = client.get("/documentation/timeline/", {"page": "2"}).content.decode()
+    assert len(items(second)) == 3
