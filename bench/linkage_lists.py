@@ -14,7 +14,8 @@ Targets: pairwise F1 >= 0.90, people within 5 % of the truth, recall >= 0.80
 for every pair of lists. Plain splink on the same records (words as they
 are) is printed beside ours.
 
-    .venv/bin/python bench/linkage_lists.py [--people 120 3000] [--seeds 1] [--plain]
+    .venv/bin/python bench/linkage_lists.py [--people 120 3000] [--seeds 1] [--first-seed 1]
+        [--generator simulated|synthetic|both] [--plain]
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ def report(label: str, records: list[linkage.SourceRecord], people: list[int], l
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, nargs="+", default=[120, 3000])
-    parser.add_argument("--seeds", type=int, default=1, help="seeds 1..N of each generator")
+    parser.add_argument("--seeds", type=int, default=1, help="how many seeds of each generator")
+    parser.add_argument(
+        "--first-seed", type=int, default=1, help="the first seed (others held out for tuning)"
+    )
     parser.add_argument("--generator", choices=["simulated", "synthetic", "both"], default="both")
     parser.add_argument("--plain", action="store_true", help="plain splink beside ours")
     args = parser.parse_args()
@@ -96,7 +100,7 @@ def main() -> None:
     chosen = list(generators) if args.generator == "both" else [args.generator]
     for name in chosen:
         for people in args.people:
-            for seed in range(1, args.seeds + 1):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
                 records, truth, listed = generators[name](people, seed)
                 report(f"{name}, {people} people, seed {seed}", records, truth, listed, args.plain)
 

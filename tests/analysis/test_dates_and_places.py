@@ -227,3 +227,23 @@ def test_a_place_the_gazetteer_does_not_know_is_kept_as_its_key() -> None:
     assert not a.known
     assert a.id == b.id
     assert read_place("") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "system", "place"),
+    [
+        # A French file that copies a passport's (ICAO) spelling: in French
+        # "ch" is ш and "oi" is ои, so read in its own system it is no place.
+        ("Achkhoi-Martan", "french", "achkhoy-martan"),
+        ("Kurchaloi", "french", "kurchaloy"),
+        # A report in English that quotes a scholarly source (c is ц, j is й).
+        ("Coci-Jurt", "english", "tsotsi-yurt"),
+        ("Naurskaja", "icao", "naur"),
+    ],
+)
+def test_a_place_written_in_another_system_than_its_lists_is_found(
+    written: str, system: str, place: str
+) -> None:
+    found = read_place(written, system)
+    assert found is not None
+    assert (found.id, found.known) == (place, True)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from safepassage.accounts.models import User
 from safepassage.analysis import linkage, simulated
+from safepassage.analysis.linkage import comparisons, victims
 from safepassage.analysis.linkage.clustering import average_linkage, refine
 from safepassage.analysis.linkage.quality import bcubed, recall_between
 from tests.base import PASSWORD
@@ -182,3 +183,83 @@ def test_five_lists_imported_with_their_own_columns_are_linked_and_exported(
     quality = linkage.evaluate(people, linkage.Linkage(found, []))
     assert quality.f1 > 0.85
     assert abs(quality.clusters - listed) <= 0.15 * listed
+
+
+def _two(
+    left: tuple[str, dict[str, str]], right: tuple[str, dict[str, str]]
+) -> list[dict[str, object]]:
+    records = [
+        linkage.SourceRecord.of(source, f"r{n}", values)
+        for n, (source, values) in enumerate((left, right))
+    ]
+    return victims.prepare(records, 2017)
+
+
+def _holds(condition: str, rows: list[dict[str, object]]) -> bool:
+    """Whether a condition on `l.` and `r.` columns holds for the pair, in
+    the database the linkage runs on."""
+    import duckdb
+    import pyarrow as pa
+
+    with duckdb.connect() as db:
+        db.register("pair", pa.Table.from_pylist(rows))
+        found = db.execute(
+            f"select ({condition}) from pair as l, pair as r"  # noqa: S608
+            " where l.unique_id = 0 and r.unique_id = 1"
+        ).fetchone()
+    return bool(found and found[0])
+
+
+def _blocked(rows: list[dict[str, object]]) -> bool:
+    """Whether a blocking rule of the victim schema makes the pair a
+    candidate (either way round)."""
+    for rule in victims.VICTIMS.blocking:
+        condition = rule if isinstance(rule, str) else " and ".join(f"l.{c} = r.{c}" for c in rule)
+        swapped = comparisons.SIDES.sub(
+            lambda m: f"{'r' if m[1] == 'l' else 'l'}.{m[2]}", condition
+        )
+        if _holds(condition, rows) or _holds(swapped, rows):
+            return True
+    return False
+
+
+def test_an_initial_alone_is_found_and_agrees_across_spellings_and_districts() -> None:
+    # The English press writes Умар as Omar and names the district, not the
+    # village.
+    rows = _two(
+        ("NGO testimonies", {"name": "Шахидов Умар", "place": "с. Ведено"}),
+        ("English-language press", {"name": "O. Shakhidov",
+                                    "place": "a village in the Vedeno district"}),
+    )  # fmt: skip
+    assert _blocked(rows)
+    assert _holds(comparisons._initials_agree("initial", "given_initials"), rows)
+    assert _holds("l.place_district = r.place_area or l.place_area = r.place_district", rows)
+    # Another initial is another man.
+    other = _two(
+        ("NGO testimonies", {"name": "Шахидов Умар", "place": "с. Ведено"}),
+        ("English-language press", {"name": "M. Shakhidov", "place": "Vedeno"}),
+    )
+    assert not _holds(comparisons._initials_agree("initial", "given_initials"), other)
+
+
+@pytest.mark.parametrize(
+    ("typed", "right"),
+    [("Умвров Хава", "Умарова Хава"), ("Кадиров Хусейн", "Кадиав Хусейн"),
+     ("Hanov Maka", "Khasanova Maka")],
+)  # fmt: skip
+def test_a_surname_with_a_typing_error_is_still_a_candidate(typed: str, right: str) -> None:
+    rows = _two(
+        ("NGO testimonies", {"name": typed, "place": "Майртуп"}),
+        ("Russian newspaper", {"name": right, "place": "из Майртупа"}),
+    )
+    assert rows[0]["surname"] != rows[1]["surname"]
+    assert _blocked(rows)
+
+
+def test_every_comparison_is_learnt_in_some_training_session() -> None:
+    # A session cannot learn the comparisons of the columns it blocks on.
+    schema = victims.VICTIMS
+    for comparison in schema.comparisons:
+        assert any(
+            comparison.column not in rule for rule in schema.training if isinstance(rule, tuple)
+        ), comparison.column

@@ -220,3 +220,18 @@ def test_scores_rank_the_same_person_higher() -> None:
     assert same == pytest.approx(1.0)
     assert initial > 0.9
     assert other < 0.7
+
+
+def test_an_initial_agrees_with_every_spelling_of_the_name() -> None:
+    # English writes Умар as Omar, so "O. Musayev" abbreviates him; Юсуп is
+    # also Усуп, so У. and Yu. both stand for him.
+    umar = parse("Умар Мусаев")
+    assert parse("O. Musayev", "english").initial in umar.initials
+    assert parse("U. Musayev", "english").initial in umar.initials
+    assert parse("Omar Musayev", "english").initials == umar.initials
+    usup = parse("Усуп Дудаев")
+    assert parse("Yu. Dudayev", "english").initial in usup.initials
+    assert parse("У. Дудаев").initial in usup.initials
+    # Another name's initial is not among them.
+    assert parse("M. Musayev", "english").initial not in umar.initials
+    assert parse("M. Musayev", "english").initials == {"m"}

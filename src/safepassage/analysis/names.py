@@ -106,6 +106,9 @@ class Name:
     surname_initial: str = ""
     sex: str = ""  # "m" or "f", as the name shows it
     pseudonym: bool = False
+    # Every initial a source may write for the given name: its own, and
+    # those of the name's other known spellings (Умар is У. or, as Omar, O.).
+    initials: frozenset[str] = frozenset()
 
     @property
     def given_key(self) -> str:
@@ -124,6 +127,30 @@ def initial_letter(cyrillic_text: str) -> str:
     word's last letter and made Т.)."""
     letters = re.sub(r"[^а-яё]", "", cyrillic_text)
     return initial_of(fold(letters[:1] + "а")) if letters else ""
+
+
+def _spelled_initials() -> dict[str, frozenset[str]]:
+    """For each name of the given-name table (its canonical key), the
+    initials of all its spellings, each Latin one read in the system its
+    letters show (system_for): a list that writes "O. Musayev" abbreviates
+    Omar, which is Умар."""
+    with (REFERENCE / "given_names.toml").open("rb") as source:
+        groups = tomllib.load(source)["names"]
+    found: dict[str, frozenset[str]] = {}
+    for group in groups:
+        letters = set()
+        for form in group["forms"]:
+            reading = (
+                cyrillic(form)
+                if is_cyrillic(form)
+                else cyrillic(form, system_for(form, DEFAULT_SYSTEM))
+            )
+            letters.add(initial_letter(reading))
+        found[fold(cyrillic(group["forms"][0]))] = frozenset(letters - {""})
+    return found
+
+
+SPELLED_INITIALS = _spelled_initials()
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -338,10 +365,14 @@ def _name(
         surname_initial = letters.pop(-1)
     known = GIVEN_NAMES.get(given[0]) if given else None
     sex = patronymic_sex or (known.sex if known else "") or surname_sex
+    spelled = {initial} - {""}
+    if given:
+        spelled |= SPELLED_INITIALS.get(given[0], frozenset())
     return Name(
         surname=surname,
         given=given,
         initial=initial,
+        initials=frozenset(spelled),
         patronymic=patronymic,
         patronymic_initial=patronymic_initial,
         surname_initial=surname_initial,

@@ -267,7 +267,23 @@ GAZETTEER, NAMES, DESCRIPTIONS = _load()
 
 @functools.lru_cache(maxsize=1 << 16)
 def read_place(text: str, system: str = DEFAULT_SYSTEM) -> Place | None:
-    """The place a value names; None if it names none (blank)."""
+    """The place a value names; None if it names none (blank). Latin words
+    are read in the list's `system` first; a place the gazetteer does not
+    know so is read in every other system (lists mix them: a French file
+    copies "Achkhoi-Martan" from a passport, a report "Coci-Jurt" from a
+    scholarly source) before it is kept as written."""
+    found = _read_place(text, system)
+    if found is None or found.known or is_cyrillic(text):
+        return found
+    for other in SYSTEMS:
+        if other != system:
+            elsewhere = _read_place(text, other)
+            if elsewhere is not None and elsewhere.known:
+                return elsewhere
+    return found
+
+
+def _read_place(text: str, system: str) -> Place | None:
     normal = _normal(text)
     if not normal:
         return None

@@ -71,12 +71,15 @@ def name_part(
     initial: str,
     first: str | None = None,
     last: str | None = None,
+    initials: str | None = None,
     close: tuple[float, float] = (0.92, 0.8),
     frequencies: bool = True,
 ) -> Any:
     """A surname or a given name (`column`), with its consonant skeleton,
     its initial and, for given names, the first and last parts of a
-    compound name. (A surname and given name swapped are put back when the
+    compound name. `initials`, if given, holds every initial the name may
+    be written with ("|u|a|" for Умар, also Omar): an initial alone agrees
+    with any of them. (A surname and given name swapped are put back when the
     record is read, names.parse_parts; a level for them here would make
     each name comparison read the other's column, and expectation
     maximisation could then learn neither.)"""
@@ -101,7 +104,7 @@ def name_part(
         _similar(column, near, 0.04),
         _level(f"l.{skeleton} = r.{skeleton}", "same consonants", 0.02),
         _level(
-            f"(l.{column} is null or r.{column} is null) and l.{initial} = r.{initial}",
+            f"(l.{column} is null or r.{column} is null) and {_initials_agree(initial, initials)}",
             "initial agrees",
             0.05,
         ),
@@ -109,6 +112,16 @@ def name_part(
         _level("true", "different", 0.01),
     ]
     return _levels(column, levels)
+
+
+def _initials_agree(initial: str, initials: str | None) -> str:
+    same = f"l.{initial} = r.{initial}"
+    if not initials:
+        return same
+    return (
+        f"({same} or instr(l.{initials}, concat('|', r.{initial}, '|')) > 0"
+        f" or instr(r.{initials}, concat('|', l.{initial}, '|')) > 0)"
+    )
 
 
 def patronymic(column: str, *, initial: str) -> Any:
@@ -191,13 +204,25 @@ def period(column: str, *, low: str, high: str) -> Any:
     )
 
 
-def place(column: str, *, district: str, other: str | None = None) -> Any:
+def place(column: str, *, district: str, other: str | None = None, area: str | None = None) -> Any:
     """A place of the gazetteer, with its district, and optionally the
-    record's other place (home against detention)."""
+    record's other place (home against detention). With `area` (the
+    district a record names instead of a place, "a village in the Vedeno
+    district"), a place inside the district one record names agrees as far
+    as that record says, a level of its own: two different villages of one
+    district are a disagreement, however near."""
     levels = [_null(f"l.{column} is null or r.{column} is null"), _exact(column, True, 0.8)]
     if other:
         levels.append(
             _level(f"l.{column} = r.{other} or l.{other} = r.{column}", "home and detention", 0.05)
+        )
+    if area:
+        levels.append(
+            _level(
+                f"l.{area} = r.{district} or l.{district} = r.{area}",
+                "in the district the other names",
+                0.05,
+            )
         )
     levels += [
         _level(f"l.{district} = r.{district}", "same district", 0.1),

@@ -306,6 +306,7 @@ def _train(
             trained = False
     if schema.least_m:
         _smooth(model, schema.least_m)
+        _neutral_where_unseen(model)
     prior = model._probability_two_random_records_match
     if not 0.0 < prior < 1.0:
         # No matches among the strictest pairs (a handful of records): fall
@@ -381,6 +382,22 @@ def _smooth(model: Any, least: float) -> None:
         total = sum(raised)
         for level, value in zip(levels, raised, strict=True):
             level.m_probability = value / total
+
+
+def _neutral_where_unseen(model: Any) -> None:
+    """A level that no random pair showed has no u probability (splink
+    would take one in a million, and the level would count as twenty bits
+    for a match): it gets its m probability instead, so that it weighs
+    neither for nor against. (A district named for a place of detention
+    is rare enough that 200,000 random pairs may hold none.)"""
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    for comparison in model.comparisons:
+        for level in comparison.comparison_levels:
+            if not level.is_null_level and level._u_probability in (None, LEVEL_NOT_OBSERVED_TEXT):
+                m = level.m_probability
+                if m is not None:
+                    level.u_probability = m
 
 
 def capture_table(rows: Sequence[dict[str, Any]], linkage: Linkage) -> CaptureTable:

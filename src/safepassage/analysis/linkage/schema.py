@@ -218,6 +218,7 @@ def _victim_comparison(compare: Compare) -> Any:
             initial=roles["initial"],
             first=roles.get("first"),
             last=roles.get("last"),
+            initials=roles.get("initials"),
             frequencies=compare.frequencies,
         )
     if compare.kind is Kind.PATRONYMIC:
@@ -234,7 +235,9 @@ def _victim_comparison(compare: Compare) -> Any:
         return comparisons.period(compare.column, low=roles["low"], high=roles["high"])
     if compare.kind is Kind.SEX:
         return comparisons.sex(compare.column)
-    return comparisons.place(compare.column, district=roles["district"], other=roles.get("other"))
+    return comparisons.place(
+        compare.column, district=roles["district"], other=roles.get("other"), area=roles.get("area")
+    )
 
 
 def settings(schema: Schema) -> Any:

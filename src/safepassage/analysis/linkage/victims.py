@@ -24,7 +24,7 @@ from safepassage.analysis import values
 from safepassage.analysis.linkage.schema import Compare, Kind, Schema
 from safepassage.analysis.names import Name, parse, parse_parts, usual_order
 from safepassage.analysis.periods import Period, Unreadable, period_in_days
-from safepassage.analysis.places import read_place
+from safepassage.analysis.places import Place, read_place
 from safepassage.analysis.romanization import detect, is_cyrillic, skeleton
 
 __all__ = [
@@ -136,6 +136,20 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _area(place: Place | None) -> str | None:
+    """The district a record names instead of a place ("a village in the
+    Shali district", "Шалинский район")."""
+    if place is None or not place.id.startswith("district:"):
+        return None
+    return place.district or None
+
+
+def _initial_class(initial: str) -> str | None:
+    if not initial:
+        return None
+    return "V" if initial[0] in "aeiouy" else initial
+
+
 def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[str, Any]]:
     """One row per record with the keys the victim schema compares."""
     records = list(records)
@@ -180,12 +194,26 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                 "surname": name.surname or None,
                 "surname_sk": skeleton(name.surname) or None,
                 "surname_initial": name.surname_initial or None,
+                # A typing error leaves one end of a surname whole (Кадиров,
+                # Кадиав; Умаров, Умвров): with the given name and place,
+                # either end finds the pair. (The last three letters with
+                # the first: "-аев" alone would join most surnames.)
+                "surname_head": name.surname[:3] if len(name.surname) >= 5 else None,
+                "surname_ends": (
+                    name.surname[0] + name.surname[-3:] if len(name.surname) >= 5 else None
+                ),
                 "given": name.given_key or None,
                 "given_first": name.given[0] if name.given else None,
                 "given_last": name.given[-1] if name.given else None,
                 "given_sk": skeleton(name.given_key) or None,
                 "initial": name.initial or None,
-                "bare_initial": name.initial if name.initial and not name.given else None,
+                "given_initials": (
+                    "|" + "|".join(sorted(name.initials)) + "|" if name.initials else None
+                ),
+                # Blocking on an initial alone: vowels are one class (O. for
+                # Умар, Yu. for Усуп); the comparison then asks which.
+                "initial_class": _initial_class(name.initial),
+                "bare_class": _initial_class(name.initial) if not name.given else None,
                 "patronymic": name.patronymic or None,
                 "patronymic_initial": name.patronymic_initial or None,
                 "sex": sex,
@@ -207,8 +235,10 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                 "event_year": _year(event),
                 "place": home.id if home else None,
                 "place_district": home.district or None if home else None,
+                "place_area": _area(home),
                 "detention": held.id if held else None,
                 "detention_district": held.district or None if held else None,
+                "detention_area": _area(held),
             }
         )
     return rows
@@ -271,6 +301,7 @@ VICTIMS = Schema(
                 initial="initial",
                 first="given_first",
                 last="given_last",
+                initials="given_initials",
             ),
         ),
         Compare("patronymic", Kind.PATRONYMIC, roles=_role(initial="patronymic_initial")),
@@ -281,8 +312,16 @@ VICTIMS = Schema(
             roles=_role(low="birth_lo", high="birth_hi", date="birth_date", swapped="birth_swap"),
         ),
         Compare("event_lo", Kind.PERIOD, roles=_role(low="event_lo", high="event_hi")),
-        Compare("place", Kind.PLACE, roles=_role(district="place_district", other="detention")),
-        Compare("detention", Kind.PLACE, roles=_role(district="detention_district")),
+        Compare(
+            "place",
+            Kind.PLACE,
+            roles=_role(district="place_district", other="detention", area="place_area"),
+        ),
+        Compare(
+            "detention",
+            Kind.PLACE,
+            roles=_role(district="detention_district", area="detention_area"),
+        ),
     ),
     # Each rule joins on two or three keys, so that blocks stay small on a
     # million records. Keys are the same in every script and system, so
@@ -291,9 +330,15 @@ VICTIMS = Schema(
         ("surname", "given"),
         ("surname", "birth_year"),
         ("given", "surname_sk", "place"),
+        ("given", "surname_head", "place"),
+        ("given", "surname_ends", "place"),
         "l.surname = r.given and l.given = r.surname",
-        "l.surname = r.surname and l.bare_initial = r.initial and l.place = r.place",
-        "l.surname = r.surname and l.initial = r.bare_initial and l.place = r.place",
+        # An initial alone, by the district: a list that writes "a village
+        # in the Vedeno district" names no village.
+        "l.surname = r.surname and l.bare_class = r.initial_class"
+        " and l.place_district = r.place_district",
+        "l.surname = r.surname and l.initial_class = r.bare_class"
+        " and l.place_district = r.place_district",
         ("given", "birth_year", "place"),
         ("given", "place", "event_month"),
         ("surname", "place", "event_month"),
@@ -311,8 +356,13 @@ VICTIMS = Schema(
     # takes brothers and sisters (who agree on all but their given names
     # and births) for one person: one surname and given name; one full
     # date of birth; failing those, one year of birth and place.
-    training=(("surname", "given", "place"), ("birth_date", "place"), ("birth_lo", "place")),
-    carried=("bare_initial", "event_month", "nameless_place", "event_year"),
+    training=(
+        ("surname", "given", "place"),
+        ("birth_date", "place"),
+        ("birth_lo", "place"),
+        ("surname", "given", "birth_year"),
+    ),
+    carried=("bare_class", "initial_class", "event_month", "nameless_place", "event_year"),
     types={
         "birth_lo": "int",
         "birth_hi": "int",
