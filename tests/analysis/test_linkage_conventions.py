@@ -263,3 +263,37 @@ def test_every_comparison_is_learnt_in_some_training_session() -> None:
         assert any(
             comparison.column not in rule for rule in schema.training if isinstance(rule, tuple)
         ), comparison.column
+
+
+def test_a_level_no_random_pair_showed_weighs_nothing() -> None:
+    # A district named for a place of detention may be in no random pair;
+    # splink would take its u as one in a million (twenty bits for a match).
+    from splink import Linker
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    from safepassage.analysis.linkage import pipeline
+    from safepassage.analysis.linkage.backends import duckdb_database, to_arrow
+    from safepassage.analysis.linkage.schema import settings
+
+    schema = victims.VICTIMS
+    rows = _two(
+        ("NGO testimonies", {"name": "Шахидов Умар", "detention_place": "Курчалой"}),
+        ("English-language press", {"name": "Umar Shakhidov",
+                                    "detention_place": "a village in the Kurchaloy district"}),
+    )  # fmt: skip
+    columns = schema.columns()
+    table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
+    with duckdb_database() as db_api:
+        linker = Linker(db_api.register(table), settings(schema), validate_settings=False)
+        model = linker._settings_obj
+        detention = model._get_comparison_by_output_column_name("detention")
+        area = next(
+            level
+            for level in detention.comparison_levels
+            if level.label_for_charts == "in the district the other names"
+        )
+        area.m_probability = 0.05
+        area.u_probability = LEVEL_NOT_OBSERVED_TEXT
+        pipeline._neutral_where_unseen(model)
+        assert area.u_probability == area.m_probability == 0.05
+        assert _holds("l.detention_district = r.detention_area", rows)
