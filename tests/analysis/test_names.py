@@ -228,10 +228,10 @@ def test_an_initial_agrees_with_every_spelling_of_the_name() -> None:
     umar = parse("Умар Мусаев")
     assert parse("O. Musayev", "english").initial in umar.initials
     assert parse("U. Musayev", "english").initial in umar.initials
-    assert parse("Omar Musayev", "english").initials == umar.initials
+    assert set(parse("Omar Musayev", "english").initials) == set(umar.initials)
     usup = parse("Усуп Дудаев")
     assert parse("Yu. Dudayev", "english").initial in usup.initials
     assert parse("У. Дудаев").initial in usup.initials
     # Another name's initial is not among them.
     assert parse("M. Musayev", "english").initial not in umar.initials
-    assert parse("M. Musayev", "english").initials == {"m"}
+    assert parse("M. Musayev", "english").initials == ("m",)

@@ -106,9 +106,10 @@ class Name:
     surname_initial: str = ""
     sex: str = ""  # "m" or "f", as the name shows it
     pseudonym: bool = False
-    # Every initial a source may write for the given name: its own, and
-    # those of the name's other known spellings (Умар is У. or, as Omar, O.).
-    initials: frozenset[str] = frozenset()
+    # Every initial a source may write for the given name: its own first,
+    # then those of the name's other known spellings in the order of the
+    # given-name table (Умар is У. or, as Omar, O.).
+    initials: tuple[str, ...] = ()
 
     @property
     def given_key(self) -> str:
@@ -129,24 +130,24 @@ def initial_letter(cyrillic_text: str) -> str:
     return initial_of(fold(letters[:1] + "а")) if letters else ""
 
 
-def _spelled_initials() -> dict[str, frozenset[str]]:
+def _spelled_initials() -> dict[str, tuple[str, ...]]:
     """For each name of the given-name table (its canonical key), the
     initials of all its spellings, each Latin one read in the system its
     letters show (system_for): a list that writes "O. Musayev" abbreviates
     Omar, which is Умар."""
     with (REFERENCE / "given_names.toml").open("rb") as source:
         groups = tomllib.load(source)["names"]
-    found: dict[str, frozenset[str]] = {}
+    found: dict[str, tuple[str, ...]] = {}
     for group in groups:
-        letters = set()
+        letters: dict[str, None] = {}
         for form in group["forms"]:
             reading = (
                 cyrillic(form)
                 if is_cyrillic(form)
                 else cyrillic(form, system_for(form, DEFAULT_SYSTEM))
             )
-            letters.add(initial_letter(reading))
-        found[fold(cyrillic(group["forms"][0]))] = frozenset(letters - {""})
+            letters[initial_letter(reading)] = None
+        found[fold(cyrillic(group["forms"][0]))] = tuple(letter for letter in letters if letter)
     return found
 
 
@@ -365,14 +366,14 @@ def _name(
         surname_initial = letters.pop(-1)
     known = GIVEN_NAMES.get(given[0]) if given else None
     sex = patronymic_sex or (known.sex if known else "") or surname_sex
-    spelled = {initial} - {""}
+    spelled = dict.fromkeys([initial] if initial else [])
     if given:
-        spelled |= SPELLED_INITIALS.get(given[0], frozenset())
+        spelled |= dict.fromkeys(SPELLED_INITIALS.get(given[0], ()))
     return Name(
         surname=surname,
         given=given,
         initial=initial,
-        initials=frozenset(spelled),
+        initials=tuple(spelled),
         patronymic=patronymic,
         patronymic_initial=patronymic_initial,
         surname_initial=surname_initial,

@@ -144,12 +144,6 @@ def _area(place: Place | None) -> str | None:
     return place.district or None
 
 
-def _initial_class(initial: str) -> str | None:
-    if not initial:
-        return None
-    return "V" if initial[0] in "aeiouy" else initial
-
-
 def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[str, Any]]:
     """One row per record with the keys the victim schema compares."""
     records = list(records)
@@ -194,26 +188,22 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                 "surname": name.surname or None,
                 "surname_sk": skeleton(name.surname) or None,
                 "surname_initial": name.surname_initial or None,
-                # A typing error leaves one end of a surname whole (Кадиров,
-                # Кадиав; Умаров, Умвров): with the given name and place,
-                # either end finds the pair. (The last three letters with
-                # the first: "-аев" alone would join most surnames.)
+                # A typing error after the third letter of a surname
+                # (Кадиров, Кадиав; Джабраилов, Джабаилов) leaves its start
+                # whole: with the given name and place, it finds the pair.
                 "surname_head": name.surname[:3] if len(name.surname) >= 5 else None,
-                "surname_ends": (
-                    name.surname[0] + name.surname[-3:] if len(name.surname) >= 5 else None
-                ),
                 "given": name.given_key or None,
                 "given_first": name.given[0] if name.given else None,
                 "given_last": name.given[-1] if name.given else None,
                 "given_sk": skeleton(name.given_key) or None,
                 "initial": name.initial or None,
-                "given_initials": (
-                    "|" + "|".join(sorted(name.initials)) + "|" if name.initials else None
-                ),
-                # Blocking on an initial alone: vowels are one class (O. for
-                # Умар, Yu. for Усуп); the comparison then asks which.
-                "initial_class": _initial_class(name.initial),
-                "bare_class": _initial_class(name.initial) if not name.given else None,
+                "given_initials": ("|" + "|".join(name.initials) + "|" if name.initials else None),
+                "bare_initial": name.initial if name.initial and not name.given else None,
+                # Blocking on an initial alone also finds the name by the
+                # first other initial it may be written with (O. for Умар,
+                # as Omar; Yu. for Усуп, as Юсуп); the comparison then asks
+                # all of them.
+                "initial_alt": next((x for x in name.initials if x != name.initial), None),
                 "patronymic": name.patronymic or None,
                 "patronymic_initial": name.patronymic_initial or None,
                 "sex": sex,
@@ -331,13 +321,16 @@ VICTIMS = Schema(
         ("surname", "birth_year"),
         ("given", "surname_sk", "place"),
         ("given", "surname_head", "place"),
-        ("given", "surname_ends", "place"),
         "l.surname = r.given and l.given = r.surname",
         # An initial alone, by the district: a list that writes "a village
         # in the Vedeno district" names no village.
-        "l.surname = r.surname and l.bare_class = r.initial_class"
+        "l.surname = r.surname and l.bare_initial = r.initial"
         " and l.place_district = r.place_district",
-        "l.surname = r.surname and l.initial_class = r.bare_class"
+        "l.surname = r.surname and l.initial = r.bare_initial"
+        " and l.place_district = r.place_district",
+        "l.surname = r.surname and l.bare_initial = r.initial_alt"
+        " and l.place_district = r.place_district",
+        "l.surname = r.surname and l.initial_alt = r.bare_initial"
         " and l.place_district = r.place_district",
         ("given", "birth_year", "place"),
         ("given", "place", "event_month"),
@@ -362,7 +355,7 @@ VICTIMS = Schema(
         ("birth_lo", "place"),
         ("surname", "given", "birth_year"),
     ),
-    carried=("bare_class", "initial_class", "event_month", "nameless_place", "event_year"),
+    carried=("bare_initial", "initial_alt", "event_month", "nameless_place", "event_year"),
     types={
         "birth_lo": "int",
         "birth_hi": "int",
