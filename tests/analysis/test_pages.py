@@ -250,7 +250,8 @@ def test_an_unreadable_date_is_shown_with_its_row_and_the_mapping_is_kept(
     assert "Nothing was imported: 2 rows have problems; nothing was stored." in text
     assert (
         "Row 3, column “born”: “31/31/1990” is not a date, a year or an age; expected a "
-        "day-month-year (31.12.1990), a year (1990) or an age (27, ~27 years)."
+        "day-month-year (31.12.1990), a year (1990, 1990 г.р.) or an age (27, 27 лет, около "
+        "30, in his 20s)."
     ) in text
     # The value is shown as text, never as markup.
     assert "“&lt;i&gt;1990&lt;/i&gt;x”" in text
@@ -266,7 +267,8 @@ def test_an_unreadable_date_is_shown_with_its_row_and_the_mapping_is_kept(
 def test_the_import_page_speaks_russian_with_its_plural_forms(analyst: User) -> None:
     client = _client(analyst)
     client.cookies["django_language"] = "ru"
-    rows = "".join(f"Amina {n},{n}/31/1990\n" for n in range(1, 6))
+    # (1/31/1990 would be read month first: no month is 31.)
+    rows = "".join(f"Amina {n},3{n}/13/1990\n" for n in range(1, 6))
     bad = SimpleUploadedFile("x.csv", f"Name,born\n{rows}".encode(), content_type="text/csv")
     response = client.post(
         reverse("analysis:import"),
@@ -274,7 +276,7 @@ def test_the_import_page_speaks_russian_with_its_plural_forms(analyst: User) -> 
     )
     text = response.content.decode()
     assert "5 строк с ошибками" in text
-    assert "Строка 2, столбец «born»: «1/31/1990» — не дата, не год и не возраст" in text
+    assert "Строка 2, столбец «born»: «31/13/1990» — не дата, не год и не возраст" in text
     good = SimpleUploadedFile(
         "y.csv", b"Name,born\nAmina K,1990\nZarema A,1991\n", content_type="text/csv"
     )

@@ -51,7 +51,7 @@ def test_an_analyst_links_reviews_and_estimates(page: Any, org: Any) -> None:
     page.get_by_label("File", exact=True).set_input_files(
         [{"name": "ngo.csv", "mimeType": "text/csv", "buffer": NGO.encode()}]
     )
-    page.get_by_label("Column with the name").fill("ФИО")
+    page.get_by_label("Column with the full name").fill("ФИО")
     page.get_by_label("Column with the birth date, year or age").fill("Год рождения")
     page.get_by_role("button", name="Import").click()
     page.wait_for_selector("text=2 rows imported.")

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from safepassage.analysis.importing import list_named
 from safepassage.analysis.methods import Plan
 from safepassage.analysis.models import (
+    FIELDS,
     LIST_NAME_LENGTH,
+    NAME_FIELDS,
     CountScope,
     EstimateMethod,
     Same,
@@ -34,15 +36,46 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV (UTF-8) or Excel (.xlsx), with a header row.")
     )
-    name = forms.CharField(
-        label=_("Column with the name"), max_length=200, required=False, help_text=COLUMN_HELP
+    record_id = forms.CharField(
+        label=_("Column with the list's own record id"),
+        max_length=200,
+        required=False,
+        help_text=_("Kept with each record and written out when a run's people are exported."),
     )
+    name = forms.CharField(
+        label=_("Column with the full name"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "In any order (“Surname Given Patronymic”, “Given Surname”, “SURNAME, Given”), "
+            "or give the parts' columns below instead."
+        ),
+    )
+    surname = forms.CharField(label=_("Column with the surname"), max_length=200, required=False)
+    given = forms.CharField(label=_("Column with the given name"), max_length=200, required=False)
+    patronymic = forms.CharField(
+        label=_("Column with the patronymic"), max_length=200, required=False
+    )
+    sex = forms.CharField(label=_("Column with the sex"), max_length=200, required=False)
     birth = forms.CharField(
         label=_("Column with the birth date, year or age"), max_length=200, required=False
     )
-    place = forms.CharField(label=_("Column with the place"), max_length=200, required=False)
+    age = forms.CharField(label=_("Column with the age"), max_length=200, required=False)
+    age_date = forms.CharField(
+        label=_("Column with the date the age refers to"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Such as the date of publication. Without it, an age counts from the date of the "
+            "events."
+        ),
+    )
+    place = forms.CharField(label=_("Column with the home place"), max_length=200, required=False)
     event_date = forms.CharField(
         label=_("Column with the date of the events"), max_length=200, required=False
+    )
+    detention_place = forms.CharField(
+        label=_("Column with the place of detention"), max_length=200, required=False
     )
     act = forms.CharField(
         label=_("Column with what was done (killing, detention…)"),
@@ -57,18 +90,23 @@ class ImportForm(forms.Form):
     )
 
     def mapping(self) -> dict[str, str]:
-        fields = ("name", "birth", "place", "event_date", "act", "notes")
-        return {
-            field: self.cleaned_data[field].strip()
-            for field in fields
-            if self.cleaned_data.get(field, "").strip()
-        }
+        """Our field -> the file's column, for the columns given."""
+        found = {}
+        for field in FIELDS:
+            value = str(self.cleaned_data.get("record_id" if field == "id" else field, ""))
+            if value.strip():
+                found[field] = value.strip()
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         known = list_named(str(data.get("list_name", ""))) is not None
-        if not known and not str(data.get("name", "")).strip():
-            self.add_error("name", _("Say which column holds the name (a new list)."))
+        named = any(str(data.get(field, "")).strip() for field in NAME_FIELDS)
+        if not known and not named:
+            self.add_error(
+                "name",
+                _("Say which column holds the name, or the surname and given name (a new list)."),
+            )
         return data
 
 

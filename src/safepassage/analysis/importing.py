@@ -1,18 +1,27 @@
 """Importing a victim list from CSV or XLSX, with a row-by-row report.
 
+A list keeps its own column titles: a mapping says which of its columns
+holds each of our keys (models.FIELDS: the list's own record id, a full
+name or surname, given name and patronymic, sex, birth, age and the date it
+refers to, place, date of the events, place of detention, what was done),
+and is kept for the next import of the same source.
+
 Nothing is dropped silently: every row is either stored or named in the
 report with its problems (the row, the column, the value as written and
 what was expected), and by default one bad row stops the whole import
-(nothing is stored) so the list can be corrected and imported again. Ages
-and dates are read as linkage will read them (analysis.values): one that
-cannot be read is a problem of its row, never a silent blank. The file is
-read by safepassage.spreadsheets, which the documentation's importer
+(nothing is stored) so the list can be corrected and imported again. Names,
+sexes, dates, ages and places are read as linkage will read them (names,
+values, periods, places): one that cannot be read is a problem of its row,
+never a silent blank. A place the gazetteer does not know is kept and
+compared as written, and the report says so (a notice, not a problem). The
+file is read by safepassage.spreadsheets, which the documentation's importer
 shares.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,15 +30,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from safepassage import spreadsheets
-from safepassage.analysis.models import FIELDS, LIST_NAME_LENGTH, VictimList, VictimRecord
-from safepassage.analysis.values import Unreadable, read_birth, read_event_date
+from safepassage.analysis.models import (
+    FIELDS,
+    LIST_NAME_LENGTH,
+    NAME_FIELDS,
+    VictimList,
+    VictimRecord,
+)
+from safepassage.analysis.names import parse, parse_parts
+from safepassage.analysis.places import read_place
+from safepassage.analysis.values import Unreadable, birth_of, read_age, read_event_date, read_sex
 from safepassage.audit.chain import record
 from safepassage.spreadsheets import shown
 from safepassage.vault.fields import blind_index
 
 NAME_LENGTH = 300
 # Fields whose values must be readable, and how.
-READERS = {"birth": read_birth, "event_date": read_event_date}
+READERS: dict[str, Callable[[str, datetime.date], object]] = {
+    "birth": birth_of,
+    "age": lambda text, _today: read_age(text),
+    "age_date": read_event_date,
+    "event_date": read_event_date,
+}
+PLACES = ("place", "detention_place")
 
 
 class ImportRefused(ValueError):
@@ -46,30 +69,79 @@ class Problem:
     row: int
     column: str
     value: str
-    kind: str  # "no_name", "long_name", "birth", "event_date", "later"
+    # "no_name", "long_name", "name", "no_id", "duplicate_id", "sex", "birth",
+    # "age", "age_date", "event_date", "later"
+    kind: str
 
     def message(self) -> str:
         """The problem in the reader's language (the command line's: English)."""
         values = {"row": self.row, "column": self.column, "value": shown(self.value)}
-        if self.kind == "no_name":
-            text = _("Row %(row)s, column “%(column)s”: no name; every row needs one.")
-        elif self.kind == "long_name":
+        text = MESSAGES.get(self.kind, MESSAGES["event_date"])()
+        if self.kind == "long_name":
             values["limit"] = NAME_LENGTH
+        return text % values
+
+
+MESSAGES = {
+    "no_name": lambda: _("Row %(row)s, column “%(column)s”: no name; every row needs one."),
+    "long_name": lambda: _(
+        "Row %(row)s, column “%(column)s”: the name is longer than %(limit)s characters."
+    ),
+    "name": lambda: _(
+        "Row %(row)s, column “%(column)s”: “%(value)s” holds no name, no initial and no "
+        "mark of a changed name."
+    ),
+    "no_id": lambda: _(
+        "Row %(row)s, column “%(column)s”: no record id; every row of this list needs its own."
+    ),
+    "duplicate_id": lambda: _(
+        "Row %(row)s, column “%(column)s”: the record id “%(value)s” is given to an earlier "
+        "row too."
+    ),
+    "sex": lambda: _(
+        "Row %(row)s, column “%(column)s”: “%(value)s” is not a sex; expected M or F (male, "
+        "female, м, ж, муж., жен., H, F)."
+    ),
+    "birth": lambda: _(
+        "Row %(row)s, column “%(column)s”: “%(value)s” is not a date, a year or an "
+        "age; expected a day-month-year (31.12.1990), a year (1990, 1990 г.р.) or an age "
+        "(27, 27 лет, около 30, in his 20s)."
+    ),
+    "age": lambda: _(
+        "Row %(row)s, column “%(column)s”: “%(value)s” is not an age; expected years (27, "
+        "27 лет, 27 years old, около 30, 20-25, in his 20s)."
+    ),
+    "later": lambda: _("Row %(row)s, column “%(column)s”: “%(value)s” is after today."),
+    "event_date": lambda: _(
+        "Row %(row)s, column “%(column)s”: “%(value)s” is not a date; expected a date "
+        "(12.04.2017, 12 April 2017), a month (04.2017, late March 2017), a season (spring "
+        "2017, winter 2018-19), a quarter (2017-Q2) or a year (2017)."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A value kept but not fully understood: a place the gazetteer does not
+    know (compared as written), a name with digits in it (the words with
+    digits are not compared)."""
+
+    row: int
+    column: str
+    value: str
+    kind: str = "place"  # or "name"
+
+    def message(self) -> str:
+        values = {"row": self.row, "column": self.column, "value": shown(self.value)}
+        if self.kind == "name":
             text = _(
-                "Row %(row)s, column “%(column)s”: the name is longer than %(limit)s characters."
+                "Row %(row)s, column “%(column)s”: “%(value)s” has digits in it; the words "
+                "with digits are kept but not compared as a name."
             )
-        elif self.kind == "birth":
-            text = _(
-                "Row %(row)s, column “%(column)s”: “%(value)s” is not a date, a year or an "
-                "age; expected a day-month-year (31.12.1990), a year (1990) or an age (27, "
-                "~27 years)."
-            )
-        elif self.kind == "later":
-            text = _("Row %(row)s, column “%(column)s”: “%(value)s” is after today.")
         else:
             text = _(
-                "Row %(row)s, column “%(column)s”: “%(value)s” is not a date; expected a "
-                "year (2017), a month and year (04.2017) or a day-month-year (12.04.2017)."
+                "Row %(row)s, column “%(column)s”: “%(value)s” is not a place the gazetteer "
+                "knows; it is kept and compared as written."
             )
         return text % values
 
@@ -78,6 +150,7 @@ class Problem:
 class ImportReport:
     stored: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def rows_with_problems(self) -> int:
@@ -87,7 +160,11 @@ class ImportReport:
         stored = ngettext("%(count)s row stored", "%(count)s rows stored", self.stored) % {
             "count": self.stored
         }
-        return [stored, *[problem.message() for problem in self.problems]]
+        return [
+            stored,
+            *[problem.message() for problem in self.problems],
+            *[notice.message() for notice in self.notices],
+        ]
 
 
 def _rows(name: str, raw: bytes) -> Iterator[list[str]]:
@@ -111,22 +188,53 @@ def list_named(name: str) -> VictimList | None:
     return VictimList.objects.filter(name_index=index).first()
 
 
-def problems_of(number: int, values: dict[str, str], mapping: dict[str, str]) -> list[Problem]:
+def problems_of(
+    number: int, values: dict[str, str], mapping: dict[str, str], today: datetime.date
+) -> list[Problem]:
     """What is wrong with one row (its fields by our names)."""
     found = []
-    name = values["name"]
-    if not name:
-        found.append(Problem(number, mapping["name"], "", "no_name"))
-    elif len(name) > NAME_LENGTH:
-        found.append(Problem(number, mapping["name"], name, "long_name"))
+    names = {key: values[key] for key in NAME_FIELDS if key in values}
+    written = {key: text for key, text in names.items() if text}
+    first_name_column = mapping[next(key for key in NAME_FIELDS if key in mapping)]
+    if not written:
+        found.append(Problem(number, first_name_column, "", "no_name"))
+    for key, text in written.items():
+        if len(text) > NAME_LENGTH:
+            found.append(Problem(number, mapping[key], text, "long_name"))
+    if written and not any(p.kind == "long_name" for p in found):
+        if "name" in written and not any(key in written for key in NAME_FIELDS[1:]):
+            name = parse(written["name"])
+        else:
+            name = parse_parts(names.get("surname", ""), names.get("given", ""),
+                               names.get("patronymic", ""))  # fmt: skip
+        readable = name.pseudonym or name.surname or name.given or name.initial
+        if not readable and not name.surname_initial:
+            key = next(iter(written))
+            found.append(Problem(number, mapping[key], written[key], "name"))
+    if "sex" in values and read_sex(values["sex"]) is None:
+        found.append(Problem(number, mapping["sex"], values["sex"], "sex"))
     for ours, reader in READERS.items():
         if ours not in values:
             continue
         try:
-            reader(values[ours])
+            reader(values[ours], today)
         except Unreadable as unreadable:
             kind = "later" if unreadable.later else ours
             found.append(Problem(number, mapping[ours], values[ours], kind))
+    return found
+
+
+def notices_of(number: int, values: dict[str, str], mapping: dict[str, str]) -> list[Notice]:
+    found = [
+        Notice(number, mapping[key], values[key], "name")
+        for key in NAME_FIELDS
+        if any(ch.isdigit() for ch in values.get(key, ""))
+    ]
+    for ours in PLACES:
+        text = values.get(ours, "")
+        place = read_place(text) if text else None
+        if place is not None and not place.known:
+            found.append(Notice(number, mapping[ours], text))
     return found
 
 
@@ -143,8 +251,13 @@ def import_list(
         raise ImportRefused(_("give the list a name (its source)"))
     existing = list_named(list_name)
     mapping = mapping or (existing.mapping if existing else {})
-    if "name" not in mapping:
-        raise ImportRefused(_("say which column holds the name: --map name=COLUMN"))
+    if not any(key in mapping for key in NAME_FIELDS):
+        raise ImportRefused(
+            _(
+                "say which column holds the name: --map name=COLUMN, or the surname and "
+                "given name in columns of their own (--map surname=COLUMN --map given=COLUMN)"
+            )
+        )
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
         raise ImportRefused(
@@ -168,16 +281,26 @@ def import_list(
     index = {ours: header.index(theirs) for ours, theirs in mapping.items()}
     report = ImportReport()
     accepted: list[tuple[int, dict[str, str]]] = []
+    seen_ids: set[str] = set()
+    today = datetime.date.today()
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
         if len(row) < len(header):
             row = row + [""] * (len(header) - len(row))
         values = {ours: row[position] for ours, position in index.items()}
-        found = problems_of(number, values, mapping)
+        found = problems_of(number, values, mapping, today)
+        if "id" in values:
+            own = values["id"].strip()
+            if not own:
+                found.append(Problem(number, mapping["id"], "", "no_id"))
+            elif own in seen_ids:
+                found.append(Problem(number, mapping["id"], own, "duplicate_id"))
+            seen_ids.add(own)
         if found:
             report.problems += found
             continue
+        report.notices += notices_of(number, values, mapping)
         accepted.append((number, values))
     if report.problems and not skip_invalid:
         count = report.rows_with_problems

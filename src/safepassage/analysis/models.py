@@ -23,8 +23,16 @@ from safepassage.vault.fields import (
 )
 from safepassage.vault.models import Compartment
 
-# What a victim record can hold, and which of it the linkage uses.
-FIELDS = ("name", "birth", "place", "event_date", "act", "notes")
+# What a victim record can hold (our keys; a list maps its own columns onto
+# them), and which of it the linkage uses: the list's own id of the record;
+# a full name, or a surname, given name and patronymic; sex; a birth (a date,
+# a year or an age) and an age with the date it refers to; the home place;
+# the date of the events; the place of detention; what was done; notes.
+FIELDS = (
+    "id", "name", "surname", "given", "patronymic", "sex", "birth", "age", "age_date",
+    "place", "event_date", "detention_place", "act", "notes",
+)  # fmt: skip
+NAME_FIELDS = ("name", "surname", "given", "patronymic")
 
 
 # The longest name a list may have.

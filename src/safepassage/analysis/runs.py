@@ -83,15 +83,7 @@ def open_lists(keyring: Keyring, lists: Sequence[VictimList]) -> Opened:
             for entry in entries.opened():
                 data = entry.data
                 ids.append(str(entry.pk))
-                sources.append(
-                    SourceRecord(
-                        list_name=names[list_id],
-                        record_id=str(entry.pk),
-                        name=str(data.get("name", "")),
-                        birth=str(data.get("birth", "")),
-                        place=str(data.get("place", "")),
-                    )
-                )
+                sources.append(SourceRecord.of(names[list_id], str(entry.pk), data))
                 for name, value in stratum_values(data).items():
                     strata[name].append(value)
     if not ids:

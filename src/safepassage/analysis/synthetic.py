@@ -121,6 +121,7 @@ class Person:
     female: bool
     birth_year: int
     place: tuple[str, list[str]]
+    birthday: tuple[int, int] = (1, 1)  # day, month
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def _people(count: int, rng: random.Random) -> list[Person]:
                 female=female,
                 birth_year=rng.randint(1960, 2002),
                 place=rng.choice(PLACES),
+                birthday=(rng.randint(1, 28), rng.randint(1, 12)),
             )
         )
     return people
@@ -181,7 +183,8 @@ def _birth(person: Person, style: dict[str, float], rng: random.Random, year: in
     if roll < style["no_birth"] + style["age"]:
         return f"~{year - person.birth_year + rng.choice([-1, 0, 0, 1])} years"
     if rng.random() < 0.5:
-        return f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{person.birth_year}"
+        day, month = person.birthday
+        return f"{day:02d}.{month:02d}.{person.birth_year}"
     return str(person.birth_year)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("counts/<uuid:count_id>/", counts.count_view, name="count"),
     path("runs/", runs.run_start_view, name="run_start"),
     path("runs/<uuid:run_id>/", runs.run_view, name="run"),
+    path("runs/<uuid:run_id>/people.csv", runs.run_export_view, name="run_export"),
     path("runs/<uuid:run_id>/cancel/", runs.run_cancel_view, name="run_cancel"),
     path("runs/<uuid:run_id>/restart/", runs.run_restart_view, name="run_restart"),
     path("runs/<uuid:run_id>/review/", runs.review_view, name="review"),

@@ -1,13 +1,19 @@
-"""Ages and dates as victim lists write them, read strictly enough to tell
+"""Births and ages as victim lists write them, read strictly enough to tell
 a date from a typo.
 
-A birth is a date (day-month-year, or year-month-day), a month and year, a
-year ("1987", "~1987", "c. 1987") or an age ("30", "~30 years", "около 30
-лет", "30 ans"). The date of the events is a date, a month and year, or a
-year, words around it allowed ("spring 2017", "апрель 2017", "2017-2018").
-Months may be written in English, Russian or French. What cannot be read
-("31/31/1990", "12.03.87", "unknown") raises Unreadable: the importer
-names it as a problem of its row, and linkage never guesses from it.
+A birth is a date (in any of the ways periods.py reads: "12.03.1987",
+"1987-03-12", "12 марта 1987", "XX/XX/1987", "01/01/1987" for an unknown
+day), a month, a year ("1987", "~1987", "1994 г.р.", "1994 года рождения",
+"b. 1994", "né en 1994") or years ("1993-1994", "1990-е", "1990s"), or an
+age. An age is a number, with or without a unit ("28", "28 лет", "21 год",
+"28 years old", "28-year-old", "30 ans", "28-летний"), approximate ("около
+30", "~30", "about 30", "environ 30 ans": three years either side), a range
+("20-25 лет") or a decade ("in his 20s", "early 30s", "la trentaine"). An
+age says when someone was born only with the date it refers to: at
+linkage, the record's `age_date` (a publication date), else the date of the
+events, else the run's year; it becomes a range of birth years. What cannot
+be read raises Unreadable: the importer names it as a problem of its row,
+and linkage never guesses from it.
 """
 
 from __future__ import annotations
@@ -15,56 +21,196 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-# Years a birth or an event can fall in.
-FIRST_YEAR, LAST_YEAR = 1900, 2099
+from safepassage.analysis.periods import (
+    Period,
+    Unreadable,
+    normal,
+    read_period,
+)
+
 OLDEST = 120
+# Either side of an approximate age.
+ABOUT = 3
 
-# A leading word or sign that makes a value approximate.
-APPROXIMATE = re.compile(
-    r"^(?:~|≈|\+/-|c\.|ca\.?|circa|about|approx\.?|approximately|около|примерно|ок\.|"
-    r"env\.?|environ|vers)\s*",
-    re.IGNORECASE,
+__all__ = [
+    "Age",
+    "Birth",
+    "Reading",
+    "Unreadable",
+    "birth_of",
+    "birth_range",
+    "birth_year",
+    "read_age",
+    "read_birth",
+    "read_event_date",
+    "read_sex",
+]
+
+
+@dataclass(frozen=True)
+class Age:
+    """Years of age, from `low` to `high` (the same for an exact age)."""
+
+    low: int
+    high: int
+    approximate: bool = False
+
+    def born(self, at: Period) -> tuple[int, int]:
+        """The birth years this age allows at the days of `at`: 28 on
+        15.03.2017 was born in 1988 or 1989."""
+        return at.first.year - self.high - 1, at.last.year - self.low
+
+
+APPROXIMATELY = (
+    r"(?:~|≈|\+/-|около|примерно|приблизительно|ок\.?|about|around|approx\w*|roughly|circa|"
+    r"ca\.?|c\.|some|environ|env\.?|vers|etwa|ungefahr|rund)"
 )
+YEARS = (
+    r"(?:лет|год|года|г\.?|years?(?:\s+old)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|"
+    r"ans?|jahre?(?:\s+alt)?|-?\s*летн\w*|-?\s*х?\s*летн\w*)"
+)
+AGED = r"(?:aged|age|в\s+возрасте|возраст|agee?\s+de|age\s+de|im\s+alter\s+von)"
 AGE = re.compile(
-    r"^(\d{1,3})\s*(?:years?(?:\s+old)?|y\.?\s*o\.?|yrs?\.?|г\.?|год|года|лет|ans?)?$",
-    re.IGNORECASE,
+    rf"^(?:{AGED}\s*)?(?P<about>{APPROXIMATELY}\s*)?(?P<n>\d{{1,3}})(?:\s*-\s*(?P<m>\d{{1,3}}))?"
+    rf"\s*{YEARS}?\.?$"
 )
-DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[./\-](\d{1,2})[./\-](\d{4})$")
-YEAR_MONTH_DAY = re.compile(r"^(\d{4})[./\-](\d{1,2})[./\-](\d{1,2})(?:[ T]\d\d:\d\d(?::\d\d)?)?$")
-MONTH_YEAR = re.compile(r"^(\d{1,2})[./\-](\d{4})$")
-YEAR_MONTH = re.compile(r"^(\d{4})[./\-](\d{1,2})$")
-DAY_NAME_YEAR = re.compile(r"^(\d{1,2})\s+(\w+)\.?,?\s+(\d{4})(?:\s*(?:г\.?|года?))?$")
-NAME_DAY_YEAR = re.compile(r"^(\w+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
-NAME_YEAR = re.compile(r"^(\w+)\.?\s+(\d{4})(?:\s*(?:г\.?|года?))?$")
-DIGITS = re.compile(r"\d+")
+UNDER = re.compile(rf"^(?:под|almost|nearly|presque|fast)\s*(?P<n>\d{{1,3}})\s*{YEARS}?$")
+OVER = re.compile(
+    rf"^(?:за|более|старше|больше|over|more\s+than|older\s+than|plus\s+de|uber)\s*"
+    rf"(?P<n>\d{{1,3}})\s*{YEARS}?\+?$|^(?P<plus>\d{{1,3}})\s*\+\s*{YEARS}?$"
+)
+DECADE_NUMBER = re.compile(
+    r"^(?:in\s+(?:his|her|their)\s+)?(?P<part>early|mid|mid-|late)?\s*-?\s*(?P<n>[1-9]0)'?s$"
+)
+DECADE_WORDS = {
+    "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+    "seventies": 70, "vingtaine": 20, "trentaine": 30, "quarantaine": 40, "cinquantaine": 50,
+    "soixantaine": 60,
+}  # fmt: skip
+DECADE_WORD = re.compile(
+    r"^(?:in\s+(?:his|her|their)\s+)?(?:une\s+|la\s+)?(?P<part>early|mid|mid-|late)?\s*-?\s*"
+    r"(?P<word>[a-z]+)(?:\s+d'annees|\s+d'ans)?$"
+)
+PARTS = {None: (0, 9), "early": (0, 3), "mid": (4, 6), "mid-": (4, 6), "late": (7, 9)}
+# Words that mark a value as a year of birth ("1994 г.р.", "b. 1994").
+BORN = re.compile(
+    r"\b(?:г\.?\s*р\.?|года\s+рождения|г\.\s*рожд\.?|рожд\w*|род\.?|р\.|born(?:\s+in|\s+on)?|b\.|"
+    r"nee?(?:\s+en|\s+le)?|geboren(?:\s+am|\s+im)?|geb\.)(?=\s|$|\d)"
+)
 
-# Months by the start of their name (lower case, accents dropped: "févr."
-# is "fevr", "май" is "маи"), in English, Russian and French.
-MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-    "janv": 1, "fevr": 2, "fev": 2, "mars": 3, "avr": 4, "mai": 5, "juin": 6, "juil": 7,
-    "aout": 8, "sept": 9,
-    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "маи": 5, "июн": 6, "июл": 7,
-    "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
+
+@functools.lru_cache(maxsize=1 << 16)
+def read_age(text: str) -> Age | None:
+    """An age as written; None for nothing."""
+    value = normal(text).strip(" .,")
+    if not value:
+        return None
+    if match := AGE.match(value):
+        low = int(match["n"])
+        high = int(match["m"]) if match["m"] else low
+        if high < low or high > OLDEST:
+            raise Unreadable
+        if match["about"]:
+            return Age(max(0, low - ABOUT), high + ABOUT, True)
+        return Age(low, high)
+    if match := UNDER.match(value):
+        years = int(match["n"])
+        return Age(max(0, years - ABOUT), max(0, years - 1), True)
+    if match := OVER.match(value):
+        years = int(match["n"] or match["plus"])
+        return Age(years + 1, years + 2 * ABOUT, True)
+    if match := DECADE_NUMBER.match(value):
+        return _decade(int(match["n"]), match["part"])
+    if (match := DECADE_WORD.match(value)) and match["word"] in DECADE_WORDS:
+        decade = DECADE_WORDS[match["word"]]
+        if decade == 10:  # teens
+            return Age(13, 19, True)
+        return _decade(decade, match["part"])
+    raise Unreadable
+
+
+def _decade(decade: int, part: str | None) -> Age:
+    first, last = PARTS[part]
+    return Age(decade + first, decade + last, True)
+
+
+@dataclass(frozen=True)
+class Birth:
+    """A birth as a record gives it: the days it allows, or an age."""
+
+    period: Period | None = None
+    age: Age | None = None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def birth_of(text: str, today: datetime.date | None = None) -> Birth | None:
+    """A birth column's value: a date, a month, a year or years, or an age
+    (a number of at most three digits is an age); None for nothing."""
+    value = normal(text).strip(" .,")
+    if not value:
+        return None
+    if re.fullmatch(r"\d{1,3}", value) or not re.search(r"\d{4}", value):
+        # No year in it: an age, or nothing readable.
+        try:
+            age = read_age(value)
+        except Unreadable:
+            period = read_period(value, today, words=False)
+            if period is not None and not period.year_given:
+                raise Unreadable from None
+            return Birth(period=period) if period else None
+        return Birth(age=age) if age else None
+    decade = re.fullmatch(r"(?P<y>\d{3}0)(?:-?е|s|'s|-х)", value) or re.fullmatch(
+        r"annees\s+(?P<y>\d{3}0)", value
+    )
+    if decade:
+        first = int(decade["y"])
+        return Birth(period=read_period(f"{first}-{first + 9}", today))
+    cleaned = " ".join(BORN.sub(" ", value).split())
+    return Birth(period=read_period(cleaned, today, words=False))
+
+
+SEXES = {
+    "m": "m", "male": "m", "man": "m", "masculin": "m", "homme": "m", "h": "m", "mann": "m",
+    "männlich": "m", "м": "m", "муж": "m", "мужской": "m", "мужчина": "m",
+    "f": "f", "female": "f", "woman": "f", "féminin": "f", "feminin": "f", "femme": "f",
+    "weiblich": "f", "frau": "f", "w": "f", "ж": "f", "жен": "f", "женский": "f",
+    "женщина": "f",
 }  # fmt: skip
 
 
-class Unreadable(ValueError):
-    """A value that is not what its column holds; ``later`` if it is a date
-    after today."""
+def read_sex(text: str) -> str | None:
+    """ "m" or "f" as a list writes them in Russian, English, French or
+    German; "" for nothing; None for what is not a sex."""
+    value = " ".join(str(text).casefold().split()).strip(" .")
+    if not value:
+        return ""
+    return SEXES.get(value)
 
-    def __init__(self, later: bool = False) -> None:
-        super().__init__("after today" if later else "unreadable")
-        self.later = later
+
+def read_event_date(text: str, today: datetime.date | None = None) -> Period | None:
+    """The date of the events (or that an age refers to): a period."""
+    return read_period(text, today, words=True)
+
+
+def birth_range(
+    birth: Birth | None, age: Age | None, at: Period | None
+) -> tuple[int | None, int | None]:
+    """The first and last year a person can have been born in, from a birth
+    as written or an age at `at`; (None, None) if neither says."""
+    if birth is not None and birth.period is not None:
+        return birth.period.first.year, birth.period.last.year
+    age = age or (birth.age if birth is not None else None)
+    if age is None or at is None or not at.year_given:
+        return None, None
+    return age.born(at)
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What a value says: nothing, a date, a month, a year or an age."""
+    """What a birth column says, in the words of a page: nothing, a date,
+    a month, a year or an age (kept for the review page's wording)."""
 
     kind: str  # "empty", "date", "month", "year", "age"
     year: int | None = None
@@ -72,122 +218,40 @@ class Reading:
     age: int | None = None
 
 
-EMPTY = Reading("empty")
-
-
 def read_birth(text: str, today: datetime.date | None = None) -> Reading:
-    """A birth: a date, a month and year, a year or an age."""
-    value, approximate = _approximate(text)
-    if not value:
-        return EMPTY
-    age = AGE.match(value)
-    if age:
-        years = int(age.group(1))
-        if years > OLDEST:
-            raise Unreadable
-        return Reading("age", None, approximate, years)
-    return _date(value, approximate, today, words=False)
+    """A birth as one of the kinds a page words differently."""
+    birth = birth_of(text, today)
+    if birth is None:
+        return Reading("empty")
+    if birth.age is not None:
+        middle = (birth.age.low + birth.age.high) // 2
+        return Reading("age", None, birth.age.approximate, middle)
+    period = birth.period
+    assert period is not None  # noqa: S101 - a birth is an age or a period
+    if period.exact:
+        kind = "date"
+    elif period.first.month == period.last.month and period.first.year == period.last.year:
+        kind = "month"
+    else:
+        kind = "year"
+    return Reading(kind, period.first.year, period.approximate)
 
 
-def read_event_date(text: str, today: datetime.date | None = None) -> Reading:
-    """The date of the events: a date, a month and year or a year, with
-    words around a year allowed."""
-    value, approximate = _approximate(text)
-    if not value:
-        return EMPTY
-    return _date(value, approximate, today, words=True)
-
-
-def _approximate(text: str) -> tuple[str, bool]:
-    value = " ".join(str(text).split())
-    stripped = APPROXIMATE.sub("", value, count=1)
-    return stripped, stripped != value
-
-
-def _date(value: str, approximate: bool, today: datetime.date | None, *, words: bool) -> Reading:
-    today = today or datetime.date.today()
-    reading = _exact(value, approximate)
-    if reading is None:
-        reading = _year_among_words(value, approximate, allow_words=words)
-    if reading.year is not None and reading.year > today.year:
-        raise Unreadable(later=True)
-    return reading
-
-
-def _exact(value: str, approximate: bool) -> Reading | None:
-    """A date or a month written in one of the usual ways, checked."""
-    if match := DAY_MONTH_YEAR.match(value):
-        day, month, year = (int(part) for part in match.groups())
-        return _day(year, month, day, approximate)
-    if match := YEAR_MONTH_DAY.match(value):
-        year, month, day = (int(part) for part in match.groups())
-        return _day(year, month, day, approximate)
-    if match := MONTH_YEAR.match(value):
-        return _month(int(match.group(2)), int(match.group(1)), approximate)
-    if match := YEAR_MONTH.match(value):
-        return _month(int(match.group(1)), int(match.group(2)), approximate)
-    if match := DAY_NAME_YEAR.match(value):
-        named = _month_named(match.group(2))
-        if named:
-            return _day(int(match.group(3)), named, int(match.group(1)), approximate)
-    if match := NAME_DAY_YEAR.match(value):
-        named = _month_named(match.group(1))
-        if named:
-            return _day(int(match.group(3)), named, int(match.group(2)), approximate)
-    if match := NAME_YEAR.match(value):
-        named = _month_named(match.group(1))
-        if named:
-            return _month(int(match.group(2)), named, approximate)
-    return None
-
-
-def _year_among_words(value: str, approximate: bool, *, allow_words: bool) -> Reading:
-    """A year on its own, or (events) years among words: every number in
-    the value must then be a year."""
-    numbers = DIGITS.findall(value)
-    if not numbers or any(len(n) != 4 or not FIRST_YEAR <= int(n) <= LAST_YEAR for n in numbers):
-        raise Unreadable
-    if value == numbers[0]:
-        return Reading("year", int(value), approximate)
-    if not allow_words:
-        raise Unreadable
-    return Reading("year", int(numbers[0]), True)
-
-
-def _day(year: int, month: int, day: int, approximate: bool) -> Reading:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Unreadable
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        raise Unreadable from None
-    return Reading("date", year, approximate)
-
-
-def _month(year: int, month: int, approximate: bool) -> Reading:
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
-        raise Unreadable
-    return Reading("month", year, approximate)
-
-
-def _month_named(word: str) -> int | None:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).rstrip(".")
-    for length in (4, 3):
-        found = MONTHS.get(folded[:length])
-        if found and len(folded) >= 3:
-            return found
-    return None
-
-
-@functools.lru_cache(maxsize=1 << 16)  # lists repeat the same values many times
 def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
-    """(year, approximate) of a birth, an age counting back from the year
-    the list refers to; (None, False) for nothing or what cannot be read."""
+    """(year, approximate) of a birth, an age counting back from the middle
+    of the year the list refers to; (None, False) for nothing or what
+    cannot be read."""
     try:
-        reading = read_birth(text)
+        birth = birth_of(text)
     except Unreadable:
         return None, False
-    if reading.kind == "age" and reading.age is not None:
-        return reference_year - reading.age, True
-    return reading.year, reading.approximate
+    if birth is None:
+        return None, False
+    if birth.age is not None:
+        middle = (birth.age.low + birth.age.high) // 2
+        return reference_year - middle, True
+    assert birth.period is not None  # noqa: S101
+    period = birth.period
+    return period.first.year, period.approximate or (
+        not period.exact and (period.first.year != period.last.year)
+    )

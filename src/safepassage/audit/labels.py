@@ -637,6 +637,13 @@ ACTIONS: dict[str, Action] = {
     "analysis.estimate_started": Action(
         _("Started an estimate"), _("An estimate of how many victims no list recorded began.")
     ),
+    "analysis.run_exported": Action(
+        _("Exported a linkage run's people"),
+        _(
+            "Which records of the lists are one person was written out as CSV, with the lists' "
+            "own record ids."
+        ),
+    ),
     "analysis.counted_from_documentation": Action(
         _("Counted from the documentation"),
         _(

@@ -26,8 +26,7 @@ from safepassage.analysis.linkage.pipeline import Linkage, Progress, capture_tab
 from safepassage.analysis.linkage.quality import Quality, evaluate, evaluate_pairs
 from safepassage.analysis.linkage.schema import Compare, Kind, Rule, Schema
 from safepassage.analysis.linkage.victims import (
-    PLACE_GROUPS,
-    PLACE_KEYS,
+    PLAIN,
     VICTIMS,
     SourceRecord,
     birth_year,
@@ -37,8 +36,7 @@ from safepassage.analysis.linkage.victims import (
 )
 
 __all__ = [
-    "PLACE_GROUPS",
-    "PLACE_KEYS",
+    "PLAIN",
     "VICTIMS",
     "Backend",
     "Compare",

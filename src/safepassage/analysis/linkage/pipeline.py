@@ -12,6 +12,8 @@ neither writes records to disk in clear.
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from safepassage.analysis.linkage.backends import (
     spark_database,
     to_arrow,
 )
+from safepassage.analysis.linkage.clustering import components, groups_to_refine, refine
 from safepassage.analysis.linkage.schema import Schema, blocking_rules, settings
 from safepassage.analysis.linkage.victims import VICTIMS
 from safepassage.analysis.mse.tables import CaptureTable
@@ -143,39 +146,98 @@ def _link(
 
     columns = schema.columns()
     table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
-    linker = Linker(db_api.register(table), settings(schema), log_level="WARNING")
+    # (The settings are built by code and held by tests: splink's own
+    # check of them, which parses every comparison's SQL, is skipped.)
+    linker = Linker(
+        db_api.register(table), settings(schema), log_level="WARNING", validate_settings=False
+    )
     del table
     phases = phase_starts(len(rows))
-    trained = _train(linker, schema, seed, len(rows), report, phases)
+    observed = {column for column in columns if any(row.get(column) is not None for row in rows)}
+    trained = _train(linker, schema, seed, len(rows), report, phases, observed)
+    if schema.prior == "pairs" and trained:
+        learnt = prior_from_pairs(db_api, linker, rows, schema, seed)
+        if learnt is not None:
+            linker._settings_obj._probability_two_random_records_match = learnt
     report("scoring", phases["scoring"])
     predictions = linker.inference.predict(
         threshold_match_probability=min(REVIEW_FLOOR, threshold), warning_mode="never"
     )
-    report("clustering", phases["clustering"])
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    )
-    cluster_table = clusters.as_pyarrow_table()
     pair_table = predictions.as_pyarrow_table()
+    pairs = list(
+        zip(
+            pair_table.column("unique_id_l").to_pylist(),
+            pair_table.column("unique_id_r").to_pylist(),
+            pair_table.column("match_probability").to_pylist(),
+            strict=True,
+        )
+    )
+    del pair_table
+    report("clustering", phases["clustering"])
+    ids = [row["unique_id"] for row in rows]
+    if schema.refine:
+        pairs = _refined(db_api, linker, predictions, ids, pairs, threshold)
+    position = {record: i for i, record in enumerate(ids)}
+    labels = components(
+        len(ids), ((position[a], position[b]) for a, b, p in pairs if p >= threshold)
+    )
     return Linkage(
-        clusters=dict(
-            zip(
-                cluster_table.column("unique_id").to_pylist(),
-                cluster_table.column("cluster_id").to_pylist(),
-                strict=True,
-            )
-        ),
-        pairs=list(
-            zip(
-                pair_table.column("unique_id_l").to_pylist(),
-                pair_table.column("unique_id_r").to_pylist(),
-                pair_table.column("match_probability").to_pylist(),
-                strict=True,
-            )
-        ),
+        clusters=dict(zip(ids, labels.tolist(), strict=True)),
+        pairs=pairs,
         trained=trained,
         threshold=threshold,
     )
+
+
+def _refined(
+    db_api: Any,
+    linker: Any,
+    predictions: Any,
+    ids: list[int],
+    pairs: list[tuple[int, int, float]],
+    threshold: float,
+) -> list[tuple[int, int, float]]:
+    """The pairs, with each group of three records or more that they join
+    rebuilt by average linkage (clustering.py): the pairs inside it that no
+    blocking rule found scored too, and those that joined parts it splits
+    given the parts' average."""
+    import pyarrow as pa
+
+    position = {record: i for i, record in enumerate(ids)}
+    labels = components(
+        len(ids), ((position[a], position[b]) for a, b, p in pairs if p >= threshold)
+    )
+    groups = groups_to_refine(labels)
+    if not groups:
+        return pairs
+    members = [(ids[i], label) for label, records in groups.items() for i in records]
+    table = pa.table(
+        {
+            "unique_id": pa.array([record for record, _label in members], type=pa.int64()),
+            "cluster_id": pa.array([label for _record, label in members], type=pa.int64()),
+        }
+    )
+    missing = linker.inference._score_missing_cluster_edges(db_api.register(table), predictions)
+    found = missing.as_pyarrow_table()
+    extra = list(
+        zip(
+            found.column("unique_id_l").to_pylist(),
+            found.column("unique_id_r").to_pylist(),
+            found.column("match_probability").to_pylist(),
+            strict=True,
+        )
+    )
+    group_of = {record: label for record, label in members}
+    inside: dict[int, list[tuple[int, int, float]]] = {}
+    for a, b, p in [*pairs, *extra]:
+        if a in group_of and group_of[a] == group_of.get(b):
+            inside.setdefault(group_of[a], []).append((a, b, p))
+    lowered: dict[tuple[int, int], float] = {}
+    for label, records in groups.items():
+        _parts, changed = refine(inside.get(label, []), [ids[i] for i in records], threshold)
+        lowered.update(changed)
+    kept = [(a, b, lowered.get((min(a, b), max(a, b)), p)) for a, b, p in pairs]
+    return kept + [(a, b, p) for a, b, p in extra if p >= min(REVIEW_FLOOR, threshold)]
 
 
 def _train(
@@ -185,8 +247,12 @@ def _train(
     records: int,
     report: Progress,
     phases: dict[str, float],
+    observed: set[str],
 ) -> bool:
-    """Learn the model; False if some step had too little data to learn from."""
+    """Learn the model; False if some step had too little data to learn
+    from: the chance of a match or the u probabilities, or the m
+    probabilities of a comparison of columns that hold values (a session
+    whose block holds no pairs is no loss if others teach the same)."""
     from splink.internals.exceptions import EMTrainingException
 
     training = linker.training
@@ -196,6 +262,23 @@ def _train(
     # of them, so that it finds some pairs in a list of a few thousand.
     em_pairs = EM_PAIRS if records * (records - 1) / 2 > EM_PAIRS else None
     probe = min(1.0, max(0.01, PROBE_RECORDS / max(records, 1)))
+    model = linker._settings_obj
+
+    def session(rule: Any) -> None:
+        # A session that fails (no pairs in its block) leaves splink's model
+        # without the comparisons it set aside: put them back.
+        before = model.core_model_settings.copy()
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                estimate_without_term_frequencies=True,
+                max_pairs=em_pairs,
+                record_sample_proportion=probe,
+            )
+        except BaseException:
+            model.core_model_settings = before
+            raise
+
     steps = [
         lambda: training.estimate_probability_two_random_records_match(
             blocking_rules(schema.prior_rules), recall=schema.prior_recall
@@ -203,15 +286,7 @@ def _train(
         lambda: training.estimate_u_using_random_sampling(
             max_pairs=U_PAIRS, seed=seed, num_chunks=1
         ),
-        *(
-            lambda rule=rule: training.estimate_parameters_using_expectation_maximisation(
-                rule,
-                estimate_without_term_frequencies=True,
-                max_pairs=em_pairs,
-                record_sample_proportion=probe,
-            )
-            for rule in blocking_rules(schema.training)
-        ),
+        *(lambda rule=rule: session(rule) for rule in blocking_rules(schema.training)),
     ]
     start, end = phases["training"], phases["scoring"]
     report("training", start)
@@ -222,9 +297,16 @@ def _train(
         except (EMTrainingException, ValueError, ZeroDivisionError, ArithmeticError):
             # Too few records (or too few matches) to learn from: the
             # comparisons keep splink's default weights, and the caller says so.
-            trained = False
+            if done <= 2:
+                trained = False
         report("training", start + (end - start) * done / len(steps))
-    model = linker._settings_obj
+    for comparison in schema.comparisons:
+        learnt = model._get_comparison_by_output_column_name(comparison.column)
+        if not learnt._some_m_are_trained and set(comparison.columns()) & observed:
+            trained = False
+    if schema.least_m:
+        _smooth(model, schema.least_m)
+        _neutral_where_unseen(model)
     prior = model._probability_two_random_records_match
     if not 0.0 < prior < 1.0:
         # No matches among the strictest pairs (a handful of records): fall
@@ -232,6 +314,90 @@ def _train(
         model._probability_two_random_records_match = min(0.5, max(1e-6, 1 / records))
         trained = False
     return trained
+
+
+# At most this many records (a random sample of them) are scored pair by
+# pair to learn the chance that two random records match.
+PRIOR_RECORDS = 20_000
+
+
+def prior_from_pairs(
+    db_api: Any, linker: Any, rows: Sequence[dict[str, Any]], schema: Schema, seed: int
+) -> float | None:
+    """The chance that two random records match, learnt from every pair as
+    expectation maximisation learns it, the weights of agreement being
+    known: the chance that equals the average, over all pairs, of each
+    pair's probability of a match given that chance (pairs no blocking
+    rule finds count as non-matches). Found on the candidate pairs of a
+    random sample of the records (a sample of records is a sample of
+    pairs); None if there are too few."""
+    import math
+
+    import numpy as np
+    from splink import Linker
+
+    sample = list(rows)
+    if len(sample) > PRIOR_RECORDS:
+        # A seeded sample, so that a linkage can be repeated exactly.
+        sample = random.Random(seed).sample(sample, PRIOR_RECORDS)  # noqa: S311
+    if len(sample) < 2:
+        return None
+    columns = schema.columns()
+    table = to_arrow(sample, columns, {column: schema.column_type(column) for column in columns})
+    model = linker.misc.save_model_to_json()
+    start = linker._settings_obj._probability_two_random_records_match
+    scored = Linker(db_api.register(table), model, log_level="WARNING", validate_settings=False)
+    found = scored.inference.predict(warning_mode="never").as_pyarrow_table()
+    # Each pair's weight of evidence, without the prior it was scored with.
+    evidence = found.column("match_weight").to_numpy() - math.log2(start / (1 - start))
+    if schema.link_type == "dedupe_only":
+        pairs = len(sample) * (len(sample) - 1) / 2
+    else:
+        sizes = Counter(row[schema.source_column or "source_dataset"] for row in sample)
+        pairs = (sum(sizes.values()) ** 2 - sum(size**2 for size in sizes.values())) / 2
+    chance = start
+    for _round in range(200):
+        odds = chance / (1 - chance) * np.exp2(evidence)
+        updated = float(np.sum(odds / (1 + odds))) / pairs
+        if not 0.0 < updated < 1.0:
+            return None
+        if abs(updated - chance) <= 1e-4 * chance:
+            return updated
+        chance = updated
+    return chance
+
+
+def _smooth(model: Any, least: float) -> None:
+    """No level is impossible among matches: each comparison's m
+    probabilities are raised to at least `least` and scaled to sum to one
+    again (as a weak prior would), so that a level that expectation
+    maximisation never saw among this data's matches (a typing error in
+    lists that have none) weighs against a match without vetoing it."""
+    for comparison in model.comparisons:
+        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
+        values = [level.m_probability for level in levels]
+        if any(value is None for value in values):
+            continue
+        raised = [max(float(value), least) for value in values]
+        total = sum(raised)
+        for level, value in zip(levels, raised, strict=True):
+            level.m_probability = value / total
+
+
+def _neutral_where_unseen(model: Any) -> None:
+    """A level that no random pair showed has no u probability (splink
+    would take one in a million, and the level would count as twenty bits
+    for a match): it gets its m probability instead, so that it weighs
+    neither for nor against. (A district named for a place of detention
+    is rare enough that 200,000 random pairs may hold none.)"""
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    for comparison in model.comparisons:
+        for level in comparison.comparison_levels:
+            if not level.is_null_level and level._u_probability in (None, LEVEL_NOT_OBSERVED_TEXT):
+                m = level.m_probability
+                if m is not None:
+                    level.u_probability = m
 
 
 def capture_table(rows: Sequence[dict[str, Any]], linkage: Linkage) -> CaptureTable:

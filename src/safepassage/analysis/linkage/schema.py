@@ -30,6 +30,13 @@ class Kind(StrEnum):
     CODE = "code"  # equal, then one or two edits (Damerau-Levenshtein): ids, postcodes
     DATE = "date"  # ISO dates: equal, one typo, within a month, a year, ten years
     YEAR = "year"  # whole years: equal, within one, within three
+    # Victim records (comparisons.py), with the columns of their `roles`:
+    NAME_PART = "name_part"  # a surname or given name: key, typo, consonants, initial
+    PATRONYMIC = "patronymic"  # a father's name or its initial
+    BIRTH = "birth"  # a range of birth years, with exact dates
+    PERIOD = "period"  # a span of days
+    PLACE = "place"  # a place of the gazetteer, its district, the other place
+    SEX = "sex"  # the same or not
 
 
 TEXT_THRESHOLDS = (0.92, 0.88, 0.7)
@@ -53,9 +60,17 @@ class Compare:
     thresholds: tuple[float, ...] = ()
     frequencies: bool = False
     initial: str | None = None
+    # Other columns the comparison reads, by their role in it ("skeleton",
+    # "low", "district"...): see comparisons.py.
+    roles: tuple[tuple[str, str], ...] = ()
 
     def columns(self) -> tuple[str, ...]:
-        return (self.column, self.initial) if self.initial else (self.column,)
+        found = [self.column, *([self.initial] if self.initial else [])]
+        found += [column for _role, column in self.roles]
+        return tuple(dict.fromkeys(found))
+
+    def role(self, name: str) -> str | None:
+        return dict(self.roles).get(name)
 
 
 @dataclass(frozen=True)
@@ -82,11 +97,25 @@ class Schema:
     prior_rules: tuple[Rule, ...]
     training: tuple[Rule, ...]
     prior_recall: float = 0.7
+    # Then, with "pairs", the chance that two random records match is
+    # learnt as expectation maximisation would learn it over every pair
+    # once the weights are known (see pipeline.prior_from_pairs);
+    # `prior_rules` give the start.
+    prior: Literal["rules", "pairs"] = "rules"
+    # The least m probability of any level (see pipeline._smooth); None
+    # keeps what expectation maximisation learnt.
+    least_m: float | None = None
+    # Rebuild each group of three records or more by average linkage over
+    # all its pairs (clustering.py): where one record's group can chain
+    # into another's (brothers, namesakes).
+    refine: bool = False
     link_type: LinkType = "dedupe_only"
     source_column: str | None = None
     # Columns whose types are fixed whatever the rows hold (all-empty
     # columns would otherwise have no type).
     types: dict[str, str] = field(default_factory=dict)
+    # Columns that SQL blocking rules read beside the compared ones.
+    carried: tuple[str, ...] = ()
 
     def columns(self) -> list[str]:
         """Every column the database needs: nothing else of a record is sent."""
@@ -98,6 +127,7 @@ class Schema:
         for rule in (*self.blocking, *self.prior_rules, *self.training):
             if isinstance(rule, tuple):
                 names.extend(rule)
+        names.extend(self.carried)
         return list(dict.fromkeys(names))
 
     def column_type(self, column: str) -> str:
@@ -151,6 +181,8 @@ def _comparison(compare: Compare) -> Any:
         comparison = cl.DateOfBirthComparison(
             column, input_is_string=True, invalid_dates_as_null=True
         )
+    elif compare.kind in VICTIM_KINDS:
+        comparison = _victim_comparison(compare)
     else:  # Kind.YEAR
         comparison = cl.CustomComparison(
             output_column_name=column,
@@ -164,9 +196,48 @@ def _comparison(compare: Compare) -> Any:
                 cll.ElseLevel(),
             ],
         )
-    if compare.frequencies:
+    if compare.frequencies and compare.kind not in VICTIM_KINDS:
+        # (Victim comparisons adjust their own exact levels.)
         comparison = comparison.configure(term_frequency_adjustments=True)
     return comparison
+
+
+VICTIM_KINDS = frozenset(
+    {Kind.NAME_PART, Kind.PATRONYMIC, Kind.BIRTH, Kind.PERIOD, Kind.PLACE, Kind.SEX}
+)
+
+
+def _victim_comparison(compare: Compare) -> Any:
+    from safepassage.analysis.linkage import comparisons
+
+    roles = dict(compare.roles)
+    if compare.kind is Kind.NAME_PART:
+        return comparisons.name_part(
+            compare.column,
+            skeleton=roles["skeleton"],
+            initial=roles["initial"],
+            first=roles.get("first"),
+            last=roles.get("last"),
+            initials=roles.get("initials"),
+            frequencies=compare.frequencies,
+        )
+    if compare.kind is Kind.PATRONYMIC:
+        return comparisons.patronymic(compare.column, initial=roles["initial"])
+    if compare.kind is Kind.BIRTH:
+        return comparisons.birth(
+            compare.column,
+            low=roles["low"],
+            high=roles["high"],
+            date=roles["date"],
+            swapped=roles["swapped"],
+        )
+    if compare.kind is Kind.PERIOD:
+        return comparisons.period(compare.column, low=roles["low"], high=roles["high"])
+    if compare.kind is Kind.SEX:
+        return comparisons.sex(compare.column)
+    return comparisons.place(
+        compare.column, district=roles["district"], other=roles.get("other"), area=roles.get("area")
+    )
 
 
 def settings(schema: Schema) -> Any:

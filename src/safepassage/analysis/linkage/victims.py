@@ -1,41 +1,47 @@
 """Victim records prepared for linkage, and the schema that links them.
 
-Names become keys of this region (names.py): surname and given name in
-either order, initials, Cyrillic and Latin spellings folded. Birth years come
-from exact dates, years or ages in a reference year; places written in
-Russian, Chechen or a transliteration become one key.
+Each list is read in its own conventions: the romanisation system of its
+Latin names and where its names put the surname are told from the list
+as a whole (romanization.detect, names.usual_order). Each record then
+becomes keys that every convention reaches: name parts (names.py), the
+sex the record or the name gives, the birth as a range of years (a date,
+a year, or an age at the record's `age_date`, else at its events, else in
+the run's year), the events as a span of days (a date without its year
+placed in the year of the record's other dates, else the run's), the home
+place and the place of detention in the gazetteer (places.py).
 """
 
 from __future__ import annotations
 
+import datetime
+import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from safepassage.analysis import values
 from safepassage.analysis.linkage.schema import Compare, Kind, Schema
-from safepassage.analysis.names import ParsedName, fold, latin, parse
+from safepassage.analysis.names import Name, parse, parse_parts, usual_order
+from safepassage.analysis.periods import Period, Unreadable, period_in_days
+from safepassage.analysis.places import Place, read_place
+from safepassage.analysis.romanization import detect, is_cyrillic, skeleton
 
-# Places written in Russian, Chechen and transliterations, to one key.
-PLACE_GROUPS = [
-    ["grozny", "groznyy", "groznyi", "soelzha ghala", "solzha ghala"],
-    ["argun", "ustrada ghala"],
-    ["gudermes", "gumse"],
-    ["shali", "shela"],
-    ["urus martan", "khalkha martan", "halha martan"],
+__all__ = [
+    "PLAIN",
+    "VICTIMS",
+    "SourceRecord",
+    "birth_year",
+    "place_key",
+    "prepare",
+    "prepare_plainly",
 ]
-PLACE_KEYS = {
-    fold(latin(variant).replace(" ", "")): fold(latin(group[0]).replace(" ", ""))
-    for group in PLACE_GROUPS
-    for variant in group
-}
 
 
 def place_key(text: str) -> str:
-    """One key for a place however it is written: folded Latin letters
-    without spaces, then the group's first name if it is a known variant."""
-    key = fold(latin(text).replace(" ", ""))
-    return PLACE_KEYS.get(key, key)
+    """One key for a place however it is written (places.read_place)."""
+    found = read_place(text)
+    return found.id if found else ""
 
 
 def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
@@ -47,52 +53,194 @@ def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
 
 @dataclass(frozen=True)
 class SourceRecord:
-    """A victim as one list records them, in the list's own words."""
+    """A victim as one list records them, in the list's own words (each
+    field as its column holds it; "" where the list has no such column)."""
 
     list_name: str
     record_id: str
-    name: str
+    name: str = ""
     birth: str = ""
     place: str = ""
+    surname: str = ""
+    given: str = ""
+    patronymic: str = ""
+    sex: str = ""
+    age: str = ""
+    age_date: str = ""
+    event_date: str = ""
+    detention_place: str = ""
+
+    @classmethod
+    def of(cls, list_name: str, record_id: str, values: dict[str, Any]) -> SourceRecord:
+        """A record from its values by our keys (name, surname, birth...)."""
+        return cls(
+            list_name,
+            record_id,
+            **{key: str(values.get(key) or "") for key in RECORD_KEYS},
+        )
+
+    def name_words(self) -> list[str]:
+        text = " ".join((self.name, self.surname, self.given, self.patronymic))
+        return re.findall(r"[^\W\d_]+", text)
+
+
+RECORD_KEYS = (
+    "name", "birth", "place", "surname", "given", "patronymic", "sex", "age", "age_date",
+    "event_date", "detention_place",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How one list writes: its romanisation system and, for names that do
+    not say, whether the surname comes first."""
+
+    system: str
+    surname_first: bool | None
+
+
+def conventions(records: list[SourceRecord]) -> dict[str, Convention]:
+    by_list: dict[str, list[SourceRecord]] = defaultdict(list)
+    for record in records:
+        by_list[record.list_name].append(record)
+    found = {}
+    for list_name, items in by_list.items():
+        latin = [w for item in items for w in item.name_words() if not is_cyrillic(w)]
+        system = detect(latin)
+        names = [item.name for item in items if item.name]
+        found[list_name] = Convention(system, usual_order(names, system) if names else None)
+    return found
+
+
+def _period(text: str) -> Period | None:
+    try:
+        return values.read_event_date(text)
+    except Unreadable:
+        return None
+
+
+def _name(record: SourceRecord, convention: Convention) -> Name:
+    if record.surname or record.given or record.patronymic:
+        return parse_parts(record.surname, record.given, record.patronymic, convention.system)
+    return parse(record.name, convention.system, convention.surname_first)
+
+
+def _year(event: Period | None) -> int | None:
+    """The year in the middle of the events' span."""
+    if event is None or not event.year_given:
+        return None
+    return (event.first + (event.last - event.first) / 2).year
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _area(place: Place | None) -> str | None:
+    """The district a record names instead of a place ("a village in the
+    Shali district", "Шалинский район")."""
+    if place is None or not place.id.startswith("district:"):
+        return None
+    return place.district or None
 
 
 def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[str, Any]]:
     """One row per record with the keys the victim schema compares."""
-    # Lists repeat the same written names and places many times over; each
-    # is parsed once (a large list prepares several times faster).
-    names: dict[str, ParsedName] = {}
-    places: dict[str, str] = {}
+    records = list(records)
+    found = conventions(records)
+    # Lists repeat the same names and places many times over: each is read once.
+    names: dict[tuple[Any, ...], Name] = {}
     rows = []
+    the_year = Period(datetime.date(reference_year, 1, 1), datetime.date(reference_year, 12, 31))
     for number, record in enumerate(records):
-        parsed = names.get(record.name)
-        if parsed is None:
-            parsed = names[record.name] = parse(record.name)
-        place = places.get(record.place)
-        if place is None:
-            place = places[record.place] = place_key(record.place)
-        year, approximate = birth_year(record.birth, reference_year)
+        convention = found[record.list_name]
+        name_key = (record.name, record.surname, record.given, record.patronymic, convention)
+        name = names.get(name_key)
+        if name is None:
+            name = names[name_key] = _name(record, convention)
+        age_date = _period(record.age_date)
+        event = _period(record.event_date)
+        if event is not None and not event.year_given:
+            dated = age_date.first.year if age_date and age_date.year_given else None
+            event = event.in_year(dated or reference_year)
+        if age_date is not None and not age_date.year_given:
+            age_date = age_date.in_year(event.first.year if event is not None else reference_year)
+        at = age_date or event or the_year
+        try:
+            birth = values.birth_of(record.birth)
+        except Unreadable:
+            birth = None
+        try:
+            age = values.read_age(record.age)
+        except Unreadable:
+            age = None
+        low, high = values.birth_range(birth, age, at)
+        exact = birth.period if birth and birth.period and birth.period.exact else None
+        event_low, event_high = period_in_days(event)
+        home = read_place(record.place, convention.system)
+        held = read_place(record.detention_place, convention.system)
+        sex = values.read_sex(record.sex) or name.sex or None
         rows.append(
             {
                 "unique_id": number,
                 "record_id": record.record_id,
                 "list_name": record.list_name,
-                "surname": parsed.surname or None,
-                "given": parsed.given or None,
-                "initial": parsed.initial or None,
-                "birth_year": year,
-                "birth_approximate": approximate,
-                "place": place or None,
+                "surname": name.surname or None,
+                "surname_sk": skeleton(name.surname) or None,
+                "surname_initial": name.surname_initial or None,
+                # A typing error after the third letter of a surname
+                # (Кадиров, Кадиав; Джабраилов, Джабаилов) leaves its start
+                # whole: with the given name and place, it finds the pair.
+                "surname_head": name.surname[:3] if len(name.surname) >= 5 else None,
+                "given": name.given_key or None,
+                "given_first": name.given[0] if name.given else None,
+                "given_last": name.given[-1] if name.given else None,
+                "given_sk": skeleton(name.given_key) or None,
+                "initial": name.initial or None,
+                "given_initials": ("|" + "|".join(name.initials) + "|" if name.initials else None),
+                "bare_initial": name.initial if name.initial and not name.given else None,
+                # Blocking on an initial alone also finds the name by the
+                # first other initial it may be written with (O. for Умар,
+                # as Omar; Yu. for Усуп, as Юсуп); the comparison then asks
+                # all of them.
+                "initial_alt": next((x for x in name.initials if x != name.initial), None),
+                "patronymic": name.patronymic or None,
+                "patronymic_initial": name.patronymic_initial or None,
+                "sex": sex,
+                "birth_lo": low,
+                "birth_hi": high,
+                "birth_year": low if low is not None and low == high else None,
+                "birth_date": _iso(exact.first) if exact else None,
+                "birth_swap": _iso(exact.swapped) if exact else None,
+                "event_lo": event_low,
+                "event_hi": event_high,
+                "event_month": (
+                    event.first.strftime("%Y-%m")
+                    if event and event.first.strftime("%Y%m") == event.last.strftime("%Y%m")
+                    else None
+                ),
+                # A record that names nobody (a pseudonym, initials alone)
+                # is found by where and when instead.
+                "nameless_place": home.id if home and not (name.surname or name.given) else None,
+                "event_year": _year(event),
+                "place": home.id if home else None,
+                "place_district": home.district or None if home else None,
+                "place_area": _area(home),
+                "detention": held.id if held else None,
+                "detention_district": held.district or None if held else None,
+                "detention_area": _area(held),
             }
         )
     return rows
 
 
 def prepare_plainly(records: Iterable[SourceRecord], reference_year: int) -> list[dict[str, Any]]:
-    """The comparison: lower-cased words as they are, no name handling."""
+    """The comparison: plain splink on lower-cased words as they are (last
+    word the surname), no reading of names, dates or places."""
     rows = []
     for number, record in enumerate(records):
         words = record.name.lower().replace(".", " ").split()
-        year, approximate = birth_year(record.birth, reference_year)
+        year, _approximate = birth_year(record.birth, reference_year)
         rows.append(
             {
                 "unique_id": number,
@@ -102,32 +250,119 @@ def prepare_plainly(records: Iterable[SourceRecord], reference_year: int) -> lis
                 "given": words[0] if len(words) > 1 else None,
                 "initial": words[0][:1] if len(words) > 1 else None,
                 "birth_year": year,
-                "birth_approximate": approximate,
                 "place": record.place.lower() or None,
             }
         )
     return rows
 
 
-VICTIMS = Schema(
+PLAIN = Schema(
     comparisons=(
         Compare("surname", Kind.TEXT, thresholds=(0.95, 0.88)),
         Compare("given", Kind.NAME_OR_INITIAL, initial="initial"),
         Compare("birth_year", Kind.YEAR),
         Compare("place", Kind.EXACT),
     ),
+    blocking=(("surname", "birth_year"), ("surname", "given"), ("given", "birth_year", "place")),
+    prior_rules=(("surname", "given", "birth_year"),),
+    training=(("surname",), ("given",)),
+)
+"""Plain splink on words as written: what linkage gives without this module."""
+
+
+def _role(**roles: str) -> tuple[tuple[str, str], ...]:
+    return tuple(roles.items())
+
+
+VICTIMS = Schema(
+    comparisons=(
+        Compare(
+            "surname",
+            Kind.NAME_PART,
+            frequencies=True,
+            roles=_role(skeleton="surname_sk", initial="surname_initial"),
+        ),
+        Compare(
+            "given",
+            Kind.NAME_PART,
+            frequencies=True,
+            roles=_role(
+                skeleton="given_sk",
+                initial="initial",
+                first="given_first",
+                last="given_last",
+                initials="given_initials",
+            ),
+        ),
+        Compare("patronymic", Kind.PATRONYMIC, roles=_role(initial="patronymic_initial")),
+        Compare("sex", Kind.SEX),
+        Compare(
+            "birth_lo",
+            Kind.BIRTH,
+            roles=_role(low="birth_lo", high="birth_hi", date="birth_date", swapped="birth_swap"),
+        ),
+        Compare("event_lo", Kind.PERIOD, roles=_role(low="event_lo", high="event_hi")),
+        Compare(
+            "place",
+            Kind.PLACE,
+            roles=_role(district="place_district", other="detention", area="place_area"),
+        ),
+        Compare(
+            "detention",
+            Kind.PLACE,
+            roles=_role(district="detention_district", area="detention_area"),
+        ),
+    ),
     # Each rule joins on two or three keys, so that blocks stay small on a
-    # million records: a surname alone, or an initial and a place, would make
-    # billions of pairs there. Records with only an initial and no birth year
-    # are found through surname, initial and place.
+    # million records. Keys are the same in every script and system, so
+    # the rules find pairs across scripts as within one.
     blocking=(
-        ("surname", "birth_year"),
         ("surname", "given"),
+        ("surname", "birth_year"),
+        ("given", "surname_sk", "place"),
+        ("given", "surname_head", "place"),
+        "l.surname = r.given and l.given = r.surname",
+        # An initial alone, by the district: a list that writes "a village
+        # in the Vedeno district" names no village.
+        "l.surname = r.surname and l.bare_initial = r.initial"
+        " and l.place_district = r.place_district",
+        "l.surname = r.surname and l.initial = r.bare_initial"
+        " and l.place_district = r.place_district",
+        "l.surname = r.surname and l.bare_initial = r.initial_alt"
+        " and l.place_district = r.place_district",
+        "l.surname = r.surname and l.initial_alt = r.bare_initial"
+        " and l.place_district = r.place_district",
         ("given", "birth_year", "place"),
-        ("surname", "initial", "place"),
+        ("given", "place", "event_month"),
+        ("surname", "place", "event_month"),
+        ("place", "birth_year", "event_month"),
+        "l.nameless_place = r.place and l.event_year = r.event_year",
+        "l.place = r.nameless_place and l.event_year = r.event_year",
     ),
     prior_rules=(("surname", "given", "birth_year"),),
     prior_recall=0.7,
-    training=(("surname",), ("given",)),
+    prior="pairs",
+    least_m=1e-3,
+    refine=True,
+    # Each session learns the comparisons that read none of its columns.
+    # Its block should hold mostly matches, or expectation maximisation
+    # takes brothers and sisters (who agree on all but their given names
+    # and births) for one person: one surname and given name; one full
+    # date of birth; failing those, one year of birth and place.
+    training=(
+        ("surname", "given", "place"),
+        ("birth_date", "place"),
+        ("birth_lo", "place"),
+        ("surname", "given", "birth_year"),
+    ),
+    carried=("bare_initial", "initial_alt", "event_month", "nameless_place", "event_year"),
+    types={
+        "birth_lo": "int",
+        "birth_hi": "int",
+        "birth_year": "int",
+        "event_lo": "int",
+        "event_hi": "int",
+        "event_year": "int",
+    },
 )
 """The victim records of several lists, deduplicated into people."""

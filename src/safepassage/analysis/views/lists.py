@@ -108,8 +108,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
             "%(count)s row was not: see below.", "%(count)s rows were not: see below.", skipped
         ) % {"count": skipped}
     messages.success(request, message)
-    if report.problems:
-        return home_page(request, user, ImportForm(), RunForm(), problems=report.problems)
+    if report.problems or report.notices:
+        return home_page(
+            request,
+            user,
+            ImportForm(),
+            RunForm(),
+            problems=report.problems,
+            notices=report.notices,
+        )
     return redirect("analysis:home")
 
 

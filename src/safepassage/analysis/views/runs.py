@@ -89,6 +89,22 @@ def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     return render(request, "analysis/run.html", context)
 
 
+def run_export_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """The run's people as CSV (exports.py): a download, audited."""
+    from safepassage.analysis.exports import as_csv, people_of
+
+    user = user_of(request)
+    run, keyring = get_run_for(user, run_id, Perm.ANALYSE)
+    if status_of(run) != JobStatus.DONE:
+        raise deny(user, "run.finished", run)
+    response = HttpResponse(
+        as_csv(people_of(run, keyring, by=user)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="people-{str(run.pk)[:8]}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_POST
 def run_cancel_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
@@ -115,10 +131,18 @@ def run_restart_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 # What the review page shows of two records, and in which words.
 FIELD_LABELS = {
+    "id": gettext_lazy("Record id in its list"),
     "name": gettext_lazy("Name"),
+    "surname": gettext_lazy("Surname"),
+    "given": gettext_lazy("Given name"),
+    "patronymic": gettext_lazy("Patronymic"),
+    "sex": gettext_lazy("Sex"),
     "birth": gettext_lazy("Born or age"),
+    "age": gettext_lazy("Age"),
+    "age_date": gettext_lazy("Date the age refers to"),
     "place": gettext_lazy("Place"),
     "event_date": gettext_lazy("Date of the events"),
+    "detention_place": gettext_lazy("Place of detention"),
     "act": gettext_lazy("What was done"),
     "notes": gettext_lazy("Notes"),
 }
@@ -150,7 +174,7 @@ def review_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
             for field, label in FIELD_LABELS.items():
                 left = str(left_record.data.get(field, ""))
                 right = str(right_record.data.get(field, ""))
-                if field == "birth":
+                if field in ("birth", "age"):
                     # "~38 years" in the reader's words; dates as written.
                     left, right = birth_in_words(left), birth_in_words(right)
                 if left or right:

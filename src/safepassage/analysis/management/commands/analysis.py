@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.analysis.commandline import add_list_commands, export_from, import_from
 from safepassage.analysis.estimates import for_run, start_estimate
 from safepassage.analysis.estimating import (
     METHODS,
@@ -16,7 +17,7 @@ from safepassage.analysis.estimating import (
     estimate,
     estimate_table,
 )
-from safepassage.analysis.importing import ImportRefused, import_list
+from safepassage.analysis.importing import ImportRefused
 from safepassage.analysis.models import LinkageRun, Same
 from safepassage.analysis.mse.intervals import Interval, bca
 from safepassage.analysis.mse.loglinear import EstimateUnavailable, Fit, Model, fit, stepwise
@@ -46,6 +47,12 @@ from safepassage.jobs.runner import Stopped
 from safepassage.jobs.status import status_of
 from safepassage.vault.keyring import Keyring, using_keyring
 
+# What the terminal's review shows of two records.
+REVIEWED = (
+    "id", "name", "surname", "given", "patronymic", "sex", "birth", "age", "age_date", "place",
+    "event_date", "detention_place", "act",
+)  # fmt: skip
+
 
 def _keys_arguments(parser: CommandParser) -> None:
     parser.add_argument(
@@ -60,7 +67,8 @@ def _keys_arguments(parser: CommandParser) -> None:
 class Command(BaseCommand):
     help = (
         "Counting victims. import: read a victim list (CSV or XLSX). link: link lists "
-        "into people (a linkage run). review: decide uncertain pairs. runs: list runs. "
+        "into people (a linkage run). review: decide uncertain pairs. export: write a run's "
+        "people as CSV. runs: list runs. "
         "estimate FILE or --run ID: estimate how many people no list recorded. FILE is "
         "a CSV with one 0/1 column per list and a count column last (or, with "
         "--histories, one row per person)."
@@ -68,22 +76,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        importer = sub.add_parser("import", help="import a victim list from CSV or XLSX")
-        importer.add_argument("file", type=Path)
-        importer.add_argument("--list", required=True, help="the source's name")
-        importer.add_argument(
-            "--map",
-            action="append",
-            default=[],
-            metavar="FIELD=COLUMN",
-            help="which column holds a field (name, birth, place, event_date, notes); "
-            "kept for the next import of this list",
-        )
-        importer.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="store the good rows and report the others (default: store nothing)",
-        )
+        add_list_commands(sub, _keys_arguments)
         linker = sub.add_parser(
             "link",
             help="link stored lists into people (a linkage run) and estimate the total",
@@ -196,6 +189,8 @@ class Command(BaseCommand):
             return self._review(options)
         if options["subcommand"] == "runs":
             return self._runs(options)
+        if options["subcommand"] == "export":
+            return self._export(options)
         if options["run"]:
             return self._estimate_run(options)
         if options["file"] is None:
@@ -203,23 +198,7 @@ class Command(BaseCommand):
         return self._estimate(options)
 
     def _import(self, options: dict[str, Any]) -> None:
-        mapping = {}
-        for item in options["map"]:
-            ours, _, theirs = item.partition("=")
-            if not theirs:
-                raise CommandError(f"--map takes FIELD=COLUMN, not {item!r}")
-            mapping[ours.strip()] = theirs.strip()
-        try:
-            report = import_list(
-                options["file"], options["list"], mapping, skip_invalid=options["skip_invalid"]
-            )
-        except ImportRefused as refusal:
-            lines = refusal.report.lines()[1:] if refusal.report else []
-            raise CommandError("\n".join([str(refusal), *lines])) from None
-        except OSError as error:
-            name = error.__class__.__name__
-            raise CommandError(f"{options['file']} cannot be read ({name}).") from None
-        for line in report.lines():
+        for line in import_from(options):
             self.stdout.write(line)
 
     def _link(self, options: dict[str, Any]) -> None:
@@ -272,6 +251,12 @@ class Command(BaseCommand):
         for line in outcome.lines:
             self.stdout.write(str(line))
 
+    def _export(self, options: dict[str, Any]) -> None:
+        keyring, by = self._keys(options)
+        text = export_from(self._run(options["run"]), keyring, by, options["output"])
+        if text is not None:
+            self.stdout.write(text, ending="")
+
     def _review(self, options: dict[str, Any]) -> None:
         keyring, by = self._keys(options)
         run = self._run(options["run"])
@@ -299,11 +284,11 @@ class Command(BaseCommand):
                     else f"match probability {candidate.probability:.2f}"
                 )
                 self.stdout.write(f"\nPair {number} of {len(queue)} ({heading})")
-                for field in ("name", "birth", "place", "event_date", "act"):
+                for field in REVIEWED:
                     left = str(first.data.get(field, ""))
                     right = str(second.data.get(field, ""))
                     if left or right:
-                        self.stdout.write(f"  {field:<10} {left:<36} | {right}")
+                        self.stdout.write(f"  {field:<15} {left:<36} | {right}")
                 self.stdout.write(
                     f"  {'list':<10} {first.victim_list.name:<36} | {second.victim_list.name}"
                 )

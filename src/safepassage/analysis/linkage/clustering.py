@@ -1,0 +1,113 @@
+"""Scored pairs grouped into people.
+
+Joining every pair above the threshold (connected components) lets one
+person's records chain into another's: a man's record agrees with his
+brother's on the surname, the father's name, the village, the day and
+place of detention, and a record that names neither by his given name
+("Умаров М.", "M. Umarov") links to both. So each group of three records
+or more that the pairs join is looked at as a whole: every pair inside it
+is scored (splink scores the pairs no blocking rule had found), and the
+group is rebuilt by average linkage, joining two parts only while, on
+average over all the pairs between them, their records are more likely
+one person than not. Where that splits a group, the pairs that had joined
+the parts are given the parts' average (below the threshold), so that the
+stored pairs, clustered as before, give the same people everywhere: a run,
+its review queue and the estimates drawn from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+# Groups this large or larger are left as the pairs join them (every pair
+# inside would have to be scored); linkage of real lists makes few.
+LARGEST_REFINED = 200
+
+Pair = tuple[int, int, float]
+
+
+def components(size: int, edges: Iterable[tuple[int, int]]) -> np.ndarray:
+    """Connected components: a group number for each of `size` records."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix(
+        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(size, size)
+    )
+    _count, labels = connected_components(graph, directed=False)
+    return np.asarray(labels)
+
+
+def groups_to_refine(labels: np.ndarray) -> dict[int, list[int]]:
+    """Groups of three records or more (and fewer than LARGEST_REFINED), by
+    group number."""
+    members: dict[int, list[int]] = {}
+    for record, label in enumerate(labels.tolist()):
+        members.setdefault(label, []).append(record)
+    return {
+        label: records for label, records in members.items() if 3 <= len(records) < LARGEST_REFINED
+    }
+
+
+def average_linkage(
+    records: Sequence[int], probability: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Records split into parts by average linkage: start from each record
+    alone and join the two parts whose pairs have the highest average
+    probability, while it is at least `threshold` (a pair not scored counts
+    as 0)."""
+    parts: dict[int, list[int]] = {i: [record] for i, record in enumerate(records)}
+    # Sum of the probabilities between each two parts.
+    between: dict[tuple[int, int], float] = {}
+    index = {record: i for i, record in enumerate(records)}
+    for (left, right), value in probability.items():
+        if left in index and right in index and left != right:
+            key = (min(index[left], index[right]), max(index[left], index[right]))
+            between[key] = between.get(key, 0.0) + value
+    while len(parts) > 1:
+        best, best_score = None, threshold
+        for (a, b), total in between.items():
+            score = total / (len(parts[a]) * len(parts[b]))
+            if score >= best_score and (best is None or score > best_score or (a, b) < best):
+                best, best_score = (a, b), score
+        if best is None:
+            break
+        keep, gone = best
+        parts[keep].extend(parts.pop(gone))
+        merged: dict[tuple[int, int], float] = {}
+        for (a, b), total in between.items():
+            if (a, b) == best:
+                continue
+            a, b = (keep if a == gone else a), (keep if b == gone else b)
+            key = (min(a, b), max(a, b))
+            merged[key] = merged.get(key, 0.0) + total
+        between = merged
+    return list(parts.values())
+
+
+def refine(
+    pairs: Sequence[Pair], group: Sequence[int], threshold: float
+) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
+    """A group's parts by average linkage over all its scored pairs, and the
+    pairs that join two parts with the average of those two parts (below
+    the threshold), keyed (smaller record, larger record)."""
+    probability = {(min(a, b), max(a, b)): p for a, b, p in pairs}
+    parts = average_linkage(group, probability, threshold)
+    if len(parts) == 1:
+        return parts, {}
+    part_of = {record: number for number, part in enumerate(parts) for record in part}
+    sums: dict[tuple[int, int], float] = {}
+    for (a, b), p in probability.items():
+        if a in part_of and b in part_of and part_of[a] != part_of[b]:
+            key = (min(part_of[a], part_of[b]), max(part_of[a], part_of[b]))
+            sums[key] = sums.get(key, 0.0) + p
+    lowered = {}
+    for (a, b), p in probability.items():
+        if a not in part_of or b not in part_of or part_of[a] == part_of[b] or p < threshold:
+            continue
+        key = (min(part_of[a], part_of[b]), max(part_of[a], part_of[b]))
+        lowered[(a, b)] = sums[key] / (len(parts[key[0]]) * len(parts[key[1]]))
+    return parts, lowered
