@@ -376,6 +376,11 @@ class StageChange(SealedModel):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="one_stage_change_per_number")
         ]
+        indexes = [
+            # The dashboard's time in each stage: the moves of a period,
+            # not the whole history of every case.
+            models.Index(fields=["on"], name="stage_change_on"),
+        ]
 
     def __str__(self) -> str:
         return f"stage change {self.pk}"

@@ -104,7 +104,16 @@ class Task(SealedModel):
             models.Index(fields=["owner", "done_on", "due_on"], name="task_owner_due"),
             # A case's tasks; the case list's "overdue".
             models.Index(fields=["case", "done_on", "due_on"], name="task_case_due"),
-            models.Index(fields=["source_id"], name="task_source"),
+            # Whether a reminder was marked done (reminders.py asks it for
+            # every document, appointment and journey it counts). Only the
+            # tasks made from reminders: most tasks have no source, and over
+            # all of them SQLite's statistics made the index look useless
+            # (one value, NULL), so each question read every task.
+            models.Index(
+                fields=["source_id", "source_kind", "source_on"],
+                name="task_source",
+                condition=Q(source_id__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
