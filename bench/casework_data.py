@@ -190,6 +190,7 @@ def _history(case: Case, route: list[str], by: User) -> list[StageChange]:
                 case=case,
                 number=number,
                 on=case.opened_on + timedelta(days=number * 7),
+                since=case.opened_on + timedelta(days=(number - 1) * 7),
                 by=by,
                 kind="moved",
                 from_stage=source,

@@ -184,6 +184,7 @@ def main() -> None:
         "a case's notes": [f"/cases/{code}/notes/" for code in codes],
         "a case's tasks": [f"/cases/{code}/tasks/" for code in codes],
         "my tasks": ["/cases/tasks/"],
+        "my tasks: my teams'": ["/cases/tasks/?who=team"],
         "search: a name with a typo": [
             f"/cases/?stage=&q={typo(name, rng)}" for name in rng.sample(generated.names, 10)
         ],

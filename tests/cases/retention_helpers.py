@@ -24,10 +24,18 @@ SECRETS = ("Zelim", "Kheda", "Argun", "+7 928", "They came at night", "Grozny", 
 def _history(case: Case, by: Any, *moves: tuple[str, str, int]) -> None:
     """History lines as stage moves write them, each with a sealed reason."""
     with using_keyring(keyring_of(by)):
+        since = case.opened_on
         for number, (source, target, ago) in enumerate(moves, start=1):
             change = StageChange(
-                case=case, number=number, on=days(-ago), by=by, from_stage=source, to_stage=target
+                case=case,
+                number=number,
+                on=days(-ago),
+                since=since,
+                by=by,
+                from_stage=source,
+                to_stage=target,
             )
+            since = change.on
             change.reason = f"Zelim said so on day {ago}"
             change.save(force_insert=True)
 

@@ -5,12 +5,18 @@ of thousands of rows, copied from a few: only the planner reads them)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
-from safepassage.cases import funnel, reminders
-from safepassage.cases.models import Case, StageChange
+from safepassage.accounts.dashboard import Period
+from safepassage.cases import dashboard, funnel, reminders
+from safepassage.cases.access import case_rule
+from safepassage.cases.conditions import through
+from safepassage.cases.models import StageChange
 from tests.base import Organisation, Vault
 from tests.cases.work_helpers import give_task, team_case, today
 
@@ -43,29 +49,94 @@ def test_whether_a_reminder_was_done_is_read_from_an_index(org: Organisation, va
     case = team_case(org)
     give_task(org.caseworker, case, "Call the embassy")
     _copied("cases_task", 12)
-    for sources in reminders._overdue_sources(today(), case__in=Case.objects.values("pk")):
+    team = through(reminders.on_the_way(Q(team_id__in=org.caseworker.team_ids)))
+    for sources in reminders._overdue_sources(today(), team):
         plan = sources.explain()
         assert "task_source" in plan, plan
 
 
-def test_the_time_in_each_stage_reads_the_periods_moves_only(
-    org: Organisation, vault: Vault
-) -> None:
-    """Not the whole history of every case, for a reader who sees them all."""
+def _many_cases(org: Organisation) -> None:
+    """Thousands of cases at every stage, each with a history line and a
+    task (copied rows: only the planner reads them)."""
     case = team_case(org, "in_safe_house")
     StageChange.objects.create(
-        case=case, number=1, on=today(), from_stage="accepted", to_stage="in_safe_house"
+        case=case,
+        number=1,
+        on=today(),
+        since=today() - dt.timedelta(days=30),
+        from_stage="accepted",
+        to_stage="in_safe_house",
     )
-    _copied("cases_case", 10, code="'C-' || upper(hex(randomblob(5)))")
+    give_task(org.caseworker, case, "Call the embassy")
+    _copied(
+        "cases_case",
+        12,
+        code="'C-' || upper(hex(randomblob(5)))",
+        stage="CASE abs(random()) % 6 WHEN 0 THEN 'received' WHEN 1 THEN 'screening' "
+        "WHEN 2 THEN 'in_safe_house' WHEN 3 THEN 'documents' WHEN 4 THEN 'closed' "
+        "ELSE 'declined' END",
+        stage_since="date(stage_since, '-' || (abs(random()) % 400) || ' days')",
+        # Each case with one of three staff or nobody, in one of two teams.
+        assignee_id=f"CASE abs(random()) % 4 WHEN 0 THEN {org.coordinator.pk} "
+        f"WHEN 1 THEN {org.caseworker.pk} WHEN 2 THEN {org.outsider.pk} ELSE NULL END",
+        team_id=f"CASE abs(random()) % 2 WHEN 0 THEN {org.team.pk} ELSE {org.other_team.pk} END",
+    )
+    spread = (
+        "(SELECT c.id FROM cases_case c WHERE c.rowid = 1 + (abs(random()) + 0 * length({}.id)) "
+        "% (SELECT count(*) FROM cases_case))"
+    )
     _copied(
         "cases_stagechange",
         12,
         on="date(\"on\", '-' || (abs(random()) % 3000) || ' days')",
         number="rowid + (SELECT max(number) FROM cases_stagechange)",
         # Spread over the cases (a subquery of the row, so drawn for each).
-        case_id="(SELECT c.id FROM cases_case c WHERE c.rowid = 1 + "
-        "(abs(random()) + 0 * length(cases_stagechange.id)) % (SELECT count(*) FROM cases_case))",
+        case_id=spread.format("cases_stagechange"),
     )
+    _copied("cases_task", 12, case_id=spread.format("cases_task"))
+
+
+def test_the_time_in_each_stage_reads_the_periods_moves_only(
+    org: Organisation, vault: Vault
+) -> None:
+    """Not the whole history of every case, for a reader who sees them all,
+    and for one who sees a team's: each move says since when its case was
+    in the stage it left, so neither a case nor an earlier move is read."""
+    _many_cases(org)
     end = today()
-    plan = funnel.moves_out(Case.objects.all(), end - dt.timedelta(days=90), end).explain()
-    assert "stage_change_on" in plan, plan
+    for reader in (org.coordinator, org.caseworker):
+        moves = funnel.moves_out(case_rule(reader), end - dt.timedelta(days=90), end)
+        plan = moves.values_list("from_stage", "on", "since").explain()
+        assert "stage_change_on" in plan, plan
+        assert "SUBQUERY" not in plan, plan
+        assert "SCAN cases_case" not in plan, plan
+
+
+def _reads_every_case(sql: str, line: str, plan: list[str]) -> bool:
+    """Whether a line of the plan reads every case: a scan of the table or
+    of one of its indexes, unless it walks an index in the order asked
+    for, to stop at the page's end (LIMIT, with no sorting after)."""
+    if not re.match(r"SCAN (cases_case|U\d+)\b", line):
+        return False
+    walk = "USING INDEX" in line and " LIMIT " in sql
+    return not (walk and not any("FOR ORDER BY" in step for step in plan))
+
+
+def test_no_casework_card_reads_every_case(org: Organisation, vault: Vault) -> None:
+    """A case's row carries its sealed columns: reading every case for a
+    card (counting a team's overdue tasks as "case in the team's cases",
+    ordering all stuck cases to show eight) cost the dashboard tens of
+    milliseconds each at 20,000 cases. Each card's questions start from
+    an index; a case is read by its key, or not at all."""
+    _many_cases(org)
+    period = Period.default()
+    for reader in (org.coordinator, org.caseworker):
+        for card in dashboard.CARDS:
+            with CaptureQueriesContext(connection) as captured:
+                card.build(reader, period)
+            for query in captured.captured_queries:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+                    plan = [row[-1] for row in cursor.fetchall()]
+                whole = [line for line in plan if _reads_every_case(query["sql"], line, plan)]
+                assert not whole, (card.key, reader.username, query["sql"], plan)

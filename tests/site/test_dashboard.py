@@ -52,15 +52,18 @@ def _card(page: str, key: str) -> str | None:
 
 def _history(case: Case, *moves: tuple[int, str, str]) -> None:
     """Moves as move_case records them (test set-up): (days ago, from, to)."""
+    since = case.opened_on
     for number, (ago, source, target) in enumerate(moves, start=1):
         StageChange(
             case=case,
             number=number,
             on=days(-ago),
+            since=since,
             kind=ChangeKind.MOVED,
             from_stage=source,
             to_stage=target,
         ).save()
+        since = days(-ago)
     Case.objects.filter(pk=case.pk).update(stage=moves[-1][2], stage_since=days(-moves[-1][0]))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,8 @@ from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.cases import funnel, listing, reminders, stages, tasks
-from safepassage.cases.access import visible_cases
+from safepassage.cases.access import case_rule, visible_cases
+from safepassage.cases.conditions import through
 from safepassage.cases.models import Case, Flag, Risk, Stage, has_code
 from safepassage.cases.occupancy import occupancy
 
@@ -57,13 +58,22 @@ class Stuck:
     limit: int
 
 
+def stuck_longest(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The LISTED cases of ``cases`` in their stage longest: chosen in the
+    index (stage, since, code), and only their rows read (a case's row
+    carries its sealed columns)."""
+    longest = cases.order_by("stage_since", "code").values("pk")[:LISTED]
+    chosen = Case.objects.filter(pk__in=longest).select_related("assignee")
+    return chosen.order_by("stage_since", "code")
+
+
 def stuck_cases(user: User, period: Period) -> dict[str, Any]:
     """Cases in their stage longer than stages.STUCK_AFTER, by stage, and
     those stuck longest."""
     today = timezone.localdate()
     cases = visible_cases(user).filter(stages.overdue(today))
     by_stage = dict(cases.order_by().values_list("stage").annotate(n=Count("pk")))
-    listed = list(cases.select_related("assignee").order_by("stage_since", "code")[:LISTED])
+    listed = list(stuck_longest(cases))
     return {
         "count": sum(by_stage.values()),
         "by_stage": [
@@ -87,8 +97,10 @@ def my_tasks(user: User, period: Period) -> dict[str, Any]:
     or due within reminders.SOON days; how many of my teams' are overdue."""
     today = timezone.localdate()
     soon = today + timedelta(days=reminders.SOON)
-    visible = visible_cases(user)
-    mine = tasks.open_tasks().filter(owner=user, case__in=visible)
+    # Through the case (conditions.through): the database starts from the
+    # tasks and the dated records, not from every case the reader sees.
+    rule = case_rule(user)
+    mine = tasks.open_tasks().filter(through(rule), owner=user)
     counts = mine.aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=today)),
         soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
@@ -98,11 +110,11 @@ def my_tasks(user: User, period: Period) -> dict[str, Any]:
     lines = tasks.lines(due[:LISTED], readable, today)
     due_reminders = [
         reminder
-        for reminder in reminders.reminders(visible.filter(assignee=user), today)
+        for reminder in reminders.reminders(rule & Q(assignee=user), today)
         if reminder.on <= soon
     ]
-    team = visible.filter(team_id__in=user.team_ids)
-    team_overdue = tasks.open_tasks().filter(case__in=team, due_on__lt=today).count()
+    team = rule & Q(team_id__in=user.team_ids)
+    team_overdue = tasks.open_tasks().filter(through(team), due_on__lt=today).count()
     team_overdue += reminders.overdue_reminder_count(team, today)
     if readable and lines:
         record(user, "case.tasks_viewed", None, view="dashboard", shown=len(lines), narrative=True)
@@ -150,11 +162,11 @@ def occupancy_today(user: User, period: Period) -> dict[str, Any] | None:
 
 
 def stage_funnel(user: User, period: Period) -> dict[str, Any]:
-    return {"funnel": funnel.funnel(visible_cases(user), period.start, period.end)}
+    return {"funnel": funnel.funnel(case_rule(user), period.start, period.end)}
 
 
 def stage_times(user: User, period: Period) -> dict[str, Any]:
-    return {"times": funnel.time_in_stage(visible_cases(user), period.start, period.end)}
+    return {"times": funnel.time_in_stage(case_rule(user), period.start, period.end)}
 
 
 CARDS = (

@@ -15,14 +15,13 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db.models import Count, DateField, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from safepassage.cases import stages
+from safepassage.cases.conditions import through
 from safepassage.cases.models import Case, ChangeKind, Stage, StageChange
 
 
@@ -49,15 +48,15 @@ class Funnel:
     exits: list[Step]
 
 
-def funnel(cases: QuerySet[Case], start: date, end: date) -> Funnel:
-    """Of ``cases`` opened from ``start`` to ``end``, how many reached each
-    stage on the way and how many are in it now; and how many left the way
-    (two queries)."""
-    opened = cases.filter(opened_on__gte=start, opened_on__lte=end)
-    now = dict(opened.order_by().values_list("stage").annotate(n=Count("pk")))
+def funnel(cases: Q, start: date, end: date) -> Funnel:
+    """Of the cases ``cases`` selects (a condition on Case) opened from
+    ``start`` to ``end``, how many reached each stage on the way and how
+    many are in it now; and how many left the way (two queries)."""
+    opened = cases & Q(opened_on__gte=start, opened_on__lte=end)
+    now = dict(Case.objects.filter(opened).order_by().values_list("stage").annotate(n=Count("pk")))
     total = sum(now.values())
     reached = dict(
-        StageChange.objects.filter(case__in=opened.values("pk"), kind=ChangeKind.MOVED)
+        StageChange.objects.filter(through(opened), kind=ChangeKind.MOVED)
         .order_by()
         .values_list("to_stage")
         .annotate(n=Count("case_id", distinct=True))
@@ -97,35 +96,27 @@ class StageTime:
         return ngettext("%(days)s day", "%(days)s days", math.ceil(self.median)) % {"days": days}
 
 
-def moves_out(cases: QuerySet[Case], start: date, end: date) -> QuerySet[Any]:
-    """The moves of ``cases`` out of a stage on the way from ``start`` to
-    ``end``, each with the day its stage was entered (``entered``). For a
-    reader who sees every case, the cases are not asked for at all: SQLite
-    then reads the period's moves through their index on the day, where
-    with "every case" as a list it went through every case's history."""
-    before = (
-        StageChange.objects.filter(
-            case=OuterRef("case"), kind=ChangeKind.MOVED, number__lt=OuterRef("number")
-        )
-        .order_by("-number")
-        .values("on")[:1]
-    )
+def moves_out(cases: Q, start: date, end: date) -> QuerySet[StageChange]:
+    """The moves of the cases ``cases`` selects (a condition on Case) out
+    of a stage on the way, from ``start`` to ``end``. Each says the day
+    its stage was entered (``since``), so the period's moves are read from
+    their index on the day alone; for a reader who sees every case the
+    cases are not asked for at all, and otherwise through each move's case
+    (conditions.through), not as a list of every case."""
     moves = StageChange.objects.filter(
         kind=ChangeKind.MOVED, on__gte=start, on__lte=end, from_stage__in=stages.ACTIVE
     )
-    if cases.query.where:
-        moves = moves.filter(case__in=cases.values("pk"))
-    entered = Coalesce(Subquery(before), F("case__opened_on"), output_field=DateField())
-    return moves.annotate(entered=entered).order_by()
+    return moves.filter(through(cases)).order_by()
 
 
-def time_in_stage(cases: QuerySet[Case], start: date, end: date) -> list[StageTime]:
-    """For each stage on the way, the days ``cases`` spent in it, counting
-    each stay in the stage that ended (by a move) from ``start`` to ``end``:
-    how many, the median, the shortest and the longest. A stay began on the
-    day of the case's move before (or the day it was opened). One query."""
+def time_in_stage(cases: Q, start: date, end: date) -> list[StageTime]:
+    """For each stage on the way, the days the cases ``cases`` selects
+    spent in it, counting each stay in the stage that ended (by a move)
+    from ``start`` to ``end``: how many, the median, the shortest and the
+    longest. A stay began on the day of the case's move before (or the day
+    it was opened): the move's ``since``. One query."""
     days: dict[str, list[int]] = defaultdict(list)
-    moves = moves_out(cases, start, end).values_list("from_stage", "on", "entered")
+    moves = moves_out(cases, start, end).values_list("from_stage", "on", "since")
     for stage, left, entered in moves:
         days[stage].append(max((left - entered).days, 0))
     return [

@@ -10,8 +10,14 @@ a reminder so marked is not shown again, unless its date changes (a new
 expiry date is a new reminder).
 
 How far ahead, in days, is set here in code (docs/casework.md, "Tasks and
-deadlines"). ``overdue_cases`` is the same rule as one filter on cases,
-for the case list; ``overdue_counts`` counts without reading every row.
+deadlines"). ``overdue_reminder_cases`` is the same rule as one filter on
+cases, for the case list; ``overdue_reminder_count`` counts without
+reading every row.
+
+Which cases is a condition on Case (a Q: access.case_rule, "assigned to
+me", one case's key), asked of the travel records through their case
+(conditions.through): a join that starts from the records near their
+dates, not a list of every case the condition selects.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from safepassage.cases import stages, travel
+from safepassage.cases.conditions import through
 from safepassage.cases.models import (
     Application,
     Case,
@@ -98,14 +105,14 @@ def _source_on(due: travel.Due) -> date:
     return due.on
 
 
-def on_the_way(cases: QuerySet[Case]) -> QuerySet[Case]:
+def on_the_way(cases: Q) -> Q:
     """Reminders are for cases still on their way (not closed, not in a side exit)."""
-    return cases.filter(stage__in=stages.ACTIVE)
+    return Q(stage__in=stages.ACTIVE) & cases
 
 
-def reminders(cases: QuerySet[Case], today: date) -> list[Reminder]:
-    """The reminders of ``cases`` not marked done, soonest first: four
-    queries whatever the number of cases."""
+def reminders(cases: Q, today: date) -> list[Reminder]:
+    """The reminders of the cases ``cases`` selects, not marked done,
+    soonest first: four queries whatever the number of cases."""
     dues = travel.due_dates(
         on_the_way(cases),
         today,
@@ -120,7 +127,7 @@ def reminders(cases: QuerySet[Case], today: date) -> list[Reminder]:
     if len(dues) <= _BY_RECORD:
         marked = marked.filter(source_id__in={due.record_id for due in dues})
     else:
-        marked = marked.filter(case__in=on_the_way(cases))
+        marked = marked.filter(through(on_the_way(cases)))
     done = set(marked.values_list("source_kind", "source_id", "source_on"))
     found = [Reminder(due, _source_on(due)) for due in dues]
     return [reminder for reminder in found if reminder.key not in done]
@@ -129,7 +136,7 @@ def reminders(cases: QuerySet[Case], today: date) -> list[Reminder]:
 def find(case: Case, kind: str, record_id: uuid.UUID, source_on: date, today: date) -> Reminder:
     """The reminder of ``case`` so named, as it stands today; LookupError
     if there is none (its record changed, or it was marked done)."""
-    for reminder in reminders(Case.objects.filter(pk=case.pk), today):
+    for reminder in reminders(Q(pk=case.pk), today):
         if reminder.key == (kind, record_id, source_on):
             return reminder
     raise LookupError("no such reminder")
@@ -143,42 +150,39 @@ def _not_marked(kind: str, on: str) -> Any:
     return ~Exists(marked)
 
 
-def _overdue_sources(today: date, **case: Any) -> tuple[QuerySet[Any], ...]:
+def _overdue_sources(today: date, case: Q) -> tuple[QuerySet[Any], ...]:
     """The travel records whose reminder is overdue and not marked done,
-    of the cases ``case`` selects (a lookup on the record's case): as
-    due_dates calls them overdue."""
+    that ``case`` selects (a condition on the records): as due_dates
+    calls them overdue."""
     documents = TravelDocument.objects.filter(
         _not_marked(ReminderKind.DOCUMENT_EXPIRES, "expires_on"),
         status=DocumentStatus.ISSUED,
         expires_on__lt=today,
-        **case,
-    )
+    ).filter(case)
     appointments = Application.objects.filter(
         _not_marked(ReminderKind.APPOINTMENT, "appointment_on"),
         appointment_on__lt=today,
         submitted_on=None,
         decision=Decision.PENDING,
-        **case,
-    )
+    ).filter(case)
     follow_ups = Journey.objects.filter(
         _not_marked(ReminderKind.FOLLOW_UP, "arrived_on"),
         arrived_on__lt=today - timedelta(days=FOLLOW_UP_AFTER),
         arrived_on__gte=today - timedelta(days=FOLLOW_UP_AFTER + FOLLOW_UP_FOR),
-        **case,
-    )
+    ).filter(case)
     return documents, appointments, follow_ups
 
 
 def overdue_reminder_cases(today: date) -> Q:
     """The filter for cases with an overdue reminder not marked done."""
     query = Q(pk__in=[])
-    for sources in _overdue_sources(today, case=OuterRef("pk")):
+    for sources in _overdue_sources(today, Q(case=OuterRef("pk"))):
         query |= Q(Exists(sources))
     return Q(stage__in=stages.ACTIVE) & query
 
 
-def overdue_reminder_count(cases: QuerySet[Case], today: date) -> int:
-    """How many reminders of ``cases`` are overdue and not marked done
-    (three counting queries)."""
-    chosen = on_the_way(cases).values("pk")
-    return sum(sources.count() for sources in _overdue_sources(today, case__in=chosen))
+def overdue_reminder_count(cases: Q, today: date) -> int:
+    """How many reminders of the cases ``cases`` selects are overdue and
+    not marked done (three counting queries)."""
+    chosen = through(on_the_way(cases))
+    return sum(sources.count() for sources in _overdue_sources(today, chosen))

@@ -312,7 +312,7 @@ def move_case(
     if problems:
         raise Refused(*problems)
     today = timezone.localdate()
-    source = locked.stage
+    source, since = locked.stage, locked.stage_since
     locked.stage = to
     locked.stage_since = today
     locked.changed_on = today
@@ -326,6 +326,7 @@ def move_case(
         case=locked,
         number=StageChange.next_number(locked),
         on=today,
+        since=since,
         by=by,
         kind=ChangeKind.MOVED,
         from_stage=source,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,8 @@ from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.cases import reminders, tasks
-from safepassage.cases.access import get_case_for, get_task_for, visible_cases
+from safepassage.cases.access import case_rule, get_case_for, get_task_for
+from safepassage.cases.conditions import through
 from safepassage.cases.errors import Refused
 from safepassage.cases.models import Case
 from safepassage.cases.work_forms import (
@@ -221,13 +223,15 @@ class MyTasks:
 
 def _my_tasks(user: User, who: str, page_number: str | None) -> tuple[MyTasks, Any]:
     today = timezone.localdate()
-    visible = visible_cases(user)
+    # Through the case (conditions.through): from the tasks, not from
+    # every case the reader sees.
+    rule = case_rule(user)
     if who == "team":
-        cases = visible.filter(team_id__in=user.team_ids)
-        chosen = tasks.open_tasks().filter(case__in=cases)
+        cases = rule & Q(team_id__in=user.team_ids)
+        chosen = tasks.open_tasks().filter(through(cases))
     else:
-        cases = visible.filter(assignee=user)
-        chosen = tasks.open_tasks().filter(owner=user, case__in=visible)
+        cases = rule & Q(assignee=user)
+        chosen = tasks.open_tasks().filter(through(rule), owner=user)
     chosen = chosen.select_related("case", "owner").order_by("due_on", "created_on", "id")
     page = Paginator(chosen, PAGE_SIZE).get_page(page_number)
     readable = tasks.holds_casework()

@@ -343,7 +343,7 @@ def section_context(
         "tasks": Section(
             case=case,
             open=lines(tasks.filter(done_on__isnull=True), readable, today),
-            reminders=reminders.reminders(Case.objects.filter(pk=case.pk), today),
+            reminders=reminders.reminders(Q(pk=case.pk), today),
             done=lines(done, readable, today),
             done_count=done_count,
             readable=readable,

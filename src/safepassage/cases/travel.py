@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
 from safepassage.cases.access import may_read_identity
+from safepassage.cases.conditions import through
 from safepassage.cases.models import (
     Application,
     Case,
@@ -192,7 +193,7 @@ class Due:
 
 
 def due_dates(
-    cases: QuerySet[Case],
+    cases: Q,
     today: date,
     *,
     expiring_within: int = 90,
@@ -200,33 +201,46 @@ def due_dates(
     follow_up_after: int = 14,
     follow_up_for: int = 30,
 ) -> list[Due]:
-    """What is due for ``cases``, soonest first, in three queries whatever
+    """What is due for the cases ``cases`` selects (a condition on Case),
+    soonest first, in three queries whatever
     their number: issued documents expiring within ``expiring_within``
     days (or expired: overdue), appointments within ``ahead`` days (or
     passed with the application not submitted: overdue), and a follow-up
     ``follow_up_after`` days after each arrival, from ``ahead`` days
     before it until ``follow_up_for`` days after (overdue once passed)."""
     found: list[Due] = []
-    documents = TravelDocument.objects.filter(
-        case__in=cases,
-        status=DocumentStatus.ISSUED,
-        expires_on__lte=today + timedelta(days=expiring_within),
-    ).values_list("expires_on", "case_id", "case__code", "pk")
+    documents = (
+        TravelDocument.objects.filter(
+            through(cases),
+            status=DocumentStatus.ISSUED,
+            expires_on__lte=today + timedelta(days=expiring_within),
+        )
+        .order_by()
+        .values_list("expires_on", "case_id", "case__code", "pk")
+    )
     on: date
     for on, case_id, code, pk in cast(Any, documents):
         found.append(Due("document_expires", on, on < today, case_id, code, pk))
-    appointments = Application.objects.filter(
-        Q(appointment_on__gte=today) | Q(submitted_on=None, decision=Decision.PENDING),
-        case__in=cases,
-        appointment_on__lte=today + timedelta(days=ahead),
-    ).values_list("appointment_on", "case_id", "case__code", "pk")
+    appointments = (
+        Application.objects.filter(
+            Q(appointment_on__gte=today) | Q(submitted_on=None, decision=Decision.PENDING),
+            through(cases),
+            appointment_on__lte=today + timedelta(days=ahead),
+        )
+        .order_by()
+        .values_list("appointment_on", "case_id", "case__code", "pk")
+    )
     for on, case_id, code, pk in cast(Any, appointments):
         found.append(Due("appointment", on, on < today, case_id, code, pk))
-    arrivals = Journey.objects.filter(
-        case__in=cases,
-        arrived_on__lte=today + timedelta(days=ahead - follow_up_after),
-        arrived_on__gte=today - timedelta(days=follow_up_after + follow_up_for),
-    ).values_list("arrived_on", "case_id", "case__code", "pk")
+    arrivals = (
+        Journey.objects.filter(
+            through(cases),
+            arrived_on__lte=today + timedelta(days=ahead - follow_up_after),
+            arrived_on__gte=today - timedelta(days=follow_up_after + follow_up_for),
+        )
+        .order_by()
+        .values_list("arrived_on", "case_id", "case__code", "pk")
+    )
     for arrived, case_id, code, pk in cast(Any, arrivals):
         on = arrived + timedelta(days=follow_up_after)
         found.append(Due("follow_up", on, on < today, case_id, code, pk))

@@ -260,6 +260,7 @@ def _lock(locked: Case, by: User, today: date) -> None:
     StageChange(
         case=locked,
         number=StageChange.next_number(locked),
+        since=locked.stage_since,
         by=by,
         kind=ChangeKind.LOCKED,
         from_stage=locked.stage,
@@ -301,6 +302,7 @@ def unlock(
     change = StageChange(
         case=locked,
         number=StageChange.next_number(locked),
+        since=locked.stage_since,
         by=by,
         kind=ChangeKind.UNLOCKED,
         from_stage=locked.stage,

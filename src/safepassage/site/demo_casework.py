@@ -56,7 +56,7 @@ NOTES = {
 # The date fields actions set to today, by model.
 DATED: dict[type[models.Model], tuple[str, ...]] = {
     Case: ("opened_on", "stage_since", "changed_on", "accepted_on", "locked_on"),
-    StageChange: ("on",),
+    StageChange: ("on", "since"),
     Verification: ("started_on", "finished_on"),
     Check: ("on",),
     Stay: ("placed_on",),

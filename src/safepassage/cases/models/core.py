@@ -220,7 +220,20 @@ class Case(SealedModel):
         # page of 50 is read in order from the index rather than sorted
         # from every case; and the locked cases it counts on every page.
         indexes = [
-            models.Index(fields=["stage", "stage_since"], name="case_stage_since"),
+            # A record's case looked up by its key for the conditions
+            # asked through it (conditions.through: who sees it, its
+            # stage, its assignee) without reading the case's row, which
+            # carries its sealed columns.
+            models.Index(
+                fields=["id", "team", "stage", "assignee", "opened_by"], name="case_through"
+            ),
+            # Cases stuck in a stage, those stuck longest first: found
+            # and ordered in the index (with who may see them), the rows
+            # read for a page only.
+            models.Index(
+                fields=["stage", "stage_since", "code", "id", "team", "opened_by"],
+                name="case_stage_since",
+            ),
             models.Index(fields=["-risk", "-urgency", "stage_since", "code"], name="case_urgency"),
             models.Index(fields=["-changed_on", "code"], name="case_changed"),
             models.Index(fields=["-opened_on", "code"], name="case_opened"),
@@ -362,6 +375,9 @@ class StageChange(SealedModel):
     # The change's place in the case's history (1, 2, ...), and its day.
     number = models.PositiveIntegerField()
     on = models.DateField(default=timezone.localdate)
+    # The day the case entered ``from_stage`` (its stage_since before the
+    # change): how long it stayed there is read from this one row.
+    since = models.DateField()
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -378,8 +394,8 @@ class StageChange(SealedModel):
         ]
         indexes = [
             # The dashboard's time in each stage: the moves of a period,
-            # not the whole history of every case.
-            models.Index(fields=["on"], name="stage_change_on"),
+            # not the whole history of every case, read from the index.
+            models.Index(fields=["on", "kind", "from_stage", "since"], name="stage_change_on"),
         ]
 
     def __str__(self) -> str:

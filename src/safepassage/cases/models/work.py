@@ -104,6 +104,9 @@ class Task(SealedModel):
             models.Index(fields=["owner", "done_on", "due_on"], name="task_owner_due"),
             # A case's tasks; the case list's "overdue".
             models.Index(fields=["case", "done_on", "due_on"], name="task_case_due"),
+            # A team's overdue tasks (the dashboard): the open tasks by day,
+            # each one's case looked up by its key (Case's "case_through").
+            models.Index(fields=["done_on", "due_on", "case"], name="task_open_due"),
             # Whether a reminder was marked done (reminders.py asks it for
             # every document, appointment and journey it counts). Only the
             # tasks made from reminders: most tasks have no source, and over
