@@ -104,6 +104,15 @@ def test_the_time_in_each_stage_reads_the_periods_moves_only(
     in the stage it left, so neither a case nor an earlier move is read."""
     _many_cases(org)
     end = today()
+    with CaptureQueriesContext(connection) as captured:
+        funnel.time_in_stage(Q(), end - dt.timedelta(days=90), end)
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    # Counted from the index alone: neither the moves' rows nor the cases'.
+    assert "COVERING INDEX stage_change_on" in plan, plan
+    assert "cases_case" not in plan, plan
     for reader in (org.coordinator, org.caseworker):
         moves = funnel.moves_out(case_rule(reader), end - dt.timedelta(days=90), end)
         plan = moves.values_list("from_stage", "on", "since").explain()

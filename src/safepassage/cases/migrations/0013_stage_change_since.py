@@ -3,8 +3,9 @@ it left (``since``), so the dashboard reads the time in each stage from
 the period's moves alone; the cases stuck longest are chosen in an index.
 The lines already stored get the day of the case's move before them, or
 the day the case was opened, as the dashboard computed it until now.
-Two indexes let the conditions asked through a record's case (a team's
-overdue tasks) read no case's row."""
+Indexes let the conditions asked through a record's case (a team's
+overdue tasks, the reminders of the cases assigned to someone, the
+funnel) read no case's row."""
 
 from typing import Any
 
@@ -70,5 +71,36 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="task",
             index=models.Index(fields=["done_on", "due_on", "case"], name="task_open_due"),
+        ),
+        migrations.RemoveIndex(model_name="case", name="case_opened"),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                fields=["-opened_on", "code", "id", "stage", "team", "opened_by"],
+                name="case_opened",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["assignee", "stage", "code", "id"], name="case_assignee"),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["team", "stage", "code", "id"], name="case_team"),
+        ),
+        migrations.AddIndex(
+            model_name="stagechange",
+            index=models.Index(fields=["case", "kind", "to_stage"], name="stage_change_case"),
+        ),
+        migrations.AddIndex(
+            model_name="traveldocument",
+            index=models.Index(fields=["case", "status", "expires_on"], name="document_case"),
+        ),
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(
+                fields=["case", "appointment_on", "submitted_on", "decision"],
+                name="application_case",
+            ),
         ),
     ]

@@ -236,7 +236,16 @@ class Case(SealedModel):
             ),
             models.Index(fields=["-risk", "-urgency", "stage_since", "code"], name="case_urgency"),
             models.Index(fields=["-changed_on", "code"], name="case_changed"),
-            models.Index(fields=["-opened_on", "code"], name="case_opened"),
+            # The list by opening; the funnel's cases opened in a period,
+            # by stage, read from the index with who may see them.
+            models.Index(
+                fields=["-opened_on", "code", "id", "stage", "team", "opened_by"],
+                name="case_opened",
+            ),
+            # "Assigned to me", a team's cases, on the way: the cases
+            # found, with their codes, without reading their rows.
+            models.Index(fields=["assignee", "stage", "code", "id"], name="case_assignee"),
+            models.Index(fields=["team", "stage", "code", "id"], name="case_team"),
             models.Index(
                 fields=["locked_on"], condition=Q(locked_on__isnull=False), name="case_locked"
             ),
@@ -393,6 +402,8 @@ class StageChange(SealedModel):
             models.UniqueConstraint(fields=["case", "number"], name="one_stage_change_per_number")
         ]
         indexes = [
+            # The funnel: which stages each case reached, from the index.
+            models.Index(fields=["case", "kind", "to_stage"], name="stage_change_case"),
             # The dashboard's time in each stage: the moves of a period,
             # not the whole history of every case, read from the index.
             models.Index(fields=["on", "kind", "from_stage", "since"], name="stage_change_on"),

@@ -188,7 +188,11 @@ class TravelDocument(SealedModel):
     class Meta:
         ordering = ["kind", "id"]
         verbose_name = _("travel document")
-        indexes = [models.Index(fields=["expires_on"], name="document_expires")]
+        indexes = [
+            models.Index(fields=["expires_on"], name="document_expires"),
+            # Reminders of given cases: their documents' state from the index.
+            models.Index(fields=["case", "status", "expires_on"], name="document_case"),
+        ]
 
     def __str__(self) -> str:
         return f"travel document {self.pk}"
@@ -225,7 +229,14 @@ class Application(SealedModel):
     class Meta:
         ordering = ["submitted_on", "appointment_on", "id"]
         verbose_name = _("application")
-        indexes = [models.Index(fields=["appointment_on"], name="application_appointment")]
+        indexes = [
+            models.Index(fields=["appointment_on"], name="application_appointment"),
+            # Reminders of given cases: their appointments from the index.
+            models.Index(
+                fields=["case", "appointment_on", "submitted_on", "decision"],
+                name="application_case",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"application {self.pk}"
