@@ -10,7 +10,7 @@ from safepassage.cases.funnel import _median
 
 
 def test_the_median_of_counts_is_the_median_of_the_values() -> None:
-    draw = random.Random(17)
+    draw = random.Random(17)  # noqa: S311 (test data, not secrets)
     for _ in range(500):
         values = [draw.randint(0, 40) for _ in range(draw.randint(1, 25))]
         counts: dict[int, int] = {}
