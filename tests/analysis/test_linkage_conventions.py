@@ -297,3 +297,23 @@ def test_a_level_no_random_pair_showed_weighs_nothing() -> None:
         pipeline._neutral_where_unseen(model)
         assert area.u_probability == area.m_probability == 0.05
         assert _holds("l.detention_district = r.detention_area", rows)
+
+
+@pytest.mark.parametrize(
+    ("written", "published", "first"),
+    [("в декабре", "09.02.2019", "2018-12-01"), ("в конце марта", "15.05.2017", "2017-03-20"),
+     ("late December", "2019-01-20", "2018-12-20"), ("зимой", "01.02.2019", "2018-12-01")],
+)  # fmt: skip
+def test_it_places_a_date_without_its_year_before_the_publication(
+    written: str, published: str, first: str
+) -> None:
+    # An article tells what happened before it: "в декабре" in an article
+    # of February 2019 is December 2018, not December 2019.
+    import datetime
+
+    rows = _two(
+        ("Russian newspaper", {"name": "Ислам Дудаев", "age_date": published,
+                               "event_date": written}),
+        ("NGO testimonies", {"name": "Дудаев Ислам", "event_date": "01.01.2017"}),
+    )  # fmt: skip
+    assert datetime.date.fromordinal(rows[0]["event_lo"]).isoformat() == first
