@@ -317,3 +317,49 @@ def test_it_places_a_date_without_its_year_before_the_publication(
         ("NGO testimonies", {"name": "Дудаев Ислам", "event_date": "01.01.2017"}),
     )  # fmt: skip
     assert datetime.date.fromordinal(rows[0]["event_lo"]).isoformat() == first
+
+
+def test_it_learns_the_chance_of_a_match_for_each_pair_of_lists(
+    five_lists: tuple[list[simulated.SimulatedList], int],
+) -> None:
+    # The English press takes its cases from the newspaper, the newspaper
+    # from the NGO, and a list seldom names one person twice: nothing says
+    # so but the records, and the model finds it in them.
+    lists, _listed = five_lists
+    records, _people = _records(lists)
+    chances = linkage.link(linkage.prepare(records, 2017)).chances
+    assert chances is not None
+    press, paper = "English-language press", "Russian newspaper"
+    assert chances.of(press, paper) == chances.of(paper, press)
+    assert chances.of(press, paper) > chances.overall > chances.of("NGO testimonies",
+                                                                    "NGO testimonies")  # fmt: skip
+    assert chances.of(press, None) == chances.overall
+
+
+def test_a_pair_of_lists_with_few_pairs_keeps_near_the_overall_chance() -> None:
+    import numpy as np
+
+    from safepassage.analysis.linkage import priors
+
+    overall = 1e-3
+    extra = priors.PSEUDO_MATCHES / overall
+    strong = np.full(5, 20.0)  # five pairs that are plainly one person each
+    # Among 10 pairs, five matches would be a chance of one half: with ten
+    # matches' worth of the overall chance beside them, about 1.5e-3.
+    small = priors._fixed_point(strong, 10, overall, extra, overall)
+    assert small is not None
+    assert overall < small < 2 * overall
+    # Among 100,000 pairs holding 500 matches (100 at the overall chance),
+    # about the pair of lists' own, 0.005.
+    large = priors._fixed_point(np.full(500, 20.0), 100_000, overall, extra, overall)
+    assert large == pytest.approx(0.005, rel=0.1)
+
+
+def test_a_probability_is_given_another_chance_of_a_match_by_its_odds() -> None:
+    from safepassage.analysis.linkage import priors
+
+    # Twice the chance (as odds) doubles the odds of a pair, and back again.
+    doubled = priors.rescaled(0.5, 0.01, 0.01 / (0.01 + 0.99 / 2))
+    assert doubled == pytest.approx(2 / 3)
+    assert priors.rescaled(doubled, 0.01 / (0.01 + 0.99 / 2), 0.01) == pytest.approx(0.5)
+    assert priors.rescaled(1.0, 0.01, 0.001) == 1.0

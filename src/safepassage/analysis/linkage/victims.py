@@ -356,6 +356,7 @@ VICTIMS = Schema(
     prior_rules=(("surname", "given", "birth_year"),),
     prior_recall=0.7,
     prior="pairs",
+    prior_by="list_name",
     least_m=1e-3,
     refine=True,
     # Each session learns the comparisons that read none of its columns.
