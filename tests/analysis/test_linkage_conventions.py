@@ -363,3 +363,34 @@ def test_a_probability_is_given_another_chance_of_a_match_by_its_odds() -> None:
     assert doubled == pytest.approx(2 / 3)
     assert priors.rescaled(doubled, 0.01 / (0.01 + 0.99 / 2), 0.01) == pytest.approx(0.5)
     assert priors.rescaled(1.0, 0.01, 0.001) == 1.0
+
+
+def test_a_record_that_names_nobody_joins_the_brother_its_age_fits(
+    five_lists: tuple[list[simulated.SimulatedList], int],
+) -> None:
+    # Two brothers share the village, the day and the place of detention; a
+    # newspaper and the English press change the name of one of them. Their
+    # ages at publication say which: the records join him, not his brother.
+    lists, _listed = five_lists
+    background, _people = _records(lists)
+    held = {"event_date": "14.03.2017", "detention_place": "Аргун, отдел полиции",
+            "place": "с. Цоци-Юрт"}  # fmt: skip
+    planted = [
+        ("NGO testimonies", {"name": "Умаров Магомед Саидович", "birth": "12.03.1989", **held}),
+        ("NGO testimonies", {"name": "Умаров Хасан Саидович", "birth": "02.11.1979", **held}),
+        ("Russian newspaper", {"name": "Ислам (имя изменено)", "age": "28 лет",
+                               "age_date": "20.04.2017", "place": "житель Цоци-Юрта",
+                               "event_date": "14.03.2017", "detention_place": "Аргун"}),
+        ("English-language press", {"name": "Adam (not his real name)", "age": "28",
+                                    "age_date": "2017-05-02", "place": "Tsotsi-Yurt",
+                                    "event_date": "mid-March 2017", "detention_place": "Argun"}),
+    ]  # fmt: skip
+    records = background + [
+        linkage.SourceRecord.of(source, f"planted-{n}", values)
+        for n, (source, values) in enumerate(planted)
+    ]
+    result = linkage.link(linkage.prepare(records, 2017))
+    first = len(background)
+    magomed, hasan, paper, press = (result.clusters[first + n] for n in range(4))
+    assert magomed == paper == press
+    assert hasan != magomed
