@@ -41,6 +41,11 @@ PRIOR_RECORDS = 20_000
 # more matches than that.
 PSEUDO_MATCHES = 10.0
 
+# The fixed point is found to this share of itself, in at most this many
+# rounds (a dozen or two suffice).
+TOLERANCE = 1e-4
+ROUNDS = 200
+
 Group = tuple[str, str]
 
 
@@ -86,12 +91,13 @@ def _fixed_point(evidence: np.ndarray, pairs: float, start: float, extra: float 
     (`extra` pairs' worth of matches at the rate `towards` added to both
     sides); None if it leaves (0, 1)."""
     chance = start
-    for _round in range(200):
-        odds = chance / (1 - chance) * np.exp2(evidence)
+    weights = np.exp2(evidence)
+    for _round in range(ROUNDS):
+        odds = chance / (1 - chance) * weights
         updated = (float(np.sum(odds / (1 + odds))) + extra * towards) / (pairs + extra)
         if not 0.0 < updated < 1.0:
             return None
-        if abs(updated - chance) <= 1e-4 * chance:
+        if abs(updated - chance) <= TOLERANCE * chance:
             return updated
         chance = updated
     return chance
