@@ -297,3 +297,100 @@ def test_a_level_no_random_pair_showed_weighs_nothing() -> None:
         pipeline._neutral_where_unseen(model)
         assert area.u_probability == area.m_probability == 0.05
         assert _holds("l.detention_district = r.detention_area", rows)
+
+
+@pytest.mark.parametrize(
+    ("written", "published", "first"),
+    [("в декабре", "09.02.2019", "2018-12-01"), ("в конце марта", "15.05.2017", "2017-03-20"),
+     ("late December", "2019-01-20", "2018-12-20"), ("зимой", "01.02.2019", "2018-12-01")],
+)  # fmt: skip
+def test_it_places_a_date_without_its_year_before_the_publication(
+    written: str, published: str, first: str
+) -> None:
+    # An article tells what happened before it: "в декабре" in an article
+    # of February 2019 is December 2018, not December 2019.
+    import datetime
+
+    rows = _two(
+        ("Russian newspaper", {"name": "Ислам Дудаев", "age_date": published,
+                               "event_date": written}),
+        ("NGO testimonies", {"name": "Дудаев Ислам", "event_date": "01.01.2017"}),
+    )  # fmt: skip
+    assert datetime.date.fromordinal(rows[0]["event_lo"]).isoformat() == first
+
+
+def test_it_learns_the_chance_of_a_match_for_each_pair_of_lists(
+    five_lists: tuple[list[simulated.SimulatedList], int],
+) -> None:
+    # The English press takes its cases from the newspaper, the newspaper
+    # from the NGO, and a list seldom names one person twice: nothing says
+    # so but the records, and the model finds it in them.
+    lists, _listed = five_lists
+    records, _people = _records(lists)
+    chances = linkage.link(linkage.prepare(records, 2017)).chances
+    assert chances is not None
+    press, paper = "English-language press", "Russian newspaper"
+    assert chances.of(press, paper) == chances.of(paper, press)
+    assert chances.of(press, paper) > chances.overall > chances.of("NGO testimonies",
+                                                                    "NGO testimonies")  # fmt: skip
+    assert chances.of(press, None) == chances.overall
+
+
+def test_a_pair_of_lists_with_few_pairs_keeps_near_the_overall_chance() -> None:
+    import numpy as np
+
+    from safepassage.analysis.linkage import priors
+
+    overall = 1e-3
+    extra = priors.PSEUDO_MATCHES / overall
+    strong = np.full(5, 20.0)  # five pairs that are plainly one person each
+    # Among 10 pairs, five matches would be a chance of one half: with ten
+    # matches' worth of the overall chance beside them, about 1.5e-3.
+    small = priors._fixed_point(strong, 10, overall, extra, overall)
+    assert small is not None
+    assert overall < small < 2 * overall
+    # Among 100,000 pairs holding 500 matches (100 at the overall chance),
+    # about the pair of lists' own, 0.005.
+    large = priors._fixed_point(np.full(500, 20.0), 100_000, overall, extra, overall)
+    assert large == pytest.approx(0.005, rel=0.1)
+
+
+def test_a_probability_is_given_another_chance_of_a_match_by_its_odds() -> None:
+    from safepassage.analysis.linkage import priors
+
+    # Twice the chance (as odds) doubles the odds of a pair, and back again.
+    doubled = priors.rescaled(0.5, 0.01, 0.01 / (0.01 + 0.99 / 2))
+    assert doubled == pytest.approx(2 / 3)
+    assert priors.rescaled(doubled, 0.01 / (0.01 + 0.99 / 2), 0.01) == pytest.approx(0.5)
+    assert priors.rescaled(1.0, 0.01, 0.001) == 1.0
+
+
+def test_a_record_that_names_nobody_joins_the_brother_its_age_fits(
+    five_lists: tuple[list[simulated.SimulatedList], int],
+) -> None:
+    # Two brothers share the village, the day and the place of detention; a
+    # newspaper and the English press change the name of one of them. Their
+    # ages at publication say which: the records join him, not his brother.
+    lists, _listed = five_lists
+    background, _people = _records(lists)
+    held = {"event_date": "14.03.2017", "detention_place": "Аргун, отдел полиции",
+            "place": "с. Цоци-Юрт"}  # fmt: skip
+    planted = [
+        ("NGO testimonies", {"name": "Умаров Магомед Саидович", "birth": "12.03.1989", **held}),
+        ("NGO testimonies", {"name": "Умаров Хасан Саидович", "birth": "02.11.1979", **held}),
+        ("Russian newspaper", {"name": "Ислам (имя изменено)", "age": "28 лет",
+                               "age_date": "20.04.2017", "place": "житель Цоци-Юрта",
+                               "event_date": "14.03.2017", "detention_place": "Аргун"}),
+        ("English-language press", {"name": "Adam (not his real name)", "age": "28",
+                                    "age_date": "2017-05-02", "place": "Tsotsi-Yurt",
+                                    "event_date": "mid-March 2017", "detention_place": "Argun"}),
+    ]  # fmt: skip
+    records = background + [
+        linkage.SourceRecord.of(source, f"planted-{n}", values)
+        for n, (source, values) in enumerate(planted)
+    ]
+    result = linkage.link(linkage.prepare(records, 2017))
+    first = len(background)
+    magomed, hasan, paper, press = (result.clusters[first + n] for n in range(4))
+    assert magomed == paper == press
+    assert hasan != magomed

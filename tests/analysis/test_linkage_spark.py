@@ -81,7 +81,10 @@ def test_it_links_the_same_people_on_spark_and_duckdb(
     spark_pairs = {(left, right): p for left, right, p in on_spark.pairs}
     duckdb_pairs = {(left, right): p for left, right, p in on_duckdb.pairs}
     assert spark_pairs.keys() == duckdb_pairs.keys()
-    assert all(abs(spark_pairs[pair] - p) < 1e-6 for pair, p in duckdb_pairs.items())
+    # (Each database's expectation maximisation ends a few millionths apart;
+    # the chance for each pair of lists, learnt from fewer pairs than the
+    # chance for all, carries that to a few millionths of a probability.)
+    assert all(abs(spark_pairs[pair] - p) < 1e-5 for pair, p in duckdb_pairs.items())
     # Nothing of this linkage stays in the session.
     assert set(spark.catalog.listTables()) == views
     assert _kept_blocks(spark) == blocks

@@ -12,13 +12,12 @@ neither writes records to disk in clear.
 
 from __future__ import annotations
 
-import random
-from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
+from safepassage.analysis.linkage import priors
 from safepassage.analysis.linkage.backends import (
     SMALL_LIST,
     SMALL_LIST_SETTINGS,
@@ -78,6 +77,9 @@ class Linkage:
     pairs: list[tuple[int, int, float]]  # (unique_id_l, unique_id_r, probability)
     trained: bool = True  # False: too little data to learn the model
     threshold: float = 0.5  # pairs at or above it were clustered together
+    # The chance that two random records match, over all pairs and for
+    # each pair of lists, as learnt (None: the schema's prior rules).
+    chances: priors.Priors | None = None
 
     def people(self) -> dict[int, list[int]]:
         grouped: dict[int, list[int]] = {}
@@ -155,28 +157,46 @@ def _link(
     phases = phase_starts(len(rows))
     observed = {column for column in columns if any(row.get(column) is not None for row in rows)}
     trained = _train(linker, schema, seed, len(rows), report, phases, observed)
+    chances = None
     if schema.prior == "pairs" and trained:
-        learnt = prior_from_pairs(db_api, linker, rows, schema, seed)
-        if learnt is not None:
-            linker._settings_obj._probability_two_random_records_match = learnt
+        chances = priors.learn(db_api, linker, rows, schema, seed)
+    model = linker._settings_obj
+    if chances is not None:
+        # Scored with the highest chance of any pair of lists, then each
+        # pair given its own lists' (so that none is left out below the floor).
+        model._probability_two_random_records_match = chances.highest()
+    scored_with = model._probability_two_random_records_match
+    lists = {row["unique_id"]: row.get(schema.prior_by) for row in rows} if schema.prior_by else {}
+
+    def own(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """Each pair's probability given its own pair of lists' chance."""
+        if chances is None or not chances.by_lists:
+            return found
+        return [
+            (a, b, priors.rescaled(p, scored_with, chances.of(lists.get(a), lists.get(b))))
+            for a, b, p in found
+        ]
+
+    floor = min(REVIEW_FLOOR, threshold)
     report("scoring", phases["scoring"])
-    predictions = linker.inference.predict(
-        threshold_match_probability=min(REVIEW_FLOOR, threshold), warning_mode="never"
-    )
+    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     pair_table = predictions.as_pyarrow_table()
-    pairs = list(
-        zip(
-            pair_table.column("unique_id_l").to_pylist(),
-            pair_table.column("unique_id_r").to_pylist(),
-            pair_table.column("match_probability").to_pylist(),
-            strict=True,
+    pairs = own(
+        list(
+            zip(
+                pair_table.column("unique_id_l").to_pylist(),
+                pair_table.column("unique_id_r").to_pylist(),
+                pair_table.column("match_probability").to_pylist(),
+                strict=True,
+            )
         )
     )
+    pairs = [pair for pair in pairs if pair[2] >= floor]
     del pair_table
     report("clustering", phases["clustering"])
     ids = [row["unique_id"] for row in rows]
     if schema.refine:
-        pairs = _refined(db_api, linker, predictions, ids, pairs, threshold)
+        pairs = _refined(db_api, linker, predictions, ids, pairs, threshold, own)
     position = {record: i for i, record in enumerate(ids)}
     labels = components(
         len(ids), ((position[a], position[b]) for a, b, p in pairs if p >= threshold)
@@ -186,6 +206,7 @@ def _link(
         pairs=pairs,
         trained=trained,
         threshold=threshold,
+        chances=chances,
     )
 
 
@@ -196,6 +217,7 @@ def _refined(
     ids: list[int],
     pairs: list[tuple[int, int, float]],
     threshold: float,
+    own: Callable[[list[tuple[int, int, float]]], list[tuple[int, int, float]]],
 ) -> list[tuple[int, int, float]]:
     """The pairs, with each group of three records or more that they join
     rebuilt by average linkage (clustering.py): the pairs inside it that no
@@ -219,12 +241,14 @@ def _refined(
     )
     missing = linker.inference._score_missing_cluster_edges(db_api.register(table), predictions)
     found = missing.as_pyarrow_table()
-    extra = list(
-        zip(
-            found.column("unique_id_l").to_pylist(),
-            found.column("unique_id_r").to_pylist(),
-            found.column("match_probability").to_pylist(),
-            strict=True,
+    extra = own(
+        list(
+            zip(
+                found.column("unique_id_l").to_pylist(),
+                found.column("unique_id_r").to_pylist(),
+                found.column("match_probability").to_pylist(),
+                strict=True,
+            )
         )
     )
     group_of = {record: label for record, label in members}
@@ -314,57 +338,6 @@ def _train(
         model._probability_two_random_records_match = min(0.5, max(1e-6, 1 / records))
         trained = False
     return trained
-
-
-# At most this many records (a random sample of them) are scored pair by
-# pair to learn the chance that two random records match.
-PRIOR_RECORDS = 20_000
-
-
-def prior_from_pairs(
-    db_api: Any, linker: Any, rows: Sequence[dict[str, Any]], schema: Schema, seed: int
-) -> float | None:
-    """The chance that two random records match, learnt from every pair as
-    expectation maximisation learns it, the weights of agreement being
-    known: the chance that equals the average, over all pairs, of each
-    pair's probability of a match given that chance (pairs no blocking
-    rule finds count as non-matches). Found on the candidate pairs of a
-    random sample of the records (a sample of records is a sample of
-    pairs); None if there are too few."""
-    import math
-
-    import numpy as np
-    from splink import Linker
-
-    sample = list(rows)
-    if len(sample) > PRIOR_RECORDS:
-        # A seeded sample, so that a linkage can be repeated exactly.
-        sample = random.Random(seed).sample(sample, PRIOR_RECORDS)  # noqa: S311
-    if len(sample) < 2:
-        return None
-    columns = schema.columns()
-    table = to_arrow(sample, columns, {column: schema.column_type(column) for column in columns})
-    model = linker.misc.save_model_to_json()
-    start = linker._settings_obj._probability_two_random_records_match
-    scored = Linker(db_api.register(table), model, log_level="WARNING", validate_settings=False)
-    found = scored.inference.predict(warning_mode="never").as_pyarrow_table()
-    # Each pair's weight of evidence, without the prior it was scored with.
-    evidence = found.column("match_weight").to_numpy() - math.log2(start / (1 - start))
-    if schema.link_type == "dedupe_only":
-        pairs = len(sample) * (len(sample) - 1) / 2
-    else:
-        sizes = Counter(row[schema.source_column or "source_dataset"] for row in sample)
-        pairs = (sum(sizes.values()) ** 2 - sum(size**2 for size in sizes.values())) / 2
-    chance = start
-    for _round in range(200):
-        odds = chance / (1 - chance) * np.exp2(evidence)
-        updated = float(np.sum(odds / (1 + odds))) / pairs
-        if not 0.0 < updated < 1.0:
-            return None
-        if abs(updated - chance) <= 1e-4 * chance:
-            return updated
-        chance = updated
-    return chance
 
 
 def _smooth(model: Any, least: float) -> None:

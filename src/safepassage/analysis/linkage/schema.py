@@ -102,6 +102,10 @@ class Schema:
     # once the weights are known (see pipeline.prior_from_pairs);
     # `prior_rules` give the start.
     prior: Literal["rules", "pairs"] = "rules"
+    # With "pairs", the column that names each record's list: the chance is
+    # then learnt for each pair of lists (priors.py). It is read from the
+    # rows, not sent to the database.
+    prior_by: str | None = None
     # The least m probability of any level (see pipeline._smooth); None
     # keeps what expectation maximisation learnt.
     least_m: float | None = None

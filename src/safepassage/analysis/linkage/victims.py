@@ -125,6 +125,21 @@ def _name(record: SourceRecord, convention: Convention) -> Name:
     return parse(record.name, convention.system, convention.surname_first)
 
 
+def _before(event: Period, reported: Period | None, reference_year: int) -> Period:
+    """A date of events without its year ("в декабре", "late March"),
+    placed by the date the record was written (`reported`, such as the date
+    of publication an age refers to): an article tells what happened before
+    it, so the events are in the last year that does not put them after it
+    ("в декабре" published in February 2019 is December 2018). Without such
+    a date, in the run's year."""
+    if reported is None or not reported.year_given:
+        return event.in_year(reference_year)
+    placed = event.in_year(reported.last.year)
+    if placed.first > reported.last:
+        placed = event.in_year(reported.last.year - 1)
+    return placed
+
+
 def _year(event: Period | None) -> int | None:
     """The year in the middle of the events' span."""
     if event is None or not event.year_given:
@@ -161,8 +176,7 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
         age_date = _period(record.age_date)
         event = _period(record.event_date)
         if event is not None and not event.year_given:
-            dated = age_date.first.year if age_date and age_date.year_given else None
-            event = event.in_year(dated or reference_year)
+            event = _before(event, age_date, reference_year)
         if age_date is not None and not age_date.year_given:
             age_date = age_date.in_year(event.first.year if event is not None else reference_year)
         at = age_date or event or the_year
@@ -342,6 +356,7 @@ VICTIMS = Schema(
     prior_rules=(("surname", "given", "birth_year"),),
     prior_recall=0.7,
     prior="pairs",
+    prior_by="list_name",
     least_m=1e-3,
     refine=True,
     # Each session learns the comparisons that read none of its columns.
