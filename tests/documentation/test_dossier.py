@@ -6,6 +6,7 @@ the first thing tampered with; and by the standard-tools recipe
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from safepassage.audit.models import AuditEntry
@@ -398,3 +399,14 @@ def test_it_refuses_without_a_reason_and_what_one_may_not_see(
     export(monkeypatch, desk.documenter.username, tmp_path / "c.zip", "--all", "--why", "archive")
     assert zipfile.is_zipfile(tmp_path / "c.zip")
     assert photo
+
+
+@pytest.mark.django_db
+def test_it_prints_the_key_to_publish(made: Made) -> None:
+    out = io.StringIO()
+    call_command("dossier", "key", stdout=out)
+    first, *pem = out.getvalue().splitlines()
+    data = manifest(made.folder)
+    assert first == f"fingerprint: {data['keys'][0]['fingerprint']}"
+    assert "\n".join(pem) + "\n" == (made.folder / data["signed_with"]).read_text()
+    assert failure(made.folder, fingerprint=first.removeprefix("fingerprint: ")) == ""

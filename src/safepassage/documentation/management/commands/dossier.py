@@ -17,6 +17,7 @@ from safepassage.accounts.commandline import staff_with_keys
 from safepassage.documentation import dossier_files, dossiers
 from safepassage.documentation.access import READ, documentation_keys
 from safepassage.documentation.actions import Refused
+from safepassage.vault import signing
 from safepassage.vault.keyring import using_keyring
 
 
@@ -43,6 +44,10 @@ class Command(BaseCommand):
             choices=[code for code, _name in settings.LANGUAGES],
             help="the language of the dossier's index",
         )
+        sub.add_parser(
+            "key",
+            help="print the custody key's fingerprint and PEM, for the organisation to publish",
+        )
         export.add_argument(
             "--as",
             dest="as_user",
@@ -53,6 +58,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "key":
+            self._key()
+            return
         if bool(options["codes"]) == bool(options["all"]):
             raise CommandError("Name the records to export, or give --all (not both).")
         output: Path = options["output"]
@@ -90,3 +98,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"dossier {dossier.id}: {len(dossier.parts)} items ({shipped} files) in {output}"
         )
+
+    def _key(self) -> None:
+        """The key receivers compare a dossier's with (no keys needed)."""
+        current = signing.current_key(signing.CUSTODY)
+        if current is None:
+            raise CommandError("There is no custody key yet: it is made with the first evidence.")
+        self.stdout.write(f"fingerprint: {current.fingerprint}")
+        self.stdout.write(signing.public_key_pem(current.verify_key), ending="")
