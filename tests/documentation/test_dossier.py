@@ -113,6 +113,7 @@ def test_it_exports_a_dossier_that_verifies_offline(made: Made, desk: Desk) -> N
     index = (made.folder / "index.html").read_text()
     assert made.photo.code in index
     assert "sha256sum -c SHA256SUMS" in index
+    assert data["keys"][0]["fingerprint"] in index
 
 
 @pytest.mark.django_db

@@ -88,8 +88,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Documentation holds an invented record of two waves of detentions, with "
-            "sources, officials' statements and promises (documenter); Counting victims "
-            "counts from it."
+            "sources, officials' statements and promises, and invented evidence with working "
+            "copies and custody logs (documenter); Counting victims counts from it."
         )
         self.stdout.write("Each user logs in with a password and a six-digit code.")
         self.stdout.write("Add the secret to an authenticator app, or print the current code")
