@@ -68,6 +68,10 @@ class _Source:
         else:
             raise Failure(f"{path} is neither a dossier's zip nor its folder")
 
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
     def open(self, name: str) -> IO[bytes]:
         if self.zip is not None:
             return self.zip.open(self.prefix + name)
@@ -293,14 +297,17 @@ def check(path: Path, *, fingerprint: str = "") -> tuple[int, int, str]:
     """Check the dossier at ``path``: (items, files, the key's fingerprint),
     or Failure naming the first thing wrong."""
     source = _Source(path)
-    checking = Check(source, fingerprint)
-    manifest = checking.inventory()
-    checking.read_keys(manifest)
-    items = manifest.get("items") or []
-    for item in items:
-        checking.item(item)
-    checking.signature(manifest)
-    signer = public_keys.fingerprint(checking.keys[manifest["signed_with"]])
+    try:
+        checking = Check(source, fingerprint)
+        manifest = checking.inventory()
+        checking.read_keys(manifest)
+        items = manifest.get("items") or []
+        for item in items:
+            checking.item(item)
+        checking.signature(manifest)
+        signer = public_keys.fingerprint(checking.keys[manifest["signed_with"]])
+    finally:
+        source.close()
     return len(items), checking.files, signer
 
 

@@ -201,7 +201,13 @@ def _item(
 
 def lay_out(dossier: Dossier, keyring: Keyring, *, by: object) -> Layout:
     """Every file of ``dossier`` (the evidence files as streams), its
-    manifest, index, recipe, SHA256SUMS and its signature."""
+    manifest, index, recipe, SHA256SUMS and its signature; words in the
+    reader's language."""
+    with translation.override(dossier.language):
+        return _lay_out(dossier, keyring, by=by)
+
+
+def _lay_out(dossier: Dossier, keyring: Keyring, *, by: object) -> Layout:
     layout = Layout(root=dossier.name)
     items = [part.item for part in dossier.parts]
     open_rows(items, ["sha256", "name"])
