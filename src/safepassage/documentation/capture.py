@@ -1,6 +1,7 @@
 """What a file says about its capture, read without changing it: the kind
 of container (from its first bytes, not its name), a photo's EXIF (when,
-with what, where), and a web capture's pages.
+with what, where), an audio or video file's duration, codecs and creation
+time (documentation.media), and a web capture's pages.
 
 Nothing here writes: the original is read (from the vault, in memory) and
 what is found becomes the item's ``capture`` record, encrypted like the
@@ -22,6 +23,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from safepassage.documentation import media
 from safepassage.documentation.models import EvidenceKind
 
 INSPECT_MAX_BYTES = 64 * 1024 * 1024
@@ -206,6 +208,10 @@ def inspect(head: bytes, size: int, read: Callable[[], bytes]) -> dict[str, Any]
         archive = web_archive_of(read())
         if archive is not None:
             found.update(archive, kind=str(EvidenceKind.WEB_ARCHIVE), container="wacz")
-    elif not small and (kind == EvidenceKind.IMAGE or container == "zip"):
+    elif container in media.CONTAINERS and small:
+        found.update(media.media_of(read(), container))
+    elif not small and (
+        kind == EvidenceKind.IMAGE or container == "zip" or container in media.CONTAINERS
+    ):
         found["not_inspected"] = "too large to read metadata on upload"
     return found
