@@ -2,7 +2,9 @@
 locker in use: photos drawn here (no real photo: shapes and the word
 DEMO), each with EXIF of an invented phone, place and time; a short
 recorded tone standing for an audio statement; and a web capture (WACZ)
-of an official's denial. Each is kept through the evidence locker's
+of an official's denial; and a ProofMode bundle (a photo, its proof
+files, their signatures by an invented device's OpenPGP key, made here
+with gpg). Each is kept through the evidence locker's
 named actions, as a documenter would (hashed, encrypted, its custody log
 begun), linked to an event, an act or a statement, with working copies
 made from the photos and a custody history of views and downloads with
@@ -10,6 +12,7 @@ reasons. The same seed gives the same files."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -25,7 +28,7 @@ from safepassage.accounts.models import User
 from safepassage.documentation import evidence
 from safepassage.documentation.models import Act, Event, Evidence, Operation, Statement
 from safepassage.documentation.working_copies import Box
-from safepassage.vault import files
+from safepassage.vault import files, openpgp
 
 SEED = 2017
 # Invented places (decimal degrees) and phones.
@@ -125,6 +128,62 @@ def demo_web_capture(url: str, title: str, when: str, text: str) -> bytes:
     return out.getvalue()
 
 
+def proof_bundle_files(
+    device: openpgp.DemoDevice, name: str, media: bytes, proof: dict[str, str]
+) -> dict[str, bytes]:
+    """The files of a ProofMode export of ``media``: the file, its proof
+    (JSON and CSV, under ProofMode's field names) and their signatures by
+    ``device``, and the device's public key."""
+    digest = hashlib.sha256(media).hexdigest()
+    fields = {"File Hash SHA256": digest, "File Path": f"/storage/emulated/0/DCIM/{name}", **proof}
+    as_json = json.dumps(fields, indent=2).encode()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields))
+    writer.writeheader()
+    writer.writerow(fields)
+    as_csv = out.getvalue().encode()
+    return {
+        name: media,
+        f"{digest}.asc": device.sign(media),
+        f"{digest}.proof.json": as_json,
+        f"{digest}.proof.json.asc": device.sign(as_json),
+        f"{digest}.proof.csv": as_csv,
+        f"{digest}.proof.csv.asc": device.sign(as_csv),
+        "pubkey.asc": device.public_key(),
+        "HowToVerifyProofData.txt": b"gpg --import pubkey.asc; sha256sum; gpg --verify\n",
+    }
+
+
+def zipped(members: dict[str, bytes], *, stored: bool = False) -> bytes:
+    out = io.BytesIO()
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def demo_proof_bundle(rng: random.Random) -> bytes | None:
+    """A ProofMode bundle of a drawn photo, or None without gpg."""
+    latitude, longitude = PLACES[0]
+    proof = {
+        "Proof Generated": "2017-03-24T21:40:12.000Z",
+        "File Created": "2017-03-24T21:40:05.000Z",
+        "Manufacturer": "DemoPhone",
+        "Hardware": "DemoPhone Model 7",
+        "DeviceID": "demo-device-0001",
+        "Location.Latitude": str(latitude),
+        "Location.Longitude": str(longitude),
+        "Location.Provider": "gps",
+        "Location.Accuracy": "12.0",
+    }
+    try:
+        with openpgp.demo_device("ProofMode demo device <noone@proofmode.example>") as device:
+            return zipped(proof_bundle_files(device, "IMG_20170324.jpg", demo_photo(rng, 3), proof))
+    except openpgp.OpenPGPUnavailable:
+        return None
+
+
 def _keep(
     by: User, data: bytes, name: str, content_type: str, target: Event | Act | Statement, what: str
 ) -> Evidence:
@@ -183,6 +242,17 @@ def load_evidence(by: User, events: list[Event], statement: Statement | None) ->
             "application/wacz",
             statement,
             "The official's words as published, captured (demo).",
+        )
+        kept += 1
+    bundle = demo_proof_bundle(rng) if events else None
+    if bundle is not None:
+        _keep(
+            by,
+            bundle,
+            "proofmode-IMG_20170324.zip",
+            "application/zip",
+            events[-1],
+            "A photo shared from a phone running ProofMode, with its signed proof (demo).",
         )
         kept += 1
     return kept
