@@ -9,11 +9,18 @@ temporary home)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
+import secrets
+import string
+import tempfile
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -24,6 +31,8 @@ from safepassage.vault import files, openpgp
 from safepassage.vault.keyring import using_keyring
 from tests.base import sign_in
 from tests.documentation.conftest import Desk, record_detention
+from tests.vault.test_plaintext_at_rest import _database_bytes as database_bytes
+from tests.vault.test_plaintext_at_rest import _files_changed_since as files_changed_since
 
 NAME = "IMG_20170324_2140.jpg"
 PROOF = {
@@ -197,3 +206,27 @@ def test_it_marks_signatures_unchecked_without_gpg(
     assert found["verified"] is False
     assert found["media"][0]["hash_matches"] is True
     assert found["media"][0]["signature"]["status"] == "not_checked"
+
+
+@pytest.mark.usefixtures("transactional_audit")
+def test_it_keeps_no_proof_field_in_plaintext_at_rest(
+    desk: Desk, device: openpgp.DemoDevice, photo: bytes
+) -> None:
+    started = time.time() - 1
+    sentinel = "".join(secrets.choice(string.ascii_lowercase) for _ in range(16))
+    proof = {**PROOF, "DeviceID": sentinel, "Hardware": f"{sentinel}phone"}
+    bundle = zipped(proof_bundle_files(device, NAME, photo, proof), stored=True)
+    assert sentinel.encode() in bundle  # plain in what was sent
+    staged = files.stage_bytes(bundle, name="proofmode.zip", content_type="application/zip")
+    with using_keyring(desk.vault.keyring):
+        item = evidence.add_evidence(desk.documenter, staged)
+        assert item.capture["media"][0]["proof"]["device_id"] == sentinel
+    haystacks = {"database": database_bytes()}
+    for path in Path(settings.FILES_DIR).rglob("*"):
+        if path.is_file():
+            haystacks[f"file store {path.name}"] = path.read_bytes()
+    for folder in {Path(tempfile.gettempdir()), Path(settings.DATA_DIR), Path("/dev/shm")}:  # noqa: S108
+        for path in files_changed_since(folder, started) if folder.is_dir() else []:
+            with contextlib.suppress(OSError):
+                haystacks[str(path)] = path.read_bytes()
+    assert [where for where, data in haystacks.items() if sentinel.encode() in data] == []
