@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: a PostgreSQL server (the suite runs
 # on it as well as on SQLite), Debian's Chromium for the browser tests and a
-# Java runtime for the Spark linkage backend (tested in local mode).
+# Java runtime for the Spark linkage backend (tested in local mode), and
+# GnuPG for ProofMode bundles.
 # Installs only what is missing; needs root (or sudo) the first time.
 # Usage: scripts/system-deps.sh [--bench]
 set -euo pipefail
@@ -17,6 +18,8 @@ done
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 # OpenSSL's command line: the custody and dossier checks "with standard tools only".
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# GnuPG checks a ProofMode bundle's OpenPGP signatures (documentation.proofmode).
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 # Spark 4 runs on Java 17 or later.
 java_ok=no
 if command -v java >/dev/null 2>&1; then

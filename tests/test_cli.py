@@ -91,6 +91,10 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
         assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0
         # Documentation holds an invented record of two waves of detentions.
         assert db.execute("SELECT count(*) FROM documentation_event").fetchone()[0] >= 100
+        # ... and invented evidence, with working copies and custody logs (site.demo_evidence).
+        originals = "SELECT count(*) FROM documentation_evidence WHERE original_id IS NULL"
+        assert db.execute(originals).fetchone()[0] == 6
+        assert db.execute("SELECT count(*) FROM documentation_custodyentry").fetchone()[0] > 20
         # Sealed: the invented stories are not readable in the database.
         assert (
             db.execute(

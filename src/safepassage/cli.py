@@ -34,6 +34,11 @@ COMMANDS = {
     "custody": "custody verify --as USERNAME: check every evidence item's custody chain, "
     "signature, timestamps and stored file, and name the first failure; custody timestamp: "
     "RFC 3161 tokens over the signed heads from the configured authorities.",
+    "dossier": "dossier export (CODE... | --all) --why TEXT --output FILE --as USERNAME: a "
+    "zip of evidence (working copies, or --originals), each item's custody log, signed head, "
+    "timestamps and the keys and certificates to check them, with an index.",
+    "verify": "verify DOSSIER: check a dossier offline (no database, no keys): every file, "
+    "custody log, signature and timestamp; name the first failure.",
     "cases": "cases migrate-people --as USERNAME: give each person of cases stored by earlier "
     "versions a record of their own, and make everyone findable by name (identity's keys).",
     "retention": "retention run: remove what the retention rules say is due today "
@@ -62,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     if command not in COMMANDS:
         print(f"safepassage: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
+    if command == "verify":  # offline: no configuration, no database, no Django
+        from safepassage.documentation import dossier_check
+
+        return dossier_check.main(args[1:])
     if command == "manage":
         args = args[1:] or ["help"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safepassage.settings")

@@ -1,7 +1,8 @@
 """A documenter attaches a photo to an act in a real browser against the
 real server: the original is kept, the page shows no original, a blurred
-working copy is made and shown, and the original is downloaded only with
-a reason; the item's page fits a phone's width."""
+working copy is made and shown, the original is downloaded only with
+a reason, and a dossier of the event's evidence is exported and checks
+out offline; the pages fit a phone's width."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from safepassage.accounts.roles import Role
+from safepassage.documentation import dossier_check
 from safepassage.documentation.models import CustodyEntry, Evidence
 from safepassage.vault import keys as vault_keys
 from safepassage.vault.keyring import using_keyring
@@ -32,6 +34,9 @@ WORDS = {
         "open": "Open the original",
         "why": "Why the original is needed",
         "download": "Download the original",
+        "dossier": "Export a dossier",
+        "dossier_why": "Why, and for whom (kept in each item's custody log)",
+        "dossier_button": "Make and download the dossier",
     },
     "ru": {
         "attach": "Приложить доказательство",
@@ -43,6 +48,9 @@ WORDS = {
         "open": "Открыть оригинал",
         "why": "Зачем нужен оригинал",
         "download": "Скачать оригинал",
+        "dossier": "Экспортировать досье",
+        "dossier_why": "Зачем и для кого (сохраняется в журнале хранения каждого материала)",
+        "dossier_button": "Составить и скачать досье",
     },
 }
 
@@ -95,4 +103,23 @@ def test_a_documenter_attaches_a_photo_to_an_act_and_shows_a_blurred_copy(
         .values_list("action", flat=True)
     )
     assert actions == ["uploaded", "linked", "derived", "downloaded"]
-    _fits_a_phone(page, [f"/documentation/evidence/{original.code}/", "/documentation/evidence/"])
+
+    # A dossier of the event's evidence, which checks out offline.
+    page.goto(f"/documentation/events/{act.event.code}/")
+    page.locator("#evidence").get_by_role("link", name=words["dossier"]).click()
+    page.wait_for_url(f"**/documentation/evidence/dossier/?records={act.event.code}")
+    page.get_by_label(words["dossier_why"]).fill("For the OSCE rapporteur")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=words["dossier_button"]).click()
+    archive = tmp_path / "dossier.zip"
+    archive.write_bytes(Path(download.value.path()).read_bytes())
+    assert dossier_check.check(archive)[:1] == (2,)  # the original (withheld) and its copy
+    assert CustodyEntry.objects.filter(evidence=original).last().action == "exported"
+    _fits_a_phone(
+        page,
+        [
+            f"/documentation/evidence/{original.code}/",
+            "/documentation/evidence/",
+            "/documentation/evidence/dossier/",
+        ],
+    )

@@ -843,6 +843,13 @@ ACTIONS: dict[str, Action] = {
         _("Timestamped the custody logs"),
         _("Timestamp authorities were asked for tokens over the signed heads (how many kept)."),
     ),
+    "documentation.dossier_exported": Action(
+        _("Exported a dossier"),
+        _(
+            "A dossier of evidence was made: its items, their custody logs, signatures and "
+            "timestamps, to be checked by others."
+        ),
+    ),
     "documentation.terms_imported": Action(
         _("Added terms from an import"),
         _("An import was allowed to add terms that were not in the vocabulary."),
@@ -930,6 +937,7 @@ DETAILS: dict[str, Promise] = {
     "explanations": pgettext_lazy("audit detail", "explanations read"),
     "events": pgettext_lazy("audit detail", "events"),
     "factor": pgettext_lazy("audit detail", "with"),
+    "dossier": pgettext_lazy("audit detail", "dossier"),
     "files": pgettext_lazy("audit detail", "files"),
     "filtered": pgettext_lazy("audit detail", "filtered"),
     "fields": pgettext_lazy("audit detail", "what changed"),
@@ -956,6 +964,7 @@ DETAILS: dict[str, Promise] = {
     "lists": pgettext_lazy("audit detail", "lists"),
     "location": pgettext_lazy("audit detail", "address shown or changed"),
     "method": pgettext_lazy("audit detail", "method"),
+    "mode": pgettext_lazy("audit detail", "what goes"),
     "more": pgettext_lazy("audit detail", "more problems"),
     "moved_from": pgettext_lazy("audit detail", "moved from"),
     "names": pgettext_lazy("audit detail", "names shown"),
@@ -1113,6 +1122,10 @@ VALUES: dict[str, dict[str, Promise]] = {
         "reported": pgettext_lazy("audit value", "reported"),
         "corroborated": pgettext_lazy("audit value", "corroborated"),
         "verified": pgettext_lazy("audit value", "verified"),
+    },
+    "mode": {
+        "copies": pgettext_lazy("audit value", "working copies"),
+        "originals": pgettext_lazy("audit value", "originals"),
     },
     "format": {
         "json": pgettext_lazy("audit value", "JSON"),

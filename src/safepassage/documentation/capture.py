@@ -1,6 +1,8 @@
 """What a file says about its capture, read without changing it: the kind
 of container (from its first bytes, not its name), a photo's EXIF (when,
-with what, where), and a web capture's pages.
+with what, where), an audio or video file's duration, codecs and creation
+time (documentation.media), a web capture's pages, and a ProofMode
+bundle's proof files and signatures (documentation.proofmode).
 
 Nothing here writes: the original is read (from the vault, in memory) and
 what is found becomes the item's ``capture`` record, encrypted like the
@@ -22,6 +24,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from safepassage.documentation import media, proofmode
 from safepassage.documentation.models import EvidenceKind
 
 INSPECT_MAX_BYTES = 64 * 1024 * 1024
@@ -193,6 +196,21 @@ def _package_check(archive: zipfile.ZipFile, names: set[str]) -> dict[str, Any]:
     return {"checked": True, "resources": len(resources), "problems": problems[:50]}
 
 
+def _zip_of(data: bytes) -> dict[str, Any]:
+    """What a zip is: a web capture (WACZ), a ProofMode bundle, or
+    neither (nothing more is read)."""
+    archive = web_archive_of(data)
+    if archive is not None:
+        return {**archive, "kind": str(EvidenceKind.WEB_ARCHIVE), "container": "wacz"}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            if proofmode.is_bundle(set(bundle.namelist())):
+                return {**proofmode.bundle_of(bundle), "container": "proofmode"}
+    except zipfile.BadZipFile:
+        pass
+    return {}
+
+
 def inspect(head: bytes, size: int, read: Callable[[], bytes]) -> dict[str, Any]:
     """The capture record of a file: its kind and container, and what its
     metadata says when it is small enough to read (``read`` gives its
@@ -203,9 +221,11 @@ def inspect(head: bytes, size: int, read: Callable[[], bytes]) -> dict[str, Any]
     if kind == EvidenceKind.IMAGE and small:
         found.update(exif_of(read()))
     elif container == "zip" and small:
-        archive = web_archive_of(read())
-        if archive is not None:
-            found.update(archive, kind=str(EvidenceKind.WEB_ARCHIVE), container="wacz")
-    elif not small and (kind == EvidenceKind.IMAGE or container == "zip"):
+        found.update(_zip_of(read()))
+    elif container in media.CONTAINERS and small:
+        found.update(media.media_of(read(), container))
+    elif not small and (
+        kind == EvidenceKind.IMAGE or container == "zip" or container in media.CONTAINERS
+    ):
         found["not_inspected"] = "too large to read metadata on upload"
     return found

@@ -21,11 +21,10 @@ with standard tools (docs/evidence.md).
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +33,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from safepassage.audit.chain import record, reference
+from safepassage.documentation.custody_format import (
+    GENESIS,
+    canonical,
+    format_at,
+    head_message,
+)
 from safepassage.documentation.models import (
     CustodyAction,
     CustodyEntry,
@@ -43,37 +48,6 @@ from safepassage.documentation.models import (
 from safepassage.vault import files, signing, timestamps
 from safepassage.vault.errors import Tampered
 from safepassage.vault.keyring import current_keyring
-
-GENESIS = "0" * 64
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
-def format_at(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def canonical(
-    *,
-    item: str,
-    seq: int,
-    at: datetime | str,
-    actor: str,
-    action: str,
-    details: dict[str, Any],
-    prev: str,
-) -> bytes:
-    """The bytes an entry's hash covers: sorted-key JSON, no spaces, ASCII."""
-    document = {
-        "v": 1,
-        "item": item,
-        "seq": seq,
-        "at": at if isinstance(at, str) else format_at(at),
-        "actor": actor,
-        "action": action,
-        "details": details,
-        "prev": prev,
-    }
-    return _CANONICAL.encode(document).encode()
 
 
 def entry_hash_of(item: Evidence, entry: CustodyEntry) -> str:
@@ -88,14 +62,6 @@ def entry_hash_of(item: Evidence, entry: CustodyEntry) -> str:
             prev=entry.prev_hash,
         )
     ).hexdigest()
-
-
-def head_message(item_code: str, seq: int, head_hash: str) -> bytes:
-    """What the organisation signs: plain text, so ``openssl pkeyutl
-    -verify -rawin`` checks it as it is."""
-    return (
-        f"safepassage custody head v1\nitem {item_code}\nentries {seq}\nhash {head_hash}\n"
-    ).encode()
 
 
 @transaction.atomic

@@ -84,3 +84,28 @@ class LinkForm(forms.Form):
         help_text=_("For example E-7K3M9Q, A-4F2P8N or S-9D3Q7R."),
     )
     why = forms.CharField(label=WHY, required=False, max_length=500)
+
+
+class DossierForm(forms.Form):
+    records = forms.CharField(
+        label=_("What goes in it"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Codes of events, acts, statements or evidence items, separated by spaces: "
+            "the evidence linked to each goes in."
+        ),
+    )
+    mode = forms.ChoiceField(
+        label=_("Which files"),
+        choices=[
+            ("copies", _("Working copies (the originals' hashes and custody logs go with them)")),
+            ("originals", _("Originals, as collected, as far as consent allows")),
+        ],
+        initial="copies",
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(label=_("Language of the index"), choices=settings.LANGUAGES)
+    why = forms.CharField(
+        label=_("Why, and for whom (kept in each item's custody log)"), max_length=500
+    )

@@ -18,7 +18,6 @@ verifies.
 from __future__ import annotations
 
 import base64
-import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -28,10 +27,11 @@ from safepassage.audit.chain import record
 from safepassage.vault import crypto, keys
 from safepassage.vault.errors import Tampered
 from safepassage.vault.models import SigningKey
+from safepassage.vault.public_keys import fingerprint
+from safepassage.vault.public_keys import public_key_pem as public_key_pem
 
 CUSTODY = "custody"
 PURPOSES = (CUSTODY,)
-_FINGERPRINT = b"safepassage.signing-key\x00"
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,6 @@ class PublicKey:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.verify_key)
-
-
-def fingerprint(verify_key: bytes) -> str:
-    """128 bits of SHA-256 over the key, in groups of four hex digits."""
-    digest = hashlib.sha256(_FINGERPRINT + verify_key).hexdigest()[:32].upper()
-    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
-
-
-# DER of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes.
-_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
-
-
-def public_key_pem(verify_key: bytes) -> str:
-    """The public key as PEM (RFC 8410), as ``openssl pkeyutl -verify`` reads it."""
-    if len(verify_key) != crypto.KEY_BYTES:
-        raise ValueError("an Ed25519 public key has 32 bytes")
-    body = base64.encodebytes(_SPKI_PREFIX + verify_key).decode()
-    return f"-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----\n"
 
 
 def _reference(stored: SigningKey) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import rfc3161_client
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 
 from safepassage.vault.errors import Tampered, VaultError
 
@@ -68,14 +69,14 @@ def _root(path: Path) -> x509.Certificate:
 
 
 def _verifier(
-    authority: Authority, request: rfc3161_client.TimeStampRequest | None = None
+    root: x509.Certificate, request: rfc3161_client.TimeStampRequest | None = None
 ) -> rfc3161_client.Verifier:
     builder = (
         rfc3161_client.VerifierBuilder.from_request(request)
         if request is not None
         else rfc3161_client.VerifierBuilder()
     )
-    return builder.add_root_certificate(_root(authority.root)).build()
+    return builder.add_root_certificate(root).build()
 
 
 def request_token(authority: Authority, message: bytes) -> Token:
@@ -102,7 +103,7 @@ def request_token(authority: Authority, message: bytes) -> Token:
         raise TimestampRefused("a reply too large")
     try:
         response = rfc3161_client.decode_timestamp_response(raw)
-        _verifier(authority, request).verify_message(response, message)
+        _verifier(_root(authority.root), request).verify_message(response, message)
     except (ValueError, rfc3161_client.VerificationError) as error:
         raise TimestampRefused(f"a reply that does not verify: {error}") from None
     return Token(raw, response.tst_info.gen_time)
@@ -111,9 +112,31 @@ def request_token(authority: Authority, message: bytes) -> Token:
 def check_token(authority: Authority, token: bytes, message: bytes) -> datetime:
     """The time ``token`` gives ``message``; Tampered if it is not a good
     token of ``authority`` over exactly that message."""
+    return check_token_with_root(_root(authority.root), token, message)
+
+
+def check_token_with_root(root: x509.Certificate, token: bytes, message: bytes) -> datetime:
+    """The time ``token`` gives ``message``; Tampered unless it is a good
+    token, signed up to ``root``, over exactly that message. Needs nothing
+    else: a dossier is checked with it offline."""
     try:
         response = rfc3161_client.decode_timestamp_response(token)
-        _verifier(authority).verify_message(response, message)
+        _verifier(root).verify_message(response, message)
     except (ValueError, rfc3161_client.VerificationError):
         raise Tampered("the timestamp token does not cover this message") from None
     return response.tst_info.gen_time
+
+
+def root_certificate(pem: bytes) -> x509.Certificate:
+    """A root certificate from PEM; ValueError if it is not one."""
+    return x509.load_pem_x509_certificate(pem)
+
+
+def certificates_in(token: bytes) -> bytes:
+    """The certificates a token carries (the authority's own, and any
+    between it and the root), as PEM: what ``openssl ts -verify
+    -untrusted`` needs besides the root."""
+    response = rfc3161_client.decode_timestamp_response(token)
+    found = [x509.load_der_x509_certificate(der) for der in response.signed_data.certificates]
+    found.sort(key=lambda certificate: certificate.fingerprint(hashes.SHA256()))
+    return b"".join(certificate.public_bytes(serialization.Encoding.PEM) for certificate in found)

@@ -88,8 +88,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Documentation holds an invented record of two waves of detentions, with "
-            "sources, officials' statements and promises (documenter); Counting victims "
-            "counts from it."
+            "sources, officials' statements and promises, and invented evidence with working "
+            "copies and custody logs (documenter); Counting victims counts from it."
         )
         self.stdout.write("Each user logs in with a password and a six-digit code.")
         self.stdout.write("Add the secret to an authenticator app, or print the current code")
@@ -198,11 +198,20 @@ class Command(BaseCommand):
 
     def _documentation(self, keyring: Keyring, documenter: User, team: Team) -> None:
         """An invented documentation of two waves of detentions
-        (site.demo_documentation), recorded by the documenter."""
+        (site.demo_documentation), recorded by the documenter, with invented
+        evidence beside a few of its events and a statement
+        (site.demo_evidence)."""
+        from safepassage.documentation.models import Event, Statement
         from safepassage.site.demo_documentation import load_documentation
+        from safepassage.site.demo_evidence import load_evidence
 
         with using_keyring(keyring):
-            load_documentation(documenter, team)
+            if load_documentation(documenter, team) is None:
+                return
+            open_events = Event.objects.filter(confidentiality="compartment")
+            events = list(open_events.order_by("created_at", "code")[:3])
+            statement = Statement.objects.order_by("created_at", "code").first()
+            load_evidence(documenter, events, statement)
 
     def _keys(self) -> Keyring:
         """The demo holds its own key ceremony and keeps the shares in the data
