@@ -286,6 +286,7 @@ class Latent:
                 converge=self.converge,
                 max_iterations=plan.max_iterations,
                 start=start,
+                dispersed=self.converge,
                 **length,
             )
         except LatentClassError as error:

@@ -30,6 +30,7 @@ coverage of its intervals on populations of known size.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from safepassage.analysis.mse import lcmcr_fit
 from safepassage.analysis.mse import lcmcr_kernel as kernel
 from safepassage.analysis.mse.diagnostics import effective_sample_size, rhat
 from safepassage.analysis.mse.report import heading
@@ -67,6 +69,10 @@ FULL_SHARE = 0.05
 # An upper end past this share of the way from the number observed to the
 # cap on the number missing is held by the cap, not by the data.
 CAP_SHARE = 0.9
+# The over-dispersed start of a chain: a class every list holds with this
+# chance, holding this many times the number observed.
+FAR_CHANCE = 0.001
+FAR_MISSING = kernel.MISSING_CAP
 
 
 class LatentClassError(ValueError):
@@ -102,6 +108,8 @@ class Chain:
     alphas: np.ndarray  # concentration of the Dirichlet process
     occupied: np.ndarray  # classes holding at least one person
     last_weight: np.ndarray  # weight of the last class, where the sticks are cut
+    # People the model expects on exactly 1, 2, ... lists, one row a draw.
+    spread: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,20 @@ class LatentClassResult:
     iterations: int = 0  # per chain, warm-up included
     # Where each chain stopped, to go on from on a table much like this one.
     states: tuple[ChainState, ...] = field(default=(), repr=False, compare=False)
+    # People on exactly 1, 2, ... lists in the table (for the check of fit).
+    frequencies: tuple[int, ...] = ()
+    dispersed: bool = False  # the last chain started far (ChainState.far)
+
+    @functools.cached_property
+    def fit(self) -> lcmcr_fit.Fit | None:
+        """The posterior predictive check of how many lists people are on
+        (``lcmcr_fit``), where the draws allow it."""
+        spreads = [chain.spread for chain in self.chains if chain.spread is not None]
+        if not self.frequencies or len(spreads) < len(self.chains):
+            return None
+        return lcmcr_fit.check(
+            np.array(self.frequencies), self.totals, np.concatenate(spreads), self.seed
+        )
 
     @property
     def converged(self) -> bool:
@@ -256,6 +278,27 @@ class ChainState:
             alpha=np.array([0.3 / classes]),
         )
 
+    @classmethod
+    def far(cls, patterns: Patterns, classes: int, rng: np.random.Generator) -> ChainState:
+        """An over-dispersed start (Gelman and Rubin 1992): LCMCR's, with the
+        last class one that every list holds with a chance of FAR_CHANCE,
+        holding FAR_MISSING times the number observed, all on no list. A
+        chain started here begins at the far end of the number missing,
+        near the sampler's cap, where a second mode of the posterior lies
+        when the lists cannot rule out a class they almost never reach."""
+        state = cls.start(patterns, classes, rng)
+        if classes < 2:
+            return state
+        k = classes - 1
+        state.ratio[:, k] = FAR_CHANCE / (1.0 - FAR_CHANCE)
+        state.log_zero[k] = -np.log1p(state.ratio[:, k]).sum()
+        state.seen[k] = -np.expm1(state.log_zero[k])
+        nu = np.exp(state.log_nu) / (1.0 + FAR_MISSING)
+        nu[k] = FAR_MISSING / (1.0 + FAR_MISSING)
+        state.log_nu = np.log(nu / nu.sum())
+        state.missing[k] = FAR_MISSING * int(patterns.freq.sum())
+        return state
+
 
 @dataclass
 class _Run:
@@ -267,6 +310,7 @@ class _Run:
     alphas: np.ndarray
     occupied: np.ndarray
     last_weight: np.ndarray
+    spread: np.ndarray
 
     @classmethod
     def new(
@@ -279,10 +323,13 @@ class _Run:
             np.zeros(samples),
             np.zeros(samples, dtype=np.int64),
             np.zeros(samples),
+            np.zeros((samples, patterns.lists)),
         )
 
     def chain(self) -> Chain:
-        return Chain(self.number, self.totals, self.alphas, self.occupied, self.last_weight)
+        return Chain(
+            self.number, self.totals, self.alphas, self.occupied, self.last_weight, self.spread
+        )
 
     def fresh_draws(self, samples: int) -> None:
         """Room for the draws of a new, longer round (the earlier ones become burn-in)."""
@@ -290,6 +337,7 @@ class _Run:
         self.alphas = np.zeros(samples)
         self.occupied = np.zeros(samples, dtype=np.int64)
         self.last_weight = np.zeros(samples)
+        self.spread = np.zeros((samples, self.spread.shape[1]))
 
 
 def _advance(
@@ -324,6 +372,7 @@ def _advance(
             run.alphas,
             run.occupied,
             run.last_weight,
+            run.spread,
         )
     except ValueError as error:
         raise LatentClassError(f"the sampler stopped: {error}") from None
@@ -361,6 +410,7 @@ def sample(
     converge: bool = False,
     max_iterations: int = MAX_ITERATIONS,
     start: Sequence[ChainState] = (),
+    dispersed: bool = False,
 ) -> LatentClassResult:
     """Posterior draws of the total N, with ``samples`` draws per chain.
 
@@ -411,6 +461,9 @@ def sample(
         _Run.new(i, patterns, classes, samples, np.random.default_rng(stream))
         for i, stream in enumerate(streams)
     ]
+    if dispersed and chains > 1 and not start:
+        last = runs[-1]
+        last.state = ChainState.far(patterns, classes, last.state.rng)
     warm_up = WARM_UP
     if start:
         if len(start) != chains or any(
@@ -441,6 +494,10 @@ def sample(
             rounds=rounds,
             iterations=steps,
             states=tuple(run.state for run in runs),
+            frequencies=tuple(
+                int(v) for v in lcmcr_fit.frequencies(table.counts, len(table.lists))
+            ),
+            dispersed=dispersed and chains > 1 and not start,
         )
         length = samples * thinning * 2
         if not converge or result.converged or steps + length > max_iterations:
@@ -541,8 +598,25 @@ def simulate(
 
 
 def publishable(result: LatentClassResult) -> bool:
-    """Converged, with an upper end the data hold rather than the sampler's cap."""
-    return result.converged and not result.capped
+    """Converged, with an upper end the data hold rather than the sampler's cap,
+    and a model that fits how many lists people are on."""
+    return result.converged and not result.capped and not misfit(result)
+
+
+def misfit(result: LatentClassResult) -> bool:
+    return result.fit is not None and result.fit.misfit
+
+
+def far_apart(result: LatentClassResult) -> tuple[float, float] | None:
+    """The medians of the chain started far (the last) and of the others,
+    where it stayed above every draw but the top 2.5% of theirs."""
+    if not result.dispersed or len(result.chains) < 2:
+        return None
+    far = float(np.median(result.chains[-1].totals))
+    others = np.concatenate([chain.totals for chain in result.chains[:-1]])
+    if far <= np.quantile(others, 0.975):
+        return None
+    return far, float(np.median(others))
 
 
 def verdicts_for(result: LatentClassResult) -> list[Sentence]:
@@ -557,8 +631,21 @@ def verdicts_for(result: LatentClassResult) -> list[Sentence]:
                 ess=num(result.ess),
             )
         )
+        apart = far_apart(result)
+        if apart is not None:
+            notes.append(say("latent_far_mode", far=num(apart[0]), near=num(apart[1])))
     if result.capped:
         notes.append(say("latent_cap", cap=result.cap))
+    if result.fit is not None and result.fit.misfit:
+        notes.append(
+            say(
+                "latent_misfit",
+                p=num(result.fit.p_value, 3),
+                count=result.fit.worst(),
+                observed=result.fit.observed[result.fit.worst() - 1],
+                expected=num(result.fit.expected[result.fit.worst() - 1]),
+            )
+        )
     return notes
 
 
@@ -598,6 +685,8 @@ def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sent
         say("credible", 1, low=num(low), high=num(high)),
         say("unobserved_median", 1, count=num(median - table.observed)),
         say("convergence", ess=num(result.ess), rhat=num(result.rhat, 3)),
+        *([say("latent_dispersed")] if result.dispersed else []),
+        *([say("latent_fit", p=num(result.fit.p_value, 3))] if result.fit is not None else []),
         *([say("latent_rounds", 1, count=result.rounds)] if result.rounds else []),
         BLANK,
         say("meaning_latent"),
