@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 sys.path.insert(0, str(ROOT))
 
-from safepassage.analysis.mse import lcmcr
+from safepassage.analysis.mse import lcmcr, lcmcr_report
 from safepassage.analysis.mse.tables import CaptureTable
 
 # Sampler settings for every replicate: moderate, as for a first look.
@@ -144,9 +144,9 @@ def run(scenario: Scenario, replicates: int, converge: bool = False) -> Tally:
         tally.errors += abs(result.median - scenario.total) / scenario.total
         tally.widths += high - low
         tally.unsettled += not result.rhat <= lcmcr.TARGET_RHAT
-        flagged = not lcmcr.publishable(result)
+        flagged = not lcmcr_report.publishable(result)
         tally.flagged += flagged
-        tally.misfit += lcmcr.misfit(result)
+        tally.misfit += lcmcr_report.misfit(result)
         tally.flagged_covering += flagged and low <= scenario.total <= high
         tally.iterations += result.iterations
         tally.observed += table.observed

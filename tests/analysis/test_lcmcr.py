@@ -27,9 +27,13 @@ from safepassage.analysis.mse.lcmcr import (
     LatentClassError,
     LatentClassResult,
     compile_sampler,
-    describe_latent,
     sample,
     simulate,
+)
+from safepassage.analysis.mse.lcmcr_report import (
+    describe_latent,
+    misfit,
+    publishable,
     verdicts_for,
     warnings_for,
 )
@@ -506,7 +510,7 @@ def test_its_verdict_follows_the_effective_sample_size_even_where_the_chains_agr
     assert result.rhat <= lcmcr.TARGET_RHAT
     assert 100 < result.ess < lcmcr.TARGET_ESS
     assert not result.converged
-    assert not lcmcr.publishable(result)
+    assert not publishable(result)
     notes = [str(note) for note in verdicts_for(result)]
     assert notes[0].startswith("NOT CONVERGED, DO NOT PUBLISH")
     # The same spread drawn independently is worth its 4,000 draws: converged.
@@ -535,7 +539,7 @@ def test_its_check_of_fit_flags_a_table_the_model_cannot_describe() -> None:
     assert result.fit is not None
     assert result.fit.observed == (0, 840, 0, 0, 0, 0, 0, 0)
     assert result.fit.p_value < 0.05
-    assert not lcmcr.publishable(result)
+    assert not publishable(result)
     text = "\n".join(str(line) for line in verdicts_for(result))
     assert "THE MODEL DOES NOT FIT THE LISTS, DO NOT PUBLISH" in text
 
@@ -544,7 +548,7 @@ def test_its_check_of_fit_passes_a_table_drawn_from_the_model() -> None:
     result = sample(two_class_table(), classes=10, burn_in=2000, samples=500, thinning=4, seed=1)
     assert result.fit is not None
     assert result.fit.p_value > 0.2
-    assert not lcmcr.misfit(result)
+    assert not misfit(result)
     lines = [str(line) for line in describe_latent(two_class_table(), result)]
     assert any(line.startswith("Check of fit") for line in lines)
     assert not any("DOES NOT FIT" in line for line in lines)
@@ -583,7 +587,7 @@ def test_a_chain_started_far_shows_a_far_mode_that_the_usual_start_misses() -> N
     dispersed = sample(table, dispersed=True, **length)
     assert dispersed.dispersed
     assert dispersed.rhat > lcmcr.TARGET_RHAT
-    assert not lcmcr.publishable(dispersed)
+    assert not publishable(dispersed)
     text = "\n".join(str(line) for line in verdicts_for(dispersed))
     assert text.startswith("NOT CONVERGED, DO NOT PUBLISH")
     assert "stayed far above the other" in text
