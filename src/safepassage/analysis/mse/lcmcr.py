@@ -131,7 +131,7 @@ class LatentClassResult:
     states: tuple[ChainState, ...] = field(default=(), repr=False, compare=False)
     # People on exactly 1, 2, ... lists in the table (for the check of fit).
     frequencies: tuple[int, ...] = ()
-    dispersed: bool = False  # the last chain started far (ChainState.far)
+    dispersed: bool = False  # the second half of the chains started far (ChainState.far)
 
     @functools.cached_property
     def fit(self) -> lcmcr_fit.Fit | None:
@@ -432,6 +432,11 @@ def sample(
     records): the chains go on from there, with no warm-up and only
     ``burn_in`` iterations to settle on this table.
 
+    ``dispersed``: the second half of the chains start far
+    (``ChainState.far``, at the cap on the number missing), so that R-hat
+    sees a far mode of the posterior that chains from LCMCR's start miss
+    (Gelman and Rubin 1992); not with ``start``.
+
     ``progress``, if given, is called from this thread with the fraction
     done (of the round under way), at the start, every REPORT_SECONDS and
     at the end. The chains run in short blocks of iterations and keep their
@@ -460,8 +465,8 @@ def sample(
         for i, stream in enumerate(streams)
     ]
     if dispersed and chains > 1 and not start:
-        last = runs[-1]
-        last.state = ChainState.far(patterns, classes, last.state.rng)
+        for run in runs[chains - chains // 2 :]:
+            run.state = ChainState.far(patterns, classes, run.state.rng)
     warm_up = WARM_UP
     if start:
         if len(start) != chains or any(

@@ -24,12 +24,15 @@ def misfit(result: LatentClassResult) -> bool:
 
 
 def far_apart(result: LatentClassResult) -> tuple[float, float] | None:
-    """The medians of the chain started far (the last) and of the others,
-    where it stayed above every draw but the top 2.5% of theirs."""
-    if not result.dispersed or len(result.chains) < 2:
+    """The medians of the chains started far (the second half) and of the
+    others, where the far ones stayed above every draw but the top 2.5% of
+    the others'."""
+    chains = len(result.chains)
+    if not result.dispersed or chains < 2:
         return None
-    far = float(np.median(result.chains[-1].totals))
-    others = np.concatenate([chain.totals for chain in result.chains[:-1]])
+    usual = chains - chains // 2
+    far = float(np.median(np.concatenate([c.totals for c in result.chains[usual:]])))
+    others = np.concatenate([chain.totals for chain in result.chains[:usual]])
     if far <= np.quantile(others, 0.975):
         return None
     return far, float(np.median(others))
