@@ -222,6 +222,11 @@ def test_a_latent_class_figure_the_model_does_not_fit_is_flagged_everywhere(
     figure = next(n for n, line in enumerate(lines) if line.startswith("Estimated total"))
     assert said
     assert said[0] < figure
+    # Each verdict once before the figure, in order: first that it has not
+    # converged (this short run), then that the model does not fit.
+    before = [line for line in lines[:figure] if line.startswith("Warning:")]
+    assert before[0].startswith("Warning: NOT CONVERGED")
+    assert len(before) == len(set(before))
     assert any(line.startswith("Check of fit") for line in lines)
     # The tool's own runs start the second chain far.
     assert any(line.startswith("One chain starts at LCMCR's usual point") for line in lines)
