@@ -207,3 +207,33 @@ def test_a_latent_class_figure_not_converged_is_never_shown_without_saying_so(
     stored = outcome.as_dict()
     assert stored["publishable"] is False
     assert render_all(stored["verdicts"])[0].startswith("NOT CONVERGED, DO NOT PUBLISH")
+
+
+def test_a_latent_class_figure_the_model_does_not_fit_is_flagged_everywhere(
+    tmp_path: Path,
+) -> None:
+    # Eight lists, everyone on exactly two of them, every pair alike: tables
+    # drawn from the fitted latent classes never look like that.
+    counts = {tuple(int(i in (a, b)) for i in range(8)): 30 for a in range(8) for b in range(a)}
+    table = CaptureTable(tuple(f"L{i}" for i in range(8)), counts)
+    text = _estimate(_write(table, tmp_path / "pairs.csv"), *QUICK)
+    lines = text.splitlines()
+    said = [n for n, line in enumerate(lines) if "THE MODEL DOES NOT FIT THE LISTS" in line]
+    figure = next(n for n, line in enumerate(lines) if line.startswith("Estimated total"))
+    assert said
+    assert said[0] < figure
+    # Each verdict once before the figure, in order: first that it has not
+    # converged (this short run), then that the model does not fit.
+    before = [line for line in lines[:figure] if line.startswith("Warning:")]
+    assert before[0].startswith("Warning: NOT CONVERGED")
+    assert len(before) == len(set(before))
+    assert any(line.startswith("Check of fit") for line in lines)
+    # The tool's own runs start the second chain far.
+    assert any(line.startswith("One chain starts at LCMCR's usual point") for line in lines)
+    plan = Plan(burn_in=2000, samples=500, thinning=4, max_iterations=8000)
+    stored = estimate_table(table, plan).as_dict()
+    assert stored["publishable"] is False
+    assert any(
+        verdict.startswith("THE MODEL DOES NOT FIT THE LISTS, DO NOT PUBLISH")
+        for verdict in render_all(stored["verdicts"])
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,13 +27,17 @@ from safepassage.analysis.mse.lcmcr import (
     LatentClassError,
     LatentClassResult,
     compile_sampler,
-    describe_latent,
     sample,
     simulate,
+)
+from safepassage.analysis.mse.lcmcr_report import (
+    describe_latent,
+    misfit,
+    publishable,
     verdicts_for,
     warnings_for,
 )
-from safepassage.analysis.mse.tables import CaptureTable
+from safepassage.analysis.mse.tables import CaptureTable, read_patterns
 
 QUANTILES = [0.025, 0.5, 0.975]
 
@@ -505,7 +510,7 @@ def test_its_verdict_follows_the_effective_sample_size_even_where_the_chains_agr
     assert result.rhat <= lcmcr.TARGET_RHAT
     assert 100 < result.ess < lcmcr.TARGET_ESS
     assert not result.converged
-    assert not lcmcr.publishable(result)
+    assert not publishable(result)
     notes = [str(note) for note in verdicts_for(result)]
     assert notes[0].startswith("NOT CONVERGED, DO NOT PUBLISH")
     # The same spread drawn independently is worth its 4,000 draws: converged.
@@ -513,3 +518,76 @@ def test_its_verdict_follows_the_effective_sample_size_even_where_the_chains_agr
     assert steady.ess > lcmcr.TARGET_ESS
     assert steady.converged
     assert verdicts_for(steady) == []
+
+
+def pairs_only_table() -> CaptureTable:
+    """Eight lists, everyone on exactly two of them, 30 people on each of the
+    28 pairs: no mixture of ten classes of people listed independently
+    gives every pair and no one on one list or on three."""
+    lists = 8
+    counts = {
+        tuple(int(i in (a, b)) for i in range(lists)): 30
+        for a in range(lists)
+        for b in range(a + 1, lists)
+    }
+    return CaptureTable(tuple(f"L{i}" for i in range(lists)), counts)
+
+
+def test_its_check_of_fit_flags_a_table_the_model_cannot_describe() -> None:
+    table = pairs_only_table()
+    result = sample(table, classes=10, burn_in=2000, samples=500, thinning=4, seed=1)
+    assert result.fit is not None
+    assert result.fit.observed == (0, 840, 0, 0, 0, 0, 0, 0)
+    assert result.fit.p_value < 0.05
+    assert not publishable(result)
+    text = "\n".join(str(line) for line in verdicts_for(result))
+    assert "THE MODEL DOES NOT FIT THE LISTS, DO NOT PUBLISH" in text
+
+
+def test_its_check_of_fit_passes_a_table_drawn_from_the_model() -> None:
+    result = sample(two_class_table(), classes=10, burn_in=2000, samples=500, thinning=4, seed=1)
+    assert result.fit is not None
+    assert result.fit.p_value > 0.2
+    assert not misfit(result)
+    lines = [str(line) for line in describe_latent(two_class_table(), result)]
+    assert any(line.startswith("Check of fit") for line in lines)
+    assert not any("DOES NOT FIT" in line for line in lines)
+
+
+def test_its_check_of_fit_expects_what_a_mixture_of_classes_implies() -> None:
+    # One class, each list with chance 0.5 on three lists: of N people, N * 3/8
+    # on one list, N * 3/8 on two, N / 8 on three.
+    ratio = np.ones((3, 2))
+    log_nu = np.log(np.array([1.0, 1e-320]))
+    out = np.zeros(3)
+    lcmcr_kernel.expected_spread(ratio, log_nu, 800, out)
+    assert out == pytest.approx([300.0, 300.0, 100.0])
+
+
+def test_the_same_seed_gives_the_same_check_of_fit() -> None:
+    table = two_class_table()
+    runs = [
+        sample(table, classes=5, burn_in=500, samples=200, thinning=2, seed=4) for _ in range(2)
+    ]
+    assert runs[0].fit == runs[1].fit
+
+
+BUNTING = Path(__file__).resolve().parents[2] / "bench" / "data" / "mse" / "bunting.csv"
+
+
+def test_a_chain_started_far_shows_a_far_mode_that_the_usual_start_misses() -> None:
+    # Bunting (eight lists): a second mode near the sampler's cap, which two
+    # chains from LCMCR's start can both miss (this seed does) and say
+    # "converged" with an upper end near 8,700.
+    table = read_patterns(BUNTING)
+    length = {"classes": 10, "burn_in": 10_000, "samples": 1000, "thinning": 10, "seed": 2}
+    usual = sample(table, **length)
+    assert usual.rhat <= lcmcr.TARGET_RHAT
+    assert usual.interval()[1] < 10_000
+    dispersed = sample(table, dispersed=True, **length)
+    assert dispersed.dispersed
+    assert dispersed.rhat > lcmcr.TARGET_RHAT
+    assert not publishable(dispersed)
+    text = "\n".join(str(line) for line in verdicts_for(dispersed))
+    assert text.startswith("NOT CONVERGED, DO NOT PUBLISH")
+    assert "stayed far above the other" in text

@@ -68,6 +68,10 @@ FIGURES = {
     "factor": num(2.4, 1),
     "cells": num(1_048_575),
     "method": term("latent"),
+    "p": num(0.012, 3),
+    "expected": num(31.4),
+    "far": num(27_000),
+    "near": num(6_600),
 }
 ENGLISH = re.compile(r"\b(the|of|and|with|people|lists?|interval|estimated?|draws?)\b")
 

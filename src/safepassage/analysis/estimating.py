@@ -284,8 +284,9 @@ def _estimate(
         latent.progress = None
     outcome.lines += uncertainty_lines(outcome, plan.resamples, plan.linkage_draws)
     if outcome.verdicts:
-        # What must not be missed comes first, and again at the end.
-        seen = {str(note) for note in outcome.lines[:4]}
+        # What must not be missed comes first, and again at the end (a
+        # method's own verdicts follow the heading and the first figure's name).
+        seen = {str(note) for note in outcome.lines[: 3 + len(outcome.verdicts)]}
         outcome.lines[0:0] = [warning(n) for n in outcome.verdicts if str(warning(n)) not in seen]
     return outcome
 

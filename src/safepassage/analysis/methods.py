@@ -263,12 +263,8 @@ class Latent:
         self.states: dict[tuple[str, ...], tuple[Any, ...]] = {}
 
     def point(self, table: CaptureTable) -> Point:
-        from safepassage.analysis.mse.lcmcr import (
-            LatentClassError,
-            describe_latent,
-            sample,
-            verdicts_for,
-        )
+        from safepassage.analysis.mse.lcmcr import LatentClassError, sample
+        from safepassage.analysis.mse.lcmcr_report import describe_latent, verdicts_for
 
         plan = self.plan
         seed = int(np.random.SeedSequence([plan.seed, self.fits]).generate_state(1)[0])
@@ -286,6 +282,7 @@ class Latent:
                 converge=self.converge,
                 max_iterations=plan.max_iterations,
                 start=start,
+                dispersed=self.converge,
                 **length,
             )
         except LatentClassError as error:

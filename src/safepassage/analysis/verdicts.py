@@ -24,6 +24,24 @@ VERDICTS: dict[str, Promise | Plural] = {
         "still disagree or wander (R-hat %(rhat)s, at most 1.05 needed; effective sample size "
         "of the total %(ess)s, at least 400 needed). These figures are not an estimate."
     ),
+    "latent_far_mode": _(
+        "One chain was started with as many people on no list as the sampler allows and "
+        "stayed far above the other (medians %(far)s and %(near)s): the lists do not rule out "
+        "a much larger total, which a run from the usual start can miss."
+    ),
+    "latent_misfit": lambda n: ngettext(
+        "THE MODEL DOES NOT FIT THE LISTS, DO NOT PUBLISH: tables drawn from the fitted model "
+        "look like these lists in how many lists people are on only %(p)s of the time "
+        "(below 0.05 fails). The widest gap is among people on %(count)s list: %(observed)s "
+        "in the lists, %(expected)s expected by the model. Its count of the people on no list "
+        "rests on the same model.",
+        "THE MODEL DOES NOT FIT THE LISTS, DO NOT PUBLISH: tables drawn from the fitted model "
+        "look like these lists in how many lists people are on only %(p)s of the time "
+        "(below 0.05 fails). The widest gap is among people on %(count)s lists: %(observed)s "
+        "in the lists, %(expected)s expected by the model. Its count of the people on no list "
+        "rests on the same model.",
+        n,
+    ),
     "latent_cap": _(
         "The upper end is held by the sampler's limit (%(cap)s, 21 times the number "
         "observed), not by the data: the lists cannot tell how many people are on none of "

@@ -127,6 +127,14 @@ MESSAGES: dict[str, Promise | Plural] = {
     "posterior_mean": _("posterior mean: %(mean)s"),
     "unobserved_median": _("of whom on no list (median): %(count)s"),
     "convergence": _("Effective sample size of the total: %(ess)s; R-hat: %(rhat)s"),
+    "latent_dispersed": _(
+        "One chain starts at LCMCR's usual point, the other with as many people on no list as "
+        "the sampler allows, so that R-hat sees a far mode of the posterior."
+    ),
+    "latent_fit": _(
+        "Check of fit (how many lists people are on, against tables drawn from the model): "
+        "p = %(p)s; below 0.05 the model does not describe the lists."
+    ),
     "meaning_latent": _(
         "What this means: the total counts people on no list too. The model lets people "
         "differ in how likely they are to be documented, grouping them into classes it "

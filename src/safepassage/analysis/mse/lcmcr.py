@@ -30,6 +30,7 @@ coverage of its intervals on populations of known size.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -40,11 +41,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from safepassage.analysis.mse import lcmcr_fit
 from safepassage.analysis.mse import lcmcr_kernel as kernel
 from safepassage.analysis.mse.diagnostics import effective_sample_size, rhat
-from safepassage.analysis.mse.report import heading
 from safepassage.analysis.mse.tables import CaptureTable, Pattern
-from safepassage.analysis.wording import BLANK, Sentence, num, plain, say, warning
 
 # As LCMCR: Gamma(0.25, 0.25) prior on alpha, 500 warm-up iterations before burn-in.
 A_ALPHA = 0.25
@@ -67,6 +67,10 @@ FULL_SHARE = 0.05
 # An upper end past this share of the way from the number observed to the
 # cap on the number missing is held by the cap, not by the data.
 CAP_SHARE = 0.9
+# The over-dispersed start of a chain: a class every list holds with this
+# chance, holding this many times the number observed.
+FAR_CHANCE = 0.001
+FAR_MISSING = kernel.MISSING_CAP
 
 
 class LatentClassError(ValueError):
@@ -102,6 +106,8 @@ class Chain:
     alphas: np.ndarray  # concentration of the Dirichlet process
     occupied: np.ndarray  # classes holding at least one person
     last_weight: np.ndarray  # weight of the last class, where the sticks are cut
+    # People the model expects on exactly 1, 2, ... lists, one row a draw.
+    spread: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,20 @@ class LatentClassResult:
     iterations: int = 0  # per chain, warm-up included
     # Where each chain stopped, to go on from on a table much like this one.
     states: tuple[ChainState, ...] = field(default=(), repr=False, compare=False)
+    # People on exactly 1, 2, ... lists in the table (for the check of fit).
+    frequencies: tuple[int, ...] = ()
+    dispersed: bool = False  # the second half of the chains started far (ChainState.far)
+
+    @functools.cached_property
+    def fit(self) -> lcmcr_fit.Fit | None:
+        """The posterior predictive check of how many lists people are on
+        (``lcmcr_fit``), where the draws allow it."""
+        spreads = [chain.spread for chain in self.chains if chain.spread is not None]
+        if not self.frequencies or len(spreads) < len(self.chains):
+            return None
+        return lcmcr_fit.check(
+            np.array(self.frequencies), self.totals, np.concatenate(spreads), self.seed
+        )
 
     @property
     def converged(self) -> bool:
@@ -256,6 +276,27 @@ class ChainState:
             alpha=np.array([0.3 / classes]),
         )
 
+    @classmethod
+    def far(cls, patterns: Patterns, classes: int, rng: np.random.Generator) -> ChainState:
+        """An over-dispersed start (Gelman and Rubin 1992): LCMCR's, with the
+        last class one that every list holds with a chance of FAR_CHANCE,
+        holding FAR_MISSING times the number observed, all on no list. A
+        chain started here begins at the far end of the number missing,
+        near the sampler's cap, where a second mode of the posterior lies
+        when the lists cannot rule out a class they almost never reach."""
+        state = cls.start(patterns, classes, rng)
+        if classes < 2:
+            return state
+        k = classes - 1
+        state.ratio[:, k] = FAR_CHANCE / (1.0 - FAR_CHANCE)
+        state.log_zero[k] = -np.log1p(state.ratio[:, k]).sum()
+        state.seen[k] = -np.expm1(state.log_zero[k])
+        nu = np.exp(state.log_nu) / (1.0 + FAR_MISSING)
+        nu[k] = FAR_MISSING / (1.0 + FAR_MISSING)
+        state.log_nu = np.log(nu / nu.sum())
+        state.missing[k] = FAR_MISSING * int(patterns.freq.sum())
+        return state
+
 
 @dataclass
 class _Run:
@@ -267,6 +308,7 @@ class _Run:
     alphas: np.ndarray
     occupied: np.ndarray
     last_weight: np.ndarray
+    spread: np.ndarray
 
     @classmethod
     def new(
@@ -279,10 +321,13 @@ class _Run:
             np.zeros(samples),
             np.zeros(samples, dtype=np.int64),
             np.zeros(samples),
+            np.zeros((samples, patterns.lists)),
         )
 
     def chain(self) -> Chain:
-        return Chain(self.number, self.totals, self.alphas, self.occupied, self.last_weight)
+        return Chain(
+            self.number, self.totals, self.alphas, self.occupied, self.last_weight, self.spread
+        )
 
     def fresh_draws(self, samples: int) -> None:
         """Room for the draws of a new, longer round (the earlier ones become burn-in)."""
@@ -290,6 +335,7 @@ class _Run:
         self.alphas = np.zeros(samples)
         self.occupied = np.zeros(samples, dtype=np.int64)
         self.last_weight = np.zeros(samples)
+        self.spread = np.zeros((samples, self.spread.shape[1]))
 
 
 def _advance(
@@ -324,6 +370,7 @@ def _advance(
             run.alphas,
             run.occupied,
             run.last_weight,
+            run.spread,
         )
     except ValueError as error:
         raise LatentClassError(f"the sampler stopped: {error}") from None
@@ -361,6 +408,7 @@ def sample(
     converge: bool = False,
     max_iterations: int = MAX_ITERATIONS,
     start: Sequence[ChainState] = (),
+    dispersed: bool = False,
 ) -> LatentClassResult:
     """Posterior draws of the total N, with ``samples`` draws per chain.
 
@@ -383,6 +431,11 @@ def sample(
     result), on a table much like this one (a drawn clustering of the same
     records): the chains go on from there, with no warm-up and only
     ``burn_in`` iterations to settle on this table.
+
+    ``dispersed``: the second half of the chains start far
+    (``ChainState.far``, at the cap on the number missing), so that R-hat
+    sees a far mode of the posterior that chains from LCMCR's start miss
+    (Gelman and Rubin 1992); not with ``start``.
 
     ``progress``, if given, is called from this thread with the fraction
     done (of the round under way), at the start, every REPORT_SECONDS and
@@ -411,6 +464,9 @@ def sample(
         _Run.new(i, patterns, classes, samples, np.random.default_rng(stream))
         for i, stream in enumerate(streams)
     ]
+    if dispersed and chains > 1 and not start:
+        for run in runs[chains - chains // 2 :]:
+            run.state = ChainState.far(patterns, classes, run.state.rng)
     warm_up = WARM_UP
     if start:
         if len(start) != chains or any(
@@ -441,6 +497,10 @@ def sample(
             rounds=rounds,
             iterations=steps,
             states=tuple(run.state for run in runs),
+            frequencies=tuple(
+                int(v) for v in lcmcr_fit.frequencies(table.counts, len(table.lists))
+            ),
+            dispersed=dispersed and chains > 1 and not start,
         )
         length = samples * thinning * 2
         if not converge or result.converged or steps + length > max_iterations:
@@ -538,72 +598,3 @@ def simulate(
                 if any(pattern):
                     counts[pattern] = counts.get(pattern, 0) + int(n)
     return CaptureTable(tuple(f"L{j + 1}" for j in range(probs.shape[1])), counts)
-
-
-def publishable(result: LatentClassResult) -> bool:
-    """Converged, with an upper end the data hold rather than the sampler's cap."""
-    return result.converged and not result.capped
-
-
-def verdicts_for(result: LatentClassResult) -> list[Sentence]:
-    """Why the figure must not be published, if it must not."""
-    notes = []
-    if not result.converged:
-        notes.append(
-            say(
-                "latent_not_converged",
-                iterations=result.iterations,
-                rhat=num(result.rhat, 2),
-                ess=num(result.ess),
-            )
-        )
-    if result.capped:
-        notes.append(say("latent_cap", cap=result.cap))
-    return notes
-
-
-def warnings_for(result: LatentClassResult) -> list[Sentence]:
-    notes = verdicts_for(result)
-    lists = len(result.lists)
-    if lists < 5:
-        notes.append(say("latent_few_lists", count=lists))
-    if result.full_share > FULL_SHARE:
-        notes.append(
-            say("latent_full", count=result.classes, share=num(100 * result.full_share, 0))
-        )
-    if result.interval()[1] > 10 * result.observed:
-        notes.append(say("latent_wide"))
-    return notes
-
-
-def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sentence]:
-    """The estimate in plain words, with what to beware of."""
-    low, high = result.interval()
-    median = result.median
-    lines = [
-        *heading(table),
-        *[warning(note) for note in verdicts_for(result)],
-        say("latent_model", count=result.classes),
-        say(
-            "latent_chains",
-            1,
-            chains=len(result.chains),
-            samples=result.samples,
-            thinning=result.thinning,
-            burn_in=result.burn_in,
-            seed=plain(result.seed),
-        ),
-        say("posterior_median", total=num(median)),
-        say("posterior_mean", 1, mean=num(result.mean)),
-        say("credible", 1, low=num(low), high=num(high)),
-        say("unobserved_median", 1, count=num(median - table.observed)),
-        say("convergence", ess=num(result.ess), rhat=num(result.rhat, 3)),
-        *([say("latent_rounds", 1, count=result.rounds)] if result.rounds else []),
-        BLANK,
-        say("meaning_latent"),
-    ]
-    notes = warnings_for(result)
-    if notes:
-        lines.append(BLANK)
-        lines += [warning(note) for note in notes]
-    return lines

@@ -537,6 +537,30 @@ def draw_missing(rng: np.random.Generator, observed: int, p_zero: float, p_seen:
 
 
 @njit(cache=CACHE)
+def expected_spread(ratio: np.ndarray, log_nu: np.ndarray, total: int, out: np.ndarray) -> None:
+    """``out[r - 1]``: the people of ``total`` the model expects on exactly r
+    lists, r = 1 to the number of lists: for each class the chance of r
+    lists (a Poisson-binomial, built list by list), weighed by the class's
+    weight. Classes of negligible weight are left out."""
+    lists, classes = ratio.shape
+    chance = np.zeros(lists + 1)
+    out[:] = 0.0
+    for k in range(classes):
+        if log_nu[k] < LOG_TINY:
+            continue
+        chance[:] = 0.0
+        chance[0] = 1.0
+        for j in range(lists):
+            on = ratio[j, k] / (1.0 + ratio[j, k])
+            for r in range(j + 1, 0, -1):
+                chance[r] = chance[r] * (1.0 - on) + chance[r - 1] * on
+            chance[0] *= 1.0 - on
+        weight = total * math.exp(log_nu[k])
+        for r in range(1, lists + 1):
+            out[r - 1] += weight * chance[r]
+
+
+@njit(cache=CACHE)
 def reorder_classes(
     log_nu: np.ndarray,
     log_zero: np.ndarray,
@@ -582,6 +606,7 @@ def advance(
     alphas: np.ndarray,
     occupied: np.ndarray,
     last_weight: np.ndarray,
+    spread: np.ndarray,
 ) -> None:
     """Iterations ``first`` to ``last - 1`` of a chain, from and back to its state.
 
@@ -592,7 +617,8 @@ def advance(
     the classes are put in order of decreasing weight; then ``burn_in``;
     then every ``thinning``-th iteration writes its N, alpha, number of
     classes in use and weight of the last class to the next place in the
-    output arrays.
+    output arrays, and to ``spread`` the number of people the model expects
+    on exactly 1, 2, ... lists (for the check of fit in ``lcmcr_fit``).
     """
     lists, classes = ratio.shape
     on_list = np.zeros((lists, classes), dtype=np.int64)
@@ -649,3 +675,4 @@ def advance(
                 if held[k] > 0 or missing[k] > 0:
                     filled += 1
             occupied[i] = filled
+            expected_spread(ratio, log_nu, observed + n0, spread[i])
