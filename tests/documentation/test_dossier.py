@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -114,6 +115,9 @@ def test_it_exports_a_dossier_that_verifies_offline(made: Made, desk: Desk) -> N
     assert made.photo.code in index
     assert "sha256sum -c SHA256SUMS" in index
     assert data["keys"][0]["fingerprint"] in index
+    # On a phone its tables stack: every cell says which column it is.
+    cells = re.findall(r"<td[^>]*>", index)
+    assert cells and all("data-label=" in cell for cell in cells)
 
 
 @pytest.mark.django_db

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms, template
 from django.utils import formats
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from safepassage.documentation.precision import FuzzyDate, Place
@@ -51,3 +53,21 @@ def possible_days(record: Any) -> str:
         "first": formats.date_format(first, "DATE_FORMAT"),
         "last": formats.date_format(last, "DATE_FORMAT"),
     }
+
+
+@register.filter
+def stated_moment(value: str | None) -> str:
+    """A moment as a file states it ("2017-03-24T21:40:12.000Z"), in the
+    reader's format and in UTC; as it was written when it is not one."""
+    if not value:
+        return ""
+    try:
+        moment = parse_datetime(str(value))
+    except ValueError:
+        moment = None
+    if moment is None:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+        return _("%(moment)s UTC") % {"moment": formats.date_format(moment, "DATETIME_FORMAT")}
+    return formats.date_format(moment, "DATETIME_FORMAT")
