@@ -117,7 +117,8 @@ def test_it_exports_a_dossier_that_verifies_offline(made: Made, desk: Desk) -> N
     assert data["keys"][0]["fingerprint"] in index
     # On a phone its tables stack: every cell says which column it is.
     cells = re.findall(r"<td[^>]*>", index)
-    assert cells and all("data-label=" in cell for cell in cells)
+    assert cells
+    assert all("data-label=" in cell for cell in cells)
 
 
 @pytest.mark.django_db

@@ -141,7 +141,7 @@ def test_it_shows_a_bundles_check_in_russian_and_french(
         assert words in page, language
         # The proof's moments in the reader's format, not as the file writes them.
         assert "2017-03-24T21:40" not in page, language
-        assert "2017" in page and "UTC" in page, language
+        assert "UTC" in page, language
 
 
 def test_it_names_a_media_file_changed_after_signing(members: dict[str, bytes]) -> None:
