@@ -82,11 +82,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
-            index=models.Index(fields=["assignee", "stage", "code", "id"], name="case_assignee"),
-        ),
-        migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["team", "stage", "code", "id"], name="case_team"),
+            index=models.Index(
+                condition=models.Q(("assignee__isnull", False)),
+                fields=["assignee", "stage", "code", "id"],
+                name="case_assignee",
+            ),
         ),
         migrations.AddIndex(
             model_name="stagechange",

@@ -242,10 +242,14 @@ class Case(SealedModel):
                 fields=["-opened_on", "code", "id", "stage", "team", "opened_by"],
                 name="case_opened",
             ),
-            # "Assigned to me", a team's cases, on the way: the cases
-            # found, with their codes, without reading their rows.
-            models.Index(fields=["assignee", "stage", "code", "id"], name="case_assignee"),
-            models.Index(fields=["team", "stage", "code", "id"], name="case_team"),
+            # "Assigned to me" and on the way: the cases found, with their
+            # codes, without reading their rows. Only cases someone has:
+            # for "nobody assigned" the case list walks its order instead.
+            models.Index(
+                fields=["assignee", "stage", "code", "id"],
+                name="case_assignee",
+                condition=Q(assignee__isnull=False),
+            ),
             models.Index(
                 fields=["locked_on"], condition=Q(locked_on__isnull=False), name="case_locked"
             ),
