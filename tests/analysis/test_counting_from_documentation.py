@@ -12,6 +12,7 @@ import itertools
 import uuid
 
 import pytest
+from django.conf import settings
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -397,6 +398,57 @@ def test_a_documenter_counts_from_the_page_and_an_analyst_links_the_lists(
     assert "Link these lists" in page
     for item in count.lists.all():
         assert f'name="lists" value="{item.pk}"' in page
+
+
+def _reader(user: User, language: str) -> Client:
+    client = Client()
+    sign_in(client, user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+@pytest.mark.django_db
+def test_the_lists_of_a_count_are_named_in_the_readers_language(
+    desk: Desk, documented: Documentation, vault: Vault
+) -> None:
+    _two_sources(desk, documented)
+    # Counted by a documenter who reads English, from the page.
+    english = _reader(desk.documenter, "en")
+    english.post(reverse("analysis:count_start"), {"scope": "all"})
+    count = DocumentationCount.objects.get()
+    witness = term("source_connection", WITNESS)
+    # The stored names stay what the command line finds the lists by.
+    with using_keyring(keyring_of(desk.documenter)):
+        assert sorted(str(item.name) for item in count.lists.all()) == [
+            "The Demo Gazette · documented, every act (count 1)",
+            "Witness · documented, every act (count 1)",
+        ]
+    # An analyst who reads Russian sees them named in Russian everywhere.
+    analyst = make_user("analyst-ru", Role.ANALYST)
+    vault_keys.grant(vault.keyring, "documentation", analyst.pk, by="cli")
+    russian = _reader(analyst, "ru")
+    page = russian.get(reverse("analysis:count", args=[count.pk])).content.decode()
+    assert f"{witness.label_ru} · документация, все действия (подсчёт 1)" in page
+    assert "The Demo Gazette · документация, все действия (подсчёт 1)" in page
+    assert "documented, every act" not in page
+    home = russian.get(reverse("analysis:home")).content.decode()
+    assert f"{witness.label_ru} · документация, все действия (подсчёт 1)" in home
+    assert "documented, every act" not in home
+    # The lists linked: the run's page names them in Russian too.
+    lists = [str(item.pk) for item in count.lists.all()]
+    started = russian.post(
+        reverse("analysis:run_start"),
+        {"lists": lists, "threshold": "0.5", "reference_year": "2017"},
+    )
+    assert started.status_code == 302
+    run = russian.get(started["Location"]).content.decode()
+    assert f"{witness.label_ru} · документация, все действия (подсчёт 1)" in run
+    assert "documented, every act" not in run
+    # And in French for a reader of French.
+    french = _reader(analyst, "fr")
+    page = french.get(reverse("analysis:count", args=[count.pk])).content.decode()
+    assert f"{witness.label_fr} · documentation, tous les actes (décompte 1)" in page
+    assert "documented, every act" not in page
 
 
 @pytest.mark.django_db
