@@ -20,6 +20,7 @@ from django.urls import reverse
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
 from safepassage.analysis.handover import CountRefused, count_from_documentation
+from safepassage.analysis.importing import import_list
 from safepassage.analysis.models import (
     DocumentationCount,
     LinkDecision,
@@ -449,6 +450,39 @@ def test_the_lists_of_a_count_are_named_in_the_readers_language(
     page = french.get(reverse("analysis:count", args=[count.pk])).content.decode()
     assert f"{witness.label_fr} · documentation, tous les actes (décompte 1)" in page
     assert "documented, every act" not in page
+
+
+@pytest.mark.django_db
+def test_a_count_made_in_russian_stores_english_names_told_apart_from_imported_ones(
+    desk: Desk, documented: Documentation
+) -> None:
+    _two_sources(desk, documented)
+    # A list imported by hand under the name a count would give.
+    import_list(
+        ("list.csv", "Name\nДемоев Ахмед\n".encode()),
+        "Witness · documented, verified acts (count 1)",
+        {"name": "Name"},
+    )
+    with using_keyring(desk.vault.keyring):
+        for act in Act.objects.all():
+            actions.change_act(
+                act, by=desk.documenter, version=act.version, verification="verified"
+            )
+    russian = _reader(desk.documenter, "ru")
+    russian.post(reverse("analysis:count_start"), {"scope": "verified"})
+    count = DocumentationCount.objects.get()
+    with using_keyring(keyring_of(desk.documenter)):
+        assert sorted(str(item.name) for item in count.lists.all()) == [
+            "The Demo Gazette · documented, verified acts (count 1)",
+            "Witness · documented, verified acts (count 1) (2)",
+        ]
+    witness = term("source_connection", WITNESS).label_ru
+    page = russian.get(reverse("analysis:count", args=[count.pk])).content.decode()
+    assert f"{witness} · документация, проверенные действия (подсчёт 1) (2)" in page
+    assert "The Demo Gazette · документация, проверенные действия (подсчёт 1)" in page
+    home = russian.get(reverse("analysis:home")).content.decode()
+    # The imported list keeps the name it was given.
+    assert "Witness · documented, verified acts (count 1)" in home
 
 
 @pytest.mark.django_db
