@@ -285,6 +285,15 @@ def profiled(client: Any, urls: list[str], requests: int) -> None:
     print(f"profile of {requests} requests (cpu seconds):")
     stats.sort_stats("cumulative").print_stats(40)
     stats.sort_stats("tottime").print_stats(25)
+    # And the queries of one request, slowest first, with their times.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(urls[0])
+    print(f"queries of one request ({urls[0]}), slowest first (ms):")
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
+        print(f"  {float(query['time']) * 1000:7.1f}  {query['sql'][:160]}")
 
 
 def measure(client: Any, pages: dict[str, list[str]], requests: int, pauses: list[float]) -> None:
