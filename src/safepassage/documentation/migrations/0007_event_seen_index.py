@@ -13,6 +13,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="event",
-            index=models.Index(fields=["confidentiality", "id"], name="event_seen_for_lists"),
+            index=models.Index(
+                fields=["confidentiality", "created_by", "id"], name="event_seen_for_lists"
+            ),
         ),
     ]
