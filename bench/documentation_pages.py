@@ -11,6 +11,8 @@ Targets on 2 cores: pages under 100 ms, the search under 300 ms (p95).
     .venv/bin/python bench/documentation_pages.py --database sqlite --scale 0.1
     .venv/bin/python bench/documentation_pages.py --requests 50
     .venv/bin/python bench/documentation_pages.py --scale 0.2 --freeze   # and after gc.freeze()
+    .venv/bin/python bench/documentation_pages.py --database sqlite --scale 0.2 \
+        --profile "event list, filtered"   # where a page's CPU goes (cProfile)
 
 PostgreSQL runs on a private server that scripts/with_postgres.py starts
 and removes. Times are measured around Django's test client in the same
@@ -182,7 +184,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def run(database: str, scale: float, requests: int, freeze: bool = False) -> None:
+def run(
+    database: str, scale: float, requests: int, freeze: bool = False, profile: str = ""
+) -> None:
     env = setup("documenter", keep_database=database == "postgres", settings="safepassage.settings")
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
@@ -254,6 +258,8 @@ def run(database: str, scale: float, requests: int, freeze: bool = False) -> Non
     )
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     measure(client, pages, requests, pauses)
+    if profile:
+        profiled(client, pages[profile], requests)
     if freeze:
         # What `safepassage serve` does once the application is loaded:
         # what the process holds now leaves the collections' generations.
@@ -263,6 +269,31 @@ def run(database: str, scale: float, requests: int, freeze: bool = False) -> Non
         pauses.clear()
         print(f"after gc.freeze() ({frozen:,} objects frozen, as `safepassage serve` does):")
         measure(client, pages, requests, pauses)
+
+
+def profiled(client: Any, urls: list[str], requests: int) -> None:
+    """Where a page's CPU goes: cProfile over its requests, the functions
+    that took most in all (with what they called) and in themselves."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    timed(client, urls, requests)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    print(f"profile of {requests} requests (cpu seconds):")
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+    # And the queries of one request, slowest first, with their times.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(urls[0])
+    print(f"queries of one request ({urls[0]}), slowest first (ms):")
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
+        print(f"  {float(query['time']) * 1000:7.1f}  {query['sql'][:160]}")
 
 
 def measure(client: Any, pages: dict[str, list[str]], requests: int, pauses: list[float]) -> None:
@@ -300,12 +331,14 @@ def main() -> None:
         action="store_true",
         help="measure again after gc.freeze(), as `safepassage serve` freezes after start-up",
     )
+    parser.add_argument("--profile", default="", help="a page's name: profile its requests")
     args = parser.parse_args()
     if args.database == "both":
         for database in ("sqlite", "postgres"):
             command = [sys.executable, __file__, "--database", database]
             command += ["--scale", str(args.scale), "--requests", str(args.requests)]
             command += ["--freeze"] if args.freeze else []
+            command += ["--profile", args.profile] if args.profile else []
             if database == "postgres":
                 command = [sys.executable, str(ROOT / "scripts" / "with_postgres.py"), *command]
             subprocess.run(command, check=True)
@@ -313,7 +346,7 @@ def main() -> None:
     if args.database == "postgres" and not os.environ.get("DATABASE_URL"):
         wrapper = [sys.executable, str(ROOT / "scripts" / "with_postgres.py")]
         sys.exit(subprocess.run([*wrapper, sys.executable, *sys.argv], check=False).returncode)
-    run(args.database, args.scale, args.requests, args.freeze)
+    run(args.database, args.scale, args.requests, args.freeze, args.profile)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import itertools
 import uuid
 
 import pytest
+from django.conf import settings
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.urls import reverse
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
 from safepassage.analysis.handover import CountRefused, count_from_documentation
+from safepassage.analysis.importing import import_list
 from safepassage.analysis.models import (
     DocumentationCount,
     LinkDecision,
@@ -397,6 +399,90 @@ def test_a_documenter_counts_from_the_page_and_an_analyst_links_the_lists(
     assert "Link these lists" in page
     for item in count.lists.all():
         assert f'name="lists" value="{item.pk}"' in page
+
+
+def _reader(user: User, language: str) -> Client:
+    client = Client()
+    sign_in(client, user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+@pytest.mark.django_db
+def test_the_lists_of_a_count_are_named_in_the_readers_language(
+    desk: Desk, documented: Documentation, vault: Vault
+) -> None:
+    _two_sources(desk, documented)
+    # Counted by a documenter who reads English, from the page.
+    english = _reader(desk.documenter, "en")
+    english.post(reverse("analysis:count_start"), {"scope": "all"})
+    count = DocumentationCount.objects.get()
+    witness = term("source_connection", WITNESS)
+    # The stored names stay what the command line finds the lists by.
+    with using_keyring(keyring_of(desk.documenter)):
+        assert sorted(str(item.name) for item in count.lists.all()) == [
+            "The Demo Gazette · documented, every act (count 1)",
+            "Witness · documented, every act (count 1)",
+        ]
+    # An analyst who reads Russian sees them named in Russian everywhere.
+    analyst = make_user("analyst-ru", Role.ANALYST)
+    vault_keys.grant(vault.keyring, "documentation", analyst.pk, by="cli")
+    russian = _reader(analyst, "ru")
+    page = russian.get(reverse("analysis:count", args=[count.pk])).content.decode()
+    assert f"{witness.label_ru} · документация, все действия (подсчёт 1)" in page
+    assert "The Demo Gazette · документация, все действия (подсчёт 1)" in page
+    assert "documented, every act" not in page
+    home = russian.get(reverse("analysis:home")).content.decode()
+    assert f"{witness.label_ru} · документация, все действия (подсчёт 1)" in home
+    assert "documented, every act" not in home
+    # The lists linked: the run's page names them in Russian too.
+    lists = [str(item.pk) for item in count.lists.all()]
+    started = russian.post(
+        reverse("analysis:run_start"),
+        {"lists": lists, "threshold": "0.5", "reference_year": "2017"},
+    )
+    assert started.status_code == 302
+    run = russian.get(started["Location"]).content.decode()
+    assert f"{witness.label_ru} · документация, все действия (подсчёт 1)" in run
+    assert "documented, every act" not in run
+    # And in French for a reader of French.
+    french = _reader(analyst, "fr")
+    page = french.get(reverse("analysis:count", args=[count.pk])).content.decode()
+    assert f"{witness.label_fr} · documentation, tous les actes (décompte 1)" in page
+    assert "documented, every act" not in page
+
+
+@pytest.mark.django_db
+def test_a_count_made_in_russian_stores_english_names_told_apart_from_imported_ones(
+    desk: Desk, documented: Documentation
+) -> None:
+    _two_sources(desk, documented)
+    # A list imported by hand under the name a count would give.
+    import_list(
+        ("list.csv", "Name\nДемоев Ахмед\n".encode()),
+        "Witness · documented, verified acts (count 1)",
+        {"name": "Name"},
+    )
+    with using_keyring(desk.vault.keyring):
+        for act in Act.objects.all():
+            actions.change_act(
+                act, by=desk.documenter, version=act.version, verification="verified"
+            )
+    russian = _reader(desk.documenter, "ru")
+    russian.post(reverse("analysis:count_start"), {"scope": "verified"})
+    count = DocumentationCount.objects.get()
+    with using_keyring(keyring_of(desk.documenter)):
+        assert sorted(str(item.name) for item in count.lists.all()) == [
+            "The Demo Gazette · documented, verified acts (count 1)",
+            "Witness · documented, verified acts (count 1) (2)",
+        ]
+    witness = term("source_connection", WITNESS).label_ru
+    page = russian.get(reverse("analysis:count", args=[count.pk])).content.decode()
+    assert f"{witness} · документация, проверенные действия (подсчёт 1) (2)" in page
+    assert "The Demo Gazette · документация, проверенные действия (подсчёт 1)" in page
+    home = russian.get(reverse("analysis:home")).content.decode()
+    # The imported list keeps the name it was given.
+    assert "Witness · documented, verified acts (count 1)" in home
 
 
 @pytest.mark.django_db

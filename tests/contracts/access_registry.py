@@ -136,6 +136,20 @@ class Setting:
             )
 
     @cached_property
+    def person_link(self) -> Any:
+        """A biographic link: the documented victim is a relative of another."""
+        from safepassage.documentation import people
+        from safepassage.vault.keyring import using_keyring
+        from tests.documentation.conftest import term
+
+        victim = self.documented["victim"]
+        with using_keyring(self.vault.keyring):
+            brother = people.record_person(self.desk.documenter, name="A brother")
+            return people.link_people(
+                self.desk.documenter, victim, brother, term("relationship", "L-COMMANDER-OF")
+            )
+
+    @cached_property
     def count(self) -> Any:
         """A count made from the documentation (a detention sent to counting)."""
         from safepassage.analysis.handover import count_from_documentation
@@ -400,6 +414,14 @@ REGISTRY: dict[str, Entry] = {
         _documenter,
         _outsider,
         lambda code: f"/documentation/people/{code}/",
+    ),
+    f"{DOCUMENTATION}:get_person_link_for": Entry(
+        lambda s: (s.person_link.pk,),
+        lambda s: (NOWHERE,),
+        _documenter,
+        _outsider,
+        lambda link, *_perm: f"/documentation/people/links/{link}/remove/",
+        method="post",
     ),
     f"{DOCUMENTATION}:get_statement_for": Entry(
         lambda s: (s.documented["statement"].code,),

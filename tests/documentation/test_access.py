@@ -45,6 +45,14 @@ def _records(desk: Desk) -> dict[str, Any]:
         link = actions.link_events(
             desk.documenter, recorded.event, later, term("chain_type", "030000000000")
         )
+        from safepassage.documentation import people
+
+        person_link = people.link_people(
+            desk.documenter,
+            recorded.victim,
+            people.record_person(desk.documenter, name="A brother"),
+            term("relationship", "L-COMMANDER-OF"),
+        )
         from safepassage.documentation import evidence
         from safepassage.vault import files
 
@@ -60,6 +68,7 @@ def _records(desk: Desk) -> dict[str, Any]:
         "get_involvement_for": (act.involvements.get().pk, "7f1c7d0e-0000-4000-8000-000000000000"),
         "get_information_for": (act.information.get().pk, "not-a-uuid"),
         "get_person_for": (recorded.victim.code, "P-NOSUCH"),
+        "get_person_link_for": (person_link.pk, "7f1c7d0e-0000-4000-8000-000000000000"),
         "get_statement_for": (statement.code, "S-NOSUCH"),
         "get_commitment_for": (commitment.code, "K-NOSUCH"),
         "get_term_for": (term("act_type", "L-FORCED-OUTING").pk, 999_999),
@@ -100,6 +109,7 @@ def test_the_contract_covers_every_access_function() -> None:
         "get_intervention_for",
         "get_involvement_for",
         "get_person_for",
+        "get_person_link_for",
         "get_statement_for",
         "get_term_for",
     }

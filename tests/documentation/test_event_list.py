@@ -110,3 +110,41 @@ def test_the_list_takes_a_bounded_number_of_queries(desk: Desk, events: dict[str
     with CaptureQueriesContext(connection) as many:
         client.get("/documentation/")
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_list_reads_only_what_it_shows_of_acts_and_perpetrators(
+    desk: Desk, events: dict[str, str]
+) -> None:
+    """No person's row, no sealed column of an act or a part, and each
+    term once for the page (bench/README.md: the rows' own work)."""
+    client = Client()
+    sign_in(client, desk.documenter)
+    client.get("/documentation/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/documentation/").content.decode()
+    assert term("act_type", "L-ARBITRARY-DETENTION").label_en in page
+    read = [query["sql"] for query in queries.captured_queries]
+    acts = [sql for sql in read if 'FROM "documentation_act"' in sql and "code" in sql]
+    assert acts
+    assert all('"method"' not in sql for sql in acts)
+    parts = [sql for sql in read if 'FROM "documentation_involvement"' in sql]
+    assert parts
+    assert all('"unit"' not in sql and "documentation_act" not in sql for sql in parts)
+    assert not [sql for sql in read if 'FROM "documentation_person"' in sql]
+    assert not [sql for sql in read if 'JOIN "documentation_person"' in sql]
+
+
+@pytest.mark.django_db
+def test_the_filters_keep_the_terms_chosen(desk: Desk, events: dict[str, str]) -> None:
+    client = Client()
+    sign_in(client, desk.documenter)
+    detention = term("act_type", "L-ARBITRARY-DETENTION")
+    police = term("perpetrator_type", "010104000000")
+    page = client.get(
+        "/documentation/", {"act_type": detention.pk, "perpetrator_type": police.pk}
+    ).content.decode()
+    assert '<select name="act_type" id="id_act_type">' in page
+    assert f'<option value="{detention.pk}" selected>' in page
+    assert f'<option value="{police.pk}" selected>' in page
+    assert f'<option value="{term("act_type", "L-FORCED-OUTING").pk}">' in page

@@ -89,3 +89,69 @@ def test_a_link_to_someone_one_may_not_see_is_not_shown(desk: Desk) -> None:
     refused = _link(stranger, open_victim.code, hidden_victim.code)
     assert refused.status_code == 400
     assert "Nobody you may see has this code." in refused.content.decode()
+
+
+def _unlink(client: Client, link: PersonLink, on: str) -> object:
+    return client.post(reverse("documentation:person_unlink", args=[link.pk]), {"from": on})
+
+
+@pytest.mark.django_db
+def test_it_removes_a_link_from_either_persons_page(desk: Desk) -> None:
+    with using_keyring(desk.vault.keyring):
+        first = record_detention(desk.documenter, perpetrator="Officer Alkhanov").act
+        second = record_detention(desk.documenter, perpetrator="Officer Dudayev").act
+        commander = first.involvements.get().perpetrator
+        officer = second.involvements.get().perpetrator
+    client = _client(desk.documenter)
+    for page_of, other in ((commander, officer), (officer, commander)):
+        assert _link(client, commander.code, officer.code).status_code == 302
+        link = PersonLink.objects.get()
+        page = client.get(reverse("documentation:person", args=[page_of.code])).content.decode()
+        assert "Remove the link" in page
+        assert reverse("documentation:person_unlink", args=[link.pk]) in page
+        removed = _unlink(client, link, page_of.code)
+        assert removed.status_code == 302
+        # Back on the page the button was on.
+        assert removed["Location"] == (
+            reverse("documentation:person", args=[page_of.code]) + "#links"
+        )
+        assert not PersonLink.objects.exists()
+        for code in (page_of.code, other.code):
+            page = client.get(reverse("documentation:person", args=[code])).content.decode()
+            assert "No link to another person has been recorded." in page
+    entries = AuditEntry.objects.filter(action="documentation.people_unlinked")
+    assert entries.count() == 2
+    assert {entry.details["person"] for entry in entries} == {officer.code}
+    assert {entry.details["term"] for entry in entries} == {COMMANDER_OF}
+
+
+@pytest.mark.django_db
+def test_a_link_to_someone_one_may_not_see_cannot_be_removed(desk: Desk) -> None:
+    with using_keyring(desk.vault.keyring):
+        open_victim = record_detention(desk.colleague, victim="Open victim").victim
+        hidden_victim = record_detention(
+            desk.colleague, victim="Hidden victim", confidentiality="restricted"
+        ).victim
+    assert _link(_client(desk.colleague), open_victim.code, hidden_victim.code).status_code == 302
+    link = PersonLink.objects.get()
+    for user in (desk.stranger, desk.keyless, desk.org.outsider):
+        client = _client(user)
+        refused = _unlink(client, link, open_victim.code)
+        assert refused.status_code == 404
+        page = client.get(reverse("documentation:person", args=[open_victim.code]))
+        assert "Remove the link" not in page.content.decode()
+    # Removing is a change: GET does nothing.
+    colleague = _client(desk.colleague)
+    assert colleague.get(reverse("documentation:person_unlink", args=[link.pk])).status_code == 405
+    assert PersonLink.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="documentation.people_unlinked").exists()
+
+
+@pytest.mark.django_db
+def test_a_persons_page_title_is_only_their_code(desk: Desk) -> None:
+    with using_keyring(desk.vault.keyring):
+        victim = record_detention(desk.documenter).victim
+    page = _client(desk.documenter).get(reverse("documentation:person", args=[victim.code]))
+    title = page.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title
+    assert victim.code in title

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.analysis.importing import list_named
+from safepassage.analysis.list_labels import label_lists
 from safepassage.analysis.methods import Plan
 from safepassage.analysis.models import (
     FIELDS,
@@ -111,11 +112,18 @@ class ImportForm(forms.Form):
 
 
 class ListChoice(forms.ModelMultipleChoiceField):
-    """Lists by their (sealed) names: the form is shown only to members of
-    documentation."""
+    """Lists by their (sealed) names, in the reader's language: the form is
+    shown only to members of documentation."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+        labels: dict[Any, str] | None = getattr(self, "_labels", None)
+        if labels is None:
+            # Every list's label at once (the kinds of source read once).
+            shown = self.queryset if self.queryset is not None else VictimList.objects.none()
+            lists = VictimList.objects.filter(pk__in=shown.values_list("pk", flat=True)).opened()
+            labels = {item.pk: item.label for item in label_lists(lists)}
+            self._labels = labels
+        return labels.get(obj.pk) or str(obj.label)
 
 
 class RunForm(forms.Form):

@@ -41,12 +41,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.access import require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
-from safepassage.analysis.importing import clean_list_name, list_named
+from safepassage.analysis.importing import list_named
+from safepassage.analysis.list_labels import count_list_label
 from safepassage.analysis.models import (
     CountScope,
     DocumentationCount,
@@ -192,18 +194,18 @@ def _summary_of_categories(units: list[CountedUnit], rules: Rules) -> list[dict[
     ]
 
 
-def _list_name(source: str, scope: str, number: int) -> str:
-    if scope == CountScope.VERIFIED:
-        text = _("%(source)s · documented, verified acts (count %(number)s)")
-    else:
-        text = _("%(source)s · documented, every act (count %(number)s)")
-    name = clean_list_name(text % {"source": source, "number": number})
-    # A list of that name imported by hand keeps it; this one is told apart.
-    suffix = 2
-    while list_named(name) is not None:
-        name = clean_list_name(f"{text % {'source': source, 'number': number}} ({suffix})")
-        suffix += 1
-    return name
+def _list_name(source: str, scope: str, number: int) -> tuple[str, int]:
+    """The list's stored name, in English whoever counts: the command line
+    finds it by that name; pages name it in their reader's language
+    (analysis.list_labels). With the suffix that told it apart, if any."""
+    with translation.override("en"):
+        name = count_list_label(source, scope, number)
+        # A list of that name imported by hand keeps it; this one is told apart.
+        suffix = 0
+        while list_named(name) is not None:
+            suffix = suffix + 1 if suffix else 2
+            name = count_list_label(source, scope, number, suffix)
+    return name, suffix
 
 
 def _record_data(unit: CountedUnit, rules: Rules) -> dict[str, Any]:
@@ -296,10 +298,18 @@ def count_from_documentation(
     open_rows(list(organisations.values()), ["name"])
     connections = {item.connection_id: item.connection for item in information}
 
+    def origin(source: Source) -> dict[str, Any]:
+        """What a page needs to name the source's list in its reader's
+        language: an organisation's name, a kind of source's term code."""
+        if source.kind == "organisation":
+            return {"kind": source.kind, "source": str(organisations[source.pk].name)}
+        return {"kind": source.kind, "source": connections[source.pk].code}
+
     def source_name(source: Source) -> str:
+        """The source in English, for the list's stored name."""
         if source.kind == "organisation":
             return str(organisations[source.pk].name)
-        return connections[source.pk].label()
+        return connections[source.pk].label("en")
 
     with transaction.atomic():
         number = (DocumentationCount.objects.aggregate(top=Max("number"))["top"] or 0) + 1
@@ -318,7 +328,13 @@ def count_from_documentation(
         lists_summary = []
         for source in sources:
             victim_list = VictimList(documentation_count=count)
-            victim_list.name = _list_name(source_name(source), scope, number)
+            victim_list.name, suffix = _list_name(source_name(source), scope, number)
+            victim_list.origin = {
+                **origin(source),
+                "scope": scope,
+                "number": number,
+                "suffix": suffix,
+            }
             victim_list.save(force_insert=True)
             members = [u for u in units if u.listed and source in u.sources]
             entries = []

@@ -60,12 +60,33 @@ class VictimList(SealedModel):
         on_delete=models.SET_NULL,
         related_name="lists",
     )
+    # Where a counted list came from, so that pages name it in the reader's
+    # language (analysis.list_labels): {"kind": "organisation" or
+    # "connection", "source": the organisation's name or the connection's
+    # term code, "scope", "number": the count's, "suffix": n or 0}. Sealed:
+    # an organisation's name can be anything.
+    origin = EncryptedJSONField(
+        compartment=Compartment.DOCUMENTATION, public_writes=True, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["imported_on", "id"]
 
     def __str__(self) -> str:
         return f"list {str(self.pk)[:8]}"
+
+    @property
+    def label(self) -> str:
+        """Its name on a page, in the reader's language (analysis.list_labels)."""
+        if "_label" not in self.__dict__:
+            from safepassage.analysis.list_labels import label_lists
+
+            label_lists([self])
+        return str(self.__dict__["_label"])
+
+    @label.setter
+    def label(self, value: str) -> None:
+        self.__dict__["_label"] = value
 
 
 class VictimRecord(SealedModel):

@@ -741,6 +741,9 @@ ACTIONS: dict[str, Action] = {
     "documentation.people_linked": Action(
         _("Linked two people"), _("A biographic link (family, unit, command) was recorded.")
     ),
+    "documentation.people_unlinked": Action(
+        _("Unlinked two people"), _("A biographic link (family, unit, command) was removed.")
+    ),
     "documentation.statements_listed": Action(
         _("Listed statements"), _("The list of officials' statements was shown.")
     ),

@@ -39,6 +39,7 @@ from safepassage.documentation.models import (
     Intervention,
     Involvement,
     Person,
+    PersonLink,
     Statement,
     Term,
 )
@@ -245,6 +246,27 @@ def get_person_for(user: User, code: str, perm: Perm = READ) -> Person:
     if not can_see_person(user, person):
         raise deny(user, "person", person)
     return person
+
+
+def get_person_link_for(user: User, link_id: object, perm: Perm = WRITE) -> PersonLink:
+    """A biographic link between two people: both must be people the user
+    may see (a link never shows, nor lets one remove, a hidden person)."""
+    documentation_keys(user, perm)
+    key = _uuid(link_id)
+    link = (
+        PersonLink.objects.select_related("person", "related", "relationship")
+        .filter(pk=key)
+        .first()
+        if key
+        else None
+    )
+    if link is None:
+        raise deny(user, "person", "person-link:unknown")
+    if not can_see_person(user, link.person):
+        raise deny(user, "person", link.person)
+    if not can_see_person(user, link.related):
+        raise deny(user, "person", link.related)
+    return link
 
 
 def get_statement_for(user: User, code: str, perm: Perm = READ) -> Statement:

@@ -156,9 +156,21 @@ class PlaceField(forms.MultiValueField):
             raise ValidationError(str(error)) from error
 
 
+class TermSelect(forms.Select):
+    """A select of a vocabulary's terms: a hundred options and more, each
+    written in the select's own template rather than through a template
+    of its own (the filter form's options were a good part of the event
+    list's time: bench/README.md). Options carry no attribute but
+    ``selected``, and terms come in no groups."""
+
+    template_name = "documentation/widgets/term_select.html"
+
+
 class TermField(forms.TypedChoiceField):
     """A term of one vocabulary, offered as an indented list in the
     reader's language; retired terms only when the record has one already."""
+
+    widget = TermSelect
 
     def __init__(self, key: str, **kwargs: Any) -> None:
         self.key = key

@@ -126,6 +126,20 @@ def link_people(
     return link
 
 
+def unlink_people(by: User, link: PersonLink) -> None:
+    """Remove a biographic link (audited on the person it starts from, as
+    it was recorded)."""
+    with transaction.atomic():
+        record(
+            by,
+            "documentation.people_unlinked",
+            link.person,
+            person=link.related.code,
+            term=link.relationship.code,
+        )
+        link.delete()
+
+
 @dataclass(frozen=True)
 class Links:
     """A person's biographic links as a reader may see them: those from

@@ -27,12 +27,19 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from safepassage.accounts.models import User
 from safepassage.documentation import vocabularies
 from safepassage.documentation.access import hidden_events, visible_events
-from safepassage.documentation.models import Act, Event, Information, Involvement, Person
+from safepassage.documentation.models import (
+    Act,
+    Event,
+    Information,
+    Involvement,
+    Person,
+    Term,
+)
 from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.vault.fields import blind_index
 from safepassage.vault.search import search
@@ -186,35 +193,30 @@ def _in_period(rows: QuerySet, start: dt.date | None, end: dt.date | None) -> Qu
 
 
 class InOrder:
-    """Querysets one after the other, as one list a Paginator can page
-    through: each part keeps its own order (and its index)."""
-
-    ordered = True
+    """Querysets one after the other, as one list pages are sliced from:
+    each part keeps its own order (and its index). Nothing is counted
+    unless a slice begins past the end of a part that gave it no row (a
+    page of acts of unknown date): counting every act cost the timeline
+    as much as the rest of its page (bench/README.md)."""
 
     def __init__(self, *parts: QuerySet) -> None:
         self.parts = parts
-        self._sizes: list[int] | None = None
-
-    def sizes(self) -> list[int]:
-        if self._sizes is None:
-            self._sizes = [part.count() for part in self.parts]
-        return self._sizes
-
-    def count(self) -> int:
-        return sum(self.sizes())
-
-    def __len__(self) -> int:
-        return self.count()
 
     def __getitem__(self, index: slice) -> list[Any]:
-        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            raise ValueError("InOrder is sliced with an end")
         found: list[Any] = []
-        offset = 0
-        for part, size in zip(self.parts, self.sizes(), strict=True):
-            first, last = max(start - offset, 0), min(stop - offset, size)
-            if first < last:
-                found += list(part[first:last])
-            offset += size
+        for part in self.parts:
+            if stop <= 0:
+                break
+            rows = list(part[start:stop])
+            found += rows
+            if len(rows) == stop - start:
+                break
+            # This part ends within the slice (or before it): its size.
+            size = start + len(rows) if rows or start == 0 else part.count()
+            start, stop = max(start - size, 0), stop - size
         return found
 
 
@@ -253,14 +255,80 @@ def timeline(user: User, data: dict[str, Any], people: People | None = None) -> 
 
 def timeline_page(ids: list[Any]) -> list[Act]:
     """A page of the timeline's acts (by id, in that order), with what the
-    page shows of each: read apart from the sorting, so the rows skipped
-    to reach a page are never joined."""
-    acts = Act.objects.filter(pk__in=ids).select_related("act_type", "victim", "event", PLACE_PATH)
-    acts = acts.prefetch_related(
-        Prefetch("involvements", Involvement.objects.select_related("perpetrator_type"))
+    page shows of each and nothing more: read apart from the sorting, so
+    the rows skipped to reach a page are never joined. Only the columns
+    shown are read; each term, event and victim is made once for the page
+    (not once for each act: making them was most of the page's own work,
+    bench/README.md), and each act's perpetrator types are left in
+    ``act.perpetrator_types``."""
+    acts = list(Act.objects.filter(pk__in=ids).only(*TIMELINE_ACT_COLUMNS))
+    parts: dict[Any, list[int]] = {}
+    # Ordered by the act's id, not by the act (whose order joins the acts
+    # and their events again).
+    involvements = Involvement.objects.filter(act__in=[act.pk for act in acts])
+    for act_id, kind in involvements.order_by("act_id", "created_at").values_list(
+        "act_id", "perpetrator_type_id"
+    ):
+        parts.setdefault(act_id, []).append(kind)
+    wanted = {act.act_type_id for act in acts} | {k for kinds in parts.values() for k in kinds}
+    terms = Term.objects.in_bulk(wanted)
+    # Places with the areas above them, each made once.
+    places = _with_parents({act.place_area_id for act in acts} - {None})
+    events = Event.objects.only("code", "title", "confidentiality").in_bulk(
+        {act.event_id for act in acts}
     )
+    victims = Person.objects.only("code", "name").in_bulk({act.victim_id for act in acts})
+    for act in acts:
+        act.act_type = terms[act.act_type_id]
+        act.place_area = places.get(act.place_area_id) if act.place_area_id else None
+        act.event = events[act.event_id]
+        act.victim = victims[act.victim_id]
+        act.perpetrator_types = [terms[kind] for kind in parts.get(act.pk, [])]  # type: ignore[attr-defined]
     found = {act.pk: act for act in acts}
     return [found[pk] for pk in ids if pk in found]
+
+
+# What the timeline shows of an act (its dates, type, victim, place,
+# how far established, and which event it belongs to).
+TIMELINE_ACT_COLUMNS = (
+    "code",
+    "event_id",
+    "victim_id",
+    "act_type_id",
+    "verification",
+    "start_on",
+    "start_precision",
+    "end_on",
+    "end_precision",
+    "period_from",
+    "period_to",
+    "place_area_id",
+    "place_precision",
+    "place_detail",
+)
+
+
+PARENT = Term._meta.get_field("parent")
+
+
+def _with_parents(ids: set[Any]) -> dict[Any, Term]:
+    """These places by id, each with the areas above it (in one query: the
+    places vocabulary has four levels), every term made once for the page."""
+    found: dict[Any, Term] = {}
+    for read in Term.objects.filter(pk__in=ids).select_related(PLACE_PATH.split("__", 1)[1]):
+        below: Term | None = None
+        term: Term | None = read
+        while term is not None:
+            known = found.setdefault(term.pk, term)
+            if below is not None:
+                below.parent = known
+            if known is not term:
+                break
+            # Above what was joined (deeper than the places go), left to
+            # be read if ever shown.
+            joined = term.parent_id is not None and PARENT.is_cached(term)
+            below, term = term, (term.parent if joined else None)
+    return found
 
 
 def without_acts(user: User, data: dict[str, Any], people: People | None = None) -> QuerySet:

@@ -83,6 +83,11 @@ urlpatterns = [
     path("people/<str:code>/", people.person_view, name="person"),
     path("people/<str:code>/edit/", people.person_edit_view, name="person_edit"),
     path("people/<str:code>/links/", people.person_link_view, name="person_link"),
+    path(
+        "people/links/<uuid:link_id>/remove/",
+        people.person_unlink_view,
+        name="person_unlink",
+    ),
     path("import/", transfer.import_view, name="import"),
     path("import/<uuid:draft>/", transfer.import_columns_view, name="import_columns"),
     path("import/<uuid:draft>/cancel/", transfer.import_cancel_view, name="import_cancel"),

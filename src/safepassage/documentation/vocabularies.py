@@ -135,7 +135,9 @@ def terms_of(key: str, *, keep: Iterable[Term | None] = ()) -> list[Term]:
     """The terms new records may use (not retired), in tree order, with
     the terms in ``keep`` (a record's own, retired since) among them."""
     kept = {t.pk for t in keep if t is not None}
-    found = Term.objects.filter(vocabulary__key=key).select_related("vocabulary")
+    # Not with their vocabulary: a form offers a few hundred terms on each
+    # page, and the vocabulary made again for each was work for nothing.
+    found = Term.objects.filter(vocabulary__key=key)
     return in_tree_order(t for t in found if t.retired_in is None or t.pk in kept)
 
 

@@ -17,6 +17,7 @@ from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import get_count_for
 from safepassage.analysis.forms import CountForm, ImportForm, RunForm
 from safepassage.analysis.handover import CountRefused, count_from_documentation
+from safepassage.analysis.list_labels import label_lists
 from safepassage.analysis.models import VictimList
 from safepassage.analysis.views.lists import home_page
 from safepassage.analysis.views.shared import user_of
@@ -73,9 +74,11 @@ def count_view(request: HttpRequest, count_id: uuid.UUID) -> HttpResponse:
     ]
     lists = {
         str(item.pk): item
-        for item in VictimList.objects.filter(documentation_count=count)
-        .annotate(size=Count("records"))
-        .opened()
+        for item in label_lists(
+            VictimList.objects.filter(documentation_count=count)
+            .annotate(size=Count("records"))
+            .opened()
+        )
     }
     made = [
         {**row, "list": lists[row["id"]]} for row in summary.get("lists", []) if row["id"] in lists

@@ -19,8 +19,9 @@ from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import documentation_keys_or_none, require_any_analysis
 from safepassage.analysis.forms import CountForm, ImportForm, RunForm
 from safepassage.analysis.importing import ImportRefused, import_list
+from safepassage.analysis.list_labels import label_lists
 from safepassage.analysis.models import LinkageRun, VictimList
-from safepassage.analysis.views.shared import list_names, may_count, recent_counts, user_of
+from safepassage.analysis.views.shared import may_count, recent_counts, user_of
 from safepassage.jobs.status import state_of
 from safepassage.vault import files
 from safepassage.vault.errors import UploadRefused
@@ -44,8 +45,10 @@ def home_page(
     readable = documentation_keys_or_none() is not None
     found = VictimList.objects.annotate(size=Count("records"))
     lists = list(found.opened() if readable else found)
+    labels: dict[Any, str] = {}
     if readable:
-        lists.sort(key=lambda item: str(item.name).casefold())
+        labels = {item.pk: item.label for item in label_lists(lists)}
+        lists.sort(key=lambda item: item.label.casefold())
     runs = LinkageRun.objects.prefetch_related("lists")[:20]
     return render(
         request,
@@ -53,10 +56,7 @@ def home_page(
         {
             "lists": lists,
             "readable": readable,
-            "runs": [
-                (run, state_of(run), list_names(run.lists.all()) if readable else "")
-                for run in runs
-            ],
+            "runs": [(run, state_of(run), _names(run, labels) if readable else "") for run in runs],
             "import_form": import_form if user.can(Perm.IMPORT_LISTS) else None,
             "run_form": run_form if user.can(Perm.ANALYSE) and readable else None,
             "count_form": CountForm() if may_count(user) else None,
@@ -64,6 +64,12 @@ def home_page(
             **extra,
         },
     )
+
+
+def _names(run: LinkageRun, labels: dict[Any, str]) -> str:
+    """A run's lists by their labels on this page, sorted."""
+    names = (labels.get(item.pk, str(item.name)) for item in run.lists.all())
+    return ", ".join(sorted(names, key=str.casefold))
 
 
 @require_POST

@@ -179,7 +179,7 @@ def review_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
                     left, right = birth_in_words(left), birth_in_words(right)
                 if left or right:
                     rows.append((str(label), left, right))
-            lists = (str(left_record.victim_list.name), str(right_record.victim_list.name))
+            lists = (left_record.victim_list.label, right_record.victim_list.label)
     return render(
         request,
         "analysis/review.html",

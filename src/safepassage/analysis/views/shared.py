@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import documentation_keys_or_none
+from safepassage.analysis.list_labels import label_lists
 from safepassage.analysis.models import DocumentationCount, VictimList
 
 
@@ -19,8 +20,9 @@ def user_of(request: HttpRequest) -> User:
 
 
 def list_names(lists: Iterable[VictimList]) -> str:
-    """The names of some lists (sealed: read with the current keys), sorted."""
-    return ", ".join(sorted(str(item.name) for item in lists))
+    """The names of some lists (sealed: read with the current keys) in the
+    reader's language, sorted."""
+    return ", ".join(sorted((item.label for item in label_lists(lists)), key=str.casefold))
 
 
 def may_count(user: User) -> bool:

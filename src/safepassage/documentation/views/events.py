@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -52,21 +51,11 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     ids = events.values_list("pk", flat=True)
     page = UncountedPage.of(ids, request.GET.get("page"), PAGE)
     rows = in_order(page.rows, Event.objects.select_related(PLACE_PATH))
-    acts = list(
-        Act.objects.filter(event__in=rows)
-        .select_related("act_type", "victim")
-        .prefetch_related(
-            Prefetch(
-                "involvements",
-                Involvement.objects.select_related("perpetrator_type", "perpetrator"),
-            )
-        )
-        .order_by("period_from", "code")
-    )
+    acts, parts = _acts_of(rows)
     by_event: dict[Any, list[Act]] = {}
     for act in acts:
         by_event.setdefault(act.event_id, []).append(act)
-    named = _named(acts, people, data.get("name_role") or "") if people.searched else {}
+    named = _named(acts, parts, people, data.get("name_role") or "") if people.searched else {}
     open_all(rows, "title", "place_detail")
     record(
         user,
@@ -87,7 +76,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
                 {
                     "event": event,
                     "acts": by_event.get(event.pk, []),
-                    "perpetrators": _perpetrator_types(by_event.get(event.pk, [])),
+                    "perpetrators": _perpetrator_types(by_event.get(event.pk, []), parts),
                     "named": named.get(event.pk, []),
                 }
                 for event in rows
@@ -108,29 +97,64 @@ def _without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _named(acts: list[Act], people: search.People, role: str) -> dict[Any, list[Person]]:
+def _acts_of(rows: list[Event]) -> tuple[list[Act], dict[Any, list[Involvement]]]:
+    """The acts of a page of events and their perpetrators' parts, with
+    only the columns the list shows, and each term read once for the page
+    rather than once for each act (bench/README.md: making a model
+    instance per act for its type, its victim and each perpetrator was
+    most of the page's own work)."""
+    acts = list(
+        Act.objects.filter(event__in=rows)
+        .only("code", "event_id", "victim_id", "act_type_id", "verification", "period_from")
+        .order_by("period_from", "code")
+    )
+    # Ordered by the act's id and not by the act (which joins the acts and
+    # their events again to sort by the acts' own order).
+    involvements = Involvement.objects.filter(act__in=[act.pk for act in acts]).only(
+        "act_id", "perpetrator_id", "perpetrator_type_id"
+    )
+    parts: dict[Any, list[Involvement]] = {}
+    for involvement in involvements.order_by("act_id", "created_at"):
+        parts.setdefault(involvement.act_id, []).append(involvement)
+    wanted = {act.act_type_id for act in acts}
+    wanted |= {part.perpetrator_type_id for found in parts.values() for part in found}
+    terms = Term.objects.in_bulk(wanted)
+    for act in acts:
+        act.act_type = terms[act.act_type_id]
+    for found in parts.values():
+        for part in found:
+            part.perpetrator_type = terms[part.perpetrator_type_id]
+    return acts, parts
+
+
+def _named(
+    acts: list[Act], parts: dict[Any, list[Involvement]], people: search.People, role: str
+) -> dict[Any, list[Person]]:
     """For each event, the victims and perpetrators in it whose names the
     search found (sources are found through their accounts, not shown
     here), with their names opened: why the event matched."""
-    found: dict[Any, dict[Any, Person]] = {}
     wanted = set(people.scores)
+    chosen: dict[Any, list[Any]] = {}
     for act in acts:
         if role in ("", "victim") and str(act.victim_id) in wanted:
-            found.setdefault(act.event_id, {})[act.victim_id] = act.victim
-        for involvement in act.involvements.all():
-            person = involvement.perpetrator
-            if role in ("", "perpetrator") and person is not None and str(person.pk) in wanted:
-                found.setdefault(act.event_id, {})[person.pk] = person
-    people_shown = [person for persons in found.values() for person in persons.values()]
-    open_all(people_shown, "name")
-    return {event: list(persons.values()) for event, persons in found.items()}
+            chosen.setdefault(act.event_id, []).append(act.victim_id)
+        for part in parts.get(act.pk, []):
+            found = part.perpetrator_id
+            if role in ("", "perpetrator") and found is not None and str(found) in wanted:
+                chosen.setdefault(act.event_id, []).append(found)
+    persons = Person.objects.in_bulk({pk for ids in chosen.values() for pk in ids})
+    open_all(persons.values(), "name")
+    return {
+        event: [persons[pk] for pk in dict.fromkeys(ids) if pk in persons]
+        for event, ids in chosen.items()
+    }
 
 
-def _perpetrator_types(acts: list[Act]) -> list[Term]:
+def _perpetrator_types(acts: list[Act], parts: dict[Any, list[Involvement]]) -> list[Term]:
     found: dict[int, Term] = {}
     for act in acts:
-        for involvement in act.involvements.all():
-            found.setdefault(involvement.perpetrator_type_id, involvement.perpetrator_type)
+        for part in parts.get(act.pk, []):
+            found.setdefault(part.perpetrator_type_id, part.perpetrator_type)
     return list(found.values())
 
 

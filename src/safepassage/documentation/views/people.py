@@ -3,6 +3,7 @@ a person's page: where they appear, as far as the reader may see."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
@@ -19,6 +20,7 @@ from safepassage.documentation.access import (
     WRITE,
     documentation_keys,
     get_person_for,
+    get_person_link_for,
     hidden_events,
 )
 from safepassage.documentation.actions import Refused, StaleRecord
@@ -27,7 +29,13 @@ from safepassage.documentation.edit_forms import PERSON_TEXTS, PersonForm, Perso
 from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.models import Information, Involvement, Person, Term
 from safepassage.documentation.models.people import SOGIESC
-from safepassage.documentation.people import change_person, find_people, link_people, links_of
+from safepassage.documentation.people import (
+    change_person,
+    find_people,
+    link_people,
+    links_of,
+    unlink_people,
+)
 from safepassage.documentation.views.shared import open_all, stale, user_of
 
 
@@ -133,6 +141,20 @@ def person_link_view(request: HttpRequest, code: str) -> HttpResponse:
         {"person": person, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def person_unlink_view(request: HttpRequest, link_id: uuid.UUID) -> HttpResponse:
+    """Remove a link between two people, from either person's page."""
+    user = user_of(request)
+    link = get_person_link_for(user, link_id, WRITE)
+    # Back to the page the form was on: one of the link's two people.
+    ends = {link.person.code, link.related.code}
+    back = request.POST.get("from", "")
+    unlink_people(user, link)
+    messages.success(request, _("The link between the people was removed."))
+    code = back if back in ends else link.person.code
+    return redirect(reverse("documentation:person", args=[code]) + "#links")
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -20,6 +19,7 @@ from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import EventFilterForm
 from safepassage.documentation.models import Event
 from safepassage.documentation.models.base import PLACE_PATH
+from safepassage.documentation.views.paging import UncountedPage
 from safepassage.documentation.views.shared import open_all, user_of
 
 PAGE = 100
@@ -35,10 +35,11 @@ def timeline_view(request: HttpRequest) -> HttpResponse:
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")
-    # InOrder pages by slices, which is all a Paginator asks of a list.
+    # A page of ids (sorted and skipped without joins, and not counted:
+    # views/paging.py), then what the page shows of them.
     acts_in_order: Any = search.timeline(user, data, people)
-    page = Paginator(acts_in_order, PAGE).get_page(request.GET.get("page"))
-    acts = search.timeline_page(list(page.object_list))
+    page = UncountedPage.of(acts_in_order, request.GET.get("page"), PAGE)
+    acts = search.timeline_page(page.rows)
     lonely: list[Event] = []
     if page.number == 1:
         ids = list(
@@ -72,7 +73,8 @@ def timeline_view(request: HttpRequest) -> HttpResponse:
             "acts": acts,
             "lonely": lonely[:WITHOUT_ACTS],
             "more_lonely": len(lonely) > WITHOUT_ACTS,
-            "count": page.paginator.count,
+            "count": page.count,
+            "seen": page.seen,
             "query": query.urlencode(),
         },
         status=400 if form.is_bound and form.errors else 200,
