@@ -5,7 +5,6 @@ gets a clear error and nothing is written."""
 from __future__ import annotations
 
 import re
-
 import zipfile
 from pathlib import Path
 
