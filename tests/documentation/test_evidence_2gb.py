@@ -12,52 +12,20 @@ test beside it (test_evidence_memory.py) runs on both databases."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import os
 import shutil
-import sys
 import tempfile
-import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
-from safepassage.documentation import custody
-from safepassage.documentation.models import Evidence
 from safepassage.vault import files
-from safepassage.vault.keyring import using_keyring
-from tests.base import PASSWORD
-from tests.documentation.conftest import Desk, record_detention
+from tests.documentation.conftest import Desk
+from tests.documentation.large_originals import add_and_check, sparse_file
 
 SIZE = 2 * 1024 * 1024 * 1024
 LIMIT = 100 * 1024 * 1024
-STRETCH = 64 * 1024  # random bytes every ...
-EVERY = 64 * 1024 * 1024  # ... this many bytes
-
-
-def sparse_file(path: Path, size: int) -> str:
-    """A file of ``size`` bytes, holes but for a random stretch every EVERY
-    bytes, written in order and hashed as it is written; its SHA-256."""
-    digest = hashlib.sha256()
-    zeros = memoryview(bytes(4 * 1024 * 1024))
-    with path.open("wb") as handle:
-        for offset in range(0, size, EVERY):
-            block = min(EVERY, size - offset)
-            stretch = os.urandom(min(STRETCH, block))
-            handle.write(stretch)
-            digest.update(stretch)
-            left = block - len(stretch)
-            handle.seek(left, os.SEEK_CUR)
-            while left:
-                piece = zeros[: min(left, len(zeros))]
-                digest.update(piece)
-                left -= len(piece)
-        handle.truncate(size)
-    return digest.hexdigest()
 
 
 @pytest.fixture
@@ -77,39 +45,16 @@ def own_store(settings: Any) -> Iterator[Path]:
 def test_a_2_gb_original_is_kept_with_memory_under_100_mb(
     desk: Desk, own_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with using_keyring(desk.vault.keyring):
-        event = record_detention(desk.documenter).event
     path = own_store / "interrogation.mp4"
     expected = sparse_file(path, SIZE)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
-    out = io.StringIO()
-    tracemalloc.start()
-    try:
-        call_command(
-            "evidence",
-            "add",
-            str(path),
-            "--to",
-            event.code,
-            "--as",
-            desk.documenter.username,
-            stdout=out,
-        )
-        _size, peak_adding = tracemalloc.get_traced_memory()
-        path.unlink()
-        tracemalloc.reset_peak()
-        item = Evidence.objects.get()
-        with using_keyring(desk.vault.keyring):
-            assert custody.verify_item(item) is None
-            assert item.sha256 == expected
-        _size, peak_checking = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    added = add_and_check(desk, path, monkeypatch, between=path.unlink)
+    item = added.item
+    assert added.sha256 == expected
     assert item.size == SIZE
-    assert out.getvalue().split() == [item.code, expected]
+    assert added.output.split() == [item.code, expected]
     stored = files.store_path(item.file.digest)
     assert stored.is_relative_to(own_store)
     assert stored.stat().st_size > SIZE  # the ciphertext
-    assert peak_adding < LIMIT, f"adding peaked at {peak_adding / 2**20:.0f} MiB"
-    assert peak_checking < LIMIT, f"checking peaked at {peak_checking / 2**20:.0f} MiB"
+    assert added.peak_adding < LIMIT, f"adding peaked at {added.peak_adding / 2**20:.0f} MiB"
+    assert added.peak_checking < LIMIT, f"checking at {added.peak_checking / 2**20:.0f} MiB"
     assert list(files.staging_dir().iterdir()) == []
