@@ -128,6 +128,26 @@ def test_urgent_cases_without_an_owner(org: Organisation, vault: Vault) -> None:
     assert theirs.code in every_team
 
 
+def test_urgent_cases_without_an_owner_past_the_list_and_past_the_count(
+    org: Organisation, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safepassage.cases import dashboard
+
+    monkeypatch.setattr(dashboard, "COUNTED_UP_TO", 10)
+    critical = [team_case(org, "screening", risk=4) for _ in range(3)]
+    high = [team_case(org, "accepted", risk=3) for _ in range(7)]
+    card = _card(_dashboard(client_of(org.coordinator)), "unowned_urgent")
+    assert card is not None
+    assert "10 urgent cases have nobody assigned." in card
+    assert "More than" not in card
+    assert all(case.code in card for case in critical)  # the most urgent are listed
+    assert sum(case.code in card for case in critical + high) == dashboard.LISTED
+    team_case(org, "accepted", risk=3)
+    card = _card(_dashboard(client_of(org.coordinator)), "unowned_urgent")
+    assert card is not None
+    assert "More than 10 urgent cases have nobody assigned." in card
+
+
 def test_tasks_mine_and_my_teams(org: Organisation, vault: Vault) -> None:
     case = team_case(org, assignee=org.caseworker)
     overdue_task(org.caseworker, case, "Call the lawyer back")

@@ -250,6 +250,25 @@ class Case(SealedModel):
                 name="case_assignee",
                 condition=Q(assignee__isnull=False),
             ),
+            # Cases nobody has, most urgent first (the dashboard's "urgent
+            # cases without an owner", the case list's "nobody assigned"):
+            # walked in order in the index, with what the card filters on
+            # and who may see them; only the rows listed are read.
+            models.Index(
+                fields=[
+                    "-risk",
+                    "-urgency",
+                    "stage_since",
+                    "code",
+                    "stage",
+                    "flags",
+                    "team",
+                    "opened_by",
+                    "id",
+                ],
+                name="case_unowned",
+                condition=Q(assignee__isnull=True),
+            ),
             models.Index(
                 fields=["locked_on"], condition=Q(locked_on__isnull=False), name="case_locked"
             ),
