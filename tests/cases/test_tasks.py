@@ -307,6 +307,30 @@ def test_a_document_about_to_expire_is_a_reminder_then_overdue(
     assert "1 reminder is overdue." in page(client_of(org.caseworker), "/cases/tasks/")
 
 
+def test_my_teams_reminders_are_paged(
+    org: Organisation, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safepassage.cases import task_views
+
+    monkeypatch.setattr(task_views, "PAGE_SIZE", 2)
+    case = _travel_case(org)
+    principal, member = travel.people(case)
+    travel.document(org.caseworker, principal, expires_on=days(-3))
+    travel.document(org.caseworker, member, expires_on=days(10))
+    travel.document(org.caseworker, member, expires_on=days(20))
+    client = client_of(org.caseworker)
+    first = page(client, "/cases/tasks/?who=team")
+    assert "Page 1 of 2" in first
+    assert "reminders_page=2" in first
+    assert first.count("A travel document expire") == 2
+    # The count of overdue reminders is of them all, whatever the page.
+    second = page(client, "/cases/tasks/?who=team&reminders_page=2")
+    assert second.count("A travel document expire") == 1
+    assert "1 reminder is overdue." in second
+    assert "A travel document expired" in first  # soonest first
+    assert "A travel document expired" not in second
+
+
 def test_an_appointment_is_a_reminder_and_overdue_if_nothing_was_submitted(
     org: Organisation, vault: Vault
 ) -> None:

@@ -221,7 +221,9 @@ class MyTasks:
     today: date
 
 
-def _my_tasks(user: User, who: str, page_number: str | None) -> tuple[MyTasks, Any]:
+def _my_tasks(
+    user: User, who: str, page_number: str | None, reminders_page: str | None = None
+) -> tuple[MyTasks, Any, Any]:
     today = timezone.localdate()
     # Through the case (conditions.through): from the tasks, not from
     # every case the reader sees.
@@ -236,17 +238,19 @@ def _my_tasks(user: User, who: str, page_number: str | None) -> tuple[MyTasks, A
     page = Paginator(chosen, PAGE_SIZE).get_page(page_number)
     readable = tasks.holds_casework()
     due = reminders.reminders(cases, today)
+    # Paged as the tasks are: a team's cases can have thousands due.
+    due_page = Paginator(due, PAGE_SIZE).get_page(reminders_page)
     shown = MyTasks(
         who=who,
         lines=tasks.lines(page.object_list, readable, today),
-        reminders=due,
+        reminders=list(due_page.object_list),
         overdue=chosen.filter(due_on__lt=today).count(),
         overdue_reminders=sum(1 for reminder in due if reminder.overdue),
         readable=readable,
         may_work=user.can(Perm.ASSIGN_TASKS),
         today=today,
     )
-    return shown, page
+    return shown, page, due_page
 
 
 @require_GET
@@ -257,7 +261,9 @@ def my_tasks_view(request: HttpRequest) -> HttpResponse:
     require(user, Perm.ASSIGN_TASKS)
     form = MyTasksForm(request.GET)
     who = (form.cleaned_data.get("who") if form.is_valid() else "") or "mine"
-    shown, page = _my_tasks(user, who, request.GET.get("page"))
+    shown, page, due_page = _my_tasks(
+        user, who, request.GET.get("page"), request.GET.get("reminders_page")
+    )
     record(
         user,
         "case.tasks_viewed",
@@ -266,4 +272,5 @@ def my_tasks_view(request: HttpRequest) -> HttpResponse:
         shown=len(shown.lines),
         narrative=shown.readable,
     )
-    return render(request, "cases/my_tasks.html", {"form": form, "mine": shown, "page": page})
+    context = {"form": form, "mine": shown, "page": page, "due_page": due_page}
+    return render(request, "cases/my_tasks.html", context)
