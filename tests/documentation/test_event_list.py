@@ -10,6 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from safepassage.audit.models import AuditEntry
+from safepassage.documentation import search
+from safepassage.documentation.models import Act
 from safepassage.documentation.precision import FuzzyDate, Place
 from safepassage.vault.keyring import using_keyring
 from tests.base import sign_in
@@ -82,6 +84,33 @@ def test_the_list_filters_by_each_main_field(desk: Desk, events: dict[str, str])
     assert shown(client, events, act_type=str(integrity), verification="corroborated") == {"family"}
     listed = AuditEntry.objects.filter(action="documentation.events_listed").last()
     assert listed.details == {"shown": 1, "filtered": True, "searched": False}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listed_up_to", [0, 20_000])
+def test_a_place_finds_events_there_or_with_an_act_there_whichever_way_it_is_asked(
+    desk: Desk, events: dict[str, str], listed_up_to: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small place is listed first; a large one checked event by event
+    # (search.LISTED_UP_TO): both give the same events.
+    monkeypatch.setattr(search, "LISTED_UP_TO", listed_up_to)
+    grozny = term("place", "L-RU-CE-GROZNY")
+    Act.objects.filter(event__code=events["family"]).update(place_area=grozny)
+    client = Client()
+    sign_in(client, desk.documenter)
+    with CaptureQueriesContext(connection) as asked:
+        assert shown(client, events, place=str(grozny.pk)) == {"grozny", "family"}
+    listed = any(" UNION " in query["sql"] for query in asked.captured_queries)
+    assert listed == bool(listed_up_to)
+    chechnya = term("place", "L-RU-CE").pk
+    assert shown(client, events, place=str(chechnya)) == set(events)
+    assert shown(client, events, place=str(term("place", "L-RU-DA").pk)) == {"family"}
+    integrity = term("act_type", "020000000000").pk
+    assert shown(client, events, place=str(chechnya), act_type=str(integrity)) == {
+        "grozny",
+        "family",
+    }
+    assert shown(client, events, place=str(grozny.pk), period_from="2017-07-01") == {"family"}
 
 
 @pytest.mark.django_db
