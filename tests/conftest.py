@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,6 +54,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _jobs_end_with_their_test() -> Iterator[None]:
+    """A background job a test started (jobs.runner, a thread named
+    "job-…") is waited for before the next test begins, so that it never
+    writes into another test's database or frees objects under it."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("job-") and thread is not threading.current_thread():
+            thread.join(timeout=60)
 
 
 @pytest.fixture(autouse=True)

@@ -6,5 +6,12 @@ from safepassage.jobs.models import Job
 
 
 def thread_of(job: Job) -> threading.Thread:
-    """The thread a job runs on (the runner names it after the job)."""
-    return next(t for t in threading.enumerate() if t.name == f"job-{job.pk}")
+    """The thread a job runs on (the runner names it after the job); an
+    ended thread if the job ended before it was looked for."""
+    for thread in threading.enumerate():
+        if thread.name == f"job-{job.pk}":
+            return thread
+    ended = threading.Thread(target=lambda: None)
+    ended.start()
+    ended.join()
+    return ended

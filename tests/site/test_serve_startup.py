@@ -13,7 +13,8 @@ def test_it_moves_what_start_up_made_out_of_the_collections() -> None:
     held = [object() for _ in range(10)] + [[number] for number in range(10)]
     try:
         frozen = freeze_startup_objects()
-        assert frozen == gc.get_freeze_count() > len(held)
+        # At least: another thread may free a frozen object meanwhile.
+        assert frozen >= gc.get_freeze_count() > len(held)
         # Nothing frozen is left in the generations a collection scans.
         scanned = {id(item) for generation in range(3) for item in gc.get_objects(generation)}
         assert not any(id(item) in scanned for item in held[10:])
