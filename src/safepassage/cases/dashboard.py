@@ -124,8 +124,10 @@ def my_tasks(user: User, period: Period) -> dict[str, Any]:
         soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
     )
     readable = tasks.holds_casework()
-    due = mine.filter(due_on__lte=soon).select_related("case", "owner").order_by("due_on", "id")
-    lines = tasks.lines(due[:LISTED], readable, today)
+    due = mine.filter(due_on__lte=soon).order_by("due_on", "created_on", "id")
+    lines = tasks.lines(
+        tasks.with_their_cases(due.values_list("pk", flat=True)[:LISTED]), readable, today
+    )
     due_reminders = [
         reminder
         for reminder in reminders.reminders(rule & Q(assignee=user), today)

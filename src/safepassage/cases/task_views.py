@@ -234,15 +234,16 @@ def _my_tasks(
     else:
         cases = rule & Q(assignee=user)
         chosen = tasks.open_tasks().filter(through(rule), owner=user)
-    chosen = chosen.select_related("case", "owner").order_by("due_on", "created_on", "id")
-    page = Paginator(chosen, PAGE_SIZE).get_page(page_number)
+    # A page of ids first (ordered without joining the cases), then its rows.
+    chosen = chosen.order_by("due_on", "created_on", "id")
+    page = Paginator(chosen.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
     readable = tasks.holds_casework()
     due = reminders.reminders(cases, today)
     # Paged as the tasks are: a team's cases can have thousands due.
     due_page = Paginator(due, PAGE_SIZE).get_page(reminders_page)
     shown = MyTasks(
         who=who,
-        lines=tasks.lines(page.object_list, readable, today),
+        lines=tasks.lines(tasks.with_their_cases(page.object_list), readable, today),
         reminders=list(due_page.object_list),
         overdue=chosen.filter(due_on__lt=today).count(),
         overdue_reminders=sum(1 for reminder in due if reminder.overdue),
