@@ -448,6 +448,8 @@ LOGGING = {
         # is ever logged, whatever SAFEPASSAGE_LOG_LEVEL says.
         "PIL": {"level": "WARNING"},
         "pikepdf": {"level": "CRITICAL"},
+        # warcio's warnings quote a web capture's addresses: never logged.
+        "warcio": {"level": "CRITICAL"},
     },
 }
 
