@@ -1,7 +1,8 @@
 """What a file says about its capture, read without changing it: the kind
 of container (from its first bytes, not its name), a photo's EXIF (when,
 with what, where), an audio or video file's duration, codecs and creation
-time (documentation.media), a web capture's pages (WACZ here, WARC in
+time (documentation.media; Matroska, WebM and AVI headers in
+documentation.containers), a web capture's pages (WACZ here, WARC in
 documentation.warc), and a ProofMode
 bundle's proof files and signatures (documentation.proofmode).
 
@@ -25,7 +26,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from safepassage.documentation import media, proofmode, warc
+from safepassage.documentation import containers, media, proofmode, warc
 from safepassage.documentation.models import EvidenceKind
 
 INSPECT_MAX_BYTES = 64 * 1024 * 1024
@@ -232,6 +233,11 @@ def inspect(
             found["not_inspected"] = "too large to read metadata on upload"
         else:
             found.update(warc.warc_of(stream or (lambda: iter([read()]))))
+    elif container in containers.CONTAINERS:  # only the header region is read, whatever the size
+        head_region = containers.header_of(stream() if stream else iter([read()]))
+        found.update(containers.container_of(head_region, container))
+        if found.get("format") == "WebM":
+            found["container"] = "webm"
     elif kind == EvidenceKind.IMAGE and small:
         found.update(exif_of(read()))
     elif container == "zip" and small:
