@@ -86,7 +86,7 @@ def test_it_reads_a_signed_photos_manifest_and_shows_its_signer_as_untrusted(des
     assert "Content Credentials (C2PA manifest)" in page
     assert "Signer not trusted." in page
     assert "Trusted: the file matches its manifest" not in page
-    assert "the signer's certificate is not trusted: no trust anchor on this server" in page
+    assert "but no trust anchor on this server vouches for the signer's certificate" in page
     assert f"Signed by (certificate subject)</dt><dd>{SUBJECT}" in page
     assert f"Certificate issued by</dt><dd>{ISSUER}" in page
     assert "not stated: no timestamp authority countersigned it" in page
@@ -111,6 +111,7 @@ def test_it_shows_a_signer_as_trusted_only_under_a_configured_anchor_with_its_si
     assert untrusted["state"] == "Valid"
     assert untrusted["trusted"] is False
     assert untrusted["signed_at"].startswith("20")
+    assert untrusted["time_trusted"] is False  # the loopback authority is no anchor either
     with override_settings(C2PA_TRUST_ANCHORS=str(anchors)):
         staged = files.stage_bytes(photo, name="podium.png", content_type="image/png")
         item = evidence.add_evidence(desk.documenter, staged)
@@ -120,11 +121,12 @@ def test_it_shows_a_signer_as_trusted_only_under_a_configured_anchor_with_its_si
     assert manifest["trusted"] is True
     assert manifest["failures"] == []
     assert manifest["signed_at"] == untrusted["signed_at"]
+    assert manifest["time_trusted"] is True
     client = Client()
     sign_in(client, desk.documenter)
     page = _page(client, item.code)
     assert "Trusted: the file matches its manifest, the signature verifies" in page
-    assert "(by a timestamp authority)" in page
+    assert "(by a trusted timestamp authority)" in page
     assert "Signer not trusted." not in page
 
 

@@ -47,10 +47,13 @@ CONTAINERS = {
     "avi": "video/avi",
     "pdf": "application/pdf",
 }
+UNTRUSTED = "signingCredential.untrusted"
+# What makes a countersigned signing time no better than the signer's word.
+DOUBTED_TIME = frozenset({"timeStamp.untrusted", "timeStamp.mismatch", "timeStamp.outsideValidity"})
 # Validation status codes (C2PA specification, section 15) said in the
 # reader's language; any other is shown with the library's explanation.
 STATUS = {
-    "signingCredential.untrusted": gettext_lazy(
+    UNTRUSTED: gettext_lazy(
         "the signer's certificate is not trusted: no trust anchor on this server vouches for it"
     ),
     "signingCredential.invalid": gettext_lazy("the signer's certificate is not valid"),
@@ -135,6 +138,8 @@ def credentials_of(data: bytes, container: str) -> dict[str, Any] | None:
     }
     if check.signed_at:
         found["signed_at"] = check.signed_at
+        said = {status.code for status in (*check.failures, *check.informational)}
+        found["time_trusted"] = not (said & DOUBTED_TIME)
     return found
 
 
@@ -143,6 +148,8 @@ def findings(capture: dict[str, Any]) -> list[str]:
     found = capture.get("c2pa") or {}
     sentences: list[str] = []
     for status in found.get("failures", []):
+        if status.get("code") == UNTRUSTED and found.get("state") == c2pa_manifests.VALID:
+            continue  # the page's verdict says it already
         template = STATUS.get(str(status.get("code")))
         if template is not None:
             sentence = str(template)
