@@ -12,6 +12,7 @@ import html
 import io
 import tracemalloc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -245,3 +246,29 @@ def test_it_reads_a_warc_as_a_stream_with_memory_flat() -> None:
     assert found["check"]["digests"] == 1
     assert found["pages"][0]["type"] == "video/mp4"
     assert peak < 12 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_it_checks_a_warc_too_large_to_hold_in_memory_on_the_upload_path(
+    desk: Desk, keys: None, tmp_path: Path
+) -> None:
+    megabytes = capture.INSPECT_MAX_BYTES // (1024 * 1024) + 16  # past the in-memory limit
+    chunks, _length = _big_record(megabytes)
+    path = tmp_path / "video-page.warc"
+    with path.open("wb") as handle:
+        for piece in chunks:
+            handle.write(piece)
+    tracemalloc.start()
+    try:
+        with path.open("rb") as handle:
+            staged = files.stage_stream(
+                handle, name=path.name, content_type="application/warc", limit=2**31
+            )
+        item = evidence.add_evidence(desk.documenter, staged)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert item.size > capture.INSPECT_MAX_BYTES
+    assert item.capture["verified"] is True
+    assert item.capture["check"]["digests"] == 1
+    assert peak < 32 * 1024 * 1024, f"peaked at {peak / 2**20:.0f} MiB"
