@@ -19,10 +19,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from safepassage.documentation import capture, evidence
 from safepassage.documentation.models import Evidence
-from safepassage.vault import files
+from safepassage.vault import c2pa_manifests, files
 from safepassage.vault.keyring import using_keyring
 from tests.base import sign_in
 from tests.documentation.c2pa_files import (
@@ -220,3 +222,36 @@ def test_it_never_fetches_a_manifest_kept_elsewhere(desk: Desk, keys: None) -> N
     assert asked == []  # nothing was fetched
     assert item.capture["c2pa"] == {"remote": True, "url": address}
     assert f"kept at an address ({address}). It was not fetched" in page
+
+
+SIGNED: dict[str, bytes] = {}
+
+
+def _signed_sample(mime: str) -> bytes:
+    if mime not in SIGNED:
+        made = {
+            "image/jpeg": picture("JPEG"),
+            "image/png": picture("PNG"),
+            "video/mp4": video_mp4(3),
+        }
+        SIGNED[mime] = signed(made[mime], mime, throwaway_credentials())
+    return SIGNED[mime]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["image/jpeg", "image/png", "video/mp4"]),
+    st.integers(min_value=0, max_value=10**6),
+    st.binary(min_size=0, max_size=64),
+    st.integers(min_value=0, max_value=64),
+)
+def test_it_never_fails_on_a_damaged_manifest(
+    mime: str, at: int, inserted: bytes, cut: int
+) -> None:
+    data = _signed_sample(mime)
+    where = at % len(data)
+    damaged = data[:where] + inserted + data[where + cut :]
+    check = c2pa_manifests.check_c2pa_manifest(damaged, mime)
+    if check is not None:
+        assert check.outcome in {c2pa_manifests.CHECKED, c2pa_manifests.UNREADABLE}
+        assert not check.trusted
