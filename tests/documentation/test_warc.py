@@ -272,3 +272,24 @@ def test_it_checks_a_warc_too_large_to_hold_in_memory_on_the_upload_path(
     assert item.capture["verified"] is True
     assert item.capture["check"]["digests"] == 1
     assert peak < 32 * 1024 * 1024, f"peaked at {peak / 2**20:.0f} MiB"
+
+
+@pytest.mark.django_db
+def test_it_does_not_call_a_warc_without_digests_checked(desk: Desk, keys: None) -> None:
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + DENIAL
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:plain>\r\n"
+        b"WARC-Date: 2017-04-01T10:00:00Z\r\nWARC-Target-URI: " + DENIAL_URL.encode() + b"\r\n"
+        b"Content-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body + b"\r\n\r\n"
+    )
+    staged = files.stage_bytes(record, name="plain.warc", content_type="application/warc")
+    item = evidence.add_evidence(desk.documenter, staged)
+    assert item.capture["check"] == {"records": 1, "digests": 0, "complete": True, "problems": []}
+    assert item.capture["verified"] is False
+    assert item.capture["pages"][0]["status"] == 200
+    client = Client()
+    sign_in(client, desk.documenter)
+    page = html.unescape(client.get(f"/documentation/evidence/{item.code}/").content.decode())
+    assert "No record states a digest." in page
+    assert "every digest" not in page

@@ -241,7 +241,7 @@ def warc_of(chunks: Callable[[], Iterator[bytes]]) -> dict[str, Any]:
         "complete": complete,
         "problems": problems[:MAX_PROBLEMS],
     }
-    found["verified"] = complete and not problems
+    found["verified"] = complete and not problems and digested > 0
     return found
 
 
