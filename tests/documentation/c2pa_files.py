@@ -96,6 +96,17 @@ def throwaway_credentials() -> Credentials:
     )
 
 
+PARENT = "as-taken"
+
+
+def _action(name: str) -> dict[str, object]:
+    if name == "c2pa.created":
+        return {"action": name, "digitalSourceType": CAPTURE}
+    if name == "c2pa.opened":  # the file it was opened from: the ingredient
+        return {"action": name, "parameters": {"ingredientIds": [PARENT]}}
+    return {"action": name}
+
+
 def signed(
     data: bytes,
     mime: str,
@@ -104,24 +115,19 @@ def signed(
     timestamp_url: str | None = None,
     actions: tuple[str, ...] = ("c2pa.created",),
     kept_at: str | None = None,
+    parent: bytes | None = None,
 ) -> bytes:
     """``data`` with a C2PA manifest signed into it: the claim generator,
     a title and a c2pa.actions assertion (or, with ``kept_at``, only that
-    address of a manifest kept outside the file)."""
+    address of a manifest kept outside the file); with ``parent``, the
+    file it was edited from is its ingredient, its manifest carried along."""
     manifest = {
         "claim_generator_info": [{"name": GENERATOR[0], "version": GENERATOR[1]}],
         "title": "checkpoint",
         "assertions": [
             {
                 "label": "c2pa.actions",
-                "data": {
-                    "actions": [
-                        {"action": name, "digitalSourceType": CAPTURE}
-                        if name == "c2pa.created"
-                        else {"action": name}
-                        for name in actions
-                    ]
-                },
+                "data": {"actions": [_action(name) for name in actions]},
             }
         ],
     }
@@ -132,6 +138,9 @@ def signed(
         timestamp_url,
     )
     with c2pa.Signer.from_info(info) as signer, c2pa.Builder(manifest) as builder:
+        if parent is not None:
+            ingredient = {"title": "as taken", "relationship": "parentOf", "label": PARENT}
+            builder.add_ingredient(ingredient, mime, io.BytesIO(parent))
         if kept_at is not None:
             builder.set_no_embed()
             builder.set_remote_url(kept_at)

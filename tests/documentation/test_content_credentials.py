@@ -154,6 +154,24 @@ def test_it_names_a_file_changed_after_its_manifest_was_signed(desk: Desk, keys:
     assert b"".join(chunks) == bytes(photo)
 
 
+def test_it_counts_the_manifests_of_the_files_an_edited_photo_was_made_from() -> None:
+    credentials = throwaway_credentials()
+    taken = signed(picture("JPEG"), "image/jpeg", credentials)
+    edited = signed(
+        picture("JPEG"),
+        "image/jpeg",
+        credentials,
+        actions=("c2pa.opened", "c2pa.cropped"),
+        parent=taken,
+    )
+    manifest = _inspect(edited)["c2pa"]
+    assert manifest["state"] == "Valid"
+    assert manifest["ingredients"] == 1
+    assert manifest["manifests"] == 2  # its own and the one it was made from
+    actions = next(a for a in manifest["assertions"] if a["label"].startswith("c2pa.actions"))
+    assert actions["actions"] == ["c2pa.opened", "c2pa.cropped"]
+
+
 def test_it_reads_the_manifest_of_a_video() -> None:
     video = signed(video_mp4(seconds=5), "video/mp4", throwaway_credentials())
     found = _inspect(video)
