@@ -108,6 +108,11 @@ def test_it_reads_an_avis_main_and_stream_headers(desk: Desk, keys: None) -> Non
     assert b"".join(chunks) == video
 
 
+def test_it_counts_every_frame_of_an_avi_past_1_gb() -> None:
+    found = _inspect(avi(frames=25_000, fps=25, all_frames=90_000))  # avih: the first part
+    assert found["duration"] == 3600.0
+
+
 def _endless(start: bytes, consumed: list[int]) -> Iterator[bytes]:
     """A file of any size: ``start``, then zeros for ever, counting what is read."""
     consumed.append(len(start))

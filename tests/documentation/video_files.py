@@ -88,9 +88,11 @@ def avi(
     compression: bytes = b"MJPG",
     created: str | None = "2017-03-26",
     filler: int = 4096,
+    all_frames: int | None = None,
 ) -> bytes:
     """An AVI: hdrl with avih and a video and an audio stream (strh, strf),
-    an INFO list saying when it was made, and a movi list of filler."""
+    with ``all_frames`` an OpenDML header counting every part's frames, an
+    INFO list saying when it was made, and a movi list of filler."""
     width, height = size
     avih = struct.pack(
         "<14I", 1_000_000 // fps, 0, 0, 0x10, frames, 0, 2, 0, width, height, 0, 0, 0, 0
@@ -141,7 +143,12 @@ def avi(
         b"hdrl",
         chunk(b"avih", avih)
         + riff_list(b"strl", chunk(b"strh", vids_strh) + chunk(b"strf", vids_strf))
-        + riff_list(b"strl", chunk(b"strh", auds_strh) + chunk(b"strf", auds_strf)),
+        + riff_list(b"strl", chunk(b"strh", auds_strh) + chunk(b"strf", auds_strf))
+        + (
+            riff_list(b"odml", chunk(b"dmlh", struct.pack("<I", all_frames) + bytes(244)))
+            if all_frames
+            else b""
+        ),
     )
     info = riff_list(b"INFO", chunk(b"ICRD", created.encode() + b"\x00")) if created else b""
     movi = riff_list(b"movi", chunk(b"00dc", b"\x00" * filler))

@@ -16,8 +16,9 @@ to read a few header fields, so two small parsers read them here:
   microseconds per frame, the number of frames, the frame size) and one
   ``strl`` list per stream, with its header (``strh``: video or audio, its
   rate and length) and format (``strf``: the video's compression, the
-  audio's format tag, channels and rate); an ``INFO`` list may say when it
-  was made (``ICRD``) and a camera may write ``IDIT``. Reading stops at
+  audio's format tag, channels and rate); a file past 1 GB (OpenDML)
+  counts all its frames in ``odml``/``dmlh``; an ``INFO`` list may say
+  when it was made (``ICRD``) and a camera may write ``IDIT``. Reading stops at
   ``movi`` (where the frames begin).
 
 Only the first HEADER_BYTES of the file are read, whatever its size, and
@@ -302,20 +303,28 @@ def _avi(data: bytes) -> dict[str, Any]:
 
 def _hdrl(data: bytes, start: int, end: int, found: dict[str, Any]) -> None:
     tracks: list[dict[str, Any]] = found.setdefault("tracks", [])
+    per_frame = frames = 0
     for kind, begin, finish in _chunks(data, start, end):
         if kind == b"avih" and finish - begin >= 40:
-            per_frame, _rate, _pad, _flags, frames = struct.unpack_from("<5I", data, begin)
+            per_frame, _rate, _pad, _flags, counted = struct.unpack_from("<5I", data, begin)
+            frames = max(frames, counted)
             width, height = struct.unpack_from("<2I", data, begin + 32)
-            if per_frame and frames:
-                found["duration"] = round(per_frame * frames / 1e6, 3)
             if width and height:
                 found["width"], found["height"] = width, height
+        elif kind == b"LIST" and data[begin : begin + 4] == b"odml":
+            # OpenDML (files past 1 GB): avih counts the first part's frames
+            # only; dmlh counts them all.
+            for inner, first, last in _chunks(data, begin + 4, finish):
+                if inner == b"dmlh" and last - first >= 4:
+                    frames = max(frames, struct.unpack_from("<I", data, first)[0])
         elif kind == b"LIST" and data[begin : begin + 4] == b"strl" and len(tracks) < MAX_TRACKS:
             track = _strl(data, begin + 4, finish)
             if track:
                 tracks.append(track)
         elif kind == b"IDIT":
             found["recorded"] = _string(data, begin, finish).strip()
+    if per_frame and frames:
+        found["duration"] = round(per_frame * frames / 1e6, 3)
 
 
 def _strl(data: bytes, start: int, end: int) -> dict[str, Any]:
