@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -293,3 +294,19 @@ def test_it_does_not_call_a_warc_without_digests_checked(desk: Desk, keys: None)
     page = html.unescape(client.get(f"/documentation/evidence/{item.code}/").content.decode())
     assert "No record states a digest." in page
     assert "every digest" not in page
+
+
+def test_it_keeps_the_first_problems_of_an_archive_full_of_them() -> None:
+    data = web_capture()
+    first = data.index(b"WARC/1.0", data.index(b"WARC/1.0") + 1)
+    second = data.index(b"WARC/1.0", first + 1)
+    tampered = data[first:second].replace(b"no such people", b"NO such people")
+    found = warc.warc_of(lambda: iter([tampered] * 200))  # each record changed: two problems
+    assert found["check"]["records"] == 200
+    assert len(found["check"]["problems"]) == warc.MAX_PROBLEMS
+    assert found["check"]["more_problems"] == 400 - warc.MAX_PROBLEMS
+    assert found["verified"] is False
+    shown = render_to_string(
+        "documentation/warc_check.html", {"capture": found, "warc_findings": warc.findings(found)}
+    )
+    assert "and 350 more problems, not listed" in shown

@@ -170,6 +170,23 @@ def _has_digest(record: Any) -> bool:
     )
 
 
+class _Problems(list[dict[str, Any]]):
+    """The first MAX_PROBLEMS problems, and how many more there were: a
+    hostile archive of a million bad records costs no more memory."""
+
+    more = 0
+
+    def append(self, problem: dict[str, Any]) -> None:
+        if len(self) < MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Any) -> None:
+        for problem in problems:
+            self.append(problem)
+
+
 class _Archive(ArchiveIterator):
     """warcio's iterator, except that where a record is not followed by
     the blank lines that end it (its Content-Length is wrong), it notes
@@ -200,7 +217,7 @@ def warc_of(chunks: Callable[[], Iterator[bytes]]) -> dict[str, Any]:
     """The check of a WARC archive read from ``chunks`` (its plaintext, a
     piece at a time) and the pages it captured."""
     found: dict[str, Any] = {"format": "warc", "pages": []}
-    problems: list[dict[str, Any]] = []
+    problems = _Problems()
     records = digested = end = 0
     complete = True
     archive = _Archive(ChunkReader(chunks()), check_digests=True)
@@ -239,8 +256,10 @@ def warc_of(chunks: Callable[[], Iterator[bytes]]) -> dict[str, Any]:
         "records": records,
         "digests": digested,
         "complete": complete,
-        "problems": problems[:MAX_PROBLEMS],
+        "problems": list(problems),
     }
+    if problems.more:
+        found["check"]["more_problems"] = problems.more
     found["verified"] = complete and not problems and digested > 0
     return found
 
