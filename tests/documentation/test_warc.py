@@ -310,3 +310,20 @@ def test_it_keeps_the_first_problems_of_an_archive_full_of_them() -> None:
         "documentation/warc_check.html", {"capture": found, "warc_findings": warc.findings(found)}
     )
     assert "and 350 more problems, not listed" in shown
+
+
+def test_it_stops_reading_a_compressed_warc_that_holds_more_than_it_may_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(warc, "MAX_CONTENT_BYTES", 8 * 1024 * 1024)
+    chunks, _length = _big_record(32)  # 32 MB of content, a few kB compressed
+    packed = gzip.compress(b"".join(chunks))
+    assert len(packed) < 1024 * 1024
+    found = capture.inspect(packed[:4096], len(packed), lambda: packed)
+    assert found["container"] == "warc.gz"
+    assert found["check"]["complete"] is False
+    assert found["check"]["problems"] == [{"code": "too_much_content", "count": 8 * 1024 * 1024}]
+    assert warc.findings(found) == [
+        "only the first 8 MB of the archive's records were checked: it holds more"
+    ]
+    assert found["verified"] is False

@@ -13,8 +13,9 @@ status and content type) is listed, up to MAX_PAGES.
 
 Memory stays flat whatever the archive: records are read a piece at a
 time and only their headers are kept. Time is bounded too: at most
-MAX_RECORDS records are read, and an archive larger than CHECK_MAX_BYTES
-is not read at all on upload (the page says so).
+MAX_RECORDS records and MAX_CONTENT_BYTES of their content (decompressed)
+are read, and an archive larger than CHECK_MAX_BYTES is not read at all
+on upload (the page says so).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ MAX_PAGES = 500  # captured pages listed in the record
 MAX_PROBLEMS = 50
 MAX_RECORDS = 100_000  # records read on upload: time stays bounded
 CHECK_MAX_BYTES = 1024 * 1024 * 1024  # archives up to this size are checked on upload
+# Records' content read on upload, decompressed: a small .warc.gz can hold
+# terabytes of zeros, and time stays bounded all the same.
+MAX_CONTENT_BYTES = 4 * CHECK_MAX_BYTES
 PIECE = 1024 * 1024
 MANDATORY = ("WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length")
 CAPTURES = frozenset({"response", "resource", "revisit"})
@@ -60,6 +64,9 @@ PROBLEMS = {
     ),
     "unreadable": gettext_lazy(
         "after byte %(offset)s the archive does not parse as WARC records (damaged or not a WARC)"
+    ),
+    "too_much_content": gettext_lazy(
+        "only the first %(megabytes)s MB of the archive's records were checked: it holds more"
     ),
     "too_many_records": gettext_lazy(
         "only the first %(count)s records were checked: the archive holds more"
@@ -121,14 +128,15 @@ def _page(record: Any) -> dict[str, Any]:
     return page
 
 
-def _drain(record: Any) -> int:
+def _drain(record: Any, allowance: int) -> tuple[int, int]:
     """Read a record's block to its end (this is when warcio compares its
-    digests); the number of its bytes the archive did not hold (0 for a
-    whole record)."""
+    digests), or until ``allowance`` bytes were read: (the bytes read, the
+    bytes of the record the archive did not hold: 0 for a whole record)."""
     stream = record.raw_stream
-    while stream.read(PIECE):
-        pass
-    return int(getattr(stream, "limit", 0) or 0)
+    read = 0
+    while read < allowance and (piece := stream.read(min(PIECE, allowance - read))):
+        read += len(piece)
+    return read, int(getattr(stream, "limit", 0) or 0)
 
 
 def _named(record: Any, offset: int, code: str) -> dict[str, Any]:
@@ -219,6 +227,7 @@ def warc_of(chunks: Callable[[], Iterator[bytes]]) -> dict[str, Any]:
     found: dict[str, Any] = {"format": "warc", "pages": []}
     problems = _Problems()
     records = digested = end = 0
+    allowance = MAX_CONTENT_BYTES
     complete = True
     archive = _Archive(ChunkReader(chunks()), check_digests=True)
     try:
@@ -232,7 +241,12 @@ def warc_of(chunks: Callable[[], Iterator[bytes]]) -> dict[str, Any]:
                 found["pages"].append(_page(record))
             if not _well_formed(record):
                 problems.append(_named(record, archive.offset, "malformed"))
-            missing = _drain(record)
+            read, missing = _drain(record, allowance)
+            allowance -= read
+            if missing and not allowance:
+                problems.append({"code": "too_much_content", "count": MAX_CONTENT_BYTES})
+                complete = False
+                break
             offset = archive.get_record_offset()  # reads to the record's end
             end = archive.offset  # where the next record starts
             if missing:
@@ -279,6 +293,7 @@ def findings(capture: dict[str, Any]) -> list[str]:
             "url": problem.get("url") or "—",
             "offset": problem.get("offset", "?"),
             "count": problem.get("count", MAX_RECORDS),
+            "megabytes": int(problem.get("count", MAX_CONTENT_BYTES)) // 1024**2,
         }
         sentences.append(str(template) % values)
     return sentences
