@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: a PostgreSQL server (the suite runs
 # on it as well as on SQLite), Debian's Chromium for the browser tests and a
-# Java runtime for the Spark linkage backend (tested in local mode), and
-# GnuPG for ProofMode bundles.
+# Java runtime for the Spark linkage backend (tested in local mode),
+# GnuPG for ProofMode bundles, and ffmpeg to make test videos.
 # Installs only what is missing; needs root (or sudo) the first time.
 # Usage: scripts/system-deps.sh [--bench]
 set -euo pipefail
@@ -20,6 +20,9 @@ done
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # GnuPG checks a ProofMode bundle's OpenPGP signatures (documentation.proofmode).
 command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
+# ffmpeg writes the real WebM, Matroska and AVI files the container tests read
+# (tests/documentation/test_video_containers.py); the platform itself never runs it.
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 # Spark 4 runs on Java 17 or later.
 java_ok=no
 if command -v java >/dev/null 2>&1; then

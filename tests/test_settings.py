@@ -64,6 +64,11 @@ def production(tmp_path: Path, **extra: str) -> dict[str, str]:
         ("SAFEPASSAGE_ALLOWED_HOSTS", "a.example,,b.example", "empty item"),
         ("SAFEPASSAGE_SERVE_HEADER_TIMEOUT_SECONDS", "0", "must be between 1 and 600, not 0"),
         ("SAFEPASSAGE_SERVE_SPOOL_MB", "64", "must hold at least one of the largest requests"),
+        (
+            "SAFEPASSAGE_C2PA_TRUST_ANCHORS",
+            "/nowhere/anchors.pem",
+            "not a file of PEM certificates",
+        ),
     ],
 )
 def test_a_bad_value_stops_start_up_with_a_clear_message(

@@ -263,6 +263,16 @@ for _authority in TIMESTAMP_AUTHORITIES:
         raise ConfigError(
             f"SAFEPASSAGE_TIMESTAMP_AUTHORITIES: no root certificate at {_authority.root}."
         )
+# Trust anchors for the C2PA manifests of evidence (documentation.content_credentials):
+# a PEM file of root certificates, such as the C2PA trust list. None by
+# default: every manifest's signer is then reported as untrusted.
+C2PA_TRUST_ANCHORS = env.text("SAFEPASSAGE_C2PA_TRUST_ANCHORS", "") or None
+if C2PA_TRUST_ANCHORS is not None:
+    _anchors = Path(C2PA_TRUST_ANCHORS)
+    if not _anchors.is_file() or b"-----BEGIN CERTIFICATE-----" not in _anchors.read_bytes():
+        raise ConfigError(
+            f"SAFEPASSAGE_C2PA_TRUST_ANCHORS: not a file of PEM certificates: {C2PA_TRUST_ANCHORS}."
+        )
 # The only upload handler: it encrypts while the upload streams in, so no
 # plaintext temporary file is ever written.
 FILE_UPLOAD_HANDLERS = ["safepassage.vault.files.EncryptingUploadHandler"]
@@ -448,6 +458,8 @@ LOGGING = {
         # is ever logged, whatever SAFEPASSAGE_LOG_LEVEL says.
         "PIL": {"level": "WARNING"},
         "pikepdf": {"level": "CRITICAL"},
+        # warcio's warnings quote a web capture's addresses: never logged.
+        "warcio": {"level": "CRITICAL"},
     },
 }
 

@@ -1,7 +1,10 @@
 """What a file says about its capture, read without changing it: the kind
 of container (from its first bytes, not its name), a photo's EXIF (when,
 with what, where), an audio or video file's duration, codecs and creation
-time (documentation.media), a web capture's pages, and a ProofMode
+time (documentation.media; Matroska, WebM and AVI headers in
+documentation.containers), a web capture's pages (WACZ here, WARC in
+documentation.warc), a C2PA manifest where the file has one
+(documentation.content_credentials), and a ProofMode
 bundle's proof files and signatures (documentation.proofmode).
 
 Nothing here writes: the original is read (from the vault, in memory) and
@@ -18,13 +21,13 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from safepassage.documentation import media, proofmode
+from safepassage.documentation import containers, content_credentials, media, proofmode, warc
 from safepassage.documentation.models import EvidenceKind
 
 INSPECT_MAX_BYTES = 64 * 1024 * 1024
@@ -72,6 +75,8 @@ def detect(head: bytes) -> tuple[str, str]:
     if head.startswith(b"PK\x03\x04"):
         return str(EvidenceKind.DOCUMENT), "zip"  # inspect() tells a WACZ apart
     if head.startswith(b"\x1f\x8b"):
+        if warc.is_compressed_warc(head):
+            return str(EvidenceKind.WEB_ARCHIVE), "warc.gz"
         return str(EvidenceKind.OTHER), "gzip"
     return str(EvidenceKind.OTHER), "unknown"
 
@@ -211,21 +216,48 @@ def _zip_of(data: bytes) -> dict[str, Any]:
     return {}
 
 
-def inspect(head: bytes, size: int, read: Callable[[], bytes]) -> dict[str, Any]:
+def inspect(
+    head: bytes,
+    size: int,
+    read: Callable[[], bytes],
+    stream: Callable[[], Iterator[bytes]] | None = None,
+) -> dict[str, Any]:
     """The capture record of a file: its kind and container, and what its
     metadata says when it is small enough to read (``read`` gives its
-    plaintext, in memory)."""
+    plaintext, in memory, read once; ``stream`` the same a piece at a
+    time, for what is read as a stream: a WARC archive, a video's header)."""
     kind, container = detect(head)
     found: dict[str, Any] = {"kind": kind, "container": container, "size": size}
     small = size <= INSPECT_MAX_BYTES
-    if kind == EvidenceKind.IMAGE and small:
-        found.update(exif_of(read()))
+    kept: list[bytes] = []
+
+    def whole() -> bytes:
+        if not kept:
+            kept.append(read())
+        return kept[0]
+
+    if container in {"warc", "warc.gz"}:
+        if size > warc.CHECK_MAX_BYTES:
+            found["not_inspected"] = "too large to read metadata on upload"
+        else:
+            found.update(warc.warc_of(stream or (lambda: iter([whole()]))))
+    elif container in containers.CONTAINERS:  # only the header region is read, whatever the size
+        head_region = containers.header_of(stream() if stream else iter([whole()]))
+        found.update(containers.container_of(head_region, container))
+        if found.get("format") == "WebM":
+            found["container"] = "webm"
+    elif kind == EvidenceKind.IMAGE and small:
+        found.update(exif_of(whole()))
     elif container == "zip" and small:
-        found.update(_zip_of(read()))
+        found.update(_zip_of(whole()))
     elif container in media.CONTAINERS and small:
-        found.update(media.media_of(read(), container))
+        found.update(media.media_of(whole(), container))
     elif not small and (
         kind == EvidenceKind.IMAGE or container == "zip" or container in media.CONTAINERS
     ):
         found["not_inspected"] = "too large to read metadata on upload"
+    if small and container in content_credentials.CONTAINERS:
+        credentials = content_credentials.credentials_of(whole(), container)
+        if credentials is not None:
+            found["c2pa"] = credentials
     return found

@@ -110,7 +110,9 @@ def _inspect(upload: StagedUpload) -> dict[str, Any]:
     def read() -> bytes:
         return b"".join(files.staged_chunks(upload))
 
-    return capture.inspect(upload.head, upload.size or 0, read)
+    return capture.inspect(
+        upload.head, upload.size or 0, read, stream=lambda: files.staged_chunks(upload)
+    )
 
 
 def add_evidence(

@@ -1,0 +1,163 @@
+"""A file's C2PA manifest (Content Credentials), where it has one, read
+and checked without changing the file, kept in its capture record and
+said in the reader's language.
+
+C2PA (the Coalition for Content Provenance and Authenticity) lets a
+camera, a phone or an editing program sign a manifest into a photo, a
+video or a recording: who made the claim (the claim generator), what was
+done (assertions such as ``c2pa.actions``: created, edited, cropped...),
+hashes binding the manifest to the file's bytes, and a signature by an
+X.509 certificate, with the signing time when a timestamp authority
+countersigned it. vault.c2pa_manifests checks it with the Content
+Authenticity Initiative's library, offline, against the trust anchors
+this server holds (SAFEPASSAGE_C2PA_TRUST_ANCHORS; none by default, so
+every signer is reported untrusted, never as trusted).
+
+Only files in memory (at most capture.INSPECT_MAX_BYTES) are read, and
+only when their bytes hold the label ``c2pa`` at all. What is found
+becomes part of the item's encrypted capture record.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
+
+from safepassage.vault import c2pa_manifests
+
+# The containers capture.detect names, as the library's MIME types.
+CONTAINERS = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "tiff": "image/tiff",
+    "heic": "image/heic",
+    "heif": "image/heif",
+    "avif": "image/avif",
+    "mp4": "video/mp4",
+    "quicktime": "video/quicktime",
+    "m4a": "audio/mp4",
+    "mp3": "audio/mpeg",
+    "wav": "audio/wav",
+    "flac": "audio/flac",
+    "avi": "video/avi",
+    "pdf": "application/pdf",
+}
+UNTRUSTED = "signingCredential.untrusted"
+# What makes a countersigned signing time no better than the signer's word.
+DOUBTED_TIME = frozenset({"timeStamp.untrusted", "timeStamp.mismatch", "timeStamp.outsideValidity"})
+# Validation status codes (C2PA specification, section 15) said in the
+# reader's language; any other is shown with the library's explanation.
+STATUS = {
+    UNTRUSTED: gettext_lazy(
+        "the signer's certificate is not trusted: no trust anchor on this server vouches for it"
+    ),
+    "signingCredential.invalid": gettext_lazy("the signer's certificate is not valid"),
+    "signingCredential.revoked": gettext_lazy("the signer's certificate was revoked"),
+    "signingCredential.expired": gettext_lazy(
+        "the signer's certificate had expired when it signed"
+    ),
+    "claimSignature.mismatch": gettext_lazy(
+        "the signature does not verify: the manifest was changed after it was signed"
+    ),
+    "claimSignature.missing": gettext_lazy("the manifest is not signed"),
+    "claimSignature.outsideValidity": gettext_lazy(
+        "the signature was made outside the certificate's period of validity"
+    ),
+    "assertion.dataHash.mismatch": gettext_lazy(
+        "the file's bytes do not match the hash in its manifest: the file was changed after "
+        "it was signed"
+    ),
+    "assertion.bmffHash.mismatch": gettext_lazy(
+        "the file's bytes do not match the hash in its manifest: the file was changed after "
+        "it was signed"
+    ),
+    "assertion.boxesHash.mismatch": gettext_lazy(
+        "the file's bytes do not match the hash in its manifest: the file was changed after "
+        "it was signed"
+    ),
+    "assertion.hashedURI.mismatch": gettext_lazy(
+        "an assertion was changed after the manifest was signed"
+    ),
+    "assertion.missing": gettext_lazy("an assertion the manifest lists is missing"),
+    "timeStamp.mismatch": gettext_lazy("the timestamp is not over this signature"),
+    "timeStamp.untrusted": gettext_lazy(
+        "the timestamp authority is not trusted: no trust anchor on this server vouches for it"
+    ),
+    "timeStamp.outsideValidity": gettext_lazy(
+        "the timestamp was made outside its authority's certificate's validity"
+    ),
+    "manifest.inaccessible": gettext_lazy("the manifest could not be read"),
+}
+
+
+def credentials_of(data: bytes, container: str) -> dict[str, Any] | None:
+    """The checked C2PA manifest of a file held in memory, as its capture
+    record keeps it; None when the file has none (or is of a kind that
+    cannot carry one)."""
+    mime = CONTAINERS.get(container)
+    if mime is None:
+        return None
+    anchors = getattr(settings, "C2PA_TRUST_ANCHORS", None)
+    check = c2pa_manifests.check_c2pa_manifest(
+        data, mime, trust_anchors=Path(anchors).read_text(encoding="ascii") if anchors else None
+    )
+    if check is None:
+        return None
+    if check.outcome == c2pa_manifests.REMOTE:
+        return {"remote": True, "url": check.remote_url}
+    if check.outcome != c2pa_manifests.CHECKED:
+        return {"unreadable": True}
+    found: dict[str, Any] = {
+        "state": check.state,
+        "trusted": check.trusted,
+        "manifests": check.manifests,
+        "claim_generator": check.claim_generator,
+        "title": check.title,
+        "signer": {
+            "subject": check.signer_subject,
+            "issuer": check.signer_issuer,
+            "alg": check.algorithm,
+            "serial": check.serial,
+        },
+        "assertions": [
+            {"label": a.label}
+            if a.actions is None
+            else {"label": a.label, "actions": list(a.actions)}
+            for a in check.assertions
+        ],
+        "ingredients": check.ingredients,
+        "failures": [{"code": f.code, "explanation": f.explanation} for f in check.failures],
+        "informational": [
+            {"code": i.code, "explanation": i.explanation} for i in check.informational
+        ],
+    }
+    if check.signed_at:
+        found["signed_at"] = check.signed_at
+        said = {status.code for status in (*check.failures, *check.informational)}
+        found["time_trusted"] = not (said & DOUBTED_TIME)
+    return found
+
+
+def findings(capture: dict[str, Any]) -> list[str]:
+    """A manifest's failed checks as sentences in the reader's language."""
+    found = capture.get("c2pa") or {}
+    sentences: list[str] = []
+    for status in found.get("failures", []):
+        if status.get("code") == UNTRUSTED and found.get("state") == c2pa_manifests.VALID:
+            continue  # the page's verdict says it already
+        template = STATUS.get(str(status.get("code")))
+        if template is not None:
+            sentence = str(template)
+        else:
+            sentence = gettext("%(code)s (%(explanation)s)") % {
+                "code": status.get("code"),
+                "explanation": status.get("explanation"),
+            }
+        if sentence not in sentences:
+            sentences.append(sentence)
+    return sentences
