@@ -51,6 +51,7 @@ from safepassage.documentation.models import (
     Information,
     Intervention,
     Involvement,
+    PersonConsent,
     PersonLink,
     Statement,
     StatementLink,
@@ -535,6 +536,23 @@ def documentation_count(org: Organisation, mark: Callable[[str], str]) -> None:
     assert count.records  # the sentinel victim is on a list
 
 
+def documented_consent(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A documented person's consent, its note a sentinel."""
+    from django.utils import timezone
+
+    from safepassage.documentation import consent, people
+
+    person = people.record_person(org.coordinator, name=mark("consentee"))
+    consent.record_consent(
+        person,
+        by=org.coordinator,
+        testimony=True,
+        originals=False,
+        given_on=timezone.localdate(),
+        note=mark("consentnote"),
+    )
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -568,6 +586,7 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Involvement: documentation_records,
     DocumentedPerson: documentation_records,
     PersonLink: documentation_records,
+    PersonConsent: documented_consent,
     Information: documentation_records,
     Intervention: documentation_records,
     Statement: documentation_records,
