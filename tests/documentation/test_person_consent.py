@@ -51,8 +51,8 @@ def test_it_records_consent_from_the_persons_page(desk: Desk) -> None:
     today = timezone.localdate().isoformat()
     answer = client.post(
         f"{url}consent/",
-        {"seen": "", "testimony": "on", "originals": "on", "given_on": today,
-         "note": "Agreed at the safe flat, in Russian"},
+        {"consent-seen": "", "consent-testimony": "on", "consent-originals": "on", "consent-given_on": today,
+         "consent-note": "Agreed at the safe flat, in Russian"},
     )  # fmt: skip
     assert answer.status_code == 302
     with using_keyring(desk.vault.keyring):
@@ -71,7 +71,7 @@ def test_it_records_consent_from_the_persons_page(desk: Desk) -> None:
     assert "Agreed at the safe flat, in Russian" in page
     assert "may be handed over" in page
     # Recorded again: the first record stays in the history, no longer current.
-    form = {"seen": stored.pk.hex, "testimony": "on", "given_on": today}
+    form = {"consent-seen": stored.pk.hex, "consent-testimony": "on", "consent-given_on": today}
     assert client.post(f"{url}consent/", form).status_code == 302
     records = list(PersonConsent.objects.filter(person=victim).order_by("recorded_at"))
     assert [(r.current, r.originals) for r in records] == [(False, True), (True, False)]
@@ -94,14 +94,20 @@ def test_bad_consent_is_refused_in_words_and_nothing_is_saved(desk: Desk) -> Non
     client = _client(desk.documenter)
     url = f"/documentation/people/{victim.code}/consent/"
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    future = client.post(url, {"seen": "", "testimony": "on", "given_on": tomorrow})
+    future = client.post(
+        url, {"consent-seen": "", "consent-testimony": "on", "consent-given_on": tomorrow}
+    )
     assert future.status_code == 400
     assert "a day still to come" in future.content.decode()
     today = timezone.localdate().isoformat()
-    originals_only = client.post(url, {"seen": "", "originals": "on", "given_on": today})
+    originals_only = client.post(
+        url, {"consent-seen": "", "consent-originals": "on", "consent-given_on": today}
+    )
     assert originals_only.status_code == 400
     assert "only for someone whose testimony may be used" in originals_only.content.decode()
-    no_day = client.post(url, {"seen": "", "testimony": "on", "given_on": ""})
+    no_day = client.post(
+        url, {"consent-seen": "", "consent-testimony": "on", "consent-given_on": ""}
+    )
     assert no_day.status_code == 400
     assert not PersonConsent.objects.exists()
     assert not AuditEntry.objects.filter(action="documentation.consent_recorded").exists()
@@ -119,7 +125,9 @@ def test_only_those_who_record_may_record_consent(desk: Desk) -> None:
     url = f"/documentation/people/{victim.code}/consent/"
     today = timezone.localdate().isoformat()
     for user in (desk.keyless, desk.org.caseworker, desk.org.outsider):
-        answer = _client(user).post(url, {"seen": "", "testimony": "on", "given_on": today})
+        answer = _client(user).post(
+            url, {"consent-seen": "", "consent-testimony": "on", "consent-given_on": today}
+        )
         assert answer.status_code in (403, 404), user
     assert not PersonConsent.objects.exists()
 

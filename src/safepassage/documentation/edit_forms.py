@@ -109,6 +109,11 @@ class ConsentForm(forms.Form):
         help_text=_("Sealed to the documentation compartment."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The person's page holds other forms (a link has a note too).
+        kwargs.setdefault("prefix", "consent")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("originals") and not data.get("testimony"):
