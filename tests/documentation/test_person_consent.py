@@ -51,9 +51,14 @@ def test_it_records_consent_from_the_persons_page(desk: Desk) -> None:
     today = timezone.localdate().isoformat()
     answer = client.post(
         f"{url}consent/",
-        {"consent-seen": "", "consent-testimony": "on", "consent-originals": "on", "consent-given_on": today,
-         "consent-note": "Agreed at the safe flat, in Russian"},
-    )  # fmt: skip
+        {
+            "consent-seen": "",
+            "consent-testimony": "on",
+            "consent-originals": "on",
+            "consent-given_on": today,
+            "consent-note": "Agreed at the safe flat, in Russian",
+        },
+    )
     assert answer.status_code == 302
     with using_keyring(desk.vault.keyring):
         stored = PersonConsent.objects.get(person=victim)
