@@ -125,8 +125,12 @@ def test_the_documentation_never_learns_who_or_which_case(org: Organisation, vau
             getattr(victim, name) for name in ("other_names", "born", "contact", "description")
         )
         assert PersonConsent.objects.get(person=victim).note is None
-    page = html.unescape(_client(documenter).get(f"/documentation/people/{code}/").content.decode())
+    client = _client(documenter)
+    page = html.unescape(client.get(f"/documentation/people/{code}/").content.decode())
     assert code in page
+    # Found by its code (it has no name to search by).
+    found = client.get("/documentation/people/", {"q": code.lower()}).content.decode()
+    assert f"/documentation/people/{code}/" in found
     assert "handed over from casework" in page
     forbidden = ["Zelim", "Daudov", case.code, str(case.pk), str(principal.pk), principal.pk.hex]
     for word in forbidden:
