@@ -385,7 +385,11 @@ def test_consent_keeps_an_original_back(
             given_on=timezone.localdate(),
         )  # fmt: skip
     archive = tmp_path / "d.zip"
-    export(monkeypatch, desk.documenter.username, archive, event, "--originals", "--why", "court")
+    said = export(
+        monkeypatch, desk.documenter.username, archive, event, "--originals", "--why", "court"
+    )
+    assert f"{photo.code}: original withheld, the consent recorded does not cover" in said
+    assert f"{letter.code}: original withheld" in said
     items = manifest(unzip(archive, tmp_path / "out"))["items"]
     assert [(i["code"], i["withheld"], bool(i["file"])) for i in items] == [
         (photo.code, "consent", False),
