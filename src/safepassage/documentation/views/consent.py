@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from safepassage.accounts.models import User
+from safepassage.audit.chain import record
 from safepassage.documentation.access import WRITE, get_person_for
 from safepassage.documentation.actions import Refused
 from safepassage.documentation.consent import consent_state, current_consent, record_consent
@@ -67,6 +68,7 @@ def person_consent_view(request: HttpRequest, code: str) -> HttpResponse:
     if form is None:
         form = consent_form(user, person)
     open_all([person], "name")
+    record(user, "documentation.person_viewed", person)
     return render(
         request,
         "documentation/person_consent.html",
