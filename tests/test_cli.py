@@ -95,6 +95,10 @@ def test_the_demo_sets_up_everything_for_a_newcomer(tmp_path: Path) -> None:
         originals = "SELECT count(*) FROM documentation_evidence WHERE original_id IS NULL"
         assert db.execute(originals).fetchone()[0] == 6
         assert db.execute("SELECT count(*) FROM documentation_custodyentry").fetchone()[0] > 20
+        # One demo person's testimony was handed over from their case (site.demo_testimony).
+        assert db.execute("SELECT count(*) FROM cases_handedovertestimony").fetchone()[0] == 1
+        origins = "SELECT origin, count(*) FROM documentation_personconsent GROUP BY origin"
+        assert dict(db.execute(origins).fetchall())["casework"] == 1
         # Sealed: the invented stories are not readable in the database.
         assert (
             db.execute(

@@ -104,3 +104,20 @@ def record_detention(
             account="Saw the car and knew the driver.",
         ),
     )
+
+
+def allow_originals(by: User, person: object) -> None:
+    """The person agreed: their testimony is used and the originals of
+    the evidence about them may go in a dossier (documentation.consent)."""
+    from django.utils import timezone
+
+    from safepassage.documentation import consent
+
+    consent.record_consent(
+        person,  # type: ignore[arg-type]
+        by=by,
+        testimony=True,
+        originals=True,
+        given_on=timezone.localdate(),
+        note="Agreed in person; told the dossier goes to the OSCE rapporteur.",
+    )

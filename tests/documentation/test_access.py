@@ -162,6 +162,7 @@ PAGES = [
     "/documentation/people/{person}/",
     "/documentation/people/{person}/edit/",
     "/documentation/people/{person}/links/",
+    "/documentation/people/{person}/consent/",
     "/documentation/statements/{statement}/",
     "/documentation/statements/{statement}/edit/",
     "/documentation/promises/{commitment}/",

@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from safepassage.audit.models import AuditEntry
-from safepassage.documentation import custody, dossiers, evidence
-from safepassage.documentation.models import CustodyEntry, Evidence, Operation
+from safepassage.documentation import consent, custody, evidence
+from safepassage.documentation.models import Act, CustodyEntry, Event, Evidence, Operation
 from safepassage.vault import crypto, files, signing
 from safepassage.vault.keyring import using_keyring
-from tests.documentation.conftest import Desk, record_detention
+from tests.documentation.conftest import Desk, allow_originals, record_detention
 from tests.documentation.dossier_helpers import (
     export,
     failure,
@@ -53,7 +54,10 @@ class Made:
 
 def _record(desk: Desk) -> tuple[str, Evidence, Evidence, Evidence]:
     with using_keyring(desk.vault.keyring):
-        event = record_detention(desk.documenter).event
+        recorded = record_detention(desk.documenter)
+        event = recorded.event
+        # The victim agreed to their originals being handed over.
+        allow_originals(desk.documenter, recorded.victim)
         staged = files.stage_bytes(photo_with_exif(), name="Argun.JPG", content_type="image/jpeg")
         photo = evidence.add_evidence(desk.documenter, staged, target=event, why="the witness")
         copy = evidence.make_working_copy(desk.documenter, photo, Operation.BLURRED)
@@ -371,18 +375,26 @@ def test_consent_keeps_an_original_back(
     desk: Desk, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     event, photo, copy, letter = _record(desk)
-
-    def no_consent(item: Evidence) -> bool:
-        return item.pk != photo.pk
-
-    monkeypatch.setattr(dossiers, "consent_rules", [no_consent])
+    with using_keyring(desk.vault.keyring):
+        # A second victim of the event agreed to working copies only.
+        second = record_detention(desk.documenter, victim="Second victim").victim
+        act = second.acts.get()
+        Act.objects.filter(pk=act.pk).update(event=Event.objects.get(code=event))
+        consent.record_consent(
+            second, by=desk.documenter, testimony=True, originals=False,
+            given_on=timezone.localdate(),
+        )  # fmt: skip
     archive = tmp_path / "d.zip"
-    export(monkeypatch, desk.documenter.username, archive, event, "--originals", "--why", "court")
+    said = export(
+        monkeypatch, desk.documenter.username, archive, event, "--originals", "--why", "court"
+    )
+    assert f"{photo.code}: original withheld, the consent recorded does not cover" in said
+    assert f"{letter.code}: original withheld" in said
     items = manifest(unzip(archive, tmp_path / "out"))["items"]
     assert [(i["code"], i["withheld"], bool(i["file"])) for i in items] == [
         (photo.code, "consent", False),
         (copy.code, "", True),
-        (letter.code, "", True),
+        (letter.code, "consent", False),
     ]
 
 

@@ -12,7 +12,7 @@ import pytest
 from safepassage.documentation import evidence
 from safepassage.vault import files
 from safepassage.vault.keyring import using_keyring
-from tests.documentation.conftest import Desk, record_detention
+from tests.documentation.conftest import Desk, allow_originals, record_detention
 from tests.documentation.dossier_helpers import export, failure
 
 SIZE = 120 * 1024 * 1024
@@ -27,7 +27,9 @@ def test_a_dossier_of_a_large_original_is_written_and_checked_with_memory_flat(
     with path.open("wb") as handle:
         handle.truncate(SIZE)
     with using_keyring(desk.vault.keyring):
-        event = record_detention(desk.documenter).event
+        recorded = record_detention(desk.documenter)
+        event = recorded.event
+        allow_originals(desk.documenter, recorded.victim)
         with path.open("rb") as handle:
             staged = files.stage_stream(
                 handle, name="video.mp4", content_type="video/mp4", limit=2 * SIZE

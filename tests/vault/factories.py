@@ -27,6 +27,7 @@ from safepassage.cases.models import (
     Check,
     Consent,
     ConsentOverride,
+    HandedOverTestimony,
     Host,
     Journey,
     JourneyLeg,
@@ -51,6 +52,7 @@ from safepassage.documentation.models import (
     Information,
     Intervention,
     Involvement,
+    PersonConsent,
     PersonLink,
     Statement,
     StatementLink,
@@ -535,6 +537,57 @@ def documentation_count(org: Organisation, mark: Callable[[str], str]) -> None:
     assert count.records  # the sentinel victim is on a list
 
 
+def handed_over_testimony(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A person's testimony handed over to the documentation under an
+    override (its reason a sentinel). The code the case keeps is the
+    documentation's own, plain there by design: the sealed column is
+    checked with a sentinel written in its place."""
+    from django.utils import timezone
+
+    from safepassage.cases import actions as case_actions
+    from safepassage.cases.consent import record_consent
+    from safepassage.cases.opening import Identity, Opening
+    from safepassage.cases.testimony import hand_over_testimony
+
+    case = case_actions.open_case(
+        Opening(principal=Identity(name=mark("witnessname")), members=[Identity(name="B")]),
+        by=org.coordinator,
+    )
+    principal, member = case.people.order_by("position")
+    record_consent(
+        principal,
+        kind="testimony",
+        scope=["narrative"],
+        given_on=timezone.localdate(),
+        method="in_person",
+        explanation=mark("testimonyexplained"),
+        by=org.coordinator,
+    )
+    handover = hand_over_testimony(principal, by=org.coordinator, originals=True)
+    handover.documentation_code = mark("handedovercode")
+    handover.save(update_fields=["documentation_code"])
+    hand_over_testimony(
+        member, by=org.coordinator, originals=False, override_reason=mark("handoverreason")
+    )
+
+
+def documented_consent(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A documented person's consent, its note a sentinel."""
+    from django.utils import timezone
+
+    from safepassage.documentation import consent, people
+
+    person = people.record_person(org.coordinator, name=mark("consentee"))
+    consent.record_consent(
+        person,
+        by=org.coordinator,
+        testimony=True,
+        originals=False,
+        given_on=timezone.localdate(),
+        note=mark("consentnote"),
+    )
+
+
 FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]], None]] = {
     Specimen: specimen,
     StaffIdentity: staff_identity,
@@ -568,6 +621,8 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Involvement: documentation_records,
     DocumentedPerson: documentation_records,
     PersonLink: documentation_records,
+    PersonConsent: documented_consent,
+    HandedOverTestimony: handed_over_testimony,
     Information: documentation_records,
     Intervention: documentation_records,
     Statement: documentation_records,

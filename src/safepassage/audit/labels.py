@@ -493,6 +493,13 @@ ACTIONS: dict[str, Action] = {
         _("Share refused: consent missing"),
         _("A referral or transfer was refused because someone's consent was missing."),
     ),
+    "case.testimony_handed_over": Action(
+        _("Handed testimony over to documentation"),
+        _(
+            "A person of a case became a pseudonymous victim in the documentation, with the "
+            "consent recorded for it; documentation was not told the case."
+        ),
+    ),
     "case.consent_overridden": Action(
         _("Shared without consent (override)"),
         _(
@@ -731,6 +738,14 @@ ACTIONS: dict[str, Action] = {
     ),
     "documentation.person_changed": Action(
         _("Changed a person"), _("What is documented about a person was changed.")
+    ),
+    "documentation.consent_recorded": Action(
+        _("Recorded a documented person's consent"),
+        _(
+            "What a documented person agreed to (their testimony, the originals of evidence "
+            "about them in a dossier) was recorded by a documenter or handed over from "
+            "casework; a record it replaces stays in the history."
+        ),
     ),
     "documentation.person_viewed": Action(
         _("Opened a person"), _("A person's page was shown, with where they appear.")
@@ -981,6 +996,8 @@ DETAILS: dict[str, Promise] = {
     "over_capacity": pgettext_lazy("audit detail", "beyond the beds"),
     "peak": pgettext_lazy("audit detail", "most people on one day"),
     "pathways": pgettext_lazy("audit detail", "pathways"),
+    "origin": pgettext_lazy("audit detail", "where it came from"),
+    "originals": pgettext_lazy("audit detail", "originals may be handed over"),
     "override": pgettext_lazy("audit detail", "override"),
     "partner": pgettext_lazy("audit detail", "partner organisation"),
     "parts": pgettext_lazy("audit detail", "parts shared"),
@@ -1015,6 +1032,7 @@ DETAILS: dict[str, Promise] = {
     "second": pgettext_lazy("audit detail", "second record"),
     "sessions": pgettext_lazy("audit detail", "sessions ended"),
     "sharing": pgettext_lazy("audit detail", "sharing"),
+    "testimony": pgettext_lazy("audit detail", "testimony may be used"),
     "shown": pgettext_lazy("audit detail", "shown"),
     "skipped": pgettext_lazy("audit detail", "rows skipped"),
     "stage": pgettext_lazy("audit detail", "stage"),
@@ -1217,6 +1235,12 @@ VALUES: dict[str, dict[str, Promise]] = {
     "sharing": {
         "referral": pgettext_lazy("audit value", "referral"),
         "transfer": pgettext_lazy("audit value", "transfer"),
+        "testimony": pgettext_lazy("audit value", "hand-over of testimony to documentation"),
+    },
+    "origin": {
+        "casework": pgettext_lazy("audit value", "handed over from casework"),
+        "override": pgettext_lazy("audit value", "handed over from casework under an override"),
+        "documenter": pgettext_lazy("audit value", "recorded by a documenter"),
     },
     "rule": {
         "after_arrival": pgettext_lazy("audit value", "safe houses and journeys, after arrival"),

@@ -316,17 +316,42 @@ def require_consent(
     if people and not lacking:
         return Consented(purpose, {person.pk: in_force[person.pk] for person in people})
     refusal = ConsentMissing(purpose, lacking, partner=partner, country=country)
-    reason = override_reason.strip()
-    if not reason or not people:
+    if not override_reason.strip() or not people:
+        raise refusal
+    override = make_override(
+        case, refusal, by=by, reason=override_reason, partner=partner, country=country
+    )
+    covered: dict[uuid.UUID, Consent | None] = {
+        person.pk: in_force.get(person.pk) for person in people
+    }
+    for item in lacking:
+        covered[item.person.pk] = None
+    return Consented(purpose, covered, override)
+
+
+def make_override(
+    case: Case,
+    refusal: ConsentMissing,
+    *,
+    by: User,
+    reason: str,
+    partner: PartnerOrganisation | None = None,
+    country: str = "",
+) -> ConsentOverride:
+    """Go ahead although ``refusal`` says whose consent lacks: only for
+    someone who may override consent, with a written reason (sealed to
+    casework); the override is kept and audited. Else OverrideRefused."""
+    reason = reason.strip()
+    if not reason:
         raise refusal
     if not by.is_active or not by.can(Perm.OVERRIDE_CONSENT):
         raise OverrideRefused(_("Only those who may override consent can share without it."))
     override = ConsentOverride(
         case=case,
-        purpose=purpose,
+        purpose=refusal.purpose,
         partner=partner,
         country=country,
-        lacking=[str(item.person.pk) for item in lacking],
+        lacking=[str(item.person.pk) for item in refusal.lacking],
         by=by,
     )
     override.reason = reason
@@ -335,17 +360,12 @@ def require_consent(
         by,
         "case.consent_overridden",
         case,
-        consent=purpose,
+        consent=refusal.purpose,
         partner=partner.pk if partner is not None else None,
-        people=len(lacking),
+        people=len(refusal.lacking),
         override=str(override.pk),
     )
-    covered: dict[uuid.UUID, Consent | None] = {
-        person.pk: in_force.get(person.pk) for person in people
-    }
-    for item in lacking:
-        covered[item.person.pk] = None
-    return Consented(purpose, covered, override)
+    return override
 
 
 def refused(by: User, case: Case, refusal: ConsentError, *, action: str) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safepassage.accounts.access import deny
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.cases import household
+from safepassage.cases import household, testimony_views
 from safepassage.cases.access import get_case_for, get_person_for
 from safepassage.cases.consent import person_label
 from safepassage.cases.errors import Refused
@@ -198,7 +198,13 @@ def person_view(request: HttpRequest, code: str, person_id: str) -> HttpResponse
     else:
         form = PersonForm(initial=initial(person), person=person)
         record(user, "case.person_viewed", person.case, person=str(person.pk))
-    context = {"case": person.case, "person": person, "who": person_label(person), "form": form}
+    context = {
+        "case": person.case,
+        "person": person,
+        "who": person_label(person),
+        "form": form,
+        **testimony_views.section(user, person),
+    }
     return render(request, "cases/person.html", context, status=status)
 
 

@@ -8,6 +8,7 @@ from safepassage.cases import (
     note_views,
     partner_views,
     task_views,
+    testimony_views,
     travel_views,
     viewers,
     views,
@@ -42,6 +43,11 @@ urlpatterns = [
     # Who each person of the household is.
     path("<case:code>/people/new/", household_views.member_new_view, name="person_new"),
     path("<case:code>/people/<str:person_id>/", household_views.person_view, name="person"),
+    path(
+        "<case:code>/people/<str:person_id>/testimony/",
+        testimony_views.hand_over_view,
+        name="hand_over_testimony",
+    ),
     # The workflow: stages, verification, who works on the case.
     path("<case:code>/move/", views.move_view, name="move"),
     path("<case:code>/edit/", views.edit_view, name="edit"),

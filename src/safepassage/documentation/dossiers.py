@@ -5,11 +5,13 @@ lays it out; ``safepassage verify`` and the recipe in its index check it).
 A dossier is chosen by records (events, acts, statements, evidence items)
 or ``--all`` for every original the exporter may see; for each original
 goes either the original itself or its working copy (the newest), as the
-exporter chooses and as far as the consent rules allow (``consent_rules``:
-a rule the site wires up may keep an original back, and then only its
-working copy goes). Whatever goes, each item's whole custody log goes
-with it, so a withheld original is still listed with its SHA-256 and its
-history, and its working copy's log points back to it.
+exporter chooses and as far as consent allows: an original leaves only if
+every documented person it concerns agreed to their originals being
+handed over (documentation.consent.withheld_for_consent; no consent
+recorded means no), else only its working copy goes. Whatever goes, each
+item's whole custody log goes with it, so a withheld original is still
+listed with its SHA-256 and its history, and its working copy's log
+points back to it.
 
 Handing items over is a custody event: before a byte of the dossier is
 written, each item in it gets an ``exported`` entry (with the reason and
@@ -20,7 +22,7 @@ in the dossier ends with that entry.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -33,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.documentation import evidence
+from safepassage.documentation import consent, evidence
 from safepassage.documentation.access import (
     get_act_for,
     get_event_for,
@@ -55,21 +57,6 @@ WITHHELD = {
     WITHHELD_CHOSEN: gettext_lazy("working copies were chosen for this dossier"),
     WITHHELD_CONSENT: gettext_lazy("the consent recorded does not cover handing over the original"),
 }
-
-# A rule says whether an original may leave the organisation as it is;
-# False keeps it back (its working copy goes instead). The site wires
-# rules up (documentation never reads casework's consent itself).
-ConsentRule = Callable[[Evidence], bool]
-consent_rules: list[ConsentRule] = []
-
-
-def add_consent_rule(rule: ConsentRule) -> None:
-    if rule not in consent_rules:
-        consent_rules.append(rule)
-
-
-def original_may_leave(item: Evidence) -> bool:
-    return all(rule(item) for rule in consent_rules)
 
 
 @dataclass
@@ -146,9 +133,11 @@ def plan(originals: Iterable[Evidence], mode: str) -> list[Part]:
     copy (the original's log and hash going with it, its file withheld)."""
     if mode not in MODES:
         raise ValueError(f"unknown dossier mode {mode!r}")
+    originals = list(originals)
+    withheld = consent.withheld_for_consent(originals) if mode == ORIGINALS else {}
     parts: list[Part] = []
     for original in originals:
-        if mode == ORIGINALS and original_may_leave(original):
+        if mode == ORIGINALS and original.pk not in withheld:
             parts.append(Part(original, ships=True))
             continue
         reason = WITHHELD_CHOSEN if mode == COPIES else WITHHELD_CONSENT

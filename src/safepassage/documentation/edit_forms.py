@@ -83,3 +83,42 @@ class StatementEditForm(StatementForm):
         super().__init__(*args, **kwargs)
         del self.fields["act"]
         del self.fields["passage"]
+
+
+class ConsentForm(forms.Form):
+    """What a documented person agreed to (documentation.consent)."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    testimony = forms.BooleanField(
+        label=_("Their testimony may be used in the documentation"), required=False
+    )
+    originals = forms.BooleanField(
+        label=_("The originals of evidence about them may be handed over in a dossier"),
+        required=False,
+        help_text=_("Otherwise only working copies (blurred, details removed) leave."),
+    )
+    given_on = forms.DateField(
+        label=_("Day they gave it"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=_("How they gave it and what was explained to them"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        help_text=_("Sealed to the documentation compartment."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The person's page holds other forms (a link has a note too).
+        kwargs.setdefault("prefix", "consent")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("originals") and not data.get("testimony"):
+            self.add_error(
+                "originals",
+                _("Originals can be handed over only for someone whose testimony may be used."),
+            )
+        return data

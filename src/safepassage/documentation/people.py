@@ -176,8 +176,14 @@ def same_name(name: str) -> list[Person]:
 
 def find_people(user: User, query: str, *, limit: int = 20, cutoff: float = 70.0) -> list[Person]:
     """People whose names resemble ``query``, best first, that ``user``
-    may see, with their names opened. Needs the documentation keys."""
+    may see, with their names opened; a person's code (P-7K3M9Q) finds
+    them first (a victim handed over from casework has no name but the
+    code, and is not in the directory of names). Needs the documentation keys."""
     scores = dict(search(Person, "name", query, limit=limit * 2, cutoff=cutoff))
+    code = query.strip().upper()
+    if code.startswith("P-"):
+        for pk in Person.objects.filter(code=code[:12]).values_list("pk", flat=True):
+            scores[str(pk)] = 1000.0
     candidates = list(Person.objects.filter(pk__in=list(scores)))
     seen = people_seen_by(user, candidates)
     found = [p for p in candidates if p.pk in seen]

@@ -4,6 +4,7 @@ from safepassage.documentation.views import (
     acts,
     chains,
     commitments,
+    consent,
     dossiers,
     events,
     evidence,
@@ -82,6 +83,7 @@ urlpatterns = [
     path("people/", people.people_view, name="people"),
     path("people/<str:code>/", people.person_view, name="person"),
     path("people/<str:code>/edit/", people.person_edit_view, name="person_edit"),
+    path("people/<str:code>/consent/", consent.person_consent_view, name="person_consent"),
     path("people/<str:code>/links/", people.person_link_view, name="person_link"),
     path(
         "people/links/<uuid:link_id>/remove/",

@@ -163,6 +163,37 @@ class ConsentOverride(SealedModel):
         return f"consent override {self.pk}"
 
 
+class HandedOverTestimony(SealedModel):
+    """A person of the case whose testimony went to the documentation:
+    there they are a pseudonymous victim, known by a code this record
+    keeps sealed to casework (documentation never learns the case). One
+    per person: the same testimony is not handed over twice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="testimony_handovers")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="handover")
+    # The code of the victim they became in the documentation (P-7K3M9Q).
+    documentation_code = EncryptedTextField(compartment=Compartment.CASEWORK)
+    # The TESTIMONY consent that allowed it, or the override that did.
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override = models.ForeignKey(
+        ConsentOverride, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Whether they agreed that the originals of evidence about them leave in a dossier.
+    originals = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"testimony hand-over {self.pk}"
+
+
 class ShareKind(models.TextChoices):
     REFERRAL = "referral", _("referral (they receive a copy; the case stays ours)")
     TRANSFER = "transfer", _("transfer (the case becomes theirs once they accept)")

@@ -1,5 +1,6 @@
 """The documentation's records, by family (see each module)."""
 
+from safepassage.documentation.models.consent import ConsentOrigin, PersonConsent
 from safepassage.documentation.models.evidence import (
     CustodyAction,
     CustodyEntry,
@@ -43,6 +44,7 @@ __all__ = [
     "CommitmentChange",
     "CommitmentStatus",
     "Confidentiality",
+    "ConsentOrigin",
     "CustodyAction",
     "CustodyEntry",
     "Event",
@@ -59,6 +61,7 @@ __all__ = [
     "MonitoringStatus",
     "Operation",
     "Person",
+    "PersonConsent",
     "PersonKind",
     "PersonLink",
     "Statement",

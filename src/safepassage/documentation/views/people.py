@@ -36,6 +36,7 @@ from safepassage.documentation.people import (
     links_of,
     unlink_people,
 )
+from safepassage.documentation.views.consent import consent_form, consent_history
 from safepassage.documentation.views.shared import open_all, stale, user_of
 
 
@@ -99,6 +100,8 @@ def person_view(request: HttpRequest, code: str) -> HttpResponse:
             "links": links_of(user, person),
             "link_form": link_form(user),
             "can_record": user.can(WRITE),
+            "consent_form": consent_form(user, person),
+            "consent_history": consent_history(person),
         },
     )
 

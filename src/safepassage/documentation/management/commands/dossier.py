@@ -98,6 +98,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"dossier {dossier.id}: {len(dossier.parts)} items ({shipped} files) in {output}"
         )
+        for part in dossier.parts:
+            if part.withheld == dossiers.WITHHELD_CONSENT:
+                self.stdout.write(
+                    f"{part.item.code}: original withheld, the consent recorded does not "
+                    "cover handing it over (its working copy, if any, goes)"
+                )
 
     def _key(self) -> None:
         """The key receivers compare a dossier's with (no keys needed)."""

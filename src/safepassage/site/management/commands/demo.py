@@ -89,7 +89,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Documentation holds an invented record of two waves of detentions, with "
             "sources, officials' statements and promises, and invented evidence with working "
-            "copies and custody logs (documenter); Counting victims counts from it."
+            "copies and custody logs, and the testimony of one demo person handed over from "
+            "their case (documenter); Counting victims counts from it."
         )
         self.stdout.write("Each user logs in with a password and a six-digit code.")
         self.stdout.write("Add the secret to an authenticator app, or print the current code")
@@ -139,7 +140,7 @@ class Command(BaseCommand):
                 )
         self._casework(keyring, users, teams)
         self._victim_lists(keyring, users["analyst"])
-        self._documentation(keyring, users["documenter"], teams["Documentation"])
+        self._documentation(keyring, users, teams["Documentation"])
         record("cli", "demo.loaded", organisation, users=len(logins))
         return logins
 
@@ -196,15 +197,18 @@ class Command(BaseCommand):
                 )
         start_run(keyring, list(VictimList.objects.all()), by=analyst, background=False)
 
-    def _documentation(self, keyring: Keyring, documenter: User, team: Team) -> None:
+    def _documentation(self, keyring: Keyring, users: dict[str, User], team: Team) -> None:
         """An invented documentation of two waves of detentions
         (site.demo_documentation), recorded by the documenter, with invented
         evidence beside a few of its events and a statement
-        (site.demo_evidence)."""
+        (site.demo_evidence), and one demo person's testimony handed over
+        from their case by the coordinator (site.demo_testimony)."""
         from safepassage.documentation.models import Event, Statement
+        from safepassage.site import demo_testimony
         from safepassage.site.demo_documentation import load_documentation
         from safepassage.site.demo_evidence import load_evidence
 
+        documenter = users["documenter"]
         with using_keyring(keyring):
             if load_documentation(documenter, team) is None:
                 return
@@ -212,6 +216,7 @@ class Command(BaseCommand):
             events = list(open_events.order_by("created_at", "code")[:3])
             statement = Statement.objects.order_by("created_at", "code").first()
             load_evidence(documenter, events, statement)
+            demo_testimony.load(users["coordinator"], documenter, events)
 
     def _keys(self) -> Keyring:
         """The demo holds its own key ceremony and keeps the shares in the data
