@@ -38,7 +38,11 @@ def consent_form(user: User, person: Person) -> ConsentForm | None:
 
 def consent_history(person: Person) -> list[PersonConsent]:
     """Every record of the person's consent, the current one first, notes opened."""
-    found = list(person.consents.select_related("recorded_by").order_by("-recorded_at"))
+    found = list(
+        PersonConsent.objects.filter(person=person)
+        .select_related("recorded_by")
+        .order_by("-recorded_at")
+    )
     open_all(found, "note")
     return found
 
