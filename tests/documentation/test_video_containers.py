@@ -68,6 +68,9 @@ def test_it_reads_a_webm_videos_duration_codecs_size_and_date_without_changing_i
     assert "Duration: 12.345 s; video codec V_VP9; audio codec A_OPUS, 48000 Hz" in page
     assert f"Created, as the container records it: {MKV_CREATED}" in page
     assert "Nothing more was read from this file." not in page
+    client.cookies["django_language"] = "ru"
+    russian = client.get(response["Location"]).content.decode()
+    assert "аудиокодек A_OPUS, 48000 Гц" in russian
 
 
 def test_it_reads_a_matroska_file_without_audio_or_date() -> None:
