@@ -99,6 +99,13 @@ def test_a_coordinator_hands_testimony_over_with_consent(
     assert "Zelim" not in text
     assert case.code not in text
     assert page.evaluate(WIDTH) <= width
+    # A table's caption spans the table, also where its rows stack.
+    spans = page.evaluate(
+        "() => [...document.querySelectorAll('main table caption')].map("
+        "c => [c.getBoundingClientRect().width, c.closest('table').getBoundingClientRect().width])"
+    )
+    assert spans
+    assert all(caption >= 0.9 * table for caption, table in spans), spans
     page.goto(f"/documentation/evidence/dossier/?records={act.code}")
     plan = page.locator("#consent-plan").inner_text()
     assert item.code in plan
