@@ -42,6 +42,7 @@ from safepassage.cases.models import (
     Consent,
     ConsentOverride,
     ContactIndex,
+    HandedOverTestimony,
     IdentityField,
     Journey,
     JourneyLeg,
@@ -82,6 +83,9 @@ SEALED: tuple[Sealed, ...] = (
     Sealed(Check, "verification__case", ("note",)),
     Sealed(Consent, "case", ("explanation",)),
     Sealed(ConsentOverride, "case", ("reason",)),
+    # The documentation's code for a person whose testimony went there:
+    # kept, it would tie the pseudonymous victim back to the case.
+    Sealed(HandedOverTestimony, "case", ("documentation_code",)),
     Sealed(Stay, "case", ("notes", "override_reason")),
     Sealed(TravelDocument, "case", ("details", "notes")),
     Sealed(Application, "case", ("notes",)),
