@@ -42,8 +42,9 @@ typecheck: $(VENV)/.dev
 # tests, Java for Spark in the SQLite pass, PostgreSQL for the other).
 # The vault's tests run once more as on a host where its compiled loop was
 # not built (about 20 s), so both of its paths are tested on every run.
+# The browser tests run once, in the PostgreSQL pass (below).
 test-sqlite: $(VENV)/.dev system-deps
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser"
 	env -u DATABASE_URL $(BIN)/pytest -p tests.vault.without_compiled_loop tests/vault
 
 # What the benchmarks need beyond the test suite: wrk, valgrind and R from
@@ -63,7 +64,10 @@ bench-deps: $(VENV)/.dev
 # and written, 50 s on a loaded machine): a file's bytes never touch the
 # database, and the same path at 200 MB runs in both passes. The tests that
 # use no database at all run in the SQLite pass only (tests/conftest.py
-# leaves them out on PostgreSQL).
+# leaves them out on PostgreSQL). The browser tests run in this pass only:
+# what a browser adds (layout at each width, a flow across pages, forms
+# without JavaScript) does not depend on the database, and every page's
+# reads and writes are tested on both databases without one.
 test-postgres: $(VENV)/.dev system-deps
 	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -m "not spark and not large"
 

@@ -56,11 +56,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-@pytest.fixture(autouse=True)
-def _jobs_end_with_their_test() -> Iterator[None]:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """A background job a test started (jobs.runner, a thread named
-    "job-…") is waited for before the next test begins, so that it never
-    writes into another test's database or frees objects under it."""
+    "job-…") is waited for as the test ends, before its database is
+    emptied, so that it never writes into another test's database or
+    frees objects under it."""
     yield
     for thread in threading.enumerate():
         if thread.name.startswith("job-") and thread is not threading.current_thread():

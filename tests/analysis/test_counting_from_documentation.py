@@ -408,10 +408,11 @@ def _reader(user: User, language: str) -> Client:
     return client
 
 
-@pytest.mark.django_db
 def test_the_lists_of_a_count_are_named_in_the_readers_language(
-    desk: Desk, documented: Documentation, vault: Vault
+    transactional_audit: None, desk: Desk, documented: Documentation, vault: Vault
 ) -> None:
+    # Real commits: the run started from its page works on a thread of
+    # its own, which must see the lists.
     _two_sources(desk, documented)
     # Counted by a documenter who reads English, from the page.
     english = _reader(desk.documenter, "en")

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from safepassage.documentation import containers, content_credentials, media, proofmode, warc
@@ -171,7 +172,67 @@ def web_archive_of(data: bytes) -> dict[str, Any] | None:
                 )
                 if len(pages) >= MAX_PAGES:
                     break
-        return {"format": "wacz", "pages": pages, "package": _package_check(archive, names)}
+        return {
+            "format": "wacz",
+            "pages": pages,
+            "package": _package_check(archive, names),
+            "archives": _archives_check(archive, names),
+        }
+
+
+# How many WARC files of one WACZ are read record by record.
+MAX_WACZ_ARCHIVES = 20
+
+
+def _archives_check(archive: zipfile.ZipFile, names: set[str]) -> list[dict[str, Any]]:
+    """Each WARC file the WACZ holds (archive/*.warc, *.warc.gz), read
+    record by record as a WARC upload is (documentation.warc): every
+    digest a record states computed again. The package's hashes show the
+    files are the ones it lists; the records' digests show each capture
+    is as it was written, which a package rewritten with new hashes
+    cannot hide."""
+    found = []
+    paths = sorted(
+        name
+        for name in names
+        if name.startswith("archive/") and name.endswith((".warc", ".warc.gz"))
+    )
+    for path in paths[:MAX_WACZ_ARCHIVES]:
+
+        def chunks(path: str = path) -> Iterator[bytes]:
+            with archive.open(path) as handle:
+                while piece := handle.read(1024 * 1024):
+                    yield piece
+
+        checked = warc.warc_of(chunks)
+        found.append(
+            {
+                "path": path[:MAX_TEXT],
+                "unreadable": bool(checked.get("unreadable")),
+                "verified": bool(checked.get("verified")),
+                "check": checked.get("check", {}),
+            }
+        )
+    return found
+
+
+def package_findings(capture: dict[str, Any]) -> list[str]:
+    """A WACZ package check's problems as sentences in the reader's
+    language (they are stored as "changed: PATH", "missing: PATH")."""
+    sentences = []
+    for problem in (capture.get("package") or {}).get("problems", []):
+        kind, _, path = str(problem).partition(": ")
+        if kind == "changed":
+            sentences.append(gettext("%(path)s does not match its hash") % {"path": path})
+        elif kind == "missing":
+            sentences.append(gettext("%(path)s is listed but missing") % {"path": path})
+        elif problem == "no datapackage.json":
+            sentences.append(gettext("the archive has no datapackage.json"))
+        elif problem == "datapackage.json is not JSON":
+            sentences.append(gettext("its datapackage.json cannot be read"))
+        else:
+            sentences.append(str(problem))
+    return sentences
 
 
 def _package_check(archive: zipfile.ZipFile, names: set[str]) -> dict[str, Any]:

@@ -23,6 +23,8 @@ import wave
 import zipfile
 
 from PIL import ExifTags, Image, ImageDraw
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from safepassage.accounts.models import User
 from safepassage.documentation import evidence
@@ -94,16 +96,23 @@ def demo_audio(seconds: float = 2.0, rate: int = 8000) -> bytes:
 def demo_web_capture(url: str, title: str, when: str, text: str) -> bytes:
     """A WACZ of one page (an official's words), its package hashes right."""
     body = f"<html><head><title>{title}</title></head><body><p>{text}</p></body></html>"
-    payload = body.encode()
-    warc = (
-        b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: "
-        + url.encode()
-        + b"\r\nContent-Type: text/html\r\nContent-Length: "
-        + str(len(payload)).encode()
-        + b"\r\n\r\n"
-        + payload
-        + b"\r\n\r\n"
+    # Written as a crawler writes it (warcio): each record with its id,
+    # date and digests, so the check of every record has them to compute.
+    written = io.BytesIO()
+    writer = WARCWriter(written, gzip=False)
+    writer.write_record(writer.create_warcinfo_record("data.warc", {"software": "demo"}))
+    headers = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
     )
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body.encode()),
+        http_headers=headers,
+        warc_headers_dict={"WARC-Date": when},
+    )
+    writer.write_record(record)
+    warc = written.getvalue()
     header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
     page = {"id": "1", "url": url, "title": title, "ts": when}
     pages = (json.dumps(header) + "\n" + json.dumps(page, ensure_ascii=False) + "\n").encode()

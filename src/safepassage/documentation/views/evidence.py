@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safepassage.accounts.models import User
 from safepassage.audit.chain import record
-from safepassage.documentation import content_credentials, evidence, proofmode, warc
+from safepassage.documentation import capture, content_credentials, evidence, proofmode, warc
 from safepassage.documentation.access import (
     WRITE,
     documentation_keys,
@@ -127,6 +127,11 @@ def evidence_view(request: HttpRequest, code: str) -> HttpResponse:
             "custodians": _custodians(entries),
             "proof_findings": proofmode.findings(item.capture or {}),
             "warc_findings": warc.findings(item.capture or {}),
+            "package_findings": capture.package_findings(item.capture or {}),
+            "wacz_archives": [
+                {**found, "findings": warc.findings(found)}
+                for found in (item.capture or {}).get("archives", [])
+            ],
             "c2pa_findings": content_credentials.findings(item.capture or {}),
             "can_record": user.can(WRITE),
             # Each with its own prefix: four forms on one page, each field's id its own.
