@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from safepassage.audit.models import AuditEntry
-from safepassage.documentation import consent, custody, evidence
+from safepassage.documentation import consent, custody, dossiers, evidence
 from safepassage.documentation.models import Act, CustodyEntry, Event, Evidence, Operation
 from safepassage.vault import crypto, files, signing
 from safepassage.vault.keyring import using_keyring
@@ -368,6 +370,33 @@ def test_working_copies_go_by_default_and_the_original_is_withheld(
     assert set(actions) == {photo.pk, copy.pk}
     assert letter.pk not in set(actions)
     assert event
+
+
+@pytest.mark.django_db
+def test_the_plan_reads_the_copies_of_every_original_at_once(desk: Desk) -> None:
+    _event, photo, copy, letter = _record(desk)
+    with using_keyring(desk.vault.keyring):
+        newer = evidence.make_working_copy(desk.documenter, photo, Operation.BLURRED)
+        more = []
+        for number in range(3):
+            staged = files.stage_bytes(
+                photo_with_exif(), name=f"p{number}.jpg", content_type="image/jpeg"
+            )
+            item = evidence.add_evidence(desk.documenter, staged, target=None)
+            more.append(
+                (item, evidence.make_working_copy(desk.documenter, item, Operation.BLURRED))
+            )
+    with CaptureQueriesContext(connection) as few:
+        parts = dossiers.plan([photo, letter], dossiers.COPIES)
+    # The newest working copy goes for each original (none for the letter).
+    assert [(part.item.code, part.ships) for part in parts] == [
+        (photo.code, False), (newer.code, True), (letter.code, False)
+    ]  # fmt: skip
+    assert copy.code not in {part.item.code for part in parts}
+    with CaptureQueriesContext(connection) as many:
+        parts = dossiers.plan([photo, letter] + [item for item, _ in more], dossiers.COPIES)
+    assert {part.item.code for part in parts} >= {made.code for _, made in more}
+    assert len(many.captured_queries) == len(few.captured_queries)
 
 
 @pytest.mark.django_db

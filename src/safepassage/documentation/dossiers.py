@@ -135,6 +135,7 @@ def plan(originals: Iterable[Evidence], mode: str) -> list[Part]:
         raise ValueError(f"unknown dossier mode {mode!r}")
     originals = list(originals)
     withheld = consent.withheld_for_consent(originals) if mode == ORIGINALS else {}
+    copies = evidence.default_copies(originals)
     parts: list[Part] = []
     for original in originals:
         if mode == ORIGINALS and original.pk not in withheld:
@@ -142,7 +143,7 @@ def plan(originals: Iterable[Evidence], mode: str) -> list[Part]:
             continue
         reason = WITHHELD_CHOSEN if mode == COPIES else WITHHELD_CONSENT
         parts.append(Part(original, ships=False, withheld=reason))
-        copy = evidence.default_copy(original)
+        copy = copies.get(original.pk)
         if copy is not None:
             parts.append(Part(copy, ships=True, copy_of=original.code))
     return parts

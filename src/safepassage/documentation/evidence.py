@@ -12,7 +12,8 @@ in its custody log like every view and download.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
@@ -189,6 +190,20 @@ def default_copy(item: Evidence) -> Evidence | None:
     """What is shown of an original: its newest working copy, if any."""
     root = item.root
     return root.copies.order_by("-created_at", "code").first()
+
+
+def default_copies(originals: Iterable[Evidence]) -> dict[uuid.UUID, Evidence]:
+    """default_copy of each of ``originals`` that has a copy, by the
+    original's id, in one query (a dossier's list of originals)."""
+    roots = {item.original_id or item.pk for item in originals}
+    newest: dict[uuid.UUID, Evidence] = {}
+    copies = Evidence.objects.filter(original_id__in=roots).order_by(
+        "original_id", "-created_at", "code"
+    )
+    for copy in copies:
+        if copy.original_id is not None:
+            newest.setdefault(copy.original_id, copy)
+    return newest
 
 
 def make_working_copy(

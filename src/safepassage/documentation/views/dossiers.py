@@ -47,6 +47,7 @@ def _planned(user: User, codes: str) -> list[Planned] | None:
     withheld = consent.withheld_for_consent(chosen)
     lacking = [p for why in withheld.values() for p in why.none + why.copies_only]
     seen = people_seen_by(user, lacking)
+    copies = evidence.default_copies(chosen)
     planned = []
     for item in chosen:
         why = withheld.get(item.pk)
@@ -56,7 +57,7 @@ def _planned(user: User, codes: str) -> list[Planned] | None:
             why = consent.Withheld(
                 [p for p in why.none if p.pk in seen], [p for p in why.copies_only if p.pk in seen]
             )
-        planned.append(Planned(item, evidence.default_copy(item), why, unseen))
+        planned.append(Planned(item, copies.get(item.pk), why, unseen))
     return planned
 
 
