@@ -146,6 +146,11 @@ def test_urgent_cases_without_an_owner_past_the_list_and_past_the_count(
     card = _card(_dashboard(client_of(org.coordinator)), "unowned_urgent")
     assert card is not None
     assert "More than 10 urgent cases have nobody assigned." in card
+    russian = client_of(org.coordinator)
+    russian.cookies["django_language"] = "ru"
+    card = _card(_dashboard(russian), "unowned_urgent")
+    assert card is not None
+    assert "Больше 10 срочных дел без ответственного." in card
 
 
 def test_tasks_mine_and_my_teams(org: Organisation, vault: Vault) -> None:
