@@ -157,3 +157,25 @@ def test_no_casework_card_reads_every_case(org: Organisation, vault: Vault) -> N
                     plan = [(row[0], row[1], row[-1]) for row in cursor.fetchall()]
                 whole = [step for step in plan if _reads_every_case(query["sql"], step, plan)]
                 assert not whole, (card.key, reader.username, query["sql"], plan)
+
+
+def test_a_page_of_open_tasks_is_walked_in_order_not_sorted(
+    org: Organisation, vault: Vault
+) -> None:
+    """A team's open tasks (and one person's) are listed from an index of
+    open tasks in the list's order, stopping at the page's end: with
+    "open" as an index column, SQLite took it for a rare value and sorted
+    every open task of the team to show fifty."""
+    from safepassage.cases import tasks
+
+    _many_cases(org)
+    order = ("due_on", "created_on", "id")
+    team = through(case_rule(org.coordinator) & Q(team_id__in=org.coordinator.team_ids))
+    mine = through(case_rule(org.caseworker))
+    for chosen, index in (
+        (tasks.open_tasks().filter(team), "task_open"),
+        (tasks.open_tasks().filter(mine, owner=org.caseworker), "task_owner_open"),
+    ):
+        plan = chosen.order_by(*order).values_list("pk", flat=True)[:50].explain()
+        assert f"INDEX {index}" in plan, plan
+        assert "FOR ORDER BY" not in plan, plan

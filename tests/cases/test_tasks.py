@@ -464,3 +464,41 @@ def test_the_overdue_filter_and_the_reminders_agree(org: Organisation, vault: Va
     # A condition on the cases is asked through each record's case.
     two = Q(pk__in=[cases[0].pk, cases[1].pk])
     assert reminders.overdue_reminder_count(two, today()) == 1
+
+
+def test_a_long_list_of_tasks_is_counted_only_as_far_as_needed(
+    org: Organisation, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past paging.COUNTED_UP_TO, the pager says "of more than" and the
+    overdue count "more than"; the next page is always reachable, and a
+    page asked for far ahead is counted that far."""
+    from safepassage.cases import paging, task_views
+
+    monkeypatch.setattr(task_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(paging, "COUNTED_UP_TO", 2)
+    case = team_case(org)
+    for number in range(3):
+        overdue_task(org.coordinator, case, f"Late {number}", days_ago=10 - number)
+    give_task(org.coordinator, case, "Later", due_on=days(5))
+    client = client_of(org.caseworker)
+    first = page(client, "/cases/tasks/?who=team")
+    assert "Page 1 of more than 2" in first
+    assert "More than 2 tasks are overdue." in first
+    assert "page=2" in first
+    second = page(client, "/cases/tasks/?who=team&page=2")
+    assert "Page 2 of more than 3" in second
+    assert "page=3" in second
+    last = page(client, "/cases/tasks/?who=team&page=4")
+    assert "Page 4 of 4" in last
+    assert "Later" in last
+    assert 'rel="next"' not in last
+    assert all(f"Late {number}" not in last for number in range(3))
+    # Nonsense or huge page numbers give a page, never an error.
+    for asked in ("x", "-3", str(10**30)):
+        assert "Page " in page(client, f"/cases/tasks/?who=team&page={asked}")
+    russian = client_of(org.caseworker)
+    russian.cookies["django_language"] = "ru"
+    text = page(russian, "/cases/tasks/?who=team")
+    assert "of more than" not in text
+    assert "Просрочено больше 2 задач." in text
+    assert "из более чем 2" in text

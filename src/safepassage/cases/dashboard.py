@@ -13,11 +13,12 @@ stages, days, counts, and houses by their labels. What a task says
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.dashboard import Card, Period
@@ -76,36 +77,65 @@ class Stuck:
     limit: int
 
 
-def stuck_longest(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The LISTED cases of ``cases`` in their stage longest: chosen in the
-    index (stage, since, code), and only their rows read (a case's row
-    carries its sealed columns)."""
-    longest = cases.order_by("stage_since", "code").values("pk")[:LISTED]
-    chosen = Case.objects.filter(pk__in=longest).select_related("assignee")
-    return chosen.order_by("stage_since", "code")
+class StuckIn(NamedTuple):
+    """Cases stuck in one stage: how many, up to COUNTED_UP_TO, and whether
+    there are more."""
+
+    label: str | Promise
+    stage: str
+    cases: int
+    more: bool
+
+
+def stuck_by_stage(cases: QuerySet[Case], today: date) -> dict[str, list[str]]:
+    """For each stage, the codes of its cases stuck longest, up to
+    COUNTED_UP_TO + 1, in order. One short walk of the index (stage, since,
+    code) per stage, which stops at the bound: counted and listed at once,
+    however many cases are on their way."""
+    return {
+        stage: list(
+            cases.filter(stage=stage, stage_since__lt=today - limit)
+            .order_by("stage_since", "code")
+            .values_list("code", flat=True)[: COUNTED_UP_TO + 1]
+        )
+        for stage, limit in stages.STUCK_AFTER.items()
+    }
+
+
+def stuck_longest(found: dict[str, list[str]]) -> QuerySet[Case]:
+    """The LISTED cases stuck longest over all stages, chosen among each
+    stage's longest (stuck_by_stage) in the index; only their rows are
+    read (a case's row carries its sealed columns)."""
+    candidates = [code for codes in found.values() for code in codes[:LISTED]]
+    order = ("stage_since", "code")
+    longest = Case.objects.filter(code__in=candidates).order_by(*order).values("pk")[:LISTED]
+    return Case.objects.filter(pk__in=longest).select_related("assignee").order_by(*order)
 
 
 def stuck_cases(user: User, period: Period) -> dict[str, Any]:
-    """Cases in their stage longer than stages.STUCK_AFTER, by stage, and
-    those stuck longest."""
+    """Cases in their stage longer than stages.STUCK_AFTER, by stage (each
+    counted up to COUNTED_UP_TO: past it, "more than"), and those stuck
+    longest."""
     today = timezone.localdate()
-    cases = visible_cases(user).filter(stages.overdue(today))
-    by_stage = dict(cases.order_by().values_list("stage").annotate(n=Count("pk")))
-    listed = list(stuck_longest(cases))
+    found = stuck_by_stage(visible_cases(user), today)
+    by_stage = [
+        StuckIn(
+            Stage(stage).label, stage, min(len(codes), COUNTED_UP_TO), len(codes) > COUNTED_UP_TO
+        )
+        for stage in stages.FLOW
+        if (codes := found.get(stage))
+    ]
     return {
-        "count": sum(by_stage.values()),
-        "by_stage": [
-            (Stage(stage).label, stage, by_stage[stage])
-            for stage in stages.FLOW
-            if stage in by_stage
-        ],
+        "count": sum(stuck.cases for stuck in by_stage),
+        "more": any(stuck.more for stuck in by_stage),
+        "by_stage": by_stage,
         "cases": [
             Stuck(
                 case,
                 (today - case.stage_since).days,
                 stages.STUCK_AFTER[case.stage].days,
             )
-            for case in listed
+            for case in stuck_longest(found)
         ],
     }
 
@@ -133,9 +163,15 @@ def my_tasks(user: User, period: Period) -> dict[str, Any]:
         for reminder in reminders.reminders(rule & Q(assignee=user), today)
         if reminder.on <= soon
     ]
+    # My teams' overdue tasks and reminders, counted up to COUNTED_UP_TO
+    # (past it, "more than"): a team's backlog is not walked to its end.
     team = rule & Q(team_id__in=user.team_ids)
-    team_overdue = tasks.open_tasks().filter(through(team), due_on__lt=today).count()
-    team_overdue += reminders.overdue_reminder_count(team, today)
+    late = tasks.open_tasks().filter(through(team), due_on__lt=today)
+    team_overdue = late.order_by().values("pk")[: COUNTED_UP_TO + 1].count()
+    if team_overdue <= COUNTED_UP_TO:
+        team_overdue += reminders.overdue_reminder_count(
+            team, today, up_to=COUNTED_UP_TO + 1 - team_overdue
+        )
     if readable and lines:
         record(user, "case.tasks_viewed", None, view="dashboard", shown=len(lines), narrative=True)
     return {
@@ -144,7 +180,8 @@ def my_tasks(user: User, period: Period) -> dict[str, Any]:
         "soon": counts["soon"] + sum(1 for r in due_reminders if not r.overdue),
         "more": counts["overdue"] + counts["soon"] - len(lines),
         "reminders": due_reminders[:LISTED],
-        "team_overdue": team_overdue,
+        "team_overdue": min(team_overdue, COUNTED_UP_TO),
+        "team_more": team_overdue > COUNTED_UP_TO,
         "has_team": bool(user.team_ids),
         "readable": readable,
         "soon_days": reminders.SOON,
@@ -161,9 +198,18 @@ class HouseToday:
     def over(self) -> bool:
         return self.taken > self.capacity
 
+    @property
+    def share(self) -> float:
+        """How full: beds taken for each bed (a house without beds that
+        holds someone counts as fuller than any)."""
+        if self.capacity <= 0:
+            return float("inf") if self.taken else 0.0
+        return self.taken / self.capacity
+
 
 def occupancy_today(user: User, period: Period) -> dict[str, Any] | None:
-    """Beds taken today in each house, by label (one query)."""
+    """Beds taken today in all houses, and the LISTED houses most in need
+    of a look, by label (one query)."""
     if not user.can(Perm.VIEW_SAFE_HOUSES):
         return None
     today = timezone.localdate()
@@ -172,9 +218,11 @@ def occupancy_today(user: User, period: Period) -> dict[str, Any] | None:
         for house in occupancy(today, today).values()
         if house.active or house.on(today)
     ]
-    houses.sort(key=lambda house: house.label.casefold())
+    # Those most in need of a look first: over capacity, then the fullest.
+    houses.sort(key=lambda house: (not house.over, -house.share, house.label.casefold()))
     return {
-        "houses": houses,
+        "houses": houses[:LISTED],
+        "others": len(houses) - LISTED,
         "taken": sum(house.taken for house in houses),
         "beds": sum(house.capacity for house in houses),
         "over": sum(1 for house in houses if house.over),

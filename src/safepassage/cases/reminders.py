@@ -181,8 +181,17 @@ def overdue_reminder_cases(today: date) -> Q:
     return Q(stage__in=stages.ACTIVE) & query
 
 
-def overdue_reminder_count(cases: Q, today: date) -> int:
+def overdue_reminder_count(cases: Q, today: date, up_to: int | None = None) -> int:
     """How many reminders of the cases ``cases`` selects are overdue and
-    not marked done (three counting queries)."""
+    not marked done (up to three counting queries); with ``up_to``,
+    counted no further than that (each query stops there)."""
     chosen = through(on_the_way(cases))
-    return sum(sources.count() for sources in _overdue_sources(today, chosen))
+    found = 0
+    for sources in _overdue_sources(today, chosen):
+        if up_to is None:
+            found += sources.count()
+            continue
+        if found >= up_to:
+            break
+        found += sources.order_by().values("pk")[: up_to - found].count()
+    return found

@@ -24,11 +24,12 @@ from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
 from safepassage.audit.chain import record
-from safepassage.cases import reminders, tasks
+from safepassage.cases import paging, reminders, tasks
 from safepassage.cases.access import case_rule, get_case_for, get_task_for
 from safepassage.cases.conditions import through
 from safepassage.cases.errors import Refused
 from safepassage.cases.models import Case
+from safepassage.cases.paging import CountedUpTo
 from safepassage.cases.work_forms import (
     DoneForm,
     MyTasksForm,
@@ -219,6 +220,8 @@ class MyTasks:
     readable: bool
     may_work: bool
     today: date
+    # Overdue tasks past paging.COUNTED_UP_TO: "more than".
+    more_overdue: bool = False
 
 
 def _my_tasks(
@@ -236,7 +239,10 @@ def _my_tasks(
         chosen = tasks.open_tasks().filter(through(rule), owner=user)
     # A page of ids first (ordered without joining the cases), then its rows.
     chosen = chosen.order_by("due_on", "created_on", "id")
-    page = Paginator(chosen.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    page = CountedUpTo(chosen.values_list("pk", flat=True), PAGE_SIZE, page_number).get_page(
+        page_number
+    )
+    overdue, more_overdue = paging.counted(chosen.filter(due_on__lt=today))
     readable = tasks.holds_casework()
     due = reminders.reminders(cases, today)
     # Paged as the tasks are: a team's cases can have thousands due.
@@ -245,7 +251,8 @@ def _my_tasks(
         who=who,
         lines=tasks.lines(tasks.with_their_cases(page.object_list), readable, today),
         reminders=list(due_page.object_list),
-        overdue=chosen.filter(due_on__lt=today).count(),
+        overdue=overdue,
+        more_overdue=more_overdue,
         overdue_reminders=sum(1 for reminder in due if reminder.overdue),
         readable=readable,
         may_work=user.can(Perm.ASSIGN_TASKS),
