@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -183,6 +184,48 @@ def test_it_reads_the_manifest_of_a_video() -> None:
     tampered[-30] ^= 0xFF
     failures = [f["code"] for f in _inspect(bytes(tampered))["c2pa"]["failures"]]
     assert "assertion.bmffHash.mismatch" in failures
+
+
+@pytest.mark.django_db
+def test_a_video_too_large_to_read_in_memory_has_its_manifest_checked_as_it_is_decrypted(
+    desk: Desk, keys: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past capture.INSPECT_MAX_BYTES the file is not read into memory: the
+    manifest is checked on the plaintext as the staged upload is decrypted,
+    a piece at a time, and a change to its frames is still caught."""
+    monkeypatch.setattr(capture, "INSPECT_MAX_BYTES", 64 * 1024)
+    payload = bytes(range(256)) * 2048  # half a megabyte of "frames"
+    frames = struct.pack(">I4s", 8 + len(payload), b"mdat") + payload
+    video = signed(video_mp4(seconds=5) + frames, "video/mp4", throwaway_credentials())
+    assert len(video) > capture.INSPECT_MAX_BYTES
+
+    def never() -> bytes:
+        raise AssertionError("the whole file was read into memory")
+
+    def pieces() -> Iterator[bytes]:
+        for start in range(0, len(video), 65536):
+            yield video[start : start + 65536]
+
+    found = capture.inspect(video[: files.HEAD_BYTES], len(video), never, stream=pieces)
+    assert found["c2pa"]["state"] == "Valid"
+    staged = files.stage_bytes(video, name="checkpoint.mp4", content_type="video/mp4")
+    item = evidence.add_evidence(desk.documenter, staged)
+    with using_keyring(desk.vault.keyring):
+        manifest = item.capture["c2pa"]
+        assert manifest["state"] == "Valid"
+        assert manifest["trusted"] is False
+        assert manifest["claim_generator"] == "FieldCam 2.1"
+        assert "not_inspected" in item.capture  # its other metadata was not read
+    tampered = bytearray(video)
+    tampered[-5000] ^= 0xFF  # a byte of the frames
+    staged = files.stage_bytes(bytes(tampered), name="altered.mp4", content_type="video/mp4")
+    item = evidence.add_evidence(desk.documenter, staged)
+    with using_keyring(desk.vault.keyring):
+        failures = [f["code"] for f in item.capture["c2pa"]["failures"]]
+    assert "assertion.bmffHash.mismatch" in failures
+    monkeypatch.setattr(capture, "C2PA_MAX_BYTES", 64 * 1024)
+    staged = files.stage_bytes(video, name="again.mp4", content_type="video/mp4")
+    assert "c2pa" not in evidence.add_evidence(desk.documenter, staged).capture
 
 
 @pytest.mark.django_db

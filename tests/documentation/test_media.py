@@ -49,12 +49,14 @@ def test_it_reads_a_videos_duration_codecs_and_creation_time_without_changing_it
         assert item.capture["video_codec"] == "avc1"
         assert item.capture["audio_codec"] == "AAC LC"
         assert item.capture["tracks"] == [
-            {"kind": "video", "codec": "avc1"},
+            {"kind": "video", "codec": "avc1", "width": 64, "height": 48},
             {"kind": "audio", "codec": "mp4a"},
         ]
+        assert (item.capture["width"], item.capture["height"]) == (64, 48)
         assert _kept(desk, item) == video  # never altered
         assert item.sha256 == hashlib.sha256(video).hexdigest()
     page = client.get(response["Location"]).content.decode()
+    assert "MP4, 64 × 48" in page
     assert "Duration: 12.0 s; video codec avc1; audio codec AAC LC" in page
     assert f"Created, as the container records it: {MP4_CREATED}" in page
 

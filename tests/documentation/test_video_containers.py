@@ -177,6 +177,10 @@ REAL_FILES = [
     ("clip.mkv", ["-c:v", "libx264", "-c:a", "aac"], "matroska", "V_MPEG4/ISO/AVC", "A_AAC"),
     ("clip.avi", ["-c:v", "mpeg4", "-c:a", "libmp3lame"], "avi", "FMP4", "MP3"),
     ("still.avi", ["-c:v", "mjpeg", "-c:a", "pcm_s16le"], "avi", "MJPG", "PCM"),
+    # Stereo: ffmpeg's mono AAC config leaves parametric stereo open, and
+    # mutagen then gives the sample entry's channel count (2).
+    ("clip.mp4", ["-c:v", "libx264", "-c:a", "aac", "-ac", "2"], "mp4", "avc1", "AAC LC"),
+    ("clip.mov", ["-c:v", "mpeg4", "-c:a", "pcm_s16le"], "quicktime", "mp4v", "SOWT"),
 ]
 
 

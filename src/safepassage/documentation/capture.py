@@ -10,9 +10,10 @@ bundle's proof files and signatures (documentation.proofmode).
 Nothing here writes: the original is read (from the vault, in memory) and
 what is found becomes the item's ``capture`` record, encrypted like the
 file (EXIF can hold the place a photo was taken and the phone that took
-it). Files larger than INSPECT_MAX_BYTES are only recognised by their
-first bytes: the rest of their metadata is not read on upload, so memory
-stays flat whatever their size.
+it). Files larger than INSPECT_MAX_BYTES are recognised by their first
+bytes, a video's container header is read from its first megabytes, and
+a C2PA manifest is checked as the file is decrypted; the rest of their
+metadata is not read on upload, so memory stays flat whatever their size.
 """
 
 from __future__ import annotations
@@ -30,8 +31,12 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 from safepassage.documentation import containers, content_credentials, media, proofmode, warc
 from safepassage.documentation.models import EvidenceKind
+from safepassage.documentation.rewinding import Rewinding
 
 INSPECT_MAX_BYTES = 64 * 1024 * 1024
+# A larger photo, video or recording is still checked for a C2PA manifest,
+# read as a stream (documentation.rewinding): as large as an upload may be.
+C2PA_MAX_BYTES = 2048 * 1024 * 1024
 MAX_PAGES = 500  # pages of a web capture listed in the record
 MAX_TEXT = 200  # characters kept of any one value
 
@@ -317,8 +322,15 @@ def inspect(
         kind == EvidenceKind.IMAGE or container == "zip" or container in media.CONTAINERS
     ):
         found["not_inspected"] = "too large to read metadata on upload"
-    if small and container in content_credentials.CONTAINERS:
-        credentials = content_credentials.credentials_of(whole(), container)
+    if container in content_credentials.CONTAINERS:
+        credentials = None
+        if small:
+            credentials = content_credentials.credentials_of(whole(), container)
+        elif stream is not None and size <= C2PA_MAX_BYTES:
+            # Read as it is decrypted, one piece in memory; the library
+            # seeks about in it, which costs a few passes over the file.
+            with Rewinding(stream, size) as readable:
+                credentials = content_credentials.credentials_of(readable, container)
         if credentials is not None:
             found["c2pa"] = credentials
     return found

@@ -13,15 +13,17 @@ Authenticity Initiative's library, offline, against the trust anchors
 this server holds (SAFEPASSAGE_C2PA_TRUST_ANCHORS; none by default, so
 every signer is reported untrusted, never as trusted).
 
-Only files in memory (at most capture.INSPECT_MAX_BYTES) are read, and
-only when their bytes hold the label ``c2pa`` at all. What is found
-becomes part of the item's encrypted capture record.
+A file of at most capture.INSPECT_MAX_BYTES is read in memory, and only
+when its bytes hold the label ``c2pa`` at all; a larger one (up to
+capture.C2PA_MAX_BYTES) is read as it is decrypted, a piece at a time
+(documentation.rewinding), so memory stays flat whatever its size. What
+is found becomes part of the item's encrypted capture record.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
@@ -95,10 +97,10 @@ STATUS = {
 }
 
 
-def credentials_of(data: bytes, container: str) -> dict[str, Any] | None:
-    """The checked C2PA manifest of a file held in memory, as its capture
-    record keeps it; None when the file has none (or is of a kind that
-    cannot carry one)."""
+def credentials_of(data: bytes | IO[bytes], container: str) -> dict[str, Any] | None:
+    """The checked C2PA manifest of a file held in memory (or read as a
+    seekable stream: rewinding.Rewinding), as its capture record keeps it;
+    None when the file has none (or is of a kind that cannot carry one)."""
     mime = CONTAINERS.get(container)
     if mime is None:
         return None

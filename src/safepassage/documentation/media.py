@@ -5,9 +5,9 @@ where the file records it.
 Mutagen reads the containers (MP4 and QuickTime, MP3, Ogg, FLAC, WAV):
 duration, the audio codec, and the tags that date a recording (MP4's
 ``©day``, ID3's TDRC, Vorbis comments' DATE). What it leaves out of an
-MP4, the movie's own creation time (``mvhd``) and each track's kind and
-codec (``hdlr``, ``stsd``), is read here from the few boxes that hold
-them. Everything is read from a copy in memory: the original is never
+MP4, the movie's own creation time (``mvhd``) and each track's kind,
+codec and, for video, frame size (``hdlr``, ``stsd``), is read here from
+the few boxes that hold them. Everything is read from a copy in memory: the original is never
 written, and a file that does not parse gives ``{"unreadable": True}``.
 """
 
@@ -128,7 +128,7 @@ def _from_boxes(data: bytes) -> dict[str, Any]:
             found["created"] = moment.isoformat().replace("+00:00", "Z")
         if scale and duration and duration != 0xFFFFFFFF:
             found.setdefault("duration", round(duration / scale, 3))
-    tracks: list[dict[str, str]] = []
+    tracks: list[dict[str, Any]] = []
     for kind, begin, finish in _boxes(data, *moov):
         if kind != b"trak" or len(tracks) >= MAX_TRACKS:
             continue
@@ -137,14 +137,18 @@ def _from_boxes(data: bytes) -> dict[str, Any]:
             tracks.append(track)
     if tracks:
         found["tracks"] = tracks
-        video = [t["codec"] for t in tracks if t.get("kind") == "video" and "codec" in t]
-        if video:
-            found["video_codec"] = video[0]
+        video = [t for t in tracks if t.get("kind") == "video"]
+        codecs = [t["codec"] for t in video if "codec" in t]
+        if codecs:
+            found["video_codec"] = codecs[0]
+        sized = [t for t in video if t.get("width") and t.get("height")]
+        if sized:
+            found["width"], found["height"] = sized[0]["width"], sized[0]["height"]
     return found
 
 
-def _track(data: bytes, start: int, end: int) -> dict[str, str]:
-    track: dict[str, str] = {}
+def _track(data: bytes, start: int, end: int) -> dict[str, Any]:
+    track: dict[str, Any] = {}
     mdia = _child(data, start, end, b"mdia")
     if mdia is None:
         return track
@@ -157,6 +161,13 @@ def _track(data: bytes, start: int, end: int) -> dict[str, str]:
         span = _child(data, *span, name) if span is not None else None
     if span is not None and span[1] - span[0] >= 16:
         track["codec"] = _fourcc(data[span[0] + 12 : span[0] + 16])
+    # A video sample entry's coded frame size: after the stsd's version and
+    # count, the entry's own header, and 24 bytes of reserved and
+    # predefined fields (ISO/IEC 14496-12, VisualSampleEntry).
+    if track.get("kind") == "video" and span is not None and span[1] - span[0] >= 44:
+        width, height = struct.unpack_from(">HH", data, span[0] + 40)
+        if width and height:
+            track["width"], track["height"] = width, height
     return track
 
 

@@ -22,7 +22,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 MAX_TEXT = 200
 MAX_ASSERTIONS = 50
@@ -131,19 +131,18 @@ def _statuses(results: Any, kind: str) -> tuple[Status, ...]:
 
 
 def check_c2pa_manifest(
-    data: bytes, mime: str, *, trust_anchors: str | None = None
+    data: bytes | IO[bytes], mime: str, *, trust_anchors: str | None = None
 ) -> ManifestCheck | None:
     """The check of the C2PA manifest in ``data`` (a file of type ``mime``,
-    in memory), or None when it has none. ``trust_anchors``: PEM root
-    certificates the signer may chain to."""
-    if b"c2pa" not in data:  # every embedded manifest is labelled so
+    in memory, or a seekable stream of it), or None when it has none.
+    ``trust_anchors``: PEM root certificates the signer may chain to."""
+    if isinstance(data, bytes) and b"c2pa" not in data:  # every embedded manifest says so
         return None
-    import c2pa  # its native library is loaded only for a file that names C2PA
+    import c2pa  # its native library is loaded only for a file that may hold one
 
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        reader = c2pa.Reader.try_create(
-            mime, io.BytesIO(data), context=_context(c2pa, trust_anchors)
-        )
+        reader = c2pa.Reader.try_create(mime, stream, context=_context(c2pa, trust_anchors))
         if reader is None:
             return None
         with reader:
