@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import struct
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +30,7 @@ from safepassage.documentation import capture, evidence
 from safepassage.documentation.models import Evidence
 from safepassage.vault import c2pa_manifests, files
 from safepassage.vault.keyring import using_keyring
-from tests.base import sign_in
+from tests.base import PASSWORD, sign_in
 from tests.documentation.c2pa_files import (
     ISSUER,
     SUBJECT,
@@ -316,3 +319,62 @@ def test_it_never_fails_on_a_damaged_manifest(
     if check is not None:
         assert check.outcome in {c2pa_manifests.CHECKED, c2pa_manifests.UNREADABLE}
         assert not check.trusted
+
+
+@pytest.mark.django_db
+def test_a_check_made_against_other_trust_anchors_is_said_to_be_out_of_date_and_done_again(
+    desk: Desk, keys: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trust is judged against the anchors held when the file came in.
+    Once they change, its page says so, and "Check it again" (or the
+    command, for every item) judges it anew; each read of the original is
+    in its custody log with its reason."""
+    credentials = throwaway_credentials()
+    photo = signed(picture("PNG"), "image/png", credentials)
+    staged = files.stage_bytes(photo, name="podium.png", content_type="image/png")
+    item = evidence.add_evidence(desk.documenter, staged)
+    assert item.capture["c2pa"]["state"] == "Valid"
+    assert item.capture["c2pa"]["anchors"] == ""
+    client = Client()
+    sign_in(client, desk.documenter)
+    assert "have changed since this manifest was checked" not in _page(client, item.code)
+    anchors = tmp_path / "anchors.pem"
+    anchors.write_bytes(credentials.root)
+    address = f"/documentation/evidence/{item.code}/credentials/"
+    with override_settings(C2PA_TRUST_ANCHORS=str(anchors)):
+        page = _page(client, item.code)
+        assert "have changed since this manifest was checked" in page
+        assert "Signer not trusted." in page  # as it was judged, until checked again
+        russian = _page(client, item.code, "ru")
+        assert "Проверить снова" in russian
+        client.cookies["django_language"] = "en"
+        refused = client.post(address, {"recheck-why": " "}, follow=True)
+        assert "Say why the original is needed" in html.unescape(refused.content.decode())
+        item.refresh_from_db()
+        with using_keyring(desk.vault.keyring):
+            assert item.capture["c2pa"]["state"] == "Valid"
+        done = client.post(address, {"recheck-why": "The trust list was updated"}, follow=True)
+        assert "checked again against the present trust anchors" in html.unescape(
+            done.content.decode()
+        )
+        item.refresh_from_db()
+        with using_keyring(desk.vault.keyring):
+            assert item.capture["c2pa"]["state"] == "Trusted"
+            entry = item.custody.order_by("-seq").opened().first()
+            assert entry is not None
+            assert (entry.action, entry.details["why"]) == ("viewed", "The trust list was updated")
+        page = _page(client, item.code)
+        assert "have changed since this manifest was checked" not in page
+        assert "Trusted: the file matches its manifest" in page
+    # The anchors taken away again: the command judges every such item anew.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    out = io.StringIO()
+    call_command(
+        "evidence", "recheck", "--as", desk.documenter.username, "--why", "Anchors removed",
+        stdout=out,
+    )  # fmt: skip
+    assert f"{item.code} Valid" in out.getvalue()
+    assert "checked again: 1; already against the present anchors: 0" in out.getvalue()
+    item.refresh_from_db()
+    with using_keyring(desk.vault.keyring):
+        assert item.capture["c2pa"]["state"] == "Valid"

@@ -22,10 +22,13 @@ is found becomes part of the item's encrypted capture record.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from safepassage.vault import c2pa_manifests
@@ -97,17 +100,38 @@ STATUS = {
 }
 
 
-def credentials_of(data: bytes | IO[bytes], container: str) -> dict[str, Any] | None:
+def anchors() -> str:
+    """The trust anchors this server holds now (PEM), or "" for none."""
+    path = getattr(settings, "C2PA_TRUST_ANCHORS", None)
+    return Path(path).read_text(encoding="ascii") if path else ""
+
+
+def anchors_seal(text: str | None = None) -> str:
+    """A short name for a set of trust anchors (the SHA-256 of their PEM
+    text; "" for none), kept with each check: a check made against other
+    anchors than the server's present ones is out of date."""
+    text = anchors() if text is None else text
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16] if text else ""
+
+
+def out_of_date(found: dict[str, Any] | None) -> bool:
+    """Whether a kept check was made against other trust anchors than
+    those the server holds now (so its "trusted" or "not trusted" may no
+    longer hold)."""
+    if not found or found.get("remote") or found.get("unreadable"):
+        return False
+    return bool(found.get("anchors", "") != anchors_seal())
+
+
+def credentials_of(data: bytes | io.IOBase, container: str) -> dict[str, Any] | None:
     """The checked C2PA manifest of a file held in memory (or read as a
     seekable stream: rewinding.Rewinding), as its capture record keeps it;
     None when the file has none (or is of a kind that cannot carry one)."""
     mime = CONTAINERS.get(container)
     if mime is None:
         return None
-    anchors = getattr(settings, "C2PA_TRUST_ANCHORS", None)
-    check = c2pa_manifests.check_c2pa_manifest(
-        data, mime, trust_anchors=Path(anchors).read_text(encoding="ascii") if anchors else None
-    )
+    held = anchors()
+    check = c2pa_manifests.check_c2pa_manifest(data, mime, trust_anchors=held or None)
     if check is None:
         return None
     if check.outcome == c2pa_manifests.REMOTE:
@@ -115,6 +139,9 @@ def credentials_of(data: bytes | IO[bytes], container: str) -> dict[str, Any] | 
     if check.outcome != c2pa_manifests.CHECKED:
         return {"unreadable": True}
     found: dict[str, Any] = {
+        # When, and against which anchors: changing them makes it out of date.
+        "checked_at": timezone.now().isoformat(timespec="seconds"),
+        "anchors": anchors_seal(held),
         "state": check.state,
         "trusted": check.trusted,
         "manifests": check.manifests,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safepassage.accounts.models import User
-from safepassage.documentation import capture, custody
+from safepassage.documentation import capture, content_credentials, custody
 from safepassage.documentation.access import (
     WRITE,
     get_act_for,
@@ -42,6 +42,7 @@ from safepassage.documentation.models import (
     Information,
     Statement,
 )
+from safepassage.documentation.rewinding import Rewinding
 from safepassage.documentation.working_copies import COPY_MAX_BYTES, Box, CopyRefused, make_copy
 from safepassage.vault import files
 from safepassage.vault.files import StagedUpload
@@ -283,6 +284,55 @@ def open_item(
         action = CustodyAction.DOWNLOADED if download else CustodyAction.VIEWED
         custody.append(item, by, action, before=item.sha256, after=item.sha256, why=reason)
     return files.open_file(current_keyring(), item.file)
+
+
+def check_credentials_again(by: object, item: Evidence, *, why: str) -> dict[str, Any] | None:
+    """Check an original's C2PA manifest again, against the trust anchors
+    the server holds now (they were changed since it was checked): the
+    original is read (as it is decrypted, a piece at a time, past
+    capture.INSPECT_MAX_BYTES), the new check replaces the old in its
+    capture record, and the read is in its custody log with ``why``.
+    Refused without a reason, and for an item whose manifest was not read
+    (none, or kept elsewhere)."""
+    reason = why.strip()
+    if not reason:
+        raise Refused(_("Say why the original is needed: it is in its custody log."))
+    if not item.is_original:
+        raise Refused(_("Only an original carries its camera's manifest."))
+    kept = (item.capture or {}).get("c2pa")
+    if not kept or kept.get("remote") or kept.get("unreadable"):
+        raise Refused(_("This file has no manifest that can be checked again."))
+    keyring = current_keyring()
+
+    def pieces() -> Iterator[bytes]:
+        _meta, chunks = files.open_file(keyring, item.file)
+        yield from chunks
+
+    container = item.capture.get("container", "")
+    if item.size <= capture.INSPECT_MAX_BYTES:
+        found = content_credentials.credentials_of(b"".join(pieces()), container)
+    else:
+        with Rewinding(pieces, item.size) as readable:
+            found = content_credentials.credentials_of(readable, container)
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=item.pk)
+        record = dict(locked.capture or {})
+        if found is None:
+            record.pop("c2pa", None)
+        else:
+            record["c2pa"] = found
+        locked.capture = record
+        locked.save(update_fields=["capture"])
+        item.capture = record
+        custody.append(
+            item,
+            by,
+            CustodyAction.VIEWED,
+            before=item.sha256,
+            after=item.sha256,
+            why=reason,
+        )
+    return found
 
 
 def note_handed_over(

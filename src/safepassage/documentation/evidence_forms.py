@@ -77,6 +77,14 @@ class OriginalForm(forms.Form):
     why = forms.CharField(label=_("Why the original is needed"), max_length=500)
 
 
+class RecheckForm(forms.Form):
+    why = forms.CharField(
+        label=_("Why it is checked again"),
+        max_length=500,
+        help_text=_("For its custody log, for example: the trust list was updated."),
+    )
+
+
 class LinkForm(forms.Form):
     to = forms.CharField(
         label=_("Code of an event, act or statement"),

@@ -80,6 +80,11 @@ urlpatterns = [
     ),
     path("evidence/<str:code>/copy/", evidence.evidence_copy_view, name="evidence_copy"),
     path("evidence/<str:code>/link/", evidence.evidence_link_view, name="evidence_link"),
+    path(
+        "evidence/<str:code>/credentials/",
+        evidence.evidence_recheck_view,
+        name="evidence_recheck",
+    ),
     path("people/", people.people_view, name="people"),
     path("people/<str:code>/", people.person_view, name="person"),
     path("people/<str:code>/edit/", people.person_edit_view, name="person_edit"),

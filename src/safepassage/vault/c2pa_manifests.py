@@ -22,7 +22,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 MAX_TEXT = 200
 MAX_ASSERTIONS = 50
@@ -131,7 +131,7 @@ def _statuses(results: Any, kind: str) -> tuple[Status, ...]:
 
 
 def check_c2pa_manifest(
-    data: bytes | IO[bytes], mime: str, *, trust_anchors: str | None = None
+    data: bytes | io.IOBase, mime: str, *, trust_anchors: str | None = None
 ) -> ManifestCheck | None:
     """The check of the C2PA manifest in ``data`` (a file of type ``mime``,
     in memory, or a seekable stream of it), or None when it has none.

@@ -33,6 +33,7 @@ from safepassage.documentation.evidence_forms import (
     LinkForm,
     OpenForm,
     OriginalForm,
+    RecheckForm,
 )
 from safepassage.documentation.models import CustodyEntry, Evidence
 from safepassage.documentation.views.shared import open_all, user_of
@@ -133,6 +134,8 @@ def evidence_view(request: HttpRequest, code: str) -> HttpResponse:
                 for found in (item.capture or {}).get("archives", [])
             ],
             "c2pa_findings": content_credentials.findings(item.capture or {}),
+            "c2pa_out_of_date": content_credentials.out_of_date((item.capture or {}).get("c2pa")),
+            "recheck_form": RecheckForm(prefix="recheck"),
             "can_record": user.can(WRITE),
             # Each with its own prefix: four forms on one page, each field's id its own.
             "copy_form": CopyForm(prefix="copy"),
@@ -218,6 +221,28 @@ def evidence_copy_view(request: HttpRequest, code: str) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
+    return redirect("documentation:evidence", code=item.code)
+
+
+@require_POST
+def evidence_recheck_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Check an original's C2PA manifest again against the trust anchors
+    the server holds now."""
+    user = user_of(request)
+    item = get_evidence_for(user, code, WRITE)
+    form = RecheckForm(request.POST, prefix="recheck")
+    if form.is_valid():
+        try:
+            evidence.check_credentials_again(user, item, why=form.cleaned_data["why"])
+        except Refused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Its Content Credentials were checked again against the present trust anchors."),
+            )
+    else:
+        messages.error(request, _("Say why the original is needed: it is in its custody log."))
     return redirect("documentation:evidence", code=item.code)
 
 

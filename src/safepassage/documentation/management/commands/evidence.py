@@ -1,7 +1,13 @@
 """`safepassage evidence add FILE --to CODE --as USERNAME`: keep a file as
 an original, as the upload page does (the same action), for files too
 large to send through a browser: it is hashed and encrypted as it is
-read, a piece at a time, so memory stays flat whatever its size."""
+read, a piece at a time, so memory stays flat whatever its size.
+
+`safepassage evidence recheck --as USERNAME --why TEXT`: after the C2PA
+trust anchors were changed (SAFEPASSAGE_C2PA_TRUST_ANCHORS), check again
+every original this account sees whose manifest was checked against
+other anchors, as each item's "Check it again" does (the same action,
+each read in its custody log with the reason given)."""
 
 from __future__ import annotations
 
@@ -13,8 +19,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from safepassage.accounts.commandline import staff_with_keys
-from safepassage.documentation import evidence
-from safepassage.documentation.access import WRITE, documentation_keys
+from safepassage.documentation import content_credentials, evidence
+from safepassage.documentation.access import WRITE, documentation_keys, visible_evidence
 from safepassage.documentation.actions import Refused
 from safepassage.vault import files
 from safepassage.vault.keyring import using_keyring
@@ -32,6 +38,19 @@ class Command(BaseCommand):
         add.add_argument("file", type=Path)
         add.add_argument("--to", metavar="CODE", default="", help="an event, act or statement")
         add.add_argument("--why", default="", help="why it is kept (in its custody log)")
+        recheck = sub.add_parser(
+            "recheck",
+            help="check C2PA manifests again against the present trust anchors",
+        )
+        recheck.add_argument("--why", required=True, help="why (in each item's custody log)")
+        recheck.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            required=True,
+            help="a documenter with the documentation keys (password asked, or the first "
+            "line of standard input)",
+        )
         add.add_argument(
             "--as",
             dest="as_user",
@@ -42,6 +61,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "recheck":
+            self._recheck(options["as_user"], options["why"])
+            return
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -65,3 +87,23 @@ class Command(BaseCommand):
             except Refused as refused:
                 raise CommandError(str(refused)) from None
         self.stdout.write(f"{item.code} {item.sha256}")
+
+    def _recheck(self, username: str, why: str) -> None:
+        user, keyring = staff_with_keys(username)
+        with using_keyring(keyring):
+            documentation_keys(user, WRITE)
+            checked = unchanged = 0
+            for item in visible_evidence(user).filter(original=None).order_by("code").iterator():
+                if not content_credentials.out_of_date((item.capture or {}).get("c2pa")):
+                    unchanged += 1
+                    continue
+                try:
+                    found = evidence.check_credentials_again(user, item, why=why)
+                except Refused as refused:
+                    raise CommandError(f"{item.code}: {refused}") from None
+                state = (found or {}).get("state", "no manifest")
+                self.stdout.write(f"{item.code} {state}")
+                checked += 1
+        self.stdout.write(
+            f"checked again: {checked}; already against the present anchors: {unchanged}"
+        )
