@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from safepassage.audit.models import AuditEntry
-from safepassage.cases import reminders, tasks
+from safepassage.cases import access, reminders, tasks
 from safepassage.cases.errors import Refused
 from safepassage.cases.models import Case, Task
 from safepassage.vault.keyring import using_keyring
@@ -502,3 +502,38 @@ def test_a_long_list_of_tasks_is_counted_only_as_far_as_needed(
     assert "of more than" not in text
     assert "Просрочено больше 2 задач." in text
     assert "из более чем 2" in text
+
+
+def test_reminders_are_the_same_whichever_way_the_records_are_read(
+    org: Organisation, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past reminders._FEW_CASES cases, documents and appointments are read
+    from their dates first when fewer of them are near their dates than
+    there are cases (each record's case then checked): the same
+    reminders, for the same cases only, either way."""
+    case = _travel_case(org)
+    other = travel.household_case(org)  # another team's, and nobody's
+    Case.objects.filter(pk=other.pk).update(team=org.other_team)
+    for who, person in ((case, travel.people(case)[0]), (other, travel.people(other)[0])):
+        travel.document(org.caseworker, person, expires_on=days(-2))
+        travel.document(org.caseworker, person, expires_on=days(30))
+        travel.application(org.caseworker, who, appointment_on=days(5))
+    mine = access.case_rule(org.caseworker) & Q(assignee=org.caseworker)
+    looked_up = reminders.reminders(mine, today())
+    assert reminders._records_first(mine, today()) == frozenset()  # a caseworker's few cases
+    monkeypatch.setattr(reminders, "_FEW_CASES", 0)
+    assert reminders._records_first(mine, today()) == frozenset()  # 1 case, more records
+    for _ in range(5):
+        travel.household_case(org)  # more cases on the way than records near their dates
+    team = access.case_rule(org.coordinator)
+    first = reminders._records_first(team, today())
+    assert first == frozenset({"document_expires", "appointment"})
+    every = reminders.reminders(team, today())
+    monkeypatch.setattr(reminders, "_FEW_CASES", 10**6)
+    assert reminders._records_first(team, today()) == frozenset()
+    assert [r.key for r in reminders.reminders(team, today())] == [r.key for r in every]
+    assert {r.case_id for r in every} == {case.pk, other.pk}
+    monkeypatch.setattr(reminders, "_FEW_CASES", 0)
+    assert [r.key for r in reminders.reminders(mine, today())] == [r.key for r in looked_up]
+    assert {r.case_id for r in looked_up} == {case.pk}
+    assert len(looked_up) == 3

@@ -55,6 +55,11 @@ SOON = 7
 # Past this many reminders, the ones marked done are looked up by case
 # rather than by record (a shorter query).
 _BY_RECORD = 500
+# Up to this many cases on their way, their travel records are looked up
+# case by case; past it, counted against the records near their dates
+# (_records_first), the cases counted no further than _COUNTED_CASES_UP_TO.
+_FEW_CASES = 2000
+_COUNTED_CASES_UP_TO = 50_000
 
 
 @dataclass(frozen=True)
@@ -110,9 +115,38 @@ def on_the_way(cases: Q) -> Q:
     return Q(stage__in=stages.ACTIVE) & cases
 
 
+def _records_first(cases: Q, today: date) -> frozenset[str]:
+    """Which travel records to read from their dates first, each one's
+    case then checked, rather than each chosen case's records looked up.
+    The second is right for a caseworker's cases; for a reader with
+    thousands (a coordinator's teams) it looks up thousands, when the
+    documents and appointments near their dates may be few. SQLite keeps no
+    statistics on how rare a range of dates is, so it cannot tell: it is
+    counted here, from the indexes alone, each count stopping at the
+    other's size (none past a few thousand cases)."""
+    chosen = Case.objects.filter(on_the_way(cases)).order_by().values("pk")
+    many = chosen[:_COUNTED_CASES_UP_TO].count()
+    if many <= _FEW_CASES:
+        return frozenset()
+    near = {
+        "document_expires": TravelDocument.objects.filter(
+            expires_on__lte=today + timedelta(days=EXPIRING_WITHIN)
+        ),
+        "appointment": Application.objects.filter(
+            appointment_on__lte=today + timedelta(days=APPOINTMENT_AHEAD)
+        ),
+    }
+    return frozenset(
+        kind
+        for kind, records in near.items()
+        if records.order_by().values("pk")[:many].count() < many
+    )
+
+
 def reminders(cases: Q, today: date) -> list[Reminder]:
     """The reminders of the cases ``cases`` selects, not marked done,
-    soonest first: four queries whatever the number of cases."""
+    soonest first: four queries whatever the number of cases (three more
+    to choose how to read them when the cases are many)."""
     dues = travel.due_dates(
         on_the_way(cases),
         today,
@@ -120,6 +154,7 @@ def reminders(cases: Q, today: date) -> list[Reminder]:
         ahead=APPOINTMENT_AHEAD,
         follow_up_after=FOLLOW_UP_AFTER,
         follow_up_for=FOLLOW_UP_FOR,
+        records_first=_records_first(cases, today),
     )
     if not dues:
         return []

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,6 +192,16 @@ class Due:
         return _("A follow-up after arrival")
 
 
+def _of_cases(cases: Q, records_first: bool) -> Any:
+    """``cases`` as a condition on a travel record's case: through the
+    join (each chosen case's records looked up in their case's index), or,
+    with ``records_first``, as a check of each record's case (the records
+    near their dates read first, from their date's index)."""
+    if records_first:
+        return Exists(Case.objects.filter(cases, pk=OuterRef("case_id")))
+    return through(cases)
+
+
 def due_dates(
     cases: Q,
     today: date,
@@ -200,6 +210,7 @@ def due_dates(
     ahead: int = 14,
     follow_up_after: int = 14,
     follow_up_for: int = 30,
+    records_first: frozenset[str] = frozenset(),
 ) -> list[Due]:
     """What is due for the cases ``cases`` selects (a condition on Case),
     soonest first, in three queries whatever
@@ -207,11 +218,13 @@ def due_dates(
     days (or expired: overdue), appointments within ``ahead`` days (or
     passed with the application not submitted: overdue), and a follow-up
     ``follow_up_after`` days after each arrival, from ``ahead`` days
-    before it until ``follow_up_for`` days after (overdue once passed)."""
+    before it until ``follow_up_for`` days after (overdue once passed).
+    ``records_first`` names the kinds ("document_expires", "appointment")
+    whose records are read from their dates first (_of_cases)."""
     found: list[Due] = []
     documents = (
         TravelDocument.objects.filter(
-            through(cases),
+            _of_cases(cases, "document_expires" in records_first),
             status=DocumentStatus.ISSUED,
             expires_on__lte=today + timedelta(days=expiring_within),
         )
@@ -224,7 +237,7 @@ def due_dates(
     appointments = (
         Application.objects.filter(
             Q(appointment_on__gte=today) | Q(submitted_on=None, decision=Decision.PENDING),
-            through(cases),
+            _of_cases(cases, "appointment" in records_first),
             appointment_on__lte=today + timedelta(days=ahead),
         )
         .order_by()
