@@ -1,7 +1,7 @@
 """No page scrolls sideways on a phone (390 px wide), in English and in
 Russian, for each role that sees it: tables become one card per row, each
 value under its column's name, and long unbroken strings (receipts, codes,
-contact handles) wrap."""
+contact handles) wrap; a number is never broken across two lines."""
 
 from __future__ import annotations
 
@@ -119,6 +119,23 @@ WIDTH = """Math.max(
 )"""
 
 
+# The numbers (a count, a day, an hour) whose text runs over two lines: a
+# "10" squeezed beside a badge read as "1" above "0".
+BROKEN_NUMBERS = """(() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    if (!/^[0-9][0-9.,:]*[0-9]$/.test(text)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+    if (lines.size > 1) broken.push(text);
+  }
+  return broken;
+})()"""
+
+
 def _too_wide(page: Any, paths: list[str]) -> list[str]:
     found = []
     for path in paths:
@@ -127,7 +144,20 @@ def _too_wide(page: Any, paths: list[str]) -> list[str]:
         width = page.evaluate(WIDTH)
         if width > PHONE["width"]:
             found.append(f"{path} {width}px")
+        found += [f"{path} a number over two lines: {n}" for n in page.evaluate(BROKEN_NUMBERS)]
     return found
+
+
+def _crowded_house(org: Organisation) -> None:
+    """A safe house holding eleven people in ten beds: the dashboard's
+    card shows "11" beside "over capacity"."""
+    from tests.cases import safehouse_helpers as houses
+
+    house = houses.make_house(org, "Linden", capacity=10)
+    names = [f"Person{number}" for number in range(11)]
+    case = houses.team_case(org, *names)
+    stay = houses.place(org, case, house, reason="Nowhere else tonight")
+    houses.arrive(org, stay)
 
 
 def test_no_staff_page_scrolls_sideways_on_a_phone(page: Any, org: Organisation) -> None:
@@ -136,6 +166,7 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(page: Any, org: Organisation)
     Case.objects.update(team=org.team)  # the caseworker's team
     case = Case.objects.get().code
     _work(org, Case.objects.get())
+    _crowded_house(org)
     region = Region.objects.get(key="elsewhere").pk
     page.set_viewport_size(PHONE)
     by_role = {
