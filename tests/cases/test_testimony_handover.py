@@ -210,3 +210,72 @@ def test_the_dossier_follows_the_consent_handed_over(org: Organisation, vault: V
     shipped = {part.item.pk: (part.ships, part.withheld) for part in parts}
     assert shipped[found[agreed.pk].pk] == (True, "")
     assert shipped[found[copies_only.pk].pk] == (False, dossiers.WITHHELD_CONSENT)
+
+
+def test_a_withdrawal_after_the_hand_over_reaches_the_documentation(
+    org: Organisation, vault: Vault
+) -> None:
+    """Their victim's consent there becomes "nothing" (no testimony, no
+    originals): at once when the one who withdraws holds the casework keys
+    (the victim's code is sealed to casework), else from the person's page
+    by someone who does."""
+    case = household(org)
+    (given,) = consent(org.caseworker, case, None, kind=ConsentKind.TESTIMONY, scope=["narrative"],
+                       people=[0])  # fmt: skip
+    principal = case.people.get(position=0)
+    with using_keyring(keyring_of(org.coordinator)):
+        code = hand_over_testimony(principal, by=org.coordinator, originals=True).documentation_code
+    victim = DocumentedPerson.objects.get(code=code)
+    # A caseworker of the team who records consent but holds no casework key.
+    keyless = make_user("keyless", Role.CASEWORKER, teams=(org.team,))
+    day = timezone.localdate()
+    answer = _client(keyless).post(
+        f"/cases/{case.code}/consent/{given.pk}/withdraw/",
+        {f"withdraw-{given.pk.hex}-withdrawn_on": day.isoformat()},
+        follow=True,
+    )
+    page = html.unescape(answer.content.decode())
+    assert "The consent was withdrawn." in page
+    assert "The documentation has not been told of the withdrawal" in page
+    handover = HandedOverTestimony.objects.get()
+    assert (handover.withdrawn_on, handover.withdrawal_told) == (day, False)
+    current = PersonConsent.objects.get(person=victim, current=True)
+    assert (current.testimony, current.originals) == (True, True)  # not told yet
+    client = _client(org.coordinator)
+    page = html.unescape(client.get(_url(case, principal)).content.decode())
+    assert "the documentation has not been told yet" in page
+    answer = client.post(_url(case, principal, "testimony/withdrawal/"), follow=True)
+    page = html.unescape(answer.content.decode())
+    assert "The documentation was told" in page
+    assert "and the documentation was told" in page
+    current = PersonConsent.objects.get(person=victim, current=True)
+    assert (current.testimony, current.originals, current.origin) == (False, False, "withdrawn")
+    assert current.given_on == day
+    assert PersonConsent.objects.filter(person=victim).count() == 2  # the first one kept
+    told = AuditEntry.objects.get(action="case.testimony_withdrawal_told")
+    assert told.target == f"case:{case.pk}"
+    there = AuditEntry.objects.filter(action="documentation.consent_recorded").last()
+    assert there is not None
+    assert str(case.pk) not in str(there.details) + there.target
+    # Told once: asking again changes nothing.
+    client.post(_url(case, principal, "testimony/withdrawal/"))
+    assert PersonConsent.objects.filter(person=victim).count() == 2
+    # Withdrawn by someone who holds the keys, it is told at once.
+    other = household(org)
+    (again,) = consent(org.caseworker, other, None, kind=ConsentKind.TESTIMONY,
+                       scope=["narrative"], people=[0])  # fmt: skip
+    person = other.people.get(position=0)
+    with using_keyring(keyring_of(org.coordinator)):
+        second = hand_over_testimony(person, by=org.coordinator, originals=True)
+        withdraw_consent(again, on=day, by=org.coordinator)
+        second_code = second.documentation_code
+    second.refresh_from_db()
+    assert second.withdrawal_told
+    now = PersonConsent.objects.get(person__code=second_code, current=True)
+    assert (now.testimony, now.originals) == (False, False)
+    documenter = make_user("doc", Role.DOCUMENTER, teams=(org.other_team,))
+    vault_keys.grant(vault.keyring, "documentation", documenter.pk, by="cli")
+    page = html.unescape(
+        _client(documenter).get(f"/documentation/people/{second_code}/").content.decode()
+    )
+    assert "withdrawn in casework" in page

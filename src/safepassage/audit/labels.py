@@ -500,6 +500,14 @@ ACTIONS: dict[str, Action] = {
             "consent recorded for it; documentation was not told the case."
         ),
     ),
+    "case.testimony_withdrawal_told": Action(
+        _("Told documentation of a withdrawn consent"),
+        _(
+            "A person whose testimony was handed over withdrew their consent to it; their "
+            "pseudonymous victim in the documentation now has no consent to testimony or "
+            "originals."
+        ),
+    ),
     "case.consent_overridden": Action(
         _("Shared without consent (override)"),
         _(

@@ -41,12 +41,15 @@ from safepassage.cases.models import (
     Consent,
     ConsentKind,
     ConsentOverride,
+    HandedOverTestimony,
     Part,
     PartnerOrganisation,
     Person,
     Role,
 )
+from safepassage.documentation.consent import withdrawn_in_casework
 from safepassage.vault import bulk
+from safepassage.vault.errors import NotInCompartment, VaultSealed
 
 # Preconditions of stages that live here (cases/stages.py collects them):
 # consent guards shares, not stages.
@@ -168,10 +171,14 @@ def record_consent(
 
 
 @transaction.atomic
+@transaction.atomic
 def withdraw_consent(consent: Consent, *, on: datetime.date, by: User) -> Consent:
     """Mark the current record withdrawn, on the day the person said so.
     A record superseded or already withdrawn meanwhile changes nothing
-    (ConsentChanged)."""
+    (ConsentChanged). A consent to testimony whose testimony was handed
+    over is withdrawn in the documentation too (tell_withdrawal), at once
+    when ``by`` holds the casework keys, else when someone who does asks
+    from the person's page."""
     if on > timezone.localdate():
         raise ConsentError(_("Consent cannot be withdrawn on a day still to come."))
     if on < consent.given_on:
@@ -195,7 +202,38 @@ def withdraw_consent(consent: Consent, *, on: datetime.date, by: User) -> Consen
         consent=consent.kind,
         partner=consent.partner_id,
     )
+    if consent.kind == ConsentKind.TESTIMONY:
+        handover = HandedOverTestimony.objects.filter(person_id=consent.person_id).first()
+        if handover is not None:
+            handover.withdrawn_on, handover.withdrawal_told = on, False
+            handover.save(update_fields=["withdrawn_on", "withdrawal_told"])
+            tell_withdrawal(handover, by=by)
     return consent
+
+
+def tell_withdrawal(handover: HandedOverTestimony, *, by: User) -> bool:
+    """Tell the documentation that the person handed over as a victim
+    withdrew their consent to testimony: their victim's consent there
+    becomes "nothing" (documentation.consent.withdrawn_in_casework). It
+    needs the victim's code, sealed to casework: False, and still to be
+    told, when ``by`` does not hold the casework keys."""
+    if not handover.withdrawal_untold or handover.withdrawn_on is None:
+        return False
+    try:
+        code = handover.documentation_code
+    except (NotInCompartment, VaultSealed):
+        return False
+    with transaction.atomic():
+        withdrawn_in_casework(by, code=code, on=handover.withdrawn_on)
+        HandedOverTestimony.objects.filter(pk=handover.pk).update(withdrawal_told=True)
+        handover.withdrawal_told = True
+        record(
+            by,
+            "case.testimony_withdrawal_told",
+            handover.case,
+            person=str(handover.person_id),
+        )
+    return True
 
 
 # --- The check before a share --------------------------------------------------------

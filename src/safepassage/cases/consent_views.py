@@ -33,7 +33,8 @@ from safepassage.cases.consent import (
 )
 from safepassage.cases.consent_forms import AnswerForm, ConsentForm, ShareForm, WithdrawForm
 from safepassage.cases.consent_page import section_context
-from safepassage.cases.models import Case
+from safepassage.cases.models import Case, ConsentKind, HandedOverTestimony
+from safepassage.cases.testimony_views import WITHDRAWAL_TOLD, WITHDRAWAL_UNTOLD
 from safepassage.vault.errors import NotInCompartment, NotInitialised, Tampered, VaultSealed
 from safepassage.vault.keyring import current_keyring_or_none
 
@@ -115,6 +116,12 @@ def withdraw_view(request: HttpRequest, code: str, consent_id: str) -> HttpRespo
         messages.error(request, error.message)
         return _page(request, case, 400)
     messages.success(request, _("The consent was withdrawn. It stays in the history."))
+    handover = HandedOverTestimony.objects.filter(person_id=consent.person_id).first()
+    if consent.kind == ConsentKind.TESTIMONY and handover is not None:
+        if handover.withdrawal_untold:
+            messages.warning(request, WITHDRAWAL_UNTOLD)
+        else:
+            messages.success(request, WITHDRAWAL_TOLD)
     return _back(case, "consent-people")
 
 

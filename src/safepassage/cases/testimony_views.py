@@ -26,10 +26,20 @@ from safepassage.cases.consent import (
     person_label,
     refused,
     target_of,
+    tell_withdrawal,
 )
 from safepassage.cases.models import ConsentKind, Person
 from safepassage.cases.testimony import hand_over_testimony, handover_of, may_hand_over
 from safepassage.vault.errors import NotInCompartment, VaultSealed
+
+WITHDRAWAL_TOLD = gettext_lazy(
+    "The documentation was told: their victim there has no consent to testimony or originals "
+    "any more."
+)
+WITHDRAWAL_UNTOLD = gettext_lazy(
+    "The documentation has not been told of the withdrawal: it needs someone who holds the "
+    "casework keys, from this person's page."
+)
 
 TESTIMONY = ConsentKind.TESTIMONY
 
@@ -81,6 +91,12 @@ def section(user: User, person: Person) -> dict[str, Any]:
         "handover_code": code,
         "testimony_consent": consent if consented else None,
         "handover_form": form,
+        # The withdrawal can be told by whoever records consent and holds
+        # the code's keys (the code read above).
+        "may_tell": handover is not None
+        and handover.withdrawal_untold
+        and code is not None
+        and user.can(Perm.RECORD_CONSENT),
     }
 
 
@@ -123,4 +139,22 @@ def hand_over_view(request: HttpRequest, code: str, person_id: str) -> HttpRespo
         _("The testimony was handed over: in the documentation this person is %(code)s.")
         % {"code": handover.documentation_code},
     )
+    return redirect(back)
+
+
+@require_POST
+def tell_withdrawal_view(request: HttpRequest, code: str, person_id: str) -> HttpResponse:
+    """Tell the documentation of a withdrawal it was not told of (the one
+    who withdrew did not hold the casework keys)."""
+    user: User = request.user  # type: ignore[assignment]
+    person = get_person_for(user, code, person_id)
+    require(user, Perm.RECORD_CONSENT)
+    back = reverse("cases:person", args=[person.case.code, person.pk]) + "#testimony"
+    handover = handover_of(person)
+    if handover is None or not handover.withdrawal_untold:
+        messages.info(request, _("There is no withdrawal to tell the documentation of."))
+    elif tell_withdrawal(handover, by=user):
+        messages.success(request, WITHDRAWAL_TOLD)
+    else:
+        messages.error(request, WITHDRAWAL_UNTOLD)
     return redirect(back)

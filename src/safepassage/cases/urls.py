@@ -48,6 +48,11 @@ urlpatterns = [
         testimony_views.hand_over_view,
         name="hand_over_testimony",
     ),
+    path(
+        "<case:code>/people/<str:person_id>/testimony/withdrawal/",
+        testimony_views.tell_withdrawal_view,
+        name="tell_withdrawal",
+    ),
     # The workflow: stages, verification, who works on the case.
     path("<case:code>/move/", views.move_view, name="move"),
     path("<case:code>/edit/", views.edit_view, name="edit"),

@@ -176,6 +176,29 @@ def receive_from_casework(
     return person
 
 
+def withdrawn_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
+    """The victim ``code`` (handed over from casework) withdrew, in
+    casework, their consent to testimony on ``on``: their current consent
+    becomes "nothing" (no testimony, no originals), so no dossier takes
+    the originals of evidence about them again. False when there is no
+    such victim any more."""
+    person = Person.objects.filter(code=code).first()
+    if person is None:
+        return False
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        _write(
+            person,
+            by=by,
+            testimony=False,
+            originals=False,
+            given_on=on,
+            origin=ConsentOrigin.WITHDRAWN,
+            note="",
+        )
+    return True
+
+
 # --- The dossier's rule --------------------------------------------------------------
 
 NO_CONSENT = "none"

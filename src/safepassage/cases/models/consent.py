@@ -186,12 +186,22 @@ class HandedOverTestimony(SealedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     on = models.DateField(default=timezone.localdate)
+    # The day they withdrew their consent to testimony, after the
+    # hand-over, and whether the documentation was told (it needs the code,
+    # sealed to casework: told when someone holding its keys withdraws, or
+    # later from the person's page).
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_told = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-on"]
 
     def __str__(self) -> str:
         return f"testimony hand-over {self.pk}"
+
+    @property
+    def withdrawal_untold(self) -> bool:
+        return self.withdrawn_on is not None and not self.withdrawal_told
 
 
 class ShareKind(models.TextChoices):

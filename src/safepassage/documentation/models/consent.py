@@ -30,6 +30,8 @@ class ConsentOrigin(models.TextChoices):
     # may override consent wrote why (the reason stays in casework).
     OVERRIDE = "override", _("handed over from casework under an override, without their consent")
     DOCUMENTER = "documenter", _("recorded by a documenter")
+    # They withdrew, in casework, the consent their testimony came with.
+    WITHDRAWN = "withdrawn", _("withdrawn in casework")
 
 
 class PersonConsent(SealedModel):
