@@ -179,3 +179,22 @@ def test_a_page_of_open_tasks_is_walked_in_order_not_sorted(
         plan = chosen.order_by(*order).values_list("pk", flat=True)[:50].explain()
         assert f"INDEX {index}" in plan, plan
         assert "FOR ORDER BY" not in plan, plan
+
+
+def test_a_cases_page_finds_the_moves_of_its_stays_from_an_index(
+    org: Organisation, vault: Vault
+) -> None:
+    """Most stays continue none: over all of them SQLite's statistics made
+    the index on "moved from" look useless (one value, NULL), and each
+    case page read every stay of every case to list its stays' moves."""
+    from safepassage.cases.models import Stay
+    from tests.cases import safehouse_helpers as houses
+
+    house = houses.make_house(org, "House 7", capacity=40)
+    case = houses.team_case(org, "Zelim", "Kheda")
+    stay = houses.place(org, case, house, reason="Tonight")
+    _copied("cases_stay", 10)
+    assert Stay.objects.count() >= 1000
+    plan = Stay.objects.filter(moved_from_id__in=[stay.pk]).explain()
+    assert "stay_moved_from" in plan, plan
+    assert "SCAN cases_stay" not in plan, plan

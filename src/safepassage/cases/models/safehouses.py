@@ -116,7 +116,12 @@ class Stay(SealedModel):
     cancelled = models.BooleanField(default=False)
     # The stay this one continues, when the household moved between houses.
     moved_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="moved_to"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moved_to",
+        db_index=False,  # "stay_moved_from" below, of the stays that have one
     )
     # Placed beyond the house's beds by someone allowed to (the reason is sealed).
     over_capacity = models.BooleanField(default=False)
@@ -153,6 +158,15 @@ class Stay(SealedModel):
             # A house's stays not over by a day (occupancy): found among its
             # stays of years past without reading them.
             models.Index(fields=["house", "left_on"], name="stay_house_left"),
+            # The stays that continue a stay (a case's page shows each
+            # stay's moves). Only those: over every stay, most with none,
+            # SQLite's statistics made an index look useless (one value,
+            # NULL), and each case page read every stay.
+            models.Index(
+                fields=["moved_from"],
+                name="stay_moved_from",
+                condition=Q(moved_from__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
