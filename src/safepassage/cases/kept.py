@@ -32,6 +32,18 @@ def people(case: Case) -> list[Person]:
     return _kept(case, "people", lambda: list(case.people.order_by("position", "id")))
 
 
+def opened_people(case: Case) -> list[Person]:
+    """The case's people by their place in the household, each one's
+    identity opened: for a reader who may read it (the caller checks
+    access.may_read_identity), read and opened once for the page (the
+    household, the stays' names, the travel records' names)."""
+    return _kept(
+        case,
+        "opened_people",
+        lambda: list(case.people.order_by("position", "id").opened("identity")),
+    )
+
+
 def staff(case: Case) -> list[User]:
     """The staff who see the case (access.staff_who_see), by username."""
     return _kept(case, "staff", lambda: list(staff_who_see(case)))

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
-from safepassage.cases import contacts
+from safepassage.cases import contacts, kept
 from safepassage.cases.access import may_read_identity
 from safepassage.cases.models import Case, Person, Role
 from safepassage.cases.opening import Answer, Identity
@@ -173,7 +173,7 @@ def household_of(user: User, case: Case) -> Household | None:
         return None
     if not case.people_moved:
         return read_identity(case.identity if isinstance(case.identity, dict) else {})
-    people = list(case.people.order_by("position").opened("identity"))
+    people = kept.opened_people(case)
     household = read_people(people, case.household_notes)
     flagged = contacts.flagged_people(case)
     principal = next((p for p in people if p.role == Role.PRINCIPAL), None)

@@ -109,13 +109,21 @@ def house_choices(*, excluding: uuid.UUID | None = None) -> list[tuple[str, str]
     ]
 
 
+def case_people_names(user: User, case: Case) -> dict[uuid.UUID, str]:
+    """people_names of one case, from its people as the page read them
+    (kept.opened_people)."""
+    if not may_read_identity(user, case):
+        return {}
+    return {person.pk: person.identity.name for person in kept.opened_people(case)}
+
+
 def person_choices(people: list[Person], names: dict[uuid.UUID, str]) -> list[tuple[str, str]]:
     return [(str(person.pk), person_label(person, names)) for person in people]
 
 
 def place_form(user: User, case: Case, data: Any = None) -> PlaceForm:
     people = kept.people(case)
-    names = people_names(user, [case])
+    names = case_people_names(user, case)
     return PlaceForm(
         data,
         houses=house_choices(),
@@ -136,7 +144,7 @@ def section_context(
     ``bound`` forms (by kind and stay) and ``placing`` show their errors."""
     bound = bound or {}
     changes = may_place(user, case)
-    names = people_names(user, [case])
+    names = case_people_names(user, case)
     stays = case.stays.select_related("house").prefetch_related("people", "moved_to")
     casework = holds_casework()
     if casework:

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from safepassage.cases import kept
 from safepassage.cases.models import (
     Application,
     AsylumClaim,
@@ -103,8 +104,7 @@ class ClaimRow:
 def person_labels(case: Case, *, identity: bool) -> dict[uuid.UUID, str]:
     """Each person of the case by name for a reader of identity, else by
     their place in the household ("the principal", "member 2")."""
-    people = case.people.order_by("position", "id")
-    rows = list(people.opened("identity") if identity else people)
+    rows = kept.opened_people(case) if identity else kept.people(case)
     labels = {}
     for number, person in enumerate(rows, start=1):
         if person.role == Role.PRINCIPAL:
