@@ -25,9 +25,11 @@ STORY = "They came at night and took my brother."
 
 def _flood(server_url: str) -> None:
     """Cheap requests until the server refuses one: the minute's budget of
-    requests without a proof is used up."""
+    requests without a proof is used up. Up to twice the budget: on a
+    loaded machine a new minute may begin during the flood, with a budget
+    of its own."""
     body = urllib.parse.urlencode(request_data(), doseq=True).encode()
-    for _ in range(settings.INTAKE_MAX_PER_MINUTE + 1):
+    for _ in range(2 * (settings.INTAKE_MAX_PER_MINUTE + 1)):
         try:
             with urllib.request.urlopen(server_url + "/request/", body, timeout=30):  # noqa: S310
                 status = 200

@@ -171,7 +171,6 @@ def record_consent(
 
 
 @transaction.atomic
-@transaction.atomic
 def withdraw_consent(consent: Consent, *, on: datetime.date, by: User) -> Consent:
     """Mark the current record withdrawn, on the day the person said so.
     A record superseded or already withdrawn meanwhile changes nothing
@@ -224,9 +223,14 @@ def tell_withdrawal(handover: HandedOverTestimony, *, by: User) -> bool:
     except (NotInCompartment, VaultSealed):
         return False
     with transaction.atomic():
-        withdrawn_in_casework(by, code=code, on=handover.withdrawn_on)
-        HandedOverTestimony.objects.filter(pk=handover.pk).update(withdrawal_told=True)
+        # Told once, whoever asks at the same time.
+        claimed = HandedOverTestimony.objects.filter(pk=handover.pk, withdrawal_told=False).update(
+            withdrawal_told=True
+        )
         handover.withdrawal_told = True
+        if not claimed:
+            return False
+        withdrawn_in_casework(by, code=code, on=handover.withdrawn_on)
         record(
             by,
             "case.testimony_withdrawal_told",
