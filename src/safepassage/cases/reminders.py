@@ -59,7 +59,7 @@ _BY_RECORD = 500
 # case by case; past it, counted against the records near their dates
 # (_records_first), the cases counted no further than _COUNTED_CASES_UP_TO.
 _FEW_CASES = 2000
-_COUNTED_CASES_UP_TO = 50_000
+_COUNTED_CASES_UP_TO = 10_000
 
 
 @dataclass(frozen=True)
