@@ -30,6 +30,7 @@ from safepassage.cases.access import case_rule, visible_cases
 from safepassage.cases.conditions import through
 from safepassage.cases.models import Case, Flag, Risk, Stage, has_code
 from safepassage.cases.occupancy import occupancy
+from safepassage.cases.paging import count_up_to
 
 # How many cases or tasks a card lists (its count says how many in all).
 LISTED = 8
@@ -51,7 +52,7 @@ def _counted(listed: list[Any], query: Any) -> int:
     was not cut short."""
     if len(listed) < LISTED:
         return len(listed)
-    return int(query.order_by().values("pk")[: COUNTED_UP_TO + 1].count())
+    return count_up_to(query, COUNTED_UP_TO + 1)
 
 
 def unowned_urgent(user: User, period: Period) -> dict[str, Any]:
@@ -167,7 +168,7 @@ def my_tasks(user: User, period: Period) -> dict[str, Any]:
     # (past it, "more than"): a team's backlog is not walked to its end.
     team = rule & Q(team_id__in=user.team_ids)
     late = tasks.open_tasks().filter(through(team), due_on__lt=today)
-    team_overdue = late.order_by().values("pk")[: COUNTED_UP_TO + 1].count()
+    team_overdue = count_up_to(late, COUNTED_UP_TO + 1)
     if team_overdue <= COUNTED_UP_TO:
         team_overdue += reminders.overdue_reminder_count(
             team, today, up_to=COUNTED_UP_TO + 1 - team_overdue

@@ -18,11 +18,17 @@ from django.utils.functional import cached_property
 COUNTED_UP_TO = 1000
 
 
+def count_up_to(query: Any, limit: int) -> int:
+    """How many rows ``query`` holds, counted no further than ``limit``:
+    the database stops there, whatever plan it chose."""
+    return int(query.order_by().values("pk")[:limit].count())
+
+
 def counted(query: Any, up_to: int | None = None) -> tuple[int, bool]:
     """How many ``query`` holds, counted no further than ``up_to``
     (COUNTED_UP_TO unless given), and whether there are more."""
     up_to = COUNTED_UP_TO if up_to is None else up_to
-    found = int(query.order_by().values("pk")[: up_to + 1].count())
+    found = count_up_to(query, up_to + 1)
     return min(found, up_to), found > up_to
 
 
@@ -40,7 +46,7 @@ class CountedUpTo(Paginator):
 
     @cached_property
     def _found(self) -> int:
-        return int(self.query.order_by()[: self.up_to + 1].count())
+        return count_up_to(self.query, self.up_to + 1)
 
     @cached_property
     def count(self) -> int:

@@ -41,6 +41,7 @@ from safepassage.cases.models import (
     Task,
     TravelDocument,
 )
+from safepassage.cases.paging import count_up_to
 
 # A travel document is brought up this many days before it expires.
 EXPIRING_WITHIN = 90
@@ -124,8 +125,7 @@ def _records_first(cases: Q, today: date) -> frozenset[str]:
     statistics on how rare a range of dates is, so it cannot tell: it is
     counted here, from the indexes alone, each count stopping at the
     other's size (none past a few thousand cases)."""
-    chosen = Case.objects.filter(on_the_way(cases)).order_by().values("pk")
-    many = chosen[:_COUNTED_CASES_UP_TO].count()
+    many = count_up_to(Case.objects.filter(on_the_way(cases)), _COUNTED_CASES_UP_TO)
     if many <= _FEW_CASES:
         return frozenset()
     near = {
@@ -136,11 +136,7 @@ def _records_first(cases: Q, today: date) -> frozenset[str]:
             appointment_on__lte=today + timedelta(days=APPOINTMENT_AHEAD)
         ),
     }
-    return frozenset(
-        kind
-        for kind, records in near.items()
-        if records.order_by().values("pk")[:many].count() < many
-    )
+    return frozenset(kind for kind, records in near.items() if count_up_to(records, many) < many)
 
 
 def reminders(cases: Q, today: date) -> list[Reminder]:
@@ -228,5 +224,5 @@ def overdue_reminder_count(cases: Q, today: date, up_to: int | None = None) -> i
             continue
         if found >= up_to:
             break
-        found += sources.order_by().values("pk")[: up_to - found].count()
+        found += count_up_to(sources, up_to - found)
     return found

@@ -322,15 +322,27 @@ def inspect(
         kind == EvidenceKind.IMAGE or container == "zip" or container in media.CONTAINERS
     ):
         found["not_inspected"] = "too large to read metadata on upload"
-    if container in content_credentials.CONTAINERS:
-        credentials = None
-        if small:
-            credentials = content_credentials.credentials_of(whole(), container)
-        elif stream is not None and size <= C2PA_MAX_BYTES:
-            # Read as it is decrypted, one piece in memory; the library
-            # seeks about in it, which costs a few passes over the file.
-            with Rewinding(stream, size) as readable:
-                credentials = content_credentials.credentials_of(readable, container)
-        if credentials is not None:
-            found["c2pa"] = credentials
+    credentials = credentials_read(container, size, whole, stream)
+    if credentials is not None:
+        found["c2pa"] = credentials
     return found
+
+
+def credentials_read(
+    container: str,
+    size: int,
+    read: Callable[[], bytes],
+    stream: Callable[[], Iterator[bytes]] | None,
+) -> dict[str, Any] | None:
+    """A file's checked C2PA manifest (content_credentials.credentials_of),
+    or None: read in memory up to INSPECT_MAX_BYTES, past it as it is
+    decrypted (``stream``, one piece in memory; the library seeks about in
+    it, which costs a few passes over the file) up to C2PA_MAX_BYTES."""
+    if container not in content_credentials.CONTAINERS:
+        return None
+    if size <= INSPECT_MAX_BYTES:
+        return content_credentials.credentials_of(read(), container)
+    if stream is None or size > C2PA_MAX_BYTES:
+        return None
+    with Rewinding(stream, size) as readable:
+        return content_credentials.credentials_of(readable, container)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safepassage.accounts.models import User
-from safepassage.documentation import capture, content_credentials, custody
+from safepassage.documentation import capture, custody
 from safepassage.documentation.access import (
     WRITE,
     get_act_for,
@@ -42,7 +42,6 @@ from safepassage.documentation.models import (
     Information,
     Statement,
 )
-from safepassage.documentation.rewinding import Rewinding
 from safepassage.documentation.working_copies import COPY_MAX_BYTES, Box, CopyRefused, make_copy
 from safepassage.vault import files
 from safepassage.vault.files import StagedUpload
@@ -289,8 +288,8 @@ def open_item(
 def check_credentials_again(by: object, item: Evidence, *, why: str) -> dict[str, Any] | None:
     """Check an original's C2PA manifest again, against the trust anchors
     the server holds now (they were changed since it was checked): the
-    original is read (as it is decrypted, a piece at a time, past
-    capture.INSPECT_MAX_BYTES), the new check replaces the old in its
+    original is read as on upload (capture.credentials_read), the new
+    check replaces the old in its
     capture record, and the read is in its custody log with ``why``.
     Refused without a reason, and for an item whose manifest was not read
     (none, or kept elsewhere)."""
@@ -309,11 +308,7 @@ def check_credentials_again(by: object, item: Evidence, *, why: str) -> dict[str
         yield from chunks
 
     container = item.capture.get("container", "")
-    if item.size <= capture.INSPECT_MAX_BYTES:
-        found = content_credentials.credentials_of(b"".join(pieces()), container)
-    else:
-        with Rewinding(pieces, item.size) as readable:
-            found = content_credentials.credentials_of(readable, container)
+    found = capture.credentials_read(container, item.size, lambda: b"".join(pieces()), pieces)
     with transaction.atomic():
         locked = Evidence.objects.select_for_update().get(pk=item.pk)
         record = dict(locked.capture or {})
