@@ -248,6 +248,8 @@ def test_a_withdrawal_after_the_hand_over_reaches_the_documentation(
     page = html.unescape(answer.content.decode())
     assert "The documentation was told" in page
     assert "and the documentation was told" in page
+    # What they agreed to at the hand-over is not said as if it still held.
+    assert "They agreed that the originals of evidence about them may be handed over" not in page
     current = PersonConsent.objects.get(person=victim, current=True)
     assert (current.testimony, current.originals, current.origin) == (False, False, "withdrawn")
     assert current.given_on == day
