@@ -84,3 +84,42 @@ def test_it_asks_as_many_queries_of_a_full_case_as_of_a_small_one(
     assert case.people.count() == 4
     assert case.notes.count() == notes.SHOWN + 6
     assert _queries(client, case) == small
+
+
+
+def _reads_of(table: str, sql: str) -> bool:
+    """Whether ``sql`` reads rows of ``table`` for the page: any query of
+    it, except, for the household and the stays, the stage conditions'
+    checks (a count, whether there is one, the current stay) and the
+    people of each stay or application (through their own tables)."""
+    if table in ("cases_person", "cases_stay"):
+        return sql.startswith(f'SELECT "{table}"."id"') and not sql.endswith("LIMIT 1")
+    return sql.startswith("SELECT") and f'FROM "{table}"' in sql
+
+
+# Rows several parts of the page need, read once for the page (cases.kept
+# and each section's single read): tasks open and done, the latest round of
+# checks and the finished ones, the household, stays and the moves between
+# them, the partner organisations of the consent and share forms.
+READ_ONCE = (
+    "cases_task",
+    "cases_verification",
+    "cases_person",
+    "cases_stay",
+    "cases_partnerorganisation",
+)
+
+
+def test_it_reads_each_kind_of_record_once_however_many_parts_show_it(
+    org: Organisation, vault: Vault
+) -> None:
+    case = world.build(org).case
+    _more_of_everything(org, case)
+    client = client_of(org.coordinator)
+    address = f"/cases/{case.code}/"
+    assert client.get(address).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200
+    for table in READ_ONCE:
+        reads = [q["sql"] for q in captured.captured_queries if _reads_of(table, q["sql"])]
+        assert len(reads) == 1, (table, reads)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,24 @@ def _not_later_than_today(day: datetime.date) -> datetime.date:
     if day > timezone.localdate():
         raise forms.ValidationError(_("This day is still to come."))
     return day
+
+
+def _partner_choices(
+    field: forms.Field,
+    queryset: QuerySet[PartnerOrganisation],
+    shown: list[PartnerOrganisation] | None,
+) -> None:
+    """A partner field chooses among ``queryset`` (what is sent is checked
+    against it); its options are ``shown`` if the page read them already
+    (the active partners, one query for the page's forms), else read from
+    the queryset when drawn."""
+    chooser = cast(forms.ModelChoiceField, field)
+    chooser.queryset = queryset
+    if shown is not None:
+        chooser.choices = [
+            ("", chooser.empty_label or ""),
+            *((str(partner.pk), chooser.label_from_instance(partner)) for partner in shown),
+        ]
 
 
 class ConsentForm(forms.Form):
@@ -69,7 +88,12 @@ class ConsentForm(forms.Form):
     seen = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, people: list[Person], name: Callable[[Person], str], **kwargs: Any
+        self,
+        *args: Any,
+        people: list[Person],
+        name: Callable[[Person], str],
+        partners: list[PartnerOrganisation] | None = None,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", "consent")
         super().__init__(*args, **kwargs)
@@ -77,9 +101,9 @@ class ConsentForm(forms.Form):
         cast(forms.ChoiceField, self.fields["person"]).choices = [
             (str(p.pk), name(p)) for p in people
         ]
-        cast(
-            forms.ModelChoiceField, self.fields["partner"]
-        ).queryset = PartnerOrganisation.objects.filter(active=True)
+        _partner_choices(
+            self.fields["partner"], PartnerOrganisation.objects.filter(active=True), partners
+        )
         self.fields["given_on"].initial = timezone.localdate()
 
     def clean_given_on(self) -> datetime.date:
@@ -139,12 +163,20 @@ class ShareForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, may_override: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        may_override: bool = False,
+        partners: list[PartnerOrganisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", "share")
         super().__init__(*args, **kwargs)
-        cast(
-            forms.ModelChoiceField, self.fields["partner"]
-        ).queryset = PartnerOrganisation.objects.filter(active=True, verified_on__isnull=False)
+        _partner_choices(
+            self.fields["partner"],
+            PartnerOrganisation.objects.filter(active=True, verified_on__isnull=False),
+            None if partners is None else [p for p in partners if p.verified_on is not None],
+        )
         if not may_override:
             del self.fields["override_reason"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -135,15 +134,19 @@ def section_context(
         line = _line(consent, readable, may_record)
         (entry.current if consent.superseded_by_id is None else entry.past).append(line)
     seen = consent_state(case)
+    # The active partners, read once for the forms' choices and the notice.
+    partners = list(PartnerOrganisation.objects.filter(active=True))
     if record_form is None and may_record and people:
-        record_form = ConsentForm(people=people, name=name, initial={"seen": seen})
+        record_form = ConsentForm(
+            people=people, name=name, initial={"seen": seen}, partners=partners
+        )
     sent_lines = []
     if may_share:
         # Every bundle of the case, read once: the accepted transfer among them.
         sent_rows = list(SentBundle.objects.filter(case=case).select_related("partner"))
         transferred = next((sent for sent in sent_rows if is_accepted_transfer(sent)), None)
         if share_form is None and transferred is None:
-            share_form = ShareForm(may_override=user.can(Perm.OVERRIDE_CONSENT))
+            share_form = ShareForm(may_override=user.can(Perm.OVERRIDE_CONSENT), partners=partners)
         for sent in sent_rows:
             waiting = sent.kind == ShareKind.TRANSFER and sent.status == SentStatus.SENT
             sent_lines.append(
@@ -157,10 +160,8 @@ def section_context(
             )
     else:
         transferred = transferred_to(case)
-    partners = PartnerOrganisation.objects.filter(active=True).aggregate(
-        active=Count("pk"), verified=Count("pk", filter=Q(verified_on__isnull=False))
-    )
-    has_partners, usable = partners["active"] > 0, partners["verified"] > 0
+    has_partners = bool(partners)
+    usable = any(partner.verified_on is not None for partner in partners)
     return {
         "consent": Section(
             case=case,

@@ -16,6 +16,7 @@ from typing import TypeVar
 from safepassage.accounts.models import User
 from safepassage.cases.access import staff_who_see
 from safepassage.cases.models import Case, Person
+from safepassage.vault import bulk
 
 T = TypeVar("T")
 
@@ -28,7 +29,8 @@ def _kept(case: Case, name: str, read: Callable[[], T]) -> T:
 
 
 def people(case: Case) -> list[Person]:
-    """The case's people by their place in the household (not opened)."""
+    """The case's people by their place in the household (not opened,
+    unless opened_people read them first: the same rows)."""
     return _kept(case, "people", lambda: list(case.people.order_by("position", "id")))
 
 
@@ -36,12 +38,15 @@ def opened_people(case: Case) -> list[Person]:
     """The case's people by their place in the household, each one's
     identity opened: for a reader who may read it (the caller checks
     access.may_read_identity), read and opened once for the page (the
-    household, the stays' names, the travel records' names)."""
-    return _kept(
-        case,
-        "opened_people",
-        lambda: list(case.people.order_by("position", "id").opened("identity")),
-    )
+    household, the stays' names, the travel records' names). People
+    already read unopened are opened where they are, not read again."""
+
+    def read() -> list[Person]:
+        found = people(case)
+        bulk.open_rows(found, ["identity"])
+        return found
+
+    return _kept(case, "opened_people", read)
 
 
 def staff(case: Case) -> list[User]:

@@ -141,8 +141,18 @@ def _records_first(cases: Q, today: date) -> frozenset[str]:
 
 def reminders(cases: Q, today: date) -> list[Reminder]:
     """The reminders of the cases ``cases`` selects, not marked done,
-    soonest first: four queries whatever the number of cases (three more
+    soonest first: two queries whatever the number of cases (three more
     to choose how to read them when the cases are many)."""
+    return _reminders(cases, today, _records_first(cases, today))
+
+
+def of_case(case: Case, today: date) -> list[Reminder]:
+    """The reminders of one case (its page): its own records, looked up
+    by the case, with no count to choose how."""
+    return _reminders(Q(pk=case.pk), today, frozenset())
+
+
+def _reminders(cases: Q, today: date, records_first: frozenset[str]) -> list[Reminder]:
     dues = travel.due_dates(
         on_the_way(cases),
         today,
@@ -150,7 +160,7 @@ def reminders(cases: Q, today: date) -> list[Reminder]:
         ahead=APPOINTMENT_AHEAD,
         follow_up_after=FOLLOW_UP_AFTER,
         follow_up_for=FOLLOW_UP_FOR,
-        records_first=_records_first(cases, today),
+        records_first=records_first,
     )
     if not dues:
         return []
@@ -167,7 +177,7 @@ def reminders(cases: Q, today: date) -> list[Reminder]:
 def find(case: Case, kind: str, record_id: uuid.UUID, source_on: date, today: date) -> Reminder:
     """The reminder of ``case`` so named, as it stands today; LookupError
     if there is none (its record changed, or it was marked done)."""
-    for reminder in reminders(Q(pk=case.pk), today):
+    for reminder in of_case(case, today):
         if reminder.key == (kind, record_id, source_on):
             return reminder
     raise LookupError("no such reminder")

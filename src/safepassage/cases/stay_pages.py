@@ -61,8 +61,9 @@ def people_names(user: User, cases: list[Case]) -> dict[uuid.UUID, str]:
     return {person.pk: person.identity.name for person in people}
 
 
-def status(stay: Stay) -> tuple[str, str]:
-    """A stay's state as a key (for styles) and words."""
+def status(stay: Stay, moved: bool | None = None) -> tuple[str, str]:
+    """A stay's state as a key (for styles) and words; ``moved``: whether
+    another stay continues it, if the caller knows (else its ``moved_to``)."""
     if stay.house_id is None:
         return "purged", _("where they stayed is no longer kept")
     if stay.cancelled:
@@ -71,7 +72,9 @@ def status(stay: Stay) -> tuple[str, str]:
         return "planned", _("placed, not yet arrived")
     if stay.left_on is None:
         return "current", _("in the house")
-    if any(True for _moved in stay.moved_to.all()):
+    if moved is None:
+        moved = any(True for _moved in stay.moved_to.all())
+    if moved:
         return "moved", _("moved to another house")
     return "left", _("left")
 
@@ -145,13 +148,16 @@ def section_context(
     bound = bound or {}
     changes = may_place(user, case)
     names = case_people_names(user, case)
-    stays = case.stays.select_related("house").prefetch_related("people", "moved_to")
+    stays = case.stays.select_related("house").prefetch_related("people")
     casework = holds_casework()
     if casework:
         stays = stays.opened("notes", "override_reason")
+    read = list(stays.order_by("-planned_arrival", "-placed_on"))
+    # A move continues a stay of the same case (stays.move): the moves are among these.
+    continued = {stay.moved_from_id for stay in read}
     rows = []
-    for stay in stays.order_by("-planned_arrival", "-placed_on"):
-        state, label = status(stay)
+    for stay in read:
+        state, label = status(stay, moved=stay.pk in continued)
         row = StayRow(
             stay,
             state,

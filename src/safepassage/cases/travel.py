@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,7 +213,7 @@ def due_dates(
     records_first: frozenset[str] = frozenset(),
 ) -> list[Due]:
     """What is due for the cases ``cases`` selects (a condition on Case),
-    soonest first, in three queries whatever
+    soonest first, in one query whatever
     their number: issued documents expiring within ``expiring_within``
     days (or expired: overdue), appointments within ``ahead`` days (or
     passed with the application not submitted: overdue), and a follow-up
@@ -221,42 +221,33 @@ def due_dates(
     before it until ``follow_up_for`` days after (overdue once passed).
     ``records_first`` names the kinds ("document_expires", "appointment")
     whose records are read from their dates first (_of_cases)."""
+    documents = TravelDocument.objects.filter(
+        _of_cases(cases, "document_expires" in records_first),
+        status=DocumentStatus.ISSUED,
+        expires_on__lte=today + timedelta(days=expiring_within),
+    ).annotate(due_kind=Value("document_expires"), due_on=F("expires_on"))
+    appointments = Application.objects.filter(
+        Q(appointment_on__gte=today) | Q(submitted_on=None, decision=Decision.PENDING),
+        _of_cases(cases, "appointment" in records_first),
+        appointment_on__lte=today + timedelta(days=ahead),
+    ).annotate(due_kind=Value("appointment"), due_on=F("appointment_on"))
+    arrivals = Journey.objects.filter(
+        through(cases),
+        arrived_on__lte=today + timedelta(days=ahead - follow_up_after),
+        arrived_on__gte=today - timedelta(days=follow_up_after + follow_up_for),
+    ).annotate(due_kind=Value("follow_up"), due_on=F("arrived_on"))
+    # The three kinds in one query (UNION ALL), each from its own indexes.
+    rows = [
+        records.order_by().values_list("due_kind", "due_on", "case_id", "case__code", "pk")
+        for records in (documents, appointments, arrivals)
+    ]
     found: list[Due] = []
-    documents = (
-        TravelDocument.objects.filter(
-            _of_cases(cases, "document_expires" in records_first),
-            status=DocumentStatus.ISSUED,
-            expires_on__lte=today + timedelta(days=expiring_within),
-        )
-        .order_by()
-        .values_list("expires_on", "case_id", "case__code", "pk")
-    )
+    kind: str
     on: date
-    for on, case_id, code, pk in cast(Any, documents):
-        found.append(Due("document_expires", on, on < today, case_id, code, pk))
-    appointments = (
-        Application.objects.filter(
-            Q(appointment_on__gte=today) | Q(submitted_on=None, decision=Decision.PENDING),
-            _of_cases(cases, "appointment" in records_first),
-            appointment_on__lte=today + timedelta(days=ahead),
-        )
-        .order_by()
-        .values_list("appointment_on", "case_id", "case__code", "pk")
-    )
-    for on, case_id, code, pk in cast(Any, appointments):
-        found.append(Due("appointment", on, on < today, case_id, code, pk))
-    arrivals = (
-        Journey.objects.filter(
-            through(cases),
-            arrived_on__lte=today + timedelta(days=ahead - follow_up_after),
-            arrived_on__gte=today - timedelta(days=follow_up_after + follow_up_for),
-        )
-        .order_by()
-        .values_list("arrived_on", "case_id", "case__code", "pk")
-    )
-    for arrived, case_id, code, pk in cast(Any, arrivals):
-        on = arrived + timedelta(days=follow_up_after)
-        found.append(Due("follow_up", on, on < today, case_id, code, pk))
+    for kind, on, case_id, code, pk in cast(Any, rows[0].union(*rows[1:], all=True)):
+        if kind == "follow_up":
+            on += timedelta(days=follow_up_after)
+        found.append(Due(kind, on, on < today, case_id, code, pk))
     found.sort(key=lambda due: (due.on, due.case_code, due.kind))
     return found
 

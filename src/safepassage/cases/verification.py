@@ -101,20 +101,23 @@ def latest(case: Case) -> Verification | None:
 
 def checklist(case: Case) -> Checklist:
     """The latest round and its checks (who made each, not opened)."""
-    verification = latest(case)
+    return checklist_of(latest(case))
+
+
+def checklist_of(verification: Verification | None) -> Checklist:
+    """The checklist of a round read already (``every_round``'s first)."""
     if verification is None:
         return Checklist(None)
     checks = list(verification.checks.select_related("by").order_by("number"))
     return Checklist(verification, checks)
 
 
-def rounds(case: Case) -> list[Verification]:
-    """Every finished round, newest first (for the page's history)."""
+def every_round(case: Case) -> list[Verification]:
+    """Every round of checks, newest first, with who finished it: the
+    case page's checklist (the first) and its history (the finished ones)
+    from one read."""
     return list(
-        Verification.objects.filter(case=case)
-        .exclude(outcome="")
-        .select_related("finished_by")
-        .order_by("-number")
+        Verification.objects.filter(case=case).select_related("finished_by").order_by("-number")
     )
 
 

@@ -131,7 +131,8 @@ def _page(
     # What the case lacks for each stage, checked once for the moves and the next steps.
     known: dict[str, list[str]] = {}
     options = stages.options(case, user, known)
-    checklist = verification.checklist(case)
+    every_round = verification.every_round(case)
+    checklist = verification.checklist_of(every_round[0] if every_round else None)
     context: dict[str, Any] = {
         "case": case,
         "urgency": label("urgency", str(case.urgency)),
@@ -154,7 +155,8 @@ def _page(
         ],
         "rounds": [
             (round_, round_.reasons if can_narrative else None)
-            for round_ in verification.rounds(case)
+            for round_ in every_round
+            if round_.finished
         ],
         "history": _history(case, can_narrative),
         "sections": _sections(request, case),
