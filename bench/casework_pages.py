@@ -85,7 +85,8 @@ def measure(client: Any, page: str, paths: list[str], requests: int) -> Measured
 
 
 def show_queries(client: Any, paths: list[str]) -> None:
-    """The SQL of one request of each path, to look for what repeats."""
+    """The SQL of one request of each path, each with its time in ms, to
+    look for what repeats and what is slow."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -94,8 +95,12 @@ def show_queries(client: Any, paths: list[str]) -> None:
             client.get(path)
         print(f"{path}: {len(captured.captured_queries)} queries")
         for query in captured.captured_queries:
-            sql = query["sql"]
-            print(f"  {sql[:100]} ... {sql[-200:]}" if len(sql) > 320 else f"  {sql}")
+            sql, ms = query["sql"], float(query["time"]) * 1000
+            print(
+                f"  {ms:6.1f} {sql[:100]} ... {sql[-200:]}"
+                if len(sql) > 320
+                else f"  {ms:6.1f} {sql}"
+            )
 
 
 def create_postgres_database() -> None:
@@ -132,7 +137,10 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
     parser.add_argument(
-        "--show-queries", metavar="PAGE", help="print the SQL of one request of PAGE (a prefix)"
+        "--show-queries",
+        metavar="PAGE",
+        action="append",
+        help="print the SQL of one request of PAGE (a prefix; may be given again)",
     )
     args = parser.parse_args()
     create_postgres_database()
@@ -193,7 +201,11 @@ def main() -> None:
     if args.show_queries:
         show_queries(
             client,
-            [paths[0] for page, paths in pages.items() if page.startswith(args.show_queries)],
+            [
+                paths[0]
+                for page, paths in pages.items()
+                if page.startswith(tuple(args.show_queries))
+            ],
         )
     results = [measure(client, page, paths, args.requests) for page, paths in pages.items()]
     print(
