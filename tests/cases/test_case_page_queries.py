@@ -86,7 +86,6 @@ def test_it_asks_as_many_queries_of_a_full_case_as_of_a_small_one(
     assert _queries(client, case) == small
 
 
-
 def _reads_of(table: str, sql: str) -> bool:
     """Whether ``sql`` reads rows of ``table`` for the page: any query of
     it, except, for the household and the stays, the stage conditions'
