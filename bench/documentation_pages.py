@@ -12,7 +12,8 @@ Targets on 2 cores: pages under 100 ms, the search under 300 ms (p95).
     .venv/bin/python bench/documentation_pages.py --requests 50
     .venv/bin/python bench/documentation_pages.py --scale 0.2 --freeze   # and after gc.freeze()
     .venv/bin/python bench/documentation_pages.py --database sqlite --scale 0.2 \
-        --profile "event list, filtered"   # where a page's CPU goes (cProfile)
+        --profile "event list, filtered"   # where a page's CPU goes (cProfile),
+                                           # its queries and the slowest ones' plans
 
 PostgreSQL runs on a private server that scripts/with_postgres.py starts
 and removes. Times are measured around Django's test client in the same
@@ -294,8 +295,17 @@ def profiled(client: Any, urls: list[str], requests: int) -> None:
     with CaptureQueriesContext(connection) as captured:
         client.get(urls[0])
     print(f"queries of one request ({urls[0]}), slowest first (ms):")
-    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+    for query in slowest:
         print(f"  {float(query['time']) * 1000:7.1f}  {query['sql'][:160]}")
+    # The plans of the three slowest reads, as the database ran them.
+    explain = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    for query in [q for q in slowest if q["sql"].startswith("SELECT")][:3]:
+        print(f"plan of: {query['sql']}")
+        with connection.cursor() as cursor:
+            cursor.execute(explain + query["sql"])
+            for row in cursor.fetchall():
+                print("  ", " ".join(str(part) for part in row))
 
 
 def measure(client: Any, pages: dict[str, list[str]], requests: int, pauses: list[float]) -> None:

@@ -204,8 +204,9 @@ def test_it_reads_only_what_it_shows_of_acts_victims_and_perpetrators(
     client: Client, recorded: dict[str, str]
 ) -> None:
     """No sealed column an act, a victim or a part does not show, no term
-    joined to each act (each is read once for the page), and no part
-    sorted by joining its act again (bench/README.md: the page's own work)."""
+    joined to each act (each is read once for the page), and no part, nor
+    the page's acts read by id, sorted by joining its act or its event
+    again (bench/README.md: the page's own work)."""
     client.get("/documentation/timeline/")
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/documentation/timeline/").content.decode()
@@ -215,6 +216,9 @@ def test_it_reads_only_what_it_shows_of_acts_victims_and_perpetrators(
     acts = [sql for sql in read if 'FROM "documentation_act"' in sql and '"code"' in sql]
     assert acts
     assert all('"method"' not in sql and "documentation_term" not in sql for sql in acts)
+    by_id = [sql for sql in acts if '"documentation_act"."id" IN (' in sql]
+    assert by_id
+    assert all("documentation_event" not in sql and "ORDER BY" not in sql for sql in by_id)
     people = [sql for sql in read if 'FROM "documentation_person"' in sql]
     assert people
     assert all('"born"' not in sql and '"contact"' not in sql for sql in people)

@@ -285,7 +285,8 @@ def timeline_page(ids: list[Any]) -> list[Act]:
     (not once for each act: making them was most of the page's own work,
     bench/README.md), and each act's perpetrator types are left in
     ``act.perpetrator_types``."""
-    acts = list(Act.objects.filter(pk__in=ids).only(*TIMELINE_ACT_COLUMNS))
+    # In no order (the page's is the ids'): an act's own order joins its event.
+    acts = list(Act.objects.filter(pk__in=ids).order_by().only(*TIMELINE_ACT_COLUMNS))
     parts: dict[Any, list[int]] = {}
     # Ordered by the act's id, not by the act (whose order joins the acts
     # and their events again).
