@@ -63,6 +63,8 @@ def code(prefix: str, number: int) -> str:
 
 def generate(scale: float, rng: random.Random, other_user: Any) -> dict[str, Any]:
     """Bulk rows as the actions would leave them (no audit entries)."""
+    from django.db.models import Exists, OuterRef
+
     from safepassage.documentation.models import (
         Act,
         Event,
@@ -155,6 +157,8 @@ def generate(scale: float, rng: random.Random, other_user: Any) -> dict[str, Any
         Act.objects.bulk_create(acts)
         Involvement.objects.bulk_create(involvements)
         Information.objects.bulk_create(information)
+    # As recording an act does (documentation.actions.create).
+    Event.objects.filter(Exists(Act.objects.filter(event=OuterRef("pk")))).update(has_acts=True)
     counts["seconds"] = round(time.perf_counter() - started, 1)
     counts["names"] = names
     counts["events_list"] = [e.code for e in events if e.confidentiality == "compartment"]

@@ -96,6 +96,9 @@ def test_it_imports_rows_into_events_acts_people_perpetrators_and_sources(desk: 
     assert report.stored[1].event == first.code
     assert report.stored[0].victim == report.stored[1].victim
     assert str(first.start) == "2017-03-late"
+    # Each imported event has its acts, as recorded by hand: none is listed
+    # on the timeline as "recorded with no act yet" (Event.has_acts).
+    assert not Event.objects.filter(has_acts=False).exists()
     assert (first.place_area.code, first.place_precision) == ("L-RU-CE-ARGUN", "district")
     acts = {a.act_type.code: a for a in Act.objects.select_related("act_type")}
     assert set(acts) == {"L-ARBITRARY-DETENTION", "020111110000", "L-ENFORCED-DISAPPEARANCE"}

@@ -6,14 +6,17 @@ list, page by page, in a bounded number of queries."""
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from safepassage.audit.models import AuditEntry
 from safepassage.documentation import actions
+from safepassage.documentation.models import Act, Event
 from safepassage.documentation.precision import FuzzyDate, Place
 from safepassage.vault.keyring import using_keyring
 from tests.base import sign_in
@@ -241,3 +244,40 @@ def test_its_pages_run_on_from_the_dated_acts_to_the_undated(
     assert whole == [recorded[name] for name in ("march", "spring", "exact", "unknown")]
     for start, stop in [(0, 2), (2, 4), (3, 5), (4, 6), (5, 9), (1, 4)]:
         assert [codes[pk] for pk in in_order[start:stop]] == whole[start:stop]
+
+
+def _without_acts(client: Client) -> list[str]:
+    """The codes of the events the timeline shows as "recorded with no act yet"."""
+    return [event.code for event in client.get("/documentation/timeline/").context["lonely"]]
+
+
+@pytest.mark.django_db
+def test_an_event_is_there_with_no_act_until_its_first_act_is_recorded(
+    desk: Desk, client: Client, recorded: dict[str, str]
+) -> None:
+    assert _without_acts(client) == [recorded["bare"]]
+    bare = Event.objects.get(code=recorded["bare"])
+    assert not bare.has_acts
+    with using_keyring(desk.vault.keyring):
+        actions.record_act(
+            desk.documenter,
+            event=bare,
+            victim=Act.objects.get(code=recorded["spring"]).victim,
+            act_type=term("act_type", "020111110000"),
+        )
+    # On the instance the caller holds, and in the database.
+    assert bare.has_acts
+    bare.refresh_from_db()
+    assert bare.has_acts
+    assert _without_acts(client) == []
+
+
+@pytest.mark.django_db
+def test_the_upgrade_marks_the_events_that_already_have_acts(recorded: dict[str, str]) -> None:
+    """What migration 0010 does for the events recorded before it."""
+    upgrade = import_module("safepassage.documentation.migrations.0010_event_has_acts")
+    Event.objects.update(has_acts=False)
+    upgrade.mark_events_with_acts(django_apps, None)
+    assert list(Event.objects.filter(has_acts=False).values_list("code", flat=True)) == [
+        recorded["bare"]
+    ]

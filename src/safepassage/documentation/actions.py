@@ -114,6 +114,12 @@ def create(item: Record, by: User, versions: dict[str, int] | None = None) -> No
     check_terms(item)
     stamp_terms(item, versions)
     insert(item)
+    if isinstance(item, Act):
+        # Its event now has an act (Event.has_acts), in the database and
+        # on the instance the caller holds.
+        Event.objects.filter(pk=item.event_id, has_acts=False).update(has_acts=True)
+        if Act.event.is_cached(item):
+            item.event.has_acts = True
 
 
 # How many codes a new record draws before giving up. Two codes drawn

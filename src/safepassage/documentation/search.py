@@ -364,4 +364,4 @@ def without_acts(user: User, data: dict[str, Any], people: People | None = None)
     if act_conditions(data, people) is not None:
         return Event.objects.none()
     events = filtered_events(user, data, people).order_by()
-    return events.filter(~Exists(Act.objects.filter(event=OuterRef("pk"))))
+    return events.filter(has_acts=False)

@@ -15,6 +15,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.models import Team
@@ -72,11 +73,17 @@ class Event(Record, Dated, Placed):
     confidentiality = models.CharField(
         max_length=16, choices=Confidentiality.choices, default=Confidentiality.COMPARTMENT
     )
+    # Whether an act was ever recorded in it (set as the first is:
+    # actions.create; acts are never deleted, only with their event), so
+    # the timeline's "recorded with no act yet" reads the few such events
+    # from their own index, not every event against every act.
+    has_acts = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-period_from", "code"]
         verbose_name = _("event")
         indexes = [
+            models.Index(fields=["id"], condition=Q(has_acts=False), name="event_without_acts"),
             # Which events a reader may see (access.visible_events: the
             # confidentiality, who recorded it), read from the index alone:
             # the timeline's "recorded with no act yet" walks every visible
