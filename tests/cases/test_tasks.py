@@ -528,6 +528,20 @@ def test_reminders_are_the_same_whichever_way_the_records_are_read(
     team = access.case_rule(org.coordinator)
     first = reminders._records_first(team, today())
     assert first == frozenset({"document_expires", "appointment"})
+    # Seven cases, four documents and two appointments near their dates:
+    # the cases are counted as far as the choice needs (past _FEW_CASES,
+    # then past the four documents), not all of them.
+    monkeypatch.setattr(reminders, "_FEW_CASES", 1)
+    with CaptureQueriesContext(connection) as counted:
+        assert reminders._records_first(team, today()) == first
+    bounds = [
+        int(limit)
+        for query in counted.captured_queries
+        if '"cases_case"' in query["sql"]
+        for limit in re.findall(r"LIMIT (\d+)", query["sql"])
+    ]
+    assert bounds == [2, 5]
+    monkeypatch.setattr(reminders, "_FEW_CASES", 0)
     every = reminders.reminders(team, today())
     monkeypatch.setattr(reminders, "_FEW_CASES", 10**6)
     assert reminders._records_first(team, today()) == frozenset()
