@@ -150,8 +150,8 @@ def _records_first(cases: Q, today: date) -> frozenset[str]:
 
 def reminders(cases: Q, today: date) -> list[Reminder]:
     """The reminders of the cases ``cases`` selects, not marked done,
-    soonest first: two queries whatever the number of cases (three more
-    to choose how to read them when the cases are many)."""
+    soonest first: two queries whatever the number of cases, and one to
+    choose how to read them (up to three more when the cases are many)."""
     return _reminders(cases, today, _records_first(cases, today))
 
 
