@@ -318,17 +318,12 @@ def with_their_cases(ids: Any) -> QuerySet[Task]:
 
 
 def lines(tasks: Any, readable: bool, today: date) -> list[TaskLine]:
-    """Tasks as shown (a queryset of them), their titles opened a batch at
-    a time (vault.bulk) for members of casework."""
-    rows = tasks.opened("title") if readable else tasks
-    return [TaskLine(task, task.title if readable else None, task.overdue(today)) for task in rows]
-
-
-def read_lines(tasks: list[Task], readable: bool, today: date) -> list[TaskLine]:
-    """``lines`` of tasks read already, their titles opened in one batch."""
+    """Tasks as shown (a queryset of them, or a list read already), their
+    titles opened in one batch (vault.bulk) for members of casework."""
+    rows = list(tasks)
     if readable:
-        bulk.open_rows(tasks, ["title"])
-    return [TaskLine(task, task.title if readable else None, task.overdue(today)) for task in tasks]
+        bulk.open_rows(rows, ["title"])
+    return [TaskLine(task, task.title if readable else None, task.overdue(today)) for task in rows]
 
 
 def section_context(
@@ -367,9 +362,9 @@ def section_context(
     return {
         "tasks": Section(
             case=case,
-            open=read_lines([task for task in every if task.done_on is None], readable, today),
+            open=lines([task for task in every if task.done_on is None], readable, today),
             reminders=reminders.of_case(case, today),
-            done=read_lines(done, readable, today),
+            done=lines(done, readable, today),
             done_count=done_count,
             readable=readable,
             may_work=working,
