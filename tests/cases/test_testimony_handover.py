@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEntry
-from safepassage.cases.consent import OverrideRefused, withdraw_consent
-from safepassage.cases.models import ConsentKind, ConsentOverride, HandedOverTestimony
+from safepassage.cases.consent import OverrideRefused, consent_state, withdraw_consent
+from safepassage.cases.models import Consent, ConsentKind, ConsentOverride, HandedOverTestimony
 from safepassage.cases.testimony import hand_over_testimony
 from safepassage.documentation import dossiers, evidence
 from safepassage.documentation.actions import record_act
@@ -244,7 +244,7 @@ def test_a_withdrawal_after_the_hand_over_reaches_the_documentation(
     client = _client(org.coordinator)
     page = html.unescape(client.get(_url(case, principal)).content.decode())
     assert "the documentation has not been told yet" in page
-    answer = client.post(_url(case, principal, "testimony/withdrawal/"), follow=True)
+    answer = client.post(_url(case, principal, "testimony/tell/"), follow=True)
     page = html.unescape(answer.content.decode())
     assert "The documentation was told" in page
     assert "and the documentation was told" in page
@@ -260,7 +260,7 @@ def test_a_withdrawal_after_the_hand_over_reaches_the_documentation(
     assert there is not None
     assert str(case.pk) not in str(there.details) + there.target
     # Told once: asking again changes nothing.
-    client.post(_url(case, principal, "testimony/withdrawal/"))
+    client.post(_url(case, principal, "testimony/tell/"))
     assert PersonConsent.objects.filter(person=victim).count() == 2
     # Withdrawn by someone who holds the keys, it is told at once.
     other = household(org)
@@ -281,3 +281,106 @@ def test_a_withdrawal_after_the_hand_over_reaches_the_documentation(
         _client(documenter).get(f"/documentation/people/{second_code}/").content.decode()
     )
     assert "withdrawn in casework" in page
+
+
+def _give_again(client: Client, case: object, person: object) -> str:
+    """Record, on the case's consent page, their consent to testimony."""
+    answer = client.post(
+        f"/cases/{case.code}/consent/record/",  # type: ignore[attr-defined]
+        {
+            "consent-person": str(person.pk),  # type: ignore[attr-defined]
+            "consent-kind": "testimony",
+            "consent-scope": ["narrative"],
+            "consent-given_on": timezone.localdate().isoformat(),
+            "consent-method": "in_person",
+            "consent-explanation": "What the documentation would hold, and that they can say no.",
+            "consent-seen": consent_state(case),  # type: ignore[arg-type]
+        },
+        follow=True,
+    )
+    assert answer.status_code == 200
+    return html.unescape(answer.content.decode())
+
+
+def test_a_consent_given_again_after_a_withdrawal_reaches_the_documentation(
+    org: Organisation, vault: Vault
+) -> None:
+    """Their victim there may be documented from their testimony again,
+    with working copies only (casework does not ask about originals): at
+    once when the one who records it holds the casework keys, else from
+    the person's page. A withdrawal after it is told again."""
+    case = household(org)
+    (given,) = consent(org.caseworker, case, None, kind=ConsentKind.TESTIMONY, scope=["narrative"],
+                       people=[0])  # fmt: skip
+    principal = case.people.get(position=0)
+    day = timezone.localdate()
+    with using_keyring(keyring_of(org.coordinator)):
+        code = hand_over_testimony(principal, by=org.coordinator, originals=True).documentation_code
+        withdraw_consent(given, on=day, by=org.coordinator)
+    victim = DocumentedPerson.objects.get(code=code)
+    assert PersonConsent.objects.get(person=victim, current=True).origin == "withdrawn"
+    # Given again, recorded by a caseworker who holds no casework key.
+    keyless = make_user("keyless", Role.CASEWORKER, teams=(org.team,))
+    page = _give_again(_client(keyless), case, principal)
+    assert "The consent was recorded." in page
+    assert "has not been told that they gave their consent again" in page
+    handover = HandedOverTestimony.objects.get()
+    assert (handover.given_again_on, handover.given_again_told) == (day, False)
+    assert handover.withdrawn_on is None
+    assert PersonConsent.objects.get(person=victim, current=True).origin == "withdrawn"
+    client = _client(org.coordinator)
+    page = html.unescape(client.get(_url(case, principal)).content.decode())
+    assert "They gave their consent to testimony again" in page
+    assert "the documentation has not been told yet" in page
+    assert "They withdrew their consent" not in page  # the latest is what is said
+    answer = client.post(_url(case, principal, "testimony/tell/"), follow=True)
+    page = html.unescape(answer.content.decode())
+    assert "their victim there may be documented from their testimony again" in page
+    assert "and the documentation was told" in page
+    current = PersonConsent.objects.get(person=victim, current=True)
+    assert (current.testimony, current.originals, current.origin) == (True, False, "casework")
+    assert current.given_on == day
+    assert PersonConsent.objects.filter(person=victim).count() == 3  # the history kept
+    told = AuditEntry.objects.get(action="case.testimony_consent_given_again_told")
+    assert told.target == f"case:{case.pk}"
+    there = AuditEntry.objects.filter(action="documentation.consent_recorded").last()
+    assert there is not None
+    assert str(case.pk) not in str(there.details) + there.target
+    # Told once; recording the same consent again tells nothing more.
+    client.post(_url(case, principal, "testimony/tell/"))
+    page = _give_again(client, case, principal)
+    assert "documentation" not in page.split("The consent was recorded.")[1].split("<")[0]
+    assert PersonConsent.objects.filter(person=victim).count() == 3
+    # Withdrawn again by someone who holds the keys: told at once.
+    again = Consent.objects.get(person=principal, kind="testimony", superseded_by=None)
+    with using_keyring(keyring_of(org.coordinator)):
+        withdraw_consent(again, on=day, by=org.coordinator)
+    handover.refresh_from_db()
+    assert (handover.withdrawn_on, handover.withdrawal_told, handover.given_again_on) == (
+        day, True, None,
+    )  # fmt: skip
+    current = PersonConsent.objects.get(person=victim, current=True)
+    assert (current.testimony, current.origin) == (False, "withdrawn")
+
+
+def test_a_consent_given_after_a_hand_over_under_an_override_reaches_the_documentation(
+    org: Organisation, vault: Vault
+) -> None:
+    case = household(org)
+    principal = case.people.get(position=0)
+    with using_keyring(keyring_of(org.coordinator)):
+        handover = hand_over_testimony(
+            principal, by=org.coordinator, originals=False, override_reason="Detained again"
+        )
+        code = handover.documentation_code
+    victim = DocumentedPerson.objects.get(code=code)
+    assert PersonConsent.objects.get(person=victim, current=True).origin == "override"
+    page = _give_again(_client(org.coordinator), case, principal)
+    assert "their victim there may be documented from their testimony again" in page
+    current = PersonConsent.objects.get(person=victim, current=True)
+    assert (current.testimony, current.originals, current.origin) == (True, False, "casework")
+    handover.refresh_from_db()
+    assert handover.given_again_told
+    # Once: a consent recorded later changes nothing there.
+    _give_again(_client(org.coordinator), case, principal)
+    assert PersonConsent.objects.filter(person=victim).count() == 2

@@ -508,6 +508,15 @@ ACTIONS: dict[str, Action] = {
             "originals."
         ),
     ),
+    "case.testimony_consent_given_again_told": Action(
+        _("Told documentation of a consent given again"),
+        _(
+            "A person whose testimony was handed over gave their consent to it again (after "
+            "withdrawing it, or after a hand-over without it); their pseudonymous victim in "
+            "the documentation may be documented from their testimony again, with working "
+            "copies of evidence only."
+        ),
+    ),
     "case.consent_overridden": Action(
         _("Shared without consent (override)"),
         _(

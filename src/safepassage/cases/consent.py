@@ -47,7 +47,7 @@ from safepassage.cases.models import (
     Person,
     Role,
 )
-from safepassage.documentation.consent import withdrawn_in_casework
+from safepassage.documentation.consent import given_again_in_casework, withdrawn_in_casework
 from safepassage.vault import bulk
 from safepassage.vault.errors import NotInCompartment, VaultSealed
 
@@ -167,7 +167,31 @@ def record_consent(
         parts=consent.scope,
         replaces=str(previous.pk) if previous is not None else None,
     )
+    if kind == ConsentKind.TESTIMONY:
+        _given_again(person, on=given_on, by=by)
     return consent
+
+
+def _given_again(person: Person, *, on: datetime.date, by: User) -> None:
+    """A consent to testimony recorded for someone whose testimony was
+    handed over after they withdrew it (or under an override, without
+    it): the documentation is told they gave it again (tell_documentation),
+    at once when ``by`` holds the casework keys. An untold withdrawal
+    before it is not told any more: the documentation hears the latest."""
+    handover = (
+        HandedOverTestimony.objects.select_for_update().filter(person_id=person.pk).first()
+    )
+    if handover is None:
+        return
+    overridden = handover.override_id is not None and handover.given_again_on is None
+    if handover.withdrawn_on is None and not overridden:
+        return
+    handover.given_again_on, handover.given_again_told = on, False
+    handover.withdrawn_on, handover.withdrawal_told = None, False
+    handover.save(
+        update_fields=["given_again_on", "given_again_told", "withdrawn_on", "withdrawal_told"]
+    )
+    tell_documentation(handover, by=by)
 
 
 @transaction.atomic
@@ -175,7 +199,7 @@ def withdraw_consent(consent: Consent, *, on: datetime.date, by: User) -> Consen
     """Mark the current record withdrawn, on the day the person said so.
     A record superseded or already withdrawn meanwhile changes nothing
     (ConsentChanged). A consent to testimony whose testimony was handed
-    over is withdrawn in the documentation too (tell_withdrawal), at once
+    over is withdrawn in the documentation too (tell_documentation), at once
     when ``by`` holds the casework keys, else when someone who does asks
     from the person's page."""
     if on > timezone.localdate():
@@ -205,35 +229,52 @@ def withdraw_consent(consent: Consent, *, on: datetime.date, by: User) -> Consen
         handover = HandedOverTestimony.objects.filter(person_id=consent.person_id).first()
         if handover is not None:
             handover.withdrawn_on, handover.withdrawal_told = on, False
-            handover.save(update_fields=["withdrawn_on", "withdrawal_told"])
-            tell_withdrawal(handover, by=by)
+            handover.given_again_on, handover.given_again_told = None, False
+            handover.save(
+                update_fields=[
+                    "withdrawn_on",
+                    "withdrawal_told",
+                    "given_again_on",
+                    "given_again_told",
+                ]
+            )
+            tell_documentation(handover, by=by)
     return consent
 
 
-def tell_withdrawal(handover: HandedOverTestimony, *, by: User) -> bool:
+def tell_documentation(handover: HandedOverTestimony, *, by: User) -> bool:
     """Tell the documentation that the person handed over as a victim
-    withdrew their consent to testimony: their victim's consent there
-    becomes "nothing" (documentation.consent.withdrawn_in_casework). It
-    needs the victim's code, sealed to casework: False, and still to be
-    told, when ``by`` does not hold the casework keys."""
-    if not handover.withdrawal_untold or handover.withdrawn_on is None:
+    withdrew their consent to testimony (their victim's consent there
+    becomes "nothing": documentation.consent.withdrawn_in_casework) or
+    gave it again (testimony allowed again, not the originals:
+    given_again_in_casework). It needs the victim's code, sealed to
+    casework: False, and still to be told, when ``by`` does not hold the
+    casework keys."""
+    if not handover.untold:
         return False
     try:
         code = handover.documentation_code
     except (NotInCompartment, VaultSealed):
         return False
+    again = handover.given_again_untold
+    flag = "given_again_told" if again else "withdrawal_told"
     with transaction.atomic():
         # Told once, whoever asks at the same time.
-        claimed = HandedOverTestimony.objects.filter(pk=handover.pk, withdrawal_told=False).update(
-            withdrawal_told=True
+        claimed = HandedOverTestimony.objects.filter(pk=handover.pk, **{flag: False}).update(
+            **{flag: True}
         )
-        handover.withdrawal_told = True
+        setattr(handover, flag, True)
         if not claimed:
             return False
-        withdrawn_in_casework(by, code=code, on=handover.withdrawn_on)
+        if again:
+            assert handover.given_again_on is not None
+            given_again_in_casework(by, code=code, on=handover.given_again_on)
+        else:
+            assert handover.withdrawn_on is not None
+            withdrawn_in_casework(by, code=code, on=handover.withdrawn_on)
         record(
             by,
-            "case.testimony_withdrawal_told",
+            "case.testimony_consent_given_again_told" if again else "case.testimony_withdrawal_told",
             handover.case,
             person=str(handover.person_id),
         )

@@ -34,7 +34,7 @@ from safepassage.cases.consent import (
 from safepassage.cases.consent_forms import AnswerForm, ConsentForm, ShareForm, WithdrawForm
 from safepassage.cases.consent_page import section_context
 from safepassage.cases.models import Case, ConsentKind, HandedOverTestimony
-from safepassage.cases.testimony_views import WITHDRAWAL_TOLD, WITHDRAWAL_UNTOLD
+from safepassage.cases.testimony_views import told_messages
 from safepassage.vault.errors import NotInCompartment, NotInitialised, Tampered, VaultSealed
 from safepassage.vault.keyring import current_keyring_or_none
 
@@ -77,9 +77,11 @@ def record_view(request: HttpRequest, code: str) -> HttpResponse:
     form = ConsentForm(request.POST, people=people, name=namer(user, case, people))
     if form.is_valid():
         data = form.cleaned_data
+        person = form.chosen_person()
+        before = _handover_state(person.pk)
         try:
             record_consent(
-                form.chosen_person(),
+                person,
                 kind=data["kind"],
                 partner=data["partner"],
                 country=data["country"],
@@ -94,6 +96,8 @@ def record_view(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The consent was recorded."))
+            if _handover_state(person.pk) != before:
+                _said_to_documentation(request, person.pk)
             return _back(case, "consent-people")
     return _page(request, case, 400, record_form=form)
 
@@ -116,13 +120,31 @@ def withdraw_view(request: HttpRequest, code: str, consent_id: str) -> HttpRespo
         messages.error(request, error.message)
         return _page(request, case, 400)
     messages.success(request, _("The consent was withdrawn. It stays in the history."))
-    handover = HandedOverTestimony.objects.filter(person_id=consent.person_id).first()
-    if consent.kind == ConsentKind.TESTIMONY and handover is not None:
-        if handover.withdrawal_untold:
-            messages.warning(request, WITHDRAWAL_UNTOLD)
-        else:
-            messages.success(request, WITHDRAWAL_TOLD)
+    if consent.kind == ConsentKind.TESTIMONY:
+        _said_to_documentation(request, consent.person_id)
     return _back(case, "consent-people")
+
+
+def _handover_state(person_id: object) -> tuple[object, ...] | None:
+    """What the documentation was told of a hand-over's consent, to see
+    whether recording a consent changed it."""
+    found = HandedOverTestimony.objects.filter(person_id=person_id).values_list(
+        "withdrawn_on", "given_again_on", "given_again_told"
+    )
+    return found.first()
+
+
+def _said_to_documentation(request: HttpRequest, person_id: object) -> None:
+    """Whether the documentation heard of a change to the consent to
+    testimony of someone whose testimony was handed over (none: nothing)."""
+    handover = HandedOverTestimony.objects.filter(person_id=person_id).first()
+    if handover is None or (handover.withdrawn_on is None and handover.given_again_on is None):
+        return
+    told, untold = told_messages(handover)
+    if handover.untold:
+        messages.warning(request, untold)
+    else:
+        messages.success(request, told)
 
 
 @require_POST

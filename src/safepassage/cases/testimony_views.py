@@ -26,7 +26,7 @@ from safepassage.cases.consent import (
     person_label,
     refused,
     target_of,
-    tell_withdrawal,
+    tell_documentation,
 )
 from safepassage.cases.models import ConsentKind, Person
 from safepassage.cases.testimony import hand_over_testimony, handover_of, may_hand_over
@@ -39,6 +39,14 @@ WITHDRAWAL_TOLD = gettext_lazy(
 WITHDRAWAL_UNTOLD = gettext_lazy(
     "The documentation has not been told of the withdrawal: it needs someone who holds the "
     "casework keys, from this person's page."
+)
+GIVEN_AGAIN_TOLD = gettext_lazy(
+    "The documentation was told: their victim there may be documented from their testimony "
+    "again (with working copies of evidence about them only)."
+)
+GIVEN_AGAIN_UNTOLD = gettext_lazy(
+    "The documentation has not been told that they gave their consent again: it needs someone "
+    "who holds the casework keys, from this person's page."
 )
 
 TESTIMONY = ConsentKind.TESTIMONY
@@ -94,7 +102,7 @@ def section(user: User, person: Person) -> dict[str, Any]:
         # The withdrawal can be told by whoever records consent and holds
         # the code's keys (the code read above).
         "may_tell": handover is not None
-        and handover.withdrawal_untold
+        and handover.untold
         and code is not None
         and user.can(Perm.RECORD_CONSENT),
     }
@@ -142,19 +150,30 @@ def hand_over_view(request: HttpRequest, code: str, person_id: str) -> HttpRespo
     return redirect(back)
 
 
+def told_messages(handover: HandedOverTestimony) -> tuple[str, str]:
+    """What to say when the documentation was told of the latest change
+    of consent, and when it was not."""
+    if handover.given_again_on is not None:
+        return str(GIVEN_AGAIN_TOLD), str(GIVEN_AGAIN_UNTOLD)
+    return str(WITHDRAWAL_TOLD), str(WITHDRAWAL_UNTOLD)
+
+
 @require_POST
-def tell_withdrawal_view(request: HttpRequest, code: str, person_id: str) -> HttpResponse:
-    """Tell the documentation of a withdrawal it was not told of (the one
-    who withdrew did not hold the casework keys)."""
+def tell_documentation_view(request: HttpRequest, code: str, person_id: str) -> HttpResponse:
+    """Tell the documentation of a withdrawal, or a consent given again,
+    it was not told of (the one who recorded it did not hold the casework
+    keys)."""
     user: User = request.user  # type: ignore[assignment]
     person = get_person_for(user, code, person_id)
     require(user, Perm.RECORD_CONSENT)
     back = reverse("cases:person", args=[person.case.code, person.pk]) + "#testimony"
     handover = handover_of(person)
-    if handover is None or not handover.withdrawal_untold:
-        messages.info(request, _("There is no withdrawal to tell the documentation of."))
-    elif tell_withdrawal(handover, by=user):
-        messages.success(request, WITHDRAWAL_TOLD)
+    if handover is None or not handover.untold:
+        messages.info(request, _("There is no change of consent to tell the documentation of."))
+        return redirect(back)
+    told, untold = told_messages(handover)
+    if tell_documentation(handover, by=user):
+        messages.success(request, told)
     else:
-        messages.error(request, WITHDRAWAL_UNTOLD)
+        messages.error(request, untold)
     return redirect(back)

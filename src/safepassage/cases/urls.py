@@ -49,9 +49,9 @@ urlpatterns = [
         name="hand_over_testimony",
     ),
     path(
-        "<case:code>/people/<str:person_id>/testimony/withdrawal/",
-        testimony_views.tell_withdrawal_view,
-        name="tell_withdrawal",
+        "<case:code>/people/<str:person_id>/testimony/tell/",
+        testimony_views.tell_documentation_view,
+        name="tell_documentation",
     ),
     # The workflow: stages, verification, who works on the case.
     path("<case:code>/move/", views.move_view, name="move"),

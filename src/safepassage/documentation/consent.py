@@ -199,6 +199,31 @@ def withdrawn_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
     return True
 
 
+
+def given_again_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
+    """The victim ``code`` (handed over from casework) gave their consent
+    to testimony again, in casework, on ``on`` (after withdrawing it, or
+    after a hand-over made without it): their current consent allows
+    testimony again, and not the originals, which casework's consent does
+    not ask about (a documenter records them on the victim's page if the
+    person agrees). False when there is no such victim any more."""
+    person = Person.objects.filter(code=code).first()
+    if person is None:
+        return False
+    _check(on, True, False)
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        _write(
+            person,
+            by=by,
+            testimony=True,
+            originals=False,
+            given_on=on,
+            origin=ConsentOrigin.CASEWORK,
+            note="",
+        )
+    return True
+
 # --- The dossier's rule --------------------------------------------------------------
 
 NO_CONSENT = "none"

@@ -192,6 +192,12 @@ class HandedOverTestimony(SealedModel):
     # later from the person's page).
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_told = models.BooleanField(default=False)
+    # The day they gave it again (after a withdrawal, or after a hand-over
+    # made under an override), and whether the documentation was told. A
+    # withdrawal after that clears it, as this clears the withdrawal: the
+    # documentation is told the latest of the two.
+    given_again_on = models.DateField(null=True, blank=True)
+    given_again_told = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-on"]
@@ -202,6 +208,15 @@ class HandedOverTestimony(SealedModel):
     @property
     def withdrawal_untold(self) -> bool:
         return self.withdrawn_on is not None and not self.withdrawal_told
+
+    @property
+    def given_again_untold(self) -> bool:
+        return self.given_again_on is not None and not self.given_again_told
+
+    @property
+    def untold(self) -> bool:
+        """Whether the documentation has yet to hear of a change of consent."""
+        return self.withdrawal_untold or self.given_again_untold
 
 
 class ShareKind(models.TextChoices):
