@@ -72,3 +72,43 @@ def test_a_filtered_list_takes_the_same_queries_for_few_events_or_many(desk: Des
         for number in range(8):
             record_detention(desk.documenter, title=f"Detention {number}")
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_events_of_unknown_date_come_last_by_code_across_the_pages(desk: Desk) -> None:
+    """The list reads the dated events, newest first (by code within a
+    day), then those of unknown date (by code): a page may hold the end of
+    the one and the start of the other, and a page past the end still
+    says where to go."""
+    made = []
+    with using_keyring(desk.vault.keyring):
+        for number in range(48):
+            day = dt.date(2017, 1, 1) + dt.timedelta(days=number // 2)  # two a day
+            made.append(
+                actions.record_event(
+                    desk.documenter, title=f"Dated {number}", start=FuzzyDate.exact(day)
+                )
+            )
+        for number in range(5):
+            made.append(
+                actions.record_event(
+                    desk.documenter, title=f"Undated {number}", start=FuzzyDate.unknown()
+                )
+            )
+    dated = sorted(made[:48], key=lambda e: (-e.period_from.toordinal(), e.code))
+    undated = sorted(made[48:], key=lambda e: e.code)
+    client = Client()
+    sign_in(client, desk.documenter)
+
+    def codes(page: int) -> list[str]:
+        response = client.get(f"/documentation/?page={page}")
+        rows = response.context["rows"]
+        return [row["event"].code for row in rows]
+
+    assert codes(1) == [e.code for e in dated + undated[:2]]
+    assert codes(2) == [e.code for e in undated[2:]]
+    second = client.get("/documentation/?page=2").content.decode()
+    assert "53 events" in second
+    beyond = client.get("/documentation/?page=4").content.decode()
+    assert "?page=3" in beyond
+    assert "No event on this page" in beyond

@@ -8,12 +8,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.db.models import ProtectedError
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from safepassage.audit.models import AuditEntry
 from safepassage.documentation import actions, vocabularies
+from safepassage.documentation.fields import offer_terms
+from safepassage.documentation.forms import EventFilterForm
 from safepassage.documentation.models import (
     Term,
     TermsAreNeverDeleted,
@@ -311,3 +315,47 @@ def test_documenters_browse_vocabularies_but_do_not_change_them(desk: Desk) -> N
     assert Vocabulary.objects.get(key="act_type").version == 1
     sign_in(client, desk.org.outsider)
     assert client.get("/documentation/vocabularies/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_options_offered_follow_every_new_version_in_each_language(desk: Desk) -> None:
+    """The options of a vocabulary are made once per version and language
+    and kept; a term added, renamed or retired is a new version, so the
+    next form offers it as it is now, and reading them again costs one
+    query for every vocabulary of the form."""
+
+    def offered(language: str = "en") -> dict[object, str]:
+        with translation.override(language):
+            return dict(vocabularies.choices("act_type"))
+
+    before = offered()
+    vocab = Vocabulary.objects.get(key="act_type")
+    labels = {"en": "Forced <video> confession", "ru": "Принудительное видеопризнание",
+              "fr": "Aveux forcés filmés"}  # fmt: skip
+    added = vocabularies.add_term(vocab, labels=labels, by=desk.org.admin)
+    assert added.pk not in before
+    assert offered()[added.pk] == "Forced <video> confession"
+    assert offered("ru")[added.pk] == "Принудительное видеопризнание"
+    form = EventFilterForm()
+    offer_terms(form)
+    assert "Forced &lt;video&gt; confession</option>" in str(form["act_type"])
+    vocabularies.rename_term(added, labels={**labels, "en": "Forced confession"},
+                             by=desk.org.admin)  # fmt: skip
+    assert offered()[added.pk] == "Forced confession"
+    assert offered("ru")[added.pk] == "Принудительное видеопризнание"
+    added.refresh_from_db()
+    vocabularies.retire_term(added, by=desk.org.admin)
+    assert added.pk not in offered()
+    # Once made, a form's options cost one query, however many vocabularies.
+    form = EventFilterForm()
+    offer_terms(form)
+    with CaptureQueriesContext(connection) as captured:
+        offer_terms(EventFilterForm())
+    assert len(captured.captured_queries) == 1
+    # Written with the value chosen, escaped.
+    chosen = term("act_type", "030000000000")
+    form = EventFilterForm({"act_type": str(chosen.pk)})
+    offer_terms(form)
+    written = str(form["act_type"])
+    assert f'<option value="{chosen.pk}" selected>' in written
+    assert written.count(" selected") == 1

@@ -178,9 +178,7 @@ def _given_again(person: Person, *, on: datetime.date, by: User) -> None:
     it): the documentation is told they gave it again (tell_documentation),
     at once when ``by`` holds the casework keys. An untold withdrawal
     before it is not told any more: the documentation hears the latest."""
-    handover = (
-        HandedOverTestimony.objects.select_for_update().filter(person_id=person.pk).first()
-    )
+    handover = HandedOverTestimony.objects.select_for_update().filter(person_id=person.pk).first()
     if handover is None:
         return
     overridden = handover.override_id is not None and handover.given_again_on is None
@@ -266,15 +264,15 @@ def tell_documentation(handover: HandedOverTestimony, *, by: User) -> bool:
         setattr(handover, flag, True)
         if not claimed:
             return False
-        if again:
-            assert handover.given_again_on is not None
+        if again and handover.given_again_on is not None:
             given_again_in_casework(by, code=code, on=handover.given_again_on)
-        else:
-            assert handover.withdrawn_on is not None
+        elif handover.withdrawn_on is not None:
             withdrawn_in_casework(by, code=code, on=handover.withdrawn_on)
         record(
             by,
-            "case.testimony_consent_given_again_told" if again else "case.testimony_withdrawal_told",
+            "case.testimony_consent_given_again_told"
+            if again
+            else "case.testimony_withdrawal_told",
             handover.case,
             person=str(handover.person_id),
         )

@@ -6,6 +6,8 @@ Views parse, call the action, and render; the actions check and audit."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -125,7 +127,7 @@ def withdraw_view(request: HttpRequest, code: str, consent_id: str) -> HttpRespo
     return _back(case, "consent-people")
 
 
-def _handover_state(person_id: object) -> tuple[object, ...] | None:
+def _handover_state(person_id: uuid.UUID) -> tuple[object, ...] | None:
     """What the documentation was told of a hand-over's consent, to see
     whether recording a consent changed it."""
     found = HandedOverTestimony.objects.filter(person_id=person_id).values_list(
@@ -134,7 +136,7 @@ def _handover_state(person_id: object) -> tuple[object, ...] | None:
     return found.first()
 
 
-def _said_to_documentation(request: HttpRequest, person_id: object) -> None:
+def _said_to_documentation(request: HttpRequest, person_id: uuid.UUID) -> None:
     """Whether the documentation heard of a change to the consent to
     testimony of someone whose testimony was handed over (none: nothing)."""
     handover = HandedOverTestimony.objects.filter(person_id=person_id).first()

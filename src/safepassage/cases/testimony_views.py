@@ -28,7 +28,7 @@ from safepassage.cases.consent import (
     target_of,
     tell_documentation,
 )
-from safepassage.cases.models import ConsentKind, Person
+from safepassage.cases.models import ConsentKind, HandedOverTestimony, Person
 from safepassage.cases.testimony import hand_over_testimony, handover_of, may_hand_over
 from safepassage.vault.errors import NotInCompartment, VaultSealed
 

@@ -199,7 +199,6 @@ def withdrawn_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
     return True
 
 
-
 def given_again_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
     """The victim ``code`` (handed over from casework) gave their consent
     to testimony again, in casework, on ``on`` (after withdrawing it, or
@@ -223,6 +222,7 @@ def given_again_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
             note="",
         )
     return True
+
 
 # --- The dossier's rule --------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.documentation import vocabularies
@@ -116,7 +117,7 @@ class PlaceWidget(PartsWidget):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "precision": forms.Select(choices=PlacePrecision.choices),
-            "area": forms.Select(choices=BLANK),
+            "area": TermSelect(choices=BLANK),
             "detail": forms.TextInput(),
         }
         super().__init__(widgets, attrs)
@@ -139,9 +140,9 @@ class PlaceField(forms.MultiValueField):
         kwargs.setdefault("required", False)
         super().__init__(fields, require_all_fields=False, **kwargs)
 
-    def offer(self, keep: Term | None = None) -> None:
+    def offer(self, keep: Term | None = None, current: dict[str, Any] | None = None) -> None:
         """The areas to choose from: the places vocabulary's (and ``keep``)."""
-        options = vocabularies.choices("place", keep=[keep], blank="—")
+        options = vocabularies.choices("place", keep=[keep], blank="—", current=current)
         self.fields[1].choices = options  # type: ignore[attr-defined]
         self.widget.widgets[1].choices = options  # type: ignore[attr-defined]
 
@@ -157,13 +158,26 @@ class PlaceField(forms.MultiValueField):
 
 
 class TermSelect(forms.Select):
-    """A select of a vocabulary's terms: a hundred options and more, each
-    written in the select's own template rather than through a template
-    of its own (the filter form's options were a good part of the event
-    list's time: bench/README.md). Options carry no attribute but
-    ``selected``, and terms come in no groups."""
+    """A select of a vocabulary's terms: hundreds of options, written here
+    rather than through a template for each (the filter form's options
+    were a good part of the event list's time: bench/README.md). Options
+    carry no attribute but ``selected``, and terms come in no groups."""
 
     template_name = "documentation/widgets/term_select.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # The widget's own context, without Django's dictionary for each option.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])
+        context["widget"]["options"] = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if key in chosen else "", label)
+                for key, label in (("" if v is None else str(v), text) for v, text in self.choices)
+            ),
+        )
+        return context
 
 
 class TermField(forms.TypedChoiceField):
@@ -178,9 +192,9 @@ class TermField(forms.TypedChoiceField):
         kwargs.setdefault("empty_value", None)
         super().__init__(**kwargs)
 
-    def offer(self, keep: Term | None = None) -> None:
+    def offer(self, keep: Term | None = None, current: dict[str, Any] | None = None) -> None:
         blank = None if self.required else "—"
-        self.choices = vocabularies.choices(self.key, keep=[keep], blank=blank)
+        self.choices = vocabularies.choices(self.key, keep=[keep], blank=blank, current=current)
         if self.required:
             self.choices = [("", "—"), *self.choices]
 
@@ -194,9 +208,10 @@ class TermField(forms.TypedChoiceField):
 def offer_terms(form: forms.Form, keep: dict[str, Term | None] | None = None) -> None:
     """Fill every TermField and PlaceField of a form with its choices."""
     keep = keep or {}
-    for name, field in form.fields.items():
-        if isinstance(field, TermField | PlaceField):
-            field.offer(keep.get(name))
+    fields = [(n, f) for n, f in form.fields.items() if isinstance(f, TermField | PlaceField)]
+    current = vocabularies.stamps() if fields else {}
+    for name, field in fields:
+        field.offer(keep.get(name), current)
 
 
 def initial_terms(record: Any, names: list[str]) -> dict[str, Any]:

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
@@ -141,15 +143,62 @@ def terms_of(key: str, *, keep: Iterable[Term | None] = ()) -> list[Term]:
     return in_tree_order(t for t in found if t.retired_in is None or t.pk in kept)
 
 
-def choices(key: str, *, keep: Iterable[Term | None] = (), blank: str | None = None) -> list:
-    """(id, label) pairs for a select, indented by level, in the reader's language."""
-    options: list[tuple[Any, str]] = [] if blank is None else [("", blank)]
+Stamp = tuple[int, int, Any]
+
+# The options of each vocabulary in each language, as last made, with the
+# stamp of the version they were made from: a form offers hundreds of
+# terms on every list page, and making them each time was a good part of
+# the event list's work (bench/README.md).
+_OFFERED: dict[tuple[str, str], tuple[Stamp, list[tuple[Any, str]], frozenset[Any]]] = {}
+
+
+def stamps() -> dict[str, Stamp]:
+    """Each vocabulary's current version, by key, in one query: its id, its
+    number and when it was made. Every change of a term is a new version
+    (see above), so options made from the same stamp are still right; the
+    time tells apart versions of the same number made in databases rolled
+    back or restored."""
+    rows = VocabularyVersion.objects.filter(number=F("vocabulary__version")).values_list(
+        "vocabulary__key", "vocabulary_id", "number", "made_at"
+    )
+    return {key: (pk, number, made_at) for key, pk, number, made_at in rows}
+
+
+def _options(key: str, keep: Iterable[Term | None]) -> list[tuple[Any, str]]:
+    options: list[tuple[Any, str]] = []
     for term in terms_of(key, keep=keep):
         label = term.label()
         if term.retired:
             label = _("%(term)s (retired)") % {"term": label}
         options.append((term.pk, "\u2003" * (term.depth - 1) + label))
     return options
+
+
+def choices(
+    key: str,
+    *,
+    keep: Iterable[Term | None] = (),
+    blank: str | None = None,
+    current: dict[str, Stamp] | None = None,
+) -> list:
+    """(id, label) pairs for a select, indented by level, in the reader's
+    language. The options of a vocabulary's current version are made once
+    in each language and kept (``current``: the stamps, when the caller
+    read them already for several vocabularies)."""
+    first: list[tuple[Any, str]] = [] if blank is None else [("", blank)]
+    kept = [term for term in keep if term is not None]
+    stamp = (current if current is not None else stamps()).get(key)
+    place = (key, get_language() or "")
+    found = _OFFERED.get(place)
+    if stamp is None:  # a vocabulary with no version yet
+        return first + _options(key, kept)
+    if found is None or found[0] != stamp:
+        options = _options(key, ())
+        found = (stamp, options, frozenset(pk for pk, _label in options))
+        _OFFERED[place] = found
+    if any(term.pk not in found[2] for term in kept):
+        return first + _options(key, kept)  # a record's own term, retired since
+    return first + found[1]
 
 
 def descendants(term: Term) -> set[int]:

@@ -93,6 +93,14 @@ class Event(Record, Dated, Placed):
             models.Index(
                 fields=["confidentiality", "created_by", "id"], name="event_seen_for_lists"
             ),
+            # The event list's order (search.newest_first), with what a
+            # reader's visibility asks and the id: a page deep in the list
+            # is read from this index alone (bench/README.md: page 200 of
+            # 50,000 events sorted every event, 44 ms on PostgreSQL).
+            models.Index(
+                fields=["-period_from", "code", "confidentiality", "created_by", "id"],
+                name="event_newest_first",
+            ),
         ]
 
     def __str__(self) -> str:

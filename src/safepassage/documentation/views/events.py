@@ -48,8 +48,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     events = search.filtered_events(user, data, people)
     # A page of ids first (sorted and skipped without joins, and not
     # counted: see views/paging.py), then the rows.
-    ids = events.values_list("pk", flat=True)
-    page = UncountedPage.of(ids, request.GET.get("page"), PAGE)
+    page = UncountedPage.of(search.newest_first(events), request.GET.get("page"), PAGE)
     rows = in_order(page.rows, Event.objects.select_related(PLACE_PATH))
     acts, parts = _acts_of(rows)
     by_event: dict[Any, list[Act]] = {}

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from safepassage.documentation.search import InOrder
+
 # The highest page number taken from an address (beyond it: the first page).
 LAST_PAGE = 10**6
 
@@ -26,7 +28,7 @@ class UncountedPage:
     size: int
 
     @classmethod
-    def of(cls, found: QuerySet[Any], asked: str | None, size: int) -> UncountedPage:
+    def of(cls, found: QuerySet[Any] | InOrder, asked: str | None, size: int) -> UncountedPage:
         """Page ``asked`` (a number from the address; anything else is the
         first page) of ``found``, which must be ordered."""
         asked = (asked or "").strip()
