@@ -289,3 +289,92 @@ def test_a_failure_half_way_leaves_nothing_half_saved(
     assert EncryptedFile.objects.count() == files_before
     assert _store_files() == store_before
     assert _staging_files() == []
+
+
+@pytest.mark.django_db
+def test_a_working_copy_made_elsewhere_is_added_beside_any_original(desk: Desk) -> None:
+    """A video cannot be blurred here: a copy made with other tools (a
+    transcript, a redacted cut) is added to its original, kept as it
+    came with its own hash, recorded in both logs, and shown instead of
+    the original; a dossier of working copies carries it."""
+    from safepassage.documentation import dossiers
+
+    with using_keyring(desk.vault.keyring):
+        event = record_detention(desk.documenter).event
+    client = Client()
+    sign_in(client, desk.documenter)
+    video = b"\x00\x00\x00\x18ftypisom" + b"\x01" * 2000
+    _upload(client, event.code, "detention.mp4", video)
+    original = Evidence.objects.get()
+    page = client.get(f"/documentation/evidence/{original.code}/").content.decode()
+    assert "Add a working copy made elsewhere" in page
+    assert "Make the copy" not in page  # no photo: nothing to blur here
+    transcript = "00:01 — Откройте дверь. / Open the door.\n".encode()
+    # No choice of what was done: refused, nothing kept.
+    refused = client.post(
+        f"/documentation/evidence/{original.code}/copy/added/",
+        {"elsewhere-file": SimpleUploadedFile("t.txt", transcript), "elsewhere-why": "report"},
+        follow=True,
+    )
+    assert "This field is required" in refused.content.decode()
+    assert Evidence.objects.count() == 1
+    assert _staging_files() == []
+    added = client.post(
+        f"/documentation/evidence/{original.code}/copy/added/",
+        {
+            "elsewhere-file": SimpleUploadedFile("transcript.txt", transcript),
+            "elsewhere-operation": "transcribed",
+            "elsewhere-why": "for the report to the rapporteur",
+        },
+    )
+    copy = Evidence.objects.exclude(pk=original.pk).get()
+    assert added["Location"] == f"/documentation/evidence/{copy.code}/"
+    assert (copy.original, copy.operation) == (original, Operation.TRANSCRIBED)
+    with using_keyring(desk.vault.keyring):
+        assert copy.sha256 == hashlib.sha256(transcript).hexdigest() != original.sha256
+        assert copy.parameters == {"made_from": original.code, "made": "elsewhere"}
+        _meta, chunks = files.open_file(desk.vault.keyring, copy.file)
+        assert b"".join(chunks) == transcript
+        derived = CustodyEntry.objects.get(evidence=original, action=CustodyAction.DERIVED)
+        assert (derived.details["before"], derived.details["after"]) == (
+            original.sha256,
+            copy.sha256,
+        )
+        assert derived.details["why"] == "for the report to the rapporteur"
+        first = CustodyEntry.objects.get(evidence=copy, seq=1)
+        assert first.action == CustodyAction.DERIVED_FROM
+        assert evidence.default_copy(original) == copy
+    page = client.get(f"/documentation/evidence/{original.code}/").content.decode()
+    assert "Download the working copy" in page
+    parts = dossiers.plan([original], dossiers.COPIES)
+    assert [(part.item, part.ships) for part in parts] == [(original, False), (copy, True)]
+    # Only what is made elsewhere is added this way.
+    staged = files.stage_bytes(transcript, name="t.txt", content_type="text/plain")
+    with using_keyring(desk.vault.keyring), pytest.raises(evidence.Refused):
+        evidence.add_working_copy(desk.documenter, original, staged, Operation.BLURRED)
+    assert Evidence.objects.count() == 2
+    assert _staging_files() == []
+
+
+@pytest.mark.django_db
+@override_settings(UPLOAD_MAX_BYTES=50_000)
+def test_a_working_copy_over_the_limit_is_refused_and_nothing_is_kept(desk: Desk) -> None:
+    with using_keyring(desk.vault.keyring):
+        event = record_detention(desk.documenter).event
+    client = Client()
+    sign_in(client, desk.documenter)
+    _upload(client, event.code, "p.jpg", photo_with_exif())
+    original = Evidence.objects.get()
+    before = _store_files()
+    answer = client.post(
+        f"/documentation/evidence/{original.code}/copy/added/",
+        {
+            "elsewhere-file": SimpleUploadedFile("cut.mp4", b"\x00" * 60_000),
+            "elsewhere-operation": "redacted",
+        },
+        follow=True,
+    )
+    assert "The file is too large to send here." in answer.content.decode()
+    assert Evidence.objects.count() == 1
+    assert _store_files() == before
+    assert _staging_files() == []

@@ -33,6 +33,7 @@ from safepassage.documentation.access import (
 )
 from safepassage.documentation.actions import Refused, create, fill
 from safepassage.documentation.models import (
+    MADE_ELSEWHERE,
     Act,
     CustodyAction,
     Event,
@@ -53,7 +54,8 @@ Target = Event | Act | Statement | Information
 
 COPY_REFUSALS = {
     "not-a-photo": gettext_lazy(
-        "Working copies are made of photos only (JPEG, PNG, WebP, TIFF, GIF)."
+        "Copies are made here of photos only (JPEG, PNG, WebP, TIFF, GIF): add a copy made "
+        "elsewhere for other files."
     ),
     "too-large": gettext_lazy("This photo is too large to make a copy of here."),
     "box": gettext_lazy("The box to blur is outside the picture."),
@@ -245,28 +247,61 @@ def make_working_copy(
                 parameters={**made.parameters, "made_from": item.code},
             )
             create(copy, by)
-            reason = why.strip()
-            custody.append(
-                copy,
-                by,
-                CustodyAction.DERIVED_FROM,
-                before=item.sha256,
-                after=copy.sha256,
-                why=reason,
-                other=item.code,
-            )
-            custody.append(
-                item,
-                by,
-                CustodyAction.DERIVED,
-                before=item.sha256,
-                after=copy.sha256,
-                why=reason,
-                other=copy.code,
-            )
+            _note_derived(by, item, copy, why.strip())
     except BaseException:
         _unclaim(stored)
         staged.discard()
+        raise
+    return copy
+
+
+def _note_derived(by: User, item: Evidence, copy: Evidence, why: str) -> None:
+    """Both logs: the copy's first entry, and its source's."""
+    custody.append(
+        copy, by, CustodyAction.DERIVED_FROM, before=item.sha256, after=copy.sha256, why=why,
+        other=item.code,
+    )  # fmt: skip
+    custody.append(
+        item, by, CustodyAction.DERIVED, before=item.sha256, after=copy.sha256, why=why,
+        other=copy.code,
+    )  # fmt: skip
+
+
+def add_working_copy(
+    by: User, item: Evidence, upload: StagedUpload, operation: str, *, why: str = ""
+) -> Evidence:
+    """A working copy made outside safepassage (a redacted video, a
+    transcript, a translation), added as a copy of ``item``'s original:
+    kept as it arrives, with its own SHA-256 and capture metadata, and
+    recorded in both items' logs with the hashes before and after. All or
+    nothing, as an original's upload."""
+    if operation not in MADE_ELSEWHERE:
+        upload.discard()
+        raise Refused(str(COPY_REFUSALS["operation"]))
+    stored: EncryptedFile | None = None
+    try:
+        found = _inspect(upload)
+        with transaction.atomic():
+            stored = files.claim(upload, COMPARTMENT)
+            copy = Evidence(
+                original=item.root,
+                operation=operation,
+                kind=found["kind"],
+                file=stored,
+                size=upload.size or 0,
+            )
+            fill(
+                copy,
+                sha256=upload.plain_digest,
+                name=(upload.name or "copy")[:200],
+                capture=found,
+                parameters={"made_from": item.code, "made": "elsewhere"},
+            )
+            create(copy, by)
+            _note_derived(by, item, copy, why.strip())
+    except BaseException:
+        _unclaim(stored)
+        upload.discard()
         raise
     return copy
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.documentation.models import Operation
+from safepassage.documentation.models import MADE_ELSEWHERE, Operation
 from safepassage.documentation.working_copies import Box
 
 WHY = _("Why (kept in the item's custody log)")
@@ -30,6 +30,25 @@ class EvidenceUploadForm(forms.Form):
             "The original, as it was collected: photo, video, audio, document or web capture "
             "(WACZ, WARC). It is kept unchanged. At most %(megabytes)s MB here; the command "
             "line takes larger files."
+        ) % {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+
+
+class MadeElsewhereForm(forms.Form):
+    """A working copy made outside safepassage, added to an original."""
+
+    file = forms.FileField(label=_("File"))
+    operation = forms.ChoiceField(
+        label=_("What was done to it"),
+        choices=[(operation.value, operation.label) for operation in MADE_ELSEWHERE],
+        widget=forms.RadioSelect,
+    )
+    why = forms.CharField(label=WHY, required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "The copy as it was made: a video with faces or voices hidden, a transcript, a "
+            "translation. It is kept unchanged, with its own SHA-256. At most %(megabytes)s MB."
         ) % {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
 
 

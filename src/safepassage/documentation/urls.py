@@ -79,6 +79,11 @@ urlpatterns = [
         "evidence/<str:code>/download/", evidence.evidence_download_view, name="evidence_download"
     ),
     path("evidence/<str:code>/copy/", evidence.evidence_copy_view, name="evidence_copy"),
+    path(
+        "evidence/<str:code>/copy/added/",
+        evidence.evidence_copy_added_view,
+        name="evidence_copy_added",
+    ),
     path("evidence/<str:code>/link/", evidence.evidence_link_view, name="evidence_link"),
     path(
         "evidence/<str:code>/credentials/",

@@ -2,6 +2,7 @@
 
 from safepassage.documentation.models.consent import ConsentOrigin, PersonConsent
 from safepassage.documentation.models.evidence import (
+    MADE_ELSEWHERE,
     CustodyAction,
     CustodyEntry,
     Evidence,
@@ -39,6 +40,7 @@ from safepassage.documentation.models.vocabulary import (
 )
 
 __all__ = [
+    "MADE_ELSEWHERE",
     "Act",
     "Commitment",
     "CommitmentChange",

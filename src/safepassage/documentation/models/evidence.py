@@ -56,6 +56,15 @@ class Operation(models.TextChoices):
     ORIGINAL = "original", _("original, as collected")
     LOCATION_STRIPPED = "location_stripped", _("hidden details removed (place, device, time)")
     BLURRED = "blurred", _("blurred")
+    # Made outside safepassage (a video editor, a transcriber) and added
+    # here as a working copy of its original.
+    REDACTED = "redacted", _("redacted (faces, voices or names hidden)")
+    TRANSCRIBED = "transcribed", _("transcribed")
+    TRANSLATED = "translated", _("translated")
+
+
+# The working copies made elsewhere and added here (evidence.add_working_copy).
+MADE_ELSEWHERE = (Operation.REDACTED, Operation.TRANSCRIBED, Operation.TRANSLATED)
 
 
 class Evidence(Record):

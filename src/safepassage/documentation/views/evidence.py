@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +32,7 @@ from safepassage.documentation.evidence_forms import (
     CopyForm,
     EvidenceUploadForm,
     LinkForm,
+    MadeElsewhereForm,
     OpenForm,
     OriginalForm,
     RecheckForm,
@@ -40,6 +42,7 @@ from safepassage.documentation.views.shared import open_all, user_of
 from safepassage.vault import files
 
 TOO_LARGE = gettext_lazy("The file is too large to send here: use the command line.")
+COPY_TOO_LARGE = gettext_lazy("The file is too large to send here.")
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 PAGE = 50
 
@@ -139,6 +142,7 @@ def evidence_view(request: HttpRequest, code: str) -> HttpResponse:
             "can_record": user.can(WRITE),
             # Each with its own prefix: four forms on one page, each field's id its own.
             "copy_form": CopyForm(prefix="copy"),
+            "elsewhere_form": MadeElsewhereForm(prefix="elsewhere"),
             "open_form": OpenForm(prefix="open"),
             "original_form": OriginalForm(prefix="original"),
             "link_form": LinkForm(prefix="link"),
@@ -222,6 +226,36 @@ def evidence_copy_view(request: HttpRequest, code: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
     return redirect("documentation:evidence", code=item.code)
+
+
+@require_POST
+def evidence_copy_added_view(request: HttpRequest, code: str) -> HttpResponse:
+    """A working copy made elsewhere (redacted, transcribed, translated),
+    added to an original. A refused or failed upload keeps nothing."""
+    user = user_of(request)
+    item = get_evidence_for(user, code, WRITE)
+    form = MadeElsewhereForm(request.POST, request.FILES, prefix="elsewhere")
+    upload = form.files.get("elsewhere-file")
+    if files.refusals(request) and "file" in form.errors:
+        form.errors["file"] = form.error_class([str(COPY_TOO_LARGE)])
+    if form.is_valid() and isinstance(upload, files.StagedUpload):
+        try:
+            copy = evidence.add_working_copy(
+                user, item, upload, form.cleaned_data["operation"], why=form.cleaned_data["why"]
+            )
+        except Refused as refused:
+            messages.error(request, str(refused))
+        else:
+            added = _("The working copy was added with its own hash; the original is unchanged.")
+            messages.success(request, added)
+            return redirect("documentation:evidence", code=copy.code)
+    else:
+        if isinstance(upload, files.StagedUpload):
+            upload.discard()
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(reverse("documentation:evidence", args=[item.code]) + "#copies-heading")
 
 
 @require_POST
