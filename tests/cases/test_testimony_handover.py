@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEntry
-from safepassage.cases.consent import OverrideRefused, consent_state, withdraw_consent
+from safepassage.cases.consent import (
+    OverrideRefused,
+    consent_state,
+    tell_documentation,
+    withdraw_consent,
+)
 from safepassage.cases.models import Consent, ConsentKind, ConsentOverride, HandedOverTestimony
 from safepassage.cases.testimony import hand_over_testimony
 from safepassage.documentation import dossiers, evidence
@@ -384,3 +389,28 @@ def test_a_consent_given_after_a_hand_over_under_an_override_reaches_the_documen
     # Once: a consent recorded later changes nothing there.
     _give_again(_client(org.coordinator), case, principal)
     assert PersonConsent.objects.filter(person=victim).count() == 2
+
+
+def test_a_change_replaced_meanwhile_is_not_told(org: Organisation, vault: Vault) -> None:
+    """Someone presses "Tell the documentation" on a page read before the
+    consent was given again: the withdrawal it showed is not told over
+    the newer change, which is told instead when asked again."""
+    case = household(org)
+    (given,) = consent(org.caseworker, case, None, kind=ConsentKind.TESTIMONY, scope=["narrative"],
+                       people=[0])  # fmt: skip
+    principal = case.people.get(position=0)
+    with using_keyring(keyring_of(org.coordinator)):
+        code = hand_over_testimony(principal, by=org.coordinator, originals=True).documentation_code
+    keyless = make_user("keyless", Role.CASEWORKER, teams=(org.team,))
+    day = timezone.localdate()
+    with using_keyring(keyring_of(keyless)):
+        withdraw_consent(given, on=day, by=keyless)
+    stale = HandedOverTestimony.objects.get()
+    assert stale.withdrawal_untold
+    _give_again(_client(keyless), case, principal)  # untold too: no casework key
+    with using_keyring(keyring_of(org.coordinator)):
+        assert not tell_documentation(stale, by=org.coordinator)
+        assert PersonConsent.objects.filter(person__code=code).count() == 1  # nothing told
+        assert tell_documentation(HandedOverTestimony.objects.get(), by=org.coordinator)
+    current = PersonConsent.objects.get(person__code=code, current=True)
+    assert (current.testimony, current.originals, current.origin) == (True, False, "casework")

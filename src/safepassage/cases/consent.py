@@ -256,11 +256,13 @@ def tell_documentation(handover: HandedOverTestimony, *, by: User) -> bool:
         return False
     again = handover.given_again_untold
     flag = "given_again_told" if again else "withdrawal_told"
+    day = "given_again_on" if again else "withdrawn_on"
     with transaction.atomic():
-        # Told once, whoever asks at the same time.
-        claimed = HandedOverTestimony.objects.filter(pk=handover.pk, **{flag: False}).update(
-            **{flag: True}
-        )
+        # Told once, whoever asks at the same time, and only the change
+        # still recorded (not one another change replaced meanwhile).
+        claimed = HandedOverTestimony.objects.filter(
+            pk=handover.pk, **{flag: False, day: getattr(handover, day)}
+        ).update(**{flag: True})
         setattr(handover, flag, True)
         if not claimed:
             return False
