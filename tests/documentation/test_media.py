@@ -58,7 +58,8 @@ def test_it_reads_a_videos_duration_codecs_and_creation_time_without_changing_it
     page = client.get(response["Location"]).content.decode()
     assert "MP4, 64 × 48" in page
     assert "Duration: 12.0 s; video codec avc1; audio codec AAC LC" in page
-    assert f"Created, as the container records it: {MP4_CREATED}" in page
+    # In the reader's format, in UTC (the file states 2017-03-26T22:10:00Z).
+    assert "Created, as the container records it: 26 March 2017, 22:10 UTC" in page
 
 
 @pytest.mark.django_db
