@@ -176,12 +176,12 @@ def receive_from_casework(
     return person
 
 
-def withdrawn_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
-    """The victim ``code`` (handed over from casework) withdrew, in
-    casework, their consent to testimony on ``on``: their current consent
-    becomes "nothing" (no testimony, no originals), so no dossier takes
-    the originals of evidence about them again. False when there is no
-    such victim any more."""
+def _told_from_casework(
+    by: User, *, code: str, on: datetime.date, testimony: bool, origin: str
+) -> bool:
+    """The victim ``code``'s new current consent, as casework tells it
+    (testimony or nothing; never the originals, which casework's consent
+    does not ask about). False when there is no such victim any more."""
     person = Person.objects.filter(code=code).first()
     if person is None:
         return False
@@ -190,13 +190,24 @@ def withdrawn_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
         _write(
             person,
             by=by,
-            testimony=False,
+            testimony=testimony,
             originals=False,
             given_on=on,
-            origin=ConsentOrigin.WITHDRAWN,
+            origin=origin,
             note="",
         )
     return True
+
+
+def withdrawn_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
+    """The victim ``code`` (handed over from casework) withdrew, in
+    casework, their consent to testimony on ``on``: their current consent
+    becomes "nothing" (no testimony, no originals), so no dossier takes
+    the originals of evidence about them again. False when there is no
+    such victim any more."""
+    return _told_from_casework(
+        by, code=code, on=on, testimony=False, origin=ConsentOrigin.WITHDRAWN
+    )
 
 
 def given_again_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
@@ -206,22 +217,8 @@ def given_again_in_casework(by: User, *, code: str, on: datetime.date) -> bool:
     testimony again, and not the originals, which casework's consent does
     not ask about (a documenter records them on the victim's page if the
     person agrees). False when there is no such victim any more."""
-    person = Person.objects.filter(code=code).first()
-    if person is None:
-        return False
     _check(on, True, False)
-    with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()
-        _write(
-            person,
-            by=by,
-            testimony=True,
-            originals=False,
-            given_on=on,
-            origin=ConsentOrigin.CASEWORK,
-            note="",
-        )
-    return True
+    return _told_from_casework(by, code=code, on=on, testimony=True, origin=ConsentOrigin.CASEWORK)
 
 
 # --- The dossier's rule --------------------------------------------------------------
