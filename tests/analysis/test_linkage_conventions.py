@@ -16,7 +16,7 @@ from django.core.management import call_command
 from safepassage.accounts.models import User
 from safepassage.analysis import linkage, simulated
 from safepassage.analysis.linkage import comparisons, victims
-from safepassage.analysis.linkage.clustering import average_linkage, refine
+from safepassage.analysis.linkage.clustering import alone_records, average_linkage, refine
 from safepassage.analysis.linkage.quality import bcubed, recall_between
 from tests.base import PASSWORD
 
@@ -394,3 +394,63 @@ def test_a_record_that_names_nobody_joins_the_brother_its_age_fits(
     magomed, hasan, paper, press = (result.clusters[first + n] for n in range(4))
     assert magomed == paper == press
     assert hasan != magomed
+
+
+def _alone(pairs: list[tuple[int, int, float]], lists: str) -> dict[tuple[int, int], float]:
+    """alone_records on records 0, 1, ... of the lists named by `lists`
+    ("ABB": record 0 in A, 1 and 2 in B), each list of 10 records, with a
+    chance of a match between two lists of 0.06: six in ten of one list's
+    people are on the other."""
+    named = {record: name for record, name in enumerate(lists)}
+
+    def chance(left: str, right: str) -> float:
+        return 0.06 if left != right else 0.001
+
+    found = alone_records(
+        list(named), pairs, named, chance, dict.fromkeys(set(lists), 10), threshold=0.5
+    )
+    return {(a, b): p for a, b, p in found}
+
+
+def test_a_record_left_alone_joins_its_one_free_candidate() -> None:
+    # Odds 2/3 against 2/5 that the person is not on the other list at all.
+    assert _alone([(0, 1, 0.4)], "AB") == {(0, 1): pytest.approx((2 / 3) / (0.4 + 2 / 3))}
+    # Too little evidence: odds 1/9 against 2/5.
+    assert _alone([(0, 1, 0.1)], "AB") == {(0, 1): 0.1}
+
+
+def test_a_record_that_fits_two_brothers_joins_one_of_them() -> None:
+    # Record 0 is as likely one brother (record 1) as the other (2), and
+    # neither more likely than not; but record 1, left alone, is more likely
+    # record 0 than no one, and so is record 2. One of them joins it.
+    found = _alone([(0, 1, 0.4), (0, 2, 0.4)], "ABB")
+    assert sorted(found.values()) == [0.4, pytest.approx((2 / 3) / (0.4 + 2 / 3))]
+    # Not even one where each has more records of the other list to fit.
+    found = _alone([(0, 1, 0.4), (0, 2, 0.4), (3, 1, 0.4), (3, 2, 0.4)], "ABBA")
+    assert set(found.values()) == {0.4}
+
+
+def test_a_candidate_its_list_names_already_is_not_counted() -> None:
+    # Record 1 is already one person with record 2, of the same list as 0.
+    assert _alone([(0, 1, 0.4), (1, 2, 0.9)], "ABA") == {(0, 1): 0.4, (1, 2): 0.9}
+    # Nor is a record of its own list (its duplicates are weighed pair by pair).
+    assert _alone([(0, 1, 0.4)], "AA") == {(0, 1): 0.4}
+
+
+def test_each_record_left_alone_joins_one_person_at_most() -> None:
+    # Record 0 could join the person of records 1 and 3 or that of records 2
+    # and 4: the more likely only.
+    found = _alone([(0, 1, 0.45), (0, 2, 0.4), (1, 3, 0.9), (2, 4, 0.9)], "ABCDD")
+    assert found[(0, 1)] > 0.5
+    assert found[(0, 2)] == 0.4
+    # Two records left alone that fit each other and a third join as one.
+    found = _alone([(0, 1, 0.45), (0, 2, 0.4)], "ABC")
+    assert min(found.values()) > 0.5
+
+
+def test_of_two_records_that_fit_one_the_more_likely_joins_it() -> None:
+    # Record 1 (list B) is record 0's one candidate there, and record 3's
+    # (list A, as 0): it is one person of list A at most.
+    found = _alone([(0, 1, 0.45), (3, 1, 0.42)], "ABBA")
+    assert found[(0, 1)] > 0.5
+    assert found[(3, 1)] == 0.42

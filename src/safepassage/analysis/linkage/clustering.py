@@ -17,7 +17,7 @@ its review queue and the estimates drawn from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -111,3 +111,103 @@ def refine(
         key = (min(part_of[a], part_of[b]), max(part_of[a], part_of[b]))
         lowered[(a, b)] = sums[key] / (len(parts[key[0]]) * len(parts[key[1]]))
     return parts, lowered
+
+
+# However many of another list's people a list seems to name, the chance
+# that a record's person is in none of its candidates there is never taken
+# below this: the blocking rules may have missed the true match.
+LEAST_UNNAMED = 0.1
+
+
+def alone_records(
+    ids: Sequence[int],
+    pairs: Sequence[Pair],
+    list_of: dict[int, str],
+    chance: Callable[[str, str], float],
+    sizes: dict[str, int],
+    threshold: float,
+) -> list[Pair]:
+    """The pairs, with a record that no pair joins to anyone joined to the
+    candidate in another list that it most likely is, where that is more
+    likely than anyone else there or no one.
+
+    A pair's probability weighs its own evidence alone. A record of one
+    list is, however, at most one person of another list: a record that
+    names nobody ("Ислам (имя изменено)", 28, from Цоци-Юрт, held in March)
+    may agree with one record there about as well as with the brother held
+    beside him, or with no one else at all. So each record left alone is
+    weighed against all its candidates in each other list at once: a
+    candidate's odds (its pair's probability as odds, the chance of a match
+    between the two lists included) against the sum of all the candidates'
+    odds and the odds that the person is none of them, which is how often
+    the record's list names people the other list does not (1 minus the
+    learnt chance of a match between the lists times the other list's
+    size, at least LEAST_UNNAMED). A candidate whose group already holds a
+    record of the same list is not counted: the person there is named
+    already. The most likely are joined first, each record at most once and
+    each person at most once from each list, and the pair that joins them
+    keeps that probability, so that the stored pairs clustered at any
+    threshold give the same people as here.
+
+    Where one record fits two brothers equally, each brother's record left
+    alone may still be more likely that record than no one: one of them is
+    joined to it, which tells the count and the lists each person is on
+    rightly whichever it is, and the pair, near the threshold, goes to
+    review.
+    """
+    position = {record: i for i, record in enumerate(ids)}
+    labels = components(
+        len(ids), ((position[a], position[b]) for a, b, p in pairs if p >= threshold)
+    ).tolist()
+    group = dict(zip(ids, labels, strict=True))
+    size_of: dict[int, int] = {}
+    lists_in: dict[int, set[str]] = {}
+    for record, label in group.items():
+        size_of[label] = size_of.get(label, 0) + 1
+        lists_in.setdefault(label, set()).add(list_of[record])
+    # Each record's free candidates in each other list, as odds.
+    odds: dict[int, dict[str, dict[int, float]]] = {}
+    for a, b, p in pairs:
+        if list_of[a] == list_of[b] or p >= 1.0:
+            continue
+        if size_of[group[a]] != 1 and size_of[group[b]] != 1:
+            continue
+        for record, other in ((a, b), (b, a)):
+            if list_of[record] not in lists_in[group[other]]:
+                by_list = odds.setdefault(record, {}).setdefault(list_of[other], {})
+                by_list[other] = p / (1.0 - p)
+
+    def likely(record: int, other: int) -> float:
+        """How likely `record` is `other` among its free candidates there."""
+        own, theirs = list_of[record], list_of[other]
+        found = odds.get(record, {}).get(theirs, {})
+        if other not in found:
+            return 0.0
+        unnamed = max(LEAST_UNNAMED, 1.0 - chance(own, theirs) * sizes[theirs])
+        return found[other] / (unnamed + sum(found.values()))
+
+    choices = [
+        (likely(record, other), record, other)
+        for record, by_list in odds.items()
+        if size_of[group[record]] == 1
+        for found in by_list.values()
+        for other in found
+        if likely(record, other) >= threshold
+    ]
+    parent: dict[int, int] = {}
+
+    def root(label: int) -> int:
+        while parent.get(label, label) != label:
+            label = parent[label]
+        return label
+
+    raised: dict[tuple[int, int], float] = {}
+    for probability, record, other in sorted(choices, key=lambda c: (-c[0], c[1], c[2])):
+        mine, theirs = root(group[record]), root(group[other])
+        if mine == theirs or size_of[mine] != 1 or lists_in[mine] & lists_in[theirs]:
+            continue
+        parent[mine] = theirs
+        size_of[theirs] += 1
+        lists_in[theirs] |= lists_in[mine]
+        raised[(min(record, other), max(record, other))] = probability
+    return [(a, b, max(p, raised.get((min(a, b), max(a, b)), p))) for a, b, p in pairs]

@@ -12,6 +12,7 @@ neither writes records to disk in clear.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -27,7 +28,12 @@ from safepassage.analysis.linkage.backends import (
     spark_database,
     to_arrow,
 )
-from safepassage.analysis.linkage.clustering import components, groups_to_refine, refine
+from safepassage.analysis.linkage.clustering import (
+    alone_records,
+    components,
+    groups_to_refine,
+    refine,
+)
 from safepassage.analysis.linkage.schema import Schema, blocking_rules, settings
 from safepassage.analysis.linkage.victims import VICTIMS
 from safepassage.analysis.mse.tables import CaptureTable
@@ -197,6 +203,10 @@ def _link(
     ids = [row["unique_id"] for row in rows]
     if schema.refine:
         pairs = _refined(db_api, linker, predictions, ids, pairs, threshold, own)
+    if schema.one_of_candidates and chances is not None and chances.by_lists:
+        sizes = Counter(str(name) for name in lists.values())
+        named = {record: str(name) for record, name in lists.items()}
+        pairs = alone_records(ids, pairs, named, chances.of, sizes, threshold)
     position = {record: i for i, record in enumerate(ids)}
     labels = components(
         len(ids), ((position[a], position[b]) for a, b, p in pairs if p >= threshold)

@@ -113,6 +113,11 @@ class Schema:
     # all its pairs (clustering.py): where one record's group can chain
     # into another's (brothers, namesakes).
     refine: bool = False
+    # With `prior_by`: a record that no pair joins to anyone is one of its
+    # candidates in another list if, counting that it can be only one of
+    # them and how often that list names the people of its own, it more
+    # likely is than not (clustering.alone_records).
+    one_of_candidates: bool = False
     link_type: LinkType = "dedupe_only"
     source_column: str | None = None
     # Columns whose types are fixed whatever the rows hold (all-empty

@@ -359,6 +359,7 @@ VICTIMS = Schema(
     prior_by="list_name",
     least_m=1e-3,
     refine=True,
+    one_of_candidates=True,
     # Each session learns the comparisons that read none of its columns.
     # Its block should hold mostly matches, or expectation maximisation
     # takes brothers and sisters (who agree on all but their given names
