@@ -22,7 +22,7 @@ from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.documentation.views.paging import UncountedPage
 from safepassage.documentation.views.shared import open_all, user_of
 
-PAGE = 100
+PAGE = 50
 # Events with no act yet, shown above the first page (the list has them all).
 WITHOUT_ACTS = 20
 
