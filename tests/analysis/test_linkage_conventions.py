@@ -256,6 +256,29 @@ def test_a_surname_with_a_typing_error_is_still_a_candidate(typed: str, right: s
     assert _blocked(rows)
 
 
+def test_an_initial_alone_beside_a_surname_with_a_typing_error_is_still_a_candidate() -> None:
+    # Neither the surname nor the given name is the same on both sides: the
+    # start of the surname, the initial, the place and the year of the
+    # events are.
+    held = {"place": "Урус-Мартан", "event_date": "сентябрь 2017"}
+    rows = _two(
+        ("NGO testimonies", {"name": "Осмаве Магомед Юнусович", **held}),
+        ("Russian newspaper", {"name": "М. Осмаев", **held}),
+    )
+    assert rows[0]["surname"] != rows[1]["surname"]
+    assert _blocked(rows)
+    # Without the year of the events, or in another place, it is not.
+    assert not _blocked(_two(
+        ("NGO testimonies", {"name": "Осмаве Магомед Юнусович", "place": "Урус-Мартан"}),
+        ("Russian newspaper", {"name": "М. Осмаев", "place": "Урус-Мартан"}),
+    ))  # fmt: skip
+    assert not _blocked(_two(
+        ("NGO testimonies", {"name": "Осмаве Магомед Юнусович", **held}),
+        ("Russian newspaper", {"name": "М. Осмаев", "place": "Шали",
+                               "event_date": "сентябрь 2017"}),
+    ))  # fmt: skip
+
+
 def test_every_comparison_is_learnt_in_some_training_session() -> None:
     # A session cannot learn the comparisons of the columns it blocks on.
     schema = victims.VICTIMS

@@ -346,6 +346,14 @@ VICTIMS = Schema(
         " and l.place_district = r.place_district",
         "l.surname = r.surname and l.initial_alt = r.bare_initial"
         " and l.place_district = r.place_district",
+        # An initial alone and a surname with a typing error after its
+        # third letter ("М. Осмаев", "Осмаве Магомед"), by the place and
+        # the year of the events (without the year, the blocks of a
+        # million records would hold half again as many pairs).
+        "l.surname_head = r.surname_head and l.bare_initial = r.initial and l.place = r.place"
+        " and l.event_year = r.event_year",
+        "l.surname_head = r.surname_head and l.initial = r.bare_initial and l.place = r.place"
+        " and l.event_year = r.event_year",
         ("given", "birth_year", "place"),
         ("given", "place", "event_month"),
         ("surname", "place", "event_month"),
