@@ -348,8 +348,8 @@ VICTIMS = Schema(
         " and l.place_district = r.place_district",
         # An initial alone and a surname with a typing error after its
         # third letter ("М. Осмаев", "Осмаве Магомед"), by the place and
-        # the year of the events (without the year, the blocks of a
-        # million records would hold half again as many pairs).
+        # the year of the events (without the year, up to 40 % more
+        # candidate pairs on the first generator's lists).
         "l.surname_head = r.surname_head and l.bare_initial = r.initial and l.place = r.place"
         " and l.event_year = r.event_year",
         "l.surname_head = r.surname_head and l.initial = r.bare_initial and l.place = r.place"
