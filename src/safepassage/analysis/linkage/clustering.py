@@ -177,23 +177,20 @@ def alone_records(
                 by_list = odds.setdefault(record, {}).setdefault(list_of[other], {})
                 by_list[other] = p / (1.0 - p)
 
-    def likely(record: int, other: int) -> float:
-        """How likely `record` is `other` among its free candidates there."""
-        own, theirs = list_of[record], list_of[other]
-        found = odds.get(record, {}).get(theirs, {})
-        if other not in found:
-            return 0.0
-        unnamed = max(LEAST_UNNAMED, 1.0 - chance(own, theirs) * sizes[theirs])
-        return found[other] / (unnamed + sum(found.values()))
-
-    choices = [
-        (likely(record, other), record, other)
-        for record, by_list in odds.items()
-        if size_of[group[record]] == 1
-        for found in by_list.values()
-        for other in found
-        if likely(record, other) >= threshold
-    ]
+    # How likely each record left alone is each of its free candidates.
+    choices = []
+    for record, in_lists in odds.items():
+        if size_of[group[record]] != 1:
+            continue
+        own = list_of[record]
+        for other_list, found in in_lists.items():
+            unnamed = max(LEAST_UNNAMED, 1.0 - chance(own, other_list) * sizes[other_list])
+            total = unnamed + sum(found.values())
+            choices += [
+                (value / total, record, other)
+                for other, value in found.items()
+                if value / total >= threshold
+            ]
     parent: dict[int, int] = {}
 
     def root(label: int) -> int:
