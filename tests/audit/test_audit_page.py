@@ -300,3 +300,12 @@ def test_details_read_as_words_in_the_readers_language(org: Organisation, client
         assert raw not in table
     # Times as every page shows them: the day in words, then the time.
     assert re.search(r"\d{1,2} [а-я]+ \d{4}, \d\d:\d\d:\d\d", table)
+
+
+def test_a_place_in_the_log_alone_leaves_the_filters_closed(
+    org: Organisation, client: Client
+) -> None:
+    record(org.admin, "staff.created", org.caseworker)
+    sign_in(client, org.auditor)
+    assert '<details class="filters" open>' not in _page(client, before=999)
+    assert '<details class="filters" open>' in _page(client, before=999, action="staff.created")

@@ -64,7 +64,11 @@ def _full_check_context() -> dict[str, object]:
 def audit_log_view(request: HttpRequest) -> HttpResponse:
     viewer: User = request.user  # type: ignore[assignment]
     verification = verify()
-    form = AuditFilterForm(viewer, request.GET or None)
+    # The page's place in the log is not a filter: the panel stays closed.
+    filters = request.GET.copy()
+    for name in ("before", "after"):
+        filters.pop(name, None)
+    form = AuditFilterForm(viewer, filters or None)
     entries = AuditEntry.objects.all()
     if form.is_bound and form.is_valid():
         entries = form.filter(entries)

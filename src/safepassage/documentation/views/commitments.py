@@ -32,7 +32,7 @@ from safepassage.documentation.record_forms import (
     CommitmentFilterForm,
     CommitmentForm,
 )
-from safepassage.documentation.views.shared import open_all, stale, user_of
+from safepassage.documentation.views.shared import filters_of, open_all, stale, user_of
 
 PAGE = 50
 TEXTS = ("promised_by", "promised_to", "promise")
@@ -42,7 +42,7 @@ TEXTS = ("promised_by", "promised_to", "promise")
 def commitments_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = CommitmentFilterForm(request.GET or None)
+    form = CommitmentFilterForm(filters_of(request))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = Commitment.objects.annotate(followed_up=Max("changes__changed_on"))
     if data.get("status"):

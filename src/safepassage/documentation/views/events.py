@@ -32,7 +32,7 @@ from safepassage.documentation.models import (
 from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.documentation.record_forms import ChainForm
 from safepassage.documentation.views.paging import UncountedPage
-from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
+from safepassage.documentation.views.shared import filters_of, in_order, open_all, stale, user_of
 
 PAGE = 50
 
@@ -41,7 +41,7 @@ PAGE = 50
 def event_list_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(filters_of(request))
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")

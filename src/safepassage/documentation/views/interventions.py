@@ -27,7 +27,7 @@ from safepassage.documentation.fields import initial_terms, offer_terms
 from safepassage.documentation.models import Intervention
 from safepassage.documentation.record_forms import InterventionFilterForm, InterventionForm
 from safepassage.documentation.views.choosing import act_of, acts_of, offer_acts
-from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
+from safepassage.documentation.views.shared import filters_of, in_order, open_all, stale, user_of
 
 PAGE = 50
 FIELDS = ("kind", "intervening_party", "addressed_to", "made_on", "response", "outcome", "status")
@@ -38,7 +38,7 @@ TEXTS = ("intervening_party", "addressed_to", "outcome")
 def interventions_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = InterventionFilterForm(request.GET or None)
+    form = InterventionFilterForm(filters_of(request))
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = Intervention.objects.exclude(event__in=hidden_events(user))

@@ -18,6 +18,15 @@ def user_of(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def filters_of(request: HttpRequest) -> QueryDict | None:
+    """The filters in the address, without the page number: a list opened
+    at its second page is not a filtered list, and its filter panel stays
+    closed."""
+    data = request.GET.copy()
+    data.pop("page", None)
+    return data or None
+
+
 def open_all(rows: Iterable[models.Model | None], *fields: str) -> None:
     """Open these fields of rows of one model (None and repeats skipped)."""
     unique = list({id(row): row for row in rows if row is not None}.values())

@@ -38,7 +38,7 @@ from safepassage.documentation.views.choosing import (
     people_in,
     similar_people,
 )
-from safepassage.documentation.views.shared import in_order, open_all, stale, user_of
+from safepassage.documentation.views.shared import filters_of, in_order, open_all, stale, user_of
 
 PAGE = 50
 FIELDS = ("connection", "reliability", "language", "reported_on", "account", "reference")
@@ -48,7 +48,7 @@ FIELDS = ("connection", "reliability", "language", "reported_on", "account", "re
 def sources_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = SourceFilterForm(request.GET or None)
+    form = SourceFilterForm(filters_of(request))
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     accounts = Information.objects.exclude(event__in=hidden_events(user))

@@ -28,7 +28,7 @@ from safepassage.documentation.fields import offer_terms
 from safepassage.documentation.forms import StatementForm
 from safepassage.documentation.models import Statement
 from safepassage.documentation.record_forms import StatementFilterForm
-from safepassage.documentation.views.shared import open_all, stale, user_of
+from safepassage.documentation.views.shared import filters_of, open_all, stale, user_of
 
 PAGE = 50
 
@@ -40,7 +40,7 @@ def statement_list_view(request: HttpRequest) -> HttpResponse:
     events as a whole (as far as the reader may see them)."""
     user = user_of(request)
     documentation_keys(user)
-    form = StatementFilterForm(request.GET or None)
+    form = StatementFilterForm(filters_of(request))
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = Statement.objects.select_related("stance").order_by(

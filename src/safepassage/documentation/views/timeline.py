@@ -20,7 +20,7 @@ from safepassage.documentation.forms import EventFilterForm
 from safepassage.documentation.models import Event
 from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.documentation.views.paging import UncountedPage
-from safepassage.documentation.views.shared import open_all, user_of
+from safepassage.documentation.views.shared import filters_of, open_all, user_of
 
 PAGE = 50
 # Events with no act yet, shown above the first page (the list has them all).
@@ -31,7 +31,7 @@ WITHOUT_ACTS = 20
 def timeline_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(filters_of(request))
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")
