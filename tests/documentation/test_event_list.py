@@ -177,3 +177,25 @@ def test_the_filters_keep_the_terms_chosen(desk: Desk, events: dict[str, str]) -
     assert f'<option value="{detention.pk}" selected>' in page
     assert f'<option value="{police.pk}" selected>' in page
     assert f'<option value="{term("act_type", "L-FORCED-OUTING").pk}">' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["April 2017", "Grozny", "Torture", "Intelligence agency; secret service"]),
+        ("ru", ["Апрель 2017", "Грозный", "Пытки", "Спецслужбы"]),
+    ],
+)
+def test_each_row_shows_when_where_what_and_by_whom_in_the_readers_language(
+    desk: Desk, events: dict[str, str], language: str, words: list[str]
+) -> None:
+    client = Client()
+    sign_in(client, desk.documenter)
+    page = client.get("/documentation/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    before, after = page.split(events["grozny"], 1)
+    cells = before.rsplit("<tr>", 1)[1] + after.split("</tr>", 1)[0]
+    for word in words:
+        assert word in cells
+    verified = "проверено" if language == "ru" else "verified"
+    assert f'<span class="badge verification-verified">{verified}</span>' in cells

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,6 +29,7 @@ from safepassage.documentation.models import (
     Person,
     StatementLink,
     Term,
+    Verification,
 )
 from safepassage.documentation.models.base import PLACE_PATH
 from safepassage.documentation.record_forms import ChainForm
@@ -71,15 +73,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [
-                {
-                    "event": event,
-                    "acts": by_event.get(event.pk, []),
-                    "perpetrators": _perpetrator_types(by_event.get(event.pk, []), parts),
-                    "named": named.get(event.pk, []),
-                }
-                for event in rows
-            ],
+            "rows": _listed(rows, by_event, parts, named),
             "count": page.count,
             "seen": page.seen,
             "query": _without_page(request),
@@ -149,12 +143,58 @@ def _named(
     }
 
 
-def _perpetrator_types(acts: list[Act], parts: dict[Any, list[Involvement]]) -> list[Term]:
-    found: dict[int, Term] = {}
-    for act in acts:
-        for part in parts.get(act.pk, []):
-            found.setdefault(part.perpetrator_type_id, part.perpetrator_type)
-    return list(found.values())
+def _listed(
+    rows: list[Event],
+    by_event: dict[Any, list[Act]],
+    parts: dict[Any, list[Involvement]],
+    named: dict[Any, list[Person]],
+) -> list[dict[str, Any]]:
+    """The list's rows with their words ready: each term's label, each
+    status's name and each place written once for the page, not once for
+    each act that shows it (the template's own lookups and filters were
+    half of the page's work: bench/README.md)."""
+    labels: dict[int, str] = {}
+    statuses = {value: str(name) for value, name in Verification.choices}
+    places: dict[tuple[Any, ...], str] = {}
+
+    def label(term: Term) -> str:
+        if term.pk not in labels:
+            labels[term.pk] = term.label()
+        return labels[term.pk]
+
+    listed = []
+    for event in rows:
+        acts = by_event.get(event.pk, [])
+        where = (event.place_precision, event.place_area_id, event.place_detail)
+        if where not in places:
+            places[where] = event.place.display()
+        kinds = {
+            part.perpetrator_type_id: part.perpetrator_type
+            for act in acts
+            for part in parts.get(act.pk, [])
+        }
+        start = event.start
+        listed.append(
+            {
+                "event": event,
+                "when": start.display(),
+                "when_machine": start.machine(),
+                "where": places[where],
+                # Written here as the options of a term select are
+                # (fields.py): a few hundred items a page, each a lookup
+                # and an escape in the template otherwise.
+                "acts": format_html_join(
+                    "",
+                    '<li>{} <span class="badge verification-{}">{}</span></li>',
+                    ((label(a.act_type), a.verification, statuses[a.verification]) for a in acts),
+                ),
+                "perpetrators": format_html_join(
+                    "", "<li>{}</li>", ((label(kind),) for kind in kinds.values())
+                ),
+                "named": named.get(event.pk, []),
+            }
+        )
+    return listed
 
 
 @require_GET
