@@ -145,8 +145,8 @@ def test_the_list_takes_a_bounded_number_of_queries(desk: Desk, events: dict[str
 def test_the_list_reads_only_what_it_shows_of_acts_and_perpetrators(
     desk: Desk, events: dict[str, str]
 ) -> None:
-    """No person's row, no sealed column of an act or a part, and each
-    term once for the page (bench/README.md: the rows' own work)."""
+    """No person's row, no sealed column of an event, an act or a part,
+    and each term once for the page (bench/README.md: the rows' own work)."""
     client = Client()
     sign_in(client, desk.documenter)
     client.get("/documentation/")
@@ -154,7 +154,7 @@ def test_the_list_reads_only_what_it_shows_of_acts_and_perpetrators(
         page = client.get("/documentation/").content.decode()
     assert term("act_type", "L-ARBITRARY-DETENTION").label_en in page
     read = [query["sql"] for query in queries.captured_queries]
-    acts = [sql for sql in read if 'FROM "documentation_act"' in sql and "code" in sql]
+    acts = [sql for sql in read if 'FROM "documentation_act"' in sql and "act_type_id" in sql]
     assert acts
     assert all('"method"' not in sql for sql in acts)
     parts = [sql for sql in read if 'FROM "documentation_involvement"' in sql]
@@ -162,6 +162,11 @@ def test_the_list_reads_only_what_it_shows_of_acts_and_perpetrators(
     assert all('"unit"' not in sql and "documentation_act" not in sql for sql in parts)
     assert not [sql for sql in read if 'FROM "documentation_person"' in sql]
     assert not [sql for sql in read if 'JOIN "documentation_person"' in sql]
+    # The events with the columns shown (no description), their places
+    # apart from them (not joined to each event).
+    events = [sql for sql in read if 'FROM "documentation_event"' in sql and '"title"' in sql]
+    assert events
+    assert all('"description"' not in sql and "JOIN" not in sql for sql in events)
 
 
 @pytest.mark.django_db
@@ -199,3 +204,21 @@ def test_each_row_shows_when_where_what_and_by_whom_in_the_readers_language(
         assert word in cells
     verified = "проверено" if language == "ru" else "verified"
     assert f'<span class="badge verification-verified">{verified}</span>' in cells
+
+
+@pytest.mark.django_db
+def test_a_term_label_with_markup_is_shown_as_text(desk: Desk) -> None:
+    from safepassage.documentation import vocabularies
+    from safepassage.documentation.models import Vocabulary
+
+    labels = {"en": "<b>Beaten</b> & held", "ru": "<b>Избит</b>", "fr": "<b>Battu</b>"}
+    vocabularies.add_term(
+        Vocabulary.objects.get(key="act_type"), labels=labels, by=None, code="L-TEST-MARKUP"
+    )
+    with using_keyring(desk.vault.keyring):
+        record_detention(desk.documenter, act_type="L-TEST-MARKUP", perpetrator_type="L-RELATIVES")
+    client = Client()
+    sign_in(client, desk.documenter)
+    page = client.get("/documentation/").content.decode()
+    assert "&lt;b&gt;Beaten&lt;/b&gt; &amp; held" in page
+    assert "<b>Beaten</b>" not in page

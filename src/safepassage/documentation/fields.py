@@ -6,12 +6,14 @@ area and a detail."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dates import MONTHS
-from django.utils.html import format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.documentation import vocabularies
@@ -169,15 +171,24 @@ class TermSelect(forms.Select):
         # The widget's own context, without Django's dictionary for each option.
         context = forms.Widget.get_context(self, name, value, attrs)
         chosen = set(context["widget"]["value"])
-        context["widget"]["options"] = format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if key in chosen else "", label)
-                for key, label in (("" if v is None else str(v), text) for v, text in self.choices)
-            ),
+        written = _written_options(tuple((v, str(text)) for v, text in self.choices))
+        context["widget"]["options"] = mark_safe(  # noqa: S308 (escaped by format_html)
+            "\n".join(selected if key in chosen else plain for key, plain, selected in written)
         )
         return context
+
+
+@lru_cache(maxsize=64)
+def _written_options(choices: tuple[tuple[Any, str], ...]) -> list[tuple[str, str, str]]:
+    """Each option as HTML, unselected and selected, made once for a list
+    of choices (the same vocabulary in the same language on every page)."""
+    written: list[tuple[str, str, str]] = []
+    for value, text in choices:
+        key = "" if value is None else str(value)
+        plain = format_html('<option value="{}">{}</option>', key, text)
+        selected = format_html('<option value="{}" selected>{}</option>', key, text)
+        written.append((key, plain, selected))
+    return written
 
 
 class TermField(forms.TypedChoiceField):

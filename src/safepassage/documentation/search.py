@@ -318,7 +318,7 @@ def timeline_page(ids: list[Any]) -> list[Act]:
     wanted = {act.act_type_id for act in acts} | {k for kinds in parts.values() for k in kinds}
     terms = Term.objects.in_bulk(wanted)
     # Places with the areas above them, each made once.
-    places = _with_parents({act.place_area_id for act in acts} - {None})
+    places = with_parents({act.place_area_id for act in acts} - {None})
     events = Event.objects.only("code", "title", "confidentiality").in_bulk(
         {act.event_id for act in acts}
     )
@@ -356,7 +356,7 @@ TIMELINE_ACT_COLUMNS = (
 PARENT = Term._meta.get_field("parent")
 
 
-def _with_parents(ids: set[Any]) -> dict[Any, Term]:
+def with_parents(ids: set[Any]) -> dict[Any, Term]:
     """These places by id, each with the areas above it (in one query: the
     places vocabulary has four levels), every term made once for the page."""
     found: dict[Any, Term] = {}

@@ -3,12 +3,14 @@ by whose account, beside what the officials said), and editing an event."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -51,9 +53,9 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     # A page of ids first (sorted and skipped without joins, and not
     # counted: see views/paging.py), then the rows.
     page = UncountedPage.of(search.newest_first(events), request.GET.get("page"), PAGE)
-    rows = in_order(page.rows, Event.objects.select_related(PLACE_PATH))
+    rows = _events(page.rows)
     acts, parts = _acts_of(rows)
-    by_event: dict[Any, list[Act]] = {}
+    by_event: dict[Any, list[Any]] = {}
     for act in acts:
         by_event.setdefault(act.event_id, []).append(act)
     named = _named(acts, parts, people, data.get("name_role") or "") if people.searched else {}
@@ -90,38 +92,52 @@ def _without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _acts_of(rows: list[Event]) -> tuple[list[Act], dict[Any, list[Involvement]]]:
-    """The acts of a page of events and their perpetrators' parts, with
-    only the columns the list shows, and each term read once for the page
-    rather than once for each act (bench/README.md: making a model
-    instance per act for its type, its victim and each perpetrator was
-    most of the page's own work)."""
-    acts = list(
+# What the list shows of an event: its code, title, date and place, and
+# whether it is restricted.
+LISTED_EVENT_COLUMNS = (
+    "code",
+    "title",
+    "confidentiality",
+    "start_precision",
+    "start_on",
+    "place_precision",
+    "place_area",
+    "place_detail",
+)
+
+
+def _events(ids: list[Any]) -> list[Event]:
+    """A page of events with the columns the list shows, each place made
+    once with the areas above it (not once for each event that is there)."""
+    rows = in_order(ids, Event.objects.only(*LISTED_EVENT_COLUMNS))
+    places = search.with_parents({event.place_area_id for event in rows} - {None})
+    for event in rows:
+        event.place_area = places.get(event.place_area_id) if event.place_area_id else None
+    return rows
+
+
+def _acts_of(rows: list[Event]) -> tuple[list[Any], dict[Any, list[Any]]]:
+    """The acts of a page of events and their perpetrators' parts, as rows
+    of the columns the list reads: a model instance for each of some four
+    hundred was most of the page's own work (bench/README.md)."""
+    acts: list[Any] = list(
         Act.objects.filter(event__in=rows)
-        .only("code", "event_id", "victim_id", "act_type_id", "verification", "period_from")
         .order_by("period_from", "code")
+        .values_list("id", "event_id", "victim_id", "act_type_id", "verification", named=True)
     )
     # Ordered by the act's id and not by the act (which joins the acts and
     # their events again to sort by the acts' own order).
-    involvements = Involvement.objects.filter(act__in=[act.pk for act in acts]).only(
-        "act_id", "perpetrator_id", "perpetrator_type_id"
-    )
-    parts: dict[Any, list[Involvement]] = {}
-    for involvement in involvements.order_by("act_id", "created_at"):
-        parts.setdefault(involvement.act_id, []).append(involvement)
-    wanted = {act.act_type_id for act in acts}
-    wanted |= {part.perpetrator_type_id for found in parts.values() for part in found}
-    terms = Term.objects.in_bulk(wanted)
-    for act in acts:
-        act.act_type = terms[act.act_type_id]
-    for found in parts.values():
-        for part in found:
-            part.perpetrator_type = terms[part.perpetrator_type_id]
+    involvements = Involvement.objects.filter(act__in=[act.id for act in acts])
+    parts: dict[Any, list[Any]] = {}
+    for part in involvements.order_by("act_id", "created_at").values_list(
+        "act_id", "perpetrator_id", "perpetrator_type_id", named=True
+    ):
+        parts.setdefault(part.act_id, []).append(part)
     return acts, parts
 
 
 def _named(
-    acts: list[Act], parts: dict[Any, list[Involvement]], people: search.People, role: str
+    acts: list[Any], parts: dict[Any, list[Any]], people: search.People, role: str
 ) -> dict[Any, list[Person]]:
     """For each event, the victims and perpetrators in it whose names the
     search found (sources are found through their accounts, not shown
@@ -131,7 +147,7 @@ def _named(
     for act in acts:
         if role in ("", "victim") and str(act.victim_id) in wanted:
             chosen.setdefault(act.event_id, []).append(act.victim_id)
-        for part in parts.get(act.pk, []):
+        for part in parts.get(act.id, []):
             found = part.perpetrator_id
             if role in ("", "perpetrator") and found is not None and str(found) in wanted:
                 chosen.setdefault(act.event_id, []).append(found)
@@ -145,34 +161,45 @@ def _named(
 
 def _listed(
     rows: list[Event],
-    by_event: dict[Any, list[Act]],
-    parts: dict[Any, list[Involvement]],
+    by_event: dict[Any, list[Any]],
+    parts: dict[Any, list[Any]],
     named: dict[Any, list[Person]],
 ) -> list[dict[str, Any]]:
     """The list's rows with their words ready: each term's label, each
     status's name and each place written once for the page, not once for
     each act that shows it (the template's own lookups and filters were
     half of the page's work: bench/README.md)."""
-    labels: dict[int, str] = {}
+    wanted = {act.act_type_id for acts in by_event.values() for act in acts}
+    wanted |= {part.perpetrator_type_id for found in parts.values() for part in found}
+    labels = {pk: term.label() for pk, term in Term.objects.in_bulk(wanted).items()}
     statuses = {value: str(name) for value, name in Verification.choices}
+
+    # Each item is written once for the page (a page's two hundred acts
+    # are of a dozen types), and a row joins the items it has: each is
+    # escaped by format_html, so their join is safe too.
+    @cache
+    def act_item(kind: int, status: str) -> str:
+        return format_html(
+            '<li>{} <span class="badge verification-{}">{}</span></li>',
+            labels[kind],
+            status,
+            statuses[status],
+        )
+
+    @cache
+    def perpetrator_item(kind: int) -> str:
+        return format_html("<li>{}</li>", labels[kind])
+
     places: dict[tuple[Any, ...], str] = {}
-
-    def label(term: Term) -> str:
-        if term.pk not in labels:
-            labels[term.pk] = term.label()
-        return labels[term.pk]
-
     listed = []
     for event in rows:
         acts = by_event.get(event.pk, [])
         where = (event.place_precision, event.place_area_id, event.place_detail)
         if where not in places:
             places[where] = event.place.display()
-        kinds = {
-            part.perpetrator_type_id: part.perpetrator_type
-            for act in acts
-            for part in parts.get(act.pk, [])
-        }
+        kinds = dict.fromkeys(
+            part.perpetrator_type_id for act in acts for part in parts.get(act.id, [])
+        )
         start = event.start
         listed.append(
             {
@@ -180,16 +207,11 @@ def _listed(
                 "when": start.display(),
                 "when_machine": start.machine(),
                 "where": places[where],
-                # Written here as the options of a term select are
-                # (fields.py): a few hundred items a page, each a lookup
-                # and an escape in the template otherwise.
-                "acts": format_html_join(
-                    "",
-                    '<li>{} <span class="badge verification-{}">{}</span></li>',
-                    ((label(a.act_type), a.verification, statuses[a.verification]) for a in acts),
+                "acts": mark_safe(  # noqa: S308 (items escaped above)
+                    "".join(act_item(act.act_type_id, act.verification) for act in acts)
                 ),
-                "perpetrators": format_html_join(
-                    "", "<li>{}</li>", ((label(kind),) for kind in kinds.values())
+                "perpetrators": mark_safe(  # noqa: S308 (items escaped above)
+                    "".join(perpetrator_item(kind) for kind in kinds)
                 ),
                 "named": named.get(event.pk, []),
             }
