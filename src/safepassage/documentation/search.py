@@ -316,7 +316,7 @@ def timeline_page(ids: list[Any]) -> list[Act]:
     ):
         parts.setdefault(act_id, []).append(kind)
     wanted = {act.act_type_id for act in acts} | {k for kinds in parts.values() for k in kinds}
-    terms = Term.objects.in_bulk(wanted)
+    terms = Term.objects.order_by().in_bulk(wanted)
     # Places with the areas above them, each made once.
     places = with_parents({act.place_area_id for act in acts} - {None})
     events = Event.objects.only("code", "title", "confidentiality").in_bulk(

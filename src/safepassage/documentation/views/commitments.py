@@ -42,7 +42,8 @@ TEXTS = ("promised_by", "promised_to", "promise")
 def commitments_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = CommitmentFilterForm(filters_of(request))
+    filters = filters_of(request)
+    form = CommitmentFilterForm(filters or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = Commitment.objects.annotate(followed_up=Max("changes__changed_on"))
     if data.get("status"):
@@ -55,8 +56,6 @@ def commitments_view(request: HttpRequest) -> HttpResponse:
     open_all(rows, *TEXTS)
     open_all([row.statement for row in rows], "speaker")
     record(user, "documentation.commitments_listed", None, shown=len(rows), filtered=bool(data))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documentation/commitments.html",
@@ -64,7 +63,7 @@ def commitments_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
+            "query": filters.urlencode(),
             "can_record": user.can(WRITE),
         },
     )

@@ -45,7 +45,8 @@ PAGE = 50
 def event_list_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = EventFilterForm(filters_of(request))
+    filters = filters_of(request)
+    form = EventFilterForm(filters or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")
@@ -78,18 +79,12 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
             "rows": _listed(rows, by_event, parts, named),
             "count": page.count,
             "seen": page.seen,
-            "query": _without_page(request),
+            "query": filters.urlencode(),
             "can_record": user.can(WRITE),
             "searched": people.searched,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
-
-
-def _without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # What the list shows of an event: its code, title, date and place, and
@@ -171,7 +166,7 @@ def _listed(
     half of the page's work: bench/README.md)."""
     wanted = {act.act_type_id for acts in by_event.values() for act in acts}
     wanted |= {part.perpetrator_type_id for found in parts.values() for part in found}
-    labels = {pk: term.label() for pk, term in Term.objects.in_bulk(wanted).items()}
+    labels = {pk: term.label() for pk, term in Term.objects.order_by().in_bulk(wanted).items()}
     statuses = {value: str(name) for value, name in Verification.choices}
 
     # Each item is written once for the page (a page's two hundred acts

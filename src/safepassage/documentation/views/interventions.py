@@ -38,7 +38,8 @@ TEXTS = ("intervening_party", "addressed_to", "outcome")
 def interventions_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = InterventionFilterForm(filters_of(request))
+    filters = filters_of(request)
+    form = InterventionFilterForm(filters or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = Intervention.objects.exclude(event__in=hidden_events(user))
@@ -57,12 +58,10 @@ def interventions_view(request: HttpRequest) -> HttpResponse:
     open_all([row.event for row in rows], "title")
     record(user, "documentation.interventions_listed", None, shown=len(rows), filtered=bool(data))
     note_restricted_reads(user, [row.event for row in rows], "interventions")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documentation/interventions.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": filters.urlencode()},
     )
 
 

@@ -18,13 +18,14 @@ def user_of(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def filters_of(request: HttpRequest) -> QueryDict | None:
+def filters_of(request: HttpRequest) -> QueryDict:
     """The filters in the address, without the page number: a list opened
-    at its second page is not a filtered list, and its filter panel stays
-    closed."""
+    at its second page is not a filtered list (its form is bound only when
+    this is not empty, so its filter panel stays closed), and its pages'
+    links carry these on."""
     data = request.GET.copy()
     data.pop("page", None)
-    return data or None
+    return data
 
 
 def open_all(rows: Iterable[models.Model | None], *fields: str) -> None:

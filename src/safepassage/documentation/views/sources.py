@@ -48,7 +48,8 @@ FIELDS = ("connection", "reliability", "language", "reported_on", "account", "re
 def sources_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = SourceFilterForm(filters_of(request))
+    filters = filters_of(request)
+    form = SourceFilterForm(filters or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     accounts = Information.objects.exclude(event__in=hidden_events(user))
@@ -69,12 +70,10 @@ def sources_view(request: HttpRequest) -> HttpResponse:
     open_all([row.event for row in rows], "title")
     record(user, "documentation.sources_listed", None, shown=len(rows), filtered=bool(data))
     note_restricted_reads(user, [row.event for row in rows], "sources")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documentation/sources.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": filters.urlencode()},
     )
 
 

@@ -40,7 +40,8 @@ def statement_list_view(request: HttpRequest) -> HttpResponse:
     events as a whole (as far as the reader may see them)."""
     user = user_of(request)
     documentation_keys(user)
-    form = StatementFilterForm(filters_of(request))
+    filters = filters_of(request)
+    form = StatementFilterForm(filters or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = Statement.objects.select_related("stance").order_by(
@@ -53,8 +54,6 @@ def statement_list_view(request: HttpRequest) -> HttpResponse:
     open_all(rows, "speaker", "office")
     glance = statements.at_a_glance(user, rows)
     record(user, "documentation.statements_listed", None, shown=len(rows), filtered=bool(data))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documentation/statement_list.html",
@@ -62,7 +61,7 @@ def statement_list_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [(statement, glance[statement.pk]) for statement in rows],
-            "query": query.urlencode(),
+            "query": filters.urlencode(),
             "can_record": user.can(WRITE),
         },
     )

@@ -31,7 +31,8 @@ WITHOUT_ACTS = 20
 def timeline_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
-    form = EventFilterForm(filters_of(request))
+    filters = filters_of(request)
+    form = EventFilterForm(filters or None)
     offer_terms(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     people = search.people_named_like(data.get("name") or "")
@@ -62,8 +63,6 @@ def timeline_view(request: HttpRequest) -> HttpResponse:
         searched=people.searched,
     )
     note_restricted_reads(user, [act.event for act in acts] + lonely, "timeline")
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documentation/timeline.html",
@@ -75,7 +74,7 @@ def timeline_view(request: HttpRequest) -> HttpResponse:
             "more_lonely": len(lonely) > WITHOUT_ACTS,
             "count": page.count,
             "seen": page.seen,
-            "query": query.urlencode(),
+            "query": filters.urlencode(),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
