@@ -49,10 +49,16 @@ class RunningServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def worker_pids(self) -> set[int]:
-        """The worker processes under the server's master."""
+        """The worker processes under the server's master.
+
+        A thread of the master may end between the listing of its threads
+        and the reading of its children: it has none left then."""
         children: set[int] = set()
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            text = (task / "children").read_text()
+            try:
+                text = (task / "children").read_text()
+            except FileNotFoundError:
+                continue
             children.update(int(pid) for pid in text.split())
         return children
 
