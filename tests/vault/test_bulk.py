@@ -134,7 +134,8 @@ def test_deferred_columns_are_skipped_and_loaded_when_read(vault: Vault) -> None
 
 
 def test_a_list_page_opens_its_rows(vault: Vault) -> None:
-    """Run alone without the compiled loop by the next test."""
+    """Also run without the compiled loop: `make test` runs tests/vault once
+    more with tests.vault.without_compiled_loop."""
     _rows(vault, 3)
     with using_keyring(vault.keyring):
         page = list(Specimen.objects.order_by("label").opened())
@@ -148,21 +149,6 @@ ROOT = Path(__file__).resolve().parents[2]
 needs_loop = pytest.mark.skipif(
     bulk.compiled_loop is None, reason="the compiled loop was not built (no C compiler)"
 )
-
-
-def test_it_opens_a_list_page_where_the_compiled_loop_was_not_built(tmp_path: Path) -> None:
-    """As on a host without a C compiler: the loop cannot be imported, the
-    vault imports all the same and list pages open their rows in Python."""
-    environment = {**os.environ, "SAFEPASSAGE_DATA_DIR": str(tmp_path)}
-    environment.pop("DATABASE_URL", None)  # its own SQLite file, not the suite's database
-    command = [sys.executable, "-m", "pytest", "-p", "tests.vault.without_compiled_loop"]
-    command += ["-s", f"{__file__}::test_a_list_page_opens_its_rows"]
-    done = subprocess.run(
-        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 passed" in done.stdout
-    assert "list pages open values in Python" in done.stdout
 
 
 @pytest.mark.parametrize(
