@@ -384,6 +384,7 @@ def test_a_documenter_counts_from_the_page_and_an_analyst_links_the_lists(
     assert "per victim" in page
     assert "The Demo Gazette · documented, every act (count 1)" in page
     assert "Link these lists" not in page  # documenters do not run linkage
+    assert "Next, an analyst links these lists" in page  # but they are told who does
     assert (
         f'href="/analysis/counts/{count.pk}/"'
         in client.get(reverse("analysis:home")).content.decode()
@@ -397,6 +398,7 @@ def test_a_documenter_counts_from_the_page_and_an_analyst_links_the_lists(
     assert 'action="/analysis/counts/"' not in other.get(reverse("analysis:home")).content.decode()
     page = other.get(reverse("analysis:count", args=[count.pk])).content.decode()
     assert "Link these lists" in page
+    assert "Next, an analyst links" not in page
     for item in count.lists.all():
         assert f'name="lists" value="{item.pk}"' in page
 
