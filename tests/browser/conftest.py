@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from tests.hashers import SERVER_READABLE
 from tests.serving import served_database_url, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -71,9 +72,7 @@ def _committed_database(transactional_audit: None) -> None:
 @pytest.fixture
 def page(browser: Any, transactional_audit: None, server_url: str, settings: Any) -> Iterator[Any]:
     # The server hashes with Argon2id only, so passwords set here must too.
-    from safepassage import settings as real_settings
-
-    settings.PASSWORD_HASHERS = real_settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = SERVER_READABLE
     context = browser.new_context(base_url=server_url, viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.csp_violations = []

@@ -15,6 +15,7 @@ from safepassage.cases.models import Case, Check, StageChange
 from safepassage.intake.models import Submission
 from safepassage.vault import keys
 from tests.base import PASSWORD, Organisation, device_of, hold_ceremony, make_user, totp_code
+from tests.hashers import SERVER_READABLE
 from tests.intake.helpers import send_request
 
 pytestmark = pytest.mark.browser
@@ -34,9 +35,7 @@ WIDTH = """Math.max(
 def real_hashers(settings: Any) -> None:
     """The server hashes with Argon2id only, so passwords set here must too
     (before the staff are made)."""
-    from safepassage import settings as real_settings
-
-    settings.PASSWORD_HASHERS = real_settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = SERVER_READABLE
 
 
 def _log_in(page: Any, user: Any, language: str) -> None:

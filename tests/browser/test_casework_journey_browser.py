@@ -35,6 +35,7 @@ from safepassage.vault.keyring import using_keyring
 from tests.base import Organisation, hold_ceremony, keyring_of, make_user
 from tests.browser.test_casework_browser import _log_in
 from tests.browser.test_phone_width import WIDTH
+from tests.hashers import SERVER_READABLE
 from tests.intake.helpers import send_request
 
 pytestmark = pytest.mark.browser
@@ -82,9 +83,7 @@ def left_in_english(text: str) -> list[str]:
 def real_hashers(settings: Any) -> None:
     """The server hashes with Argon2id only, so passwords set here must too
     (before the staff are made)."""
-    from safepassage import settings as real_settings
-
-    settings.PASSWORD_HASHERS = real_settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = SERVER_READABLE
 
 
 class Journey:
