@@ -78,6 +78,7 @@ def test_it_keeps_a_photo_attached_to_an_event_unchanged_and_reads_its_exif(desk
     assert AuditEntry.objects.filter(action="documentation.evidence_uploaded").count() == 1
     item_page = client.get(response["Location"]).content.decode()
     assert "SentinelPhone" in item_page
+    assert "image (JPEG)" in item_page  # the format by its usual name, not our key
     assert "No working copy yet" in item_page
     assert f"/documentation/evidence/{item.code}/content/" not in item_page  # original not shown
     event_page = client.get(f"/documentation/events/{event.code}/").content.decode()
@@ -109,6 +110,7 @@ def test_it_lists_the_pages_of_a_web_capture_and_checks_its_package(desk: Desk) 
         assert bad.capture["package"]["problems"] == ["changed: archive/data.warc"]
     shown = client.get(f"/documentation/evidence/{good.code}/").content.decode()
     assert "Spokesman: there are no such people" in shown
+    assert "web archive (WACZ)" in shown
     assert EvidenceLink.objects.filter(statement=statement).count() == 2
 
 

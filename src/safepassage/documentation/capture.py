@@ -69,6 +69,21 @@ _BRANDS = {
     b"qt  ": (EvidenceKind.VIDEO, "quicktime"),
 }
 
+# Each container as its format is usually named (a name, not a word to translate).
+FORMAT_NAMES = {
+    "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "tiff": "TIFF", "webp": "WebP",
+    "heic": "HEIC", "heif": "HEIF", "avif": "AVIF", "wav": "WAV", "mp3": "MP3",
+    "ogg": "Ogg", "flac": "FLAC", "m4a": "M4A", "avi": "AVI", "matroska": "Matroska",
+    "webm": "WebM", "quicktime": "QuickTime", "mp4": "MP4", "pdf": "PDF", "zip": "ZIP",
+    "gzip": "gzip", "warc": "WARC", "warc.gz": "WARC (gzip)", "wacz": "WACZ",
+    "proofmode": "ProofMode",
+}  # fmt: skip
+
+
+def format_name(container: str | None) -> str:
+    """A container's usual name ("JPEG", "ProofMode"); "" when unknown."""
+    return FORMAT_NAMES.get(container or "", "")
+
 
 def detect(head: bytes) -> tuple[str, str]:
     """The kind of a file and its container, from its first bytes."""

@@ -10,6 +10,7 @@ from django.utils import formats
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from safepassage.documentation import capture
 from safepassage.documentation.precision import FuzzyDate, Place
 
 register = template.Library()
@@ -53,6 +54,12 @@ def possible_days(record: Any) -> str:
         "first": formats.date_format(first, "DATE_FORMAT"),
         "last": formats.date_format(last, "DATE_FORMAT"),
     }
+
+
+@register.filter
+def format_name(container: str | None) -> str:
+    """A file's container as its format is usually named ("JPEG")."""
+    return capture.format_name(container)
 
 
 @register.filter
