@@ -220,6 +220,15 @@ def test_prefixes_districts_and_case_forms() -> None:
     assert read_place("с. Цоци-Юрт").district == read_place("Курчалоевский район").district  # type: ignore[union-attr]
 
 
+def test_the_grozny_district_is_the_one_around_the_city_not_the_city() -> None:
+    around = read_place("a village in the Grozny district")
+    assert around is not None
+    assert around.id == "district:grozny-district"
+    assert around == read_place("Грозненский район")
+    assert read_place("с. Старые Атаги").district == around.district  # type: ignore[union-attr]
+    assert read_place("Grozny").district != around.district  # type: ignore[union-attr]
+
+
 def test_a_place_the_gazetteer_does_not_know_is_kept_as_its_key() -> None:
     a, b = read_place("с. Ники-Хита"), read_place("Niki-Khita")
     assert a is not None

@@ -256,6 +256,15 @@ def test_a_surname_with_a_typing_error_is_still_a_candidate(typed: str, right: s
     assert _blocked(rows)
 
 
+def test_a_given_name_spelt_with_another_vowel_is_still_a_candidate() -> None:
+    rows = _two(
+        ("Russian newspaper", {"name": "Резван Исмаилаев", "place": "уроженец Гехов"}),
+        ("English-language press", {"name": "Rizvan Ismailayev", "place": "a village nearby"}),
+    )
+    assert rows[0]["given"] != rows[1]["given"]
+    assert _blocked(rows)
+
+
 def test_an_initial_alone_beside_a_surname_with_a_typing_error_is_still_a_candidate() -> None:
     # Neither the surname nor the given name is the same on both sides: the
     # start of the surname, the initial, the place and the year of the
@@ -477,3 +486,53 @@ def test_of_two_records_that_fit_one_the_more_likely_joins_it() -> None:
     found = _alone([(0, 1, 0.45), (3, 1, 0.42)], "ABBA")
     assert found[(0, 1)] > 0.5
     assert found[(3, 1)] == 0.42
+
+
+def test_the_share_of_pairs_with_an_initial_alone_is_counted_from_the_records() -> None:
+    from safepassage.analysis.linkage import pipeline
+
+    records = [
+        linkage.SourceRecord.of("NGO testimonies", "1", {"name": "Умаров Магомед"}),
+        linkage.SourceRecord.of("Russian newspaper", "2", {"name": "М. Умаров"}),
+        linkage.SourceRecord.of("Russian newspaper", "3", {"name": "Умаров"}),
+        linkage.SourceRecord.of("English-language press", "4", {"name": "Magomed Umarov"}),
+    ]
+    shares = pipeline.initial_shares(victims.VICTIMS, victims.prepare(records, 2017))
+    # Three records name the given name, one of them by its initial alone.
+    assert shares["given"] == pytest.approx(1 - (2 / 3) ** 2)
+    assert shares["surname"] == 0.0  # no record gives a surname's initial alone
+    assert "patronymic" not in shares  # no record names a father
+
+
+def test_an_initial_alone_weighs_by_how_often_the_lists_write_one() -> None:
+    from splink import Linker
+
+    from safepassage.analysis.linkage import pipeline
+    from safepassage.analysis.linkage.backends import duckdb_database, to_arrow
+    from safepassage.analysis.linkage.schema import settings
+
+    schema = victims.VICTIMS
+    rows = _two(
+        ("NGO testimonies", {"name": "Умаров Магомед"}),
+        ("Russian newspaper", {"name": "М. Умаров"}),
+    )
+    columns = schema.columns()
+    table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
+    with duckdb_database() as db_api:
+        linker = Linker(db_api.register(table), settings(schema), validate_settings=False)
+        model = linker._settings_obj
+        given = model._get_comparison_by_output_column_name("given")
+        levels = [level for level in given.comparison_levels if not level.is_null_level]
+        initial = next(level for level in levels if level.label_for_charts == "initial agrees")
+        others = [level for level in levels if level is not initial]
+        before = {level.label_for_charts: level.m_probability for level in others}
+        pipeline._initials_as_written(model, schema, rows)
+        # One record of two gives the initial alone: every pair of such lists has one.
+        assert initial.m_probability == pytest.approx(0.75)
+        assert sum(level.m_probability for level in levels) == pytest.approx(1.0)
+        exact = next(level for level in others if level.label_for_charts == "exact")
+        different = next(level for level in others if level.label_for_charts == "different")
+        # The other levels keep their proportions.
+        assert exact.m_probability / different.m_probability == pytest.approx(
+            before["exact"] / before["different"]
+        )

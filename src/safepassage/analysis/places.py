@@ -164,6 +164,10 @@ class Entry:
     id: str
     kind: str
     district: str
+    # The district named after the place, where it is not the place's own:
+    # "the Grozny district" is the rural district around Grozny, which the
+    # city is not part of.
+    named_district: str = ""
 
 
 def inflections(name: str) -> set[str]:
@@ -243,7 +247,9 @@ def _load() -> tuple[dict[str, Entry], dict[str, Entry], list[tuple[str, Entry]]
             by_key[key] = entry
 
     for spec in places:
-        entry = Entry(spec["id"], spec["kind"], spec.get("district", ""))
+        entry = Entry(
+            spec["id"], spec["kind"], spec.get("district", ""), spec.get("named_district", "")
+        )
         by_id[entry.id] = entry
         for name in spec.get("names", []):
             for form in inflections(name):
@@ -322,7 +328,8 @@ def _read_place(text: str, system: str) -> Place | None:
     _kind, size, start, entry = found
     span = {kept[i][0] for i in range(start, start - size)}
     if span & beside and entry.kind in ("village", "town", "city") and entry.district:
-        return Place(f"district:{entry.district}", entry.district, True)
+        district = entry.named_district or entry.district
+        return Place(f"district:{district}", district, True)
     return Place(entry.id, entry.district, True)
 
 

@@ -31,6 +31,9 @@ def _levels(column: str, levels: list[Any]) -> Any:
 
 
 SIDES = re.compile(r"\b([lr])\.(\w+)")
+# The level of a name part or patronymic where one side gives only its
+# initial: its share among matches is read from the records (pipeline.py).
+INITIAL_AGREES = "initial agrees"
 
 
 def _level(sql: str, label: str, m: float | None = None) -> Any:
@@ -105,7 +108,7 @@ def name_part(
         _level(f"l.{skeleton} = r.{skeleton}", "same consonants", 0.02),
         _level(
             f"(l.{column} is null or r.{column} is null) and {_initials_agree(initial, initials)}",
-            "initial agrees",
+            INITIAL_AGREES,
             0.05,
         ),
         _similar(column, far, 0.01),
@@ -136,7 +139,7 @@ def patronymic(column: str, *, initial: str) -> Any:
             _exact(column, False, 0.7),
             _level(
                 f"(l.{column} is null or r.{column} is null) and l.{initial} = r.{initial}",
-                "initial agrees",
+                INITIAL_AGREES,
                 0.2,
             ),
             _similar(column, 0.9, 0.05),

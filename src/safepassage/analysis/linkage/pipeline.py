@@ -34,7 +34,8 @@ from safepassage.analysis.linkage.clustering import (
     groups_to_refine,
     refine,
 )
-from safepassage.analysis.linkage.schema import Schema, blocking_rules, settings
+from safepassage.analysis.linkage.comparisons import INITIAL_AGREES
+from safepassage.analysis.linkage.schema import Kind, Schema, blocking_rules, settings
 from safepassage.analysis.linkage.victims import VICTIMS
 from safepassage.analysis.mse.tables import CaptureTable
 
@@ -163,6 +164,10 @@ def _link(
     phases = phase_starts(len(rows))
     observed = {column for column in columns if any(row.get(column) is not None for row in rows)}
     trained = _train(linker, schema, seed, len(rows), report, phases, observed)
+    _initials_as_written(linker._settings_obj, schema, rows)
+    if schema.least_m:
+        _smooth(linker._settings_obj, schema.least_m)
+        _neutral_where_unseen(linker._settings_obj)
     chances = None
     if schema.prior == "pairs" and trained:
         chances = priors.learn(db_api, linker, rows, schema, seed)
@@ -338,9 +343,6 @@ def _train(
         learnt = model._get_comparison_by_output_column_name(comparison.column)
         if not learnt._some_m_are_trained and set(comparison.columns()) & observed:
             trained = False
-    if schema.least_m:
-        _smooth(model, schema.least_m)
-        _neutral_where_unseen(model)
     prior = model._probability_two_random_records_match
     if not 0.0 < prior < 1.0:
         # No matches among the strictest pairs (a handful of records): fall
@@ -348,6 +350,55 @@ def _train(
         model._probability_two_random_records_match = min(0.5, max(1e-6, 1 / records))
         trained = False
     return trained
+
+
+def initial_shares(schema: Schema, rows: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """For each name part and patronymic of the schema, the share of two
+    records, both naming it, in which at least one gives only its initial:
+    1 - (1 - f)^2, where f is the share of the records naming it that give
+    only the initial."""
+    shares = {}
+    for comparison in schema.comparisons:
+        initial = comparison.role("initial")
+        if comparison.kind not in (Kind.NAME_PART, Kind.PATRONYMIC) or not initial:
+            continue
+        naming = alone = 0
+        for row in rows:
+            if row.get(comparison.column) is not None:
+                naming += 1
+            elif row.get(initial) is not None:
+                naming += 1
+                alone += 1
+        if naming:
+            shares[comparison.column] = 1 - (1 - alone / naming) ** 2
+    return shares
+
+
+def _initials_as_written(model: Any, schema: Schema, rows: Sequence[dict[str, Any]]) -> None:
+    """The m probability of each "initial agrees" level is the share of
+    pairs in which one record gives only the initial (initial_shares), and
+    the other levels share the rest as expectation maximisation divided it.
+
+    How a list writes a name does not depend on whether two records are one
+    person, so this share is the same among matches as among all pairs and
+    is counted, not learnt. Learnt, it came out at a quarter to a half of
+    the truth: a pair that agrees on a surname, an initial and a place but
+    on nothing else is as likely a namesake as the same person to the
+    model, which then calls too few of them matches and learns from that
+    that such pairs are rare among matches."""
+    for column, share in initial_shares(schema, rows).items():
+        comparison = model._get_comparison_by_output_column_name(column)
+        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
+        if any(level.m_probability is None for level in levels):
+            continue
+        initial = [level for level in levels if level.label_for_charts == INITIAL_AGREES]
+        others = [level for level in levels if level.label_for_charts != INITIAL_AGREES]
+        rest = sum(float(level.m_probability) for level in others)
+        if len(initial) != 1 or rest <= 0 or share <= 0:
+            continue  # (no record gives only the initial: the level never holds)
+        initial[0].m_probability = share
+        for level in others:
+            level.m_probability = float(level.m_probability) * (1 - share) / rest
 
 
 def _smooth(model: Any, least: float) -> None:

@@ -332,6 +332,9 @@ VICTIMS = Schema(
     # the rules find pairs across scripts as within one.
     blocking=(
         ("surname", "given"),
+        # A given name spelt with another vowel (Резван, Rizvan): the same
+        # consonants.
+        ("surname", "given_sk"),
         ("surname", "birth_year"),
         ("given", "surname_sk", "place"),
         ("given", "surname_head", "place"),
