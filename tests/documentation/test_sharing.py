@@ -135,9 +135,15 @@ def test_the_rule_for_many_people_is_the_rule_for_one(desk: Desk) -> None:
 
     with using_keyring(desk.vault.keyring):
         hidden = record_detention(
-            desk.documenter, victim="Only hidden", confidentiality="restricted"
+            desk.documenter,
+            victim="Only hidden",
+            confidentiality="restricted",
+            perpetrator="Officer of the hidden event",
         )
         both = record_detention(desk.documenter, victim="In both", confidentiality="restricted")
+        open_event = record_detention(
+            desk.documenter, victim="Open victim", perpetrator="Officer of an open event"
+        )
         actions.record_act(
             desk.documenter,
             event=record_detention(desk.documenter, victim="Somebody else").event,
@@ -159,6 +165,8 @@ def test_the_rule_for_many_people_is_the_rule_for_one(desk: Desk) -> None:
         nowhere,
         by_stranger,
         hidden.act.information.first().source,
+        hidden.act.involvements.get().perpetrator,
+        open_event.act.involvements.get().perpetrator,
     ]
     for user in (desk.documenter, desk.colleague, desk.stranger):
         one_by_one = {person.pk for person in everyone if access.can_see_person(user, person)}
@@ -167,4 +175,5 @@ def test_the_rule_for_many_people_is_the_rule_for_one(desk: Desk) -> None:
         both.victim.pk,
         nowhere.pk,
         by_stranger.pk,
+        open_event.act.involvements.get().perpetrator.pk,
     }

@@ -770,6 +770,10 @@ ACTIONS: dict[str, Action] = {
     "documentation.people_searched": Action(
         _("Searched people by name"), _("People were searched for by name.")
     ),
+    "documentation.people_listed": Action(
+        _("Listed people"),
+        _("The people recorded most recently were listed, with their names opened."),
+    ),
     "documentation.people_linked": Action(
         _("Linked two people"), _("A biographic link (family, unit, command) was recorded.")
     ),

@@ -19,8 +19,9 @@ with a copy of the database could read a restricted event
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
@@ -205,36 +206,62 @@ def visible_people(user: User) -> QuerySet[Person]:
 
 def people_seen_by(user: User, people: list[Person]) -> set[uuid.UUID]:
     """The ids of those of ``people`` this person may see, by the rule of
-    ``can_see_person``, in two queries whatever their number: where they
-    appear (victims, perpetrators, sources: one UNION), then which of
-    those events are restricted and hidden from ``user``."""
+    ``can_see_person``, in one or two queries whatever their number:
+
+    - who of them appears in an event hidden from ``user`` (as a victim, a
+      perpetrator or a source; the hidden events are the short list of
+      restricted ones);
+    - for those alone, who also appears in an event not hidden.
+
+    Each asks, for each person, for the first such row of three arms
+    (victims, perpetrators, sources), so a source named in thousands of
+    events costs little more than one named once.
+
+    The rest are seen: in no hidden event (or in no event at all), or
+    recorded by ``user``. (One query with the tests joined by OR is
+    shorter, but PostgreSQL then reads every act of every visible event to
+    answer it.)"""
     ids = [person.pk for person in people]
-    events: dict[uuid.UUID, set[uuid.UUID]] = {pk: set() for pk in ids}
     if not ids:
         return set()
-    appearances = (
-        Act.objects.filter(victim_id__in=ids)
-        .order_by()
-        .values_list("victim_id", "event_id")
-        .union(
-            Involvement.objects.filter(perpetrator_id__in=ids)
-            .order_by()
-            .values_list("perpetrator_id", "act__event_id"),
-            Information.objects.filter(source_id__in=ids)
-            .order_by()
-            .values_list("source_id", "event_id"),
-        )
+    hidden = hidden_events(user).values("pk")
+    # A perpetrator's acts are read from the act, whose event is a column of
+    # its own: an exclusion through the involvement's act would be a
+    # subquery of its own, which SQLite answers by reading every involvement.
+    arms: list[QuerySet[Any]] = [
+        Act.objects.filter(victim=OuterRef("pk")),
+        Act.objects.filter(involvements__perpetrator=OuterRef("pk")),
+        Information.objects.filter(source=OuterRef("pk")),
+    ]
+
+    def appearing(among: list[uuid.UUID], rows: list[QuerySet[Any]]) -> set[uuid.UUID]:
+        """Who of ``among`` has a row in one of ``rows``: for each person,
+        the first row of each arm. (As a scalar subquery with LIMIT 1, not
+        EXISTS: PostgreSQL turns EXISTS into a join that hashes every row
+        of the arm, and cannot turn this.)"""
+        firsts = {
+            f"first_{number}": Subquery(found.order_by().values("pk")[:1])
+            for number, found in enumerate(rows)
+        }
+        anywhere = Q()
+        for name in firsts:
+            anywhere |= Q(**{f"{name}__isnull": False})
+        found = Person.objects.filter(pk__in=among).annotate(**firsts).filter(anywhere)
+        return {_uuid(pk) or pk for pk in found.order_by().values_list("pk", flat=True)}
+
+    in_hidden = appearing(ids, [found.filter(event__in=hidden) for found in arms])
+    doubtful = [pk for pk in ids if pk in in_hidden]
+    seen_elsewhere = (
+        appearing(doubtful, [found.exclude(event__in=hidden) for found in arms])
+        if doubtful
+        else set()
     )
-    for person_id, event_id in appearances:
-        events[_uuid(person_id) or person_id].add(_uuid(event_id) or event_id)
-    linked = set().union(*events.values())
-    hidden: set[uuid.UUID] = set()
-    if linked:
-        hidden = set(hidden_events(user).filter(pk__in=linked).values_list("pk", flat=True))
     return {
         person.pk
         for person in people
-        if person.created_by_id == user.pk or not events[person.pk] or events[person.pk] - hidden
+        if person.created_by_id == user.pk
+        or person.pk not in in_hidden
+        or person.pk in seen_elsewhere
     }
 
 

@@ -61,6 +61,8 @@ class Person(Record):
     class Meta:
         ordering = ["code"]
         verbose_name = _("person")
+        # The people page before any search: the newest first.
+        indexes = [models.Index(fields=["-created_at", "-code"], name="person_newest_first")]
 
     def __str__(self) -> str:
         return self.code

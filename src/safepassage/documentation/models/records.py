@@ -207,6 +207,7 @@ class Involvement(Record):
         blank=True,
         on_delete=models.PROTECT,
         related_name="involvements",
+        db_index=False,  # (the partial index below)
     )
     degree = term_field()
     perpetrator_type = term_field()
@@ -221,6 +222,16 @@ class Involvement(Record):
         indexes = [
             # "Acts by these kinds of perpetrator", from the index alone.
             models.Index(fields=["act", "perpetrator_type"], name="involvement_for_lists"),
+            # A person's part as a perpetrator. Most involvements name no one
+            # (only "police officers"): an index of every row would count
+            # those as one value held by most rows, and SQLite's planner,
+            # reading that count, would then read every involvement rather
+            # than the few of one person.
+            models.Index(
+                fields=["perpetrator"],
+                condition=models.Q(perpetrator__isnull=False),
+                name="involvement_by_perpetrator",
+            ),
         ]
 
     def __str__(self) -> str:

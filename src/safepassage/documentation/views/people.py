@@ -34,10 +34,13 @@ from safepassage.documentation.people import (
     find_people,
     link_people,
     links_of,
+    recent_people,
     unlink_people,
 )
 from safepassage.documentation.views.consent import consent_form, consent_history
 from safepassage.documentation.views.shared import open_all, stale, user_of
+
+RECENT_PEOPLE = 50  # listed before any search
 
 
 @require_GET
@@ -45,9 +48,12 @@ def people_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     documentation_keys(user)
     query = request.GET.get("q", "").strip()[:100]
-    found = find_people(user, query, limit=50, cutoff=60) if query else []
     if query:
+        found = find_people(user, query, limit=50, cutoff=60)
         record(user, "documentation.people_searched", None, shown=len(found))
+    else:
+        found = recent_people(user, limit=RECENT_PEOPLE)
+        record(user, "documentation.people_listed", None, shown=len(found))
     return render(request, "documentation/people.html", {"query": query, "people": found})
 
 
