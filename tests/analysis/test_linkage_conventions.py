@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -210,6 +213,22 @@ def _holds(condition: str, rows: list[dict[str, object]]) -> bool:
     return bool(found and found[0])
 
 
+@contextmanager
+def _untrained_model(rows: list[dict[str, object]]) -> Iterator[Any]:
+    """The victims' splink model over ``rows``, as set before any learning."""
+    from splink import Linker
+
+    from safepassage.analysis.linkage.backends import duckdb_database, to_arrow
+    from safepassage.analysis.linkage.schema import settings
+
+    schema = victims.VICTIMS
+    columns = schema.columns()
+    table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
+    with duckdb_database() as db_api:
+        linker = Linker(db_api.register(table), settings(schema), validate_settings=False)
+        yield linker._settings_obj
+
+
 def _blocked(rows: list[dict[str, object]]) -> bool:
     """Whether a blocking rule of the victim schema makes the pair a
     candidate (either way round)."""
@@ -300,24 +319,16 @@ def test_every_comparison_is_learnt_in_some_training_session() -> None:
 def test_a_level_no_random_pair_showed_weighs_nothing() -> None:
     # A district named for a place of detention may be in no random pair;
     # splink would take its u as one in a million (twenty bits for a match).
-    from splink import Linker
     from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
     from safepassage.analysis.linkage import pipeline
-    from safepassage.analysis.linkage.backends import duckdb_database, to_arrow
-    from safepassage.analysis.linkage.schema import settings
 
-    schema = victims.VICTIMS
     rows = _two(
         ("NGO testimonies", {"name": "Шахидов Умар", "detention_place": "Курчалой"}),
         ("English-language press", {"name": "Umar Shakhidov",
                                     "detention_place": "a village in the Kurchaloy district"}),
     )  # fmt: skip
-    columns = schema.columns()
-    table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
-    with duckdb_database() as db_api:
-        linker = Linker(db_api.register(table), settings(schema), validate_settings=False)
-        model = linker._settings_obj
+    with _untrained_model(rows) as model:
         detention = model._get_comparison_by_output_column_name("detention")
         area = next(
             level
@@ -505,28 +516,19 @@ def test_the_share_of_pairs_with_an_initial_alone_is_counted_from_the_records() 
 
 
 def test_an_initial_alone_weighs_by_how_often_the_lists_write_one() -> None:
-    from splink import Linker
-
     from safepassage.analysis.linkage import pipeline
-    from safepassage.analysis.linkage.backends import duckdb_database, to_arrow
-    from safepassage.analysis.linkage.schema import settings
 
-    schema = victims.VICTIMS
     rows = _two(
         ("NGO testimonies", {"name": "Умаров Магомед"}),
         ("Russian newspaper", {"name": "М. Умаров"}),
     )
-    columns = schema.columns()
-    table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
-    with duckdb_database() as db_api:
-        linker = Linker(db_api.register(table), settings(schema), validate_settings=False)
-        model = linker._settings_obj
+    with _untrained_model(rows) as model:
         given = model._get_comparison_by_output_column_name("given")
         levels = [level for level in given.comparison_levels if not level.is_null_level]
         initial = next(level for level in levels if level.label_for_charts == "initial agrees")
         others = [level for level in levels if level is not initial]
         before = {level.label_for_charts: level.m_probability for level in others}
-        pipeline._initials_as_written(model, schema, rows)
+        pipeline._initials_as_written(model, victims.VICTIMS, rows)
         # One record of two gives the initial alone: every pair of such lists has one.
         assert initial.m_probability == pytest.approx(0.75)
         assert sum(level.m_probability for level in levels) == pytest.approx(1.0)

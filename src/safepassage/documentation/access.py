@@ -250,10 +250,9 @@ def people_seen_by(user: User, people: list[Person]) -> set[uuid.UUID]:
         return {_uuid(pk) or pk for pk in found.order_by().values_list("pk", flat=True)}
 
     in_hidden = appearing(ids, [found.filter(event__in=hidden) for found in arms])
-    doubtful = [pk for pk in ids if pk in in_hidden]
     seen_elsewhere = (
-        appearing(doubtful, [found.exclude(event__in=hidden) for found in arms])
-        if doubtful
+        appearing(list(in_hidden), [found.exclude(event__in=hidden) for found in arms])
+        if in_hidden
         else set()
     )
     return {
