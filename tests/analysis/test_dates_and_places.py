@@ -69,6 +69,22 @@ def test_day_and_month_swapped_are_kept_for_comparison() -> None:
         ("март-апрель 2017", D(2017, 3, 1), D(2017, 4, 30)),
         ("2017", D(2017, 1, 1), D(2017, 12, 31)),
         ("2017-2018", D(2017, 1, 1), D(2018, 12, 31)),
+        # Parts of a year, overlapping at their edges.
+        ("late 2017", D(2017, 8, 1), D(2017, 12, 31)),
+        ("в конце 2017 года", D(2017, 8, 1), D(2017, 12, 31)),
+        ("début 2018", D(2018, 1, 1), D(2018, 5, 31)),
+        ("mid-2017", D(2017, 4, 1), D(2017, 9, 30)),
+        # Ranges of days, the first lacking what the second gives.
+        ("с 25 по 30 марта 2017", D(2017, 3, 25), D(2017, 3, 30)),
+        ("25-30 марта 2017", D(2017, 3, 25), D(2017, 3, 30)),
+        ("du 2 au 5 avril 2017", D(2017, 4, 2), D(2017, 4, 5)),
+        ("between 12 and 15 March 2017", D(2017, 3, 12), D(2017, 3, 15)),
+        ("March 25-30, 2017", D(2017, 3, 25), D(2017, 3, 30)),
+        ("March 25 to April 2, 2017", D(2017, 3, 25), D(2017, 4, 2)),
+        ("с 25 марта по 2 апреля 2017", D(2017, 3, 25), D(2017, 4, 2)),
+        ("с 25 декабря по 5 января 2018", D(2017, 12, 25), D(2018, 1, 5)),
+        ("12.03.2017 - 15.03.2017", D(2017, 3, 12), D(2017, 3, 15)),
+        ("2017-03-12 – 2017-03-15", D(2017, 3, 12), D(2017, 3, 15)),
     ],
 )
 def test_it_reads_each_way_of_dating_events_as_a_span(written: str, first: D, last: D) -> None:
@@ -95,7 +111,11 @@ def test_blank_and_unknown_are_nothing() -> None:
         assert birth_of(written) is None
 
 
-@pytest.mark.parametrize("written", ["last week", "2017-13", "31/31/1990", "12.03.87"])
+@pytest.mark.parametrize(
+    "written",
+    # Two dates side by side are not a range, nor a range that ends before it begins.
+    ["last week", "2017-13", "31/31/1990", "12.03.87", "12.03.2017 15.03.2017", "30-25 марта 2017"],
+)
 def test_what_is_not_a_date_is_unreadable(written: str) -> None:
     with pytest.raises(Unreadable):
         read_period(written)
@@ -129,6 +149,9 @@ def test_a_date_after_today_is_refused_as_such() -> None:
         ("early 30s", 30, 33),
         ("late 20s", 27, 29),
         ("la trentaine", 30, 39),
+        ("30-ти лет", 30, 30),  # the case ending after the number
+        ("около 25-ти лет", 22, 28),
+        ("30?", 27, 33),  # not sure: approximate
     ],
 )
 def test_it_reads_ages_with_or_without_a_unit(written: str, low: int, high: int) -> None:
@@ -161,6 +184,7 @@ def test_an_age_is_a_range_of_birth_years_at_its_date() -> None:
         ("1990-е", 1990, 1999),
         ("1990s", 1990, 1999),
         ("XX/XX/1987", 1987, 1987),
+        ("1987?", 1987, 1987),
     ],
 )
 def test_births_are_years(written: str, low: int, high: int) -> None:

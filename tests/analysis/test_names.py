@@ -156,6 +156,8 @@ def test_what_is_written_around_a_name_is_no_part_of_it() -> None:
     assert parse("Умаров Магомед (Мага), 28") == plain
     assert parse("«Умаров» Магомед 1987") != plain  # a quoted word is dropped
     assert parse("UMAROV, Magomed, 28 y.o.").given == plain.given
+    assert parse("Умаров Магомед, 28 лет") == plain  # the press's age after a name
+    assert parse("Умаров Магомед, около 30") == plain
 
 
 def test_patronymics_give_the_fathers_name_and_the_sex() -> None:
@@ -178,6 +180,21 @@ def test_initials_stand_for_the_given_name_and_patronymic() -> None:
     assert parse("Ш. Бачагов").initial != parse("С. Бачагов").initial
     anonymous = parse("М. У.")
     assert (anonymous.initial, anonymous.surname_initial, anonymous.surname) == ("m", "u", "")
+
+
+def test_a_given_name_with_the_surnames_initial_is_the_given_name() -> None:
+    """The press hides a surname behind its initial: "Хамзат Ч.", "Alvi K."."""
+    hidden = parse("Хамзат Ч.")
+    assert (hidden.surname, hidden.given, hidden.surname_initial) == (
+        "",
+        (given_key("Хамзат"),),
+        parse("Чабаев").surname_initial,
+    )
+    assert hidden.sex == "m"
+    assert parse("Alvi K., 25", "english").given == parse("Алви Кадыров").given
+    assert parse("Ruslan, 28").given == (given_key("Руслан"),)  # the age is no name
+    # A word with a surname's ending stays the surname ("Магомадов М.").
+    assert parse("Магомадов М.").surname == surname_key("Магомадов")
 
 
 def test_compound_given_names_are_their_parts_however_joined() -> None:

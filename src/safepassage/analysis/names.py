@@ -47,6 +47,13 @@ PSEUDONYM = re.compile(
     re.IGNORECASE,
 )
 BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]|[«\"“”„][^«\"“”„»]*[»\"“”]")
+# An age written after the name, as the press does ("Хамзат Ч., 25 лет",
+# "Ruslan, 28"): no part of the name, and its comma is not "SURNAME, Given".
+AGE_AFTER = re.compile(
+    r",\s*(?:около\s+|about\s+|aged\s+|environ\s+)?\d{1,3}(?:-\w+)?"
+    r"(?:\s*(?:лет|года?|г\.|years?(?:\s+old)?|y\.?\s?o\.?|ans|jahre))?\.?\s*$",
+    re.IGNORECASE,
+)
 
 SURNAME_ENDING = re.compile(
     r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ской|ских|ых|их)$"
@@ -259,7 +266,8 @@ def cleaned(text: str) -> tuple[str, bool]:
     """A name without what is written around it (brackets, quotes), and
     whether it is marked as a pseudonym."""
     marked = bool(PSEUDONYM.search(text))
-    return " ".join(BRACKETS.sub(" ", text).replace("*", " ").split()), marked
+    body = AGE_AFTER.sub("", BRACKETS.sub(" ", text))
+    return " ".join(body.replace("*", " ").split()), marked
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -317,9 +325,13 @@ def parse(text: str, system: str = DEFAULT_SYSTEM, surname_first: bool | None = 
                 surname_first = is_cyrillic(body)
             where = "first" if surname_first else "last"
         if len(full) == 1:
+            # One word with initials is a surname ("Магомадов М. А."),
+            # unless it is a known given name without a surname's ending:
+            # then the initial is the surname's ("Хамзат Ч.", the press's
+            # way of hiding a name).
             only = full[0]
             guess = looks_like_surname(only, system)
-            surname_words = [only] if guess > 0 or initials else []
+            surname_words = [only] if guess > 0 or (initials and guess == 0) else []
         elif full:
             surname_words = [full[0]] if where == "first" else [full[-1]]
         else:

@@ -237,6 +237,76 @@ MONTH_NAME_YEAR = re.compile(
 )  # fmt: skip
 
 
+# A part of a year ("late 2017", "в конце 2017 года"): its months,
+# overlapping at the edges as the parts of a month do.
+YEAR_PARTS = [
+    (r"начал\w*|early|beginning\s+of|start\s+of|debut|anfang", (1, 5)),
+    (r"середин\w*|mitte|milieu|middle\s+of|mid", (4, 9)),
+    (r"конц\w*|конец|late|end\s+of|fin|ende", (8, 12)),
+]
+PART_OF_YEAR = re.compile(
+    r"\b(?P<p>" + "|".join(f"(?:{pattern})" for pattern, _months in YEAR_PARTS) + r")"
+    r"\s*-?\s*(?:de\s+|d'|l'annee\s+)?(?P<y>\d{4})(?!\d)"
+)
+# A range of days: "с 25 по 30 марта 2017", "25-30 March 2017", "du
+# 2 au 5 avril 2017", "12.03.2017 - 15.03.2017", "March 25 to April 2, 2017".
+RANGE_START = re.compile(r"^(?:с|со|from|between|du|vom|zwischen|entre(?:\s+le)?)\s+")
+RANGE_WORD = re.compile(
+    r"\s*(?:-|\bпо\b|\bдо\b|\bto\b|\buntil\b|\btill\b|\bau\b|\bbis\b|\band\b|\bи\b|\bet\b)\s*"
+)
+
+
+def _whole(text: str) -> Period | None:
+    """A date that is all of `text` but for small words; None if not."""
+    try:
+        found = _find(text)
+    except Unreadable:
+        return None
+    if found is None:
+        return None
+    period, match = found
+    rest = text[: match.start()] + " " + text[match.end() :]
+    if FILLER.sub(" ", APPROXIMATE.sub("", rest.strip())).strip(" .,;:-()"):
+        return None
+    return period
+
+
+def _range(value: str) -> Period | None:
+    """Two dates joined as a range, the first lacking what the second
+    gives (its year, its month); None if the text is not one."""
+    body = RANGE_START.sub("", value)
+    for joint in RANGE_WORD.finditer(body):
+        left, right = body[: joint.start()].strip(" ,"), body[joint.end() :].strip(" ,")
+        if not left or not right:
+            continue
+        # "March 25 to April 2, 2017" and "March 25-30, 2017": the year
+        # written once, after the second day.
+        year_after = re.search(r",?\s+(?P<y>\d{4})$", right)
+        end = _whole(right)
+        if end is None and year_after and re.fullmatch(r"\d{1,2}", right[: year_after.start()]):
+            month = month_named(left.split()[0]) if left.split() else None
+            if month is None:
+                continue
+            end = _whole(f"{right[: year_after.start()]} {left.split()[0]} {year_after['y']}")
+            left = f"{left.split()[-1]} {left.split()[0]}"
+        if end is None or not end.year_given:
+            continue
+        year, month = end.last.year, end.last.month
+        if re.fullmatch(r"\d{1,2}", left):
+            start = _whole(f"{left}.{month:02d}.{year}")
+        else:
+            start = _whole(left) if re.search(r"\d{4}", left) else _whole(f"{left} {year}")
+        if start is None:
+            continue
+        first = start.first
+        if first.month > end.last.month and not re.search(r"\d{4}", left):
+            # "с 25 декабря по 5 января 2018": the year is the second day's.
+            first = _shift(first, -1)
+        if first <= end.last:
+            return Period(first, end.last)
+    return None
+
+
 def _year_of(text: str | None, base: int | None = None) -> int | None:
     if text is None:
         return None
@@ -279,6 +349,11 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
         given = _year_of(match["y"])
         until = _year_of(match["y2"], given) if given is not None else None
         return _season(match["s"], given, until), match
+    if match := PART_OF_YEAR.search(text):
+        year = _check_year(int(match["y"]))
+        months = next(m for p, m in YEAR_PARTS if re.fullmatch(p, match["p"]))
+        first, last = _month(year, months[0])[0], _month(year, months[1])[1]
+        return Period(first, last), match
     if match := MONTH_YEAR.search(text):
         return Period(*_month(int(match["y"]), int(match["m"]))), match
     if match := YEAR_MONTH.search(text):
@@ -332,7 +407,10 @@ def read_period(
     rest = (value[: match.start()] + " " + value[match.end() :]).strip()
     rest = APPROXIMATE.sub("", rest)
     if re.search(r"\d", rest):
-        raise Unreadable  # another number: a second date, a typo
+        ranged = _range(value)
+        if ranged is None:
+            raise Unreadable  # another number: a second date, a typo
+        period, rest = ranged, ""
     if not words and FILLER.sub(" ", rest).strip(" .,;:-()"):
         raise Unreadable
     today = today or datetime.date.today()

@@ -71,9 +71,12 @@ YEARS = (
     r"(?:лет|год|года|г\.?|years?(?:\s+old)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|"
     r"ans?|jahre?(?:\s+alt)?|-?\s*летн\w*|-?\s*х?\s*летн\w*)"
 )
+# The case ending Russian writes after a number ("30-ти лет", "25-и лет").
+NUMBER_ENDING = r"(?:-?(?:ти|ми|и|х|ух|ох))?"
 AGED = r"(?:aged|age|в\s+возрасте|возраст|agee?\s+de|age\s+de|im\s+alter\s+von)"
 AGE = re.compile(
-    rf"^(?:{AGED}\s*)?(?P<about>{APPROXIMATELY}\s*)?(?P<n>\d{{1,3}})(?:\s*-\s*(?P<m>\d{{1,3}}))?"
+    rf"^(?:{AGED}\s*)?(?P<about>{APPROXIMATELY}\s*)?(?P<n>\d{{1,3}}){NUMBER_ENDING}"
+    rf"(?:\s*-\s*(?P<m>\d{{1,3}}){NUMBER_ENDING})?"
     rf"\s*{YEARS}?\.?$"
 )
 UNDER = re.compile(rf"^(?:под|almost|nearly|presque|fast)\s*(?P<n>\d{{1,3}})\s*{YEARS}?$")
@@ -101,10 +104,17 @@ BORN = re.compile(
 )
 
 
+def _unsure(value: str) -> str:
+    """ "1990?", "30?": a value its writer was not sure of, read as approximate."""
+    if value.endswith("?") and re.search(r"\d", value):
+        return "~" + value.rstrip("? ")
+    return value
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def read_age(text: str) -> Age | None:
     """An age as written; None for nothing."""
-    value = normal(text).strip(" .,")
+    value = _unsure(normal(text).strip(" .,"))
     if not value:
         return None
     if match := AGE.match(value):
@@ -151,6 +161,7 @@ def birth_of(text: str, today: datetime.date | None = None) -> Birth | None:
     value = normal(text).strip(" .,")
     if not value:
         return None
+    value = _unsure(value)
     if re.fullmatch(r"\d{1,3}", value) or not re.search(r"\d{4}", value):
         # No year in it: an age, or nothing readable.
         try:

@@ -34,6 +34,7 @@ SIDES = re.compile(r"\b([lr])\.(\w+)")
 # The level of a name part or patronymic where one side gives only its
 # initial: its share among matches is read from the records (pipeline.py).
 INITIAL_AGREES = "initial agrees"
+DIFFERENT_NAMES = "two different known names"
 
 
 def _level(sql: str, label: str, m: float | None = None) -> Any:
@@ -75,6 +76,7 @@ def name_part(
     first: str | None = None,
     last: str | None = None,
     initials: str | None = None,
+    known: str | None = None,
     close: tuple[float, float] = (0.92, 0.8),
     frequencies: bool = True,
 ) -> Any:
@@ -82,10 +84,13 @@ def name_part(
     its initial and, for given names, the first and last parts of a
     compound name. `initials`, if given, holds every initial the name may
     be written with ("|u|a|" for Умар, also Omar): an initial alone agrees
-    with any of them. (A surname and given name swapped are put back when the
-    record is read, names.parse_parts; a level for them here would make
-    each name comparison read the other's column, and expectation
-    maximisation could then learn neither.)"""
+    with any of them. `known`, if given, is set where every part of the name
+    is a name of the given-name table: two such names that differ are two
+    names (Ислам and Саид-Магомед, the names of brothers), not a spelling
+    or a typing error of one, however alike they look. (A surname and given
+    name swapped are put back when the record is read, names.parse_parts;
+    a level for them here would make each name comparison read the other's
+    column, and expectation maximisation could then learn neither.)"""
     near, far = close
     levels = [
         _null(
@@ -101,6 +106,14 @@ def name_part(
                 f" or l.{first} = r.{last} or l.{last} = r.{first}",
                 "a part of a compound name",
                 0.02,
+            )
+        )
+    if known:
+        levels.append(
+            _level(
+                f"l.{known} is not null and r.{known} is not null and l.{column} <> r.{column}",
+                DIFFERENT_NAMES,
+                0.005,
             )
         )
     levels += [

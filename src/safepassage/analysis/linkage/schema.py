@@ -228,6 +228,7 @@ def _victim_comparison(compare: Compare) -> Any:
             first=roles.get("first"),
             last=roles.get("last"),
             initials=roles.get("initials"),
+            known=roles.get("known"),
             frequencies=compare.frequencies,
         )
     if compare.kind is Kind.PATRONYMIC:

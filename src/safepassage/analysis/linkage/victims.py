@@ -22,7 +22,7 @@ from typing import Any
 
 from safepassage.analysis import values
 from safepassage.analysis.linkage.schema import Compare, Kind, Schema
-from safepassage.analysis.names import Name, parse, parse_parts, usual_order
+from safepassage.analysis.names import GIVEN_NAMES, Name, parse, parse_parts, usual_order
 from safepassage.analysis.periods import Period, Unreadable, period_in_days
 from safepassage.analysis.places import Place, read_place
 from safepassage.analysis.romanization import detect, is_cyrillic, skeleton
@@ -210,6 +210,9 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                 "given_first": name.given[0] if name.given else None,
                 "given_last": name.given[-1] if name.given else None,
                 "given_sk": skeleton(name.given_key) or None,
+                "given_known": 1
+                if name.given and all(p in GIVEN_NAMES for p in name.given)
+                else None,
                 "initial": name.initial or None,
                 "given_initials": ("|" + "|".join(name.initials) + "|" if name.initials else None),
                 "bare_initial": name.initial if name.initial and not name.given else None,
@@ -233,9 +236,9 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                     if event and event.first.strftime("%Y%m") == event.last.strftime("%Y%m")
                     else None
                 ),
-                # A record that names nobody (a pseudonym, initials alone)
-                # is found by where and when instead.
-                "nameless_place": home.id if home and not (name.surname or name.given) else None,
+                # A record without a surname (a pseudonym, initials alone,
+                # "Хамзат Ч.") is found by where and when instead.
+                "nameless_place": home.id if home and not name.surname else None,
                 "event_year": _year(event),
                 "place": home.id if home else None,
                 "place_district": home.district or None if home else None,
@@ -306,6 +309,7 @@ VICTIMS = Schema(
                 first="given_first",
                 last="given_last",
                 initials="given_initials",
+                known="given_known",
             ),
         ),
         Compare("patronymic", Kind.PATRONYMIC, roles=_role(initial="patronymic_initial")),
@@ -390,6 +394,7 @@ VICTIMS = Schema(
         "event_lo": "int",
         "event_hi": "int",
         "event_year": "int",
+        "given_known": "int",
     },
 )
 """The victim records of several lists, deduplicated into people."""

@@ -4,12 +4,12 @@ its kind of source really uses, with the truth kept apart.
 - An NGO's testimonies (Russian, Cyrillic): "Фамилия Имя Отчество",
   dates of birth as dates or "1994 г.р.", "с. Цоци-Юрт Курчалоевского
   района", detention dates as dates or "в конце марта 2017 года".
-- A Russian newspaper: "Имя Фамилия", "Фамилия И.", names changed to
+- A Russian newspaper: "Имя Фамилия", "Фамилия И.", "Хамзат Ч.", names changed to
   protect people ("Ахмед (имя изменено)"), ages at publication ("28 лет",
   "около 30", a bare "28"), "житель Аргуна", "в конце марта" without a
   year; it takes many of its cases from the NGO.
 - The English-language press: BGN/PCGN as newsrooms write it (kh often h,
-  Mohammed and Hussein for Магомед and Хусейн), "M. Umarov", ages as "28"
+  Mohammed and Hussein for Магомед and Хусейн), "M. Umarov", "Alvi K.", ages as "28"
   or "in his 20s", "Grozny, the Chechen capital", "late March 2017",
   "spring 2017"; it takes most of its cases from the Russian newspaper.
 - An international body's report: separate columns, SURNAME often in
@@ -134,8 +134,10 @@ def newspaper(person: Person, out: SimulatedList, rng: random.Random) -> None:
     if roll < 0.12:
         chosen = rng.choice(PSEUDONYMS_RU_WOMEN if person.female else PSEUDONYMS_RU)
         name = f"{chosen} (имя изменено)"
-    elif roll < 0.15:
+    elif roll < 0.135:
         name = f"{given[0]}. {surname[0]}."
+    elif roll < 0.15:  # the surname hidden behind its initial: "Хамзат Ч."
+        name = f"{given} {surname[0]}."
     elif roll < 0.55:
         name = f"{given} {surname}"
     elif roll < 0.7:
@@ -187,8 +189,10 @@ def english_press(person: Person, out: SimulatedList, rng: random.Random) -> Non
     if roll < 0.07:
         chosen = rng.choice(PSEUDONYMS_EN_WOMEN if person.female else PSEUDONYMS_EN)
         name = f"{chosen} (not {pronoun} real name)"
-    elif roll < 0.09:
+    elif roll < 0.08:
         name = f"{given[0]}. {surname[0]}."
+    elif roll < 0.09:  # "Alvi K."
+        name = f"{given} {surname[0]}."
     elif roll < 0.8:
         name = f"{given} {surname}"
     else:
