@@ -468,9 +468,40 @@ def test_a_record_that_fits_two_brothers_joins_one_of_them() -> None:
     # record 0 than no one, and so is record 2. One of them joins it.
     found = _alone([(0, 1, 0.4), (0, 2, 0.4)], "ABB")
     assert sorted(found.values()) == [0.4, pytest.approx((2 / 3) / (0.4 + 2 / 3))]
-    # Not even one where each has more records of the other list to fit.
+    # Two records of one list that fit two of another alike (two brothers
+    # named twice): each joins one, so that they are two people, not four.
     found = _alone([(0, 1, 0.4), (0, 2, 0.4), (3, 1, 0.4), (3, 2, 0.4)], "ABBA")
-    assert set(found.values()) == {0.4}
+    joined = [pair for pair, p in found.items() if p > 0.5]
+    assert len(joined) == 2
+    assert {record for pair in joined for record in pair} == {0, 1, 2, 3}
+
+
+def test_a_record_likely_someone_of_a_list_joins_its_likeliest_candidate() -> None:
+    # Three candidates of odds 1/4 each (probability 0.2): none is more
+    # likely than not, but together (3/4) they outweigh no one (2/5). The
+    # record joins the likeliest, with the probability that it is someone.
+    found = _alone([(0, 1, 0.25), (0, 2, 0.2), (0, 3, 0.2)], "ABBB")
+    someone = (1 / 3 + 1 / 4 + 1 / 4) / (0.4 + 1 / 3 + 1 / 4 + 1 / 4)
+    assert found == {(0, 1): pytest.approx(someone), (0, 2): 0.2, (0, 3): 0.2}
+    # One faint candidate alone is not enough.
+    assert _alone([(0, 1, 0.2)], "AB") == {(0, 1): 0.2}
+
+
+def test_faint_candidates_count_in_the_sum_and_may_join() -> None:
+    named = {record: name for record, name in enumerate("ABBBB")}
+
+    def chance(left: str, right: str) -> float:
+        return 0.06 if left != right else 0.001
+
+    faint = [(0, 1, 0.15), (0, 2, 0.15), (0, 3, 0.15), (0, 4, 0.12)]
+    found = alone_records(list(named), [], named, chance, dict.fromkeys("AB", 10), 0.5, faint)
+    # Four candidates of odds about 1/6: 0.66 together against 0.4.
+    assert len(found) == 1
+    a, b, p = found[0]
+    assert (a, b) == (0, 1)
+    assert p > 0.5
+    # Without them, nothing is joined.
+    assert alone_records(list(named), [], named, chance, dict.fromkeys("AB", 10), 0.5) == []
 
 
 def test_a_candidate_its_list_names_already_is_not_counted() -> None:

@@ -126,10 +126,11 @@ def alone_records(
     chance: Callable[[str, str], float],
     sizes: dict[str, int],
     threshold: float,
+    faint: Sequence[Pair] = (),
 ) -> list[Pair]:
-    """The pairs, with a record that no pair joins to anyone joined to the
-    candidate in another list that it most likely is, where that is more
-    likely than anyone else there or no one.
+    """The pairs, with a record that no pair joins to anyone joined to its
+    most likely candidate in another list where it is more likely someone
+    of that list than no one.
 
     A pair's probability weighs its own evidence alone. A record of one
     list is, however, at most one person of another list: a record that
@@ -142,18 +143,25 @@ def alone_records(
     odds and the odds that the person is none of them, which is how often
     the record's list names people the other list does not (1 minus the
     learnt chance of a match between the lists times the other list's
-    size, at least LEAST_UNNAMED). A candidate whose group already holds a
-    record of the same list is not counted: the person there is named
-    already. The most likely are joined first, each record at most once and
-    each person at most once from each list, and the pair that joins them
-    keeps that probability, so that the stored pairs clustered at any
-    threshold give the same people as here.
+    size, at least LEAST_UNNAMED). `faint` holds more candidates, each too
+    unlikely to be a pair of its own (a record that names nobody agrees
+    with everyone of its village and month a little): they count in the
+    sum. A candidate whose group already holds a record of the same list is
+    not counted: the person there is named already.
 
-    Where one record fits two brothers equally, each brother's record left
-    alone may still be more likely that record than no one: one of them is
-    joined to it, which tells the count and the lists each person is on
-    rightly whichever it is, and the pair, near the threshold, goes to
-    review.
+    Where the record is more likely someone of the other list than no one
+    (the sum of its candidates' odds against the odds of no one, at least
+    `threshold`), it joins the candidate it most likely is, even where that
+    one is less likely than not: the count of people, and the lists each
+    person is on, are then right however the record's likelihood is shared
+    among candidates alike (brothers; the men of one village held in one
+    month), where leaving it alone would count one person too many. The
+    most likely joins go first, each record joins once and each person
+    takes at most one record of each list this way, and the joining pair
+    keeps the probability that the record is someone of that list, so that
+    the stored pairs clustered at any threshold give the same people as
+    here. Such a pair is below 0.9, and so waits in the review queue
+    whenever its own evidence is not enough.
     """
     position = {record: i for i, record in enumerate(ids)}
     labels = components(
@@ -167,7 +175,7 @@ def alone_records(
         lists_in.setdefault(label, set()).add(list_of[record])
     # Each record's free candidates in each other list, as odds.
     odds: dict[int, dict[str, dict[int, float]]] = {}
-    for a, b, p in pairs:
+    for a, b, p in [*faint, *pairs]:
         if list_of[a] == list_of[b] or p >= 1.0:
             continue
         if size_of[group[a]] != 1 and size_of[group[b]] != 1:
@@ -175,9 +183,10 @@ def alone_records(
         for record, other in ((a, b), (b, a)):
             if list_of[record] not in lists_in[group[other]]:
                 by_list = odds.setdefault(record, {}).setdefault(list_of[other], {})
-                by_list[other] = p / (1.0 - p)
+                by_list[other] = max(by_list.get(other, 0.0), p / (1.0 - p))
 
-    # How likely each record left alone is each of its free candidates.
+    # For each record left alone and each other list where it is more
+    # likely someone than no one, its candidates there, likeliest first.
     choices = []
     for record, in_lists in odds.items():
         if size_of[group[record]] != 1:
@@ -185,11 +194,12 @@ def alone_records(
         own = list_of[record]
         for other_list, found in in_lists.items():
             unnamed = max(LEAST_UNNAMED, 1.0 - chance(own, other_list) * sizes[other_list])
-            total = unnamed + sum(found.values())
+            someone = sum(found.values())
+            total = unnamed + someone
+            if someone / total < threshold:
+                continue
             choices += [
-                (value / total, record, other)
-                for other, value in found.items()
-                if value / total >= threshold
+                (value / total, someone / total, record, other) for other, value in found.items()
             ]
     parent: dict[int, int] = {}
 
@@ -199,7 +209,9 @@ def alone_records(
         return label
 
     raised: dict[tuple[int, int], float] = {}
-    for probability, record, other in sorted(choices, key=lambda c: (-c[0], c[1], c[2])):
+    for _likely, probability, record, other in sorted(
+        choices, key=lambda c: (-c[0], -c[1], c[2], c[3])
+    ):
         mine, theirs = root(group[record]), root(group[other])
         if mine == theirs or size_of[mine] != 1 or lists_in[mine] & lists_in[theirs]:
             continue
@@ -207,4 +219,6 @@ def alone_records(
         size_of[theirs] += 1
         lists_in[theirs] |= lists_in[mine]
         raised[(min(record, other), max(record, other))] = probability
-    return [(a, b, max(p, raised.get((min(a, b), max(a, b)), p))) for a, b, p in pairs]
+    known = {(min(a, b), max(a, b)) for a, b, _p in pairs}
+    joined = [(a, b, p) for (a, b), p in raised.items() if (a, b) not in known]
+    return [(a, b, max(p, raised.get((min(a, b), max(a, b)), p))) for a, b, p in pairs] + joined

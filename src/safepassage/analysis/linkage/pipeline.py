@@ -41,6 +41,10 @@ from safepassage.analysis.mse.tables import CaptureTable
 
 # Pairs this likely or more are kept for review (below the usual threshold).
 REVIEW_FLOOR = 0.2
+# The least probability of a pair that a record left alone weighs among its
+# candidates (Schema.faint_blocking): a hundred such pairs count as one of
+# even odds.
+FAINT_FLOOR = 0.01
 # Random pairs for the u probabilities, read in one pass (splink's chunked
 # early stop costs a query per chunk and comparison, slower at this size),
 # and the most blocked pairs one expectation-maximisation session reads
@@ -212,7 +216,8 @@ def _link(
     if schema.one_of_candidates and chances is not None and chances.by_lists:
         sizes = Counter(str(name) for name in lists.values())
         named = {record: str(name) for record, name in lists.items()}
-        pairs = alone_records(ids, pairs, named, chances.of, sizes, threshold)
+        faint = _faint_pairs(linker, schema, own) if schema.faint_blocking else []
+        pairs = alone_records(ids, pairs, named, chances.of, sizes, threshold, faint)
     position = {record: i for i, record in enumerate(ids)}
     labels = components(
         len(ids), ((position[a], position[b]) for a, b, p in pairs if p >= threshold)
@@ -224,6 +229,47 @@ def _link(
         threshold=threshold,
         chances=chances,
     )
+
+
+def _faint_pairs(
+    linker: Any,
+    schema: Schema,
+    own: Callable[[list[tuple[int, int, float]]], list[tuple[int, int, float]]],
+) -> list[tuple[int, int, float]]:
+    """The pairs of `schema.faint_blocking`'s rules scored FAINT_FLOOR or
+    more with their own lists' chance of a match: candidates of a record
+    left alone too unlikely each to be kept as pairs. (Scored by the same
+    model, with the prediction's rules set to these for the call.)"""
+    from splink.internals.blocking import BlockingRule
+    from splink.internals.blocking_rule_creator_utils import to_blocking_rule_creator
+
+    dialect = linker._sql_dialect_str
+    rules = [
+        to_blocking_rule_creator(rule).get_blocking_rule(dialect)
+        for rule in blocking_rules(schema.faint_blocking)
+    ]
+    model = linker._settings_obj
+    kept = model._blocking_rules_to_generate_predictions
+    model._blocking_rules_to_generate_predictions = (
+        BlockingRule._add_preceding_rules_to_each_blocking_rule(rules)
+    )
+    try:
+        found = linker.inference.predict(
+            threshold_match_probability=FAINT_FLOOR, warning_mode="never"
+        ).as_pyarrow_table()
+    finally:
+        model._blocking_rules_to_generate_predictions = kept
+    scored = own(
+        list(
+            zip(
+                found.column("unique_id_l").to_pylist(),
+                found.column("unique_id_r").to_pylist(),
+                found.column("match_probability").to_pylist(),
+                strict=True,
+            )
+        )
+    )
+    return [pair for pair in scored if pair[2] >= FAINT_FLOOR]
 
 
 def _refined(

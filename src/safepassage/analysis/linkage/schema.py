@@ -116,8 +116,13 @@ class Schema:
     # With `prior_by`: a record that no pair joins to anyone is one of its
     # candidates in another list if, counting that it can be only one of
     # them and how often that list names the people of its own, it more
-    # likely is than not (clustering.alone_records).
+    # likely is someone there than no one (clustering.alone_records).
     one_of_candidates: bool = False
+    # With `one_of_candidates`: rules whose pairs are scored again down to
+    # pipeline.FAINT_FLOOR for that weighing, where a record agrees a little
+    # with many (one that names nobody, with the people of its village and
+    # year).
+    faint_blocking: tuple[Rule, ...] = ()
     link_type: LinkType = "dedupe_only"
     source_column: str | None = None
     # Columns whose types are fixed whatever the rows hold (all-empty

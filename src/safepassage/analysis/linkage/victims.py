@@ -291,6 +291,12 @@ def _role(**roles: str) -> tuple[tuple[str, str], ...]:
     return tuple(roles.items())
 
 
+# A record without a surname is found by where and when instead.
+NAMELESS = (
+    "l.nameless_place = r.place and l.event_year = r.event_year",
+    "l.place = r.nameless_place and l.event_year = r.event_year",
+)
+
 VICTIMS = Schema(
     comparisons=(
         Compare(
@@ -365,9 +371,9 @@ VICTIMS = Schema(
         ("given", "place", "event_month"),
         ("surname", "place", "event_month"),
         ("place", "birth_year", "event_month"),
-        "l.nameless_place = r.place and l.event_year = r.event_year",
-        "l.place = r.nameless_place and l.event_year = r.event_year",
+        *NAMELESS,
     ),
+    faint_blocking=NAMELESS,
     prior_rules=(("surname", "given", "birth_year"),),
     prior_recall=0.7,
     prior="pairs",
