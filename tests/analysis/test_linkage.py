@@ -4,6 +4,7 @@ reported phase by phase; DuckDB kept in memory. (Spark: test_linkage_spark.py.)"
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import duckdb
@@ -88,6 +89,16 @@ def test_it_reports_each_phase_and_the_share_done(small_rows: list[dict[str, Any
     assert heard[-1] == ("done", 1.0)
     # Training is reported step by step, not only at its start.
     assert len([phase for phase, _done in heard if phase == "training"]) > 2
+
+
+def test_splinks_own_warnings_do_not_reach_the_analyst(
+    small_rows: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Small lists leave levels unseen among their matches; splink warns of
+    each, and the linkage handles them itself (pipeline._smooth)."""
+    with caplog.at_level(logging.WARNING):
+        linkage.link(small_rows)
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("splink")]
 
 
 class Cancelled(Exception):

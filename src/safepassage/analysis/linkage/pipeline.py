@@ -160,9 +160,12 @@ def _link(
     columns = schema.columns()
     table = to_arrow(rows, columns, {column: schema.column_type(column) for column in columns})
     # (The settings are built by code and held by tests: splink's own
-    # check of them, which parses every comparison's SQL, is skipped.)
+    # check of them, which parses every comparison's SQL, is skipped. Its
+    # warnings that a level was never seen among the data's matches are
+    # not for the analyst: such levels are handled here, `_smooth` and
+    # `_neutral_where_unseen`.)
     linker = Linker(
-        db_api.register(table), settings(schema), log_level="WARNING", validate_settings=False
+        db_api.register(table), settings(schema), log_level="ERROR", validate_settings=False
     )
     del table
     phases = phase_starts(len(rows))

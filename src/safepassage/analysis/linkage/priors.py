@@ -132,7 +132,7 @@ def learn(
     table = to_arrow(sample, columns, {column: schema.column_type(column) for column in columns})
     model = linker.misc.save_model_to_json()
     start = linker._settings_obj._probability_two_random_records_match
-    scored = Linker(db_api.register(table), model, log_level="WARNING", validate_settings=False)
+    scored = Linker(db_api.register(table), model, log_level="ERROR", validate_settings=False)
     found = scored.inference.predict(warning_mode="never").as_pyarrow_table()
     # Each pair's weight of evidence, without the prior it was scored with.
     evidence = found.column("match_weight").to_numpy() - math.log2(start / (1 - start))
