@@ -160,8 +160,8 @@ def alone_records(
     takes at most one record of each list this way, and the joining pair
     keeps the probability that the record is someone of that list, so that
     the stored pairs clustered at any threshold give the same people as
-    here. Such a pair is below 0.9, and so waits in the review queue
-    whenever its own evidence is not enough.
+    here. Where that probability is under the top of the review band (0.9
+    unless the run says otherwise), the pair waits in the review queue.
     """
     position = {record: i for i, record in enumerate(ids)}
     labels = components(

@@ -200,16 +200,7 @@ def _link(
     report("scoring", phases["scoring"])
     predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     pair_table = predictions.as_pyarrow_table()
-    pairs = own(
-        list(
-            zip(
-                pair_table.column("unique_id_l").to_pylist(),
-                pair_table.column("unique_id_r").to_pylist(),
-                pair_table.column("match_probability").to_pylist(),
-                strict=True,
-            )
-        )
-    )
+    pairs = own(_pairs_of(pair_table))
     pairs = [pair for pair in pairs if pair[2] >= floor]
     del pair_table
     report("clustering", phases["clustering"])
@@ -231,6 +222,18 @@ def _link(
         trained=trained,
         threshold=threshold,
         chances=chances,
+    )
+
+
+def _pairs_of(table: Any) -> list[tuple[int, int, float]]:
+    """A table of splink's predictions as (record, record, probability)."""
+    return list(
+        zip(
+            table.column("unique_id_l").to_pylist(),
+            table.column("unique_id_r").to_pylist(),
+            table.column("match_probability").to_pylist(),
+            strict=True,
+        )
     )
 
 
@@ -262,16 +265,7 @@ def _faint_pairs(
         ).as_pyarrow_table()
     finally:
         model._blocking_rules_to_generate_predictions = kept
-    scored = own(
-        list(
-            zip(
-                found.column("unique_id_l").to_pylist(),
-                found.column("unique_id_r").to_pylist(),
-                found.column("match_probability").to_pylist(),
-                strict=True,
-            )
-        )
-    )
+    scored = own(_pairs_of(found))
     return [pair for pair in scored if pair[2] >= FAINT_FLOOR]
 
 
@@ -306,16 +300,7 @@ def _refined(
     )
     missing = linker.inference._score_missing_cluster_edges(db_api.register(table), predictions)
     found = missing.as_pyarrow_table()
-    extra = own(
-        list(
-            zip(
-                found.column("unique_id_l").to_pylist(),
-                found.column("unique_id_r").to_pylist(),
-                found.column("match_probability").to_pylist(),
-                strict=True,
-            )
-        )
-    )
+    extra = own(_pairs_of(found))
     group_of = {record: label for record, label in members}
     inside: dict[int, list[tuple[int, int, float]]] = {}
     for a, b, p in [*pairs, *extra]:
