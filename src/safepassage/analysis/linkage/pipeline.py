@@ -422,18 +422,26 @@ def _initials_as_written(model: Any, schema: Schema, rows: Sequence[dict[str, An
     model, which then calls too few of them matches and learns from that
     that such pairs are rare among matches."""
     for column, share in initial_shares(schema, rows).items():
-        comparison = model._get_comparison_by_output_column_name(column)
-        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
-        if any(level.m_probability is None for level in levels):
-            continue
-        initial = [level for level in levels if level.label_for_charts == INITIAL_AGREES]
-        others = [level for level in levels if level.label_for_charts != INITIAL_AGREES]
-        rest = sum(float(level.m_probability) for level in others)
-        if len(initial) != 1 or rest <= 0 or share <= 0:
-            continue  # (no record gives only the initial: the level never holds)
-        initial[0].m_probability = share
-        for level in others:
-            level.m_probability = float(level.m_probability) * (1 - share) / rest
+        if share > 0:  # (no record gives only the initial: the level never holds)
+            comparison = model._get_comparison_by_output_column_name(column)
+            _set_level(comparison, INITIAL_AGREES, share)
+
+
+def _set_level(comparison: Any, label: str, m: float) -> None:
+    """The m probability of the comparison's level `label` set to `m`, the
+    other levels sharing the rest as expectation maximisation divided it;
+    nothing if the comparison has no such level or was not learnt."""
+    levels = [level for level in comparison.comparison_levels if not level.is_null_level]
+    if any(level.m_probability is None for level in levels):
+        return
+    chosen = [level for level in levels if level.label_for_charts == label]
+    others = [level for level in levels if level.label_for_charts != label]
+    rest = sum(float(level.m_probability) for level in others)
+    if len(chosen) != 1 or rest <= 0:
+        return
+    chosen[0].m_probability = m
+    for level in others:
+        level.m_probability = float(level.m_probability) * (1 - m) / rest
 
 
 def _different_names_are_a_mistake(model: Any, least: float) -> None:
@@ -446,17 +454,7 @@ def _different_names_are_a_mistake(model: Any, least: float) -> None:
     (`least`, as `_smooth` gives a level never seen among matches), the
     other levels keeping their proportions."""
     for comparison in model.comparisons:
-        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
-        different = [level for level in levels if level.label_for_charts == DIFFERENT_NAMES]
-        others = [level for level in levels if level.label_for_charts != DIFFERENT_NAMES]
-        if len(different) != 1 or any(level.m_probability is None for level in levels):
-            continue
-        rest = sum(float(level.m_probability) for level in others)
-        if rest <= 0:
-            continue
-        different[0].m_probability = least
-        for level in others:
-            level.m_probability = float(level.m_probability) * (1 - least) / rest
+        _set_level(comparison, DIFFERENT_NAMES, least)
 
 
 def _smooth(model: Any, least: float) -> None:
