@@ -24,7 +24,8 @@ def span(text: str) -> tuple[D, D]:
 @pytest.mark.parametrize(
     "written",
     ["12.04.2017", "12/04/2017", "2017-04-12", "12 апреля 2017 г.", "April 12, 2017",
-     "12 avril 2017", "12 April 2017", "задержан 12.04.2017", "2017-04-12T10:00"],
+     "12 avril 2017", "12 April 2017", "задержан 12.04.2017", "2017-04-12T10:00",
+     "12. April 2017", "am 12. April 2017", "12.04.17"],
 )  # fmt: skip
 def test_it_reads_a_day_in_every_format(written: str) -> None:
     assert span(written) == (D(2017, 4, 12), D(2017, 4, 12))
@@ -74,6 +75,14 @@ def test_day_and_month_swapped_are_kept_for_comparison() -> None:
         ("в конце 2017 года", D(2017, 8, 1), D(2017, 12, 31)),
         ("début 2018", D(2018, 1, 1), D(2018, 5, 31)),
         ("mid-2017", D(2017, 4, 1), D(2017, 9, 30)),
+        ("в первой половине 2017 года", D(2017, 1, 1), D(2017, 6, 30)),
+        ("first half of 2017", D(2017, 1, 1), D(2017, 6, 30)),
+        ("второе полугодие 2017 г.", D(2017, 7, 1), D(2017, 12, 31)),
+        ("second half of 2017", D(2017, 7, 1), D(2017, 12, 31)),
+        # Placeholders for the day and month in the year-first order.
+        ("1990-XX-XX", D(1990, 1, 1), D(1990, 12, 31)),
+        ("2017-03-xx", D(2017, 3, 1), D(2017, 3, 31)),
+        ("?.?.1990", D(1990, 1, 1), D(1990, 12, 31)),
         # Ranges of days, the first lacking what the second gives.
         ("с 25 по 30 марта 2017", D(2017, 3, 25), D(2017, 3, 30)),
         ("25-30 марта 2017", D(2017, 3, 25), D(2017, 3, 30)),
@@ -114,7 +123,7 @@ def test_blank_and_unknown_are_nothing() -> None:
 @pytest.mark.parametrize(
     "written",
     # Two dates side by side are not a range, nor a range that ends before it begins.
-    ["last week", "2017-13", "31/31/1990", "12.03.87", "12.03.2017 15.03.2017", "30-25 марта 2017"],
+    ["last week", "2017-13", "31/31/1990", "31.31.90", "12.03.2017 15.03.2017", "30-25 марта 2017"],
 )
 def test_what_is_not_a_date_is_unreadable(written: str) -> None:
     with pytest.raises(Unreadable):
@@ -152,6 +161,8 @@ def test_a_date_after_today_is_refused_as_such() -> None:
         ("30-ти лет", 30, 30),  # the case ending after the number
         ("около 25-ти лет", 22, 28),
         ("30?", 27, 33),  # not sure: approximate
+        ("лет 30", 27, 33),  # the word for years first: "about"
+        ("лет 25-30", 22, 33),
     ],
 )
 def test_it_reads_ages_with_or_without_a_unit(written: str, low: int, high: int) -> None:
@@ -185,13 +196,18 @@ def test_an_age_is_a_range_of_birth_years_at_its_date() -> None:
         ("1990s", 1990, 1999),
         ("XX/XX/1987", 1987, 1987),
         ("1987?", 1987, 1987),
+        ("1987-XX-XX", 1987, 1987),
+        # Two digits of a year: the latest century not in the future.
+        ("12.03.87", 1987, 1987),
+        ("12/03/01", 2001, 2001),
+        ("geboren am 3. März 1987", 1987, 1987),
     ],
 )
 def test_births_are_years(written: str, low: int, high: int) -> None:
     assert birth_range(birth_of(written), None, None) == (low, high)
 
 
-@pytest.mark.parametrize("written", ["12.03.87", "31/31/1990", "no idea"])
+@pytest.mark.parametrize("written", ["12.03.8", "31/31/1990", "no idea"])
 def test_what_is_not_a_birth_is_unreadable(written: str) -> None:
     with pytest.raises(Unreadable):
         birth_of(written)

@@ -152,7 +152,7 @@ BORN = (
     "Zarema A,31/31/1990,12.04.2017\n"  # row 3: no such day
     "Ruslan D,1987,2017-13\n"  # row 4: no such month
     "Aslan B,около 30 лет,апрель 2017\n"
-    "Khava M,12.03.87,2017\n"  # row 6: a two-digit year
+    "Khava M,12.03.8,2017\n"  # row 6: a year of one digit
     "Adam U,2090,2017\n"  # row 7: born after today
     "Said Kh,30,last week\n"  # row 8: no date at all
     "Magomed U,12 апреля 1987,04.2017\n"
@@ -179,7 +179,7 @@ def test_it_names_unreadable_ages_and_dates_by_row_column_and_value(
         "Row 4, column “killed”: “2017-13” is not a date; expected a date (12.04.2017, 12 "
         "April 2017), a month (04.2017, late March 2017), a season (spring 2017, winter "
         "2018-19), a quarter (2017-Q2) or a year (2017).",
-        "Row 6, column “born”: “12.03.87” is not a date, a year or an age; expected a "
+        "Row 6, column “born”: “12.03.8” is not a date, a year or an age; expected a "
         "day-month-year (31.12.1990), a year (1990, 1990 г.р.) or an age (27, 27 лет, около "
         "30, in his 20s).",
         "Row 7, column “born”: “2090” is after today.",

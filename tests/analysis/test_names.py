@@ -101,6 +101,27 @@ def test_a_word_that_shows_another_system_is_read_in_it() -> None:
     assert key("Chechen", "english") == key("Чечен")
 
 
+def test_the_words_of_one_name_are_read_in_the_system_one_of_them_shows() -> None:
+    # A French file holding a German passport's name: -ow shows German, so
+    # Chassan is Хасан there, not Шассан as French would read it.
+    assert parse("Umarow Chassan", "french").given == ("hasan",)
+    assert parse_parts("UMAROW", "Chassan", "", "french").given == ("hasan",)
+    assert parse("Dudajewa Cheda", "french").given == ("heda",)
+    # Without such a word, the list's own system reads the name.
+    assert parse("Chamil Oumarov", "french").given == ("shamil",)
+
+
+def test_a_given_name_known_only_in_another_system_is_read_in_it() -> None:
+    # Nothing in the name shows German, but Chassan is no name in French
+    # and Хасан in the one system whose reading is a known name.
+    assert parse_parts("OUMAROV", "Chassan", "", "french").given == ("hasan",)
+    assert parse("Selimchan Jandarbiev", "french").given == parse("Зелимхан Яндарбиев").given
+    # A name the list's own system knows is kept as it reads it.
+    assert parse("Chamil Bassaev", "french").given == ("shamil",)
+    # A word known in no system is read in the list's own.
+    assert parse("Chrizan Oumarov", "french").given == (key("Chrizan", "french"),)
+
+
 def test_it_reads_the_palochka_however_it_is_typed() -> None:
     assert key("Соьлжа-Г1ала") == key("Соьлжа-ГӀала") == key("Соьлжа-ГIала")
 

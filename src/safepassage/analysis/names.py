@@ -166,6 +166,31 @@ def key_of(word: str, system: str) -> str:
     return fold(cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _known_elsewhere(word: str, system: str) -> GivenName | None:
+    """The given name a Latin word is when read in another system than its
+    list's, if it is no known name in that one and all other readings that
+    are known names agree ("Chassan" in a French file is Шассан, no name;
+    read as a German passport writes it, Хасан)."""
+    if is_cyrillic(word):
+        return None
+    found = {
+        GIVEN_NAMES[key].canonical: GIVEN_NAMES[key]
+        for other in SYSTEMS
+        if other != system and (key := fold(cyrillic(word, other))) in GIVEN_NAMES
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _hand(words: list[str], system: str) -> str:
+    """The system one name was written in. A name is written by one hand:
+    a word that plainly shows another system than its list's (Umarow,
+    German) says how the others are read too (Chassan: Хасан, not
+    Шассан)."""
+    shown = {system_for(word, system) for word in words if not is_cyrillic(word)} - {system}
+    return shown.pop() if len(shown) == 1 else system
+
+
 def _given_parts(words: list[str], system: str) -> tuple[str, ...]:
     """A given name's keys: each part through the table, a compound written
     as one word (Саидмагомед) split where both halves are known names."""
@@ -178,7 +203,7 @@ def _given_parts(words: list[str], system: str) -> tuple[str, ...]:
             folded = key_of(piece, system)
             if not folded:
                 continue
-            known = GIVEN_NAMES.get(folded)
+            known = GIVEN_NAMES.get(folded) or _known_elsewhere(piece, system)
             if known:
                 parts.append(known.canonical)
             else:
@@ -359,6 +384,9 @@ def _name(
     system: str,
     body: str,
 ) -> Name:
+    system = _hand(
+        [*surname_words, *given_words, *([patronymic_word] if patronymic_word else [])], system
+    )
     surname, surname_sex = ("", "")
     if surname_words:
         surname, surname_sex = _male_surname("-".join(surname_words), system)

@@ -1,14 +1,18 @@
 """Dates as victim lists write them, each read as the span of days it allows.
 
-"12.04.2017", "2017-04-12", "12 апреля 2017 г.", "April 12, 2017" and
-"12 avril 2017" are one day; "04/25/2017" is read month first because no
-month is 25; "03/04/2017" is the 3rd of April, and the 4th of March is kept
-beside it (`swapped`) for comparisons. "XX.04.2017", "00.04.2017" and
-"01.01.2017" (a placeholder files put for an unknown day) are the month or
-the year. A month ("апрель 2017", "04.2017", "avril 2017"), part of one
+"12.04.2017", "2017-04-12", "12 апреля 2017 г.", "April 12, 2017",
+"12 avril 2017" and "12. April 2017" are one day, and so is "12.04.17"
+(two digits of a year are the latest century that is not in the future:
+"15.03.90" is 1990); "04/25/2017" is read month first because no month is
+25; "03/04/2017" is the 3rd of April, and the 4th of March is kept beside
+it (`swapped`) for comparisons. "XX.04.2017", "00.04.2017", "?.?.2017",
+"2017-XX-XX" and "01.01.2017" (a placeholder files put for an unknown day)
+are the month or the year. A month ("апрель 2017", "04.2017", "avril 2017"), part of one
 ("в конце марта 2017", "mid-March", "début mars", "первая половина марта"),
 a season ("весна 2017", "printemps 2017", "winter 2018-19"), a quarter
-("2017-Q2", "II квартал 2017", "T2 2017") and a year are spans of days. A
+("2017-Q2", "II квартал 2017", "T2 2017"), part of a year ("late 2017",
+"в первой половине 2017 года", "второе полугодие 2017") and a year are
+spans of days. A
 date without its year ("в конце марта", "весной") is a span in a year to
 be said later (`in_year`): the linkage places it in the year of the
 record's other dates or of the run. Blank and the words lists use for
@@ -115,17 +119,25 @@ FILLER = re.compile(
     r"approx|approximately|circa|ca|c|le|en|au|du|vers|environ|am|im|um|etwa|"
     r"задержан\w*|похищен\w*|убит\w*|detained|abducted|killed|arrested|arrete\w*|tue\w*)\b"
 )
+# What files put for a day or month they do not know: "XX", "00", "??", "--".
+NOT_KNOWN = r"x{1,2}|00|\?{1,2}|--"
 DAY_MONTH_YEAR = re.compile(
-    r"(?<!\d)(?P<d>\d{1,2}|xx|00|\?\?|--)[./\-\s](?P<m>\d{1,2}|xx|00|\?\?|--)[./\-\s]"
+    rf"(?<!\d)(?P<d>\d{{1,2}}|{NOT_KNOWN})[./\-\s](?P<m>\d{{1,2}}|{NOT_KNOWN})[./\-\s]"
     r"(?P<y>\d{4})(?!\d)"
 )
 YEAR_MONTH_DAY = re.compile(
-    r"(?<!\d)(?P<y>\d{4})[./\-](?P<m>\d{1,2})[./\-](?P<d>\d{1,2})(?!\d)(?:[ t]\d\d:\d\d(?::\d\d)?)?"
+    rf"(?<!\d)(?P<y>\d{{4}})[./\-](?P<m>\d{{1,2}}|{NOT_KNOWN})[./\-](?P<d>\d{{1,2}}|{NOT_KNOWN})"
+    r"(?![\d?x])(?:[ t]\d\d:\d\d(?::\d\d)?)?"
+)
+# A day, month and year of two digits ("15.03.90", "01/03/17"): the
+# century is the latest that does not put the date after today.
+SHORT_YEAR = re.compile(
+    r"(?<![\d./-])(?P<dm>\d{1,2}(?P<sep>[./-])\d{1,2})(?P=sep)(?P<y>\d{2})(?![\d./-])"
 )
 MONTH_YEAR = re.compile(r"(?<![\d./-])(?P<m>\d{1,2})[./\-](?P<y>\d{4})(?!\d)")
 YEAR_MONTH = re.compile(r"(?<!\d)(?P<y>\d{4})[./\-](?P<m>\d{1,2})(?![\d./-])")
 DAY_NAME_YEAR = re.compile(
-    r"(?<!\d)(?P<d>\d{1,2})(?:er|st|nd|rd|th|-?го|-?е)?\s+" + MONTH_WORD.format(name="m")
+    r"(?<!\d)(?P<d>\d{1,2})(?:er|st|nd|rd|th|-?го|-?е|\.)?\s+" + MONTH_WORD.format(name="m")
     + r",?\s+(?P<y>\d{4})(?!\d)"
 )  # fmt: skip
 NAME_DAY_YEAR = re.compile(
@@ -186,12 +198,12 @@ def _month(
 def _numeric(day_text: str, month_text: str, year: int, *, iso: bool = False) -> Period:
     """A day-month-year in digits, placeholders and swaps considered (none
     in the year-month-day order, which is never written month last)."""
-    unknown = ("xx", "00", "??", "--")
-    if month_text in unknown:
+    unknown = re.compile(NOT_KNOWN)
+    if unknown.fullmatch(month_text):
         first = _day(year, 1, 1)
         return Period(first, _day(year, 12, 31))
     month = int(month_text)
-    if day_text in unknown:
+    if unknown.fullmatch(day_text):
         return Period(*_month(year, month))
     day = int(day_text)
     if day == 1 and month == 1:  # 01.01: the placeholder for an unknown day
@@ -243,7 +255,11 @@ YEAR_PARTS = [
     (r"начал\w*|early|beginning\s+of|start\s+of|debut|anfang", (1, 5)),
     (r"середин\w*|mitte|milieu|middle\s+of|mid", (4, 9)),
     (r"конц\w*|конец|late|end\s+of|fin|ende", (8, 12)),
-]
+    (r"перв\w*\s+(?:половин\w*|полугоди\w*)|first\s+half\s+of|premiere\s+moitie\s+de"
+     r"|(?:1|i)-?(?:е|ое)\s+полугоди\w*|erste\w*\s+halfte", (1, 6)),
+    (r"втор\w*\s+(?:половин\w*|полугоди\w*)|second\s+half\s+of|seconde\s+moitie\s+de"
+     r"|deuxieme\s+moitie\s+de|(?:2|ii)-?(?:е|ое)\s+полугоди\w*|zweite\w*\s+halfte", (7, 12)),
+]  # fmt: skip
 PART_OF_YEAR = re.compile(
     r"\b(?P<p>" + "|".join(f"(?:{pattern})" for pattern, _months in YEAR_PARTS) + r")"
     r"\s*-?\s*(?:de\s+|d'|l'annee\s+)?(?P<y>\d{4})(?!\d)"
@@ -383,6 +399,15 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
     return None
 
 
+def _with_century(match: re.Match[str], today: datetime.date) -> str:
+    """ "15.03.90" as "15.03.1990" and "01.03.17" as "01.03.2017" (when
+    today is later): the latest century that is not in the future."""
+    year = today.year // 100 * 100 + int(match["y"])
+    if year > today.year:
+        year -= 100
+    return f"{match['dm']}{match['sep']}{year}"
+
+
 APPROXIMATE = re.compile(
     r"^(?:~|≈|\+/-|около|примерно|ок\.|about|around|approx\w*|circa|ca\.?|c\.|env\.?|environ|"
     r"vers|etwa)\s*"
@@ -399,6 +424,8 @@ def read_period(
     value = normal(text)
     if not value or UNKNOWN.match(value):
         return None
+    today = today or datetime.date.today()
+    value = SHORT_YEAR.sub(lambda match: _with_century(match, today), value)
     approximate = bool(APPROXIMATE.match(value))
     found = _find(value)
     if found is None:
@@ -413,7 +440,6 @@ def read_period(
         period, rest = ranged, ""
     if not words and FILLER.sub(" ", rest).strip(" .,;:-()"):
         raise Unreadable
-    today = today or datetime.date.today()
     if period.year_given and period.first > today:
         raise Unreadable(later=True)
     return replace(period, approximate=approximate) if approximate else period

@@ -7,7 +7,7 @@ day), a month, a year ("1987", "~1987", "1994 г.р.", "1994 года рожде
 "b. 1994", "né en 1994") or years ("1993-1994", "1990-е", "1990s"), or an
 age. An age is a number, with or without a unit ("28", "28 лет", "21 год",
 "28 years old", "28-year-old", "30 ans", "28-летний"), approximate ("около
-30", "~30", "about 30", "environ 30 ans": three years either side), a range
+30", "~30", "лет 30", "about 30", "environ 30 ans": three years either side), a range
 ("20-25 лет") or a decade ("in his 20s", "early 30s", "la trentaine"). An
 age says when someone was born only with the date it refers to: at
 linkage, the record's `age_date` (a publication date), else the date of the
@@ -79,6 +79,10 @@ AGE = re.compile(
     rf"(?:\s*-\s*(?P<m>\d{{1,3}}){NUMBER_ENDING})?"
     rf"\s*{YEARS}?\.?$"
 )
+# "лет 30", "лет 25-30": the Russian word for years put first says "about".
+YEARS_FIRST = re.compile(
+    rf"^лет\s*(?P<n>\d{{1,3}}){NUMBER_ENDING}(?:\s*-\s*(?P<m>\d{{1,3}}){NUMBER_ENDING})?$"
+)
 UNDER = re.compile(rf"^(?:под|almost|nearly|presque|fast)\s*(?P<n>\d{{1,3}})\s*{YEARS}?$")
 OVER = re.compile(
     rf"^(?:за|более|старше|больше|over|more\s+than|older\s+than|plus\s+de|uber)\s*"
@@ -125,6 +129,12 @@ def read_age(text: str) -> Age | None:
         if match["about"]:
             return Age(max(0, low - ABOUT), high + ABOUT, True)
         return Age(low, high)
+    if match := YEARS_FIRST.match(value):
+        low = int(match["n"])
+        high = int(match["m"]) if match["m"] else low
+        if high < low or high > OLDEST:
+            raise Unreadable
+        return Age(max(0, low - ABOUT), high + ABOUT, True)
     if match := UNDER.match(value):
         years = int(match["n"])
         return Age(max(0, years - ABOUT), max(0, years - 1), True)
