@@ -83,6 +83,13 @@ def test_day_and_month_swapped_are_kept_for_comparison() -> None:
         ("1990-XX-XX", D(1990, 1, 1), D(1990, 12, 31)),
         ("2017-03-xx", D(2017, 3, 1), D(2017, 3, 31)),
         ("?.?.1990", D(1990, 1, 1), D(1990, 12, 31)),
+        # A bound alone: the year on that side of it.
+        ("before April 2017", D(2016, 4, 1), D(2017, 3, 31)),
+        ("до апреля 2017 года", D(2016, 4, 1), D(2017, 3, 31)),
+        ("после 8 марта 2017", D(2017, 3, 9), D(2018, 3, 8)),
+        ("задержан после 8 марта 2017", D(2017, 3, 9), D(2018, 3, 8)),
+        ("avant mars 2017", D(2016, 3, 1), D(2017, 2, 28)),
+        ("с 25 до 30 марта 2017", D(2017, 3, 25), D(2017, 3, 30)),  # a range, not a bound
         # Ranges of days, the first lacking what the second gives.
         ("с 25 по 30 марта 2017", D(2017, 3, 25), D(2017, 3, 30)),
         ("25-30 марта 2017", D(2017, 3, 25), D(2017, 3, 30)),
@@ -128,6 +135,15 @@ def test_blank_and_unknown_are_nothing() -> None:
 def test_what_is_not_a_date_is_unreadable(written: str) -> None:
     with pytest.raises(Unreadable):
         read_period(written)
+
+
+def test_a_bound_alone_is_approximate_and_ends_by_today() -> None:
+    found = read_period("after 1 March 2017", D(2017, 6, 30))
+    assert found is not None
+    assert found.approximate
+    assert (found.first, found.last) == (D(2017, 3, 2), D(2017, 6, 30))
+    with pytest.raises(Unreadable):
+        read_period("после")
 
 
 def test_a_date_after_today_is_refused_as_such() -> None:

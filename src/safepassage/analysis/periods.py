@@ -12,7 +12,8 @@ are the month or the year. A month ("апрель 2017", "04.2017", "avril 2017"
 a season ("весна 2017", "printemps 2017", "winter 2018-19"), a quarter
 ("2017-Q2", "II квартал 2017", "T2 2017"), part of a year ("late 2017",
 "в первой половине 2017 года", "второе полугодие 2017") and a year are
-spans of days. A
+spans of days. A bound alone ("before April 2017", "после 8 марта 2017")
+is the year on that side of it, approximate. A
 date without its year ("в конце марта", "весной") is a span in a year to
 be said later (`in_year`): the linkage places it in the year of the
 record's other dates or of the run. Blank and the words lists use for
@@ -414,6 +415,36 @@ APPROXIMATE = re.compile(
 )
 
 
+# A bound without its other end ("before April 2017", "после 8 марта
+# 2017"): the year on that side of it, approximate (the events are known
+# only not to lie on the other side).
+BEFORE = re.compile(r"^(?:до|перед|ранее|не\s+позднее|before|prior\s+to|avant|vor)\s+")
+AFTER = re.compile(r"^(?:после|позднее|не\s+ранее|after|later\s+than|apres|nach)\s+")
+
+
+def _bound(value: str, today: datetime.date, words: bool) -> Period | None:
+    """A date written as a bound alone; None if the value is not one."""
+    plain = " ".join(FILLER.sub(" ", value).split())
+    before, after = BEFORE.match(plain), AFTER.match(plain)
+    if not before and not after:
+        return None
+    bound = before or after
+    assert bound is not None  # noqa: S101 - one of the two matched
+    inner = read_period(plain[bound.end() :], today, words=words)
+    if inner is None:
+        raise Unreadable
+    day = datetime.timedelta(days=1)
+    if before:
+        first, last = _shift(inner.first, -1), inner.first - day
+    else:
+        first, last = inner.last + day, _shift(inner.last, 1)
+        if inner.year_given:
+            last = min(last, today)
+        if first > last:
+            raise Unreadable(later=True)
+    return Period(first, last, year_given=inner.year_given, approximate=True)
+
+
 @functools.lru_cache(maxsize=1 << 16)  # lists repeat the same dates many times
 def read_period(
     text: str, today: datetime.date | None = None, *, words: bool = True
@@ -426,6 +457,8 @@ def read_period(
         return None
     today = today or datetime.date.today()
     value = SHORT_YEAR.sub(lambda match: _with_century(match, today), value)
+    if (bounded := _bound(value, today, words)) is not None:
+        return bounded
     approximate = bool(APPROXIMATE.match(value))
     found = _find(value)
     if found is None:
