@@ -274,6 +274,14 @@ def test_prefixes_districts_and_case_forms() -> None:
     assert where("Центорой") == where("Akhmat-Yurt") == "akhmat-yurt"  # renamed in 2019
     assert where("Shali district") == where("Шалинский район") == "district:shali"
     assert read_place("с. Цоци-Юрт").district == read_place("Курчалоевский район").district  # type: ignore[union-attr]
+    assert where("район Шали") == "district:shali"
+    assert where("district d'Ourous-Martan", "french") == "district:urus-martan"  # elided "de"
+    # A place after a district's own name is where that district lies: a
+    # village of the district, the city of a city district.
+    assert where("ЧР, Шалинский р-н, с. Автуры") == "avtury"
+    assert where("Ленинский район Грозного") == "grozny"
+    assert where("Старопромысловский район г. Грозного") == "grozny"
+    assert where("Grozny (Staropromyslovsky district)") == "grozny"
 
 
 def test_the_grozny_district_is_the_one_around_the_city_not_the_city() -> None:

@@ -225,9 +225,14 @@ def _word_key(word: str, system: str) -> str:
     return fold(cyrillic(word, system_for(word, system)))
 
 
+# The French article elided before a vowel ("district d'Ourous-Martan").
+ELISION = re.compile(r"(?<!\w)[dl][’']")
+
+
 def _normal(text: str) -> str:
     """Lower case, one space between words, no punctuation but hyphens."""
-    return " ".join(SPLIT.sub(" ", text.casefold().replace("ё", "е")).split())
+    lowered = ELISION.sub("", text.casefold().replace("ё", "е"))
+    return " ".join(SPLIT.sub(" ", lowered).split())
 
 
 def _load() -> tuple[dict[str, Entry], dict[str, Entry], list[tuple[str, Entry]]]:
@@ -303,14 +308,19 @@ def _read_place(text: str, system: str) -> Place | None:
         if word and word not in AROUND and word not in DISTRICT_WORDS
     ]
     # "Shali district", "район Шали", "district de Chali": the district of
-    # the place named next to the word.
+    # the place named next to the word: the word before it, or, with none
+    # before, the one after. With a word before, a place after is where
+    # that district lies: a village of a district ("Шалинский р-н, с.
+    # Автуры"), the city of a city district ("Ленинский район Грозного").
     beside: set[int] = set()
     for i, word in enumerate(words):
         if word in DISTRICT_WORDS:
             before = [k for k, _w in kept if k < i]
             after = [k for k, _w in kept if k > i]
-            beside |= {before[-1]} if before else set()
-            beside |= {after[0]} if after else set()
+            if before:
+                beside.add(before[-1])
+            elif after:
+                beside.add(after[0])
     keys = [_word_key(word, system) for _i, word in kept]
     found: tuple[int, int, int, Entry] | None = None
     for size in range(min(LONGEST, len(keys)), 0, -1):
