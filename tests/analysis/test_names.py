@@ -218,6 +218,40 @@ def test_a_given_name_with_the_surnames_initial_is_the_given_name() -> None:
     assert parse("Магомадов М.").surname == surname_key("Магомадов")
 
 
+def test_what_a_press_list_writes_around_a_name_is_no_part_of_it() -> None:
+    plain = parse("Magomed Umarov")
+    for written in (
+        "Magomed Umarov, 28, from Argun",
+        "Magomed Umarov, aged 28",
+        "Magomed Umarov a.k.a. Abu Bakr",
+        "Mr Magomed Umarov",
+    ):
+        found = parse(written)
+        assert (found.surname, found.given) == (plain.surname, plain.given), written
+    russian = parse("Умаров Магомед, 28 лет, житель Аргуна")
+    assert (russian.surname, russian.given) == (plain.surname, plain.given)
+    assert parse("гр. Умаров М.").initials == parse("Умаров М.").initials
+    # A title says the sex where the name does not.
+    assert parse("Ms. K. Umarov").sex == "f"  # (a male form says nothing)
+    assert parse("Herr A. Umarow").sex == "m"
+    assert parse("гр. Умаров М.").sex == ""  # гражданин or гражданка
+    # The comma of "SURNAME, Given" is still read as such.
+    assert parse("UMAROV, Magomed").surname == plain.surname
+
+
+def test_a_person_the_list_could_not_name_has_no_name() -> None:
+    for written, sex in (
+        ("неизвестный мужчина", "m"),
+        ("unidentified woman", "f"),
+        ("inconnu", ""),
+        ("Неустановленное лицо", ""),
+    ):
+        found = parse(written)
+        assert (found.surname, found.given, found.initials) == ("", (), ()), written
+        assert found.sex == sex, written
+        assert not found.pseudonym
+
+
 def test_compound_given_names_are_their_parts_however_joined() -> None:
     parts = (given_key("Саид"), given_key("Магомед"))
     assert parse("Саид-Магомед Умаров").given == parts

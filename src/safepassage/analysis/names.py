@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from safepassage.analysis.romanization import (
     DEFAULT_SYSTEM,
@@ -54,6 +54,37 @@ AGE_AFTER = re.compile(
     r"(?:\s*(?:лет|года?|г\.|years?(?:\s+old)?|y\.?\s?o\.?|ans|jahre))?\.?\s*$",
     re.IGNORECASE,
 )
+# What a press list writes after a name ("Magomed Umarov, 28, from
+# Argun", "Умаров Магомед, 28 лет, житель Аргуна", "Umarov a.k.a. Abu
+# Bakr"): an age, where the person lives, another name; none of it is the
+# name, and a comma before it is not "SURNAME, Given".
+AFTER_NAME = re.compile(
+    r",\s*(?:около\s+|about\s+|aged\s+|environ\s+|etwa\s+)?\d"
+    r"|,\s*(?:житель|жительниц|уроженец|уроженк|проживающ|из\s|from\s|of\s|resident|native\s"
+    r"|habitant|originaire|domicilié|aus\s|wohnhaft)"
+    r"|\s(?:a\.\s?k\.\s?a\.?|aka|он\s+же|она\s+же|по\s+прозвищу|известн\w+\s+как|known\s+as"
+    r"|also\s+called|dit|genannt)\s",
+    re.IGNORECASE,
+)
+# A title before a name ("Mr", "Mme", "гр.", "Herr"), and the sex it says.
+TITLE = re.compile(
+    r"^(?P<title>mr|mrs|ms|miss|mme|mlle|madame|monsieur|herr|frau|гр|гражданин|гражданка|г-н|г-жа"
+    r"|господин|госпожа)\.?\s+",
+    re.IGNORECASE,
+)
+FEMALE_TITLES = frozenset(
+    ["mrs", "ms", "miss", "mme", "mlle", "madame", "frau", "гражданка", "г-жа", "госпожа"]
+)
+# A person the list could not name ("неизвестный мужчина", "unidentified
+# woman", "inconnu"): no name at all, the sex if the words give it.
+UNNAMED = re.compile(
+    r"^(?:неизвестн\w*|неустановленн\w*|не\s+установлен\w*|безымянн\w*|unknown|unidentified"
+    r"|unnamed|inconnue?|non\s+identifiée?|unbekannte?r?|nicht\s+identifiziert\w*)"
+    r"(?:\s+(?P<who>\w+))?$",
+    re.IGNORECASE,
+)
+MEN = frozenset(["мужчина", "man", "male", "homme", "mann", "мужского"])
+WOMEN = frozenset(["женщина", "woman", "female", "femme", "frau", "женского", "девушка", "girl"])
 
 SURNAME_ENDING = re.compile(
     r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ской|ских|ых|их)$"
@@ -288,11 +319,31 @@ def _words(text: str) -> list[str]:
 
 
 def cleaned(text: str) -> tuple[str, bool]:
-    """A name without what is written around it (brackets, quotes), and
-    whether it is marked as a pseudonym."""
+    """A name without what is written around it (brackets, quotes, a title
+    before it, an age or a place after it), and whether it is marked as a
+    pseudonym."""
     marked = bool(PSEUDONYM.search(text))
     body = AGE_AFTER.sub("", BRACKETS.sub(" ", text))
+    if after := AFTER_NAME.search(body):
+        body = body[: after.start()]
+    body = TITLE.sub("", body.strip())
     return " ".join(body.replace("*", " ").split()), marked
+
+
+def _unnamed(body: str) -> Name | None:
+    """No name, for a person the list could not name; None for a name."""
+    found = UNNAMED.match(body)
+    if not found:
+        return None
+    who = (found["who"] or "").casefold()
+    return Name(sex="m" if who in MEN else "f" if who in WOMEN else "")
+
+
+def _title_sex(text: str) -> str:
+    found = TITLE.match(text.strip())
+    if not found or found["title"].casefold() == "гр":  # гражданин or гражданка
+        return ""
+    return "f" if found["title"].casefold() in FEMALE_TITLES else "m"
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -324,6 +375,8 @@ def parse(text: str, system: str = DEFAULT_SYSTEM, surname_first: bool | None = 
     body, marked = cleaned(text)
     if marked:
         return Name(pseudonym=True, sex=_sex_of_pseudonym(body, system))
+    if (nobody := _unnamed(body)) is not None:
+        return nobody
     comma = body.split(",", 1) if "," in body else None
     words = _words(body)
     if not words:
@@ -362,7 +415,10 @@ def parse(text: str, system: str = DEFAULT_SYSTEM, surname_first: bool | None = 
         else:
             surname_words = []
     given_words = [w for w in full if w not in surname_words]
-    return _name(surname_words, given_words, patronymic_word, initials, system, body)
+    found = _name(surname_words, given_words, patronymic_word, initials, system, body)
+    if not found.sex and (titled := _title_sex(text)):
+        return replace(found, sex=titled)
+    return found
 
 
 def _sex_of_pseudonym(body: str, system: str) -> str:
