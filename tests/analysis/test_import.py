@@ -72,10 +72,34 @@ def test_wrong_columns_and_encodings_are_explained(vault: Vault, tmp_path: Path)
         import_list(path, "Press", {"name": "ФИО"})
     with pytest.raises(ImportRefused, match="which column holds the name"):
         import_list(path, "Press", {"birth": "Age"})
-    latin1 = tmp_path / "latin1.csv"
-    latin1.write_bytes("Name\nZéphyr\n".encode("latin-1"))
+    # Bytes that make no plain text in any encoding a CSV comes in.
+    garbled = tmp_path / "garbled.csv"
+    garbled.write_bytes(b"Name\nZ\x81\x8d\x90phyr\n")
     with pytest.raises(ImportRefused, match="not UTF-8"):
-        import_list(latin1, "Press", {"name": "Name"})
+        import_list(garbled, "Press", {"name": "Name"})
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("ФИО;Возраст\nУмаров Магомед Саидович;28\nЭльмурзаева Хеда;31\n", "cp1251"),
+        ("ФИО;Возраст\nУМАРОВ МАГОМЕД;28\nЭЛЬМУРЗАЕВА ХЕДА;31\n", "cp1251"),
+        ("ФИО;Возраст\nУмаров Магомед Саидович;28\nЭльмурзаева Хеда;31\n", "koi8_r"),
+        ("Nom;Âge\nKhousseïn OUMAROV;28\nCheda ISSAÏEVA;31\n", "cp1252"),
+        ("ФИО\tВозраст\nУмаров Магомед Саидович\t28\nЭльмурзаева Хеда\t31\n", "utf-16"),
+    ],
+)
+def test_a_csv_saved_by_excel_in_its_local_encoding_is_read(
+    org: Organisation, vault: Vault, tmp_path: Path, text: str, encoding: str
+) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode(encoding))
+    header = text.split("\n", 1)[0].replace("\t", ";").split(";")
+    import_list(path, "Press", {"name": header[0], "birth": header[1]})
+    with using_keyring(keyring_of(org.outsider)):
+        names = sorted(record.data["name"] for record in VictimRecord.objects.all())
+    expected = sorted(line.replace("\t", ";").split(";")[0] for line in text.splitlines()[1:])
+    assert names == expected
 
 
 def test_xlsx_lists_are_read(vault: Vault, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,17 +74,63 @@ def column_letter(index: int) -> str:
     return letters
 
 
+# Bytes outside ASCII, in runs: a run of two or more is a word or most of
+# one (Cyrillic in Windows-1251: "Умаров" is six such bytes); a run of one
+# between Latin letters is an accented letter (Windows-1252: "Khousseïn").
+NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+CYRILLIC_LETTER = re.compile("[\u0410-\u044f\u0401\u0451]")  # the Russian alphabet
+TITLE_WORD = re.compile("\\b[\u0410-\u042f\u0401][\u0430-\u044f\u0451]+")  # a word in title case
+LATIN_ACCENTED = re.compile(r"[À-ÖØ-öø-ÿŒœŠšŽžŸ]")
+
+
+def decoded(raw: bytes) -> str | None:
+    """A CSV's text: UTF-8 (with or without its byte order mark), UTF-16
+    with its mark (Excel's "Unicode text"), or the Windows code page that
+    Excel writes CSV in where it runs in Russian (1251, or the older KOI8-R)
+    or in French and German (1252), told apart by what the bytes outside
+    ASCII make in each; None where no reading is plainly right."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    runs = NON_ASCII_RUN.findall(raw)
+    if not runs:
+        return None
+    long_runs = sum(len(run) for run in runs if len(run) >= 2)
+    high = sum(len(run) for run in runs)
+    try:
+        if long_runs >= 0.8 * high:
+            # (KOI8-R, older, puts the same letters at other bytes: of the
+            # two readings, the one whose words are written as words are,
+            # a capital and small letters.)
+            readings = [raw.decode(code) for code in ("cp1251", "koi8_r")]
+            text = max(readings, key=lambda reading: len(TITLE_WORD.findall(reading)))
+            return text if len(CYRILLIC_LETTER.findall(text)) >= 0.9 * high else None
+        if long_runs <= 0.2 * high:
+            text = raw.decode("cp1252")
+            letters = sum(len(LATIN_ACCENTED.findall(run.decode("cp1252"))) for run in runs)
+            return text if letters >= 0.9 * high else None
+    except UnicodeDecodeError:
+        return None
+    return None
+
+
 def rows(name: str, raw: bytes) -> Iterator[list[str]]:
-    """The rows of a CSV (UTF-8, its delimiter guessed among comma,
-    semicolon and tab) or of a workbook's first sheet, each a list of
-    text. Raises Unreadable."""
+    """The rows of a CSV (its delimiter guessed among comma, semicolon and
+    tab; its encoding UTF-8, UTF-16, or Excel's Windows-1251 or
+    Windows-1252, see `decoded`) or of a workbook's first sheet, each a
+    list of text. Raises Unreadable."""
     if is_workbook(name):
         yield from _workbook_rows(raw)
         return
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Unreadable(_("the CSV is not UTF-8: save it as UTF-8 and import again")) from None
+    text = decoded(raw)
+    if text is None:
+        raise Unreadable(_("the CSV is not UTF-8: save it as UTF-8 and import again"))
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:  # one column, or too little text to tell
