@@ -282,6 +282,8 @@ def test_prefixes_districts_and_case_forms() -> None:
     assert where("Ленинский район Грозного") == "grozny"
     assert where("Старопромысловский район г. Грозного") == "grozny"
     assert where("Grozny (Staropromyslovsky district)") == "grozny"
+    # A police unit is named "by" its district, in the dative.
+    assert where("ОМВД России по Шалинскому району") == "district:shali"
 
 
 def test_the_grozny_district_is_the_one_around_the_city_not_the_city() -> None:
