@@ -250,6 +250,7 @@ def test_a_person_the_list_could_not_name_has_no_name() -> None:
         assert (found.surname, found.given, found.initials) == ("", (), ()), written
         assert found.sex == sex, written
         assert not found.pseudonym
+    assert parse_parts("Неизвестный", "", "") == parse_parts("", "", "")
 
 
 def test_compound_given_names_are_their_parts_however_joined() -> None:

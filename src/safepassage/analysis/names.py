@@ -489,6 +489,8 @@ def parse_parts(
     patronymic_text, marked_p = cleaned(patronymic)
     if marked_s or marked_g or marked_p:
         return Name(pseudonym=True, sex=_sex_of_pseudonym(given_text, system))
+    if not given_text and not patronymic_text and (nobody := _unnamed(surname_text)):
+        return nobody
     surname_words = [w for w in _words(surname_text) if not INITIAL.match(w)]
     given_all = _words(given_text)
     initials = [w for w in given_all if INITIAL.match(w)]
