@@ -122,6 +122,7 @@ FILLER = re.compile(
 )
 # What files put for a day or month they do not know: "XX", "00", "??", "--".
 NOT_KNOWN = r"x{1,2}|00|\?{1,2}|--"
+UNKNOWN_PART = re.compile(NOT_KNOWN)
 DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}}|{NOT_KNOWN})[./\-\s](?P<m>\d{{1,2}}|{NOT_KNOWN})[./\-\s]"
     r"(?P<y>\d{4})(?!\d)"
@@ -199,12 +200,11 @@ def _month(
 def _numeric(day_text: str, month_text: str, year: int, *, iso: bool = False) -> Period:
     """A day-month-year in digits, placeholders and swaps considered (none
     in the year-month-day order, which is never written month last)."""
-    unknown = re.compile(NOT_KNOWN)
-    if unknown.fullmatch(month_text):
+    if UNKNOWN_PART.fullmatch(month_text):
         first = _day(year, 1, 1)
         return Period(first, _day(year, 12, 31))
     month = int(month_text)
-    if unknown.fullmatch(day_text):
+    if UNKNOWN_PART.fullmatch(day_text):
         return Period(*_month(year, month))
     day = int(day_text)
     if day == 1 and month == 1:  # 01.01: the placeholder for an unknown day
