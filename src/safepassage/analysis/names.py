@@ -47,17 +47,10 @@ PSEUDONYM = re.compile(
     re.IGNORECASE,
 )
 BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]|[«\"“”„][^«\"“”„»]*[»\"“”]")
-# An age written after the name, as the press does ("Хамзат Ч., 25 лет",
-# "Ruslan, 28"): no part of the name, and its comma is not "SURNAME, Given".
-AGE_AFTER = re.compile(
-    r",\s*(?:около\s+|about\s+|aged\s+|environ\s+)?\d{1,3}(?:-\w+)?"
-    r"(?:\s*(?:лет|года?|г\.|years?(?:\s+old)?|y\.?\s?o\.?|ans|jahre))?\.?\s*$",
-    re.IGNORECASE,
-)
-# What a press list writes after a name ("Magomed Umarov, 28, from
-# Argun", "Умаров Магомед, 28 лет, житель Аргуна", "Umarov a.k.a. Abu
-# Bakr"): an age, where the person lives, another name; none of it is the
-# name, and a comma before it is not "SURNAME, Given".
+# What a press list writes after a name ("Хамзат Ч., 25 лет", "Magomed
+# Umarov, 28, from Argun", "Умаров Магомед, 28 лет, житель Аргуна",
+# "Umarov a.k.a. Abu Bakr"): an age, where the person lives, another name;
+# none of it is the name, and a comma before it is not "SURNAME, Given".
 AFTER_NAME = re.compile(
     r",\s*(?:около\s+|about\s+|aged\s+|environ\s+|etwa\s+)?\d"
     r"|,\s*(?:житель|жительниц|уроженец|уроженк|проживающ|из\s|from\s|of\s|resident|native\s"
@@ -323,7 +316,7 @@ def cleaned(text: str) -> tuple[str, bool]:
     before it, an age or a place after it), and whether it is marked as a
     pseudonym."""
     marked = bool(PSEUDONYM.search(text))
-    body = AGE_AFTER.sub("", BRACKETS.sub(" ", text))
+    body = BRACKETS.sub(" ", text)
     if after := AFTER_NAME.search(body):
         body = body[: after.start()]
     body = TITLE.sub("", body.strip())

@@ -425,16 +425,14 @@ AFTER = re.compile(r"^(?:после|позднее|не\s+ранее|after|later
 def _bound(value: str, today: datetime.date, words: bool) -> Period | None:
     """A date written as a bound alone; None if the value is not one."""
     plain = " ".join(FILLER.sub(" ", value).split())
-    before, after = BEFORE.match(plain), AFTER.match(plain)
-    if not before and not after:
+    bound = BEFORE.match(plain) or AFTER.match(plain)
+    if bound is None:
         return None
-    bound = before or after
-    assert bound is not None  # noqa: S101 - one of the two matched
     inner = read_period(plain[bound.end() :], today, words=words)
     if inner is None:
         raise Unreadable
     day = datetime.timedelta(days=1)
-    if before:
+    if bound.re is BEFORE:
         first, last = _shift(inner.first, -1), inner.first - day
     else:
         first, last = inner.last + day, _shift(inner.last, 1)

@@ -63,9 +63,10 @@ class Age:
         return at.first.year - self.high - 1, at.last.year - self.low
 
 
+# ("лет 30": the Russian word for years put first says "about".)
 APPROXIMATELY = (
-    r"(?:~|≈|\+/-|около|примерно|приблизительно|ок\.?|about|around|approx\w*|roughly|circa|"
-    r"ca\.?|c\.|some|environ|env\.?|vers|etwa|ungefahr|rund)"
+    r"(?:~|≈|\+/-|около|примерно|приблизительно|ок\.?|лет|about|around|approx\w*|roughly|"
+    r"circa|ca\.?|c\.|some|environ|env\.?|vers|etwa|ungefahr|rund)"
 )
 YEARS = (
     r"(?:лет|год|года|г\.?|years?(?:\s+old)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|"
@@ -78,10 +79,6 @@ AGE = re.compile(
     rf"^(?:{AGED}\s*)?(?P<about>{APPROXIMATELY}\s*)?(?P<n>\d{{1,3}}){NUMBER_ENDING}"
     rf"(?:\s*-\s*(?P<m>\d{{1,3}}){NUMBER_ENDING})?"
     rf"\s*{YEARS}?\.?$"
-)
-# "лет 30", "лет 25-30": the Russian word for years put first says "about".
-YEARS_FIRST = re.compile(
-    rf"^лет\s*(?P<n>\d{{1,3}}){NUMBER_ENDING}(?:\s*-\s*(?P<m>\d{{1,3}}){NUMBER_ENDING})?$"
 )
 UNDER = re.compile(rf"^(?:под|almost|nearly|presque|fast)\s*(?P<n>\d{{1,3}})\s*{YEARS}?$")
 OVER = re.compile(
@@ -129,12 +126,6 @@ def read_age(text: str) -> Age | None:
         if match["about"]:
             return Age(max(0, low - ABOUT), high + ABOUT, True)
         return Age(low, high)
-    if match := YEARS_FIRST.match(value):
-        low = int(match["n"])
-        high = int(match["m"]) if match["m"] else low
-        if high < low or high > OLDEST:
-            raise Unreadable
-        return Age(max(0, low - ABOUT), high + ABOUT, True)
     if match := UNDER.match(value):
         years = int(match["n"])
         return Age(max(0, years - ABOUT), max(0, years - 1), True)
