@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safepassage.analysis.estimating import METHODS, Plan, Unestimable, estimate
+from safepassage.analysis.estimating import METHODS, Plan, Unestimable, check_joined, estimate
 from safepassage.analysis.models import Estimate, LinkageRun
 from safepassage.analysis.runs import STRATA, decisions_for
 from safepassage.audit.chain import record
@@ -32,6 +32,7 @@ def start_estimate(
 ) -> Estimate:
     """Open the run's pairs and estimate, on a thread unless told not to."""
     inputs = _inputs(keyring, run, plan)
+    ids = list_ids(keyring, run)
     entry = Estimate.objects.create(
         run=run,
         started_by=by if getattr(by, "pk", None) else None,
@@ -44,14 +45,16 @@ def start_estimate(
         burn_in=plan.burn_in,
         samples=plan.samples,
         thinning=plan.thinning,
+        joined=[[ids[name] for name in group] for group in plan.joined],
     )
     record(by, "analysis.estimate_started", entry, method=plan.method)
     _start(entry, plan, inputs, background=background, echo=echo)
     return Estimate.objects.get(pk=entry.pk)
 
 
-def plan_of(entry: Estimate) -> Plan:
+def plan_of(entry: Estimate, keyring: Keyring) -> Plan:
     """The plan an estimate was made with: its inputs, to start it again."""
+    names = {pk: name for name, pk in list_ids(keyring, entry.run).items()}
     return Plan(
         method=entry.method,
         stratum=entry.stratum,
@@ -62,6 +65,7 @@ def plan_of(entry: Estimate) -> Plan:
         burn_in=entry.burn_in,
         samples=entry.samples,
         thinning=entry.thinning,
+        joined=tuple(tuple(names[pk] for pk in group) for group in entry.joined),
     )
 
 
@@ -77,7 +81,7 @@ def restart_estimate(
     decisions as they are now), as a new attempt of the same estimate."""
     if status_of(entry) not in RESTARTABLE:
         raise Unestimable(_("only an interrupted, cancelled or failed estimate starts again"))
-    plan = plan_of(entry)
+    plan = plan_of(entry, keyring)
     inputs = _inputs(keyring, entry.run, plan)
     record(by, "analysis.estimate_restarted", entry, method=plan.method, attempt=entry.attempt + 1)
     _start(entry, plan, inputs, background=background, echo=echo)
@@ -104,8 +108,24 @@ def _inputs(keyring: Keyring, run: LinkageRun, plan: Plan) -> Inputs:
         result: dict[str, Any] = run.result or {}
     if not result:
         raise Unestimable(_("the linkage run has no results"))
+    check_joined(sorted(set(result["lists"])), plan.joined)
     for_run(plan, run)
     return result, decisions_for(run.lists.all())
+
+
+def list_ids(keyring: Keyring, run: LinkageRun) -> dict[str, str]:
+    """The run's lists' ids by their names (sealed: read with the keys)."""
+    with using_keyring(keyring):
+        return {str(item.name): str(item.pk) for item in run.lists.all()}
+
+
+def list_choices(keyring: Keyring, run: LinkageRun) -> list[tuple[str, str]]:
+    """The run's lists as a form offers them: (id, label in the reader's language)."""
+    from safepassage.analysis.list_labels import label_lists
+
+    with using_keyring(keyring):
+        items = label_lists(run.lists.all())
+        return sorted(((str(item.pk), str(item.label)) for item in items), key=lambda c: c[1])
 
 
 def for_run(plan: Plan, run: LinkageRun) -> Plan:

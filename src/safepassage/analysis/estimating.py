@@ -29,6 +29,7 @@ import math
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from safepassage.analysis.methods import (
     CHART_DRAWS,
@@ -71,15 +72,58 @@ __all__ = [
 
 THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
 
+# Between the names of lists counted as one.
+JOINED = " + "
+
 
 def _tables(
-    result: dict[str, Any], labels: np.ndarray, stratum: str
+    result: dict[str, Any], labels: np.ndarray, plan: Plan
 ) -> tuple[dict[str, CaptureTable], int]:
-    if not stratum:
+    if not plan.stratum:
         from safepassage.analysis.runs import capture_table
 
-        return {"": capture_table(result, labels)}, 0
-    return stratified_tables(result, labels, stratum)
+        return {"": joined(capture_table(result, labels), plan.joined)}, 0
+    tables, disagreed = stratified_tables(result, labels, plan.stratum)
+    return {value: joined(table, plan.joined) for value, table in tables.items()}, disagreed
+
+
+def joined(table: CaptureTable, groups: tuple[tuple[str, ...], ...]) -> CaptureTable:
+    """The table with each group of lists counted as one list (a person on
+    any of them is on it), named by its lists joined with " + ": what an
+    analyst asks for when one list takes its cases from another, a
+    dependence between lists that no model of people's chances describes."""
+    for group in groups:
+        table = table.merge(group, JOINED.join(group))
+    return table
+
+
+def note_joined(lines: list[Sentence], groups: tuple[tuple[str, ...], ...]) -> list[Sentence]:
+    """The summary with a line for each group counted as one, after the lists."""
+    after = next((i + 1 for i, line in enumerate(lines) if line.code == "lists"), 0)
+    return [*lines[:after], *(say("joined", lists=list(group)) for group in groups), *lines[after:]]
+
+
+def check_joined(lists: list[str], groups: tuple[tuple[str, ...], ...]) -> None:
+    """Refuse groups that name no list of the table, overlap, hold one list
+    alone, or leave fewer than two lists."""
+    seen: set[str] = set()
+    for group in groups:
+        unknown = [name for name in group if name not in lists]
+        if unknown:
+            raise Unestimable(
+                _("no list is called %(name)s; the lists are: %(lists)s")
+                % {"name": unknown[0], "lists": ", ".join(lists)}
+            )
+        if len(set(group)) < 2:
+            raise Unestimable(_("lists counted as one must be two or more different lists"))
+        if seen & set(group):
+            raise Unestimable(
+                _("%(name)s is in two groups of lists counted as one")
+                % {"name": sorted(seen & set(group))[0]}
+            )
+        seen |= set(group)
+    if len(lists) - sum(len(group) - 1 for group in groups) < 2:
+        raise Unestimable(_("counted as one, these lists leave fewer than two lists"))
 
 
 Points = dict[str, "Point | Sentence"]
@@ -165,17 +209,18 @@ def estimate(
     if progress is not None:
         progress("estimating", 0.0)
     labels = cluster(size, ((a, b) for a, b, p in pairs if p >= plan.threshold))
-    tables, disagreed = _tables(result, labels, plan.stratum)
+    check_joined(sorted(set(result["lists"])), plan.joined)
+    tables, disagreed = _tables(result, labels, plan)
 
     def at(threshold: float) -> dict[str, CaptureTable]:
         if threshold == plan.threshold:
             return tables
         other = cluster(size, ((a, b) for a, b, p in pairs if p >= threshold))
-        return _tables(result, other, plan.stratum)[0]
+        return _tables(result, other, plan)[0]
 
     def draw_tables(rng: np.random.Generator) -> dict[str, CaptureTable]:
         kept = [(a, b) for a, b, p in undecided if rng.random() < p]
-        return _tables(result, cluster(size, fixed + kept), plan.stratum)[0]
+        return _tables(result, cluster(size, fixed + kept), plan)[0]
 
     undecided = [(a, b, p) for a, b, p in pairs if 0.0 < p < 1.0]
     fixed = [(a, b) for a, b, p in pairs if p >= 1.0]
@@ -189,7 +234,8 @@ def estimate(
 
 def estimate_table(table: CaptureTable, plan: Plan, progress: Progress | None = None) -> Outcome:
     """The estimate from a capture table (no linkage: no thresholds or drawn clusterings)."""
-    return _estimate({"": table}, plan, progress, 0, None, None)
+    check_joined(list(table.lists), plan.joined)
+    return _estimate({"": joined(table, plan.joined)}, plan, progress, 0, None, None)
 
 
 def _estimate(
@@ -219,6 +265,9 @@ def _estimate(
         )
     observed = sum(table.observed for table in tables.values())
     outcome = _describe(tables, points, total, lists, observed, plan, disagreed)
+    if plan.joined:
+        outcome.joined = [list(group) for group in plan.joined]
+        outcome.lines = note_joined(outcome.lines, plan.joined)
     for point in points.values():
         if isinstance(point, Point):
             outcome.verdicts += point.verdicts

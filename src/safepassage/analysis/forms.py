@@ -199,13 +199,46 @@ class EstimateForm(forms.Form):
         max_value=2**31,
         help_text=_("The same seed gives the same figures."),
     )
+    as_one = forms.MultipleChoiceField(
+        label=_("Lists that copy one another, counted as one"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick two or more lists when one takes its cases from another (a newspaper that "
+            "reprints an NGO's list, agencies that share one hotline): a person on any of "
+            "them counts as on one list. The estimate cannot see such copying by itself, "
+            "and without this it comes out too low. Leave empty otherwise."
+        ),
+    )
 
-    def __init__(self, *args: Any, methods: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        methods: list[str] | None = None,
+        lists: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if methods is not None:
             self.fields["method"].choices = [  # type: ignore[attr-defined]
                 (value, label) for value, label in EstimateMethod.choices if value in methods
             ]
+        if lists is not None and len(lists) >= 3:
+            self.fields["as_one"].choices = lists  # type: ignore[attr-defined]
+        else:
+            del self.fields["as_one"]
+
+    def clean_as_one(self) -> list[str]:
+        chosen: list[str] = self.cleaned_data.get("as_one") or []
+        if len(chosen) == 1:
+            raise forms.ValidationError(_("Tick two lists or more to count as one, or none."))
+        total = len(self.fields["as_one"].choices)  # type: ignore[attr-defined]
+        if chosen and total - len(chosen) + 1 < 2:
+            raise forms.ValidationError(
+                _("Counted as one, these lists would leave a single list: leave one out.")
+            )
+        return chosen
 
 
 class DecisionForm(forms.Form):

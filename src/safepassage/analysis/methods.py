@@ -244,6 +244,9 @@ class Plan:
     # The run's review band: undecided pairs in it count against the linkage.
     review_low: float = 0.3
     review_high: float = 0.9
+    # Groups of lists counted as one list, by name: the analyst's word that
+    # one takes its cases from another.
+    joined: tuple[tuple[str, ...], ...] = ()
 
 
 class Latent:

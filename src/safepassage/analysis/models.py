@@ -261,6 +261,9 @@ class Estimate(Job):
     burn_in = models.PositiveIntegerField(default=10_000)
     samples = models.PositiveIntegerField(default=1_000)
     thinning = models.PositiveIntegerField(default=10)
+    # Groups of the run's lists counted as one list (one copies another), by
+    # the lists' ids: their names are sealed.
+    joined = models.JSONField(default=list, blank=True)
     # {"lines": [...], "total": x, "low": x, "high": x, "draws": [...], ...}
     # Counts of people per list pattern can single people out in small
     # strata, so they are sealed too.

@@ -51,6 +51,8 @@ class Outcome:
     # {"method", "totals": [[threshold, total or None, publishable]]}.
     sensitivity: list[dict[str, Any]] = field(default_factory=list)
     grid: list[dict[str, Any]] = field(default_factory=list)
+    # Groups of lists the analyst asked to count as one (one copies another).
+    joined: list[list[str]] = field(default_factory=list)
 
     @property
     def publishable(self) -> bool:

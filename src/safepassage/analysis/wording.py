@@ -38,6 +38,9 @@ MESSAGES: dict[str, Promise | Plural] = {
     # What an estimate rests on.
     "lists": _("Lists: %(lists)s (%(count)s)"),
     "observed": _("People on at least one list: %(count)s"),
+    "joined": _(
+        "Counted as one list, as the analyst said that one takes its cases from another: %(lists)s"
+    ),
     "model": _("Model: %(model)s"),
     "model_lowest_bic": lambda n: ngettext(
         "Model: %(model)s, the lowest BIC of %(count)s model",

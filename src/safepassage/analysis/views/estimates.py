@@ -17,41 +17,49 @@ from django.views.decorators.http import require_POST
 
 from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import get_estimate_for, get_run_for
-from safepassage.analysis.estimates import cancel_estimate, restart_estimate, start_estimate
-from safepassage.analysis.estimating import METHODS, SAMPLER_LENGTHS, Plan, Unestimable
+from safepassage.analysis.estimates import (
+    cancel_estimate,
+    list_choices,
+    list_ids,
+    restart_estimate,
+    start_estimate,
+)
+from safepassage.analysis.estimating import JOINED, METHODS, SAMPLER_LENGTHS, Plan, Unestimable
 from safepassage.analysis.forms import STRATA_CHOICES, EstimateForm
+from safepassage.analysis.models import Estimate
+from safepassage.analysis.views.runs import run_page
 from safepassage.analysis.views.shared import user_of
 from safepassage.analysis.wording import TERMS, render_all
 from safepassage.jobs.models import JobStatus
 from safepassage.jobs.pages import job_context
 from safepassage.jobs.status import status_of
-from safepassage.vault.keyring import using_keyring
+from safepassage.vault.keyring import Keyring, using_keyring
 
 
 @require_POST
 def estimate_start_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
     run, keyring = get_run_for(user, run_id, Perm.ANALYSE)
-    form = EstimateForm(request.POST, methods=sorted(METHODS))
-    if form.is_valid():
-        plan = Plan(
-            method=form.cleaned_data["method"],
-            stratum=form.cleaned_data["stratum"] or "",
-            resamples=form.cleaned_data["resamples"],
-            linkage_draws=form.cleaned_data["linkage_draws"],
-            seed=form.cleaned_data["seed"],
-        )
-        plan.samples, plan.thinning = SAMPLER_LENGTHS[form.cleaned_data["length"] or "short"]
-        try:
-            entry = start_estimate(keyring, run, plan, by=user)
-        except Unestimable as refusal:
-            messages.error(request, str(refusal))
-            return redirect("analysis:run", run_id=run.pk)
-        return redirect("analysis:estimate", estimate_id=entry.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    return redirect("analysis:run", run_id=run.pk)
+    form = EstimateForm(request.POST, methods=sorted(METHODS), lists=list_choices(keyring, run))
+    if not form.is_valid():
+        return run_page(request, user, run, keyring, form)
+    names = {pk: name for name, pk in list_ids(keyring, run).items()}
+    chosen = form.cleaned_data.get("as_one") or []
+    plan = Plan(
+        method=form.cleaned_data["method"],
+        stratum=form.cleaned_data["stratum"] or "",
+        resamples=form.cleaned_data["resamples"],
+        linkage_draws=form.cleaned_data["linkage_draws"],
+        seed=form.cleaned_data["seed"],
+        joined=(tuple(sorted(names[pk] for pk in chosen)),) if chosen else (),
+    )
+    plan.samples, plan.thinning = SAMPLER_LENGTHS[form.cleaned_data["length"] or "short"]
+    try:
+        entry = start_estimate(keyring, run, plan, by=user)
+    except Unestimable as refusal:
+        messages.error(request, str(refusal))
+        return redirect("analysis:run", run_id=run.pk)
+    return redirect("analysis:estimate", estimate_id=entry.pk)
 
 
 def estimate_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
@@ -69,6 +77,7 @@ def estimate_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
             "entry": entry,
             **context,
             "stratum": dict(STRATA_CHOICES).get(entry.stratum, entry.stratum),
+            "joined": joined_labels(keyring, entry),
             "outcome": outcome,
             "lines": render_all(outcome.get("lines", [])),
             "verdicts": render_all(outcome.get("verdicts", [])),
@@ -118,6 +127,15 @@ def estimate_sensitivity_view(request: HttpRequest, estimate_id: uuid.UUID) -> H
             "verdicts": render_all(outcome.get("verdicts", [])),
         },
     )
+
+
+def joined_labels(keyring: Keyring, entry: Estimate) -> list[str]:
+    """Each group of lists the estimate counted as one, its lists' labels
+    in the reader's language joined by " + "."""
+    if not entry.joined:
+        return []
+    labels = dict(list_choices(keyring, entry.run))
+    return [JOINED.join(labels.get(pk, "?") for pk in group) for group in entry.joined]
 
 
 def _method_word(code: str) -> str:

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safepassage.accounts.access import deny
 from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import documentation_keys, get_run_for
+from safepassage.analysis.estimates import list_choices
 from safepassage.analysis.estimating import METHODS
 from safepassage.analysis.forms import DecisionForm, EstimateForm, ImportForm, RunForm
+from safepassage.analysis.models import LinkageRun
 from safepassage.analysis.runs import (
     RunRefused,
     cancel_run,
@@ -36,7 +38,7 @@ from safepassage.audit.chain import record
 from safepassage.jobs.models import JobStatus
 from safepassage.jobs.pages import job_context
 from safepassage.jobs.status import state_of, status_of
-from safepassage.vault.keyring import using_keyring
+from safepassage.vault.keyring import Keyring, using_keyring
 
 
 @require_POST
@@ -67,6 +69,17 @@ def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
     perm = Perm.ANALYSE if user.can(Perm.ANALYSE) else Perm.REVIEW_LINKS
     run, keyring = get_run_for(user, run_id, perm)
+    return run_page(request, user, run, keyring)
+
+
+def run_page(
+    request: HttpRequest,
+    user: Any,
+    run: LinkageRun,
+    keyring: Keyring,
+    estimate_form: EstimateForm | None = None,
+) -> HttpResponse:
+    """A run's page; with the estimate form as posted when it had errors."""
     can_analyse = user.can(Perm.ANALYSE)
     context: dict[str, Any] = {
         "run": run,
@@ -85,8 +98,11 @@ def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
         context["decided"] = sum(1 for a, b in decisions if a in ids and b in ids)
         if can_analyse:
             context["estimates"] = [(entry, state_of(entry)) for entry in run.estimates.all()]
-            context["estimate_form"] = EstimateForm(methods=sorted(METHODS))
-    return render(request, "analysis/run.html", context)
+            context["estimate_form"] = estimate_form or EstimateForm(
+                methods=sorted(METHODS), lists=list_choices(keyring, run)
+            )
+    status = 200 if estimate_form is None else 400
+    return render(request, "analysis/run.html", context, status=status)
 
 
 def run_export_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:

@@ -14,8 +14,11 @@ from safepassage.analysis.estimating import (
     METHODS,
     Plan,
     Unestimable,
+    check_joined,
     estimate,
     estimate_table,
+    joined,
+    note_joined,
 )
 from safepassage.analysis.importing import ImportRefused
 from safepassage.analysis.models import LinkageRun, Same
@@ -135,6 +138,16 @@ class Command(BaseCommand):
             help="model averaging: search the number of people on no list from 0 to N "
             "(by default five times the number observed, widened while the posterior "
             "presses on the top)",
+        )
+        estimate.add_argument(
+            "--as-one",
+            nargs="+",
+            action="append",
+            default=[],
+            metavar="LIST",
+            help="count these lists as one (a person on any of them is on it), when one takes "
+            "its cases from another: --as-one 'Russian newspaper' 'English press'; repeat for "
+            "another group",
         )
         estimate.add_argument(
             "--stratify", choices=STRATA, help="with --run: estimate each stratum and add up"
@@ -412,6 +425,7 @@ class Command(BaseCommand):
             thinning=options["thinning"],
             max_iterations=options["max_iterations"],
             missing_max=options["missing_max"],
+            joined=tuple(tuple(name.strip() for name in group) for group in options["as_one"]),
             **chosen,
         )
 
@@ -446,6 +460,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "--stepwise chooses the model: leave out --model and --heterogeneity."
             )
+        groups = self._plan(options).joined
+        try:
+            check_joined(list(table.lists), groups)
+        except Unestimable as error:
+            raise CommandError(str(error)) from None
+        table = joined(table, groups)
         try:
             if options["stepwise"]:
                 chosen = stepwise(table)
@@ -454,7 +474,7 @@ class Command(BaseCommand):
                 chosen = fit(table, model.with_heterogeneity(options["heterogeneity"]))
         except (EstimateUnavailable, ValueError) as error:
             raise CommandError(str(reason(error))) from None
-        for line in describe(table, chosen, None):
+        for line in note_joined(describe(table, chosen, None), groups):
             self.stdout.write(str(line))
         if not options["interval"]:
             return
