@@ -193,6 +193,7 @@ def test_the_page_counts_ticked_lists_as_one(
     assert response.status_code == 400
     page = response.content.decode()
     assert "Tick two lists or more to count as one, or none." in page
+    assert "The estimate did not start: the form below says why." in page
     assert 'value="7"' in page
     ticked = re.search(rf'<input[^>]*value="{stored.lists[0].pk}"[^>]*>', page)
     assert ticked is not None

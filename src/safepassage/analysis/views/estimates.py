@@ -42,6 +42,7 @@ def estimate_start_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse
     run, keyring = get_run_for(user, run_id, Perm.ANALYSE)
     form = EstimateForm(request.POST, methods=sorted(METHODS), lists=list_choices(keyring, run))
     if not form.is_valid():
+        messages.error(request, _("The estimate did not start: the form below says why."))
         return run_page(request, user, run, keyring, form)
     names = {pk: name for name, pk in list_ids(keyring, run).items()}
     chosen = form.cleaned_data.get("as_one") or []
