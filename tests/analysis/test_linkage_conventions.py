@@ -307,6 +307,28 @@ def test_an_initial_alone_beside_a_surname_with_a_typing_error_is_still_a_candid
     ))  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("initial", "full"),
+    [("Хсанов И.", "Ibrahim Hasanov"), ("Х. Умров", "Умаров Хасан")],
+)  # fmt: skip
+def test_an_initial_alone_beside_a_surname_with_a_vowel_dropped_is_still_a_candidate(
+    initial: str, full: str
+) -> None:
+    # The start of the surname differs too ("hsa", "has"): its consonants
+    # are the same.
+    held = {"place": "Ведено", "event_date": "весна 2017"}
+    rows = _two(
+        ("Russian newspaper", {"name": initial, **held}),
+        ("English-language press", {"name": full, **held}),
+    )
+    assert rows[0]["surname"] != rows[1]["surname"]
+    assert _blocked(rows)
+    assert not _blocked(_two(
+        ("Russian newspaper", {"name": initial, **held}),
+        ("English-language press", {"name": full, "place": "Ведено", "event_date": "2019"}),
+    ))  # fmt: skip
+
+
 def test_every_comparison_is_learnt_in_some_training_session() -> None:
     # A session cannot learn the comparisons of the columns it blocks on.
     schema = victims.VICTIMS

@@ -367,6 +367,12 @@ VICTIMS = Schema(
         " and l.event_year = r.event_year",
         "l.surname_head = r.surname_head and l.initial = r.bare_initial and l.place = r.place"
         " and l.event_year = r.event_year",
+        # The same with a vowel dropped or changed inside the surname
+        # ("Хсанов И.", "Х. Умров"): the same consonants.
+        "l.surname_sk = r.surname_sk and l.bare_initial = r.initial and l.place = r.place"
+        " and l.event_year = r.event_year",
+        "l.surname_sk = r.surname_sk and l.initial = r.bare_initial and l.place = r.place"
+        " and l.event_year = r.event_year",
         ("given", "birth_year", "place"),
         ("given", "place", "event_month"),
         ("surname", "place", "event_month"),
