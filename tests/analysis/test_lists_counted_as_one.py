@@ -163,6 +163,9 @@ def test_the_command_counts_a_runs_lists_as_one(
     assert f"{first} + {second}" in lines[0]
     assert lines[1].endswith(f"takes its cases from another: {first}, {second}")
     assert Estimate.objects.get().joined != []
+    out = io.StringIO()
+    call_command("analysis", "runs", stdout=out)
+    assert "loglinear, 2 lists counted as one  done" in out.getvalue()
 
 
 def _join(prefix: str) -> None:
@@ -218,3 +221,8 @@ def test_the_page_counts_ticked_lists_as_one(
         names = sorted(item.name for item in stored.lists[:2])
     assert f"{names[0]} + {names[1]}" in page or f"{names[1]} + {names[0]}" in page
     assert "Counted as one list, as the analyst said that one takes its cases from another" in page
+    # The run's page tells its estimates apart by the lists they counted as one.
+    page = client.get(url).content.decode()
+    row = re.search(r'data-label="Counted as one list">([^<]*)<', page)
+    assert row is not None
+    assert row.group(1) in (f"{names[0]} + {names[1]}", f"{names[1]} + {names[0]}")

@@ -8,7 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safepassage.analysis.estimating import METHODS, Plan, Unestimable, check_joined, estimate
+from safepassage.analysis.estimating import (
+    JOINED,
+    METHODS,
+    Plan,
+    Unestimable,
+    check_joined,
+    estimate,
+)
 from safepassage.analysis.models import Estimate, LinkageRun
 from safepassage.analysis.runs import STRATA, decisions_for
 from safepassage.audit.chain import record
@@ -126,6 +133,12 @@ def list_choices(keyring: Keyring, run: LinkageRun) -> list[tuple[str, str]]:
     with using_keyring(keyring):
         items = label_lists(run.lists.all())
         return sorted(((str(item.pk), str(item.label)) for item in items), key=lambda c: c[1])
+
+
+def joined_labels(entry: Estimate, labels: dict[str, str]) -> list[str]:
+    """Each group of lists the estimate counted as one: its lists' labels
+    (``labels``, by id, from list_choices) joined by " + "."""
+    return [JOINED.join(labels.get(pk, "?") for pk in group) for group in entry.joined]
 
 
 def for_run(plan: Plan, run: LinkageRun) -> Plan:

@@ -19,21 +19,21 @@ from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import get_estimate_for, get_run_for
 from safepassage.analysis.estimates import (
     cancel_estimate,
+    joined_labels,
     list_choices,
     list_ids,
     restart_estimate,
     start_estimate,
 )
-from safepassage.analysis.estimating import JOINED, METHODS, SAMPLER_LENGTHS, Plan, Unestimable
+from safepassage.analysis.estimating import METHODS, SAMPLER_LENGTHS, Plan, Unestimable
 from safepassage.analysis.forms import STRATA_CHOICES, EstimateForm
-from safepassage.analysis.models import Estimate
 from safepassage.analysis.views.runs import run_page
 from safepassage.analysis.views.shared import user_of
 from safepassage.analysis.wording import TERMS, render_all
 from safepassage.jobs.models import JobStatus
 from safepassage.jobs.pages import job_context
 from safepassage.jobs.status import status_of
-from safepassage.vault.keyring import Keyring, using_keyring
+from safepassage.vault.keyring import using_keyring
 
 
 @require_POST
@@ -78,7 +78,7 @@ def estimate_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
             "entry": entry,
             **context,
             "stratum": dict(STRATA_CHOICES).get(entry.stratum, entry.stratum),
-            "joined": joined_labels(keyring, entry),
+            "joined": joined_labels(entry, dict(list_choices(keyring, entry.run))),
             "outcome": outcome,
             "lines": render_all(outcome.get("lines", [])),
             "verdicts": render_all(outcome.get("verdicts", [])),
@@ -128,15 +128,6 @@ def estimate_sensitivity_view(request: HttpRequest, estimate_id: uuid.UUID) -> H
             "verdicts": render_all(outcome.get("verdicts", [])),
         },
     )
-
-
-def joined_labels(keyring: Keyring, entry: Estimate) -> list[str]:
-    """Each group of lists the estimate counted as one, its lists' labels
-    in the reader's language joined by " + "."""
-    if not entry.joined:
-        return []
-    labels = dict(list_choices(keyring, entry.run))
-    return [JOINED.join(labels.get(pk, "?") for pk in group) for group in entry.joined]
 
 
 def _method_word(code: str) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safepassage.accounts.access import deny
 from safepassage.accounts.roles import Perm
 from safepassage.analysis.access import documentation_keys, get_run_for
-from safepassage.analysis.estimates import list_choices
+from safepassage.analysis.estimates import joined_labels, list_choices
 from safepassage.analysis.estimating import METHODS
 from safepassage.analysis.forms import DecisionForm, EstimateForm, ImportForm, RunForm
 from safepassage.analysis.models import LinkageRun
@@ -97,9 +97,13 @@ def run_page(
         ids = set(result["ids"])
         context["decided"] = sum(1 for a, b in decisions if a in ids and b in ids)
         if can_analyse:
-            context["estimates"] = [(entry, state_of(entry)) for entry in run.estimates.all()]
+            choices = list_choices(keyring, run)
+            context["estimates"] = [
+                (entry, state_of(entry), joined_labels(entry, dict(choices)))
+                for entry in run.estimates.all()
+            ]
             context["estimate_form"] = estimate_form or EstimateForm(
-                methods=sorted(METHODS), lists=list_choices(keyring, run)
+                methods=sorted(METHODS), lists=choices
             )
     status = 200 if estimate_form is None else 400
     return render(request, "analysis/run.html", context, status=status)

@@ -340,7 +340,8 @@ class Command(BaseCommand):
             for entry in run.estimates.all():
                 self.stdout.write(
                     f"    estimate {str(entry.pk)[:8]}  {entry.method}"
-                    f"{' by ' + entry.stratum if entry.stratum else ''}  {status_of(entry)}"
+                    f"{' by ' + entry.stratum if entry.stratum else ''}{_joined(entry.joined)}  "
+                    f"{status_of(entry)}"
                 )
 
     def _run(self, prefix: str) -> LinkageRun:
@@ -504,3 +505,8 @@ class Command(BaseCommand):
                 f"Warning: {result.failed} resamples had no finite estimate; "
                 "the upper end may be unbounded."
             )
+
+
+def _joined(groups: list[list[str]]) -> str:
+    """How many lists an estimate counted as one (their names are sealed)."""
+    return "".join(f", {len(group)} lists counted as one" for group in groups)
