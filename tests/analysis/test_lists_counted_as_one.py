@@ -63,6 +63,15 @@ def test_lists_counted_as_one_are_estimated_as_the_joined_table() -> None:
     assert text[1] == (
         "Counted as one list, as the analyst said that one takes its cases from another: A, B"
     )
+    # Beside it, the same method with the lists counted apart.
+    apart = [entry for entry in outcome.sensitivity if entry.get("apart")]
+    assert len(apart) == 1
+    assert apart[0]["method"] == "loglinear"
+    assert apart[0]["total"] == pytest.approx(estimate_table(TABLE, Plan("loglinear")).total)
+    assert any(
+        line.startswith("  log-linear models with the lists counted apart: ") for line in text
+    )
+    assert not any(entry.get("apart") for entry in estimate_table(TABLE, Plan()).sensitivity)
 
 
 @pytest.mark.parametrize(
@@ -221,6 +230,7 @@ def test_the_page_counts_ticked_lists_as_one(
         names = sorted(item.name for item in stored.lists[:2])
     assert f"{names[0]} + {names[1]}" in page or f"{names[1]} + {names[0]}" in page
     assert "Counted as one list, as the analyst said that one takes its cases from another" in page
+    assert "log-linear models with the lists counted apart" in page
     # The run's page tells its estimates apart by the lists they counted as one.
     page = client.get(url).content.decode()
     row = re.search(r'data-label="Counted as one list">([^<]*)<', page)

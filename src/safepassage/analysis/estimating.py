@@ -48,7 +48,12 @@ from safepassage.analysis.methods import (
 from safepassage.analysis.mse.intervals import quantile
 from safepassage.analysis.mse.loglinear import EstimateUnavailable
 from safepassage.analysis.mse.tables import CaptureTable
-from safepassage.analysis.runs import cluster, effective_pairs, stratified_tables
+from safepassage.analysis.runs import (
+    capture_table,
+    cluster,
+    effective_pairs,
+    stratified_tables,
+)
 from safepassage.analysis.sensitivity import compare_methods, cost, linkage_verdicts, others
 from safepassage.analysis.summary import (
     Outcome,
@@ -80,8 +85,6 @@ def _tables(
     result: dict[str, Any], labels: np.ndarray, plan: Plan
 ) -> tuple[dict[str, CaptureTable], int]:
     if not plan.stratum:
-        from safepassage.analysis.runs import capture_table
-
         return {"": joined(capture_table(result, labels), plan.joined)}, 0
     tables, disagreed = stratified_tables(result, labels, plan.stratum)
     return {value: joined(table, plan.joined) for value, table in tables.items()}, disagreed
@@ -194,6 +197,10 @@ def plan_units(plan: Plan, strata: int, lists: int) -> float:
     units += len(THRESHOLDS)
     if not plan.stratum:
         units += sum(cost(name, other) for other in others(name, lists)) * (len(THRESHOLDS) + 1)
+        if plan.joined:
+            width = lists + sum(len(group) - 1 for group in plan.joined)
+            apart = primary_method(width) if plan.method == "auto" else plan.method
+            units += cost(name, apart)
     return units * max(strata, 1)
 
 
@@ -211,6 +218,9 @@ def estimate(
     labels = cluster(size, ((a, b) for a, b, p in pairs if p >= plan.threshold))
     check_joined(sorted(set(result["lists"])), plan.joined)
     tables, disagreed = _tables(result, labels, plan)
+    apart = None
+    if plan.joined and not plan.stratum:
+        apart = capture_table(result, labels)
 
     def at(threshold: float) -> dict[str, CaptureTable]:
         if threshold == plan.threshold:
@@ -224,7 +234,7 @@ def estimate(
 
     undecided = [(a, b, p) for a, b, p in pairs if 0.0 < p < 1.0]
     fixed = [(a, b) for a, b, p in pairs if p >= 1.0]
-    outcome = _estimate(tables, plan, progress, disagreed, at, draw_tables)
+    outcome = _estimate(tables, plan, progress, disagreed, at, draw_tables, apart)
     verdicts = linkage_verdicts(result, pairs, labels, outcome.thresholds, plan)
     if verdicts:
         outcome.verdicts = [*verdicts, *outcome.verdicts]
@@ -235,7 +245,8 @@ def estimate(
 def estimate_table(table: CaptureTable, plan: Plan, progress: Progress | None = None) -> Outcome:
     """The estimate from a capture table (no linkage: no thresholds or drawn clusterings)."""
     check_joined(list(table.lists), plan.joined)
-    return _estimate({"": joined(table, plan.joined)}, plan, progress, 0, None, None)
+    apart = table if plan.joined else None
+    return _estimate({"": joined(table, plan.joined)}, plan, progress, 0, None, None, apart)
 
 
 def _estimate(
@@ -245,6 +256,7 @@ def _estimate(
     disagreed: int,
     at: Any,
     draw_tables: Any,
+    apart: CaptureTable | None = None,
 ) -> Outcome:
     method = METHODS[plan.method](plan)
     memo = Memo(method)
@@ -328,7 +340,7 @@ def _estimate(
             outcome.thresholds.append((threshold, other_total if estimated else None))
     if not plan.stratum:
         tally.enter("comparing")
-        compare_methods(outcome, tables[""], at, memo, plan, THRESHOLDS, tally.add)
+        compare_methods(outcome, tables[""], at, memo, plan, THRESHOLDS, tally.add, apart)
     if latent is not None:
         latent.progress = None
     outcome.lines += uncertainty_lines(outcome, plan.resamples, plan.linkage_draws)

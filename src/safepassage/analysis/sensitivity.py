@@ -31,6 +31,7 @@ from safepassage.analysis.methods import (
     Point,
     Unestimable,
     applicable,
+    primary_method,
 )
 from safepassage.analysis.mse.loglinear import EstimateUnavailable
 from safepassage.analysis.mse.tables import CaptureTable
@@ -116,9 +117,13 @@ def compare_methods(
     plan: Plan,
     thresholds: Sequence[float],
     done: Callable[[float], None],
+    apart: CaptureTable | None = None,
 ) -> None:
     """The other methods beside the first figure, and (for a run) every
-    method at every threshold; stored in the outcome and said in its lines."""
+    method at every threshold; stored in the outcome and said in its lines.
+    With ``apart`` (the table before lists were counted as one), also the
+    figure the plan's method gives with the lists counted apart, so that a
+    reader sees what the analyst's word on copying changed."""
     width = len(table.lists)
     first = outcome.method
     memos = {first: memo}
@@ -136,6 +141,13 @@ def compare_methods(
         if name != first:
             outcome.sensitivity.append(entry)
             lines.append(_line(entry))
+    name = apart_method(plan, apart)
+    if apart is not None and name:
+        source = memos.get(name) or Memo(METHODS[name](Plan(**{**plan.__dict__, "method": name})))
+        entry = {**_figure(name, source, apart), "apart": True}
+        done(cost(first, name))
+        outcome.sensitivity.append(entry)
+        lines.append(_line(entry))
     if lines:
         outcome.lines += [BLANK, say("sensitivity"), *lines]
     if at is None:
@@ -148,6 +160,16 @@ def compare_methods(
             row.append([threshold, figure["total"], figure["publishable"]])
             done(cost(first, name) if name != first else 0)
         outcome.grid.append({"method": name, "totals": row})
+
+
+def apart_method(plan: Plan, apart: CaptureTable | None) -> str:
+    """The method that estimates the lists counted apart ("" if none does):
+    the plan's, or with "auto" the first method for that many lists."""
+    if apart is None:
+        return ""
+    width = len(apart.lists)
+    name = primary_method(width) if plan.method == "auto" else plan.method
+    return name if applicable(name, width) else ""
 
 
 def _figure(name: str, source: Memo, table: CaptureTable) -> dict[str, Any]:
@@ -179,7 +201,9 @@ def _end(value: float) -> Any:
 
 
 def _line(entry: dict[str, Any]) -> Sentence:
-    method = term(entry["method"])
+    method: Any = term(entry["method"])
+    if entry.get("apart"):
+        method = say("apart_method", method=method)
     if entry["total"] is None:
         from safepassage.analysis.wording import load
 

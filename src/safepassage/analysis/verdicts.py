@@ -107,6 +107,7 @@ VERDICTS: dict[str, Promise | Plural] = {
     "sensitivity_point": _("%(method)s: %(total)s"),
     "sensitivity_none": _("%(method)s: no estimate (%(reason)s)"),
     "sensitivity_unpublishable": _("%(method)s: %(total)s, not converged"),
+    "apart_method": _("%(method)s with the lists counted apart"),
 }
 
 TERMS: dict[str, Promise] = {

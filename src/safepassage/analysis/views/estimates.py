@@ -29,7 +29,7 @@ from safepassage.analysis.estimating import METHODS, SAMPLER_LENGTHS, Plan, Unes
 from safepassage.analysis.forms import STRATA_CHOICES, EstimateForm
 from safepassage.analysis.views.runs import run_page
 from safepassage.analysis.views.shared import user_of
-from safepassage.analysis.wording import TERMS, render_all
+from safepassage.analysis.wording import TERMS, render_all, say, term
 from safepassage.jobs.models import JobStatus
 from safepassage.jobs.pages import job_context
 from safepassage.jobs.status import status_of
@@ -139,8 +139,11 @@ def _method_word(code: str) -> str:
 def _figure_row(item: dict[str, Any]) -> dict[str, Any]:
     interval = item.get("interval")
     reason = item.get("reason")
+    method = _method_word(item.get("method", ""))
+    if item.get("apart"):
+        method = str(say("apart_method", method=term(item.get("method", ""))))
     return {
-        "method": _method_word(item.get("method", "")),
+        "method": method,
         "total": item.get("total"),
         "low": interval[0] if interval else None,
         "high": interval[1] if interval else None,
