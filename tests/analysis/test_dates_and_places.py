@@ -121,6 +121,25 @@ def test_a_date_without_its_year_is_placed_in_a_year_later() -> None:
     )
 
 
+def test_summer_alone_is_a_season_and_years_alone_are_not() -> None:
+    # "лет" is also "years" ("28 лет"); "летом" and "лето" are only summer.
+    for written in ("летом", "лето"):
+        summer = read_period(written)
+        assert summer is not None
+        assert not summer.year_given
+        placed = summer.in_year(2017)
+        assert (placed.first, placed.last) == (D(2017, 6, 1), D(2017, 8, 31))
+    with pytest.raises(Unreadable):
+        read_period("лет")
+    found = read_period("в марте прошлого года")
+    assert found is not None
+    assert (found.year_given, found.years_back) == (False, 1)
+    # A year given is kept as it is.
+    kept = read_period("весной 2017 года")
+    assert kept is not None
+    assert (kept.year_given, kept.years_back) == (True, 0)
+
+
 def test_blank_and_unknown_are_nothing() -> None:
     for written in ("", "  ", "неизвестно", "unknown", "inconnu", "?", "—"):
         assert read_period(written) is None

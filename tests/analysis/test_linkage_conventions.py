@@ -367,7 +367,15 @@ def test_a_level_no_random_pair_showed_weighs_nothing() -> None:
 @pytest.mark.parametrize(
     ("written", "published", "first"),
     [("в декабре", "09.02.2019", "2018-12-01"), ("в конце марта", "15.05.2017", "2017-03-20"),
-     ("late December", "2019-01-20", "2018-12-20"), ("зимой", "01.02.2019", "2018-12-01")],
+     ("late December", "2019-01-20", "2018-12-20"), ("зимой", "01.02.2019", "2018-12-01"),
+     ("летом", "22.07.2017", "2017-06-01"),
+     # "Of last year": the year before the publication, whatever the month.
+     ("в марте прошлого года", "14.05.2019", "2018-03-01"),
+     ("летом прошлого года", "09.02.2019", "2018-06-01"),
+     ("прошлой весной", "20.11.2018", "2017-03-01"),
+     ("in March of last year", "2019-05-14", "2018-03-01"),
+     ("en mars de l'année dernière", "14/05/2019", "2018-03-01"),
+     ("в прошлом году", "14.05.2019", "2018-01-01")],
 )  # fmt: skip
 def test_it_places_a_date_without_its_year_before_the_publication(
     written: str, published: str, first: str

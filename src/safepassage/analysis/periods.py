@@ -16,7 +16,10 @@ spans of days. A bound alone ("before April 2017", "после 8 марта 2017
 is the year on that side of it, approximate. A
 date without its year ("в конце марта", "весной") is a span in a year to
 be said later (`in_year`): the linkage places it in the year of the
-record's other dates or of the run. Blank and the words lists use for
+record's other dates or of the run; "of last year" ("в марте прошлого
+года", "летом прошлого года", "last March", "en mars dernier" is not
+read so: "dernier" there is "last" as "most recent") marks it as of the
+year before the one it was written in (`years_back`). Blank and the words lists use for
 "unknown" are nothing; anything else raises Unreadable, and the importer
 names it.
 """
@@ -55,6 +58,9 @@ class Period:
     swapped: datetime.date | None = None
     year_given: bool = True
     approximate: bool = False
+    # A date without its year said to be of the year before the one it was
+    # written in ("в марте прошлого года", "last March"): 1.
+    years_back: int = 0
 
     @property
     def exact(self) -> bool:
@@ -119,6 +125,13 @@ FILLER = re.compile(
     r"\b(?:в|во|с|по|на|около|примерно|ок|году|года|год|гг|г|on|in|the|of|around|about|"
     r"approx|approximately|circa|ca|c|le|en|au|du|vers|environ|am|im|um|etwa|"
     r"задержан\w*|похищен\w*|убит\w*|detained|abducted|killed|arrested|arrete\w*|tue\w*)\b"
+)
+# "Of last year": the year before the one the record was written in.
+OF_LAST_YEAR = re.compile(
+    r"\b(?:прошлого\s+года|в\s+прошлом\s+году|прошлым\s+(?:летом|осенью)|прошлой\s+"
+    r"(?:весной|осенью|зимой)|last\s+year|of\s+last\s+year|l'annee\s+derniere|"
+    r"de\s+l'annee\s+derniere|l'an\s+dernier|de\s+l'an\s+dernier|letzten\s+jahres|"
+    r"vergangenen\s+jahres|im\s+vorjahr)\b"
 )
 # What files put for a day or month they do not know: "XX", "00", "??", "--".
 NOT_KNOWN = r"x{1,2}|00|\?{1,2}|--"
@@ -361,8 +374,8 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
     for match in SEASON.finditer(text):
         if not any(match["s"].startswith(stem) for stem in SEASONS):
             continue
-        if match["s"].startswith("лет") and match["y"] is None:
-            continue  # "лет" is also "years"
+        if match["s"] == "лет" and match["y"] is None:
+            continue  # "лет" is also "years"; "летом", "лето" are not
         given = _year_of(match["y"])
         until = _year_of(match["y2"], given) if given is not None else None
         return _season(match["s"], given, until), match
@@ -458,7 +471,19 @@ def read_period(
     if (bounded := _bound(value, today, words)) is not None:
         return bounded
     approximate = bool(APPROXIMATE.match(value))
+    back = OF_LAST_YEAR.search(value)
+    if back:
+        # "прошлой весной": the season's own word is kept for _find.
+        kept = re.search(r"(?:весн|лет|осен|зим)\w*$", back.group(0))
+        value = (value[: back.start()] + " " + (kept.group(0) if kept else "") + " "
+                 + value[back.end() :]).strip()  # fmt: skip
     found = _find(value)
+    if found is None and back and not FILLER.sub(" ", value).strip(" .,;:-()"):
+        # "в прошлом году" alone: the whole of last year.
+        whole = Period(
+            datetime.date(NO_YEAR, 1, 1), datetime.date(NO_YEAR, 12, 31), year_given=False
+        )
+        return replace(whole, years_back=1, approximate=approximate)
     if found is None:
         raise Unreadable
     period, match = found
@@ -473,6 +498,8 @@ def read_period(
         raise Unreadable
     if period.year_given and period.first > today:
         raise Unreadable(later=True)
+    if back and not period.year_given:
+        period = replace(period, years_back=1)
     return replace(period, approximate=approximate) if approximate else period
 
 

@@ -130,10 +130,13 @@ def _before(event: Period, reported: Period | None, reference_year: int) -> Peri
     placed by the date the record was written (`reported`, such as the date
     of publication an age refers to): an article tells what happened before
     it, so the events are in the last year that does not put them after it
-    ("в декабре" published in February 2019 is December 2018). Without such
-    a date, in the run's year."""
+    ("в декабре" published in February 2019 is December 2018), or in the
+    year before it for "of last year" ("в марте прошлого года" published in
+    2019 is March 2018). Without such a date, in the run's year."""
     if reported is None or not reported.year_given:
         return event.in_year(reference_year)
+    if event.years_back:
+        return event.in_year(reported.last.year - event.years_back)
     placed = event.in_year(reported.last.year)
     if placed.first > reported.last:
         placed = event.in_year(reported.last.year - 1)
