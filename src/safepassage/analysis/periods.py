@@ -17,11 +17,11 @@ is the year on that side of it, approximate. A
 date without its year ("в конце марта", "весной") is a span in a year to
 be said later (`in_year`): the linkage places it in the year of the
 record's other dates or of the run; "of last year" ("в марте прошлого
-года", "летом прошлого года", "last March", "en mars dernier" is not
-read so: "dernier" there is "last" as "most recent") marks it as of the
-year before the one it was written in (`years_back`). Blank and the words lists use for
-"unknown" are nothing; anything else raises Unreadable, and the importer
-names it.
+года", "летом прошлого года", "in March of last year") marks it as of the
+year before the one it was written in (`years_back`), where "last March"
+is the most recent March, as any month without its year. Blank and the
+words lists use for "unknown" are nothing; anything else raises
+Unreadable, and the importer names it.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Period:
     year_given: bool = True
     approximate: bool = False
     # A date without its year said to be of the year before the one it was
-    # written in ("в марте прошлого года", "last March"): 1.
+    # written in ("в марте прошлого года", "in March of last year"): 1.
     years_back: int = 0
 
     @property
