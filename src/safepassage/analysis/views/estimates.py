@@ -78,7 +78,10 @@ def estimate_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
             "entry": entry,
             **context,
             "stratum": dict(STRATA_CHOICES).get(entry.stratum, entry.stratum),
-            "joined": joined_labels(entry, dict(list_choices(keyring, entry.run))),
+            # The lists' names are opened only for an estimate that joined some.
+            "joined": joined_labels(entry, dict(list_choices(keyring, entry.run)))
+            if entry.joined
+            else [],
             "outcome": outcome,
             "lines": render_all(outcome.get("lines", [])),
             "verdicts": render_all(outcome.get("verdicts", [])),

@@ -98,8 +98,9 @@ def run_page(
         context["decided"] = sum(1 for a, b in decisions if a in ids and b in ids)
         if can_analyse:
             choices = list_choices(keyring, run)
+            names = dict(choices)
             context["estimates"] = [
-                (entry, state_of(entry), joined_labels(entry, dict(choices)))
+                (entry, state_of(entry), joined_labels(entry, names))
                 for entry in run.estimates.all()
             ]
             context["estimate_form"] = estimate_form or EstimateForm(
