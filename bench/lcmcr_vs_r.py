@@ -19,13 +19,15 @@ R and LCMCR: `make bench-deps` (scripts/bench-r.sh builds LCMCR 0.4.14
 from bench/r/ into .venv/R).
 
     .venv/bin/python bench/lcmcr_vs_r.py [--length first|medium|production]
-        [--classes 10] [--tables NAME,...] [--seed 1] [--seeds 1]
+        [--classes 10] [--tables NAME,...] [--seed 1] [--seeds 1] [--together]
 
 With --seeds N each table is run N times, with seeds from --seed on (R's
 chains of run s take seeds 2s - 1 and 2s); each run gives its verdict, and
 the draws of all runs pooled, as one run N times as long, give the gaps.
 A verdict that flips between seeds of one sampler says the length is too
-short to tell, for either.
+short to tell, for either. With --together R's chains run in a process of
+their own while ours run, so that a table at production length takes about
+as long as R alone (each sampler's seconds are its own sampling time).
 
 Lengths (burn-in, draws per chain, thinning): first 10,000, 1,000, 10
 (the first look); medium 10,000, 2,000, 100 (about 200,000 iterations);
@@ -87,25 +89,31 @@ def write(table: CaptureTable, path: Path) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
-def r_chains(
-    table: CaptureTable, classes: int, length: tuple[int, int, int], seed: int
-) -> tuple[np.ndarray, float]:
-    """Two chains of R's LCMCR (seeds seed and seed + 1): draws of N and seconds."""
+def r_start(
+    table: CaptureTable, classes: int, length: tuple[int, int, int], seed: int, folder: Path
+) -> subprocess.Popen:
+    """Start two chains of R's LCMCR (seeds seed and seed + 1) in a process of their own."""
     burn_in, samples, thinning = length
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "table.csv"
-        write(table, path)
-        arguments = [str(path), str(classes), str(burn_in), str(samples), str(thinning)]
-        done = subprocess.run(
-            ["Rscript", str(SCRIPT), *arguments, str(seed), "2"],
-            env={**os.environ, "R_LIBS": str(LIBRARY)},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+    path = folder / "table.csv"
+    write(table, path)
+    arguments = [str(path), str(classes), str(burn_in), str(samples), str(thinning)]
+    return subprocess.Popen(
+        ["Rscript", str(SCRIPT), *arguments, str(seed), "2"],
+        env={**os.environ, "R_LIBS": str(LIBRARY)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def r_finish(process: subprocess.Popen) -> tuple[np.ndarray, float]:
+    """Wait for R's chains: draws of N and seconds."""
+    output, errors = process.communicate()
+    if process.returncode:
+        raise SystemExit(f"R's LCMCR failed:\n{errors}")
     draws: dict[str, list[float]] = {}
     seconds = 0.0
-    for line in done.stdout.splitlines()[1:]:
+    for line in output.splitlines()[1:]:
         chain, value = line.split(",")
         if chain == "seconds":
             seconds = float(value)
@@ -159,6 +167,12 @@ def main() -> None:
         help="run each table with this many seeds (from --seed on): each run's verdict, "
         "then the draws of all runs pooled (as one longer run) for the gaps",
     )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="run R's chains in a process of their own beside ours (two cores or more): "
+        "the same figures in about the time of R's alone",
+    )
     options = parser.parse_args()
     length = LENGTHS[options.length]
     print(f"{machine()}; K = {options.classes}; burn-in, draws, thinning = {length}")
@@ -175,8 +189,13 @@ def main() -> None:
         for number in range(options.seeds):
             seed = options.seed + number
             # R's chains take seeds r_seed and r_seed + 1: apart for every run.
-            r_draws, r_seconds = r_chains(table, options.classes, length, 2 * seed - 1)
-            our_draws, our_seconds = ours(table, options.classes, length, seed)
+            with tempfile.TemporaryDirectory() as folder:
+                r_run = r_start(table, options.classes, length, 2 * seed - 1, Path(folder))
+                if not options.together:
+                    r_draws, r_seconds = r_finish(r_run)
+                our_draws, our_seconds = ours(table, options.classes, length, seed)
+                if options.together:
+                    r_draws, r_seconds = r_finish(r_run)
             label = size if number == 0 else ""
             if options.seeds > 1:
                 label = f"{label[:9]:<9}  seed {seed}"
