@@ -36,13 +36,15 @@ from safepassage.analysis.romanization import (
 # A name changed by the source to protect the person: compared on nothing
 # but what else the record says.
 PSEUDONYM = re.compile(
-    r"имя\s+(?:и\s+фамилия\s+)?изменен|фамилия\s+изменен|имена\s+изменен|псевдоним"
+    # (a few words may come between: "имя героя изменено", "имя по просьбе
+    # изменено", "les prénoms ont été modifiés", "Name von der Redaktion geändert")
+    r"\b(?:имя|имена|фамилия|фамилии)(?:\s+\S+){0,4}?\s+изменен|псевдоним"
     r"|не\s+настоящ\w*\s+имя|имя\s+вымышлен"
     r"|not\s+(?:his|her|their|the)\s+real\s+name|names?\s+(?:has\s+|have\s+)?(?:been\s+)?changed"
     r"|pseudonym|name\s+withheld|alias"
-    r"|nom\s+(?:a\s+été\s+)?(?:modifié|changé)|prénom\s+(?:a\s+été\s+)?(?:modifié|changé)"
+    r"|\b(?:nom|prénom)s?(?:\s+\S+){0,4}?\s+(?:modifiés?|changés?)"
     r"|nom\s+d['’]emprunt|prénom\s+d['’]emprunt|pseudonyme"
-    r"|name\s+(?:von\s+der\s+redaktion\s+)?geändert"
+    r"|\bnamen?(?:\s+\S+){0,4}?\s+geändert"
     r"|\*\s*$",
     re.IGNORECASE,
 )
@@ -453,7 +455,8 @@ def _name(
         patronymic_initial = letters.pop(0)
     if not surname and letters:
         surname_initial = letters.pop(-1)
-    known = GIVEN_NAMES.get(given[0]) if given else None
+    # The sex of the first part that tells it ("Хаджи-Ахмед": Ахмед).
+    known = next((GIVEN_NAMES[part] for part in given if part in GIVEN_NAMES), None)
     sex = patronymic_sex or (known.sex if known else "") or surname_sex
     spelled = dict.fromkeys([initial] if initial else [])
     if given:

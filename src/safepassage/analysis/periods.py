@@ -13,8 +13,16 @@ a season ("весна 2017", "printemps 2017", "winter 2018-19"), a quarter
 ("2017-Q2", "II квартал 2017", "T2 2017"), part of a year ("late 2017",
 "в первой половине 2017 года", "второе полугодие 2017") and a year are
 spans of days. A bound alone ("before April 2017", "после 8 марта 2017")
-is the year on that side of it, approximate. A
-date without its year ("в конце марта", "весной") is a span in a year to
+is the year on that side of it, approximate. A decade ("2000-е", "the
+2000s", "les années 2000", "в 90-е") is ten years and its start, middle or
+end four ("в конце 1990-х": 1996-1999); a ten-day period of a month ("во
+второй декаде марта") its ten days; a part of a season ("late summer",
+"Spätsommer") half of it, an end half a month longer. A night ("в ночь на 12
+марта", "in der Nacht zum 12. März") is the day named and the one before
+it, or the two days it joins ("dans la nuit du 11 au 12 mars"); a time of
+day after a date ("12.03.2017 05:00") is dropped; "12.III.2017" has a
+Roman month. A date without its year ("в конце марта", "весной", "12
+марта", "12.03") is a span in a year to
 be said later (`in_year`): the linkage places it in the year of the
 record's other dates or of the run; "of last year" ("в марте прошлого
 года", "летом прошлого года", "in March of last year") marks it as of the
@@ -98,24 +106,54 @@ MONTHS = {
     "sept": 9, "okt": 10, "dez": 12, "marz": 3, "maerz": 3,
 }  # fmt: skip
 MONTH_WORD = r"(?P<{name}>[a-zа-я]{{3,12}})\.?"
+# Months in Roman numerals ("12.III.2017", "12 XI 2017").
+ROMAN_MONTHS = {
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+    "xi": 11, "xii": 12,
+}  # fmt: skip
+ROMAN_MONTH = re.compile(
+    r"(?<![\w.])(?P<d>\d{1,2})\s*(?P<s>[./-]|\s)\s*(?P<m>[ivx]{1,4})\s*(?P=s)\s*"
+    r"(?P<y>\d{4}|\d{2})(?!\d)"
+)
 SEASONS = {
     "весн": (3, 5), "лет": (6, 8), "осен": (9, 11), "зим": (12, 2),
     "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2),
     "printemps": (3, 5), "ete": (6, 8), "automne": (9, 11), "hiver": (12, 2),
     "fruhling": (3, 5), "fruhjahr": (3, 5), "sommer": (6, 8), "herbst": (9, 11),
 }  # fmt: skip
+# Ordinals as lists write them ("второй", "2-й", "II", "second", "2e",
+# "zweites", "2."), by their number.
+ORDINALS = {
+    1: r"перв\w*|first|premier\w*|erste\w*|1|i",
+    2: r"втор\w*|second\w*|deuxieme|zweite\w*|2|ii",
+    3: r"трет\w*|third|troisieme|dritte\w*|3|iii",
+    4: r"четверт\w*|fourth|quatrieme|vierte\w*|4|iv",
+}
+ORDINAL_END = r"(?:-?(?:й|я|е|ое|ая|ий|ой|го|ья|ей|м|ом)|\.|e|er|re|eme|st|nd|rd|th)?"
+
+
+def _nth(number: int, unit: str) -> str:
+    """The `number`th `unit` ("вторая декада", "2. Quartal")."""
+    return rf"(?:{ORDINALS[number]}){ORDINAL_END}\s*(?:{unit})"
+
+
+# Words for the start, middle and end of a month, a season, a year or a decade.
+START = r"начал\w*|early|beginning\s+of|start\s+of|debut|anfang"
+MIDDLE = r"середин\w*|mitte|milieu|middle\s+of|mid"
+END = r"конц\w*|конец|late|end\s+of|fin|ende"
+HALF = r"половин\w*|half(?:\s+of)?|moitie(?:\s+de)?|halfte"
 # Parts of a month: the days they cover (overlapping at the edges, since
-# sources draw them differently).
-EARLY, MIDDLE, LATE, FIRST_HALF, SECOND_HALF = (1, 10), (10, 20), (20, 31), (1, 15), (16, 31)
+# sources draw them differently); its ten-day periods ("декады") do not.
 PARTS = [
-    (r"начал\w*|early|beginning\s+of|start\s+of|debut|anfang", EARLY),
-    (r"середин\w*|mitte|milieu|middle\s+of|mid|mi", MIDDLE),
-    (r"конц\w*|конец|late|end\s+of|fin|ende", LATE),
-    (r"перв\w*\s+половин\w*|first\s+half\s+of|premiere\s+quinzaine\s+de|premiere\s+moitie\s+de",
-     FIRST_HALF),
-    (r"втор\w*\s+половин\w*|second\s+half\s+of|seconde\s+quinzaine\s+de|deuxieme\s+quinzaine"
-     r"\s+de|seconde\s+moitie\s+de", SECOND_HALF),
-]  # fmt: skip
+    (START, (1, 10)),
+    (MIDDLE + "|mi", (10, 20)),
+    (END, (20, 31)),
+    (_nth(1, HALF + r"|quinzaine\s+de"), (1, 15)),
+    (_nth(2, HALF + r"|quinzaine\s+de"), (16, 31)),
+    (_nth(1, r"декад\w*"), (1, 10)),
+    (_nth(2, r"декад\w*"), (11, 20)),
+    (_nth(3, r"декад\w*"), (21, 31)),
+]
 UNKNOWN = re.compile(
     r"^(?:неизвестн\w*|не\s+известн\w*|не\s+указан\w*|нет\s+данных|н/д|unknown|not\s+known|"
     r"n/?a|inconnue?|unbekannt|x+|\?+|-+|—)$"
@@ -132,6 +170,27 @@ OF_LAST_YEAR = re.compile(
     r"(?:весной|осенью|зимой)|last\s+year|of\s+last\s+year|l'annee\s+derniere|"
     r"de\s+l'annee\s+derniere|l'an\s+dernier|de\s+l'an\s+dernier|letzten\s+jahres|"
     r"vergangenen\s+jahres|im\s+vorjahr)\b"
+)
+# A time of day after a date ("05:00", "около 14:00", "vers 14h30", "gegen
+# 5 Uhr", "5:00 PM", "в 5 часов утра"): no part of the date. "в 14.00",
+# with a dot, only after a year, where it cannot be a day and a month.
+AT = r"(?:\b(?:в|во|около|ок|примерно|at|about|around|a|vers|um|gegen)\.?\s+)?"
+HOUR = r"(?<![\d.:/])(?:[01]?\d|2[0-3])"
+CLOCK_UNIT = r"(?:a\.?m\.?|p\.?m\.?|uhr|h|ч|час\w*|o'clock)(?![^\W\d_])\.?"
+TIME = re.compile(
+    rf"(?:(?<=\d)t|{AT}){HOUR}(?:(?:(?::[0-5]\d){{1,2}}|h[0-5]\d)(?:\s*{CLOCK_UNIT})?"
+    rf"|\s*{CLOCK_UNIT})(?:\s+(?:утра|вечера|дня|ночи))?(?![\d:])"
+)
+DOTTED_TIME = re.compile(
+    r"(?<=\d{4})(?P<kept>\s*(?:г\.?|года)?,?)\s+(?:в|около|ок\.?|примерно)\s+"
+    r"(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.])"
+)
+# A night ("в ночь на 12 марта", "in der Nacht zum 12. März"): the night
+# before the day named (`before`), or the night between two days.
+NIGHT = re.compile(
+    r"(?:\b(?:в|dans|in|on|during|la|the|der)\s+)*\b(?:ночь|ночью|nuit|night|nacht)\b"
+    r"(?:\s+(?P<before>на|zum|auf\s+den|auf|before|precedant|avant|vor))?"
+    r"(?:\s+(?:of|du|vom|с|со))?"
 )
 # What files put for a day or month they do not know: "XX", "00", "??", "--".
 NOT_KNOWN = r"x{1,2}|00|\?{1,2}|--"
@@ -158,14 +217,26 @@ DAY_NAME_YEAR = re.compile(
 NAME_DAY_YEAR = re.compile(
     MONTH_WORD.format(name="m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)"
 )
+# A year before its month ("2017, март", "2017 г., 12 марта").
+YEAR_NAME = re.compile(
+    r"(?<!\d)(?P<y>\d{4})(?:\s*(?:год\w*|г(?![a-zа-я])\.?))?\s*,?\s*(?:(?:в|во|in|en|im)\s+)?"
+    r"(?:(?P<d>\d{1,2})(?:-?го|\.)?\s+)?" + MONTH_WORD.format(name="m")
+    + r"(?![a-zа-я])(?!\.?\s*\d)"
+)  # fmt: skip
+# A day without its year ("12 марта", "March 12", "12.03").
+DAY_NAME = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})(?:er|st|nd|rd|th|-?го|-?е|\.)?\s+" + MONTH_WORD.format(name="m")
+)  # fmt: skip
+NAME_DAY = re.compile(
+    r"\b" + MONTH_WORD.format(name="m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
+)
+DAY_MONTH = re.compile(r"(?<![\d./:-])(?P<d>\d{1,2})\.(?P<m>\d{2})\.?(?!\.?\d|[/:-])")
 QUARTER = re.compile(
     r"(?<!\d)(?:(?P<y1>\d{4})\s*-?\s*q(?P<q1>[1-4])|q(?P<q2>[1-4])\s*-?\s*(?P<y2>\d{4})"
-    r"|(?P<q3>[1-4]|i{1,3}|iv)(?:-?й|e|er|st|nd|rd|th)?\s*(?:кв\.?|квартал\w*|quarter|trimestre|t)"
-    r"\s*(?P<y3>\d{4})|t(?P<q4>[1-4])\s*(?P<y4>\d{4}))(?!\d)"
+    r"|t(?P<q3>[1-4])\s*(?P<y3>\d{4}))(?!\d)"
 )
 YEAR_RANGE = re.compile(r"(?<!\d)(?P<a>\d{4})\s*[-/]\s*(?P<b>\d{2}|\d{4})(?![\d./-])")
 YEAR = re.compile(r"(?<!\d)(?P<y>\d{4})(?!\d)")
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def normal(text: str) -> str:
@@ -181,7 +252,7 @@ def month_named(word: str) -> int | None:
     word = word.rstrip(".")
     if len(word) < 3:
         return None
-    for length in (4, 3):
+    for length in (5, 4, 3):  # "maerz", "mars", "мар"
         found = MONTHS.get(word[:length])
         if found:
             return found
@@ -232,6 +303,16 @@ def _numeric(day_text: str, month_text: str, year: int, *, iso: bool = False) ->
     return Period(found, found, swapped=swapped)
 
 
+def _no_year(month: int, day: int) -> Period:
+    """A day without its year, in the year that stands in for it (the 29th
+    of February as the days around it, since that year has none)."""
+    if (month, day) == (2, 29):
+        first, last = datetime.date(NO_YEAR, 2, 28), datetime.date(NO_YEAR, 3, 1)
+        return Period(first, last, year_given=False)
+    found = _day(NO_YEAR, month, day)
+    return Period(found, found, year_given=False)
+
+
 def _season(word: str, year: int | None, until: int | None) -> Period:
     (start, end) = next(months for stem, months in SEASONS.items() if word.startswith(stem))
     given = year is not None
@@ -248,48 +329,108 @@ def _season(word: str, year: int | None, until: int | None) -> Period:
     return Period(first, last, year_given=given)
 
 
+def _fifteenth(day: datetime.date, months: int) -> datetime.date:
+    """The 15th of the month `months` after that of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 15)
+
+
+# A part of a season ("late summer 2017", "Spätsommer", "конец лета", "fin
+# de l'été"): its first half, its middle or its second half, the last half
+# a month longer (seasons are drawn by the calendar or by the sun, which
+# ends them three weeks later).
 SEASON_WORDS = "|".join(SEASONS)
-SEASON = re.compile(
-    rf"\b(?P<s>(?:{SEASON_WORDS})\w*)(?:\s+(?:of\s+|de\s+|d')?(?P<y>\d{{4}})"
+SEASON_TAIL = (
+    rf"(?P<s>(?:{SEASON_WORDS})\w*)(?:\s+(?:of\s+|de\s+|d')?(?P<y>\d{{4}})"
     rf"(?:\s*[-/]\s*(?P<y2>\d{{2,4}}))?)?"
 )
+SEASON = re.compile(r"\b" + SEASON_TAIL)
+SEASON_PARTS = [(START + "|fruh", 0), (MIDDLE + "|mi|hoch", 1), (END + "|spat", 2)]
+PART_OF_SEASON = re.compile(
+    r"\b(?P<p>" + "|".join(f"(?:{pattern})" for pattern, _part in SEASON_PARTS) + r")\s*-?\s*"
+    r"(?:of\s+(?:the\s+)?|de\s+l'|de\s+la\s+|du\s+|de\s+|des\s+|d')?" + SEASON_TAIL
+)  # fmt: skip
 PART_OF_MONTH = re.compile(
     r"\b(?P<p>" + "|".join(f"(?:{pattern})" for pattern, _days in PARTS) + r")\s*-?\s*(?:de\s+|d')?"
     + MONTH_WORD.format(name="m") + r"(?:\s+(?P<y>\d{4}))?"
 )  # fmt: skip
 MONTH_NAME_YEAR = re.compile(
     r"\b" + MONTH_WORD.format(name="m") + r"(?:\s*-\s*" + MONTH_WORD.format(name="m2") + r")?"
-    r"(?:\s+(?P<y>\d{4}))?"
+    r"(?:,?\s+(?P<y>\d{4}))?"
 )  # fmt: skip
 
 
-# A part of a year ("late 2017", "в конце 2017 года"): its months,
-# overlapping at the edges as the parts of a month do.
-YEAR_PARTS = [
-    (r"начал\w*|early|beginning\s+of|start\s+of|debut|anfang", (1, 5)),
-    (r"середин\w*|mitte|milieu|middle\s+of|mid", (4, 9)),
-    (r"конц\w*|конец|late|end\s+of|fin|ende", (8, 12)),
-    (r"перв\w*\s+(?:половин\w*|полугоди\w*)|first\s+half\s+of|premiere\s+moitie\s+de"
-     r"|(?:1|i)-?(?:е|ое)\s+полугоди\w*|erste\w*\s+halfte", (1, 6)),
-    (r"втор\w*\s+(?:половин\w*|полугоди\w*)|second\s+half\s+of|seconde\s+moitie\s+de"
-     r"|deuxieme\s+moitie\s+de|(?:2|ii)-?(?:е|ое)\s+полугоди\w*|zweite\w*\s+halfte", (7, 12)),
-]  # fmt: skip
+# A part of a year ("late 2017", "в конце 2017 года", "второе полугодие",
+# "II квартал") or of a decade ("в начале 2000-х", "late 1990s"): the
+# months of a year and the years of a decade it covers, overlapping at the
+# edges as the parts of a month do.
+QUARTER_WORD = r"кв\.?|квартал\w*|quarter(?:\s+of)?|trimestre|quartal\w*"
+HALF_OF_YEAR = HALF + r"|полугоди\w*|semestre|halbjahr\w*"
+YEAR_PARTS: list[tuple[str, tuple[int, int], tuple[int, int] | None]] = [
+    (START, (1, 5), (0, 3)),
+    (MIDDLE, (4, 9), (3, 6)),
+    (END, (8, 12), (6, 9)),
+    (_nth(1, HALF_OF_YEAR), (1, 6), (0, 4)),
+    (_nth(2, HALF_OF_YEAR), (7, 12), (5, 9)),
+    *[(_nth(number, QUARTER_WORD), (3 * number - 2, 3 * number), None) for number in (1, 2, 3, 4)],
+]
 PART_OF_YEAR = re.compile(
-    r"\b(?P<p>" + "|".join(f"(?:{pattern})" for pattern, _months in YEAR_PARTS) + r")"
-    r"\s*-?\s*(?:de\s+|d'|l'annee\s+)?(?P<y>\d{4})(?!\d)"
+    r"\b(?P<p>" + "|".join(f"(?:{pattern})" for pattern, _months, _years in YEAR_PARTS) + r")"
+    r"\s*-?\s*(?:of\s+|de\s+|d'|l'annee\s+)?(?P<y>\d{4})(?!\d)"
 )
+# A decade ("2000-е", "в 2000-х годах", "the 2000s", "les années 2000",
+# "die 2000er Jahre", "в 90-е": two digits of the latest century not in
+# the future), whole or in part.
+DECADE_TAIL = r"(?:-?(?:е|х|ые|ых)|'?s|er)(?!\w)(?:\s+(?:годы|годов|годах|гг\.?|jahre\w*))?"
+DECADE = re.compile(
+    r"(?:\b(?P<p>" + "|".join(f"(?:{p})" for p, _m, years in YEAR_PARTS if years) + r")"
+    r"\s*-?\s*(?:of\s+(?:the\s+)?|des\s+|der\s+|de\s+)?)?(?:(?:the|les|die|den)\s+)?"
+    r"(?:annees\s+'?(?P<a>\d{2}|\d{4})|'?(?P<d>\d{2}|\d{4})" + DECADE_TAIL + r")(?!\d)"
+)  # fmt: skip
+
+
+def _decade(text: str, today: datetime.date) -> tuple[Period, re.Match[str]] | None:
+    """The first decade the text names, or the part of one it names."""
+    for match in DECADE.finditer(text):
+        written = match["a"] or match["d"]
+        if not written.endswith("0") or (match["d"] and _before_a_month(text[match.end() :])):
+            continue  # "20-е марта", "в 20-х числах": days, not a decade
+        decade = int(written)
+        if len(written) == 2:
+            decade += today.year // 100 * 100
+            if decade > today.year:
+                decade -= 100
+        years = (0, 9)
+        if match["p"]:
+            years = next(y for p, _m, y in YEAR_PARTS if y and re.fullmatch(p, match["p"]))
+        first = datetime.date(_check_year(decade + years[0]), 1, 1)
+        return Period(first, datetime.date(_check_year(decade + years[1]), 12, 31)), match
+    return None
+
+
+def _before_a_month(text: str) -> bool:
+    """Whether `text` starts with a month's name or "числа" (after "20-е")."""
+    word = re.match(r"\s*([a-zа-я]+)", text)
+    return word is not None and (word[1].startswith("числ") or month_named(word[1]) is not None)
+
+
 # A range of days: "с 25 по 30 марта 2017", "25-30 March 2017", "du
-# 2 au 5 avril 2017", "12.03.2017 - 15.03.2017", "March 25 to April 2, 2017".
-RANGE_START = re.compile(r"^(?:с|со|from|between|du|vom|zwischen|entre(?:\s+le)?)\s+")
+# 2 au 5 avril 2017", "12.03.2017 - 15.03.2017", "March 25 to April 2, 2017",
+# "в период с 12 по 15 марта", "de mars à mai 2017", "Ende März/Anfang April".
+RANGE_START = re.compile(
+    r"^(?:(?:в|in|during|pendant|la|the|im)\s+)*(?:(?:период\w*|промежут\w*|period|periode|"
+    r"zeitraum)\s+)?(?:(?:с|со|from|between|между|du|de|vom|von|zwischen|entre(?:\s+le)?)\s+)?"
+)
 RANGE_WORD = re.compile(
-    r"\s*(?:-|\bпо\b|\bдо\b|\bto\b|\buntil\b|\btill\b|\bau\b|\bbis\b|\band\b|\bи\b|\bet\b)\s*"
+    r"\s*(?:-|/|\bпо\b|\bдо\b|\bна\b|\bto\b|\buntil\b|\btill\b|\bau\b|\ba\b|\bbis\b|\bauf\s+den\b"
+    r"|\bauf\b|\bzum\b|\band\b|\bи\b|\bet\b)\s*"
 )
 
 
-def _whole(text: str) -> Period | None:
+def _whole(text: str, today: datetime.date) -> Period | None:
     """A date that is all of `text` but for small words; None if not."""
     try:
-        found = _find(text)
+        found = _find(text, today)
     except Unreadable:
         return None
     if found is None:
@@ -301,7 +442,7 @@ def _whole(text: str) -> Period | None:
     return period
 
 
-def _range(value: str) -> Period | None:
+def _range(value: str, today: datetime.date) -> Period | None:
     """Two dates joined as a range, the first lacking what the second
     gives (its year, its month); None if the text is not one."""
     body = RANGE_START.sub("", value)
@@ -312,20 +453,26 @@ def _range(value: str) -> Period | None:
         # "March 25 to April 2, 2017" and "March 25-30, 2017": the year
         # written once, after the second day.
         year_after = re.search(r",?\s+(?P<y>\d{4})$", right)
-        end = _whole(right)
+        end = _whole(right, today)
         if end is None and year_after and re.fullmatch(r"\d{1,2}", right[: year_after.start()]):
             month = month_named(left.split()[0]) if left.split() else None
             if month is None:
                 continue
-            end = _whole(f"{right[: year_after.start()]} {left.split()[0]} {year_after['y']}")
+            end = _whole(
+                f"{right[: year_after.start()]} {left.split()[0]} {year_after['y']}", today
+            )
             left = f"{left.split()[-1]} {left.split()[0]}"
-        if end is None or not end.year_given:
+        if end is None or (not end.year_given and re.search(r"\d{4}", left)):
             continue
         year, month = end.last.year, end.last.month
-        if re.fullmatch(r"\d{1,2}", left):
-            start = _whole(f"{left}.{month:02d}.{year}")
+        if re.fullmatch(r"\d{1,2}\.?", left):  # "vom 11. auf den 12. März"
+            start = _whole(f"{left.rstrip('.')}.{month:02d}.{year}", today)
         else:
-            start = _whole(left) if re.search(r"\d{4}", left) else _whole(f"{left} {year}")
+            start = (
+                _whole(left, today)
+                if re.search(r"\d{4}", left)
+                else _whole(f"{left} {year}", today)
+            )
         if start is None:
             continue
         first = start.first
@@ -333,7 +480,7 @@ def _range(value: str) -> Period | None:
             # "с 25 декабря по 5 января 2018": the year is the second day's.
             first = _shift(first, -1)
         if first <= end.last:
-            return Period(first, end.last)
+            return Period(first, end.last, year_given=end.year_given)
     return None
 
 
@@ -345,7 +492,7 @@ def _year_of(text: str | None, base: int | None = None) -> int | None:
     return _check_year(int(text))
 
 
-def _find(text: str) -> tuple[Period, re.Match[str]] | None:
+def _find(text: str, today: datetime.date) -> tuple[Period, re.Match[str]] | None:
     """The first way of writing a date that the text holds, most precise first."""
     for pattern in (YEAR_MONTH_DAY, DAY_MONTH_YEAR):
         if match := pattern.search(text):
@@ -357,11 +504,11 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
             if month:
                 found = _day(int(match["y"]), month, int(match["d"]))
                 return Period(found, found), match
+    if decade := _decade(text, today):
+        return decade
     if match := QUARTER.search(text):
-        groups = match.groupdict()
-        quarter_text = groups["q1"] or groups["q2"] or groups["q3"] or groups["q4"]
-        year = int(groups["y1"] or groups["y2"] or groups["y3"] or groups["y4"])
-        quarter = ROMAN.get(quarter_text) or int(quarter_text)
+        quarter = int(match["q1"] or match["q2"] or match["q3"])
+        year = int(match["y1"] or match["y2"] or match["y3"])
         first = _month(year, 3 * quarter - 2)[0]
         return Period(first, _month(year, 3 * quarter)[1]), match
     for match in PART_OF_MONTH.finditer(text):
@@ -371,17 +518,23 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
             given = _year_of(match["y"])
             first, last = _month(given or NO_YEAR, month, days)
             return Period(first, last, year_given=given is not None), match
-    for match in SEASON.finditer(text):
-        if not any(match["s"].startswith(stem) for stem in SEASONS):
-            continue
-        if match["s"] == "лет" and match["y"] is None:
-            continue  # "лет" is also "years"; "летом", "лето" are not
-        given = _year_of(match["y"])
-        until = _year_of(match["y2"], given) if given is not None else None
-        return _season(match["s"], given, until), match
+    for pattern in (PART_OF_SEASON, SEASON):
+        for match in pattern.finditer(text):
+            if not any(match["s"].startswith(stem) for stem in SEASONS):
+                continue
+            if match["s"] == "лет" and match["y"] is None:
+                continue  # "лет" is also "years"; "летом", "лето" are not
+            given = _year_of(match["y"])
+            until = _year_of(match["y2"], given) if given is not None else None
+            season = _season(match["s"], given, until)
+            if pattern is PART_OF_SEASON:
+                part = next(n for p, n in SEASON_PARTS if re.fullmatch(p, match["p"]))
+                first = season.first if part == 0 else _fifteenth(season.first, part - 1)
+                season = replace(season, first=first, last=_fifteenth(season.first, part + 1))
+            return season, match
     if match := PART_OF_YEAR.search(text):
         year = _check_year(int(match["y"]))
-        months = next(m for p, m in YEAR_PARTS if re.fullmatch(p, match["p"]))
+        months = next(m for p, m, _y in YEAR_PARTS if re.fullmatch(p, match["p"]))
         first, last = _month(year, months[0])[0], _month(year, months[1])[1]
         return Period(first, last), match
     if match := MONTH_YEAR.search(text):
@@ -392,6 +545,23 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
             until = year // 100 * 100 + month
             return Period(datetime.date(year, 1, 1), datetime.date(until, 12, 31)), match
         return Period(*_month(year, month)), match
+    for match in YEAR_NAME.finditer(text):
+        if month := month_named(match["m"]):
+            year = _check_year(int(match["y"]))
+            if match["d"]:
+                found = _day(year, month, int(match["d"]))
+                return Period(found, found), match
+            return Period(*_month(year, month)), match
+    for pattern in (DAY_NAME, NAME_DAY):
+        for match in pattern.finditer(text):
+            if month := month_named(match["m"]):
+                return _no_year(month, int(match["d"])), match
+    if match := DAY_MONTH.search(text):
+        day, month = int(match["d"]), int(match["m"])
+        if day == 1 and month == 1:  # the placeholder for an unknown day, as with a year
+            whole = (datetime.date(NO_YEAR, 1, 1), datetime.date(NO_YEAR, 12, 31))
+            return Period(*whole, year_given=False), match
+        return _no_year(month, day), match
     for match in MONTH_NAME_YEAR.finditer(text):
         month = month_named(match["m"])
         if not month:
@@ -411,6 +581,30 @@ def _find(text: str) -> tuple[Period, re.Match[str]] | None:
         year = _check_year(int(match["y"]))
         return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31)), match
     return None
+
+
+def _roman(match: re.Match[str], today: datetime.date) -> str:
+    """ "12.III.2017" as "2017-03-12" (year first: a Roman month is never a
+    day, so there is nothing to swap); a numeral that is no month is kept."""
+    month = ROMAN_MONTHS.get(match["m"])
+    if month is None:
+        return match.group(0)
+    year = int(match["y"])
+    if len(match["y"]) == 2:  # the latest century that is not in the future
+        year += today.year // 100 * 100 - (100 if year > today.year % 100 else 0)
+    return f"{year}-{month:02d}-{int(match['d']):02d}"
+
+
+def _overnight(period: Period, *, before: bool) -> Period:
+    """A night: the one before the day named ("в ночь на 12 марта": the
+    11th and 12th), the one between the days named ("с 11 на 12 марта"), or
+    for one day alone the night on either side of it, as lists write both."""
+    day = datetime.timedelta(days=1)
+    if before:
+        return replace(period, first=period.first - day, swapped=None)
+    if period.exact:
+        return replace(period, first=period.first - day, last=period.last + day, swapped=None)
+    return period
 
 
 def _with_century(match: re.Match[str], today: datetime.date) -> str:
@@ -467,6 +661,8 @@ def read_period(
     if not value or UNKNOWN.match(value):
         return None
     today = today or datetime.date.today()
+    value = DOTTED_TIME.sub(r"\g<kept>", TIME.sub(" ", value)).strip()
+    value = ROMAN_MONTH.sub(lambda match: _roman(match, today), value)
     value = SHORT_YEAR.sub(lambda match: _with_century(match, today), value)
     if (bounded := _bound(value, today, words)) is not None:
         return bounded
@@ -477,7 +673,10 @@ def read_period(
         kept = re.search(r"(?:весн|лет|осен|зим)\w*$", back.group(0))
         value = (value[: back.start()] + " " + (kept.group(0) if kept else "") + " "
                  + value[back.end() :]).strip()  # fmt: skip
-    found = _find(value)
+    night = NIGHT.search(value)
+    if night:
+        value = (value[: night.start()] + " " + value[night.end() :]).strip()
+    found = _find(value, today)
     if found is None and back and not FILLER.sub(" ", value).strip(" .,;:-()"):
         # "в прошлом году" alone: the whole of last year.
         whole = Period(
@@ -490,12 +689,16 @@ def read_period(
     rest = (value[: match.start()] + " " + value[match.end() :]).strip()
     rest = APPROXIMATE.sub("", rest)
     if re.search(r"\d", rest):
-        ranged = _range(value)
+        ranged = _range(value, today)
         if ranged is None:
             raise Unreadable  # another number: a second date, a typo
         period, rest = ranged, ""
+    elif FILLER.sub(" ", rest).strip(" .,;:-()") and (ranged := _range(value, today)):
+        period, rest = ranged, ""  # "конец марта/начало апреля": two ends without a year
     if not words and FILLER.sub(" ", rest).strip(" .,;:-()"):
         raise Unreadable
+    if night:
+        period = _overnight(period, before=bool(night["before"]))
     if period.year_given and period.first > today:
         raise Unreadable(later=True)
     if back and not period.year_given:

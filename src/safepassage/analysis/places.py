@@ -116,6 +116,8 @@ AROUND = frozenset(
         "près",
         "en",
         "russie",
+        "république",
+        "republique",
         "aus",
         "bei",
         "der",
@@ -123,6 +125,7 @@ AROUND = frozenset(
         "das",
         "stadt",
         "dorf",
+        "republik",
         "nahe",
     ]
 )
@@ -137,6 +140,8 @@ DISTRICT_WORDS = frozenset(
         "р-на",
         "р-не",
         "district",
+        # ("Shali region": an English article's word for a район.)
+        "region",
         "raion",
         "rayon",
         "bezirk",
@@ -275,6 +280,41 @@ def _load() -> tuple[dict[str, Entry], dict[str, Entry], list[tuple[str, Entry]]
 
 GAZETTEER, NAMES, DESCRIPTIONS = _load()
 
+# Words that make another place of the one they stand before ("Старая
+# Сунжа" is not Сунжа, "Верхний Наур" not Наур): before a name the
+# gazetteer knows only without them, the place is one it does not know.
+QUALIFIERS = frozenset(
+    key
+    for adjective in ("Старый", "Новый", "Верхний", "Нижний", "Большой", "Малый", "Средний")
+    for stem in (adjective[:-2],)
+    for ending in ("ый", "ий", "ой", "ая", "ое", "ые", "ие", "яя", "ее", "ого", "ой", "ых", "их")
+    for key in {_phrase_key(stem + ending, DEFAULT_SYSTEM)}
+) | frozenset(
+    key
+    for latin in (
+        "Staraya",
+        "Staryye",
+        "Staryy",
+        "Staryj",
+        "Novaya",
+        "Novyye",
+        "Novyy",
+        "Novyj",
+        "Verkhniy",
+        "Verkhneye",
+        "Verkhniye",
+        "Nizhniy",
+        "Nizhneye",
+        "Nizhniye",
+        "Bolshoy",
+        "Bolshiye",
+        "Malyy",
+        "Malyye",
+        "Sredniy",
+    )
+    for key in _keys_of_latin(latin)
+)
+
 
 @functools.lru_cache(maxsize=1 << 16)
 def read_place(text: str, system: str = DEFAULT_SYSTEM) -> Place | None:
@@ -336,6 +376,8 @@ def _read_place(text: str, system: str) -> Place | None:
         rest = "".join(key for key in keys if found is None or NAMES.get(key) is not found[3])
         return Place(f"~{rest}", "", False) if rest else None
     _kind, size, start, entry = found
+    if start > 0 and keys[start - 1] in QUALIFIERS:
+        return Place(f"~{''.join(keys[start - 1 : start - size])}", "", False)
     span = {kept[i][0] for i in range(start, start - size)}
     if span & beside and entry.kind in ("village", "town", "city") and entry.district:
         district = entry.named_district or entry.district

@@ -79,12 +79,14 @@ class System:
                     position += 1
         return "".join(out)
 
-    def score(self, word: str) -> int:
+    def score(self, word: str, native: frozenset[str] = frozenset()) -> int:
         """How many of this system's own spellings the word holds; a letter
         with a diacritic (š, û, ï) counts twice: no system writes it by
-        chance."""
+        chance. Spellings in `native` (another system's own letters) do
+        not count."""
         return sum(
-            len(marker.findall(word)) * (1 if marker.pattern.isascii() else 2)
+            sum(1 for found in marker.findall(word) if found not in native)
+            * (1 if marker.pattern.isascii() else 2)
             for marker in self.markers
         )
 
@@ -163,12 +165,17 @@ def system_for(word: str, usual: str) -> str:
     """The system to read one word in: the one its own spellings show, else
     the list's usual one."""
     lowered = word.casefold()
-    if SYSTEMS[usual].score(lowered):
-        own = SYSTEMS[usual].score(lowered)
-        best, most = _best(word)
-        return best if most > own else usual
-    best, most = _best(word)
-    return best if most else usual
+    # A spelling the list's own system writes too is no sign of another
+    # ("Jandarow" in a German list, "Jusupov" in a scholarly one: j is й
+    # there, though an English list writes Jabrail).
+    native = frozenset(SYSTEMS[usual].letters)
+    own = SYSTEMS[usual].score(lowered)
+    best, most = usual, own
+    for code, system in SYSTEMS.items():
+        found = system.score(lowered, native) if code != usual else own
+        if found > most:
+            best, most = code, found
+    return best
 
 
 # Latin letters typed inside Cyrillic words (they look the same), and the
@@ -230,6 +237,9 @@ FOLDS: list[tuple[re.Pattern[str], str]] = [
         (r"ь(?=[аеёиоуыэюя])", "и"),  # Марьям / Мариям, Ильяс / Илиас
         (r"ь", ""),
         (r"дж", "ж"),  # Джабраил / Jabrail / Жабраил
+        # German writes ж as sch, as ш (Breschnew, Noschai-Jurt, Meschijew):
+        # names hardly tell the two apart, so neither does the key.
+        (r"ж", "ш"),
         (r"т[сц]", "ц"),  # Tsakaev, Tzakaev
         (r"щ", "ш"),
         (r"я", "иа"),  # Марьям / Mariam (ICAO), Яндиев / Iandiev

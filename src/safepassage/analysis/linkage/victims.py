@@ -24,7 +24,7 @@ from safepassage.analysis import values
 from safepassage.analysis.linkage.schema import Compare, Kind, Schema
 from safepassage.analysis.names import GIVEN_NAMES, Name, parse, parse_parts, usual_order
 from safepassage.analysis.periods import Period, Unreadable, period_in_days
-from safepassage.analysis.places import Place, read_place
+from safepassage.analysis.places import GAZETTEER, Place, read_place
 from safepassage.analysis.romanization import detect, is_cyrillic, skeleton
 
 __all__ = [
@@ -154,6 +154,14 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _local(place: Place | None) -> Place | None:
+    """A place, or None for a whole republic ("Чечня", "ЧР"): every person
+    of a list of Chechnya lives in it, so it says nothing for or against a
+    town."""
+    entry = GAZETTEER.get(place.id) if place is not None else None
+    return None if entry is not None and entry.kind == "region" else place
+
+
 def _area(place: Place | None) -> str | None:
     """The district a record names instead of a place ("a village in the
     Shali district", "Шалинский район")."""
@@ -194,8 +202,8 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
         low, high = values.birth_range(birth, age, at)
         exact = birth.period if birth and birth.period and birth.period.exact else None
         event_low, event_high = period_in_days(event)
-        home = read_place(record.place, convention.system)
-        held = read_place(record.detention_place, convention.system)
+        home = _local(read_place(record.place, convention.system))
+        held = _local(read_place(record.detention_place, convention.system))
         sex = values.read_sex(record.sex) or name.sex or None
         rows.append(
             {

@@ -1,0 +1,131 @@
+"""Forms of names and places that lists of this region use and that were
+read wrongly: given names in -дин, changed-name notes with words inside,
+j in the systems that write й so, German sch for ж, places named with
+"Старая" or "Верхний", a "region" for a district, the republic in full."""
+
+from __future__ import annotations
+
+import pytest
+
+from safepassage.analysis.linkage.victims import SourceRecord, prepare
+from safepassage.analysis.names import parse
+from safepassage.analysis.places import read_place
+from safepassage.analysis.romanization import key
+
+
+@pytest.mark.parametrize(
+    "given", ["Шамсудин", "Нурдин", "Алаудин", "Зайнудин", "Салахудин", "Мумин", "Ясин"]
+)
+def test_a_given_name_in_din_is_not_taken_for_a_surname(given: str) -> None:
+    # Both words end as surnames do; only the given name's table tells.
+    first = parse(f"{given} Исаев")
+    second = parse(f"Исаев {given}")
+    assert first.surname == second.surname == key("Исаев")
+    assert first.given == second.given
+    assert first.sex == "m"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Муса (имя героя изменено)",
+        "Муса (имя собеседника изменено по его просьбе)",
+        "Муса (имя по просьбе изменено)",
+        "Муса и Ваха (имена героев изменены)",
+        "Moussa (les prénoms ont été modifiés)",
+        "Musa (Namen geändert)",
+        "Musa (Name von der Redaktion geändert)",
+    ],
+)
+def test_a_changed_name_note_with_words_inside_is_still_a_pseudonym(written: str) -> None:
+    found = parse(written)
+    assert found.pseudonym
+    assert not found.surname
+    assert not found.given
+
+
+def test_words_like_the_notes_are_names_when_no_note_is_made() -> None:
+    assert not parse("Иманов Изменен").pseudonym
+    assert not parse("Abdulnom Changé").pseudonym
+
+
+def test_a_compound_given_name_takes_its_sex_from_the_part_that_tells() -> None:
+    assert parse("Хаджи-Ахмед Исаев").sex == "m"
+
+
+@pytest.mark.parametrize(
+    ("written", "system"),
+    [
+        ("Jusupov Jusup", "scholarly"),
+        ("Jusupov Jusup", "iso9"),
+        ("Jussupow Jussuf", "german"),
+    ],
+)
+def test_j_is_y_in_the_systems_that_write_it_so(written: str, system: str) -> None:
+    assert parse(written, system).surname == parse("Юсупов Юсуп").surname
+
+
+def test_an_english_list_still_reads_j_as_dzh() -> None:
+    assert parse("Jabrail Jabrailov", "english").surname == parse("Джабраилов").surname
+
+
+@pytest.mark.parametrize(
+    ("latin", "system", "cyrillic"),
+    [
+        ("Meschijew", "german", "Межиев"),
+        ("Chadischat", "german", "Хадижат"),
+        ("Hadjiev", "english", "Хаджиев"),
+    ],
+)
+def test_german_sch_for_zh_and_english_dj_reach_the_cyrillic_key(
+    latin: str, system: str, cyrillic: str
+) -> None:
+    assert key(latin, system) == key(cyrillic)
+
+
+def test_noschai_jurt_is_nozhai_yurt() -> None:
+    assert read_place("Noschai-Jurt", "german") == read_place("Ножай-Юрт")
+
+
+@pytest.mark.parametrize("written", ["Старая Сунжа", "пос. Старая Сунжа", "Staraya Sunzha"])
+def test_old_or_upper_makes_another_place_than_the_name_alone(written: str) -> None:
+    found = read_place(written)
+    assert found is not None
+    assert found != read_place("Сунжа")
+    assert not found.known
+
+
+def test_a_place_whose_name_holds_the_word_is_still_known() -> None:
+    assert read_place("Старые Атаги") == read_place("Staryye Atagi") == read_place("Старых Атагов")
+    assert read_place("Старые Атаги").known
+    assert read_place("с. Верхний Наур").known
+
+
+def test_a_region_in_an_english_article_is_a_district() -> None:
+    assert read_place("Shali region") == read_place("Шалинский район")
+    assert read_place("Grozny region") == read_place("Грозненский район")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Чеченская Республика", "Chechen Republic", "République tchétchène", "ЧР", "Chechnya"],
+)
+def test_the_republic_in_full_is_chechnya(written: str) -> None:
+    found = read_place(written)
+    assert found is not None
+    assert found.id == "chechnya"
+
+
+def test_the_capital_in_a_german_case_form_is_grozny() -> None:
+    assert read_place("in der tschetschenischen Hauptstadt") == read_place("Грозный")
+
+
+def test_a_whole_republic_says_nothing_for_or_against_a_town() -> None:
+    records = [
+        SourceRecord("A", "1", name="Исаев Муса", place="Чеченская Республика"),
+        SourceRecord("B", "1", name="Musa Isayev", place="Grozny", detention_place="ЧР"),
+    ]
+    first, second = prepare(records, 2017)
+    assert first["place"] is None
+    assert second["place"] == "grozny"
+    assert second["detention"] is None
