@@ -151,6 +151,8 @@ def test_ages_are_said_in_the_readers_words() -> None:
     assert birth_in_words("38") == "38 years old"
     assert birth_in_words("12.03.1987") == "12.03.1987"
     assert birth_in_words("no idea") == "no idea"
+    # An infant's age in months is shown as written, not as "0 years old".
+    assert birth_in_words("7 мес.") == "7 мес."
     with translation.override("ru"):
         assert birth_in_words("~38 years") == "примерно 38 лет"
         assert birth_in_words("около 21 года") == "примерно 21 год"

@@ -442,7 +442,7 @@ class Reading:
     """What a birth column says, in the words of a page: nothing, a date,
     a month, a year or an age (kept for the review page's wording)."""
 
-    kind: str  # "empty", "date", "month", "year", "age"
+    kind: str  # "empty", "date", "month", "year", "age", "infant" (an age in months)
     year: int | None = None
     approximate: bool = False
     age: int | None = None
@@ -453,6 +453,8 @@ def read_birth(text: str, today: datetime.date | None = None) -> Reading:
     birth = birth_of(text, today)
     if birth is None:
         return Reading("empty")
+    if birth.age is not None and birth.age.months is not None:
+        return Reading("infant", None, birth.age.approximate)
     if birth.age is not None:
         middle = (birth.age.low + birth.age.high) // 2
         return Reading("age", None, birth.age.approximate, middle)
@@ -481,6 +483,8 @@ def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
         # An infant: the months back from the middle of the year.
         middle = sum(birth.age.months) // 2
         return (reference_year * 12 + 6 - middle) // 12, True
+    if birth.age is not None and birth.age.months is not None:
+        return Reading("infant", None, birth.age.approximate)
     if birth.age is not None:
         middle = (birth.age.low + birth.age.high) // 2
         return reference_year - middle, True
