@@ -4,10 +4,12 @@ terminal, list runs, estimate from a run or a table by any method."""
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from safepassage.accounts.models import User
 from safepassage.analysis.models import Estimate, LinkageRun, LinkDecision
@@ -28,7 +30,10 @@ def _names(lists: StoredLists) -> str:
 
 
 def test_link_review_and_estimate_at_the_terminal(
-    analyst: User, lists: StoredLists, monkeypatch: pytest.MonkeyPatch
+    analyst: User,
+    lists: StoredLists,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     _stdin(monkeypatch, PASSWORD)
     out = io.StringIO()
@@ -41,7 +46,13 @@ def test_link_review_and_estimate_at_the_terminal(
     # Same, different, a nonsense answer (asked again), skip, quit.
     _stdin(monkeypatch, PASSWORD, "s", "d", "maybe", "n", "q")
     out = io.StringIO()
-    call_command("analysis", "review", "--run", str(run.pk)[:8], "--as", "analyst", stdout=out)
+    # (An audit entry's line is logged when it commits, at once at a terminal.)
+    monkeypatch.setattr(transaction, "on_commit", lambda func, *args, **kwargs: func())
+    with caplog.at_level(logging.INFO, logger="safepassage.audit"):
+        call_command("analysis", "review", "--run", str(run.pk)[:8], "--as", "analyst", stdout=out)
+    monkeypatch.undo()
+    # The audit log's lines stay off the terminal while the prompts are answered.
+    assert not [entry for entry in caplog.records if "pair_shown" in entry.getMessage()]
     text = out.getvalue()
     assert "match probability" in text
     assert "Answer s, d, n or q." in text

@@ -141,7 +141,7 @@ def test_summer_alone_is_a_season_and_years_alone_are_not() -> None:
 
 
 def test_blank_and_unknown_are_nothing() -> None:
-    for written in ("", "  ", "неизвестно", "unknown", "inconnu", "?", "—"):
+    for written in ("", "  ", "неизвестно", "неизв.", "unknown", "inconnu", "?", "—"):
         assert read_period(written) is None
         assert birth_of(written) is None
 

@@ -129,3 +129,19 @@ def test_a_whole_republic_says_nothing_for_or_against_a_town() -> None:
     assert first["place"] is None
     assert second["place"] == "grozny"
     assert second["detention"] is None
+
+
+def test_an_age_and_a_place_after_a_name_are_read_where_the_list_has_no_column() -> None:
+    records = [
+        SourceRecord("A", "1", name="Магомед Умаров, 28 лет, житель Аргуна", age_date="2017"),
+        SourceRecord("B", "1", name="Magomed Umarov, 28, from Argun", event_date="2017"),
+        # A column of its own wins over what the name says.
+        SourceRecord("C", "1", name="Magomed Umarov, 28, from Argun", age="40", place="Shali"),
+        SourceRecord("D", "1", name="Magomed Umarov"),
+    ]
+    first, second, third, fourth = prepare(records, 2017)
+    assert (first["birth_lo"], first["birth_hi"]) == (1988, 1989)
+    assert (second["birth_lo"], second["birth_hi"]) == (1988, 1989)
+    assert first["place"] == second["place"] == "argun"
+    assert (third["birth_lo"], third["place"]) == (1976, "shali")
+    assert (fourth["birth_lo"], fourth["place"]) == (None, None)

@@ -16,11 +16,18 @@ never a silent blank. A place the gazetteer does not know is kept and
 compared as written, and the report says so (a notice, not a problem). The
 file is read by safepassage.spreadsheets, which the documentation's importer
 shares.
+
+No row is stored twice: a row the list already holds word for word (the
+same file imported again, or again after its bad rows were corrected) is
+counted in the report and left, and a row whose own record id the list
+already holds with other values is a problem of its row. Both are found
+without keys, by blind indexes of the record id and of the whole row.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +44,7 @@ from safepassage.analysis.models import (
     VictimList,
     VictimRecord,
 )
-from safepassage.analysis.names import parse, parse_parts
+from safepassage.analysis.names import cleaned, parse, parse_parts
 from safepassage.analysis.places import read_place
 from safepassage.analysis.values import Unreadable, birth_of, read_age, read_event_date, read_sex
 from safepassage.audit.chain import record
@@ -69,8 +76,8 @@ class Problem:
     row: int
     column: str
     value: str
-    # "no_name", "long_name", "name", "no_id", "duplicate_id", "sex", "birth",
-    # "age", "age_date", "event_date", "later"
+    # "no_name", "long_name", "name", "no_id", "duplicate_id", "id_in_list", "sex",
+    # "birth", "age", "age_date", "event_date", "later"
     kind: str
 
     def message(self) -> str:
@@ -97,6 +104,11 @@ MESSAGES = {
     "duplicate_id": lambda: _(
         "Row %(row)s, column “%(column)s”: the record id “%(value)s” is given to an earlier "
         "row too."
+    ),
+    "id_in_list": lambda: _(
+        "Row %(row)s, column “%(column)s”: the list already holds a record with the id "
+        "“%(value)s”, with other values; a stored record is not replaced. Give this row "
+        "another id, or leave it out."
     ),
     "sex": lambda: _(
         "Row %(row)s, column “%(column)s”: “%(value)s” is not a sex; expected M or F (male, "
@@ -151,6 +163,8 @@ class ImportReport:
     stored: int = 0
     problems: list[Problem] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    # Rows the list already held word for word, not stored again.
+    already: int = 0
 
     @property
     def rows_with_problems(self) -> int:
@@ -162,9 +176,57 @@ class ImportReport:
         }
         return [
             stored,
+            *([self.already_message()] if self.already else []),
             *[problem.message() for problem in self.problems],
             *[notice.message() for notice in self.notices],
         ]
+
+    def already_message(self) -> str:
+        return ngettext(
+            "%(count)s row the list already held was not stored again.",
+            "%(count)s rows the list already held were not stored again.",
+            self.already,
+        ) % {"count": self.already}
+
+
+def _own_id(list_id: object, values: dict[str, str]) -> str:
+    """What the record id's blind index is taken of ("" for no id): the
+    list's id with it, so that two lists' ids do not match."""
+    own = values.get("id", "").strip()
+    return f"{list_id}\x1f{own}" if own else ""
+
+
+def _content(list_id: object, values: dict[str, str]) -> str:
+    """What the whole row's blind index is taken of."""
+    return f"{list_id}\x1f{json.dumps(values, sort_keys=True, ensure_ascii=False)}"
+
+
+def _new_rows(
+    victim_list: VictimList,
+    accepted: list[tuple[int, dict[str, str]]],
+    mapping: dict[str, str],
+    report: ImportReport,
+) -> list[tuple[int, dict[str, str]]]:
+    """The accepted rows the list does not hold yet; the rows it holds word
+    for word are counted in the report, and those that reuse one of its
+    record ids with other values are problems."""
+    held = victim_list.records.values_list("own_id_index", "content_index")
+    held_ids = {own for own, _row in held if own}
+    held_rows = {row for _own, row in held if row}
+    if not held_ids and not held_rows:
+        return accepted
+    new = []
+    for number, values in accepted:
+        content = blind_index(VictimRecord, "content_index", _content(victim_list.pk, values))
+        if content in held_rows:
+            report.already += 1
+            continue
+        own = _own_id(victim_list.pk, values)
+        if own and blind_index(VictimRecord, "own_id_index", own) in held_ids:
+            report.problems.append(Problem(number, mapping["id"], values["id"], "id_in_list"))
+            continue
+        new.append((number, values))
+    return new
 
 
 def _rows(name: str, raw: bytes) -> Iterator[list[str]]:
@@ -225,10 +287,11 @@ def problems_of(
 
 
 def notices_of(number: int, values: dict[str, str], mapping: dict[str, str]) -> list[Notice]:
+    # (Digits after the name, "Умаров Магомед, 28 лет", are an age, read as one.)
     found = [
         Notice(number, mapping[key], values[key], "name")
         for key in NAME_FIELDS
-        if any(ch.isdigit() for ch in values.get(key, ""))
+        if any(ch.isdigit() for ch in cleaned(values.get(key, ""))[0])
     ]
     for ours in PLACES:
         text = values.get(ours, "")
@@ -251,18 +314,20 @@ def import_list(
         raise ImportRefused(_("give the list a name (its source)"))
     existing = list_named(list_name)
     mapping = mapping or (existing.mapping if existing else {})
+    # (A field mistyped first: "fullname=ФИО" is a name column mistyped, not
+    # a list without one.)
+    unknown = sorted(set(mapping) - set(FIELDS))
+    if unknown:
+        raise ImportRefused(
+            _("unknown fields %(unknown)s: use %(known)s")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(FIELDS)}
+        )
     if not any(key in mapping for key in NAME_FIELDS):
         raise ImportRefused(
             _(
                 "say which column holds the name: --map name=COLUMN, or the surname and "
                 "given name in columns of their own (--map surname=COLUMN --map given=COLUMN)"
             )
-        )
-    unknown = sorted(set(mapping) - set(FIELDS))
-    if unknown:
-        raise ImportRefused(
-            _("unknown fields %(unknown)s: use %(known)s")
-            % {"unknown": ", ".join(unknown), "known": ", ".join(FIELDS)}
         )
     name, raw = (source.name, source.read_bytes()) if isinstance(source, Path) else source
     rows = _rows(name, raw)
@@ -302,6 +367,8 @@ def import_list(
             continue
         report.notices += notices_of(number, values, mapping)
         accepted.append((number, values))
+    if existing is not None:
+        accepted = _new_rows(existing, accepted, mapping, report)
     if report.problems and not skip_invalid:
         count = report.rows_with_problems
         raise ImportRefused(
@@ -326,6 +393,9 @@ def import_list(
         for offset, (_number, values) in enumerate(accepted, start=1):
             entry = VictimRecord(victim_list=victim_list, row=first + offset)
             entry.data = values
+            # (What the blind indexes are taken of, read by their fields on save.)
+            entry.own_id = _own_id(victim_list.pk, values)  # type: ignore[attr-defined]
+            entry.content = _content(victim_list.pk, values)  # type: ignore[attr-defined]
             entry.save(force_insert=True)
         report.stored = len(accepted)
         record(
@@ -334,5 +404,6 @@ def import_list(
             victim_list,
             rows=report.stored,
             skipped=report.rows_with_problems,
+            already=report.already,
         )
     return report

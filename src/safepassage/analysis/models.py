@@ -93,11 +93,27 @@ class VictimRecord(SealedModel):
     victim_list = models.ForeignKey(VictimList, on_delete=models.CASCADE, related_name="records")
     row = models.PositiveIntegerField()
     data = EncryptedJSONField(compartment=Compartment.DOCUMENTATION, public_writes=True)
+    # Find a record again without keys, so that a file imported twice, or
+    # again after its bad rows were corrected, stores no row twice: the
+    # list's own record id, and the whole row, each with the list's id
+    # (importing.indexed sets `own_id` and `content`; "" for records
+    # imported before these were kept).
+    own_id_index = BlindIndexField(
+        source="own_id", compartment=Compartment.DOCUMENTATION, server_keyed=True
+    )
+    content_index = BlindIndexField(
+        source="content", compartment=Compartment.DOCUMENTATION, server_keyed=True
+    )
 
     class Meta:
         ordering = ["victim_list", "row"]
         constraints = [
-            models.UniqueConstraint(fields=["victim_list", "row"], name="one_record_per_row")
+            models.UniqueConstraint(fields=["victim_list", "row"], name="one_record_per_row"),
+            models.UniqueConstraint(
+                fields=["victim_list", "own_id_index"],
+                condition=~models.Q(own_id_index=""),
+                name="one_record_per_own_id",
+            ),
         ]
 
     def __str__(self) -> str:

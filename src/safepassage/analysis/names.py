@@ -325,6 +325,20 @@ def cleaned(text: str) -> tuple[str, bool]:
     return " ".join(body.replace("*", " ").split()), marked
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def trailer(text: str) -> tuple[str, ...]:
+    """What a press list writes after a name, in its comma-separated parts
+    ("Магомед Умаров, 28 лет, житель Аргуна": "28 лет", "житель Аргуна"),
+    for the linkage to read an age or a place from where the list has no
+    column of its own for them; () for a name alone."""
+    body = BRACKETS.sub(" ", text)
+    after = AFTER_NAME.search(body)
+    if after is None:
+        return ()
+    rest = body[after.start() :].lstrip(" ,")
+    return tuple(part.strip() for part in rest.split(",") if part.strip())
+
+
 def _unnamed(body: str) -> Name | None:
     """No name, for a person the list could not name; None for a name."""
     found = UNNAMED.match(body)

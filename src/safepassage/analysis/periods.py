@@ -155,7 +155,7 @@ PARTS = [
     (_nth(3, r"декад\w*"), (21, 31)),
 ]
 UNKNOWN = re.compile(
-    r"^(?:неизвестн\w*|не\s+известн\w*|не\s+указан\w*|нет\s+данных|н/д|unknown|not\s+known|"
+    r"^(?:неизвестн\w*|неизв\.?|не\s+известн\w*|не\s+указан\w*|нет\s+данных|н/д|unknown|not\s+known|"
     r"n/?a|inconnue?|unbekannt|x+|\?+|-+|—)$"
 )
 # Words a date may stand among ("в марте 2017 года", "on 12 March 2017").

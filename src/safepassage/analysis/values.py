@@ -483,8 +483,6 @@ def birth_year(text: str, reference_year: int) -> tuple[int | None, bool]:
         # An infant: the months back from the middle of the year.
         middle = sum(birth.age.months) // 2
         return (reference_year * 12 + 6 - middle) // 12, True
-    if birth.age is not None and birth.age.months is not None:
-        return Reading("infant", None, birth.age.approximate)
     if birth.age is not None:
         middle = (birth.age.low + birth.age.high) // 2
         return reference_year - middle, True

@@ -22,7 +22,14 @@ from typing import Any
 
 from safepassage.analysis import values
 from safepassage.analysis.linkage.schema import Compare, Kind, Schema
-from safepassage.analysis.names import GIVEN_NAMES, Name, parse, parse_parts, usual_order
+from safepassage.analysis.names import (
+    GIVEN_NAMES,
+    Name,
+    parse,
+    parse_parts,
+    trailer,
+    usual_order,
+)
 from safepassage.analysis.periods import Period, Unreadable, period_in_days
 from safepassage.analysis.places import GAZETTEER, Place, read_place
 from safepassage.analysis.romanization import detect, is_cyrillic, skeleton
@@ -154,6 +161,29 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _age_in(parts: tuple[str, ...]) -> values.Age | None:
+    """The age a press list writes after a name ("Магомед Умаров, 28 лет"),
+    for a list with no column for it; None if it writes none."""
+    for part in parts:
+        try:
+            found = values.read_age(part)
+        except Unreadable:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _place_in(parts: tuple[str, ...], system: str) -> Place | None:
+    """The place a press list writes after a name ("житель Аргуна", "from
+    Argun"), if the gazetteer knows it, for a list with no column for it."""
+    for part in parts:
+        found = read_place(part, system)
+        if found is not None and found.known:
+            return found
+    return None
+
+
 def _local(place: Place | None) -> Place | None:
     """A place, or None for a whole republic ("Чечня", "ЧР"): every person
     of a list of Chechnya lives in it, so it says nothing for or against a
@@ -199,10 +229,15 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
             age = values.read_age(record.age)
         except Unreadable:
             age = None
+        extra = trailer(record.name) if record.name else ()
+        if birth is None and age is None:
+            age = _age_in(extra)
         low, high = values.birth_range(birth, age, at)
         exact = birth.period if birth and birth.period and birth.period.exact else None
         event_low, event_high = period_in_days(event)
         home = _local(read_place(record.place, convention.system))
+        if home is None and not record.place.strip():
+            home = _local(_place_in(extra, convention.system))
         held = _local(read_place(record.detention_place, convention.system))
         sex = values.read_sex(record.sex) or name.sex or None
         rows.append(

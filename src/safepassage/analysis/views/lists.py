@@ -108,6 +108,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
     message = ngettext("%(count)s row imported.", "%(count)s rows imported.", report.stored) % {
         "count": report.stored
     }
+    if report.already:
+        message += " " + report.already_message()
     if report.problems:
         skipped = report.rows_with_problems
         message += " " + ngettext(

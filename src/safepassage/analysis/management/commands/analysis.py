@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -284,34 +287,43 @@ class Command(BaseCommand):
                 f"{len(queue)} pairs to review. s: same person, d: different "
                 "people, n: next (no decision), q: quit"
             )
-            decided = 0
-            for number, candidate in enumerate(queue, start=1):
-                found = run_records(run, [candidate.first, candidate.second])
-                if len(found) < 2:
-                    continue
-                first, second = found[candidate.first], found[candidate.second]
-                record(by, "analysis.pair_shown", run, first=str(first.pk), second=str(second.pk))
-                heading = (
-                    "rejected, yet joined through other records"
-                    if candidate.conflict
-                    else f"match probability {candidate.probability:.2f}"
-                )
-                self.stdout.write(f"\nPair {number} of {len(queue)} ({heading})")
-                for field in REVIEWED:
-                    left = str(first.data.get(field, ""))
-                    right = str(second.data.get(field, ""))
-                    if left or right:
-                        self.stdout.write(f"  {field:<15} {left:<36} | {right}")
-                self.stdout.write(
-                    f"  {'list':<10} {first.victim_list.name:<36} | {second.victim_list.name}"
-                )
-                answer = self._ask("Same person? [s/d/n/q] ")
-                if answer == "q":
-                    break
-                if answer in ("s", "d"):
-                    decide(first, second, Same.SAME if answer == "s" else Same.DIFFERENT, by=by)
-                    decided += 1
+            # (The audit lines the server logs would break into the prompts:
+            # the review is still written to the audit log.)
+            with _quiet_audit():
+                decided = self._review_pairs(run, queue, by)
             self.stdout.write(f"{decided} decisions recorded; later runs and estimates use them.")
+
+    def _review_pairs(self, run: LinkageRun, queue: list[Any], by: Any) -> int:
+        """Each pair in turn, until the queue ends or the reviewer quits: the
+        number of decisions made."""
+        decided = 0
+        for number, candidate in enumerate(queue, start=1):
+            found = run_records(run, [candidate.first, candidate.second])
+            if len(found) < 2:
+                continue
+            first, second = found[candidate.first], found[candidate.second]
+            record(by, "analysis.pair_shown", run, first=str(first.pk), second=str(second.pk))
+            heading = (
+                "rejected, yet joined through other records"
+                if candidate.conflict
+                else f"match probability {candidate.probability:.2f}"
+            )
+            self.stdout.write(f"\nPair {number} of {len(queue)} ({heading})")
+            for field in REVIEWED:
+                left = str(first.data.get(field, ""))
+                right = str(second.data.get(field, ""))
+                if left or right:
+                    self.stdout.write(f"  {field:<15} {left:<36} | {right}")
+            self.stdout.write(
+                f"  {'list':<15} {first.victim_list.name:<36} | {second.victim_list.name}"
+            )
+            answer = self._ask("Same person? [s/d/n/q] ")
+            if answer == "q":
+                break
+            if answer in ("s", "d"):
+                decide(first, second, Same.SAME if answer == "s" else Same.DIFFERENT, by=by)
+                decided += 1
+        return decided
 
     def _ask(self, prompt: str) -> str:
         import sys
@@ -510,3 +522,16 @@ class Command(BaseCommand):
 def _joined(groups: list[list[str]]) -> str:
     """How many lists an estimate counted as one (their names are sealed)."""
     return "".join(f", {len(group)} lists counted as one" for group in groups)
+
+
+@contextlib.contextmanager
+def _quiet_audit() -> Iterator[None]:
+    """The audit log's lines kept off the terminal while a person answers
+    prompts (each entry is still written to the audit chain)."""
+    logger = logging.getLogger("safepassage.audit")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
