@@ -943,6 +943,7 @@ DETAILS: dict[str, Promise] = {
     "added_roles": pgettext_lazy("audit detail", "roles added"),
     "added_teams": pgettext_lazy("audit detail", "teams added"),
     "act": pgettext_lazy("audit detail", "act"),
+    "already": pgettext_lazy("audit detail", "rows already in the list"),
     "arrivals": pgettext_lazy("audit detail", "arrivals"),
     "attachment": pgettext_lazy("audit detail", "file"),
     "attempt": pgettext_lazy("audit detail", "attempt"),
