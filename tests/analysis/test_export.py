@@ -105,7 +105,7 @@ def test_it_writes_a_file_only_its_owner_reads(
         "analysis", "export", "--run", str(run.pk), "--output", str(target), "--as", "analyst",
         stdout=out,
     )  # fmt: skip
-    assert out.getvalue() == ""
+    assert out.getvalue() == f"{len(lists.truth)} records written to {target}.\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert len(_rows(target.read_text(encoding="utf-8"))) == len(lists.truth)
     _stdin(monkeypatch, "wrong password")

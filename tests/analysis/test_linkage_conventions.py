@@ -673,3 +673,35 @@ def test_brothers_with_all_else_in_common_stay_two_people() -> None:
     for person in set(by_name.values()):
         records_of = [n for n, p in enumerate(people) if p == person]
         assert len({result.clusters[n] for n in records_of}) == 1
+
+
+def test_a_surname_typed_wrong_beside_a_district_named_for_a_village_is_a_candidate() -> None:
+    rows = _two(
+        ("NGO testimonies", {"name": "Закриев Бекхан Вахаевич", "place": "Толстой-Юрт"}),
+        ("International report", {"surname": "Закреив", "given": "Бекхан",
+                                  "place": "Грозненский р-н"}),
+    )  # fmt: skip
+    assert rows[0]["surname"] != rows[1]["surname"]
+    assert _blocked(rows)
+    # Not in another district.
+    assert not _blocked(_two(
+        ("NGO testimonies", {"name": "Закриев Бекхан Вахаевич", "place": "Толстой-Юрт"}),
+        ("International report", {"surname": "Закреив", "given": "Бекхан",
+                                  "place": "Шалинский р-н"}),
+    ))  # fmt: skip
+
+
+def test_a_record_without_a_surname_is_found_by_the_others_place_of_detention() -> None:
+    # The other names no home, only where he was held.
+    held = {"event_date": "10.03.2017"}
+    rows = _two(
+        ("NGO testimonies", {"name": "Алиев Адам", "detention_place": "Гудермес", **held}),
+        ("Russian newspaper", {"name": "Адам А.", "place": "Гудермес", **held}),
+    )
+    assert _blocked(rows)
+    # A record that names its home is found by its home, not by where it was held.
+    assert not _blocked(_two(
+        ("NGO testimonies", {"name": "Алиев Адам", "place": "Шали", "detention_place": "Гудермес",
+                             **held}),
+        ("Russian newspaper", {"name": "Адам А.", "place": "Гудермес", **held}),
+    ))  # fmt: skip

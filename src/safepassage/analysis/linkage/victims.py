@@ -337,10 +337,14 @@ def _role(**roles: str) -> tuple[tuple[str, str], ...]:
     return tuple(roles.items())
 
 
-# A record without a surname is found by where and when instead.
+# A record without a surname is found by where and when instead: by the
+# other's home, or, where the other names no home, by its place of
+# detention ("Алиев Адам", detained in Гудермес, and "Адам А." of Гудермес).
 NAMELESS = (
     "l.nameless_place = r.place and l.event_year = r.event_year",
     "l.place = r.nameless_place and l.event_year = r.event_year",
+    "l.nameless_place = r.detention and r.place is null and l.event_year = r.event_year",
+    "l.detention = r.nameless_place and l.place is null and l.event_year = r.event_year",
 )
 
 VICTIMS = Schema(
@@ -419,6 +423,11 @@ VICTIMS = Schema(
         " and l.event_year = r.event_year",
         "l.surname_sk = r.surname_sk and l.initial = r.bare_initial and l.place = r.place"
         " and l.event_year = r.event_year",
+        # A surname with a typing error where one record names the district
+        # instead of the village ("Закриев Бекхан", Толстой-Юрт; "Закреив
+        # Бекхан", Грозненский р-н): the same consonants, in that district.
+        "l.surname_sk = r.surname_sk and l.given = r.given and l.place_area = r.place_district",
+        "l.surname_sk = r.surname_sk and l.given = r.given and l.place_district = r.place_area",
         ("given", "birth_year", "place"),
         ("given", "place", "event_month"),
         ("surname", "place", "event_month"),

@@ -269,9 +269,12 @@ class Command(BaseCommand):
 
     def _export(self, options: dict[str, Any]) -> None:
         keyring, by = self._keys(options)
-        text = export_from(self._run(options["run"]), keyring, by, options["output"])
+        run = self._run(options["run"])
+        text = export_from(run, keyring, by, options["output"])
         if text is not None:
             self.stdout.write(text, ending="")
+        else:
+            self.stdout.write(f"{run.records} records written to {options['output']}.")
 
     def _review(self, options: dict[str, Any]) -> None:
         keyring, by = self._keys(options)
