@@ -705,3 +705,21 @@ def test_a_record_without_a_surname_is_found_by_the_others_place_of_detention() 
                              **held}),
         ("Russian newspaper", {"name": "Адам А.", "place": "Гудермес", **held}),
     ))  # fmt: skip
+
+
+def test_a_father_and_son_of_one_name_teach_nothing_about_matches() -> None:
+    # Both of one surname, given name and village; their patronymics differ.
+    # In the block that learns births, they would teach that births decades
+    # apart are common among the records of one person.
+    father, son = _two(
+        ("NGO testimonies", {"name": "Хасанов Умар Лечаевич", "birth": "1965", "place": "Майртуп"}),
+        ("NGO testimonies", {"name": "Хасанов Умар Умарович", "birth": "1994", "place": "Майртуп"}),
+    )
+    same, other = _two(
+        ("NGO testimonies", {"name": "Хасанов Умар Лечаевич", "birth": "1965", "place": "Майртуп"}),
+        ("International report", {"surname": "Khasanov", "given": "Umar", "place": "Mairtup"}),
+    )
+    learnt_by_name = victims.VICTIMS.training[0]
+    assert isinstance(learnt_by_name, str)
+    assert not _holds(learnt_by_name, [father, son])
+    assert _holds(learnt_by_name, [same, other])

@@ -448,7 +448,11 @@ VICTIMS = Schema(
     # and births) for one person: one surname and given name; one full
     # date of birth; failing those, one year of birth and place.
     training=(
-        ("surname", "given", "place"),
+        # (Not a father and son of one name, whose patronymics differ: the
+        # block would teach that births decades apart are common among
+        # matches.)
+        "l.surname = r.surname and l.given = r.given and l.place = r.place"
+        " and (l.patronymic is null or r.patronymic is null or l.patronymic = r.patronymic)",
         ("birth_date", "place"),
         ("birth_lo", "place"),
         ("surname", "given", "birth_year"),
