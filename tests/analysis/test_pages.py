@@ -286,6 +286,17 @@ def test_the_import_page_speaks_russian_with_its_plural_forms(analyst: User) -> 
         follow=True,
     )
     assert "Импортированы 2 строки." in response.content.decode()
+    # The same file again stores nothing twice, and says so.
+    again = SimpleUploadedFile(
+        "y.csv", b"Name,born\nAmina K,1990\nZarema A,1991\n", content_type="text/csv"
+    )
+    response = client.post(
+        reverse("analysis:import"), {"list_name": "Press", "file": again}, follow=True
+    )
+    assert (
+        "Импортировано 0 строк. 2 строки, которые уже были в списке, не сохранены повторно."
+        in response.content.decode()
+    )
 
 
 @pytest.mark.django_db
