@@ -48,6 +48,15 @@ DEMO_USERS: dict[str, tuple[Role, list[str], list[str], str]] = {
 SHARES_FILE = "demo-recovery-shares.txt"
 
 
+# The generator's lists as a source would be named ("foreign_press" is its key).
+DEMO_SOURCES = {
+    "ngo": "NGO testimonies",
+    "local_press": "Local press",
+    "foreign_press": "Foreign press",
+    "french_press": "French press",
+}
+
+
 class Command(BaseCommand):
     help = (
         "Migrate the database, load a demo organisation with one user per role "
@@ -191,7 +200,7 @@ class Command(BaseCommand):
                     writer.writerow([item.name, item.birth, item.place, act])
                 import_list(
                     (f"{list_name}.csv", out.getvalue().encode()),
-                    f"{list_name} (demo)",
+                    f"{DEMO_SOURCES.get(list_name, list_name)} (demo)",
                     mapping,
                     by="cli",
                 )
