@@ -187,8 +187,12 @@ def _link(
     scored_with = model._probability_two_random_records_match
     lists = {row["unique_id"]: row.get(schema.prior_by) for row in rows} if schema.prior_by else {}
 
+    joinable = apart_pairs(schema, rows)
+
     def own(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-        """Each pair's probability given its own pair of lists' chance."""
+        """Each pair's probability given its own pair of lists' chance (the
+        pairs that can never be one person left out)."""
+        found = joinable(found)
         if chances is None or not chances.by_lists:
             return found
         return [
@@ -223,6 +227,38 @@ def _link(
         threshold=threshold,
         chances=chances,
     )
+
+
+def apart_pairs(
+    schema: Schema, rows: Sequence[dict[str, Any]]
+) -> Callable[[list[tuple[int, int, float]]], list[tuple[int, int, float]]]:
+    """A filter of scored pairs that leaves out those whose ranges of
+    `schema.apart` lie further apart than its years: two people, whatever
+    else they share. The model weighs each field on its own, so a father
+    and son of one name, from one village, held on one day in one place
+    agree on so much that their births, decades apart, cannot outweigh it.
+    A pair left out is as if never scored: it is not joined, not weighed as
+    a candidate of a record left alone, and counts as 0 when a group is
+    rebuilt."""
+    if schema.apart is None:
+        return lambda found: found
+    low, high, most = schema.apart
+    ranges = {
+        row["unique_id"]: (row[low], row[high])
+        for row in rows
+        if row.get(low) is not None and row.get(high) is not None
+    }
+
+    def joinable(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        kept = []
+        for pair in found:
+            left, right = ranges.get(pair[0]), ranges.get(pair[1])
+            if left and right and max(left[0] - right[1], right[0] - left[1]) > most:
+                continue
+            kept.append(pair)
+        return kept
+
+    return joinable
 
 
 def _pairs_of(table: Any) -> list[tuple[int, int, float]]:

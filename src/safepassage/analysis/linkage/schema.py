@@ -123,6 +123,11 @@ class Schema:
     # with many (one that names nobody, with the people of its village and
     # year).
     faint_blocking: tuple[Rule, ...] = ()
+    # Two ranges of years (the columns of their low and high ends) and the
+    # most years they can lie apart in one person's records: a pair further
+    # apart is never joined by the model, however much else agrees (a
+    # father and son of one name, held together); see pipeline.apart_pairs.
+    apart: tuple[str, str, int] | None = None
     link_type: LinkType = "dedupe_only"
     source_column: str | None = None
     # Columns whose types are fixed whatever the rows hold (all-empty
@@ -247,7 +252,9 @@ def _victim_comparison(compare: Compare) -> Any:
             swapped=roles["swapped"],
         )
     if compare.kind is Kind.PERIOD:
-        return comparisons.period(compare.column, low=roles["low"], high=roles["high"])
+        return comparisons.period(
+            compare.column, low=roles["low"], high=roles["high"], swapped=roles.get("swapped")
+        )
     if compare.kind is Kind.SEX:
         return comparisons.sex(compare.column)
     return comparisons.place(

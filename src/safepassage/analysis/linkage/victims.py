@@ -277,6 +277,12 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                 "birth_swap": _iso(exact.swapped) if exact else None,
                 "event_lo": event_low,
                 "event_hi": event_high,
+                # The same exact day read with day and month swapped.
+                "event_swap": (
+                    event.swapped.toordinal()
+                    if event and event.swapped and event.first == event.last
+                    else None
+                ),
                 "event_month": (
                     event.first.strftime("%Y-%m")
                     if event and event.first.strftime("%Y%m") == event.last.strftime("%Y%m")
@@ -375,7 +381,11 @@ VICTIMS = Schema(
             Kind.BIRTH,
             roles=_role(low="birth_lo", high="birth_hi", date="birth_date", swapped="birth_swap"),
         ),
-        Compare("event_lo", Kind.PERIOD, roles=_role(low="event_lo", high="event_hi")),
+        Compare(
+            "event_lo",
+            Kind.PERIOD,
+            roles=_role(low="event_lo", high="event_hi", swapped="event_swap"),
+        ),
         Compare(
             "place",
             Kind.PLACE,
@@ -442,6 +452,9 @@ VICTIMS = Schema(
     least_m=1e-3,
     refine=True,
     one_of_candidates=True,
+    # A man's age is guessed, rounded or misread by a few years, not by a
+    # decade: births further apart are two people (a father and his son).
+    apart=("birth_lo", "birth_hi", 10),
     # Each session learns the comparisons that read none of its columns.
     # Its block should hold mostly matches, or expectation maximisation
     # takes brothers and sisters (who agree on all but their given names
@@ -464,6 +477,7 @@ VICTIMS = Schema(
         "birth_year": "int",
         "event_lo": "int",
         "event_hi": "int",
+        "event_swap": "int",
         "event_year": "int",
         "given_known": "int",
     },
