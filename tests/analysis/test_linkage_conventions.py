@@ -800,6 +800,23 @@ def test_a_date_of_events_agrees_with_its_day_and_month_swapped(
     assert _level_of(rows, "event_lo") == level
 
 
+def test_a_date_of_events_after_its_publication_is_read_month_first() -> None:
+    # 3/12/2017 in an article of 1 April 2017 cannot be 3 December.
+    rows = _two(
+        ("NGO testimonies", {"name": "Ибрагимов Ризван", "event_date": "12.03.2017"}),
+        ("English-language press", {"name": "Rizvan Ibragimov", "event_date": "3/12/2017",
+                                    "age_date": "2017-04-01"}),
+    )  # fmt: skip
+    assert _level_of(rows, "event_lo") == "same day"
+    # Where both readings come before it, the day is first, as written elsewhere.
+    rows = _two(
+        ("NGO testimonies", {"name": "Ибрагимов Ризван", "event_date": "12.03.2017"}),
+        ("English-language press", {"name": "Rizvan Ibragimov", "event_date": "3/12/2017",
+                                    "age_date": "2018-01-15"}),
+    )  # fmt: skip
+    assert _level_of(rows, "event_lo") == "day and month swapped"
+
+
 def test_a_father_and_son_of_one_name_teach_nothing_about_matches() -> None:
     # Both of one surname, given name and village; their patronymics differ.
     # In the block that learns births, they would teach that births decades

@@ -17,7 +17,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from safepassage.analysis import values
@@ -200,6 +200,18 @@ def _area(place: Place | None) -> str | None:
     return place.district or None
 
 
+def _possible(event: Period | None, published: Period | None) -> Period | None:
+    """An exact date of events read day first (3/12/2017, 3 December) that
+    falls after the record's other date (a publication: the events come
+    before it) where its day and month swapped (12 March) does not: the
+    list wrote the month first, so the swapped reading is the date."""
+    if event is None or event.swapped is None or published is None or event.first != event.last:
+        return event
+    if event.first > published.last and event.swapped <= published.last:
+        return replace(event, first=event.swapped, last=event.swapped, swapped=event.first)
+    return event
+
+
 def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[str, Any]]:
     """One row per record with the keys the victim schema compares."""
     records = list(records)
@@ -220,6 +232,7 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
             event = _before(event, age_date, reference_year)
         if age_date is not None and not age_date.year_given:
             age_date = age_date.in_year(event.first.year if event is not None else reference_year)
+        event = _possible(event, age_date)
         at = age_date or event or the_year
         try:
             birth = values.birth_of(record.birth)
