@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from safepassage.accounts.models import User
 from safepassage.analysis.importing import list_named
@@ -90,3 +91,9 @@ def test_the_review_shows_every_field_a_list_may_hold() -> None:
 
     assert set(FIELD_LABELS) == set(FIELDS)
     assert set(REVIEWED) == set(FIELDS) - {"notes"}
+    # Each field under words of its own, in every language (the full name
+    # and the given name are both "Имя" if one is only "Name").
+    for language in ("en", "ru", "fr"):
+        with translation.override(language):
+            words = [str(label) for label in FIELD_LABELS.values()]
+            assert len(set(words)) == len(words), (language, words)

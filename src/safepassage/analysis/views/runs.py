@@ -153,7 +153,7 @@ def run_restart_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 # What the review page shows of two records, and in which words.
 FIELD_LABELS = {
     "id": gettext_lazy("Record id in its list"),
-    "name": gettext_lazy("Name"),
+    "name": gettext_lazy("Full name"),
     "surname": gettext_lazy("Surname"),
     "given": gettext_lazy("Given name"),
     "patronymic": gettext_lazy("Patronymic"),
