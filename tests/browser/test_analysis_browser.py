@@ -156,4 +156,14 @@ def test_analysis_pages_fit_a_phone_and_speak_the_readers_language(
                 text = re.sub(r"<[^>]+>", " ", text)
             found = ENGLISH.search(text)
             assert found is None, (language, url, found.group(0) if found else "", text[:2000])
+    # A run's short id stays on one line in the table of runs, however long
+    # the lists' names beside it (the ids of other pages may wrap anywhere).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/analysis/")
+    short = page.locator("td code.short-id").first
+    style = short.evaluate(
+        "(e) => [getComputedStyle(e).whiteSpace, getComputedStyle(e).lineHeight]"
+    )
+    assert style[0] == "nowrap"
+    assert short.bounding_box()["height"] < 1.5 * float(style[1].removesuffix("px"))
     assert page.csp_violations == []
