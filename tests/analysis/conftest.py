@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
 from safepassage.analysis import synthetic
 from safepassage.analysis.models import VictimList, VictimRecord
 from safepassage.vault import keys as vault_keys
-from tests.base import Vault, make_user
+from tests.base import PASSWORD, Vault, make_user
 
 EVENTS = ["2017-03-02", "2017-04", "spring 2017", "2018-01-15"]
 
@@ -61,3 +65,16 @@ def documenter(vault: Vault) -> User:
     user = make_user("documenter", Role.DOCUMENTER)
     vault_keys.grant(vault.keyring, "documentation", user.pk, by="cli")
     return user
+
+
+def link_and_export(names: Iterable[str], monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str]]:
+    """`analysis link` of the named lists as the analyst, then `analysis
+    export` of that run: the exported rows."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    out = io.StringIO()
+    call_command("analysis", "link", "--lists", ",".join(names), "--as", "analyst", stdout=out)
+    run_id = out.getvalue().split()[1].rstrip(":")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    out = io.StringIO()
+    call_command("analysis", "export", "--run", run_id, "--as", "analyst", stdout=out)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))

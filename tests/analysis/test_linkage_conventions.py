@@ -21,7 +21,7 @@ from safepassage.analysis import linkage, simulated
 from safepassage.analysis.linkage import comparisons, pipeline, victims
 from safepassage.analysis.linkage.clustering import alone_records, average_linkage, refine
 from safepassage.analysis.linkage.quality import bcubed, recall_between
-from tests.base import PASSWORD
+from tests.analysis.conftest import link_and_export
 
 
 @pytest.fixture(scope="module")
@@ -171,15 +171,7 @@ def test_five_lists_imported_with_their_own_columns_are_linked_and_exported(
         )  # fmt: skip
         for row, person in zip(item.rows, item.people, strict=True):
             truth[(item.name, row[item.mapping["id"]])] = person
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
-    out = io.StringIO()
-    names = ",".join(item.name for item in lists)
-    call_command("analysis", "link", "--lists", names, "--as", "analyst", stdout=out)
-    run_id = out.getvalue().split()[1].rstrip(":")
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
-    out = io.StringIO()
-    call_command("analysis", "export", "--run", run_id, "--as", "analyst", stdout=out)
-    exported = list(csv.DictReader(io.StringIO(out.getvalue())))
+    exported = link_and_export([item.name for item in lists], monkeypatch)
     assert len(exported) == len(truth)
     found = {index: int(row["person_id"]) for index, row in enumerate(exported)}
     people = {index: truth[(row["list"], row["record_id"])] for index, row in enumerate(exported)}

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from safepassage.accounts.models import User
 from safepassage.analysis import linkage
-from tests.base import PASSWORD
+from tests.analysis.conftest import link_and_export
 
 LISTS = Path(__file__).resolve().parent.parent / "data" / "lists"
 
@@ -39,10 +39,11 @@ FILES = {
 }  # fmt: skip
 
 
-def _truth() -> dict[tuple[str, str], str]:
+def _truth() -> dict[tuple[str, str], int]:
     with (LISTS / "truth.csv").open(encoding="utf-8") as file:
         return {
-            (FILES[row["list"]][0], row["record_id"]): row["person"] for row in csv.DictReader(file)
+            (FILES[row["list"]][0], row["record_id"]): int(row["person"].removeprefix("P"))
+            for row in csv.DictReader(file)
         }
 
 
@@ -62,21 +63,13 @@ def test_five_lists_written_by_hand_give_the_people_listed(
             count = sum(1 for _row in csv.DictReader(rows))
         assert out.getvalue().strip().splitlines() == [f"{count} rows stored"], out.getvalue()
     truth = _truth()
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
-    out = io.StringIO()
-    names = ",".join(name for name, _id, _map in FILES.values())
-    call_command("analysis", "link", "--lists", names, "--as", "analyst", stdout=out)
-    run_id = out.getvalue().split()[1].rstrip(":")
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
-    out = io.StringIO()
-    call_command("analysis", "export", "--run", run_id, "--as", "analyst", stdout=out)
-    exported = list(csv.DictReader(io.StringIO(out.getvalue())))
+    exported = link_and_export([name for name, _id, _map in FILES.values()], monkeypatch)
     assert sorted((row["list"], row["record_id"]) for row in exported) == sorted(truth)
 
     person_of = {(row["list"], row["record_id"]): row["person_id"] for row in exported}
     found = {index: int(row["person_id"]) for index, row in enumerate(exported)}
     listed = {index: truth[(row["list"], row["record_id"])] for index, row in enumerate(exported)}
-    quality = linkage.evaluate(dict(enumerate(listed.values())), linkage.Linkage(found, []))
+    quality = linkage.evaluate(listed, linkage.Linkage(found, []))
     people = len(set(truth.values()))
     # The targets: pairwise F1 0.90, the people within 5 %.
     assert quality.f1 >= 0.9
