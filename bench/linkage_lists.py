@@ -14,8 +14,15 @@ Targets: pairwise F1 >= 0.90, people within 5 % of the truth, recall >= 0.80
 for every pair of lists. Plain splink on the same records (words as they
 are) is printed beside ours.
 
+With --calibration, the pairs the linkage scored are put in bands of their
+match probability, two records of different lists apart from two of one
+list, and each band's mean probability printed beside the share of its
+pairs that are truly one person: where the two agree, a pair missed at a
+probability under the threshold is one the records leave in doubt, not one
+the model misjudged.
+
     .venv/bin/python bench/linkage_lists.py [--people 120 3000] [--seeds 1] [--first-seed 1]
-        [--generator simulated|synthetic|both] [--plain]
+        [--generator simulated|synthetic|both] [--plain] [--calibration]
 """
 
 from __future__ import annotations
@@ -53,8 +60,33 @@ def synthetic_records(people: int, seed: int) -> tuple[list[linkage.SourceRecord
     return records, [r.person_id for r in found], listed
 
 
+BANDS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.99)
+
+
+def calibration(
+    records: list[linkage.SourceRecord], people: list[int], pairs: list[tuple[int, int, float]]
+) -> None:
+    """For each band of match probability, of different lists and of one
+    list: how many pairs were scored, their mean probability, and the share
+    that are one person."""
+    bands: dict[tuple[bool, float], list[float]] = {}
+    for a, b, p in pairs:
+        if p < BANDS[0]:
+            continue
+        low = max(edge for edge in BANDS if edge <= p)
+        same = records[a].list_name == records[b].list_name
+        count, total, true = bands.get((same, low), [0, 0.0, 0])
+        bands[(same, low)] = [count + 1, total + p, true + (people[a] == people[b])]
+    for (same, low), (count, total, true) in sorted(bands.items()):
+        high = BANDS[BANDS.index(low) + 1] if low != BANDS[-1] else 1.0
+        print(
+            f"      {'one list' if same else 'two lists'}, p {low:.2f}-{high:.2f}: {count} pairs,"
+            f" mean p {total / count:.3f}, one person {true / count:.3f}"
+        )
+
+
 def report(label: str, records: list[linkage.SourceRecord], people: list[int], listed: int,
-           plain: bool) -> dict[str, float]:  # fmt: skip
+           plain: bool, calibrated: bool = False) -> dict[str, float]:  # fmt: skip
     truth = dict(enumerate(people))
     sources = {i: r.list_name for i, r in enumerate(records)}
     start = time.perf_counter()
@@ -73,6 +105,8 @@ def report(label: str, records: list[linkage.SourceRecord], people: list[int], l
     worst = min(value for value, _count in between.values())
     for (left, right), (value, count) in between.items():
         print(f"      recall {left} / {right}: {value:.3f} of {count} pairs")
+    if calibrated:
+        calibration(records, people, result.pairs)
     if plain:
         rows = linkage.prepare_plainly(records, 2017)
         flat = linkage.evaluate(truth, linkage.link(rows, schema=linkage.PLAIN))
@@ -93,6 +127,9 @@ def main() -> None:
     )
     parser.add_argument("--generator", choices=["simulated", "synthetic", "both"], default="both")
     parser.add_argument("--plain", action="store_true", help="plain splink beside ours")
+    parser.add_argument(
+        "--calibration", action="store_true", help="match probabilities against the truth"
+    )
     args = parser.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
     print(f"machine: {machine()}")
@@ -102,7 +139,14 @@ def main() -> None:
         for people in args.people:
             for seed in range(args.first_seed, args.first_seed + args.seeds):
                 records, truth, listed = generators[name](people, seed)
-                report(f"{name}, {people} people, seed {seed}", records, truth, listed, args.plain)
+                report(
+                    f"{name}, {people} people, seed {seed}",
+                    records,
+                    truth,
+                    listed,
+                    args.plain,
+                    args.calibration,
+                )
 
 
 if __name__ == "__main__":
