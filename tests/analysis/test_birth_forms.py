@@ -171,6 +171,40 @@ def test_it_reads_ages_in_words(written: str, low: int, high: int, approximate: 
 
 
 @pytest.mark.parametrize(
+    ("written", "low", "high", "approximate"),
+    [
+        ("a 28-year-old", 28, 28, False),
+        ("an 18-year-old", 18, 18, False),
+        ("28-year-old man", 28, 28, False),
+        ("28 y/o", 28, 28, False),
+        ("16-летний подросток", 16, 16, False),
+        ("28-летняя жительница", 28, 28, False),
+        ("25 (на момент задержания)", 25, 25, False),
+        ("25 (at the time of his detention)", 25, 25, False),
+        # A note that is a guess keeps saying so.
+        ("28 лет (примерно)", 28 - ABOUT, 28 + ABOUT, True),
+        ("подросток", 13, 19, True),
+        ("teenager", 13, 19, True),
+        ("несовершеннолетний", 0, 17, True),
+        ("mineur", 0, 17, True),
+    ],
+)
+def test_it_reads_an_age_as_the_press_writes_it_of_someone(
+    written: str, low: int, high: int, approximate: bool
+) -> None:
+    assert read_age(written) == Age(low, high, approximate)
+    birth = birth_of(written, TODAY)
+    assert birth is not None
+    assert birth.age == Age(low, high, approximate)
+
+
+@pytest.mark.parametrize("written", ["житель Грозного", "сын", "a man", "Ислам (имя изменено)"])
+def test_words_about_someone_without_an_age_are_no_age(written: str) -> None:
+    with pytest.raises(Unreadable):
+        read_age(written)
+
+
+@pytest.mark.parametrize(
     ("written", "low", "high"),
     [
         # Seven months old on 15 March 2017: born in July or August 2016.

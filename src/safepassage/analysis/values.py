@@ -106,7 +106,7 @@ APPROXIMATELY_AFTER = (
     r"ungefahr|etwa|circa|ca\.?)\s*\)?)"
 )
 YEARS = (
-    r"(?:лет|год|года|г\.?|л\.?|years?(?:\s+old)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|"
+    r"(?:лет|год|года|г\.?|л\.?|years?(?:\s+old)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|y/o|"
     r"ans?|jahre?(?:\s+alt)?|-?\s*jahrig\w*|-?\s*летн\w*|-?\s*х?\s*летн\w*)"
 )
 # The case ending Russian writes after a number ("30-ти лет", "25-и лет").
@@ -165,6 +165,21 @@ FRACTION = re.compile(
     rf"(?P<after>{APPROXIMATELY_AFTER})?$"
 )
 HALVES = {"полтора": 1.5, "полутора": 1.5, "пол": 0.5}
+# An age written as the press writes it of someone: after an article ("a
+# 28-year-old"), before the word for who they are ("28-year-old man",
+# "16-летний подросток"), or with a note after it ("25 (на момент
+# задержания)"). Read without them when the age alone is not readable.
+ARTICLE = re.compile(r"^(?:a|an|un|une|ein|eine|einen)\s+(?=\S*\d)")
+WHO = re.compile(
+    r"(?<=\S)\s+(?:man|woman|men|boy|girl|son|daughter|brother|sister|person|resident|student|"
+    r"youth|teenager|мужчина|женщина|парень|юноша|девушка|подросток|житель|жительница|уроженец|"
+    r"уроженка|студент|студентка|сын|брат|дочь|сестра|homme|femme|garcon|fille|jeune|mann|frau|"
+    r"junge|madchen)$"
+)
+NOTE = re.compile(r"(?<=\S)\s*\((?=[^()]*[^\W\d_])[^()\d?]*\)$")
+# A minor, and a teenager, as lists call them: under 18; 13 to 19.
+MINOR = re.compile(r"^(?:несовершеннолетн\w*|minor|under-?age|mineure?s?|minderjahrig\w*)$")
+TEENAGER = re.compile(r"^(?:подрост\w*|teenager|teen|adolescent\w*|jugendlich\w*)$")
 NEWBORN = re.compile(r"^(?:новорожденн\w*|newborn|new-born|nouveau-nee?s?|neugeboren\w*)$")
 INFANT = re.compile(
     r"^(?:младен\w*|грудн\w*(?:\s+(?:ребенок|младенец))?|infant|baby|bebe|nourrisson|saugling)$"
@@ -234,6 +249,16 @@ def read_age(text: str) -> Age | None:
     value = _unsure(normal(text).strip(" .,"))
     if not value:
         return None
+    try:
+        return _age(value)
+    except Unreadable:
+        bare = NOTE.sub("", WHO.sub("", ARTICLE.sub("", value)))
+        if bare == value or not bare:
+            raise
+        return _age(bare)
+
+
+def _age(value: str) -> Age:
     if match := AGE.match(value):
         low = int(match["n"])
         high = int(match["m"]) if match["m"] else low
@@ -255,6 +280,10 @@ def read_age(text: str) -> Age | None:
         if decade == 10:  # teens
             return Age(13, 19, True)
         return _decade(decade, match["part"])
+    if TEENAGER.match(value):
+        return Age(13, 19, True)
+    if MINOR.match(value):
+        return Age(0, 17, True)
     return _infant(value)
 
 
