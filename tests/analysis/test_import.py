@@ -6,6 +6,7 @@ documentation."""
 from __future__ import annotations
 
 import io
+import shlex
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,15 @@ def test_wrong_columns_and_encodings_are_explained(vault: Vault, tmp_path: Path)
     path = _write(tmp_path, "press.csv", PRESS)
     with pytest.raises(ImportRefused, match="no column called 'ФИО'; the columns are 'Name'"):
         import_list(path, "Press", {"name": "ФИО"})
-    with pytest.raises(ImportRefused, match="which column holds the name"):
+    # No name column given: the columns the headings suggest, beside the one given.
+    with pytest.raises(ImportRefused, match="no column was given for the name") as refused:
         import_list(path, "Press", {"birth": "Age"})
+    assert refused.value.guess == {"name": "Name", "birth": "Age", "place": "Town"}
+    # Headings that say nothing: which columns there are.
+    unknown = _write(tmp_path, "unknown.csv", "A;B\nMahomed Umarov;30\n")
+    with pytest.raises(ImportRefused, match=r"which column holds the name.* are 'A', 'B'"):
+        import_list(unknown, "Press", {})
+    assert not VictimRecord.objects.exists()
     # Bytes that make no plain text in any encoding a CSV comes in.
     garbled = tmp_path / "garbled.csv"
     garbled.write_bytes(b"Name\nZ\x81\x8d\x90phyr\n")
@@ -380,11 +388,35 @@ def test_unreadable_sexes_ages_and_names_are_named(vault: Vault, tmp_path: Path)
 def test_separate_name_columns_are_enough(vault: Vault, tmp_path: Path) -> None:
     path = _write(tmp_path, "parts.csv", "NOM,Prénom\nOUMAROV,Magomed\n")
     assert import_list(path, "Asylum", {"surname": "NOM", "given": "Prénom"}).stored == 1
-    with pytest.raises(ImportRefused, match="surname and given name in columns of their own"):
+    # No name column given: the headings' suggestion keeps the columns given.
+    with pytest.raises(ImportRefused, match="no column was given for the name") as refused:
         import_list(path, "Other", {"sex": "NOM"})
+    assert refused.value.guess == {"given": "Prénom", "sex": "NOM"}
+    unknown = _write(tmp_path, "unknown.csv", "A,B\nOUMAROV,Magomed\n")
+    with pytest.raises(ImportRefused, match="surname and given name in columns of their own"):
+        import_list(unknown, "Other", {"sex": "A"})
     # A mistyped field is named as such, before the name is asked for.
     with pytest.raises(ImportRefused, match="unknown fields fullname: use id, name, surname"):
         import_list(path, "Other", {"fullname": "NOM"})
+
+
+def test_the_command_suggests_a_new_lists_columns_from_its_headings(
+    vault: Vault, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "report.csv", REPORT)
+    with pytest.raises(CommandError) as refused:
+        call_command("analysis", "import", str(path), "--list", "Report")
+    lines = str(refused.value).splitlines()
+    assert lines[:2] == [
+        "no column was given for the name",
+        "The file's headings suggest these columns; check them and import again with:",
+    ]
+    assert not VictimRecord.objects.exists()
+    suggested = shlex.split(lines[2])
+    assert suggested == ["--id=Case No.", *(f"--map={k}={v}" for k, v in REPORT_MAP.items())]
+    out = io.StringIO()
+    call_command("analysis", "import", str(path), "--list", "Report", *suggested, stdout=out)
+    assert out.getvalue().splitlines()[0] == "3 rows stored"
 
 
 def test_the_command_takes_the_id_column(vault: Vault, tmp_path: Path) -> None:

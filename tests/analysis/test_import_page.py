@@ -70,11 +70,12 @@ def test_a_list_with_its_own_columns_is_imported_from_the_page(analyst: User, va
 def test_a_new_list_needs_a_name_column_or_its_parts(analyst: User) -> None:
     client = Client()
     sign_in(client, analyst)
-    upload = SimpleUploadedFile("x.csv", b"NOM;Prenom\nOUMAROV;Magomed\n", content_type="text/csv")
+    upload = SimpleUploadedFile("x.csv", b"A;B\nOUMAROV;Magomed\n", content_type="text/csv")
     response = client.post(reverse("analysis:import"), {"list_name": "New", "file": upload})
-    assert "Say which column holds the name, or the surname and given name" in (
-        response.content.decode()
-    )
+    text = response.content.decode()
+    assert "Say which column holds the name, or the surname and given name" in text
+    assert "The file&#x27;s columns: “A”, “B”." in text
+    assert not VictimRecord.objects.exists()
     upload = SimpleUploadedFile("x.csv", b"NOM;Prenom\nOUMAROV;Magomed\n", content_type="text/csv")
     response = client.post(
         reverse("analysis:import"),
@@ -82,6 +83,35 @@ def test_a_new_list_needs_a_name_column_or_its_parts(analyst: User) -> None:
         follow=True,
     )
     assert "1 row imported." in response.content.decode()
+
+
+def test_a_new_lists_columns_are_filled_in_from_its_headings(analyst: User) -> None:
+    client = Client()
+    sign_in(client, analyst)
+    upload = SimpleUploadedFile("asylum.csv", ASYLUM.encode(), content_type="text/csv")
+    response = client.post(
+        reverse("analysis:import"), {"list_name": "Asylum files", "file": upload, "sex": "Sexe"}
+    )
+    text = response.content.decode()
+    # Nothing stored on a guess: the columns filled in, for the analyst to check.
+    assert not VictimRecord.objects.exists()
+    assert list_named("Asylum files") is None
+    assert "no column was given for the name" in text
+    assert "Choose the file again." in text
+    form = response.context["import_form"]
+    assert {name: form["record_id" if name == "id" else name].value() for name in (
+        "id", "surname", "given", "sex", "age", "place")} == {
+        "id": "N° dossier", "surname": "NOM", "given": "Prénom", "sex": "Sexe", "age": "Âge",
+        "place": "Lieu de résidence"}  # fmt: skip
+    assert form["list_name"].value() == "Asylum files"
+    # Checked and sent again with the file: imported.
+    data = {key: value for key in form.fields if key != "file" and (value := form[key].value())}
+    data["file"] = SimpleUploadedFile("asylum.csv", ASYLUM.encode(), content_type="text/csv")
+    response = client.post(reverse("analysis:import"), data, follow=True)
+    assert "2 rows imported." in response.content.decode()
+    found = list_named("Asylum files")
+    assert found is not None
+    assert found.mapping["surname"] == "NOM"
 
 
 def test_the_review_shows_every_field_a_list_may_hold() -> None:

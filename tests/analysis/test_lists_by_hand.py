@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from safepassage.accounts.models import User
-from safepassage.analysis import linkage
+from safepassage.analysis import headings, linkage
 from tests.analysis.conftest import link_and_export
 
 LISTS = Path(__file__).resolve().parent.parent / "data" / "lists"
@@ -101,3 +101,13 @@ def test_five_lists_written_by_hand_give_the_people_listed(
                 person("Asylum files", "OFP-2019-0077")}) == 1  # fmt: skip
     # His namesake with another father and twelve years older is someone else.
     assert person("NGO testimonies", "19") != person("NGO testimonies", "5")
+
+
+@pytest.mark.parametrize("file", FILES)
+def test_each_lists_columns_are_guessed_from_its_headings(file: str) -> None:
+    """The headings each file came with say its columns, as the import
+    suggests them for a new list (in Russian, English and French)."""
+    _name, id_column, mapping = FILES[file]
+    with (LISTS / file).open(encoding="utf-8-sig") as rows:
+        header = next(csv.reader(rows))
+    assert headings.guess(header) == {"id": id_column, **mapping}

@@ -93,7 +93,9 @@ def test_a_bad_list_is_refused_with_its_rows_and_stores_nothing(analyst: User) -
     assert "no column called" in response.content.decode()
     missing = SimpleUploadedFile("x.csv", b"Name\nA\n", content_type="text/csv")
     response = client.post(reverse("analysis:import"), {"list_name": "New", "file": missing})
-    assert "Say which column holds the name" in response.content.decode()
+    # Its heading says which column holds the name: filled in, not imported.
+    assert "no column was given for the name" in response.content.decode()
+    assert response.context["import_form"]["name"].value() == "Name"
     assert not VictimList.objects.exists()
 
 

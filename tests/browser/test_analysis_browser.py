@@ -48,11 +48,17 @@ def test_an_analyst_links_reviews_and_estimates(page: Any, org: Any) -> None:
 
     page.get_by_role("link", name="Counting victims").click()
     page.get_by_label("Source").fill("NGO testimonies")
-    page.get_by_label("File", exact=True).set_input_files(
-        [{"name": "ngo.csv", "mimeType": "text/csv", "buffer": NGO.encode()}]
+    ngo_file = [{"name": "ngo.csv", "mimeType": "text/csv", "buffer": NGO.encode()}]
+    page.get_by_label("File", exact=True).set_input_files(ngo_file)
+    # No column given: filled in from the file's headings, nothing imported yet.
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector("text=as the file's headings suggest")
+    assert list_named("NGO testimonies") is None
+    assert page.get_by_label("Column with the full name").input_value() == "ФИО"
+    assert page.get_by_label("Column with the birth date, year or age").input_value() == (
+        "Год рождения"
     )
-    page.get_by_label("Column with the full name").fill("ФИО")
-    page.get_by_label("Column with the birth date, year or age").fill("Год рождения")
+    page.get_by_label("File", exact=True).set_input_files(ngo_file)
     page.get_by_role("button", name="Import").click()
     page.wait_for_selector("text=2 rows imported.")
     imported = list_named("NGO testimonies")

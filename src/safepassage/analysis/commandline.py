@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,14 @@ def add_list_commands(sub: Any, keys_arguments: Callable[[Any], None]) -> None:
     keys_arguments(export)
 
 
+def map_options(mapping: dict[str, str]) -> list[str]:
+    """The options of `analysis import` that give these columns."""
+    return [
+        shlex.quote(f"--id={theirs}") if ours == "id" else shlex.quote(f"--map={ours}={theirs}")
+        for ours, theirs in mapping.items()
+    ]
+
+
 def import_from(options: dict[str, Any]) -> list[str]:
     """Import the file the options name; the report's lines."""
     mapping = {}
@@ -69,6 +78,11 @@ def import_from(options: dict[str, Any]) -> list[str]:
         )
     except ImportRefused as refusal:
         lines = refusal.report.lines()[1:] if refusal.report else []
+        if refusal.guess:
+            lines += [
+                "The file's headings suggest these columns; check them and import again with:",
+                "  " + " ".join(map_options(refusal.guess)),
+            ]
         raise CommandError("\n".join([str(refusal), *lines])) from None
     except OSError as error:
         name = error.__class__.__name__

@@ -6,13 +6,11 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.analysis.importing import list_named
 from safepassage.analysis.list_labels import label_lists
 from safepassage.analysis.methods import Plan
 from safepassage.analysis.models import (
     FIELDS,
     LIST_NAME_LENGTH,
-    NAME_FIELDS,
     CountScope,
     EstimateMethod,
     Same,
@@ -99,16 +97,16 @@ class ImportForm(forms.Form):
                 found[field] = value.strip()
         return found
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        known = list_named(str(data.get("list_name", ""))) is not None
-        named = any(str(data.get(field, "")).strip() for field in NAME_FIELDS)
-        if not known and not named:
-            self.add_error(
-                "name",
-                _("Say which column holds the name, or the surname and given name (a new list)."),
-            )
-        return data
+    def with_columns(self, mapping: dict[str, str]) -> ImportForm:
+        """This form again, its columns as `mapping` gives them and its file
+        to be chosen again (a browser sends a file once)."""
+        data = {key: self.data.get(key, "") for key in self.fields if key != "file"}
+        for field in FIELDS:
+            data["record_id" if field == "id" else field] = mapping.get(field, "")
+        again = ImportForm(data)
+        if not again.is_valid():
+            again.errors["file"] = again.error_class([gettext("Choose the file again.")])
+        return again
 
 
 class ListChoice(forms.ModelMultipleChoiceField):

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from safepassage import spreadsheets
+from safepassage.analysis import headings
 from safepassage.analysis.models import (
     FIELDS,
     LIST_NAME_LENGTH,
@@ -63,9 +64,20 @@ PLACES = ("place", "detention_place")
 
 
 class ImportRefused(ValueError):
-    def __init__(self, message: str, report: ImportReport | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        report: ImportReport | None = None,
+        guess: dict[str, str] | None = None,
+        columns: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.report = report
+        # For a new list given no name column: the columns given, and the
+        # others its headings suggest (headings.guess), for the analyst to
+        # confirm; and the file's columns.
+        self.guess = guess or {}
+        self.columns = columns or []
 
 
 @dataclass(frozen=True)
@@ -322,18 +334,27 @@ def import_list(
             _("unknown fields %(unknown)s: use %(known)s")
             % {"unknown": ", ".join(unknown), "known": ", ".join(FIELDS)}
         )
-    if not any(key in mapping for key in NAME_FIELDS):
-        raise ImportRefused(
-            _(
-                "say which column holds the name: --map name=COLUMN, or the surname and "
-                "given name in columns of their own (--map surname=COLUMN --map given=COLUMN)"
-            )
-        )
     name, raw = (source.name, source.read_bytes()) if isinstance(source, Path) else source
     rows = _rows(name, raw)
     header = next(rows, None)
     if header is None:
         raise ImportRefused(_("the file is empty"))
+    if not any(key in mapping for key in NAME_FIELDS):
+        given = set(mapping.values())
+        guessed = headings.guess(header).items()
+        suggested = {**{ours: theirs for ours, theirs in guessed if theirs not in given}, **mapping}
+        guess = {key: suggested[key] for key in FIELDS if key in suggested}
+        if any(key in guess for key in NAME_FIELDS):
+            raise ImportRefused(_("no column was given for the name"), guess=guess, columns=header)
+        raise ImportRefused(
+            _(
+                "say which column holds the name: --map name=COLUMN, or the surname and "
+                "given name in columns of their own (--map surname=COLUMN --map given=COLUMN); "
+                "the columns are %(columns)s"
+            )
+            % {"columns": ", ".join(repr(h) for h in header)},
+            columns=header,
+        )
     missing = [column for column in mapping.values() if column not in header]
     if missing:
         raise ImportRefused(

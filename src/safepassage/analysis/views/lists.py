@@ -20,7 +20,7 @@ from safepassage.analysis.access import documentation_keys_or_none, require_any_
 from safepassage.analysis.forms import CountForm, ImportForm, RunForm
 from safepassage.analysis.importing import ImportRefused, import_list
 from safepassage.analysis.list_labels import label_lists
-from safepassage.analysis.models import LinkageRun, VictimList
+from safepassage.analysis.models import NAME_FIELDS, LinkageRun, VictimList
 from safepassage.analysis.views.shared import may_count, recent_counts, user_of
 from safepassage.jobs.status import state_of
 from safepassage.vault import files
@@ -99,6 +99,29 @@ def import_view(request: HttpRequest) -> HttpResponse:
         form.add_error("file", _("The file is too large to import here: use the command line."))
         return home_page(request, user, form, RunForm(), import_failed=True)
     except ImportRefused as refusal:
+        if refusal.guess:
+            # A new list given no name column: its columns filled in as its
+            # headings suggest, for the analyst to check before importing.
+            form = form.with_columns(refusal.guess)
+            form.add_error(
+                None,
+                _(
+                    "Nothing was imported yet: no column was given for the name. The columns "
+                    "are filled in below as the file's headings suggest: check them, choose "
+                    "the file again and import."
+                ),
+            )
+            return home_page(request, user, form, RunForm(), import_failed=True)
+        if refusal.columns and not any(key in form.mapping() for key in NAME_FIELDS):
+            form.add_error(
+                "name",
+                _(
+                    "Say which column holds the name, or the surname and given name (a new "
+                    "list). The file's columns: %(columns)s."
+                )
+                % {"columns": ", ".join(f"“{column}”" for column in refusal.columns)},
+            )
+            return home_page(request, user, form, RunForm(), import_failed=True)
         # The form keeps the source and the columns as typed: correct the
         # file or a column and choose the file again.
         form.add_error(None, _("Nothing was imported: %(reason)s.") % {"reason": refusal})

@@ -1,0 +1,140 @@
+"""A new list's columns guessed from its headings, for the analyst to
+confirm: lists come with headings in Russian, English, French or German
+("ФИО", "Дата задержания", "Né(e) le", "Hometown"), and typing each of them
+again into the import is where mistakes are made.
+
+Nothing is imported on a guess: the import page fills its columns in with
+it and the command line prints the `--map` options, and the analyst checks
+them and imports again.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+# Each field's headings, as `_plain` writes them, the more precise before
+# the plainer in each language. A heading that means either of two fields
+# is in both, and `guess` decides between them.
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "id": (
+        "id", "no", "n", "nr", "num", "number", "п п", "номер", "record", "record id", "ref",
+        "reference", "case", "case no", "case number", "code", "dossier", "n dossier",
+        "numero", "numero de dossier", "nummer", "aktenzeichen", "no п п",
+    ),
+    "name": (
+        "фио", "ф и о", "фамилия имя отчество", "фамилия имя", "имя фамилия", "имя", "name",
+        "full name", "fullname", "name of victim", "victim", "victim name", "person",
+        "nom", "nom complet", "nom et prenom", "nom prenom", "identite", "name vorname",
+        "vollstandiger name",
+    ),
+    "surname": (
+        "фамилия", "surname", "last name", "family name", "lastname", "nom", "nom de famille",
+        "nachname", "familienname", "name",
+    ),
+    "given": (
+        "имя", "first name", "firstname", "given name", "given names", "forename", "prenom",
+        "prenoms", "vorname", "name",
+    ),
+    "patronymic": (
+        "отчество", "patronymic", "middle name", "father s name", "patronyme", "vatersname",
+    ),
+    "sex": ("пол", "sex", "gender", "sexe", "genre", "geschlecht"),
+    "birth": (
+        "дата рождения", "год рождения", "д р", "г р", "рождение", "родился", "date of birth",
+        "dob", "d o b", "birth", "birth date", "birthdate", "born", "year of birth",
+        "birth year", "ne e le", "ne le", "nee le", "ne e en", "date de naissance",
+        "annee de naissance", "naissance", "geburtsdatum", "geboren", "geburtsjahr",
+    ),
+    "age": ("возраст", "лет", "полных лет", "age", "age years", "alter"),
+    "age_date": (
+        "дата публикации", "опубликовано", "дата статьи", "published", "publication date",
+        "date of publication", "date published", "article date", "date de publication",
+        "publie le", "parution", "veroffentlicht", "veroffentlichung", "datum der veroffentlichung",
+    ),
+    "place": (
+        "место проживания", "место жительства", "откуда", "населенный пункт", "нас пункт",
+        "город", "село", "адрес", "проживает", "житель", "место", "hometown", "home town", "home",
+        "place of residence", "residence", "from", "town", "village", "city", "place",
+        "origin", "place of origin", "ville d origine", "ville", "lieu de residence",
+        "domicile", "origine", "wohnort", "herkunft", "herkunftsort", "ort",
+    ),
+    "event_date": (
+        "дата задержания", "когда задержан", "когда задержана", "задержан", "дата событий",
+        "дата события", "дата похищения", "дата", "период", "date of detention", "detained",
+        "date detained", "detention date", "date of arrest", "arrested", "date of incident",
+        "incident date", "date", "when", "period", "date des faits", "date de l arrestation",
+        "date de l incident", "date d arrestation", "datum der festnahme", "festgenommen",
+        "datum",
+    ),
+    "detention_place": (
+        "где содержался", "где содержалась", "где содержался а", "место содержания",
+        "место задержания", "где задержан", "place of detention", "held at", "held in",
+        "where held", "detained at", "detention place", "lieu de detention",
+        "lieu de l arrestation", "haftort", "festgehalten in",
+    ),
+    "act": (
+        "что произошло", "нарушение", "вид нарушения", "что случилось", "violation", "act",
+        "incident", "what happened", "type of violation", "faits", "acte", "nature des faits",
+        "tat", "vorfall",
+    ),
+    "notes": (
+        "примечание", "примечания", "комментарий", "комментарии", "notes", "note",
+        "comments", "comment", "remarks", "remarques", "observations", "anmerkungen",
+        "bemerkungen",
+    ),
+}  # fmt: skip
+
+
+def _plain(heading: str) -> str:
+    """Lower case, without accents or punctuation, one space apart (ё is е,
+    № is No)."""
+    lowered = heading.casefold().replace("ё", "е").replace("й", "\x00")
+    decomposed = unicodedata.normalize("NFKD", lowered).casefold()
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\x00", "й")
+    return " ".join(re.sub(r"\W+", " ", bare).split())
+
+
+def guess(header: Sequence[str]) -> dict[str, str]:
+    """Our field -> the file's column, for the columns whose heading says
+    which field they hold (each column and each field at most once).
+
+    A heading that means a full name or a part of one ("Имя", "Name",
+    "Nom") is the part where the file has a column for another part, and
+    the full name where it has none."""
+    plain = [_plain(column) for column in header]
+    known = {field: set(headings) for field, headings in HEADINGS.items()}
+    found: dict[str, str] = {}
+    taken: set[int] = set()
+
+    def take(field: str) -> None:
+        """The field's column: the one whose heading comes first among the
+        field's (the more precise before the plainer: "Date of detention"
+        before "Date")."""
+        if field in found:
+            return
+        order = {heading: rank for rank, heading in enumerate(HEADINGS[field])}
+        ranked = [(order[h], at) for at, h in enumerate(plain) if at not in taken and h in order]
+        if ranked:
+            _rank, at = min(ranked)
+            found[field] = header[at]
+            taken.add(at)
+
+    for field in ("id", "patronymic", "sex", "birth", "age", "age_date", "detention_place"):
+        take(field)
+    # Parts of a name where a heading names a part no full name is called.
+    only_parts = {heading for field in ("surname", "given") for heading in known[field]} - known[
+        "name"
+    ]
+    if any(heading in only_parts for heading in plain):
+        take("surname")
+        take("given")
+    else:
+        take("name")
+        if "name" not in found:
+            take("surname")
+            take("given")
+    for field in ("place", "event_date", "act", "notes"):
+        take(field)
+    return found
