@@ -98,6 +98,7 @@ def test_a_new_lists_columns_are_filled_in_from_its_headings(analyst: User) -> N
     assert list_named("Asylum files") is None
     assert "no column was given for the name" in text
     assert "Choose the file again." in text
+    assert "The file&#x27;s columns: “N° dossier”, “NOM”, “Prénom”, “Sexe”, “Âge”" in text
     form = response.context["import_form"]
     assert {name: form["record_id" if name == "id" else name].value() for name in (
         "id", "surname", "given", "sex", "age", "place")} == {

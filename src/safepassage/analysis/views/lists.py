@@ -111,7 +111,12 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     "the file again and import."
                 ),
             )
-            return home_page(request, user, form, RunForm(), import_failed=True)
+            form.add_error(
+                None,
+                _("The file's columns: %(columns)s.")
+                % {"columns": ", ".join(f"“{column}”" for column in refusal.columns)},
+            )
+            return home_page(request, user, form, RunForm())
         if refusal.columns and not any(key in form.mapping() for key in NAME_FIELDS):
             form.add_error(
                 "name",
