@@ -113,8 +113,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             )
             form.add_error(
                 None,
-                _("The file's columns: %(columns)s.")
-                % {"columns": ", ".join(f"“{column}”" for column in refusal.columns)},
+                _("The file's columns: %(columns)s.") % {"columns": _columns(refusal.columns)},
             )
             return home_page(request, user, form, RunForm())
         if refusal.columns and not any(key in form.mapping() for key in NAME_FIELDS):
@@ -124,7 +123,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     "Say which column holds the name, or the surname and given name (a new "
                     "list). The file's columns: %(columns)s."
                 )
-                % {"columns": ", ".join(f"“{column}”" for column in refusal.columns)},
+                % {"columns": _columns(refusal.columns)},
             )
             return home_page(request, user, form, RunForm(), import_failed=True)
         # The form keeps the source and the columns as typed: correct the
@@ -154,6 +153,11 @@ def import_view(request: HttpRequest) -> HttpResponse:
             notices=report.notices,
         )
     return redirect("analysis:home")
+
+
+def _columns(columns: list[str]) -> str:
+    """A file's column names, each in the reader's quotation marks."""
+    return ", ".join(_("“%(column)s”") % {"column": column} for column in columns)
 
 
 def _discard(form: ImportForm) -> None:
