@@ -825,3 +825,25 @@ def test_a_father_and_son_of_one_name_teach_nothing_about_matches() -> None:
     assert isinstance(learnt_by_name, str)
     assert not _holds(learnt_by_name, [father, son])
     assert _holds(learnt_by_name, [same, other])
+
+
+def test_pairs_scored_in_slices_are_the_pairs_scored_in_one_piece(
+    five_lists: tuple[list[simulated.SimulatedList], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large lists are scored a slice of records at a time, to hold less in
+    memory: the pairs, their probabilities and the people are the same."""
+    records, _truth = _records(five_lists[0])
+    rows = linkage.prepare(records, 2017)
+    whole = linkage.link(rows)
+    monkeypatch.setattr(pipeline, "SLICE_RECORDS", 60)
+    slices = -(-len(rows) // 60)
+    assert slices >= 3
+    assert pipeline._slices(len(rows)) == {"num_chunks_left": slices, "num_chunks_right": slices}
+    sliced = linkage.link(rows)
+    assert whole.pairs, "nothing scored: the comparison says nothing"
+
+    def rounded(found: linkage.Linkage) -> list[tuple[int, int, float]]:
+        return sorted((min(a, b), max(a, b), round(p, 9)) for a, b, p in found.pairs)
+
+    assert rounded(sliced) == rounded(whole)
+    assert sliced.clusters == whole.clusters

@@ -53,6 +53,11 @@ FAINT_FLOOR = 0.01
 U_PAIRS = 2e5
 EM_PAIRS = 5e6
 PROBE_RECORDS = 20_000
+# The candidate pairs are scored in slices of at most this many records on
+# each side, so that DuckDB holds one slice's pairs at a time (a million
+# records: 7.3 GB at the peak in one piece, 5.6 GB in two by two, in the
+# same time; bench/README.md). Fewer records are scored in one piece.
+SLICE_RECORDS = 500_000
 
 # Told the phase that starts and the share of the whole linkage done.
 Progress = Callable[[str, float], None]
@@ -202,7 +207,9 @@ def _link(
 
     floor = min(REVIEW_FLOOR, threshold)
     report("scoring", phases["scoring"])
-    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    predictions = linker.inference.predict(
+        threshold_match_probability=floor, warning_mode="never", **_slices(len(rows))
+    )
     pair_table = predictions.as_pyarrow_table()
     pairs = own(_pairs_of(pair_table))
     pairs = [pair for pair in pairs if pair[2] >= floor]
@@ -214,7 +221,7 @@ def _link(
     if schema.one_of_candidates and chances is not None and chances.by_lists:
         sizes = Counter(str(name) for name in lists.values())
         named = {record: str(name) for record, name in lists.items()}
-        faint = _faint_pairs(linker, schema, own) if schema.faint_blocking else []
+        faint = _faint_pairs(linker, schema, own, len(rows)) if schema.faint_blocking else []
         pairs = alone_records(ids, pairs, named, chances.of, sizes, threshold, faint)
     position = {record: i for i, record in enumerate(ids)}
     labels = components(
@@ -227,6 +234,13 @@ def _link(
         threshold=threshold,
         chances=chances,
     )
+
+
+def _slices(records: int) -> dict[str, int]:
+    """splink's arguments that score the pairs of `records` in slices of
+    at most SLICE_RECORDS a side; none where one piece is small enough."""
+    slices = -(-records // SLICE_RECORDS)
+    return {"num_chunks_left": slices, "num_chunks_right": slices} if slices > 1 else {}
 
 
 def apart_pairs(
@@ -277,6 +291,7 @@ def _faint_pairs(
     linker: Any,
     schema: Schema,
     own: Callable[[list[tuple[int, int, float]]], list[tuple[int, int, float]]],
+    records: int,
 ) -> list[tuple[int, int, float]]:
     """The pairs of `schema.faint_blocking`'s rules scored FAINT_FLOOR or
     more with their own lists' chance of a match: candidates of a record
@@ -297,7 +312,7 @@ def _faint_pairs(
     )
     try:
         found = linker.inference.predict(
-            threshold_match_probability=FAINT_FLOOR, warning_mode="never"
+            threshold_match_probability=FAINT_FLOOR, warning_mode="never", **_slices(records)
         ).as_pyarrow_table()
     finally:
         model._blocking_rules_to_generate_predictions = kept
