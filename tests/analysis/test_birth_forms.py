@@ -177,6 +177,7 @@ def test_it_reads_ages_in_words(written: str, low: int, high: int, approximate: 
         ("an 18-year-old", 18, 18, False),
         ("28-year-old man", 28, 28, False),
         ("28 y/o", 28, 28, False),
+        ("(28)", 28, 28, False),
         ("16-летний подросток", 16, 16, False),
         ("28-летняя жительница", 28, 28, False),
         ("25 (на момент задержания)", 25, 25, False),

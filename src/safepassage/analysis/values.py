@@ -252,6 +252,8 @@ def read_age(text: str) -> Age | None:
     try:
         return _age(value)
     except Unreadable:
+        if value.startswith("(") and value.endswith(")") and value.count("(") == 1:
+            return _age(value[1:-1].strip())  # "(28)", as written after a name
         bare = NOTE.sub("", WHO.sub("", ARTICLE.sub("", value)))
         if bare == value or not bare:
             raise
