@@ -75,6 +75,7 @@ def test_a_new_list_needs_a_name_column_or_its_parts(analyst: User) -> None:
     text = response.content.decode()
     assert "Say which column holds the name, or the surname and given name" in text
     assert "The file&#x27;s columns: “A”, “B”." in text
+    assert '<datalist id="import-columns"><option value="A"></option>' in text
     assert not VictimRecord.objects.exists()
     upload = SimpleUploadedFile("x.csv", b"NOM;Prenom\nOUMAROV;Magomed\n", content_type="text/csv")
     response = client.post(
@@ -105,6 +106,10 @@ def test_a_new_lists_columns_are_filled_in_from_its_headings(analyst: User) -> N
         "id": "N° dossier", "surname": "NOM", "given": "Prénom", "sex": "Sexe", "age": "Âge",
         "place": "Lieu de résidence"}  # fmt: skip
     assert form["list_name"].value() == "Asylum files"
+    # Every column box offers the file's columns to choose from.
+    assert 'list="import-columns"' in str(form["age_date"])
+    assert '<datalist id="import-columns"><option value="N° dossier"></option>' in text
+    assert '<option value="Date du récit"></option>' in text
     # Checked and sent again with the file: imported.
     data = {key: value for key in form.fields if key != "file" and (value := form[key].value())}
     data["file"] = SimpleUploadedFile("asylum.csv", ASYLUM.encode(), content_type="text/csv")

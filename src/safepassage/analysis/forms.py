@@ -97,13 +97,22 @@ class ImportForm(forms.Form):
                 found[field] = value.strip()
         return found
 
-    def with_columns(self, mapping: dict[str, str]) -> ImportForm:
-        """This form again, its columns as `mapping` gives them and its file
-        to be chosen again (a browser sends a file once)."""
+    # The file's column names, offered in every column box once a file was
+    # read (an HTML datalist: chosen from, or typed).
+    columns: tuple[str, ...] = ()
+
+    def with_columns(self, mapping: dict[str, str], columns: list[str]) -> ImportForm:
+        """This form again, its columns as `mapping` gives them, the file's
+        `columns` offered in each box, and its file to be chosen again (a
+        browser sends a file once)."""
         data = {key: self.data.get(key, "") for key in self.fields if key != "file"}
         for field in FIELDS:
             data["record_id" if field == "id" else field] = mapping.get(field, "")
         again = ImportForm(data)
+        again.columns = tuple(columns)
+        for field in FIELDS:
+            widget = again.fields["record_id" if field == "id" else field].widget
+            widget.attrs["list"] = "import-columns"
         if not again.is_valid():
             again.errors["file"] = again.error_class([gettext("Choose the file again.")])
         return again

@@ -102,7 +102,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         if refusal.guess:
             # A new list given no name column: its columns filled in as its
             # headings suggest, for the analyst to check before importing.
-            form = form.with_columns(refusal.guess)
+            form = form.with_columns(refusal.guess, refusal.columns)
             form.add_error(
                 None,
                 _(
@@ -117,6 +117,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             )
             return home_page(request, user, form, RunForm())
         if refusal.columns and not any(key in form.mapping() for key in NAME_FIELDS):
+            form = form.with_columns(form.mapping(), refusal.columns)
             form.add_error(
                 "name",
                 _(
