@@ -385,6 +385,16 @@ def test_unreadable_sexes_ages_and_names_are_named(vault: Vault, tmp_path: Path)
     )
 
 
+def test_a_person_unknown_or_described_is_stored_without_a_name(
+    vault: Vault, tmp_path: Path
+) -> None:
+    text = "Имя,Возраст\nнеизвестный мужчина,30\nжитель Аргуна,25\na young man from Shali,20\n"
+    path = _write(tmp_path, "described.csv", text)
+    report = import_list(path, "Newspaper", {"name": "Имя", "age": "Возраст"})
+    assert report.stored == 3
+    assert not report.problems
+
+
 def test_separate_name_columns_are_enough(vault: Vault, tmp_path: Path) -> None:
     path = _write(tmp_path, "parts.csv", "NOM,Prénom\nOUMAROV,Magomed\n")
     assert import_list(path, "Asylum", {"surname": "NOM", "given": "Prénom"}).stored == 1

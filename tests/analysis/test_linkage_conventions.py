@@ -847,3 +847,18 @@ def test_pairs_scored_in_slices_are_the_pairs_scored_in_one_piece(
 
     assert rounded(sliced) == rounded(whole)
     assert sliced.clusters == whole.clusters
+
+
+def test_a_person_described_is_found_by_the_place_the_description_names() -> None:
+    """A description ("житель Аргуна") is no surname: the record has no name
+    to compare, and its home is Argun where the list has no column for it."""
+    records = [
+        linkage.SourceRecord.of("Newspaper", "1", {"name": "житель Аргуна", "age": "25 лет"}),
+        linkage.SourceRecord.of("Newspaper", "2", {"name": "житель Аргуна", "age": "40 лет"}),
+        linkage.SourceRecord.of("Press", "3", {"name": "a young man from Shali"}),
+    ]
+    rows = linkage.prepare(records, 2017)
+    assert [row.get("surname") for row in rows] == [None, None, None]
+    assert [row.get("given") for row in rows] == [None, None, None]
+    assert [row.get("place") for row in rows] == ["argun", "argun", "shali"]
+    assert [row.get("sex") for row in rows] == ["m", "m", "m"]

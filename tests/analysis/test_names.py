@@ -250,7 +250,41 @@ def test_a_person_the_list_could_not_name_has_no_name() -> None:
         assert (found.surname, found.given, found.initials) == ("", (), ()), written
         assert found.sex == sex, written
         assert not found.pseudonym
-    assert parse_parts("Неизвестный", "", "") == parse_parts("", "", "")
+    unknown = parse_parts("Неизвестный", "", "")
+    assert (unknown.surname, unknown.given, unknown.unnamed) == ("", (), True)
+    assert not parse_parts("", "", "").unnamed
+
+
+@pytest.mark.parametrize(
+    ("written", "sex"),
+    [
+        ("житель Аргуна", "m"),
+        ("жительница Грозного", "f"),
+        ("мужчина из Грозного", "m"),
+        ("уроженец Шали", "m"),
+        ("задержанный", "m"),
+        ("Аноним", ""),
+        ("a young man from Shali", "m"),
+        ("a 25-year-old man", "m"),
+        ("a resident of Argun", ""),
+        ("the victim", ""),
+        ("un jeune homme de Grozny", "m"),
+        ("ein Mann aus Grosny", "m"),
+    ],
+)
+def test_a_person_described_not_named_has_no_name(written: str, sex: str) -> None:
+    """Or every "житель Аргуна" would agree with every other on the words."""
+    found = parse(written)
+    assert (found.surname, found.given, found.initials) == ("", (), ())
+    assert found.unnamed
+    assert found.sex == sex
+
+
+@pytest.mark.parametrize("written", ["Студентов Ахмед", "Жителев Ахмед", "Jeune Ahmed", "Анонимов"])
+def test_a_surname_that_begins_as_a_description_is_a_name(written: str) -> None:
+    found = parse(written)
+    assert not found.unnamed
+    assert found.surname
 
 
 def test_compound_given_names_are_their_parts_however_joined() -> None:

@@ -281,7 +281,7 @@ def problems_of(
         else:
             name = parse_parts(names.get("surname", ""), names.get("given", ""),
                                names.get("patronymic", ""))  # fmt: skip
-        readable = name.pseudonym or name.surname or name.given or name.initial
+        readable = name.pseudonym or name.unnamed or name.surname or name.given or name.initial
         if not readable and not name.surname_initial:
             key = next(iter(written))
             found.append(Problem(number, mapping[key], written[key], "name"))

@@ -80,6 +80,33 @@ UNNAMED = re.compile(
 )
 MEN = frozenset(["мужчина", "man", "male", "homme", "mann", "мужского"])
 WOMEN = frozenset(["женщина", "woman", "female", "femme", "frau", "женского", "девушка", "girl"])
+# A person described, not named, where a name should be ("житель Аргуна",
+# "мужчина из Грозного", "a young man from Shali", "un habitant de Grozny",
+# "ein Mann aus Grosny", "Аноним"): no name either, or every such record
+# would agree with every other on the words "житель" or "man". The word
+# for who they are, after an article, an age or a word such as "young",
+# and the sex it says.
+DESCRIBED_MEN = (
+    r"житель|жителя|уроженец|уроженца|мужчина|мужчину|парень|парня|юноша|юношу|мальчик|"
+    r"молодой\s+человек|задержанный|man|boy|homme|habitant|garcon|garçon|mann|einwohner|junge"
+)
+DESCRIBED_WOMEN = (
+    r"жительница|жительницу|уроженка|уроженку|женщина|женщину|девушка|девушку|девочка|"
+    r"задержанная|woman|girl|femme|habitante|fille|frau|einwohnerin|madchen|mädchen"
+)
+DESCRIBED_ANYONE = (
+    r"человек|студент|студентка|подросток|жертва|пострадавший|пострадавшая|задержанные|"
+    r"аноним|анонимно|resident|native|person|victim|detainee|student|teenager|youth|"
+    r"anonymous|anonyme?|personne|victime|opfer"
+)
+DESCRIBED = re.compile(
+    r"^(?:(?:a|an|one|the|un|une|ein|eine|der|die|le|la|l['’]|один|одна|ещ[её]\s+один)\s*)?"
+    r"(?:(?:\d+\s*-?\s*(?:year-old|летн\w*|ans|j[aä]hrig\w*)|young|local|молод\w*|местн\w*|"
+    r"jeune|junge[rn]?)\s+)*"
+    rf"(?:(?P<man>{DESCRIBED_MEN})|(?P<woman>{DESCRIBED_WOMEN})|(?:{DESCRIBED_ANYONE}))"
+    r"(?:[\s,].*)?$",
+    re.IGNORECASE,
+)
 
 SURNAME_ENDING = re.compile(
     r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ской|ских|ых|их)$"
@@ -139,6 +166,9 @@ class Name:
     surname_initial: str = ""
     sex: str = ""  # "m" or "f", as the name shows it
     pseudonym: bool = False
+    # Written as unknown or described, not named ("неизвестный мужчина",
+    # "житель Аргуна"): no name to compare, as for a pseudonym.
+    unnamed: bool = False
     # Every initial a source may write for the given name: its own first,
     # then those of the name's other known spellings in the order of the
     # given-name table (Умар is У. or, as Omar, O.).
@@ -342,10 +372,14 @@ def trailer(text: str) -> tuple[str, ...]:
 def _unnamed(body: str) -> Name | None:
     """No name, for a person the list could not name; None for a name."""
     found = UNNAMED.match(body)
-    if not found:
-        return None
-    who = (found["who"] or "").casefold()
-    return Name(sex="m" if who in MEN else "f" if who in WOMEN else "")
+    if found:
+        who = (found["who"] or "").casefold()
+        return Name(sex="m" if who in MEN else "f" if who in WOMEN else "", unnamed=True)
+    described = DESCRIBED.match(body)
+    if described:
+        sex = "m" if described["man"] else "f" if described["woman"] else ""
+        return Name(sex=sex, unnamed=True)
+    return None
 
 
 def _title_sex(text: str) -> str:

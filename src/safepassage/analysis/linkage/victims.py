@@ -243,6 +243,10 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
         except Unreadable:
             age = None
         extra = trailer(record.name) if record.name else ()
+        if name.unnamed and record.name:
+            # A person described, not named: the description may say where
+            # they are from ("мужчина из Грозного", "a resident of Argun").
+            extra = (*extra, record.name)
         if birth is None and age is None:
             age = _age_in(extra)
         low, high = values.birth_range(birth, age, at)
