@@ -263,6 +263,8 @@ def test_a_person_the_list_could_not_name_has_no_name() -> None:
         ("мужчина из Грозного", "m"),
         ("уроженец Шали", "m"),
         ("задержанный", "m"),
+        ("молодой человек из Шали", "m"),
+        ("студентка из Шали", "f"),
         ("Аноним", ""),
         ("a young man from Shali", "m"),
         ("a 25-year-old man", "m"),

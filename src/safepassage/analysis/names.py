@@ -88,21 +88,22 @@ WOMEN = frozenset(["женщина", "woman", "female", "femme", "frau", "жен
 # and the sex it says.
 DESCRIBED_MEN = (
     r"житель|жителя|уроженец|уроженца|мужчина|мужчину|парень|парня|юноша|юношу|мальчик|"
-    r"молодой\s+человек|задержанный|man|boy|homme|habitant|garcon|garçon|mann|einwohner|junge"
+    r"молодой\s+человек|задержанный|студент|man|boy|homme|habitant|garcon|garçon|mann|einwohner|"
+    r"junge"
 )
 DESCRIBED_WOMEN = (
     r"жительница|жительницу|уроженка|уроженку|женщина|женщину|девушка|девушку|девочка|"
-    r"задержанная|woman|girl|femme|habitante|fille|frau|einwohnerin|madchen|mädchen"
+    r"задержанная|студентка|woman|girl|femme|habitante|fille|frau|einwohnerin|madchen|mädchen"
 )
 DESCRIBED_ANYONE = (
-    r"человек|студент|студентка|подросток|жертва|пострадавший|пострадавшая|задержанные|"
+    r"человек|подросток|жертва|пострадавший|пострадавшая|задержанные|"
     r"аноним|анонимно|resident|native|person|victim|detainee|student|teenager|youth|"
     r"anonymous|anonyme?|personne|victime|opfer"
 )
 DESCRIBED = re.compile(
     r"^(?:(?:a|an|one|the|un|une|ein|eine|der|die|le|la|l['’]|один|одна|ещ[её]\s+один)\s*)?"
-    r"(?:(?:\d+\s*-?\s*(?:year-old|летн\w*|ans|j[aä]hrig\w*)|young|local|молод\w*|местн\w*|"
-    r"jeune|junge[rn]?)\s+)*"
+    r"(?:(?:\d+\s*-?\s*(?:year-old|летн\w*|ans|j[aä]hrig\w*)|young|local|молод\w*(?!\s+человек)|"
+    r"местн\w*|jeune|junge[rn]?)\s+)*"
     rf"(?:(?P<man>{DESCRIBED_MEN})|(?P<woman>{DESCRIBED_WOMEN})|(?:{DESCRIBED_ANYONE}))"
     r"(?:[\s,].*)?$",
     re.IGNORECASE,
