@@ -55,7 +55,7 @@ EM_PAIRS = 5e6
 PROBE_RECORDS = 20_000
 # The candidate pairs are scored in slices of at most this many records on
 # each side, so that DuckDB holds one slice's pairs at a time (a million
-# records: 7.3 GB at the peak in one piece, 5.6 GB in two by two, in the
+# records: 7.3 GB at the peak in one piece, 5.8 GB in two by two, in the
 # same time; bench/README.md). Fewer records are scored in one piece.
 SLICE_RECORDS = 500_000
 
