@@ -11,8 +11,9 @@ them and imports again.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
+
+from safepassage.analysis.periods import normal
 
 # Each field's headings, as `_plain` writes them, the more precise before
 # the plainer in each language. A heading that means either of two fields
@@ -89,11 +90,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 
 def _plain(heading: str) -> str:
     """Lower case, without accents or punctuation, one space apart (ё is е,
-    № is No)."""
-    lowered = heading.casefold().replace("ё", "е").replace("й", "\x00")
-    decomposed = unicodedata.normalize("NFKD", lowered).casefold()
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\x00", "й")
-    return " ".join(re.sub(r"\W+", " ", bare).split())
+    № is no), as dates are read."""
+    return " ".join(re.sub(r"\W+", " ", normal(heading).casefold()).split())
 
 
 def guess(header: Sequence[str]) -> dict[str, str]:
@@ -124,10 +122,8 @@ def guess(header: Sequence[str]) -> dict[str, str]:
     for field in ("id", "patronymic", "sex", "birth", "age", "age_date", "detention_place"):
         take(field)
     # Parts of a name where a heading names a part no full name is called.
-    only_parts = {heading for field in ("surname", "given") for heading in known[field]} - known[
-        "name"
-    ]
-    if any(heading in only_parts for heading in plain):
+    parts = known["surname"] | known["given"]
+    if any(heading in parts - known["name"] for heading in plain):
         take("surname")
         take("given")
     else:
