@@ -240,6 +240,64 @@ def test_an_infants_age_at_a_year_allows_that_year_and_the_one_before() -> None:
 
 
 @pytest.mark.parametrize(
+    ("written", "low", "high", "approximate"),
+    [
+        ("двадцать восемь лет", 28, 28, False),
+        ("Двадцать восемь", 28, 28, False),
+        ("сорок лет", 40, 40, False),
+        ("двадцать один год", 21, 21, False),
+        ("в возрасте тридцати двух лет", 32, 32, False),
+        ("около сорока лет", 37, 43, True),
+        ("лет тридцать", 27, 33, True),
+        ("за сорок", 41, 46, True),
+        ("двадцатипятилетний", 25, 25, False),
+        ("восемнадцатилетняя", 18, 18, False),
+        ("сорокалетний мужчина", 40, 40, False),
+        ("twenty-eight", 28, 28, False),
+        ("a twenty-eight-year-old man", 28, 28, False),
+        ("Thirty five years old", 35, 35, False),
+        ("vingt-huit ans", 28, 28, False),
+        ("vingt et un ans", 21, 21, False),
+        ("soixante-douze ans", 72, 72, False),
+        ("quatre-vingt-un ans", 81, 81, False),
+        ("septante ans", 70, 70, False),
+        ("achtundzwanzig Jahre", 28, 28, False),
+        ("Fünfundzwanzig", 25, 25, False),
+        ("dreißig Jahre alt", 30, 30, False),
+        ("Mitte zwanzig", 24, 26, True),
+    ],
+)
+def test_it_reads_a_number_of_years_written_in_words(
+    written: str, low: int, high: int, approximate: bool
+) -> None:
+    assert read_age(written) == Age(low, high, approximate)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        # A placeholder typed in Cyrillic letters, or with stars.
+        ("хх.хх.1990", 1990, 1990),
+        ("**.**.1990", 1990, 1990),
+        # The German sign for born.
+        ("*1990", 1990, 1990),
+        ("* 12.03.1990", 1990, 1990),
+        # A year whose last digit is not known.
+        ("198?", 1980, 1989),
+        ("198x", 1980, 1989),
+        # German abbreviations of an age, and two ages with a slash.
+        ("28 J.", 1988, 1989),
+        ("im Alter von 28 Jahren", 1988, 1989),
+        ("28/29", 1987, 1989),
+    ],
+)
+def test_it_reads_more_ways_of_writing_a_birth_or_an_age(
+    written: str, first: int, last: int
+) -> None:
+    assert years(written) == (first, last)
+
+
+@pytest.mark.parametrize(
     "written",
     ["1990 г. р.", "1994 г.р.", "1990 гр.", "род. в 1990 г.", "1990 года рожд.",
      "род. 12.03.1990", "1998/1999", "late twenties", "в возрасте 28 лет", "aged 28",
@@ -257,7 +315,17 @@ def test_a_month_not_known_after_its_year_is_the_year_not_a_guess(written: str) 
 
 @pytest.mark.parametrize(
     "written",
-    ["1,5", "12.5", "twenty-eight", "1990 (Грозный)", "5/12", "12.03.1990 15.03.1990"],
+    [
+        "1,5",
+        "12.5",
+        "1990 (Грозный)",
+        "5/12",
+        "3/12",
+        "12.03.1990 15.03.1990",
+        "one",
+        "un homme",
+        "двадцатый",
+    ],
 )
 def test_what_is_still_not_a_birth_is_unreadable(written: str) -> None:
     with pytest.raises(Unreadable):

@@ -222,6 +222,7 @@ def test_a_day_without_its_year_is_placed_by_the_publication(
     assert found is not None
     assert not found.year_given
     placed = _before(found, Period(published, published), 2024)
+    assert placed is not None
     assert (placed.first, placed.last) == (first, last)
 
 
@@ -229,11 +230,89 @@ def test_a_day_without_its_year_and_no_publication_is_in_the_runs_year() -> None
     found = read_event_date("12 марта", TODAY)
     assert found is not None
     placed = _before(found, None, 2019)
+    assert placed is not None
     assert (placed.first, placed.last) == (D(2019, 3, 12), D(2019, 3, 12))
     leap = read_event_date("29 февраля", TODAY)
     assert leap is not None
     placed = _before(leap, None, 2020)
+    assert placed is not None
     assert placed.first <= D(2020, 2, 29) <= placed.last
+
+
+# Wednesday, 15 March 2017.
+WEDNESDAY = Period(D(2017, 3, 15), D(2017, 3, 15))
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("вчера", D(2017, 3, 14), D(2017, 3, 14)),
+        ("Вчера вечером", D(2017, 3, 14), D(2017, 3, 14)),
+        ("позавчера", D(2017, 3, 13), D(2017, 3, 13)),
+        ("сегодня утром", D(2017, 3, 15), D(2017, 3, 15)),
+        ("вчера ночью", D(2017, 3, 14), D(2017, 3, 15)),
+        ("три дня назад", D(2017, 3, 12), D(2017, 3, 12)),
+        ("3 дня тому назад", D(2017, 3, 12), D(2017, 3, 12)),
+        ("несколько дней назад", D(2017, 3, 5), D(2017, 3, 14)),
+        ("на днях", D(2017, 3, 5), D(2017, 3, 14)),
+        ("неделю назад", D(2017, 3, 6), D(2017, 3, 10)),
+        ("около двух недель назад", D(2017, 2, 27), D(2017, 3, 3)),
+        # The week before this one, whatever day this is.
+        ("на прошлой неделе", D(2017, 3, 2), D(2017, 3, 14)),
+        ("на этой неделе", D(2017, 3, 9), D(2017, 3, 15)),
+        ("месяц назад", D(2017, 2, 3), D(2017, 2, 23)),
+        # Last month is the calendar month before.
+        ("в прошлом месяце", D(2017, 2, 1), D(2017, 2, 28)),
+        ("в этом месяце", D(2017, 3, 1), D(2017, 3, 15)),
+        # A weekday is the latest of its name.
+        ("в понедельник", D(2017, 3, 13), D(2017, 3, 13)),
+        ("в прошлую пятницу", D(2017, 3, 10), D(2017, 3, 10)),
+        ("в среду", D(2017, 3, 15), D(2017, 3, 15)),
+        ("yesterday", D(2017, 3, 14), D(2017, 3, 14)),
+        ("two days ago", D(2017, 3, 13), D(2017, 3, 13)),
+        ("a week ago", D(2017, 3, 6), D(2017, 3, 10)),
+        ("last week", D(2017, 3, 2), D(2017, 3, 14)),
+        ("last month", D(2017, 2, 1), D(2017, 2, 28)),
+        ("on Sunday", D(2017, 3, 12), D(2017, 3, 12)),
+        ("hier soir", D(2017, 3, 14), D(2017, 3, 14)),
+        ("il y a trois jours", D(2017, 3, 12), D(2017, 3, 12)),
+        ("la semaine dernière", D(2017, 3, 2), D(2017, 3, 14)),
+        ("lundi dernier", D(2017, 3, 13), D(2017, 3, 13)),
+        ("il y a un mois", D(2017, 2, 3), D(2017, 2, 23)),
+        ("gestern", D(2017, 3, 14), D(2017, 3, 14)),
+        ("vor zwei Wochen", D(2017, 2, 27), D(2017, 3, 3)),
+        ("letzten Monat", D(2017, 2, 1), D(2017, 2, 28)),
+        ("am Montag", D(2017, 3, 13), D(2017, 3, 13)),
+    ],
+)
+def test_a_date_counted_back_is_placed_from_the_publication(
+    written: str, first: D, last: D
+) -> None:
+    found = read_event_date(written, TODAY)
+    assert found is not None
+    assert found.back is not None
+    placed = _before(found, WEDNESDAY, 2024)
+    assert placed is not None
+    assert (placed.first, placed.last) == (first, last)
+
+
+def test_a_date_counted_back_from_a_month_allows_the_whole_month_back() -> None:
+    found = read_event_date("три дня назад", TODAY)
+    assert found is not None
+    placed = _before(found, Period(D(2017, 3, 1), D(2017, 3, 31)), 2024)
+    assert placed is not None
+    assert (placed.first, placed.last) == (D(2017, 2, 26), D(2017, 3, 28))
+
+
+def test_a_date_counted_back_from_no_date_is_no_date() -> None:
+    found = read_event_date("last week", TODAY)
+    assert found is not None
+    assert _before(found, None, 2017) is None
+    assert _before(found, Period(D(2001, 3, 15), D(2001, 3, 15), year_given=False), 2017) is None
+
+
+def test_a_weekday_beside_a_date_is_the_date() -> None:
+    assert span("в понедельник, 13 марта 2017") == (D(2017, 3, 13), D(2017, 3, 13))
 
 
 def test_a_slash_date_is_read_as_a_birth_is_with_the_swap_kept() -> None:
@@ -253,3 +332,17 @@ def test_a_slash_date_is_read_as_a_birth_is_with_the_swap_kept() -> None:
 def test_what_is_still_not_a_date_is_unreadable(written: str) -> None:
     with pytest.raises(Unreadable):
         read_event_date(written, TODAY)
+
+
+def test_a_record_counted_back_from_its_publication_is_linked_on_those_days() -> None:
+    from safepassage.analysis.linkage.victims import SourceRecord, prepare
+
+    records = [
+        SourceRecord(
+            "A", "1", name="Умаров Магомед", event_date="три дня назад", age_date="15.03.2017"
+        ),
+        SourceRecord("A", "2", name="Алиев Руслан", event_date="три дня назад"),
+    ]
+    dated, undated = prepare(records, 2017)
+    assert (dated["event_lo"], dated["event_hi"]) == (D(2017, 3, 12).toordinal(),) * 2
+    assert (undated["event_lo"], undated["event_hi"]) == (None, None)

@@ -186,7 +186,7 @@ BORN = (
     "Aslan B,около 30 лет,апрель 2017\n"
     "Khava M,12.03.8,2017\n"  # row 6: a year of one digit
     "Adam U,2090,2017\n"  # row 7: born after today
-    "Said Kh,30,last week\n"  # row 8: no date at all
+    "Said Kh,30,last week\n"  # row 8: counted back from no date
     "Magomed U,12 апреля 1987,04.2017\n"
 )
 
@@ -215,14 +215,35 @@ def test_it_names_unreadable_ages_and_dates_by_row_column_and_value(
         "day-month-year (31.12.1990), a year (1990, 1990 г.р.) or an age (27, 27 лет, около "
         "30, in his 20s).",
         "Row 7, column “born”: “2090” is after today.",
-        "Row 8, column “killed”: “last week” is not a date; expected a date (12.04.2017, 12 "
-        "April 2017), a month (04.2017, late March 2017), a season (spring 2017, winter "
-        "2018-19), a quarter (2017-Q2) or a year (2017).",
+        "Row 8, column “killed”: “last week” counts back from the day it was written, and the "
+        "row gives no date to count from. Give the column with the date of publication "
+        "(“Column with the date the age refers to”), or write the date itself.",
     ]
     # Told to, the importer stores the readable rows and names the others.
     report = import_list(path, "Press", mapping, skip_invalid=True)
     assert report.stored == 3
     assert report.rows_with_problems == 5
+
+
+def test_a_date_counted_back_is_read_from_the_rows_publication(
+    vault: Vault, tmp_path: Path
+) -> None:
+    text = (
+        "Имя,Опубликовано,Задержан\n"
+        "Умаров Магомед,15.03.2017,три дня назад\n"
+        "Алиев Руслан,15.03.2017,на прошлой неделе\n"
+    )
+    path = _write(tmp_path, "press.csv", text)
+    mapping = {"name": "Имя", "age_date": "Опубликовано", "event_date": "Задержан"}
+    report = import_list(path, "Newspaper", mapping)
+    assert report.stored == 2
+    assert not report.problems
+    # The publication's own date cannot be counted back from another day.
+    path = _write(tmp_path, "undated.csv", "Имя,Опубликовано\nУмаров Магомед,вчера\n")
+    with pytest.raises(ImportRefused) as refusal:
+        import_list(path, "Radio", {"name": "Имя", "age_date": "Опубликовано"})
+    assert refusal.value.report is not None
+    assert [(p.row, p.kind) for p in refusal.value.report.problems] == [(2, "back_age_date")]
 
 
 def test_a_value_is_quoted_safely(vault: Vault, tmp_path: Path) -> None:
@@ -366,7 +387,7 @@ def test_unreadable_sexes_ages_and_names_are_named(vault: Vault, tmp_path: Path)
     text = (
         "Surname,Given,Sex,Age,Dated\n"
         "Umarov,Magomed,X,28,2017\n"
-        "Aliev,Ruslan,M,twenty-eight,2017\n"
+        "Aliev,Ruslan,M,a young man,2017\n"
         "12345,,M,28,2017\n"
         "Dudaev,Adam,M,28,someday\n"
         "Сайдулаев,Ахмед (имя изменено),M,28,2017\n"

@@ -83,6 +83,23 @@ def test_german_sch_for_zh_and_english_dj_reach_the_cyrillic_key(
     assert key(latin, system) == key(cyrillic)
 
 
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Rouslane", "Руслан"),
+        ("Ramzane", "Рамзан"),
+        ("Zelimkhane", "Зелимхан"),
+        ("Khamzate", "Хамзат"),
+        ("Poutine", "Путин"),
+        # An e that is said stays.
+        ("Itoum-Kale", "Итум-Кале"),
+        ("Adame", "Адаме"),
+    ],
+)
+def test_a_french_silent_final_e_is_not_read(latin: str, cyrillic: str) -> None:
+    assert key(latin, "french") == key(cyrillic)
+
+
 def test_noschai_jurt_is_nozhai_yurt() -> None:
     assert read_place("Noschai-Jurt", "german") == read_place("Ножай-Юрт")
 
@@ -145,3 +162,23 @@ def test_an_age_and_a_place_after_a_name_are_read_where_the_list_has_no_column()
     assert first["place"] == second["place"] == "argun"
     assert (third["birth_lo"], third["place"]) == (1976, "shali")
     assert (fourth["birth_lo"], fourth["place"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Магомед Умаров, двадцать восемь лет, житель Аргуна",
+        "Magomed Umarov, twenty-eight, from Argun",
+        "Oumarov, Magomed, vingt-huit ans",
+    ],
+)
+def test_an_age_in_words_after_a_name_is_no_part_of_the_name(written: str) -> None:
+    assert parse(written) == parse("Магомед Умаров")
+    (record,) = prepare([SourceRecord("A", "1", name=written, event_date="2017")], 2017)
+    assert (record["birth_lo"], record["birth_hi"]) == (1988, 1989)
+
+
+def test_alias_marks_a_name_only_when_it_stands_alone_after_it() -> None:
+    assert parse("Magomadov Magomed alias Mago") == parse("Magomadov Magomed")
+    assert parse("Aliasov Magomed").surname == parse("Алиасов Магомед").surname != ""
+    assert parse("Ahmed (alias)").pseudonym

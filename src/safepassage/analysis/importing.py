@@ -46,6 +46,7 @@ from safepassage.analysis.models import (
     VictimRecord,
 )
 from safepassage.analysis.names import cleaned, parse, parse_parts
+from safepassage.analysis.periods import Period
 from safepassage.analysis.places import read_place
 from safepassage.analysis.values import Unreadable, birth_of, read_age, read_event_date, read_sex
 from safepassage.audit.chain import record
@@ -89,7 +90,8 @@ class Problem:
     column: str
     value: str
     # "no_name", "long_name", "name", "no_id", "duplicate_id", "id_in_list", "sex",
-    # "birth", "age", "age_date", "event_date", "later"
+    # "birth", "age", "age_date", "event_date", "later", "back_event_date",
+    # "back_age_date"
     kind: str
 
     def message(self) -> str:
@@ -136,6 +138,15 @@ MESSAGES = {
         "27 лет, 27 years old, около 30, 20-25, in his 20s)."
     ),
     "later": lambda: _("Row %(row)s, column “%(column)s”: “%(value)s” is after today."),
+    "back_event_date": lambda: _(
+        "Row %(row)s, column “%(column)s”: “%(value)s” counts back from the day it was "
+        "written, and the row gives no date to count from. Give the column with the date of "
+        "publication (“Column with the date the age refers to”), or write the date itself."
+    ),
+    "back_age_date": lambda: _(
+        "Row %(row)s, column “%(column)s”: “%(value)s” counts back from another day; the "
+        "date an age refers to must be a date (12.04.2017, April 2017)."
+    ),
     "event_date": lambda: _(
         "Row %(row)s, column “%(column)s”: “%(value)s” is not a date; expected a date "
         "(12.04.2017, 12 April 2017), a month (04.2017, late March 2017), a season (spring "
@@ -287,14 +298,23 @@ def problems_of(
             found.append(Problem(number, mapping[key], written[key], "name"))
     if "sex" in values and read_sex(values["sex"]) is None:
         found.append(Problem(number, mapping["sex"], values["sex"], "sex"))
+    read: dict[str, object] = {}
     for ours, reader in READERS.items():
         if ours not in values:
             continue
         try:
-            reader(values[ours], today)
+            read[ours] = reader(values[ours], today)
         except Unreadable as unreadable:
             kind = "later" if unreadable.later else ours
             found.append(Problem(number, mapping[ours], values[ours], kind))
+    # A date counted back ("три дня назад", "last week") needs the day it
+    # was written: the publication's date, in its column.
+    published = read.get("age_date")
+    for ours in ("age_date", "event_date"):
+        if isinstance(period := read.get(ours), Period) and period.back is not None:
+            counted_from = isinstance(published, Period) and published.year_given
+            if ours == "age_date" or not counted_from:
+                found.append(Problem(number, mapping[ours], values[ours], f"back_{ours}"))
     return found
 
 

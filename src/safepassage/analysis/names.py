@@ -23,6 +23,8 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 
+from safepassage.analysis.numerals import in_digits
+from safepassage.analysis.periods import normal
 from safepassage.analysis.romanization import (
     DEFAULT_SYSTEM,
     REFERENCE,
@@ -41,7 +43,9 @@ PSEUDONYM = re.compile(
     r"\b(?:имя|имена|фамилия|фамилии)(?:\s+\S+){0,4}?\s+изменен|псевдоним"
     r"|не\s+настоящ\w*\s+имя|имя\s+вымышлен"
     r"|not\s+(?:his|her|their|the)\s+real\s+name|names?\s+(?:has\s+|have\s+)?(?:been\s+)?changed"
-    r"|pseudonym|name\s+withheld|alias"
+    # ("alias" alone after a name marks it; "Magomed alias Mago" is a
+    # name and another it goes by, and Aliasov a surname.)
+    r"|pseudonym|name\s+withheld|\balias\b(?=\W*$)"
     r"|\b(?:nom|prénom)s?(?:\s+\S+){0,4}?\s+(?:modifiés?|changés?)"
     r"|nom\s+d['’]emprunt|prénom\s+d['’]emprunt|pseudonyme"
     r"|\bnamen?(?:\s+\S+){0,4}?\s+geändert"
@@ -57,7 +61,7 @@ AFTER_NAME = re.compile(
     r",\s*(?:около\s+|about\s+|aged\s+|environ\s+|etwa\s+)?\d"
     r"|,\s*(?:житель|жительниц|уроженец|уроженк|проживающ|из\s|from\s|of\s|resident|native\s"
     r"|habitant|originaire|domicilié|aus\s|wohnhaft)"
-    r"|\s(?:a\.\s?k\.\s?a\.?|aka|он\s+же|она\s+же|по\s+прозвищу|известн\w+\s+как|known\s+as"
+    r"|\s(?:a\.\s?k\.\s?a\.?|aka|alias|он\s+же|она\s+же|по\s+прозвищу|известн\w+\s+как|known\s+as"
     r"|also\s+called|dit|genannt)\s",
     re.IGNORECASE,
 )
@@ -350,8 +354,8 @@ def cleaned(text: str) -> tuple[str, bool]:
     pseudonym."""
     marked = bool(PSEUDONYM.search(text))
     body = BRACKETS.sub(" ", text)
-    if after := AFTER_NAME.search(body):
-        body = body[: after.start()]
+    if (after := _after_name(body)) is not None:
+        body = body[:after]
     body = TITLE.sub("", body.strip())
     return " ".join(body.replace("*", " ").split()), marked
 
@@ -363,11 +367,26 @@ def trailer(text: str) -> tuple[str, ...]:
     for the linkage to read an age or a place from where the list has no
     column of its own for them; () for a name alone."""
     body = BRACKETS.sub(" ", text)
-    after = AFTER_NAME.search(body)
+    after = _after_name(body)
     if after is None:
         return ()
-    rest = body[after.start() :].lstrip(" ,")
+    rest = body[after:].lstrip(" ,")
     return tuple(part.strip() for part in rest.split(",") if part.strip())
+
+
+def _after_name(body: str) -> int | None:
+    """Where what is written after a name begins (an age in digits or in
+    words, a place, another name it goes by); None for a name alone."""
+    found = AFTER_NAME.search(body)
+    end = found.start() if found else len(body)
+    comma = body.find(",")
+    while 0 <= comma < end:
+        # "Магомед Умаров, двадцать восемь лет": a number in words.
+        part = body[comma + 1 :].split(",", 1)[0]
+        if re.search(r"\d", in_digits(normal(part))):
+            return comma
+        comma = body.find(",", comma + 1)
+    return found.start() if found else None
 
 
 def _unnamed(body: str) -> Name | None:

@@ -41,6 +41,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from safepassage.analysis.relative_dates import Back, read_back
+
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 # A year stood in for when the year is not given (a leap year, after one
 # that is not, so that a winter's December falls in the year before).
@@ -69,10 +71,21 @@ class Period:
     # A date without its year said to be of the year before the one it was
     # written in ("в марте прошлого года", "in March of last year"): 1.
     years_back: int = 0
+    # A date counted back from the day it was written ("три дня назад",
+    # "last week"): placed by `counted_from` once that day is known.
+    back: Back | None = None
 
     @property
     def exact(self) -> bool:
         return self.first == self.last
+
+    def counted_from(self, written: Period) -> Period:
+        """A date counted back (`back`) placed before the day it was
+        written, or within the days `written` allows."""
+        if self.back is None:
+            raise ValueError("not a date counted back")
+        first, last = self.back.from_days(written.first, written.last)
+        return Period(first, last, approximate=self.approximate)
 
     def in_year(self, year: int) -> Period:
         """A period without its year, placed in `year` (one that has it is
@@ -192,8 +205,9 @@ NIGHT = re.compile(
     r"(?:\s+(?P<before>на|zum|auf\s+den|auf|before|precedant|avant|vor))?"
     r"(?:\s+(?:of|du|vom|с|со))?"
 )
-# What files put for a day or month they do not know: "XX", "00", "??", "--".
-NOT_KNOWN = r"x{1,2}|00|\?{1,2}|--"
+# What files put for a day or month they do not know: "XX" (typed in Latin
+# or Cyrillic letters), "00", "??", "--", "**".
+NOT_KNOWN = r"x{1,2}|х{1,2}|00|\?{1,2}|--|\*{1,2}"
 UNKNOWN_PART = re.compile(NOT_KNOWN)
 DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}}|{NOT_KNOWN})[./\-\s](?P<m>\d{{1,2}}|{NOT_KNOWN})[./\-\s]"
@@ -201,7 +215,7 @@ DAY_MONTH_YEAR = re.compile(
 )
 YEAR_MONTH_DAY = re.compile(
     rf"(?<!\d)(?P<y>\d{{4}})[./\-](?P<m>\d{{1,2}}|{NOT_KNOWN})[./\-](?P<d>\d{{1,2}}|{NOT_KNOWN})"
-    r"(?![\d?x])(?:[ t]\d\d:\d\d(?::\d\d)?)?"
+    r"(?![\d?xх*])(?:[ t]\d\d:\d\d(?::\d\d)?)?"
 )
 # A day, month and year of two digits ("15.03.90", "01/03/17"): the
 # century is the latest that does not put the date after today.
@@ -664,6 +678,14 @@ def read_period(
     value = DOTTED_TIME.sub(r"\g<kept>", TIME.sub(" ", value)).strip()
     value = ROMAN_MONTH.sub(lambda match: _roman(match, today), value)
     value = SHORT_YEAR.sub(lambda match: _with_century(match, today), value)
+    if (counted := read_back(value)) is not None:
+        return Period(
+            datetime.date(NO_YEAR, 1, 1),
+            datetime.date(NO_YEAR, 12, 31),
+            year_given=False,
+            approximate=counted.approximate,
+            back=counted,
+        )
     if (bounded := _bound(value, today, words)) is not None:
         return bounded
     approximate = bool(APPROXIMATE.match(value))

@@ -38,6 +38,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from safepassage.analysis.numerals import in_digits
 from safepassage.analysis.periods import (
     ROMAN_MONTHS,
     Period,
@@ -107,13 +108,13 @@ APPROXIMATELY_AFTER = (
 )
 YEARS = (
     r"(?:лет|год|года|г\.?|л\.?|years?(?:\s+old)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|y/o|"
-    r"ans?|jahre?(?:\s+alt)?|-?\s*jahrig\w*|-?\s*летн\w*|-?\s*х?\s*летн\w*)"
+    r"ans?|jahren?(?:\s+alt)?|j\.?|-?\s*jahrig\w*|-?\s*летн\w*|-?\s*х?\s*летн\w*)"
 )
 # The case ending Russian writes after a number ("30-ти лет", "25-и лет").
 NUMBER_ENDING = r"(?:-?(?:ти|ми|и|х|ух|ох))?"
 AGED = r"(?:aged|age|в\s+возрасте|возраст|agee?s?\s+(?:de|d')|im\s+alter\s+von)(?:\s*:)?"
-# Two ages joined as a range ("20-25 лет", "27 или 28 лет", "20 to 25").
-JOINED = r"(?:\s*-\s*|\s+(?:or|или|либо|ou|oder|to|a|bis)\s+)"
+# Two ages joined as a range ("20-25 лет", "27 или 28 лет", "27/28", "20 to 25").
+JOINED = r"(?:\s*[-/]\s*|\s+(?:or|или|либо|ou|oder|to|a|bis)\s+)"
 AGE = re.compile(
     rf"^(?:{AGED}\s*)?(?P<about>{APPROXIMATELY}\s*)?(?P<n>\d{{1,3}}){NUMBER_ENDING}"
     rf"(?:{JOINED}(?P<m>\d{{1,3}}){NUMBER_ENDING})?"
@@ -194,6 +195,7 @@ BORN = re.compile(
     r"year\s+of\s+birth|ne\(e\)(?:\s+en|\s+le)?|nee?(?:\s+en|\s+le)?|date\s+de\s+naissance|"
     r"annee\s+de\s+naissance|geboren(?:\s+am|\s+im)?|geb\.|geburtsdatum|geburtsjahr|jahrgang|"
     r"jg\.)(?![^\W\d_])\s*:?"
+    r"|^\*\s*"  # the German sign for born ("*12.03.1990")
 )
 # A year or date marked as a guess, before or after it ("около 1990",
 # "ca. 1990", "1990 environ").
@@ -229,6 +231,8 @@ DECADE_OF_YEARS = re.compile(
     r"|(?P<b>\d0|\d{3}0)-?(?:е|х|ые|ых)(?:\s+(?:год\w*|гг\.?))?"
     r"|(?P<c>\d{3}0)'?s|(?P<d>\d0|\d{3}0)er(?:\s+jahren?)?)$"
 )
+# A year whose last digit is not known ("198?", "198x", "198_").
+DECADE_DIGIT_UNKNOWN = re.compile(r"^(?P<d>1[89]\d|20\d)(?:\?|x|х|_|\*|-)$")
 ROMAN_MONTH = re.compile(
     r"(?<![\w.])(?P<d>\d{1,2})\s*(?P<s>[./-]|\s)\s*(?P<m>xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)"
     r"\s*(?P=s)\s*(?P<y>\d{4}|\d{2})(?!\d)"
@@ -245,8 +249,8 @@ def _unsure(value: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def read_age(text: str) -> Age | None:
-    """An age as written; None for nothing."""
-    value = _unsure(normal(text).strip(" .,"))
+    """An age as written, in digits or in words; None for nothing."""
+    value = _unsure(in_digits(normal(text)).strip(" .,"))
     if not value:
         return None
     try:
@@ -265,6 +269,8 @@ def _age(value: str) -> Age:
         low = int(match["n"])
         high = int(match["m"]) if match["m"] else low
         if high < low or high > OLDEST:
+            raise Unreadable
+        if "/" in value and high - low > 2:  # "3/12": a day and month, not ages
             raise Unreadable
         if match["about"] or match["after"]:
             return Age(max(0, low - ABOUT), high + ABOUT, True)
@@ -345,10 +351,12 @@ def birth_of(text: str, today: datetime.date | None = None) -> Birth | None:
     value = normal(text).strip(" .,")
     if not value:
         return None
+    today = today or datetime.date.today()
+    if match := DECADE_DIGIT_UNKNOWN.match(value):  # "198?": the 1980s
+        return Birth(period=read_period(f"{match['d']}0-{match['d']}9", today))
     value = ROMAN_MONTH.sub(
         lambda match: f"{match['d']}.{ROMAN_MONTHS[match['m']]:02d}.{match['y']}", _unsure(value)
     )
-    today = today or datetime.date.today()
     if re.fullmatch(r"\d{1,3}", value) or not re.search(r"\d{4}", value):
         # No year in it: a decade ("80-х", not an age), an age, or nothing readable.
         if (decade := _decade_of_years(value, today)) is not None:

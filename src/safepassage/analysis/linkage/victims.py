@@ -132,14 +132,18 @@ def _name(record: SourceRecord, convention: Convention) -> Name:
     return parse(record.name, convention.system, convention.surname_first)
 
 
-def _before(event: Period, reported: Period | None, reference_year: int) -> Period:
+def _before(event: Period, reported: Period | None, reference_year: int) -> Period | None:
     """A date of events without its year ("в декабре", "late March"),
     placed by the date the record was written (`reported`, such as the date
     of publication an age refers to): an article tells what happened before
     it, so the events are in the last year that does not put them after it
     ("в декабре" published in February 2019 is December 2018), or in the
     year before it for "of last year" ("в марте прошлого года" published in
-    2019 is March 2018). Without such a date, in the run's year."""
+    2019 is March 2018), and counted back from it for "три дня назад" or
+    "last week". Without such a date, in the run's year, or nowhere (None)
+    for a date counted back."""
+    if event.back is not None:
+        return event.counted_from(reported) if reported and reported.year_given else None
     if reported is None or not reported.year_given:
         return event.in_year(reference_year)
     if event.years_back:
@@ -227,6 +231,8 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
         if name is None:
             name = names[name_key] = _name(record, convention)
         age_date = _period(record.age_date)
+        if age_date is not None and age_date.back is not None:
+            age_date = None  # counted back from a day the record does not give
         event = _period(record.event_date)
         if event is not None and not event.year_given:
             event = _before(event, age_date, reference_year)
