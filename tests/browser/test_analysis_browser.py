@@ -14,6 +14,7 @@ from safepassage.accounts.roles import Role
 from safepassage.analysis.estimates import start_estimate
 from safepassage.analysis.estimating import Plan
 from safepassage.analysis.importing import list_named
+from safepassage.analysis.list_drafts import keep_draft
 from safepassage.analysis.models import LinkDecision
 from safepassage.analysis.runs import start_run
 from safepassage.vault import keys as vault_keys
@@ -50,15 +51,16 @@ def test_an_analyst_links_reviews_and_estimates(page: Any, org: Any) -> None:
     page.get_by_label("Source").fill("NGO testimonies")
     ngo_file = [{"name": "ngo.csv", "mimeType": "text/csv", "buffer": NGO.encode()}]
     page.get_by_label("File", exact=True).set_input_files(ngo_file)
-    # No column given: filled in from the file's headings, nothing imported yet.
+    # No column given: the file is kept, sealed, and its columns are chosen
+    # on the next page, as its headings suggest; nothing imported yet.
     page.get_by_role("button", name="Import").click()
-    page.wait_for_selector("text=as the file's headings suggest")
+    page.wait_for_url("**/analysis/import/*/")
     assert list_named("NGO testimonies") is None
     assert page.get_by_label("Column with the full name").input_value() == "ФИО"
     assert page.get_by_label("Column with the birth date, year or age").input_value() == (
         "Год рождения"
     )
-    page.get_by_label("File", exact=True).set_input_files(ngo_file)
+    page.get_by_label("Column with the home place").select_option("Место")
     page.get_by_role("button", name="Import").click()
     page.wait_for_selector("text=2 rows imported.")
     imported = list_named("NGO testimonies")
@@ -126,10 +128,12 @@ def test_analysis_pages_fit_a_phone_and_speak_the_readers_language(
             Plan(method="bma", stratum="act", resamples=5, linkage_draws=3, seed=2),
         )
     ]
+    draft = keep_draft(analyst, "spisok.csv", "Новая газета", [["ФИО", "Место"]], {"name": "ФИО"})
     _log_in(page, "analyst")
     page.set_viewport_size(PHONE)
     urls = [
         "/analysis/",
+        f"/analysis/import/{draft.pk}/",
         f"/analysis/runs/{run.pk}/",
         f"/analysis/runs/{run.pk}/review/",
         *[f"/analysis/estimates/{entry.pk}/" for entry in estimates],

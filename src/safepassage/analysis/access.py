@@ -11,7 +11,7 @@ import uuid
 from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
-from safepassage.analysis.models import DocumentationCount, Estimate, LinkageRun
+from safepassage.analysis.models import DocumentationCount, Estimate, LinkageRun, ListDraft
 from safepassage.vault.keyring import Keyring, current_keyring_or_none
 
 ANALYSIS_PERMS = (Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE)
@@ -68,3 +68,14 @@ def get_count_for(user: User, count_id: uuid.UUID) -> DocumentationCount:
     if found is None:
         raise deny(user, "count", f"count:{count_id}")
     return found
+
+
+def get_list_draft_for(user: User, draft_id: uuid.UUID) -> ListDraft:
+    """A new list's file waiting for its columns is its uploader's alone."""
+    documentation_keys(user, Perm.IMPORT_LISTS)
+    draft = ListDraft.objects.filter(pk=draft_id).first()
+    if draft is None:
+        raise deny(user, "import", "import:unknown")
+    if draft.created_by_id != user.pk:
+        raise deny(user, "import", f"import:{draft.pk}")
+    return draft

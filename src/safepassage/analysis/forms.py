@@ -6,11 +6,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from safepassage import spreadsheets
 from safepassage.analysis.list_labels import label_lists
 from safepassage.analysis.methods import Plan
 from safepassage.analysis.models import (
     FIELDS,
     LIST_NAME_LENGTH,
+    NAME_FIELDS,
     CountScope,
     EstimateMethod,
     Same,
@@ -19,6 +21,7 @@ from safepassage.analysis.models import (
 from safepassage.documentation import vocabularies
 from safepassage.documentation.models import Term
 
+NOT_IN_THE_FILE = _("— not in the file —")
 COLUMN_HELP = _("The title of the column in the file, exactly as written there.")
 
 
@@ -116,6 +119,49 @@ class ImportForm(forms.Form):
         if not again.is_valid():
             again.errors["file"] = again.error_class([gettext("Choose the file again.")])
         return again
+
+
+class ColumnsForm(forms.Form):
+    """For each field, the column of a new list's file that holds it (or
+    none), chosen from the file's own columns once it is uploaded."""
+
+    skip_invalid = forms.BooleanField(
+        label=ImportForm.base_fields["skip_invalid"].label,
+        required=False,
+        help_text=ImportForm.base_fields["skip_invalid"].help_text,
+    )
+
+    def __init__(self, *args: Any, header: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", NOT_IN_THE_FILE)] + [
+            (title, f"{spreadsheets.column_letter(index)}: {title}")
+            for index, title in enumerate(header)
+            if title.strip()
+        ]
+        fields = {}
+        for field in FIELDS:
+            typed = ImportForm.base_fields["record_id" if field == "id" else field]
+            fields[field] = forms.ChoiceField(
+                label=typed.label, help_text=typed.help_text, choices=choices, required=False
+            )
+        # The columns first, then whether to store the good rows alone.
+        self.fields = {**fields, "skip_invalid": self.fields["skip_invalid"]}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(field) for field in NAME_FIELDS) and "name" not in self.errors:
+            self.add_error(
+                "name",
+                _(
+                    "Choose the column with the full name, or those with the surname and "
+                    "given name."
+                ),
+            )
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        """Our field -> the file's column, for the columns chosen."""
+        return {field: self.cleaned_data[field] for field in FIELDS if self.cleaned_data.get(field)}
 
 
 class ListChoice(forms.ModelMultipleChoiceField):

@@ -333,8 +333,14 @@ def notices_of(number: int, values: dict[str, str], mapping: dict[str, str]) -> 
     return found
 
 
+def read_rows(name: str, raw: bytes) -> list[list[str]]:
+    """A file's rows as text, its header first (ImportRefused if it cannot
+    be read)."""
+    return list(_rows(name, raw))
+
+
 def import_list(
-    source: Path | tuple[str, bytes],
+    source: Path | tuple[str, bytes] | list[list[str]],
     list_name: str,
     mapping: dict[str, str] | None = None,
     *,
@@ -354,8 +360,11 @@ def import_list(
             _("unknown fields %(unknown)s: use %(known)s")
             % {"unknown": ", ".join(unknown), "known": ", ".join(FIELDS)}
         )
-    name, raw = (source.name, source.read_bytes()) if isinstance(source, Path) else source
-    rows = _rows(name, raw)
+    if isinstance(source, list):  # rows read before (a file waiting for its columns)
+        rows = iter(source)
+    else:
+        name, raw = (source.name, source.read_bytes()) if isinstance(source, Path) else source
+        rows = _rows(name, raw)
     header = next(rows, None)
     if header is None:
         raise ImportRefused(_("the file is empty"))

@@ -10,6 +10,9 @@ the documentation compartment.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +90,37 @@ class VictimList(SealedModel):
     @label.setter
     def label(self, value: str) -> None:
         self.__dict__["_label"] = value
+
+
+# A new list's file left without its columns chosen is deleted after this long.
+DRAFT_LIFETIME = dt.timedelta(hours=24)
+
+
+class ListDraft(SealedModel):
+    """A new list's file between its upload and the choice of its columns
+    (analysis.list_drafts): its rows, sealed, for its uploader only."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The file's name as uploaded, and the source typed for it (either can
+    # say what the list is about).
+    file_name = EncryptedTextField(compartment=Compartment.DOCUMENTATION, public_writes=True)
+    source = EncryptedTextField(compartment=Compartment.DOCUMENTATION, public_writes=True)
+    # The file's rows as text, its header first.
+    rows = EncryptedJSONField(compartment=Compartment.DOCUMENTATION, public_writes=True)
+    # How many rows are below the header (to say so without opening them).
+    size = models.PositiveIntegerField(default=0)
+    # The columns as typed or guessed from the headings: the file's
+    # structure, not its data (as VictimList.mapping).
+    mapping = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"list draft {self.pk}"
 
 
 class VictimRecord(SealedModel):

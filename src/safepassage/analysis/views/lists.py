@@ -3,6 +3,7 @@ starting a linkage run."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +17,22 @@ from django.views.decorators.http import require_POST
 from safepassage.accounts.access import require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
-from safepassage.analysis.access import documentation_keys_or_none, require_any_analysis
-from safepassage.analysis.forms import CountForm, ImportForm, RunForm
-from safepassage.analysis.importing import ImportRefused, import_list
+from safepassage.analysis.access import (
+    documentation_keys_or_none,
+    get_list_draft_for,
+    require_any_analysis,
+)
+from safepassage.analysis.forms import ColumnsForm, CountForm, ImportForm, RunForm
+from safepassage.analysis.importing import (
+    ImportRefused,
+    ImportReport,
+    Problem,
+    import_list,
+    read_rows,
+)
+from safepassage.analysis.list_drafts import discard_draft, keep_draft
 from safepassage.analysis.list_labels import label_lists
-from safepassage.analysis.models import NAME_FIELDS, LinkageRun, VictimList
+from safepassage.analysis.models import NAME_FIELDS, LinkageRun, ListDraft, VictimList
 from safepassage.analysis.views.shared import may_count, recent_counts, user_of
 from safepassage.jobs.status import state_of
 from safepassage.vault import files
@@ -60,6 +72,8 @@ def home_page(
             "import_form": import_form if user.can(Perm.IMPORT_LISTS) else None,
             "run_form": run_form if user.can(Perm.ANALYSE) and readable else None,
             "count_form": CountForm() if may_count(user) else None,
+            # A new list's file left waiting for its columns, to go back to.
+            "waiting": ListDraft.objects.filter(created_by=user).first() if readable else None,
             "counts": recent_counts(),
             **extra,
         },
@@ -99,6 +113,22 @@ def import_view(request: HttpRequest) -> HttpResponse:
         form.add_error("file", _("The file is too large to import here: use the command line."))
         return home_page(request, user, form, RunForm(), import_failed=True)
     except ImportRefused as refusal:
+        if (
+            refusal.columns
+            and not any(key in form.mapping() for key in NAME_FIELDS)
+            and documentation_keys_or_none() is not None
+        ):
+            # A new list given no name column: its file kept, sealed, and
+            # its columns chosen from the file's own on the next page (the
+            # headings' guess chosen already).
+            draft = keep_draft(
+                user,
+                upload.name or "",
+                form.cleaned_data["list_name"],
+                read_rows(upload.name or "list.csv", raw),
+                refusal.guess or form.mapping(),
+            )
+            return redirect("analysis:import_columns", draft=draft.pk)
         if refusal.guess:
             # A new list given no name column: its columns filled in as its
             # headings suggest, for the analyst to check before importing.
@@ -132,6 +162,11 @@ def import_view(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Nothing was imported: %(reason)s.") % {"reason": refusal})
         problems = refusal.report.problems if refusal.report else []
         return home_page(request, user, form, RunForm(), import_failed=True, problems=problems)
+    return _imported(request, user, report)
+
+
+def _imported(request: HttpRequest, user: User, report: ImportReport) -> HttpResponse:
+    """The page after an import: what was stored, and what was not."""
     # (Not the list's name: it is sealed, and a message travels in a cookie.)
     message = ngettext("%(count)s row imported.", "%(count)s rows imported.", report.stored) % {
         "count": report.stored
@@ -153,6 +188,45 @@ def import_view(request: HttpRequest) -> HttpResponse:
             problems=report.problems,
             notices=report.notices,
         )
+    return redirect("analysis:home")
+
+
+def import_columns_view(request: HttpRequest, draft: uuid.UUID) -> HttpResponse:
+    """Step two of importing a new list: which of its file's columns holds
+    what; then the import, as from the first page."""
+    user = user_of(request)
+    found = get_list_draft_for(user, draft)
+    header = [str(title) for title in found.rows[0]]
+    form = ColumnsForm(request.POST or None, header=header, initial=found.mapping)
+    problems: list[Problem] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = import_list(
+                found.rows,
+                found.source,
+                form.mapping(),
+                skip_invalid=form.cleaned_data["skip_invalid"],
+                by=user,
+            )
+        except ImportRefused as refusal:
+            form.add_error(None, _("Nothing was imported: %(reason)s.") % {"reason": refusal})
+            problems = refusal.report.problems if refusal.report else []
+        else:
+            discard_draft(found)
+            return _imported(request, user, report)
+    return render(
+        request,
+        "analysis/import_columns.html",
+        {"form": form, "draft": found, "problems": problems},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def import_cancel_view(request: HttpRequest, draft: uuid.UUID) -> HttpResponse:
+    """Give up a file waiting for its columns: its rows are deleted."""
+    user = user_of(request)
+    discard_draft(get_list_draft_for(user, draft))
     return redirect("analysis:home")
 
 
