@@ -42,6 +42,9 @@ def test_a_list_with_its_own_columns_is_imported_from_the_page(analyst: User, va
     )
     for label in labels:
         assert label in page
+    # With the keys, the column boxes are folded away: a new list's columns
+    # are chosen on the next page.
+    assert '<details class="typed-columns">' in page
     upload = SimpleUploadedFile("asylum.csv", ASYLUM.encode(), content_type="text/csv")
     response = client.post(
         reverse("analysis:import"),
@@ -194,6 +197,7 @@ def test_without_the_keys_a_new_lists_columns_are_filled_in_on_the_first_page(
     keyless = make_user("analyst-keyless", Role.ANALYST)
     client = Client()
     sign_in(client, keyless)
+    assert "typed-columns" not in client.get(reverse("analysis:home")).content.decode()
     upload = SimpleUploadedFile("x.csv", b"A;B\nOUMAROV;Magomed\n", content_type="text/csv")
     response = client.post(reverse("analysis:import"), {"list_name": "New", "file": upload})
     text = response.content.decode()

@@ -122,6 +122,21 @@ class Setting:
         return user
 
     @cached_property
+    def other_analyst(self) -> User:
+        """An analyst with the keys, who did not upload the list."""
+        user = make_user("analyst2", Role.ANALYST)
+        vault_keys.grant(self.vault.keyring, "documentation", user.pk, by="cli")
+        return user
+
+    @cached_property
+    def list_draft(self) -> Any:
+        """A new victim list uploaded, waiting for its columns."""
+        from safepassage.analysis.list_drafts import keep_draft
+
+        rows = [["ФИО", "Место"], ["Умаров Магомед", "Аргун"]]
+        return keep_draft(self.analyst, "list.csv", "Newspaper", rows, {"name": "ФИО"})
+
+    @cached_property
     def event_link(self) -> Any:
         """A chain of two events: the documented one led to another."""
         from safepassage.documentation import actions
@@ -487,6 +502,13 @@ REGISTRY: dict[str, Entry] = {
         _analyst,
         _outsider,
         lambda estimate: f"/analysis/estimates/{estimate}/",
+    ),
+    "safepassage.analysis.access:get_list_draft_for": Entry(
+        lambda s: (s.list_draft.pk,),
+        lambda s: (NOWHERE,),
+        _analyst,
+        lambda s: s.other_analyst,
+        lambda draft: f"/analysis/import/{draft}/",
     ),
     "safepassage.analysis.access:get_count_for": Entry(
         lambda s: (s.count.pk,),

@@ -16,6 +16,7 @@ from safepassage.analysis.models import (
     DocumentationCount,
     Estimate,
     LinkageRun,
+    ListDraft,
     VictimList,
     VictimRecord,
 )
@@ -522,6 +523,23 @@ def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
     assert response.status_code == 302
 
 
+def list_draft(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A new victim list uploaded through the page, waiting for its columns."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.base import make_user, sign_in
+
+    analyst = make_user("list-importer", Role.ANALYST)
+    vault_keys.grant(current_keyring(), "documentation", analyst.pk, by="cli")
+    client = Client()
+    sign_in(client, analyst)
+    text = f"ФИО;Место\n{mark('draftvictim')};{mark('draftplace')}\n"
+    upload = SimpleUploadedFile(f"{mark('draftfile')}.csv", text.encode())
+    response = client.post("/analysis/import/", {"list_name": mark("draftsource"), "file": upload})
+    assert response.status_code == 302
+
+
 def documentation_count(org: Organisation, mark: Callable[[str], str]) -> None:
     """The documented victims (documentation_records' sentinels) handed to
     counting: lists and records made from them, and the count's summary."""
@@ -630,6 +648,7 @@ FACTORIES: dict[type[models.Model], Callable[[Organisation, Callable[[str], str]
     Commitment: documentation_records,
     CommitmentChange: documentation_records,
     ImportDraft: import_draft,
+    ListDraft: list_draft,
     Evidence: evidence_locker,
     CustodyEntry: evidence_locker,
     SigningKey: evidence_locker,

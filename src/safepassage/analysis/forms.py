@@ -104,6 +104,20 @@ class ImportForm(forms.Form):
     # read (an HTML datalist: chosen from, or typed).
     columns: tuple[str, ...] = ()
 
+    # The boxes of the file's columns, by field name.
+    COLUMN_BOXES = tuple("record_id" if field == "id" else field for field in FIELDS)
+
+    @property
+    def column_boxes(self) -> str:
+        """The column boxes' names, for the template's `fields` tag."""
+        return " ".join(self.COLUMN_BOXES)
+
+    def columns_typed(self) -> bool:
+        """Whether any column box holds a value or an error."""
+        return any(
+            str(self[box].value() or "").strip() or self[box].errors for box in self.COLUMN_BOXES
+        )
+
     def with_columns(self, mapping: dict[str, str], columns: list[str]) -> ImportForm:
         """This form again, its columns as `mapping` gives them, the file's
         `columns` offered in each box, and its file to be chosen again (a

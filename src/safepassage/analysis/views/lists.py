@@ -70,6 +70,11 @@ def home_page(
             "readable": readable,
             "runs": [(run, state_of(run), _names(run, labels) if readable else "") for run in runs],
             "import_form": import_form if user.can(Perm.IMPORT_LISTS) else None,
+            # With the keys, a new list's columns are chosen on the next page:
+            # the boxes to type them in are folded away unless in use.
+            "fold_columns": readable
+            and not import_form.columns
+            and not (import_form.is_bound and import_form.columns_typed()),
             "run_form": run_form if user.can(Perm.ANALYSE) and readable else None,
             "count_form": CountForm() if may_count(user) else None,
             # A new list's file left waiting for its columns, to go back to.
