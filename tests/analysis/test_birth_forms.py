@@ -265,6 +265,9 @@ def test_an_infants_age_at_a_year_allows_that_year_and_the_one_before() -> None:
         ("Fünfundzwanzig", 25, 25, False),
         ("dreißig Jahre alt", 30, 30, False),
         ("Mitte zwanzig", 24, 26, True),
+        ("thirty-something", 30, 39, True),
+        ("30-something", 30, 39, True),
+        ("30 years of age", 30, 30, False),
     ],
 )
 def test_it_reads_a_number_of_years_written_in_words(

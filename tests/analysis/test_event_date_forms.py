@@ -346,3 +346,21 @@ def test_a_record_counted_back_from_its_publication_is_linked_on_those_days() ->
     dated, undated = prepare(records, 2017)
     assert (dated["event_lo"], dated["event_hi"]) == (D(2017, 3, 12).toordinal(),) * 2
     assert (undated["event_lo"], undated["event_hi"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("27.02.2017 или 28.02.2017", D(2017, 2, 27), D(2017, 2, 28)),
+        ("27 или 28 февраля 2017", D(2017, 2, 27), D(2017, 2, 28)),
+        ("March or April 2017", D(2017, 3, 1), D(2017, 4, 30)),
+        ("февраль или март 2017 года", D(2017, 2, 1), D(2017, 3, 31)),
+        ("в конце февраля или в начале марта 2017", D(2017, 2, 20), D(2017, 3, 10)),
+        ("printemps ou été 2017", D(2017, 3, 1), D(2017, 8, 31)),
+        ("2016 oder 2017", D(2016, 1, 1), D(2017, 12, 31)),
+    ],
+)
+def test_it_reads_alternatives_as_the_days_from_the_first_to_the_last(
+    written: str, first: D, last: D
+) -> None:
+    assert span(written) == (first, last)

@@ -31,6 +31,17 @@ from safepassage.analysis.headings import guess
         # Each field takes one column: the one that says it most precisely.
         (["Date", "Date of detention", "Name"],
          {"event_date": "Date of detention", "name": "Name"}),
+        # German, French and English words for the arrest, a running number
+        # and a remark.
+        (["Lfd. Nr.", "Name", "Vorname", "Festnahme", "Haftort", "Bemerkung"],
+         {"id": "Lfd. Nr.", "surname": "Name", "given": "Vorname", "event_date": "Festnahme",
+          "detention_place": "Haftort", "notes": "Bemerkung"}),
+        (["N° d'ordre", "Nom", "Prénom", "Arrestation", "Remarque"],
+         {"id": "N° d'ordre", "surname": "Nom", "given": "Prénom", "event_date": "Arrestation",
+          "notes": "Remarque"}),
+        (["№", "ФИО", "Дата ареста"], {"id": "№", "name": "ФИО", "event_date": "Дата ареста"}),
+        (["Name", "Abducted", "Comment"],
+         {"name": "Name", "event_date": "Abducted", "notes": "Comment"}),
         ([], {}),
     ],
 )  # fmt: skip

@@ -23,6 +23,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "id", "no", "n", "nr", "num", "number", "п п", "номер", "record", "record id", "ref",
         "reference", "case", "case no", "case number", "code", "dossier", "n dossier",
         "numero", "numero de dossier", "nummer", "aktenzeichen", "no п п",
+        "lfd nr", "lfd", "laufende nummer", "pos", "n d ordre", "no d ordre",
     ),
     "name": (
         "фио", "ф и о", "фамилия имя отчество", "фамилия имя", "имя фамилия", "имя", "name",
@@ -67,6 +68,10 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "date detained", "detention date", "date of arrest", "arrested", "date of incident",
         "incident date", "date", "when", "period", "date des faits", "date de l arrestation",
         "date de l incident", "date d arrestation", "datum der festnahme", "festgenommen",
+        "festnahme", "datum der verhaftung", "verhaftung", "verhaftet", "festnahmedatum",
+        "дата ареста", "арестован", "дата похищения", "похищен", "date of abduction",
+        "abducted", "date of disappearance", "disappeared", "arrestation", "date d enlevement",
+        "enleve", "entfuhrung", "verschwunden",
         "datum",
     ),
     "detention_place": (
@@ -84,6 +89,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "примечание", "примечания", "комментарий", "комментарии", "notes", "note",
         "comments", "comment", "remarks", "remarques", "observations", "anmerkungen",
         "bemerkungen",
+        "bemerkung", "anmerkung", "kommentar", "hinweis", "hinweise", "remarque",
+        "commentaire", "commentaires",
     ),
 }  # fmt: skip
 

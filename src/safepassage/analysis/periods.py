@@ -47,6 +47,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2099
 # A year stood in for when the year is not given (a leap year, after one
 # that is not, so that a winter's December falls in the year before).
 NO_YEAR = 2001
+# Alternatives ("27.02.2017 или 28.02.2017").
+OR = re.compile(r"\s+(?:or|или|либо|ou|oder)\s+")
 
 
 class Unreadable(ValueError):
@@ -678,6 +680,8 @@ def read_period(
     value = DOTTED_TIME.sub(r"\g<kept>", TIME.sub(" ", value)).strip()
     value = ROMAN_MONTH.sub(lambda match: _roman(match, today), value)
     value = SHORT_YEAR.sub(lambda match: _with_century(match, today), value)
+    if (either := _alternatives(value, today, words)) is not None:
+        return either
     if (counted := read_back(value)) is not None:
         return Period(
             datetime.date(NO_YEAR, 1, 1),
@@ -726,6 +730,29 @@ def read_period(
     if back and not period.year_given:
         period = replace(period, years_back=1)
     return replace(period, approximate=approximate) if approximate else period
+
+
+def _alternatives(value: str, today: datetime.date, words: bool) -> Period | None:
+    """Two dates or more given as alternatives ("27.02.2017 или 28.02.2017",
+    "March or April 2017", "27 или 28 февраля 2017"): the days from the
+    first to the last, as the range of the same ends would be; None if the
+    value holds no alternatives."""
+    parts = OR.split(value)
+    if len(parts) < 2:
+        return None
+    try:
+        found = [read_period(part, today, words=words) for part in parts]
+    except Unreadable:
+        found = [None]
+    if any(period is None or not period.year_given for period in found):
+        # Ends that share what is written after the last ("March or April 2017").
+        return read_period(OR.sub(" - ", value), today, words=words)
+    periods = [period for period in found if period is not None]
+    return Period(
+        min(period.first for period in periods),
+        max(period.last for period in periods),
+        approximate=any(period.approximate for period in periods),
+    )
 
 
 def period_in_days(period: Period | None) -> tuple[int | None, int | None]:

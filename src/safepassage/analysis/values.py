@@ -107,7 +107,7 @@ APPROXIMATELY_AFTER = (
     r"ungefahr|etwa|circa|ca\.?)\s*\)?)"
 )
 YEARS = (
-    r"(?:лет|год|года|г\.?|л\.?|years?(?:\s+old)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|y/o|"
+    r"(?:лет|год|года|г\.?|л\.?|years?(?:\s+old|\s+of\s+age)?|-?\s*years?-old|yrs?\.?(?:\s+old)?|y\.?\s*o\.?|y/o|"
     r"ans?|jahren?(?:\s+alt)?|j\.?|-?\s*jahrig\w*|-?\s*летн\w*|-?\s*х?\s*летн\w*)"
 )
 # The case ending Russian writes after a number ("30-ти лет", "25-и лет").
@@ -137,7 +137,7 @@ AGE_PARTS = [
 AGE_PART = r"(?P<part>early|anfang|debut|mid|mitte|milieu|late|ende|fin)"
 DECADE_NUMBER = re.compile(
     rf"^(?:in\s+(?:his|her|their)\s+|in\s+den\s+)?(?:{AGE_PART}\s*-?\s*)?(?P<n>[1-9]0)"
-    r"(?P<decade>'?s|-?ern)?$"
+    r"(?P<decade>'?s|-?ern|-?\s*something)?$"
 )
 DECADE_WORDS = {
     "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
