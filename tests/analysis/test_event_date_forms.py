@@ -283,6 +283,14 @@ WEDNESDAY = Period(D(2017, 3, 15), D(2017, 3, 15))
         ("vor zwei Wochen", D(2017, 2, 27), D(2017, 3, 3)),
         ("letzten Monat", D(2017, 2, 1), D(2017, 2, 28)),
         ("am Montag", D(2017, 3, 13), D(2017, 3, 13)),
+        ("la nuit dernière", D(2017, 3, 14), D(2017, 3, 15)),
+        ("last night", D(2017, 3, 14), D(2017, 3, 15)),
+        ("il y a quelques jours", D(2017, 3, 5), D(2017, 3, 14)),
+        ("vor einigen Tagen", D(2017, 3, 5), D(2017, 3, 14)),
+        ("the other day", D(2017, 3, 5), D(2017, 3, 14)),
+        ("earlier this month", D(2017, 3, 1), D(2017, 3, 15)),
+        ("cette semaine", D(2017, 3, 9), D(2017, 3, 15)),
+        ("letzte Woche", D(2017, 3, 2), D(2017, 3, 14)),
     ],
 )
 def test_a_date_counted_back_is_placed_from_the_publication(

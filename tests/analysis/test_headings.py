@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from safepassage.analysis.headings import guess
+from safepassage.analysis.headings import guess, header_row
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,30 @@ def test_it_guesses_a_lists_columns_from_their_headings(
     header: list[str], expected: dict[str, str]
 ) -> None:
     assert guess(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "wanted", "expected"),
+    [
+        # A title and a blank row above the titles.
+        ([["Список задержанных, апрель 2017"], [], ["№", "ФИО", "Возраст"], ["1", "У", "28"]],
+         (), 2),
+        # A title that fills two cells, above titles that say what they hold.
+        ([["Список задержанных", "", "на 12.04.2017"], ["№", "ФИО", "Возраст"], ["1", "У", "2"]],
+         (), 1),
+        # Titles that say nothing known: the first row of two cells or more.
+        ([["Title"], ["", ""], ["Col1", "Col2"], ["x", "y"]], (), 2),
+        ([["A", "B"], ["x", "y"]], (), 0),
+        # A data row that holds a word of a title is not taken for the titles.
+        ([["Col1", "Col2"], ["x", "victim"], ["y", "Person"]], (), 0),
+        # A list of names alone.
+        ([["Список"], ["ФИО"], ["Умаров Магомед"]], (), 1),
+        # The columns a list's mapping names, wherever they stand.
+        ([["Title", ""], ["N", "Nom"], ["1", "x"]], ("Nom",), 1),
+        ([["Nom", "N"], ["Nom", "x"]], ("Nom", "N"), 0),
+    ],
+)  # fmt: skip
+def test_the_column_titles_are_found_below_a_title(
+    rows: list[list[str]], wanted: tuple[str, ...], expected: int
+) -> None:
+    assert header_row(rows, wanted) == expected

@@ -246,6 +246,36 @@ def test_a_date_counted_back_is_read_from_the_rows_publication(
     assert [(p.row, p.kind) for p in refusal.value.report.problems] == [(2, "back_age_date")]
 
 
+def test_the_titles_below_a_title_row_are_found_and_rows_keep_their_numbers(
+    vault: Vault, tmp_path: Path
+) -> None:
+    text = (
+        "Список задержанных, апрель 2017;;\n"
+        ";;\n"
+        "№;ФИО;Возраст\n"
+        "1;Умаров Магомед;28\n"
+        "2;;30\n"
+        "3;Алиев Ислам;около 40\n"
+    )
+    path = _write(tmp_path, "titled.csv", text)
+    mapping = {"id": "№", "name": "ФИО", "age": "Возраст"}
+    with pytest.raises(ImportRefused) as refusal:
+        import_list(path, "Newspaper", mapping)
+    assert refusal.value.report is not None
+    assert [(p.row, p.kind) for p in refusal.value.report.problems] == [(5, "no_name")]
+    report = import_list(path, "Newspaper", mapping, skip_invalid=True)
+    assert report.stored == 2
+    assert report.titles_row == 3
+    assert "The column titles were read from row 3; the rows above them were left out." in (
+        report.lines()
+    )
+    # A new list without its columns: guessed from the titles where they stand.
+    with pytest.raises(ImportRefused) as refusal:
+        import_list(path, "Radio")
+    assert refusal.value.guess == mapping
+    assert refusal.value.columns == ["№", "ФИО", "Возраст"]
+
+
 def test_a_value_is_quoted_safely(vault: Vault, tmp_path: Path) -> None:
     hidden = "1990\u202e\u0000" + "9" * 60
     path = _write(tmp_path, "odd.csv", f"Name,born\nAmina K,{hidden}\n")

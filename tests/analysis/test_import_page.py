@@ -167,6 +167,21 @@ def test_rows_with_problems_keep_the_file_until_they_are_corrected_or_left_out(
     assert not ListDraft.objects.exists()
 
 
+def test_the_titles_below_a_title_row_are_offered_as_the_columns(
+    analyst: User, vault: Vault
+) -> None:
+    client = Client()
+    sign_in(client, analyst)
+    text = "Список задержанных;\n;\nФИО;Возраст\nУмаров Магомед;28\n"
+    address = _columns_page(client, "titled.csv", text.encode())
+    page = client.get(address).content.decode()
+    assert "The column titles are in row 3; the rows above them are left out." in page
+    assert "“titled.csv”: 1 row below the titles." in page
+    assert '<option value="ФИО" selected>A: ФИО</option>' in page
+    response = client.post(address, {"name": "ФИО", "age": "Возраст"}, follow=True)
+    assert "1 row imported. The column titles were read from row 3" in response.content.decode()
+
+
 def test_a_file_waiting_for_its_columns_is_its_uploaders_alone(analyst: User, vault: Vault) -> None:
     client = Client()
     sign_in(client, analyst)

@@ -11,7 +11,7 @@ them and imports again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from safepassage.analysis.periods import normal
 
@@ -93,6 +93,35 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "commentaire", "commentaires",
     ),
 }  # fmt: skip
+
+
+# How far down a file its column titles are looked for: a list saved from
+# a spreadsheet often has a title, a date or a note above them.
+TITLES_WITHIN = 10
+NAME_FIELDS = ("name", "surname", "given", "patronymic")
+
+
+def header_row(rows: Sequence[Sequence[str]], wanted: Iterable[str] = ()) -> int:
+    """Which of a file's first rows holds its column titles (0 for the
+    first): the first that holds every title in `wanted` (the columns a
+    mapping names); else the first whose titles name a column of the name
+    and another (a data row with "Victim" in it names one at most); else
+    the first with two cells or more filled in; else the first."""
+    top = list(rows[:TITLES_WITHIN])
+    titles = {str(title).strip() for title in wanted}
+    cells = [sum(1 for cell in row if str(cell).strip()) for row in top]
+    said = [guess(row) for row in top]
+    found = (at for at, row in enumerate(top) if titles <= {str(c).strip() for c in row})
+    named = (
+        at
+        for at, fields in enumerate(said)
+        if any(f in fields for f in NAME_FIELDS) and (len(fields) >= 2 or cells[at] == 1)
+    )
+    filled = (at for at, count in enumerate(cells) if count >= 2)
+    for candidates in ((found,) if titles else ()) + (named, filled):
+        if (at := next(candidates, None)) is not None:
+            return at
+    return 0
 
 
 def _plain(heading: str) -> str:

@@ -27,6 +27,7 @@ without keys, by blind indexes of the record id and of the whole row.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -188,6 +189,8 @@ class ImportReport:
     notices: list[Notice] = field(default_factory=list)
     # Rows the list already held word for word, not stored again.
     already: int = 0
+    # The row of the file that holds the column titles (1 for the first).
+    titles_row: int = 1
 
     @property
     def rows_with_problems(self) -> int:
@@ -199,10 +202,16 @@ class ImportReport:
         }
         return [
             stored,
+            *([self.titles_message()] if self.titles_row > 1 else []),
             *([self.already_message()] if self.already else []),
             *[problem.message() for problem in self.problems],
             *[notice.message() for notice in self.notices],
         ]
+
+    def titles_message(self) -> str:
+        return _(
+            "The column titles were read from row %(row)s; the rows above them were left out."
+        ) % {"row": self.titles_row}
 
     def already_message(self) -> str:
         return ngettext(
@@ -365,9 +374,14 @@ def import_list(
     else:
         name, raw = (source.name, source.read_bytes()) if isinstance(source, Path) else source
         rows = _rows(name, raw)
-    header = next(rows, None)
-    if header is None:
+    # The column titles may stand below a title or a note: looked for in
+    # the first rows, and the rows above them left out.
+    top = list(itertools.islice(rows, headings.TITLES_WITHIN))
+    if not top:
         raise ImportRefused(_("the file is empty"))
+    at = headings.header_row(top, mapping.values())
+    header = top[at]
+    rows = itertools.chain(top[at + 1 :], rows)
     if not any(key in mapping for key in NAME_FIELDS):
         given = set(mapping.values())
         guessed = headings.guess(header).items()
@@ -398,7 +412,8 @@ def import_list(
     accepted: list[tuple[int, dict[str, str]]] = []
     seen_ids: set[str] = set()
     today = datetime.date.today()
-    for number, row in enumerate(rows, start=2):
+    report.titles_row = at + 1
+    for number, row in enumerate(rows, start=at + 2):
         if not any(row):
             continue
         if len(row) < len(header):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safepassage.accounts.models import User
+from safepassage.analysis import headings
 from safepassage.analysis.models import DRAFT_LIFETIME, ListDraft
 
 
@@ -21,7 +22,8 @@ def keep_draft(
     with transaction.atomic():
         sweep_drafts()
         ListDraft.objects.filter(created_by=by).delete()
-        draft = ListDraft(created_by=by, size=max(0, len(rows) - 1), mapping=mapping)
+        below = len(rows) - headings.header_row(rows, mapping.values()) - 1
+        draft = ListDraft(created_by=by, size=max(0, below), mapping=mapping)
         draft.file_name = file_name[:200] or "list"
         draft.source = source
         draft.rows = rows

@@ -182,12 +182,21 @@ WEEKDAY = re.compile(
     + r")(?:\s+(?:dernier|passe))?"
     + TIME_OF_DAY
 )
+# A word every form above holds one of: values without any are not dates
+# counted back, and are passed over without the longer reading.
+HINT = re.compile(
+    r"вчера|сегодня|назад|днях|ночью|недел|месяц|ago|yesterday|today|night|week|month|the\s+other"
+    r"|hier|aujourd|il\s+y\s+a|semaine|mois|nuit|gestern|heute|vor\s|nacht|woche|monat|"
+    + "|".join(name for names in WEEKDAYS for name in names)
+)
 LEADING = re.compile(r"^(?:(?:около|примерно|about|around|approximately|environ|etwa|ungefahr)\s+)")
 
 
 def read_back(value: str) -> Back | None:
     """A date counted back from the day it was written, if `value` (already
     normal) is one; None otherwise."""
+    if not HINT.search(value):
+        return None
     text = in_digits(value).strip(" .,;")
     text, about = LEADING.sub("", text), bool(LEADING.match(text))
     for pattern, read in FORMS:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from safepassage.accounts.access import require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
+from safepassage.analysis import headings
 from safepassage.analysis.access import (
     documentation_keys_or_none,
     get_list_draft_for,
@@ -176,6 +177,8 @@ def _imported(request: HttpRequest, user: User, report: ImportReport) -> HttpRes
     message = ngettext("%(count)s row imported.", "%(count)s rows imported.", report.stored) % {
         "count": report.stored
     }
+    if report.titles_row > 1:
+        message += " " + report.titles_message()
     if report.already:
         message += " " + report.already_message()
     if report.problems:
@@ -201,7 +204,8 @@ def import_columns_view(request: HttpRequest, draft: uuid.UUID) -> HttpResponse:
     what; then the import, as from the first page."""
     user = user_of(request)
     found = get_list_draft_for(user, draft)
-    header = [str(title) for title in found.rows[0]]
+    titles_row = headings.header_row(found.rows, found.mapping.values())
+    header = [str(title) for title in found.rows[titles_row]]
     form = ColumnsForm(request.POST or None, header=header, initial=found.mapping)
     problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
@@ -222,7 +226,7 @@ def import_columns_view(request: HttpRequest, draft: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "analysis/import_columns.html",
-        {"form": form, "draft": found, "problems": problems},
+        {"form": form, "draft": found, "problems": problems, "titles_row": titles_row + 1},
         status=400 if form.errors else 200,
     )
 
