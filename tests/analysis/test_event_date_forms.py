@@ -372,3 +372,18 @@ def test_it_reads_alternatives_as_the_days_from_the_first_to_the_last(
     written: str, first: D, last: D
 ) -> None:
     assert span(written) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("накануне 8 марта 2017", D(2017, 3, 7), D(2017, 3, 7)),
+        ("задержан накануне 8 марта 2017 года", D(2017, 3, 7), D(2017, 3, 7)),
+        ("on the eve of 8 March 2017", D(2017, 3, 7), D(2017, 3, 7)),
+        ("la veille du 8 mars 2017", D(2017, 3, 7), D(2017, 3, 7)),
+        ("am Vorabend des 8. März 2017", D(2017, 3, 7), D(2017, 3, 7)),
+        ("накануне марта 2017", D(2017, 2, 28), D(2017, 3, 31)),
+    ],
+)
+def test_it_reads_the_eve_of_a_day_as_the_day_before(written: str, first: D, last: D) -> None:
+    assert span(written) == (first, last)

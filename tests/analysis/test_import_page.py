@@ -206,6 +206,20 @@ def test_a_file_waiting_for_its_columns_is_its_uploaders_alone(analyst: User, va
     assert sweep_drafts() == 1
 
 
+def test_a_file_too_long_to_keep_has_its_columns_filled_in_on_the_first_page(
+    analyst: User, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("safepassage.analysis.views.lists.DRAFT_MAX_ROWS", 2)
+    client = Client()
+    sign_in(client, analyst)
+    upload = SimpleUploadedFile("asylum.csv", ASYLUM.encode(), content_type="text/csv")
+    response = client.post(reverse("analysis:import"), {"list_name": "New", "file": upload})
+    assert response.status_code == 200
+    assert "Choose the file again." in response.content.decode()
+    assert response.context["import_form"]["surname"].value() == "NOM"
+    assert not ListDraft.objects.exists()
+
+
 def test_without_the_keys_a_new_lists_columns_are_filled_in_on_the_first_page(
     vault: Vault,
 ) -> None:

@@ -207,6 +207,13 @@ NIGHT = re.compile(
     r"(?:\s+(?P<before>на|zum|auf\s+den|auf|before|precedant|avant|vor))?"
     r"(?:\s+(?:of|du|vom|с|со))?"
 )
+# The day before the one named ("накануне 8 марта", "on the eve of 8 March",
+# "la veille du 8 mars", "am Vorabend des 8. März").
+EVE = re.compile(
+    r"(?:^|(?<=\s))(?:накануне|on\s+the\s+eve\s+of|the\s+eve\s+of|the\s+day\s+before|"
+    r"la\s+veille\s+(?:du|de\s+la|de)|am\s+vorabend\s+(?:des|der|von)|am\s+vortag\s+(?:des|von))"
+    r"(?=\s)"
+)
 # What files put for a day or month they do not know: "XX" (typed in Latin
 # or Cyrillic letters), "00", "??", "--", "**".
 NOT_KNOWN = r"x{1,2}|х{1,2}|00|\?{1,2}|--|\*{1,2}"
@@ -702,6 +709,9 @@ def read_period(
     night = NIGHT.search(value)
     if night:
         value = (value[: night.start()] + " " + value[night.end() :]).strip()
+    eve = EVE.search(value)
+    if eve:
+        value = (value[: eve.start()] + " " + value[eve.end() :]).strip()
     found = _find(value, today)
     if found is None and back and not FILLER.sub(" ", value).strip(" .,;:-()"):
         # "в прошлом году" alone: the whole of last year.
@@ -725,6 +735,11 @@ def read_period(
         raise Unreadable
     if night:
         period = _overnight(period, before=bool(night["before"]))
+    if eve and period.exact:
+        day = datetime.timedelta(days=1)
+        period = replace(period, first=period.first - day, last=period.last - day, swapped=None)
+    elif eve:  # the eve of a month or more: its days, and the one before
+        period = replace(period, first=period.first - datetime.timedelta(days=1), swapped=None)
     if period.year_given and period.first > today:
         raise Unreadable(later=True)
     if back and not period.year_given:

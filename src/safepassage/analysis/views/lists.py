@@ -41,6 +41,9 @@ from safepassage.vault.errors import UploadRefused
 
 # A victim list is parsed in memory; larger lists go through the command line.
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
+# A new list's file is kept for its columns to be chosen up to this many
+# rows; a larger one has its columns filled in on the first page instead.
+DRAFT_MAX_ROWS = 50_000
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -119,11 +122,14 @@ def import_view(request: HttpRequest) -> HttpResponse:
         form.add_error("file", _("The file is too large to import here: use the command line."))
         return home_page(request, user, form, RunForm(), import_failed=True)
     except ImportRefused as refusal:
-        if (
-            refusal.columns
+        rows = (
+            read_rows(upload.name or "list.csv", raw)
+            if refusal.columns
             and not any(key in form.mapping() for key in NAME_FIELDS)
             and documentation_keys_or_none() is not None
-        ):
+            else []
+        )
+        if 0 < len(rows) <= DRAFT_MAX_ROWS:
             # A new list given no name column: its file kept, sealed, and
             # its columns chosen from the file's own on the next page (the
             # headings' guess chosen already).
@@ -131,7 +137,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 user,
                 upload.name or "",
                 form.cleaned_data["list_name"],
-                read_rows(upload.name or "list.csv", raw),
+                rows,
                 refusal.guess or form.mapping(),
             )
             return redirect("analysis:import_columns", draft=draft.pk)
