@@ -200,7 +200,13 @@ def test_a_file_waiting_for_its_columns_is_its_uploaders_alone(analyst: User, va
     response = client.post(second + "cancel/")
     assert response.status_code == 302
     assert not ListDraft.objects.exists()
-    # Files left for a day are swept.
+    # A file left for a day cannot be opened, and is swept when the first
+    # page is next shown.
+    third = _columns_page(client, "z.csv", b"A;B\nOUMAROV;Magomed\n")
+    ListDraft.objects.update(created_at=timezone.now() - DRAFT_LIFETIME - dt.timedelta(minutes=1))
+    assert client.get(third).status_code == 404
+    assert "is waiting for its columns" not in client.get(reverse("analysis:home")).content.decode()
+    assert not ListDraft.objects.exists()
     _columns_page(client, "z.csv", b"A;B\nOUMAROV;Magomed\n")
     ListDraft.objects.update(created_at=timezone.now() - DRAFT_LIFETIME - dt.timedelta(minutes=1))
     assert sweep_drafts() == 1

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils import timezone
+
 from safepassage.accounts.access import deny, require
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Perm
-from safepassage.analysis.models import DocumentationCount, Estimate, LinkageRun, ListDraft
+from safepassage.analysis.models import (
+    DRAFT_LIFETIME,
+    DocumentationCount,
+    Estimate,
+    LinkageRun,
+    ListDraft,
+)
 from safepassage.vault.keyring import Keyring, current_keyring_or_none
 
 ANALYSIS_PERMS = (Perm.IMPORT_LISTS, Perm.REVIEW_LINKS, Perm.ANALYSE)
@@ -73,7 +81,9 @@ def get_count_for(user: User, count_id: uuid.UUID) -> DocumentationCount:
 def get_list_draft_for(user: User, draft_id: uuid.UUID) -> ListDraft:
     """A new list's file waiting for its columns is its uploader's alone."""
     documentation_keys(user, Perm.IMPORT_LISTS)
-    draft = ListDraft.objects.filter(pk=draft_id).first()
+    # (One left longer than a day is gone, swept or not yet.)
+    fresh = ListDraft.objects.filter(created_at__gte=timezone.now() - DRAFT_LIFETIME)
+    draft = fresh.filter(pk=draft_id).first()
     if draft is None:
         raise deny(user, "import", "import:unknown")
     if draft.created_by_id != user.pk:

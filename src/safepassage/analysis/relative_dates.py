@@ -58,7 +58,9 @@ class Back:
     most: int
     approximate: bool = False
 
-    def from_days(self, first: datetime.date, last: datetime.date) -> tuple[datetime.date, ...]:
+    def from_days(
+        self, first: datetime.date, last: datetime.date
+    ) -> tuple[datetime.date, datetime.date]:
         """The first and last day it allows, counted back from a day
         between `first` and `last` (a publication's date, or its month)."""
         if self.unit == "day":

@@ -31,7 +31,7 @@ from safepassage.analysis.importing import (
     import_list,
     read_rows,
 )
-from safepassage.analysis.list_drafts import discard_draft, keep_draft
+from safepassage.analysis.list_drafts import discard_draft, keep_draft, sweep_drafts
 from safepassage.analysis.list_labels import label_lists
 from safepassage.analysis.models import NAME_FIELDS, LinkageRun, ListDraft, VictimList
 from safepassage.analysis.views.shared import may_count, recent_counts, user_of
@@ -82,11 +82,18 @@ def home_page(
             "run_form": run_form if user.can(Perm.ANALYSE) and readable else None,
             "count_form": CountForm() if may_count(user) else None,
             # A new list's file left waiting for its columns, to go back to.
-            "waiting": ListDraft.objects.filter(created_by=user).first() if readable else None,
+            "waiting": _waiting(user) if readable else None,
             "counts": recent_counts(),
             **extra,
         },
     )
+
+
+def _waiting(user: User) -> ListDraft | None:
+    """The user's file waiting for its columns, once those left for a day
+    are deleted."""
+    sweep_drafts()
+    return ListDraft.objects.filter(created_by=user).first()
 
 
 def _names(run: LinkageRun, labels: dict[Any, str]) -> str:
