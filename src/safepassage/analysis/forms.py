@@ -20,8 +20,8 @@ from safepassage.analysis.models import (
 )
 from safepassage.documentation import vocabularies
 from safepassage.documentation.models import Term
+from safepassage.documentation.transfer_forms import NOT_IN_THE_FILE
 
-NOT_IN_THE_FILE = _("— not in the file —")
 COLUMN_HELP = _("The title of the column in the file, exactly as written there.")
 
 
@@ -127,9 +127,8 @@ class ImportForm(forms.Form):
             data["record_id" if field == "id" else field] = mapping.get(field, "")
         again = ImportForm(data)
         again.columns = tuple(columns)
-        for field in FIELDS:
-            widget = again.fields["record_id" if field == "id" else field].widget
-            widget.attrs["list"] = "import-columns"
+        for box in self.COLUMN_BOXES:
+            again.fields[box].widget.attrs["list"] = "import-columns"
         if not again.is_valid():
             again.errors["file"] = again.error_class([gettext("Choose the file again.")])
         return again
@@ -153,8 +152,8 @@ class ColumnsForm(forms.Form):
             if title.strip()
         ]
         fields = {}
-        for field in FIELDS:
-            typed = ImportForm.base_fields["record_id" if field == "id" else field]
+        for field, box in zip(FIELDS, ImportForm.COLUMN_BOXES, strict=True):
+            typed = ImportForm.base_fields[box]
             fields[field] = forms.ChoiceField(
                 label=typed.label, help_text=typed.help_text, choices=choices, required=False
             )

@@ -78,7 +78,7 @@ def home_page(
             # the boxes to type them in are folded away unless in use.
             "fold_columns": readable
             and not import_form.columns
-            and not (import_form.is_bound and import_form.columns_typed()),
+            and not import_form.columns_typed(),
             "run_form": run_form if user.can(Perm.ANALYSE) and readable else None,
             "count_form": CountForm() if may_count(user) else None,
             # A new list's file left waiting for its columns, to go back to.
@@ -129,25 +129,21 @@ def import_view(request: HttpRequest) -> HttpResponse:
         form.add_error("file", _("The file is too large to import here: use the command line."))
         return home_page(request, user, form, RunForm(), import_failed=True)
     except ImportRefused as refusal:
-        rows = (
-            read_rows(upload.name or "list.csv", raw)
-            if refusal.columns
-            and not any(key in form.mapping() for key in NAME_FIELDS)
-            and documentation_keys_or_none() is not None
-            else []
-        )
-        if 0 < len(rows) <= DRAFT_MAX_ROWS:
-            # A new list given no name column: its file kept, sealed, and
-            # its columns chosen from the file's own on the next page (the
-            # headings' guess chosen already).
-            draft = keep_draft(
-                user,
-                upload.name or "",
-                form.cleaned_data["list_name"],
-                rows,
-                refusal.guess or form.mapping(),
-            )
-            return redirect("analysis:import_columns", draft=draft.pk)
+        # A new list given no name column.
+        unnamed = bool(refusal.columns) and not any(key in form.mapping() for key in NAME_FIELDS)
+        if unnamed and documentation_keys_or_none() is not None:
+            rows = read_rows(upload.name or "list.csv", raw)
+            if len(rows) <= DRAFT_MAX_ROWS:
+                # Its file kept, sealed, and its columns chosen from the
+                # file's own on the next page (the headings' guess chosen).
+                draft = keep_draft(
+                    user,
+                    upload.name or "",
+                    form.cleaned_data["list_name"],
+                    rows,
+                    refusal.guess or form.mapping(),
+                )
+                return redirect("analysis:import_columns", draft=draft.pk)
         if refusal.guess:
             # A new list given no name column: its columns filled in as its
             # headings suggest, for the analyst to check before importing.
@@ -165,7 +161,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 _("The file's columns: %(columns)s.") % {"columns": _columns(refusal.columns)},
             )
             return home_page(request, user, form, RunForm())
-        if refusal.columns and not any(key in form.mapping() for key in NAME_FIELDS):
+        if unnamed:
             form = form.with_columns(form.mapping(), refusal.columns)
             form.add_error(
                 "name",
