@@ -22,15 +22,22 @@ probability under the threshold is one the records leave in doubt, not one
 the model misjudged.
 
     .venv/bin/python bench/linkage_lists.py [--people 120 3000] [--seeds 1] [--first-seed 1]
-        [--generator simulated|synthetic|both] [--plain] [--calibration]
+        [--generator simulated|synthetic|both] [--plain] [--calibration] [--by-hand]
+
+With --by-hand, the five sets of five lists written by hand for the tests
+(tests/data/lists*, each with its mapping and truth) instead of the
+generators' lists.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import logging
 import sys
 import time
+from pathlib import Path
 
 from common import ROOT, machine
 
@@ -50,6 +57,40 @@ def simulated_records(people: int, seed: int) -> tuple[list[linkage.SourceRecord
             records.append(linkage.SourceRecord.of(item.name, values["id"], values))
             truth.append(person)
     return records, truth, listed
+
+
+BY_HAND = sorted((ROOT / "tests" / "data").glob("lists*"))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    """A list's rows by its column titles (CSV or Excel)."""
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(path, read_only=True).active
+        cells = [
+            ["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
+        ]
+        return [dict(zip(cells[0], row, strict=False)) for row in cells[1:] if any(row)]
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def by_hand_records(folder: Path) -> tuple[list[linkage.SourceRecord], list[str], int]:
+    """A set of lists written by hand (tests/data/lists*): its records, the
+    person behind each, and how many people it lists."""
+    mapping = json.loads((folder / "mapping.json").read_text(encoding="utf-8"))
+    with (folder / "truth.csv").open(encoding="utf-8") as file:
+        truth = {(row.get("file") or row["list"], row["record_id"]): row["person"]
+                 for row in csv.DictReader(file)}  # fmt: skip
+    records, people = [], []
+    for name, columns in mapping.items():
+        ours = {key: column for key, column in columns.items() if key != "list_name"}
+        for row in _rows(folder / name):
+            values = {key: row.get(column, "") or "" for key, column in ours.items()}
+            records.append(linkage.SourceRecord.of(columns["list_name"], values["id"], values))
+            people.append(truth[(name, values["id"])])
+    return records, people, len(set(people))
 
 
 def synthetic_records(people: int, seed: int) -> tuple[list[linkage.SourceRecord], list[int], int]:
@@ -130,9 +171,19 @@ def main() -> None:
     parser.add_argument(
         "--calibration", action="store_true", help="match probabilities against the truth"
     )
+    parser.add_argument(
+        "--by-hand", action="store_true", help="the sets of lists written by hand (tests/data)"
+    )
     args = parser.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
     print(f"machine: {machine()}")
+    if args.by_hand:
+        for folder in BY_HAND:
+            records, people, listed = by_hand_records(folder)
+            ids = {person: n for n, person in enumerate(sorted(set(people)))}
+            report(f"written by hand, {folder.name}", records, [ids[p] for p in people], listed,
+                   args.plain, args.calibration)  # fmt: skip
+        return
     generators = {"simulated": simulated_records, "synthetic": synthetic_records}
     chosen = list(generators) if args.generator == "both" else [args.generator]
     for name in chosen:

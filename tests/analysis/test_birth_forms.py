@@ -333,3 +333,13 @@ def test_a_month_not_known_after_its_year_is_the_year_not_a_guess(written: str) 
 def test_what_is_still_not_a_birth_is_unreadable(written: str) -> None:
     with pytest.raises(Unreadable):
         birth_of(written, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("written", "age"),
+    [("ему 21", 21), ("ей было 19", 19), ("aged 30", 30), ("il a 21 ans", 21), ("er ist 21", 21)],
+)
+def test_an_age_after_he_is_is_read(written: str, age: int) -> None:
+    found = read_age(written)
+    assert found is not None
+    assert (found.low, found.high) == (age, age)

@@ -291,6 +291,13 @@ WEDNESDAY = Period(D(2017, 3, 15), D(2017, 3, 15))
         ("earlier this month", D(2017, 3, 1), D(2017, 3, 15)),
         ("cette semaine", D(2017, 3, 9), D(2017, 3, 15)),
         ("letzte Woche", D(2017, 3, 2), D(2017, 3, 14)),
+        # A part of last month, as a month is parted.
+        ("в конце прошлого месяца", D(2017, 2, 20), D(2017, 2, 28)),
+        ("в начале прошлого месяца", D(2017, 2, 1), D(2017, 2, 10)),
+        ("в середине прошлого месяца", D(2017, 2, 10), D(2017, 2, 20)),
+        ("late last month", D(2017, 2, 20), D(2017, 2, 28)),
+        ("fin du mois dernier", D(2017, 2, 20), D(2017, 2, 28)),
+        ("Anfang letzten Monats", D(2017, 2, 1), D(2017, 2, 10)),
     ],
 )
 def test_a_date_counted_back_is_placed_from_the_publication(
@@ -386,4 +393,38 @@ def test_it_reads_alternatives_as_the_days_from_the_first_to_the_last(
     ],
 )
 def test_it_reads_the_eve_of_a_day_as_the_day_before(written: str, first: D, last: D) -> None:
+    assert span(written) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("в конце прошлого года", D(2016, 8, 1), D(2016, 12, 31)),
+        ("в начале прошлого года", D(2016, 1, 1), D(2016, 5, 31)),
+        ("late last year", D(2016, 8, 1), D(2016, 12, 31)),
+    ],
+)
+def test_a_part_of_last_year_is_placed_before_the_publication(
+    written: str, first: D, last: D
+) -> None:
+    found = read_event_date(written, TODAY)
+    assert found is not None
+    placed = _before(found, WEDNESDAY, 2024)
+    assert placed is not None
+    assert (placed.first, placed.last) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        # Russian months typed in Latin letters, a sign for ь after them.
+        ("fevral` 2020", D(2020, 2, 1), D(2020, 2, 29)),
+        ("oktyabr' 2019", D(2019, 10, 1), D(2019, 10, 31)),
+        ("dekabrʹ 2018", D(2018, 12, 1), D(2018, 12, 31)),
+        ("12 iyulya 2019", D(2019, 7, 12), D(2019, 7, 12)),
+        ("yanvar 2019", D(2019, 1, 1), D(2019, 1, 31)),
+        ("noyabr 2018", D(2018, 11, 1), D(2018, 11, 30)),
+    ],
+)
+def test_a_russian_month_in_latin_letters_is_read(written: str, first: D, last: D) -> None:
     assert span(written) == (first, last)

@@ -52,7 +52,8 @@ def test_a_list_is_imported_sealed_with_its_mapping(
 
 
 def test_a_bad_row_stops_the_import_and_is_named(vault: Vault, tmp_path: Path) -> None:
-    path = _write(tmp_path, "bad.csv", "Name,Age\nAmina K,30\n,25\nZarema A,\n")
+    # (Row 3 says nothing of anyone: a note in a column not imported.)
+    path = _write(tmp_path, "bad.csv", "Name,Age,Note\nAmina K,30,\n,,see below\nZarema A,,\n")
     with pytest.raises(ImportRefused) as refusal:
         import_list(path, "Press", {"name": "Name", "birth": "Age"})
     assert refusal.value.report is not None
@@ -63,7 +64,22 @@ def test_a_bad_row_stops_the_import_and_is_named(vault: Vault, tmp_path: Path) -
     assert report.stored == 2
     assert report.lines() == [
         "2 rows stored",
-        "Row 3, column “Name”: no name; every row needs one.",
+        "Row 3, column “Name”: no name and nothing else about the person; a row needs a name, "
+        "or an age, a place or a date to be found by.",
+    ]
+
+
+def test_a_row_without_a_name_that_says_something_else_is_stored(
+    vault: Vault, tmp_path: Path
+) -> None:
+    # A press list's unnamed man: an age, a home and a date, no name.
+    path = _write(tmp_path, "press.csv", "Name,Age,Home\nAmina K,30,Shali\n,19,Argun\n")
+    report = import_list(path, "Press", {"name": "Name", "age": "Age", "place": "Home"})
+    assert report.stored == 2
+    assert report.lines() == [
+        "2 rows stored",
+        "Row 3, column “Name”: no name; the row is kept and found by its age, places and dates, "
+        "as a person described instead of named is.",
     ]
 
 
@@ -254,7 +270,7 @@ def test_the_titles_below_a_title_row_are_found_and_rows_keep_their_numbers(
         ";;\n"
         "№;ФИО;Возраст\n"
         "1;Умаров Магомед;28\n"
-        "2;;30\n"
+        "2;;\n"
         "3;Алиев Ислам;около 40\n"
     )
     path = _write(tmp_path, "titled.csv", text)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from safepassage.analysis.linkage.victims import SourceRecord, prepare
-from safepassage.analysis.names import parse
+from safepassage.analysis.names import parse, parse_parts
 from safepassage.analysis.places import read_place
-from safepassage.analysis.romanization import key
+from safepassage.analysis.romanization import key, system_for
+from safepassage.analysis.values import read_age
 
 
 @pytest.mark.parametrize(
@@ -182,3 +183,73 @@ def test_alias_marks_a_name_only_when_it_stands_alone_after_it() -> None:
     assert parse("Magomadov Magomed alias Mago") == parse("Magomadov Magomed")
     assert parse("Aliasov Magomed").surname == parse("Алиасов Магомед").surname != ""
     assert parse("Ahmed (alias)").pseudonym
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [("Hassane", "Хасан"), ("Abderrahmane", "Абдеррахман"), ("Rahmane", "Рахман")],
+)
+def test_a_lone_h_in_a_french_list_is_no_sign_of_english(latin: str, cyrillic: str) -> None:
+    # French writes these names with an h as English does: the word is
+    # still read as French, its final e silent.
+    assert system_for(latin, "french") == "french"
+    assert key(latin, system_for(latin, "french")) == key(cyrillic)
+    # A German ending still says German.
+    assert system_for("Chassanow", "french") == "german"
+
+
+@pytest.mark.parametrize(
+    ("written", "system", "surname", "given"),
+    [
+        # A given name in capitals beside a surname: typed the wrong way round.
+        ("SHAMIL Baysayev", "bgn_pcgn", "baisaev", "shamil"),
+        # A compound of given names is no surname, in a surname-first list.
+        ("Said-Hussein Vakhidov", "english", "vahidav", "saithusein"),
+        ("VAKHIDOV Said-Khusein", "english", "vahidav", "saithusein"),
+    ],
+)
+def test_a_name_whose_words_say_which_is_the_surname_is_read_so(
+    written: str, system: str, surname: str, given: str
+) -> None:
+    found = parse(written, system, surname_first=True)
+    assert (found.surname, "".join(found.given)) == (surname, given)
+
+
+@pytest.mark.parametrize(
+    ("surname", "given", "system"),
+    [("MUSAYEV, Ibragim I.", "", "bgn_pcgn"), ("Мусаев Ибрагим", "", "iso9"),
+     ("", "Ibragim Musaev", "bgn_pcgn")],
+)  # fmt: skip
+def test_a_whole_name_typed_into_one_name_column_is_read(
+    surname: str, given: str, system: str
+) -> None:
+    found = parse_parts(surname, given, "", system)
+    assert (found.surname, found.given) == ("musaev", ("ibrahim",))
+
+
+def test_a_compound_given_name_alone_in_its_column_stays_a_given_name() -> None:
+    assert parse_parts("", "Said Emi", "", "french").surname == ""
+
+
+@pytest.mark.parametrize(
+    "written", ["неизвестно", "Неизвестно", "unknown", "н/д", "нет сведений", "inconnu", "k. A."]
+)
+def test_a_value_written_as_unknown_is_no_place_and_no_age(written: str) -> None:
+    assert read_place(written) is None
+    assert read_age(written) is None
+
+
+def test_ilaskhan_yurt_is_ilskhan_yurt() -> None:
+    for written, system in [("Иласхан-Юрт", "iso9"), ("житель Иласхан-Юрта", "iso9"),
+                            ("Ilaschan-Jurt", "german"), ("Ilaskhan-Iourt", "french")]:  # fmt: skip
+        assert read_place(written, system) == read_place("Илсхан-Юрт")
+
+
+@pytest.mark.parametrize("written", ["Саид Магомед", "Said Magomed", "Саид-Магомед"])
+def test_given_names_alone_are_no_surname(written: str) -> None:
+    # A compound given name written apart, as the press names a man without
+    # his surname.
+    found = parse(written, "english")
+    assert (found.surname, found.given) == ("", ("sait", "mahamet"))
+    # A surname beside a given name is still one.
+    assert parse("Саид Абдулаев").surname == "abdulaev"

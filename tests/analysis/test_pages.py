@@ -84,7 +84,7 @@ def test_a_bad_list_is_refused_with_its_rows_and_stores_nothing(analyst: User) -
     )
     text = response.content.decode()
     assert "Nothing was imported: 1 row has a problem; nothing was stored." in text
-    assert "Row 3, column “Name”: no name; every row needs one." in text
+    assert "Row 3, column “Name”: no name and nothing else about the person" in text
     assert not VictimRecord.objects.exists()
     wrong = SimpleUploadedFile("x.csv", b"Name\nA\n", content_type="text/csv")
     response = client.post(

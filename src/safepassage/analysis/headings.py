@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from safepassage.analysis.periods import normal
+from safepassage.analysis.romanization import detect, is_cyrillic, key, system_for
 
 # Each field's headings, as `_plain` writes them, the more precise before
 # the plainer in each language. A heading that means either of two fields
@@ -24,12 +25,14 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "reference", "case", "case no", "case number", "code", "dossier", "n dossier",
         "numero", "numero de dossier", "nummer", "aktenzeichen", "no п п",
         "lfd nr", "lfd", "laufende nummer", "pos", "n d ordre", "no d ordre",
+        "код", "шифр", "номер дела", "annex ref", "ref no", "case ref", "case id", "item",
     ),
     "name": (
         "фио", "ф и о", "фамилия имя отчество", "фамилия имя", "имя фамилия", "имя", "name",
         "full name", "fullname", "name of victim", "victim", "victim name", "person",
         "nom", "nom complet", "nom et prenom", "nom prenom", "identite", "name vorname",
-        "vollstandiger name",
+        "vollstandiger name", "фио пострадавшего", "пострадавший", "потерпевший", "жертва",
+        "кто", "victime", "opfer",
     ),
     "surname": (
         "фамилия", "surname", "last name", "family name", "lastname", "nom", "nom de famille",
@@ -37,7 +40,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
     "given": (
         "имя", "first name", "firstname", "given name", "given names", "forename", "prenom",
-        "prenoms", "vorname", "name",
+        "prenoms", "prenom s", "vorname", "vornamen", "name",
     ),
     "patronymic": (
         "отчество", "patronymic", "middle name", "father s name", "patronyme", "vatersname",
@@ -49,18 +52,22 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "birth year", "ne e le", "ne le", "nee le", "ne e en", "date de naissance",
         "annee de naissance", "naissance", "geburtsdatum", "geboren", "geburtsjahr",
     ),
-    "age": ("возраст", "лет", "полных лет", "age", "age years", "alter"),
+    "age": ("возраст", "лет", "полных лет", "сколько лет", "age", "age years", "alter"),
     "age_date": (
         "дата публикации", "опубликовано", "дата статьи", "published", "publication date",
         "date of publication", "date published", "article date", "date de publication",
         "publie le", "parution", "veroffentlicht", "veroffentlichung", "datum der veroffentlichung",
+        "статья от", "дата сообщения", "reported on", "date reported", "date of report",
+        "date of article", "date de l article", "article du", "artikel vom", "artikeldatum",
+        "datum des artikels",
     ),
     "place": (
-        "место проживания", "место жительства", "откуда", "населенный пункт", "нас пункт",
-        "город", "село", "адрес", "проживает", "житель", "место", "hometown", "home town", "home",
+        "место проживания", "место жительства", "откуда", "откуда родом", "населенный пункт",
+        "нас пункт", "город", "село", "адрес", "проживает", "житель", "место", "hometown",
+        "home town", "home",
         "place of residence", "residence", "from", "town", "village", "city", "place",
-        "origin", "place of origin", "ville d origine", "ville", "lieu de residence",
-        "domicile", "origine", "wohnort", "herkunft", "herkunftsort", "ort",
+        "origin", "place of origin", "ville d origine", "commune d origine", "commune", "ville",
+        "lieu de residence", "domicile", "origine", "wohnort", "herkunft", "herkunftsort", "ort",
     ),
     "event_date": (
         "дата задержания", "когда задержан", "когда задержана", "задержан", "дата событий",
@@ -71,14 +78,18 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "festnahme", "datum der verhaftung", "verhaftung", "verhaftet", "festnahmedatum",
         "дата ареста", "арестован", "дата похищения", "похищен", "date of abduction",
         "abducted", "date of disappearance", "disappeared", "arrestation", "date d enlevement",
-        "enleve", "entfuhrung", "verschwunden",
+        "enleve", "entfuhrung", "verschwunden", "когда задержали", "когда похищен",
+        "date of deprivation of liberty", "deprivation of liberty", "date of the events",
+        "datum des vorfalls",
         "datum",
     ),
     "detention_place": (
         "где содержался", "где содержалась", "где содержался а", "место содержания",
         "место задержания", "где задержан", "place of detention", "held at", "held in",
         "where held", "detained at", "detention place", "lieu de detention",
-        "lieu de l arrestation", "haftort", "festgehalten in",
+        "lieu de l arrestation", "haftort", "festgehalten in", "где содержится",
+        "где содержатся", "где держали", "place of deprivation of liberty", "place held",
+        "ort der haft",
     ),
     "act": (
         "что произошло", "нарушение", "вид нарушения", "что случилось", "violation", "act",
@@ -126,8 +137,40 @@ def header_row(rows: Sequence[Sequence[str]], wanted: Iterable[str] = ()) -> int
 
 def _plain(heading: str) -> str:
     """Lower case, without accents or punctuation, one space apart (ё is е,
-    № is no), as dates are read."""
-    return " ".join(re.sub(r"\W+", " ", normal(heading).casefold()).split())
+    № and # are no), as dates are read."""
+    return " ".join(re.sub(r"\W+", " ", normal(heading.replace("#", " no ")).casefold()).split())
+
+
+def _letters(heading: str) -> list[str]:
+    """A heading's words, with the signs romanisations write for ь and ъ."""
+    return re.sub(r"[^\w`'ʹʺ’]+", " ", heading.casefold()).split()
+
+
+# The Russian headings by the key of their words: a list typed in Latin
+# letters titles its columns in romanised Russian ("Familija", "God
+# roždenija", "data zaderzhaniya").
+RUSSIAN = {
+    " ".join(key(word) for word in heading.split()): heading
+    for headings in HEADINGS.values()
+    for heading in headings
+    if is_cyrillic(heading)
+}
+KNOWN = {heading for headings in HEADINGS.values() for heading in headings}
+
+
+def _romanised(header: Sequence[str], plain: list[str]) -> list[str]:
+    """Each plain heading, or the Russian heading a romanised one reads as
+    (in the system the header's words show)."""
+    system = detect(word for column in header for word in _letters(column))
+    found = []
+    for column, heading in zip(header, plain, strict=True):
+        words = _letters(column)
+        if heading in KNOWN or not words or is_cyrillic(column):
+            found.append(heading)
+            continue
+        keys = " ".join(key(word, system_for(word, system)) for word in words)
+        found.append(RUSSIAN.get(keys, heading))
+    return found
 
 
 def guess(header: Sequence[str]) -> dict[str, str]:
@@ -137,7 +180,7 @@ def guess(header: Sequence[str]) -> dict[str, str]:
     A heading that means a full name or a part of one ("Имя", "Name",
     "Nom") is the part where the file has a column for another part, and
     the full name where it has none."""
-    plain = [_plain(column) for column in header]
+    plain = _romanised(header, [_plain(column) for column in header])
     known = {field: set(headings) for field, headings in HEADINGS.items()}
     found: dict[str, str] = {}
     taken: set[int] = set()

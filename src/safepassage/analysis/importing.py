@@ -105,7 +105,10 @@ class Problem:
 
 
 MESSAGES = {
-    "no_name": lambda: _("Row %(row)s, column “%(column)s”: no name; every row needs one."),
+    "no_name": lambda: _(
+        "Row %(row)s, column “%(column)s”: no name and nothing else about the person; a row "
+        "needs a name, or an age, a place or a date to be found by."
+    ),
     "long_name": lambda: _(
         "Row %(row)s, column “%(column)s”: the name is longer than %(limit)s characters."
     ),
@@ -165,7 +168,7 @@ class Notice:
     row: int
     column: str
     value: str
-    kind: str = "place"  # or "name"
+    kind: str = "place"  # or "name", "no_name"
 
     def message(self) -> str:
         values = {"row": self.row, "column": self.column, "value": shown(self.value)}
@@ -173,6 +176,11 @@ class Notice:
             text = _(
                 "Row %(row)s, column “%(column)s”: “%(value)s” has digits in it; the words "
                 "with digits are kept but not compared as a name."
+            )
+        elif self.kind == "no_name":
+            text = _(
+                "Row %(row)s, column “%(column)s”: no name; the row is kept and found by its "
+                "age, places and dates, as a person described instead of named is."
             )
         else:
             text = _(
@@ -290,7 +298,11 @@ def problems_of(
     names = {key: values[key] for key in NAME_FIELDS if key in values}
     written = {key: text for key, text in names.items() if text}
     first_name_column = mapping[next(key for key in NAME_FIELDS if key in mapping)]
-    if not written:
+    # A row that names nobody is stored when it says something else of the
+    # person (an age, a place, a date: a press list's unnamed man), and
+    # found by that, as one described instead of named is.
+    others = [key for key, text in values.items() if text.strip() and key not in NAME_FIELDS]
+    if not written and not [key for key in others if key != "id"]:
         found.append(Problem(number, first_name_column, "", "no_name"))
     for key, text in written.items():
         if len(text) > NAME_LENGTH:
@@ -334,6 +346,9 @@ def notices_of(number: int, values: dict[str, str], mapping: dict[str, str]) -> 
         for key in NAME_FIELDS
         if any(ch.isdigit() for ch in cleaned(values.get(key, ""))[0])
     ]
+    if not any(values.get(key, "").strip() for key in NAME_FIELDS):
+        first = mapping[next(key for key in NAME_FIELDS if key in mapping)]
+        found.append(Notice(number, first, "", "no_name"))
     for ours in PLACES:
         text = values.get(ours, "")
         place = read_place(text) if text else None

@@ -326,7 +326,13 @@ def is_patronymic(word: str, system: str = DEFAULT_SYSTEM) -> bool:
 def looks_like_surname(word: str, system: str = DEFAULT_SYSTEM) -> int:
     """+1 if a word reads as a surname (its ending, and no known given name),
     -1 if as a given name, 0 if nothing tells."""
-    text = cyrillic(word, system_for(word, system) if not is_cyrillic(word) else system)
+    read = system_for(word, system) if not is_cyrillic(word) else system
+    text = cyrillic(word, read)
+    # A compound of given names is one, whatever its last part ends in
+    # (Said-Hussein).
+    parts = [part for part in word.split("-") if part]
+    if len(parts) > 1 and all(fold(cyrillic(part, read)) in GIVEN_NAMES for part in parts):
+        return -1
     ending = bool(SURNAME_ENDING.search(text)) and len(text) > 4
     known = fold(text) in GIVEN_NAMES
     if ending and not known:
@@ -418,10 +424,14 @@ def surname_position(text: str, system: str = DEFAULT_SYSTEM) -> str:
     words = [w for w in _words(body) if not INITIAL.match(w) and not is_patronymic(w, system)]
     if len(words) < 2:
         return ""
-    capitals = [w.isupper() and len(w) > 1 for w in words]
-    if any(capitals) and not all(capitals):
-        return "first" if capitals[0] else "last" if capitals[-1] else ""
     first, last = looks_like_surname(words[0], system), looks_like_surname(words[-1], system)
+    # Capitals mark the surname, unless the words themselves say the
+    # opposite: a known given name in capitals beside a word with a
+    # surname's ending is a name typed the wrong way round ("SHAMIL
+    # Baysayev").
+    capitals = [w.isupper() and len(w) > 1 for w in words]
+    if any(capitals) and not all(capitals) and abs(first - last) < 2:
+        return "first" if capitals[0] else "last" if capitals[-1] else ""
     if first > last:
         return "first"
     if last > first:
@@ -461,11 +471,17 @@ def parse(text: str, system: str = DEFAULT_SYSTEM, surname_first: bool | None = 
         if not where and patronymic_word is not None and len(full) >= 2:
             # "Умаров Магомед Саидович" / "Магомед Саидович Умаров".
             where = "first" if position == len(full) else "last"
+        told = bool(where)
         if not where:
             if surname_first is None:
                 surname_first = is_cyrillic(body)
             where = "first" if surname_first else "last"
-        if len(full) == 1:
+        if not told and len(full) > 1 and all(looks_like_surname(w, system) < 0 for w in full):
+            # Given names only ("Саид Магомед", a compound written apart, as
+            # the press names a man without his surname).
+            full = ["-".join(full)]
+            surname_words = []
+        elif len(full) == 1:
             # One word with initials is a surname ("Магомадов М. А."),
             # unless it is a known given name without a surname's ending:
             # then the initial is the surname's ("Хамзат Ч.", the press's
@@ -555,6 +571,17 @@ def parse_parts(
         return Name(pseudonym=True, sex=_sex_of_pseudonym(given_text, system))
     if not given_text and not patronymic_text and (nobody := _unnamed(surname_text)):
         return nobody
+    # A whole name typed into one column, the others left empty ("MUSAYEV,
+    # Ibragim I." or "Магомадов М. А." under the surname): read as a name
+    # in one column, in the order that column suggests.
+    # (Under the given name, only with a word that reads as a surname:
+    # "Said Emi" there is a compound given name.)
+    if not patronymic_text and bool(surname_text) != bool(given_text):
+        alone = surname_text or given_text
+        words = [w for w in _words(alone) if not INITIAL.match(w)]
+        whole = words and ("," in alone or len(_words(alone)) > 1)
+        if whole and (surname_text or any(looks_like_surname(w, system) > 0 for w in words)):
+            return parse(alone, system, surname_first=bool(surname_text))
     surname_words = [w for w in _words(surname_text) if not INITIAL.match(w)]
     given_all = _words(given_text)
     initials = [w for w in given_all if INITIAL.match(w)]

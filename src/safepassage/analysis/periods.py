@@ -119,7 +119,12 @@ MONTHS = {
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
     "janv": 1, "fev": 2, "mars": 3, "avr": 4, "mai": 5, "juin": 6, "juil": 7, "aou": 8,
     "sept": 9, "okt": 10, "dez": 12, "marz": 3, "maerz": 3,
+    # Russian month names romanised (a list typed in Latin letters: "fevral' 2020").
+    "yanv": 1, "ianv": 1, "maj": 5, "iyun": 6, "ijun": 6, "iiun": 6, "iyul": 7,
+    "ijul": 7, "iiul": 7, "avg": 8, "sent": 9, "noya": 11, "noja": 11, "noia": 11, "dek": 12,
 }  # fmt: skip
+# A soft or hard sign after a romanised word ("fevral`", "oktyabr'", "dekabrʹ").
+SIGN_AFTER_WORD = re.compile(r"(?<=[a-z])[`'ʹʺʼ’\"](?![a-z])")
 MONTH_WORD = r"(?P<{name}>[a-zа-я]{{3,12}})\.?"
 # Months in Roman numerals ("12.III.2017", "12 XI 2017").
 ROMAN_MONTHS = {
@@ -169,9 +174,11 @@ PARTS = [
     (_nth(2, r"декад\w*"), (11, 20)),
     (_nth(3, r"декад\w*"), (21, 31)),
 ]
+# A value written as not known: no value (a date, an age, a place).
 UNKNOWN = re.compile(
-    r"^(?:неизвестн\w*|неизв\.?|не\s+известн\w*|не\s+указан\w*|нет\s+данных|н/д|unknown|not\s+known|"
-    r"n/?a|inconnue?|unbekannt|x+|\?+|-+|—)$"
+    r"^(?:неизвестн\w*|неизв\.?|не\s+известн\w*|не\s+указан\w*|не\s+установлен\w*|"
+    r"нет\s+данных|нет\s+сведений|н/д|unknown|not\s+known|n/?a|inconnue?|non\s+connue?|"
+    r"non\s+renseign\w*|unbekannt|nicht\s+bekannt|keine\s+angaben?|k\.\s?a\.?|x+|\?+|-+|—)$"
 )
 # Words a date may stand among ("в марте 2017 года", "on 12 March 2017").
 FILLER = re.compile(
@@ -680,7 +687,7 @@ def read_period(
     """The days a written date allows; None for nothing. `words`: other
     words may stand around the date (an event's "задержан в марте 2017");
     otherwise only the usual small ones."""
-    value = normal(text)
+    value = SIGN_AFTER_WORD.sub("", normal(text))
     if not value or UNKNOWN.match(value):
         return None
     today = today or datetime.date.today()
@@ -719,6 +726,12 @@ def read_period(
             datetime.date(NO_YEAR, 1, 1), datetime.date(NO_YEAR, 12, 31), year_given=False
         )
         return replace(whole, years_back=1, approximate=approximate)
+    if found is None and back:
+        # A part of last year ("в конце прошлого года", "late last year"):
+        # read as that part of a year without its number, then placed.
+        part = _find(f"{value} {NO_YEAR}", today)
+        if part is not None and part[0].first.year == NO_YEAR == part[0].last.year:
+            return replace(part[0], year_given=False, years_back=1, approximate=approximate)
     if found is None:
         raise Unreadable
     period, match = found

@@ -21,6 +21,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 
+from safepassage.analysis.periods import UNKNOWN
 from safepassage.analysis.romanization import (
     DEFAULT_SYSTEM,
     REFERENCE,
@@ -336,7 +337,7 @@ def read_place(text: str, system: str = DEFAULT_SYSTEM) -> Place | None:
 
 def _read_place(text: str, system: str) -> Place | None:
     normal = _normal(text)
-    if not normal:
+    if not normal or UNKNOWN.match(text.strip().casefold()):
         return None
     for phrase, entry in DESCRIPTIONS:
         if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", normal):

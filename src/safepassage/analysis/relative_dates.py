@@ -18,7 +18,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from safepassage.analysis.numerals import in_digits
 
@@ -57,6 +57,9 @@ class Back:
     fewest: int
     most: int
     approximate: bool = False
+    # For "month": the days of the month it covers ("в конце прошлого
+    # месяца": the 20th to its end).
+    days: tuple[int, int] = (1, 31)
 
     def from_days(
         self, first: datetime.date, last: datetime.date
@@ -68,9 +71,9 @@ class Back:
                 days=self.fewest
             )
         if self.unit == "month":
-            start = _months_back(first, self.most).replace(day=1)
+            start = _months_back(first, self.most).replace(day=self.days[0])
             end = _months_back(last, self.fewest)
-            end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+            end = end.replace(day=min(self.days[1], calendar.monthrange(end.year, end.month)[1]))
             return start, min(end, last)
         return _latest(first, self.fewest), _latest(last, self.fewest)
 
@@ -105,9 +108,15 @@ def _months(match: re.Match[str]) -> Back:
 
 
 def _fixed(
-    unit: str, fewest: int, most: int, approximate: bool = False
+    unit: str, fewest: int, most: int, approximate: bool = False, days: tuple[int, int] = (1, 31)
 ) -> Callable[[re.Match[str]], Back]:
-    return lambda _match: Back(unit, fewest, most, approximate)
+    return lambda _match: Back(unit, fewest, most, approximate, days)
+
+
+LAST_MONTH = (
+    r"(?:прошлого\s+месяца|last\s+month|du\s+mois\s+(?:dernier|passe)"
+    r"|(?:letzten|vergangenen)\s+monats)"
+)
 
 
 N = rf"(?P<n>\d{{1,2}}|{ONE})"
@@ -150,6 +159,20 @@ FIXED: tuple[tuple[str, Callable[[re.Match[str]], Back]], ...] = (
         r"(?:на\s+)?(?:этой|этой\s+же|текущей)\s+неделе|(?:earlier\s+)?this\s+week|"
         r"cette\s+semaine|diese\s+woche|dieser\s+woche",
         _fixed("day", 0, 6),
+    ),
+    # A part of last month, as a month is parted ("в конце прошлого месяца",
+    # "late last month", "fin du mois dernier", "Ende letzten Monats").
+    (
+        rf"(?:в\s+|au\s+)?(?:начале|early|debut|anfang)\s+{LAST_MONTH}",
+        _fixed("month", 1, 1, days=(1, 10)),
+    ),
+    (
+        rf"(?:в\s+|a\s+la\s+)?(?:середине|mid-?|mi-?|mitte)\s*{LAST_MONTH}",
+        _fixed("month", 1, 1, days=(10, 20)),
+    ),
+    (
+        rf"(?:в\s+|a\s+la\s+)?(?:конце|late|fin|ende)\s+{LAST_MONTH}",
+        _fixed("month", 1, 1, days=(20, 31)),
     ),
     (
         r"(?:в\s+)?прошлом\s+месяце|last\s+month|le\s+mois\s+(?:dernier|passe)|"
@@ -204,7 +227,7 @@ def read_back(value: str) -> Back | None:
     for pattern, read in FORMS:
         if match := pattern.fullmatch(text):
             back = read(match)
-            return Back(back.unit, back.fewest, back.most, back.approximate or about)
+            return replace(back, approximate=back.approximate or about)
     if match := WEEKDAY.fullmatch(text):
         weekday = next(i for i in range(7) if match[f"w{i}"])
         return Back("weekday", weekday, weekday, about)

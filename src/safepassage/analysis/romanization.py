@@ -79,15 +79,33 @@ class System:
                     position += 1
         return "".join(out)
 
-    def score(self, word: str, native: frozenset[str] = frozenset()) -> int:
+    def score(self, word: str, usual: System | None = None) -> int:
         """How many of this system's own spellings the word holds; a letter
         with a diacritic (š, û, ï) counts twice: no system writes it by
-        chance. Spellings in `native` (another system's own letters) do
-        not count."""
+        chance. Beside a list's `usual` system, a spelling that system
+        writes too, or reads as this one does, does not count."""
         return sum(
-            sum(1 for found in marker.findall(word) if found not in native)
+            sum(
+                1
+                for found in marker.findall(word)
+                if usual is None or not usual.shares(found, self)
+            )
             * (1 if marker.pattern.isascii() else 2)
             for marker in self.markers
+        )
+
+    def shares(self, spelling: str, other: System) -> bool:
+        """Whether a spelling is no sign of `other` in a list written in
+        this system: one of this system's own letters ("j" in a German
+        list), or a single letter both read alike that is not the other's
+        own (a lone "h" is х in every system, and a letter of none; "w" is
+        German's в, and "-ow" a German ending)."""
+        if spelling in self.letters:
+            return True
+        return (
+            len(spelling) == 1
+            and spelling not in other.letters
+            and self.read(spelling) == other.read(spelling)
         )
 
 
@@ -167,12 +185,13 @@ def system_for(word: str, usual: str) -> str:
     lowered = word.casefold()
     # A spelling the list's own system writes too is no sign of another
     # ("Jandarow" in a German list, "Jusupov" in a scholarly one: j is й
-    # there, though an English list writes Jabrail).
-    native = frozenset(SYSTEMS[usual].letters)
-    own = SYSTEMS[usual].score(lowered)
+    # there, though an English list writes Jabrail); nor is one it reads
+    # alike ("Hassane" in a French list is French, its final e silent).
+    home = SYSTEMS[usual]
+    own = home.score(lowered)
     best, most = usual, own
     for code, system in SYSTEMS.items():
-        found = system.score(lowered, native) if code != usual else own
+        found = system.score(lowered, home) if code != usual else own
         if found > most:
             best, most = code, found
     return best

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from safepassage.analysis.numerals import in_digits
 from safepassage.analysis.periods import (
     ROMAN_MONTHS,
+    UNKNOWN,
     Period,
     Unreadable,
     normal,
@@ -170,7 +171,12 @@ HALVES = {"полтора": 1.5, "полутора": 1.5, "пол": 0.5}
 # 28-year-old"), before the word for who they are ("28-year-old man",
 # "16-летний подросток"), or with a note after it ("25 (на момент
 # задержания)"). Read without them when the age alone is not readable.
-ARTICLE = re.compile(r"^(?:a|an|un|une|ein|eine|einen)\s+(?=\S*\d)")
+# Words before an age: an article ("a 28-year-old"), or "he is" ("ему 21",
+# "il a 21 ans", "er ist 21").
+ARTICLE = re.compile(
+    r"^(?:a|an|un|une|ein|eine|einen|ему|ей|ему\s+было|ей\s+было|he\s+is|she\s+is|aged|"
+    r"il\s+a|elle\s+a|il\s+avait|elle\s+avait|er\s+ist|sie\s+ist|er\s+war|sie\s+war)\s+(?=\S*\d)"
+)
 WHO = re.compile(
     r"(?<=\S)\s+(?:man|woman|men|boy|girl|son|daughter|brother|sister|person|resident|student|"
     r"youth|teenager|мужчина|женщина|парень|юноша|девушка|подросток|житель|жительница|уроженец|"
@@ -251,7 +257,7 @@ def _unsure(value: str) -> str:
 def read_age(text: str) -> Age | None:
     """An age as written, in digits or in words; None for nothing."""
     value = _unsure(in_digits(normal(text)).strip(" .,"))
-    if not value:
+    if not value or UNKNOWN.match(value):
         return None
     try:
         return _age(value)

@@ -100,10 +100,14 @@ def name_part(
         _exact(column, frequencies, 0.85),
     ]
     if first and last:
+        # One name alone and a compound that holds it (Магомед, Саид-Магомед):
+        # two compounds that share one part are two names, often of brothers
+        # (Саид-Эми, Магомед-Эми).
         levels.append(
             _level(
-                f"l.{first} = r.{first} or l.{last} = r.{last}"
-                f" or l.{first} = r.{last} or l.{last} = r.{first}",
+                f"(l.{first} = l.{last} or r.{first} = r.{last})"
+                f" and (l.{first} = r.{first} or l.{last} = r.{last}"
+                f" or l.{first} = r.{last} or l.{last} = r.{first})",
                 "a part of a compound name",
                 0.02,
             )

@@ -361,8 +361,13 @@ def _refined(
     for label, records in groups.items():
         _parts, changed = refine(inside.get(label, []), [ids[i] for i in records], threshold)
         lowered.update(changed)
-    kept = [(a, b, lowered.get((min(a, b), max(a, b)), p)) for a, b, p in pairs]
-    return kept + [(a, b, p) for a, b, p in extra if p >= min(REVIEW_FLOOR, threshold)]
+    # (A pair scored only now that joins two parts is lowered as the others
+    # are: kept at its own probability, it would join the parts again.)
+    floor = min(REVIEW_FLOOR, threshold)
+    return [
+        (a, b, lowered.get((min(a, b), max(a, b)), p))
+        for a, b, p in [*pairs, *(pair for pair in extra if pair[2] >= floor)]
+    ]
 
 
 def _train(

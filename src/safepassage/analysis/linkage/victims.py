@@ -431,6 +431,10 @@ VICTIMS = Schema(
         ("surname", "birth_year"),
         ("given", "surname_sk", "place"),
         ("given", "surname_head", "place"),
+        # The same where one record names no home (a press list that gives
+        # only where he was held): the same month of events or year of birth.
+        ("given", "surname_sk", "event_month"),
+        ("given", "surname_sk", "birth_year"),
         "l.surname = r.given and l.given = r.surname",
         # An initial alone, by the district: a list that writes "a village
         # in the Vedeno district" names no village.
