@@ -306,9 +306,16 @@ def test_a_date_counted_back_is_placed_from_the_publication(
     found = read_event_date(written, TODAY)
     assert found is not None
     assert found.back is not None
-    placed = _before(found, WEDNESDAY, 2024)
-    assert placed is not None
-    assert (placed.first, placed.last) == (first, last)
+    assert placed(written) == (first, last)
+
+
+def placed(written: str) -> tuple[D, D]:
+    """The days a date of events allows in an article of WEDNESDAY."""
+    found = read_event_date(written, TODAY)
+    assert found is not None
+    before = _before(found, WEDNESDAY, 2024)
+    assert before is not None
+    return before.first, before.last
 
 
 def test_a_date_counted_back_from_a_month_allows_the_whole_month_back() -> None:
@@ -407,11 +414,7 @@ def test_it_reads_the_eve_of_a_day_as_the_day_before(written: str, first: D, las
 def test_a_part_of_last_year_is_placed_before_the_publication(
     written: str, first: D, last: D
 ) -> None:
-    found = read_event_date(written, TODAY)
-    assert found is not None
-    placed = _before(found, WEDNESDAY, 2024)
-    assert placed is not None
-    assert (placed.first, placed.last) == (first, last)
+    assert placed(written) == (first, last)
 
 
 @pytest.mark.parametrize(

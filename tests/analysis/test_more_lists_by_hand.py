@@ -84,36 +84,32 @@ def test_lists_written_by_hand_give_the_people_listed(
         assert sum(joined) / len(joined) >= 0.8, pair
 
 
+def _person(found: dict[tuple[str, str], str], *records: tuple[str, str]) -> set[str]:
+    """The people the records were found to be (one if they were joined)."""
+    return {found[record] for record in records}
+
+
+CHRONICLE, ANNEX = "Russian human-rights centre chronicle", "English human-rights report annex"
+
+
 @pytest.mark.django_db
 def test_the_cases_the_second_set_caught(
     analyst: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     found, _listed = _import_and_link("lists_b", tmp_path, monkeypatch)
-
-    def person(source: str, record: str) -> str:
-        return found[(source, record)]
-
     # Brothers Саид-Эми and Магомед-Эми Закриев, held together: two people
     # (two compound names sharing one part are two names).
-    said = {person("Russian human-rights centre chronicle", "8"),
-            person("English human-rights report annex", "35"),
-            person("French asylum applications", "OF-18-02931")}  # fmt: skip
-    magomed = {person("Russian human-rights centre chronicle", "9"),
-               person("English human-rights report annex", "34"),
-               person("German press list", "3")}  # fmt: skip
+    said = _person(found, (CHRONICLE, "8"), (ANNEX, "35"),
+                   ("French asylum applications", "OF-18-02931"))  # fmt: skip
+    magomed = _person(found, (CHRONICLE, "9"), (ANNEX, "34"), ("German press list", "3"))
     assert len(said) == len(magomed) == 1
     assert said != magomed
     # "Said-Hussein Vakhidov" in a list that writes the surname first, and
     # "SHAMIL Baysayev" with the given name in capitals: each one man with
-    # the Cyrillic record of him (the words said which was the surname).
-    assert person("English human-rights report annex", "23") == person(
-        "Russian human-rights centre chronicle", "15"
-    )
-    assert person("English human-rights report annex", "25") == person(
-        "Russian human-rights centre chronicle", "13"
-    )
-    # "unknown" where he was held is no place (it agreed with nothing before).
-    assert person("English human-rights report annex", "23") == person("German press list", "6")
+    # the Cyrillic record of him (the words said which was the surname);
+    # "unknown" where he was held is no place (it agreed with nothing).
+    assert len(_person(found, (ANNEX, "23"), (CHRONICLE, "15"), ("German press list", "6"))) == 1
+    assert len(_person(found, (ANNEX, "25"), (CHRONICLE, "13"))) == 1
 
 
 @pytest.mark.django_db
@@ -121,21 +117,18 @@ def test_the_cases_the_third_set_caught(
     analyst: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     found, _listed = _import_and_link("lists_c", tmp_path, monkeypatch)
-
-    def person(source: str, record: str) -> str:
-        return found[(source, record)]
-
+    report = "UN/OSCE-style report annex"
     # Brothers Умар and Ризван Батаев, held together: a record under a
     # changed name, 22, fits the younger; a pair across the two brothers
     # scored only when their group was rebuilt joined them again.
-    umar = {person("UN/OSCE-style report annex", "CH-002"), person("Russian newspaper", "3"),
-            person("French asylum files", "OF17-0250")}  # fmt: skip
-    rizvan = {person("UN/OSCE-style report annex", "CH-003"), person("Russian newspaper", "4")}
+    umar = _person(found, (report, "CH-002"), ("Russian newspaper", "3"),
+                   ("French asylum files", "OF17-0250"))  # fmt: skip
+    rizvan = _person(found, (report, "CH-003"), ("Russian newspaper", "4"))
     assert len(umar) == len(rizvan) == 1
     assert umar != rizvan
     # "Саид Магомед" with no surname: a compound given name written apart,
     # the man Саид-Магомед Абдулаев of the other lists.
-    assert person("Russian newspaper", "26") == person("UN/OSCE-style report annex", "CH-006")
+    assert len(_person(found, ("Russian newspaper", "26"), (report, "CH-006"))) == 1
 
 
 @pytest.mark.parametrize("folder", SETS)
