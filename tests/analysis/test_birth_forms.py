@@ -337,9 +337,18 @@ def test_what_is_still_not_a_birth_is_unreadable(written: str) -> None:
 
 @pytest.mark.parametrize(
     ("written", "age"),
-    [("ему 21", 21), ("ей было 19", 19), ("aged 30", 30), ("il a 21 ans", 21), ("er ist 21", 21)],
+    [
+        ("ему 21", 21),
+        ("ей было 19", 19),
+        ("aged 30", 30),
+        ("il a 21 ans", 21),
+        ("er ist 21", 21),
+        # Who the person is, then the age.
+        ("пенсионерка, 65 лет", 65),
+        ("студент, 19 лет", 19),
+    ],
 )
-def test_an_age_after_he_is_is_read(written: str, age: int) -> None:
+def test_an_age_after_words_about_the_person_is_read(written: str, age: int) -> None:
     found = read_age(written)
     assert found is not None
     assert (found.low, found.high) == (age, age)

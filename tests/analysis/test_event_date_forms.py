@@ -298,6 +298,12 @@ WEDNESDAY = Period(D(2017, 3, 15), D(2017, 3, 15))
         ("late last month", D(2017, 2, 20), D(2017, 2, 28)),
         ("fin du mois dernier", D(2017, 2, 20), D(2017, 2, 28)),
         ("Anfang letzten Monats", D(2017, 2, 1), D(2017, 2, 10)),
+        # The weekend before the day written (a Wednesday).
+        ("в минувшие выходные", D(2017, 3, 11), D(2017, 3, 12)),
+        ("на выходных", D(2017, 3, 11), D(2017, 3, 12)),
+        ("last weekend", D(2017, 3, 11), D(2017, 3, 12)),
+        ("le week-end dernier", D(2017, 3, 11), D(2017, 3, 12)),
+        ("am Wochenende", D(2017, 3, 11), D(2017, 3, 12)),
     ],
 )
 def test_a_date_counted_back_is_placed_from_the_publication(
@@ -431,3 +437,22 @@ def test_a_part_of_last_year_is_placed_before_the_publication(
 )
 def test_a_russian_month_in_latin_letters_is_read(written: str, first: D, last: D) -> None:
     assert span(written) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("в канун Нового года", D(2016, 12, 31), D(2016, 12, 31)),
+        ("на Новый год", D(2017, 1, 1), D(2017, 1, 1)),
+        ("New Year's Eve", D(2016, 12, 31), D(2016, 12, 31)),
+        ("la Saint-Sylvestre", D(2016, 12, 31), D(2016, 12, 31)),
+    ],
+)
+def test_new_years_day_and_its_eve_are_placed_before_the_publication(
+    written: str, first: D, last: D
+) -> None:
+    assert placed(written) == (first, last)
+
+
+def test_new_years_eve_with_its_year_is_that_day() -> None:
+    assert span("накануне Нового года 2019") == (D(2018, 12, 31), D(2018, 12, 31))

@@ -903,3 +903,17 @@ def test_a_surname_misspelt_where_one_record_names_no_home_is_still_a_candidate(
     assert rows[0]["surname"] != rows[1]["surname"]
     assert rows[1]["place"] is None
     assert _blocked(rows)
+
+
+def test_a_given_name_alone_is_a_candidate_by_the_given_name_and_the_place() -> None:
+    # Events over the turn of a year (each record counts them in another),
+    # no single year of birth, no surname on one side.
+    rows = _two(
+        ("French press", {"name": "Mouslim", "age": "18 ans", "place": "Grozny",
+                          "event_date": "l'hiver 2018-2019", "age_date": "30 janvier 2019"}),
+        ("NGO testimonies", {"name": "Исмаилов Муслим", "age": "18 лет", "place": "г. Грозный",
+                             "event_date": "в декабре", "age_date": "21.01.2019"}),
+    )  # fmt: skip
+    assert rows[0]["surname"] is None
+    assert rows[0]["event_year"] != rows[1]["event_year"]
+    assert _blocked(rows)

@@ -1,5 +1,5 @@
-"""Four more sets of five lists written by hand (tests/data/lists_a to
-lists_d), each list in its own conventions and with its own column names,
+"""Five more sets of five lists written by hand (tests/data/lists_a to
+lists_e), each list in its own conventions and with its own column names,
 CSV and Excel: imported as an analyst would (the columns each file came
 with, as the import guesses them), linked and exported. Each set was
 written from the description of real lists alone, apart from the
@@ -22,7 +22,7 @@ from safepassage.analysis import headings, importing, linkage
 from tests.analysis.conftest import link_and_export
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SETS = ("lists_a", "lists_b", "lists_c", "lists_d")
+SETS = ("lists_a", "lists_b", "lists_c", "lists_d", "lists_e")
 # Columns the import leaves for the analyst: a passport's place of birth
 # is not where the person lives, though the list gives nothing nearer.
 CHOSEN_BY_HAND = {("passport_list.xlsx", "place")}
@@ -129,6 +129,23 @@ def test_the_cases_the_third_set_caught(
     # "Саид Магомед" with no surname: a compound given name written apart,
     # the man Саид-Магомед Абдулаев of the other lists.
     assert len(_person(found, ("Russian newspaper", "26"), (report, "CH-006"))) == 1
+
+
+@pytest.mark.django_db
+def test_the_cases_the_fifth_set_caught(
+    analyst: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found, _listed = _import_and_link("lists_e", tmp_path, monkeypatch)
+    report, french = "European Parliament report annex", "French press"
+    # "ADLAN, Gerikhanov Vakhidovich": a given name before the comma and a
+    # surname after it, typed the wrong way round.
+    assert len(_person(found, (report, "EP-CH-005"), (french, "LM-19"))) == 1
+    # "ХАСАНОВ 1абдулла": the palochka typed as 1 is a letter of his name.
+    assert len(_person(found, ("Russian NGO register", "23"), (report, "EP-CH-012"))) == 1
+    # "Mouslim", 18, of the Chechen capital, in the winter of 2018-19: a
+    # given name alone, found by the given name and the place.
+    assert len(_person(found, (french, "LM-25"), (french, "LM-24"),
+                       ("Russian newspaper", "11"))) == 1  # fmt: skip
 
 
 @pytest.mark.parametrize("folder", SETS)

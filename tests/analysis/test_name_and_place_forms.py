@@ -253,3 +253,20 @@ def test_given_names_alone_are_no_surname(written: str) -> None:
     assert (found.surname, found.given) == ("", ("sait", "mahamet"))
     # A surname beside a given name is still one.
     assert parse("Саид Абдулаев").surname == "abdulaev"
+
+
+@pytest.mark.parametrize(
+    ("written", "given"),
+    [("ХАСАНОВ 1абдулла", ("abdula",)), ("Батаев Iаьрби Султанович", ("arbi",))],
+)
+def test_a_palochka_typed_first_in_a_word_is_a_letter(written: str, given: tuple[str]) -> None:
+    found = parse(written)
+    assert found.given == given
+    assert found.surname in ("hasanav", "bataev")
+
+
+def test_a_given_name_before_the_comma_and_a_surname_after_it_are_put_back() -> None:
+    found = parse("ADLAN, Gerikhanov Vakhidovich", "bgn_pcgn")
+    assert (found.surname, found.given) == ("herihanav", ("adlan",))
+    # As the comma says where nothing says otherwise.
+    assert parse("ISAYEV, Magomed Saidovich", "bgn_pcgn").surname == "isaev"

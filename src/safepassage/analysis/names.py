@@ -363,7 +363,13 @@ def cleaned(text: str) -> tuple[str, bool]:
     if (after := _after_name(body)) is not None:
         body = body[:after]
     body = TITLE.sub("", body.strip())
+    body = PALOCHKA_FIRST.sub("Ӏ", body)
     return " ".join(body.replace("*", " ").split()), marked
+
+
+# The Chechen palochka typed as 1, I or l at the start of a Cyrillic word
+# ("1абдулла", "Хасанов Iаьрби"): the letter, not a digit.
+PALOCHKA_FIRST = re.compile(r"(?<![\w])[1IlΙ|](?=[а-яёА-ЯЁ])")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -466,6 +472,13 @@ def parse(text: str, system: str = DEFAULT_SYSTEM, surname_first: bool | None = 
     if comma is not None:
         head = [w for w in _words(comma[0]) if not INITIAL.match(w)]
         surname_words = head[:1] if head else full[:1]
+        # A known given name before the comma and a word with a surname's
+        # ending after it: typed the wrong way round ("ADLAN, Gerikhanov").
+        after = [w for w in full if w not in head]
+        if head and looks_like_surname(head[0], system) < 0:
+            ending = [w for w in after if looks_like_surname(w, system) > 0]
+            if len(ending) == 1:
+                surname_words = ending
     else:
         where = surname_position(body, system)
         if not where and patronymic_word is not None and len(full) >= 2:

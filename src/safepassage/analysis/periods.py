@@ -217,9 +217,19 @@ NIGHT = re.compile(
 # The day before the one named ("накануне 8 марта", "on the eve of 8 March",
 # "la veille du 8 mars", "am Vorabend des 8. März").
 EVE = re.compile(
-    r"(?:^|(?<=\s))(?:накануне|on\s+the\s+eve\s+of|the\s+eve\s+of|the\s+day\s+before|"
+    r"(?:^|(?<=\s))(?:накануне|в\s+канун|on\s+the\s+eve\s+of|the\s+eve\s+of|the\s+day\s+before|"
     r"la\s+veille\s+(?:du|de\s+la|de)|am\s+vorabend\s+(?:des|der|von)|am\s+vortag\s+(?:des|von))"
     r"(?=\s)"
+)
+# Days known by their name: New Year's Day and its eve (without a year,
+# placed as a day without its year is).
+NEW_YEAR = re.compile(
+    r"\b(?:нового\s+года|новый\s+год|new\s+year'?s?\s+day|new\s+year|nouvel\s+an|"
+    r"jour\s+de\s+l'an|neujahr)\b"
+)
+NEW_YEARS_EVE = re.compile(
+    r"\b(?:новогодн\w*\s+ноч\w*|new\s+year'?s?\s+eve|(?:la\s+)?saint-sylvestre|reveillon"
+    r"(?:\s+du\s+nouvel\s+an)?|silvester)\b"
 )
 # What files put for a day or month they do not know: "XX" (typed in Latin
 # or Cyrillic letters), "00", "??", "--", "**".
@@ -716,6 +726,7 @@ def read_period(
     night = NIGHT.search(value)
     if night:
         value = (value[: night.start()] + " " + value[night.end() :]).strip()
+    value = NEW_YEAR.sub("1 января", NEW_YEARS_EVE.sub("31 декабря", value))
     eve = EVE.search(value)
     if eve:
         value = (value[: eve.start()] + " " + value[eve.end() :]).strip()

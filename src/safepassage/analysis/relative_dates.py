@@ -50,8 +50,9 @@ WEEKDAYS = (
 @dataclass(frozen=True)
 class Back:
     """How far back from the day written: `unit` "day" (fewest to most
-    days), "month" (fewest to most calendar months) or "weekday" (the
-    latest day of that weekday, Monday 0, in `fewest`)."""
+    days), "month" (fewest to most calendar months), "weekday" (the
+    latest day of that weekday, Monday 0, in `fewest`) or "weekend" (the
+    last Saturday and Sunday before it)."""
 
     unit: str
     fewest: int
@@ -70,6 +71,11 @@ class Back:
             return first - datetime.timedelta(days=self.most), last - datetime.timedelta(
                 days=self.fewest
             )
+        if self.unit == "weekend":
+            # The Saturday and Sunday before the day written.
+            saturday = _latest(first - datetime.timedelta(days=1), 5)
+            end = _latest(last - datetime.timedelta(days=1), 5) + datetime.timedelta(days=1)
+            return saturday, min(end, last)
         if self.unit == "month":
             start = _months_back(first, self.most).replace(day=self.days[0])
             end = _months_back(last, self.fewest)
@@ -180,6 +186,12 @@ FIXED: tuple[tuple[str, Callable[[re.Match[str]], Back]], ...] = (
         _fixed("month", 1, 1),
     ),
     (
+        r"(?:в|на)\s+(?:минувшие\s+|прошлые\s+|прошедшие\s+)?выходн\w*|(?:over\s+|on\s+)?"
+        r"(?:last|the\s+past|this\s+past|the)\s+weekend|(?:le|ce)\s+week-?end(?:\s+dernier)?|"
+        r"(?:am\s+)?(?:letzten|vergangenen)\s+wochenende|letztes\s+wochenende|am\s+wochenende",
+        _fixed("weekend", 0, 0),
+    ),
+    (
         r"(?:в\s+)?(?:этом|текущем)\s+месяце|(?:earlier\s+)?this\s+month|ce\s+mois-ci|"
         r"diesen\s+monat",
         _fixed("month", 0, 0),
@@ -210,7 +222,7 @@ WEEKDAY = re.compile(
 # A word every form above holds one of: values without any are not dates
 # counted back, and are passed over without the longer reading.
 HINT = re.compile(
-    r"вчера|сегодня|назад|днях|ночью|недел|месяц|ago|yesterday|today|night|week|month|the\s+other"
+    r"вчера|сегодня|назад|днях|ночью|недел|месяц|выходн|ago|yesterday|today|night|week|month|the\s+other"
     r"|hier|aujourd|il\s+y\s+a|semaine|mois|nuit|gestern|heute|vor\s|nacht|woche|monat|"
     + "|".join(name for names in WEEKDAYS for name in names)
 )

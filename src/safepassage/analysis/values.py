@@ -264,6 +264,9 @@ def read_age(text: str) -> Age | None:
     except Unreadable:
         if value.startswith("(") and value.endswith(")") and value.count("(") == 1:
             return _age(value[1:-1].strip())  # "(28)", as written after a name
+        numbered = [part.strip() for part in value.split(",") if any(c.isdigit() for c in part)]
+        if "," in value and len(numbered) == 1:
+            return _age(numbered[0])  # "пенсионерка, 65 лет": who, then the age
         bare = NOTE.sub("", WHO.sub("", ARTICLE.sub("", value)))
         if bare == value or not bare:
             raise

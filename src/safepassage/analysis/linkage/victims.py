@@ -372,6 +372,10 @@ def _role(**roles: str) -> tuple[tuple[str, str], ...]:
 NAMELESS = (
     "l.nameless_place = r.place and l.event_year = r.event_year",
     "l.place = r.nameless_place and l.event_year = r.event_year",
+    # A given name alone ("Муслим, 18 лет, житель Грозного"), events over
+    # the turn of a year ("winter 2018-19"): the given name and the place.
+    "l.nameless_place = r.place and l.given = r.given",
+    "l.place = r.nameless_place and l.given = r.given",
     "l.nameless_place = r.detention and r.place is null and l.event_year = r.event_year",
     "l.detention = r.nameless_place and l.place is null and l.event_year = r.event_year",
 )
