@@ -1,5 +1,5 @@
-"""Five more sets of five lists written by hand (tests/data/lists_a to
-lists_e), each list in its own conventions and with its own column names,
+"""Six more sets of five lists written by hand (tests/data/lists_a to
+lists_f), each list in its own conventions and with its own column names,
 CSV and Excel: imported as an analyst would (the columns each file came
 with, as the import guesses them), linked and exported. Each set was
 written from the description of real lists alone, apart from the
@@ -22,7 +22,7 @@ from safepassage.analysis import headings, importing, linkage
 from tests.analysis.conftest import link_and_export
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SETS = ("lists_a", "lists_b", "lists_c", "lists_d", "lists_e")
+SETS = ("lists_a", "lists_b", "lists_c", "lists_d", "lists_e", "lists_f")
 # Columns the import leaves for the analyst: a passport's place of birth
 # is not where the person lives, though the list gives nothing nearer.
 CHOSEN_BY_HAND = {("passport_list.xlsx", "place")}

@@ -28,7 +28,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "код", "шифр", "номер дела", "annex ref", "ref no", "case ref", "case id", "item",
     ),
     "name": (
-        "фио", "ф и о", "фамилия имя отчество", "фамилия имя", "имя фамилия", "имя", "name",
+        "фио", "ф и о", "фамилия имя отчество", "фамилия имя", "имя фамилия", "имя и фамилия",
+        "фамилия и имя", "имя", "name",
         "full name", "fullname", "name of victim", "victim", "victim name", "person",
         "nom", "nom complet", "nom et prenom", "nom prenom", "identite", "name vorname",
         "vollstandiger name", "фио пострадавшего", "пострадавший", "потерпевший", "жертва",
