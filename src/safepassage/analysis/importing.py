@@ -301,8 +301,8 @@ def problems_of(
     # A row that names nobody is stored when it says something else of the
     # person (an age, a place, a date: a press list's unnamed man), and
     # found by that, as one described instead of named is.
-    others = [key for key, text in values.items() if text.strip() and key not in NAME_FIELDS]
-    if not written and not [key for key in others if key != "id"]:
+    said = any(text.strip() for key, text in values.items() if key not in (*NAME_FIELDS, "id"))
+    if not written and not said:
         found.append(Problem(number, first_name_column, "", "no_name"))
     for key, text in written.items():
         if len(text) > NAME_LENGTH:
