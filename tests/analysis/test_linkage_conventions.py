@@ -124,6 +124,38 @@ def test_average_linkage_breaks_a_chain_through_an_ambiguous_record() -> None:
     assert len(average_linkage([1, 2, 3], {(1, 2): 0.9, (2, 3): 0.9, (1, 3): 0.8}, 0.5)) == 1
 
 
+def test_two_records_that_can_never_be_one_person_are_never_in_one_part() -> None:
+    # Records 1 and 2 are two namesakes of one article; 3 and 4 of another
+    # list fit each of them well. Without the rule, one part of four.
+    pairs = [(1, 3, 0.99), (1, 4, 0.95), (2, 3, 0.95), (2, 4, 0.99), (3, 4, 0.9)]
+    assert len(average_linkage([1, 2, 3, 4], {(a, b): p for a, b, p in pairs}, 0.5)) == 1
+    never = {(1, 2)}
+    parts, lowered = refine(pairs, [1, 2, 3, 4], 0.5, lambda a, b: (min(a, b), max(a, b)) in never)
+    assert sorted(sorted(part) for part in parts) == [[1, 3], [2, 4]]
+    # The pairs across the two parts stay under the threshold (and so in
+    # the review queue), though their average is above it.
+    assert lowered
+    assert all(value < 0.5 for value in lowered.values())
+
+
+def test_two_records_of_one_article_are_never_one_person() -> None:
+    rows = victims.prepare(
+        [
+            linkage.SourceRecord.of("Russian newspaper", "3", {
+                "name": "Муса Мусаев", "age": "34", "place": "Шали", "age_date": "03.02.2017"}),
+            linkage.SourceRecord.of("Russian newspaper", "4", {
+                "name": "Муса Мусаев", "age": "30", "place": "Шали", "age_date": "03.02.2017"}),
+            linkage.SourceRecord.of("Russian newspaper", "9", {
+                "name": "Муса Мусаев", "age": "30", "place": "Шали", "age_date": "04.02.2017"}),
+        ],
+        2017,
+    )  # fmt: skip
+    never = pipeline.never_one(victims.VICTIMS, rows)
+    first, second, later = (row["unique_id"] for row in rows)
+    assert never(first, second)
+    assert not never(second, later)
+
+
 def test_the_benchmarks_measures() -> None:
     truth = {0: 1, 1: 1, 2: 1, 3: 2}
     clusters = {0: 10, 1: 10, 2: 11, 3: 11}

@@ -148,6 +148,25 @@ def test_the_cases_the_fifth_set_caught(
                        ("Russian newspaper", "11"))) == 1  # fmt: skip
 
 
+@pytest.mark.django_db
+def test_the_cases_the_sixth_set_caught(
+    analyst: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found, _listed = _import_and_link("lists_f", tmp_path, monkeypatch)
+    news, press = "Newspaper (partly copied from the human-rights centre)", "English-language press"
+    # Cousins Муса Мусаев, 34 and 30, of Шали, held on one day and named in
+    # one article of the newspaper and one of the press, without their
+    # fathers' names: two people, each with the record of his age.
+    older = _person(
+        found, (news, "3"), (press, "2"), ("International report (interviews)", "I-005")
+    )
+    younger = _person(
+        found, (news, "4"), (press, "3"), ("International report (interviews)", "I-006")
+    )
+    assert len(older) == len(younger) == 1
+    assert older != younger
+
+
 @pytest.mark.parametrize("folder", SETS)
 def test_each_files_columns_are_guessed_from_its_headings(folder: str) -> None:
     for file, columns in _mapping(folder).items():

@@ -24,6 +24,9 @@ import numpy as np
 # Groups this large or larger are left as the pairs join them (every pair
 # inside would have to be scored); linkage of real lists makes few.
 LARGEST_REFINED = 200
+# How far under the threshold a pair is put that joins two parts kept apart
+# although their average reaches it.
+APART_BELOW = 0.01
 
 Pair = tuple[int, int, float]
 
@@ -53,12 +56,17 @@ def groups_to_refine(labels: np.ndarray) -> dict[int, list[int]]:
 
 
 def average_linkage(
-    records: Sequence[int], probability: dict[tuple[int, int], float], threshold: float
+    records: Sequence[int],
+    probability: dict[tuple[int, int], float],
+    threshold: float,
+    never: Callable[[int, int], bool] | None = None,
 ) -> list[list[int]]:
     """Records split into parts by average linkage: start from each record
     alone and join the two parts whose pairs have the highest average
     probability, while it is at least `threshold` (a pair not scored counts
-    as 0)."""
+    as 0). Two parts that hold two records `never` allows to be one person
+    are not joined, whatever their average: a record that fits both of two
+    namesakes of one article joins one of them, not both."""
     parts: dict[int, list[int]] = {i: [record] for i, record in enumerate(records)}
     # Sum of the probabilities between each two parts.
     between: dict[tuple[int, int], float] = {}
@@ -72,6 +80,8 @@ def average_linkage(
         for (a, b), total in between.items():
             score = total / (len(parts[a]) * len(parts[b]))
             if score >= best_score and (best is None or score > best_score or (a, b) < best):
+                if never and any(never(x, y) for x in parts[a] for y in parts[b]):
+                    continue
                 best, best_score = (a, b), score
         if best is None:
             break
@@ -89,13 +99,16 @@ def average_linkage(
 
 
 def refine(
-    pairs: Sequence[Pair], group: Sequence[int], threshold: float
+    pairs: Sequence[Pair],
+    group: Sequence[int],
+    threshold: float,
+    never: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
     """A group's parts by average linkage over all its scored pairs, and the
     pairs that join two parts with the average of those two parts (below
     the threshold), keyed (smaller record, larger record)."""
     probability = {(min(a, b), max(a, b)): p for a, b, p in pairs}
-    parts = average_linkage(group, probability, threshold)
+    parts = average_linkage(group, probability, threshold, never)
     if len(parts) == 1:
         return parts, {}
     part_of = {record: number for number, part in enumerate(parts) for record in part}
@@ -109,7 +122,11 @@ def refine(
         if a not in part_of or b not in part_of or part_of[a] == part_of[b] or p < threshold:
             continue
         key = (min(part_of[a], part_of[b]), max(part_of[a], part_of[b]))
-        lowered[(a, b)] = sums[key] / (len(parts[key[0]]) * len(parts[key[1]]))
+        # (Parts kept apart although their average reaches the threshold,
+        # since two of their records can never be one person, stay apart:
+        # a hundredth under it, which a stored probability keeps.)
+        average = sums[key] / (len(parts[key[0]]) * len(parts[key[1]]))
+        lowered[(a, b)] = min(average, threshold - APART_BELOW)
     return parts, lowered
 
 

@@ -192,7 +192,8 @@ def _link(
     scored_with = model._probability_two_random_records_match
     lists = {row["unique_id"]: row.get(schema.prior_by) for row in rows} if schema.prior_by else {}
 
-    joinable = apart_pairs(schema, rows)
+    never = never_one(schema, rows)
+    joinable = apart_pairs(schema, rows, never)
 
     def own(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
         """Each pair's probability given its own pair of lists' chance (the
@@ -217,7 +218,7 @@ def _link(
     report("clustering", phases["clustering"])
     ids = [row["unique_id"] for row in rows]
     if schema.refine:
-        pairs = _refined(db_api, linker, predictions, ids, pairs, threshold, own)
+        pairs = _refined(db_api, linker, predictions, ids, pairs, threshold, own, never)
     if schema.one_of_candidates and chances is not None and chances.by_lists:
         sizes = Counter(str(name) for name in lists.values())
         named = {record: str(name) for record, name in lists.items()}
@@ -244,7 +245,9 @@ def _slices(records: int) -> dict[str, int]:
 
 
 def apart_pairs(
-    schema: Schema, rows: Sequence[dict[str, Any]]
+    schema: Schema,
+    rows: Sequence[dict[str, Any]],
+    never: Callable[[int, int], bool] | None = None,
 ) -> Callable[[list[tuple[int, int, float]]], list[tuple[int, int, float]]]:
     """A filter of scored pairs that leaves out those whose ranges of
     `schema.apart` lie further apart than its years: two people, whatever
@@ -254,25 +257,38 @@ def apart_pairs(
     A pair left out is as if never scored: it is not joined, not weighed as
     a candidate of a record left alone, and counts as 0 when a group is
     rebuilt."""
-    if schema.apart is None:
-        return lambda found: found
-    low, high, most = schema.apart
+    never = never or never_one(schema, rows)
+
+    def joinable(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        return [pair for pair in found if not never(pair[0], pair[1])]
+
+    return joinable
+
+
+def never_one(schema: Schema, rows: Sequence[dict[str, Any]]) -> Callable[[int, int], bool]:
+    """Whether two records can never be one person: births further apart
+    than `schema.apart` allows, or the same source (`schema.one_source`).
+    Such a pair is never scored, and a group rebuilt by average linkage
+    never joins two parts that hold one (clustering.average_linkage)."""
+    low, high, most = schema.apart or ("", "", 0)
     ranges = {
         row["unique_id"]: (row[low], row[high])
         for row in rows
-        if row.get(low) is not None and row.get(high) is not None
+        if schema.apart and row.get(low) is not None and row.get(high) is not None
+    }
+    sources = {
+        row["unique_id"]: row[schema.one_source]
+        for row in rows
+        if schema.one_source and row.get(schema.one_source) is not None
     }
 
-    def joinable(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-        kept = []
-        for pair in found:
-            left, right = ranges.get(pair[0]), ranges.get(pair[1])
-            if left and right and max(left[0] - right[1], right[0] - left[1]) > most:
-                continue
-            kept.append(pair)
-        return kept
+    def never(a: int, b: int) -> bool:
+        left, right = ranges.get(a), ranges.get(b)
+        if left and right and max(left[0] - right[1], right[0] - left[1]) > most:
+            return True
+        return a in sources and sources[a] == sources.get(b)
 
-    return joinable
+    return never
 
 
 def _pairs_of(table: Any) -> list[tuple[int, int, float]]:
@@ -328,6 +344,7 @@ def _refined(
     pairs: list[tuple[int, int, float]],
     threshold: float,
     own: Callable[[list[tuple[int, int, float]]], list[tuple[int, int, float]]],
+    never: Callable[[int, int], bool] | None = None,
 ) -> list[tuple[int, int, float]]:
     """The pairs, with each group of three records or more that they join
     rebuilt by average linkage (clustering.py): the pairs inside it that no
@@ -359,7 +376,7 @@ def _refined(
             inside.setdefault(group_of[a], []).append((a, b, p))
     lowered: dict[tuple[int, int], float] = {}
     for label, records in groups.items():
-        _parts, changed = refine(inside.get(label, []), [ids[i] for i in records], threshold)
+        _parts, changed = refine(inside.get(label, []), [ids[i] for i in records], threshold, never)
         lowered.update(changed)
     # (A pair scored only now that joins two parts is lowered as the others
     # are: kept at its own probability, it would join the parts again.)

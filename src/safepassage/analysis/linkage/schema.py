@@ -128,6 +128,9 @@ class Schema:
     # apart is never joined by the model, however much else agrees (a
     # father and son of one name, held together); see pipeline.apart_pairs.
     apart: tuple[str, str, int] | None = None
+    # A key of the source a record comes from (a list and the day of its
+    # article): two records with the same one are never one person.
+    one_source: str | None = None
     link_type: LinkType = "dedupe_only"
     source_column: str | None = None
     # Columns whose types are fixed whatever the rows hold (all-empty

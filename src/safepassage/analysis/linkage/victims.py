@@ -321,6 +321,13 @@ def prepare(records: Iterable[SourceRecord], reference_year: int) -> list[dict[s
                 "detention": held.id if held else None,
                 "detention_district": held.district or None if held else None,
                 "detention_area": _area(held),
+                # The list and the day of the article a record comes from:
+                # one article does not name one person twice.
+                "article": (
+                    f"{record.list_name}\x00{age_date.first.isoformat()}"
+                    if age_date is not None and age_date.first == age_date.last
+                    else None
+                ),
             }
         )
     return rows
@@ -486,6 +493,10 @@ VICTIMS = Schema(
     # A man's age is guessed, rounded or misread by a few years, not by a
     # decade: births further apart are two people (a father and his son).
     apart=("birth_lo", "birth_hi", 10),
+    # One article does not name one person twice: two records of one list
+    # with one date of publication are two people (namesakes held together,
+    # 30 and 34, in one piece), and so is anyone who fits each of them.
+    one_source="article",
     # Each session learns the comparisons that read none of its columns.
     # Its block should hold mostly matches, or expectation maximisation
     # takes brothers and sisters (who agree on all but their given names
