@@ -89,6 +89,17 @@ def _person(found: dict[tuple[str, str], str], *records: tuple[str, str]) -> set
     return {found[record] for record in records}
 
 
+def _two_people(
+    found: dict[tuple[str, str], str],
+    one: tuple[tuple[str, str], ...],
+    other: tuple[tuple[str, str], ...],
+) -> bool:
+    """Whether the records of `one` are one person, those of `other` one
+    person, and the two are two people."""
+    first, second = _person(found, *one), _person(found, *other)
+    return len(first) == len(second) == 1 and first != second
+
+
 CHRONICLE, ANNEX = "Russian human-rights centre chronicle", "English human-rights report annex"
 
 
@@ -99,11 +110,9 @@ def test_the_cases_the_second_set_caught(
     found, _listed = _import_and_link("lists_b", tmp_path, monkeypatch)
     # Brothers Саид-Эми and Магомед-Эми Закриев, held together: two people
     # (two compound names sharing one part are two names).
-    said = _person(found, (CHRONICLE, "8"), (ANNEX, "35"),
-                   ("French asylum applications", "OF-18-02931"))  # fmt: skip
-    magomed = _person(found, (CHRONICLE, "9"), (ANNEX, "34"), ("German press list", "3"))
-    assert len(said) == len(magomed) == 1
-    assert said != magomed
+    said = ((CHRONICLE, "8"), (ANNEX, "35"), ("French asylum applications", "OF-18-02931"))
+    magomed = ((CHRONICLE, "9"), (ANNEX, "34"), ("German press list", "3"))
+    assert _two_people(found, said, magomed)
     # "Said-Hussein Vakhidov" in a list that writes the surname first, and
     # "SHAMIL Baysayev" with the given name in capitals: each one man with
     # the Cyrillic record of him (the words said which was the surname);
@@ -121,11 +130,9 @@ def test_the_cases_the_third_set_caught(
     # Brothers Умар and Ризван Батаев, held together: a record under a
     # changed name, 22, fits the younger; a pair across the two brothers
     # scored only when their group was rebuilt joined them again.
-    umar = _person(found, (report, "CH-002"), ("Russian newspaper", "3"),
-                   ("French asylum files", "OF17-0250"))  # fmt: skip
-    rizvan = _person(found, (report, "CH-003"), ("Russian newspaper", "4"))
-    assert len(umar) == len(rizvan) == 1
-    assert umar != rizvan
+    umar = ((report, "CH-002"), ("Russian newspaper", "3"), ("French asylum files", "OF17-0250"))
+    rizvan = ((report, "CH-003"), ("Russian newspaper", "4"))
+    assert _two_people(found, umar, rizvan)
     # "Саид Магомед" with no surname: a compound given name written apart,
     # the man Саид-Магомед Абдулаев of the other lists.
     assert len(_person(found, ("Russian newspaper", "26"), (report, "CH-006"))) == 1
@@ -157,14 +164,10 @@ def test_the_cases_the_sixth_set_caught(
     # Cousins Муса Мусаев, 34 and 30, of Шали, held on one day and named in
     # one article of the newspaper and one of the press, without their
     # fathers' names: two people, each with the record of his age.
-    older = _person(
-        found, (news, "3"), (press, "2"), ("International report (interviews)", "I-005")
-    )
-    younger = _person(
-        found, (news, "4"), (press, "3"), ("International report (interviews)", "I-006")
-    )
-    assert len(older) == len(younger) == 1
-    assert older != younger
+    report = "International report (interviews)"
+    older = ((news, "3"), (press, "2"), (report, "I-005"))
+    younger = ((news, "4"), (press, "3"), (report, "I-006"))
+    assert _two_people(found, older, younger)
 
 
 @pytest.mark.parametrize("folder", SETS)

@@ -505,39 +505,37 @@ def evidence_locker(org: Organisation, mark: Callable[[str], str]) -> None:
     b"".join(chunks)
 
 
-def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
-    """A file uploaded for import, waiting for its columns: through the
-    page, as a documenter sends it."""
+def _upload_as(username: str, role: Role, url: str, name: str, text: str, **data: str) -> None:
+    """A file sent through a page by a new user of `role` who holds the
+    documentation keys; it is kept waiting (a redirect to its next page)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
     from tests.base import make_user, sign_in
 
-    documenter = make_user("importer", Role.DOCUMENTER)
-    vault_keys.grant(current_keyring(), "documentation", documenter.pk, by="cli")
+    user = make_user(username, role)
+    vault_keys.grant(current_keyring(), "documentation", user.pk, by="cli")
     client = Client()
-    sign_in(client, documenter)
-    text = f"Title;Act;Victim\n{mark('importtitle')};Torture;{mark('importvictim')}\n"
-    upload = SimpleUploadedFile(f"{mark('importname')}.csv", text.encode())
-    response = client.post("/documentation/import/", {"file": upload})
+    sign_in(client, user)
+    upload = SimpleUploadedFile(name, text.encode())
+    response = client.post(url, {"file": upload, **data})
     assert response.status_code == 302
+
+
+def import_draft(org: Organisation, mark: Callable[[str], str]) -> None:
+    """A file uploaded for import, waiting for its columns: through the
+    page, as a documenter sends it."""
+    text = f"Title;Act;Victim\n{mark('importtitle')};Torture;{mark('importvictim')}\n"
+    _upload_as(
+        "importer", Role.DOCUMENTER, "/documentation/import/", f"{mark('importname')}.csv", text
+    )
 
 
 def list_draft(org: Organisation, mark: Callable[[str], str]) -> None:
     """A new victim list uploaded through the page, waiting for its columns."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client
-
-    from tests.base import make_user, sign_in
-
-    analyst = make_user("list-importer", Role.ANALYST)
-    vault_keys.grant(current_keyring(), "documentation", analyst.pk, by="cli")
-    client = Client()
-    sign_in(client, analyst)
     text = f"ФИО;Место\n{mark('draftvictim')};{mark('draftplace')}\n"
-    upload = SimpleUploadedFile(f"{mark('draftfile')}.csv", text.encode())
-    response = client.post("/analysis/import/", {"list_name": mark("draftsource"), "file": upload})
-    assert response.status_code == 302
+    _upload_as("list-importer", Role.ANALYST, "/analysis/import/", f"{mark('draftfile')}.csv",
+               text, list_name=mark("draftsource"))  # fmt: skip
 
 
 def documentation_count(org: Organisation, mark: Callable[[str], str]) -> None:
