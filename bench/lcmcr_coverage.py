@@ -24,8 +24,12 @@ kept to show what that failure looks like.
 With --converge each fit runs as the tool's default does: on until it
 converges, the second chain started far (with as many people on no list
 as the sampler allows), so "flagged" counts what the tool itself would
-refuse (not converged, held by the cap, or failing the check of fit);
-"held N anyway" counts false alarms.
+refuse (not converged, held by the cap, failing the check of fit, or no
+upper end with the groups the lists fit best); "held N anyway" counts
+false alarms. The interval judged is then the one the tool shows: the
+posterior's, widened where latent classes fitted by maximum likelihood
+with the classes Akaike's criterion chooses reach beyond it
+(``lcmcr_groups``); "widened" counts how often.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 sys.path.insert(0, str(ROOT))
 
-from safepassage.analysis.mse import lcmcr, lcmcr_report
+from safepassage.analysis.mse import lcmcr, lcmcr_groups, lcmcr_report
 from safepassage.analysis.mse.tables import CaptureTable
 
 # Sampler settings for every replicate: moderate, as for a first look.
@@ -114,6 +118,7 @@ class Tally:
     unsettled: int = 0
     flagged: int = 0  # said not to be published (not converged, held by the cap, misfit)
     misfit: int = 0  # of which the check of fit failed
+    widened: int = 0  # intervals widened to hold a model with more groups (lcmcr_groups)
     flagged_covering: int = 0  # flagged although the interval held N (false alarms)
     observed: int = 0
     seconds: float = 0.0
@@ -137,14 +142,18 @@ def run(scenario: Scenario, replicates: int, converge: bool = False) -> Tally:
             converge=converge,
             dispersed=converge,
         )
-        low, high = result.interval(0.95)
+        # The tool's default also checks for groups the posterior merges, and
+        # shows the interval widened to hold a model with more of them.
+        groups = lcmcr_groups.check(table, most=CLASSES) if converge else None
+        low, high = lcmcr_report.shown_interval(result, groups)
         tally.covered += low <= scenario.total <= high
         if not low <= scenario.total <= high and tally.missed is None:
             tally.missed = (replicate, table, result)
         tally.errors += abs(result.median - scenario.total) / scenario.total
         tally.widths += high - low
         tally.unsettled += not result.rhat <= lcmcr.TARGET_RHAT
-        flagged = not lcmcr_report.publishable(result)
+        flagged = not lcmcr_report.publishable(result, groups)
+        tally.widened += groups is not None and groups.widened(result.interval()) is not None
         tally.flagged += flagged
         tally.misfit += lcmcr_report.misfit(result)
         tally.flagged_covering += flagged and low <= scenario.total <= high
@@ -223,6 +232,8 @@ def main() -> None:
         print(f"  mean interval width:       {tally.widths / n:6.0f}")
         print(f"  fits with R-hat > 1.05:    {tally.unsettled:6d} of {n}")
         print(f"  flagged not to publish:    {tally.flagged:6d} of {n}")
+        if args.converge:
+            print(f"  widened for more groups:   {tally.widened:6d} of {n}")
         print(f"    of which misfit (p<0.05):{tally.misfit:6d}")
         print(f"    of which held N anyway:  {tally.flagged_covering:6d}")
         missed = n - tally.covered

@@ -72,6 +72,12 @@ FIGURES = {
     "expected": num(31.4),
     "far": num(27_000),
     "near": num(6_600),
+    "more": 3,
+    "fewer": 2,
+    "credible_low": num(1_700),
+    "credible_high": num(1_900),
+    "wide_low": num(1_700),
+    "wide_high": num(2_200),
 }
 ENGLISH = re.compile(r"\b(the|of|and|with|people|lists?|interval|estimated?|draws?)\b")
 

@@ -290,6 +290,8 @@ def _estimate(
             outcome.lines.insert(
                 2, say("first_figure", method=term(single.method), count=len(lists))
             )
+    if isinstance(single, Point):
+        outcome.cautions = list(single.cautions)
     if isinstance(single, Point) and single.credible is not None:
         # A Bayesian estimate carries its own interval: the posterior's.
         outcome.interval = single.credible
@@ -327,6 +329,13 @@ def _estimate(
         if latent is not None:
             latent.converge = True
         outcome.combined = _percentile(combined)
+        if isinstance(single, Point) and single.widened is not None:
+            # The figure's own interval was widened to hold a model with more
+            # groups; the interval with the linkage's uncertainty holds it too.
+            outcome.combined = (
+                min(outcome.combined[0], single.widened[0]),
+                max(outcome.combined[1], single.widened[1]),
+            )
         outcome.linkage_only = _percentile(linkage_only)
         if not outcome.draws:
             outcome.draws = [s for s in combined if math.isfinite(s)]

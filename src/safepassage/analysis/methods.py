@@ -102,6 +102,11 @@ class Point:
     # converged, an upper end held by a limit rather than the data).
     verdicts: list[Sentence] = field(default_factory=list)
     method: str = ""
+    # The credible interval widened to hold a model the lists fit better
+    # (lcmcr_groups): any interval shown for this figure must hold it too;
+    # and the sentences that say so, shown beside the figure.
+    widened: tuple[float, float] | None = None
+    cautions: list[Sentence] = field(default_factory=list)
 
     @property
     def publishable(self) -> bool:
@@ -266,8 +271,13 @@ class Latent:
         self.states: dict[tuple[str, ...], tuple[Any, ...]] = {}
 
     def point(self, table: CaptureTable) -> Point:
+        from safepassage.analysis.mse import lcmcr_groups
         from safepassage.analysis.mse.lcmcr import LatentClassError, sample
-        from safepassage.analysis.mse.lcmcr_report import describe_latent, verdicts_for
+        from safepassage.analysis.mse.lcmcr_report import (
+            cautions_for,
+            describe_latent,
+            verdicts_for,
+        )
 
         plan = self.plan
         seed = int(np.random.SeedSequence([plan.seed, self.fits]).generate_state(1)[0])
@@ -294,15 +304,22 @@ class Latent:
             self.states[table.lists] = result.states
         totals = result.totals
         step = max(1, len(totals) // CHART_DRAWS)
+        # A figure shown is checked for groups of people the posterior merges
+        # (lcmcr_groups); a drawn clustering's fit is one draw among many.
+        groups = lcmcr_groups.check(table, most=plan.classes) if self.converge else None
+        credible = result.interval()
+        widened = groups.widened(credible) if groups is not None else None
         return Point(
             result.median,
             "latent classes",
-            describe_latent(table, result),
+            describe_latent(table, result, groups),
             totals,
-            credible=result.interval(),
+            credible=widened or credible,
             posterior=[float(t) for t in totals[::step]],
-            verdicts=verdicts_for(result) if self.converge else [],
+            verdicts=verdicts_for(result, groups) if self.converge else [],
             method="latent",
+            widened=widened,
+            cautions=cautions_for(groups, credible) if groups is not None else [],
         )
 
     def draw(self, table: CaptureTable, point: Point, rng: np.random.Generator) -> float:

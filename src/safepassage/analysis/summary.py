@@ -53,6 +53,9 @@ class Outcome:
     grid: list[dict[str, Any]] = field(default_factory=list)
     # Groups of lists the analyst asked to count as one (one copies another).
     joined: list[list[str]] = field(default_factory=list)
+    # How to read the first figure's interval where it was widened (a model
+    # the lists fit better gives another answer); publishable all the same.
+    cautions: list[Sentence] = field(default_factory=list)
 
     @property
     def publishable(self) -> bool:
@@ -63,6 +66,7 @@ class Outcome:
         stored["lines"] = dump(self.lines)
         stored["warnings"] = dump(self.warnings)
         stored["verdicts"] = dump(self.verdicts)
+        stored["cautions"] = dump(self.cautions)
         stored["publishable"] = self.publishable
         return stored
 

@@ -47,6 +47,22 @@ VERDICTS: dict[str, Promise | Plural] = {
         "observed), not by the data: the lists cannot tell how many people are on none of "
         "them. Do not publish this figure."
     ),
+    "latent_groups": _(
+        "READ THE WIDER RANGE: the lists fit better when people are split into more groups "
+        "found at different rates (groups: %(more)s) than a stricter test, like the "
+        "estimate's own, admits (groups: %(fewer)s). Counted that way there would be about "
+        "%(total)s people (%(low)s to %(high)s). The estimate alone gives %(credible_low)s "
+        "to %(credible_high)s, which would count too few if a group of people the lists "
+        "rarely find is merged with another. The interval shown, %(wide_low)s to "
+        "%(wide_high)s, holds both: publish that range."
+    ),
+    "latent_groups_unbounded": _(
+        "DO NOT PUBLISH: the lists fit better when people are split into more groups found "
+        "at different rates (groups: %(more)s) than a stricter test, like the estimate's "
+        "own, admits (groups: %(fewer)s), and counted that way the lists cannot tell how "
+        "many people are on none of them: at least %(low)s, with no upper end below the "
+        "sampler's limit."
+    ),
     "latent_rounds": lambda n: ngettext(
         "The run was lengthened %(count)s time to converge.",
         "The run was lengthened %(count)s times to converge.",

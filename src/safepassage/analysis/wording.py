@@ -138,6 +138,11 @@ MESSAGES: dict[str, Promise | Plural] = {
         "Check of fit (how many lists people are on, against tables drawn from the model): "
         "p = %(p)s; below 0.05 the model does not describe the lists."
     ),
+    "latent_widened": _("widened to hold a model with more groups of people: %(low)s to %(high)s"),
+    "latent_groups_checked": _(
+        "Groups of people fitted by maximum likelihood: %(more)s by Akaike's criterion, "
+        "%(fewer)s by the Bayesian one; with %(more)s, the total is %(total)s."
+    ),
     "meaning_latent": _(
         "What this means: the total counts people on no list too. The model lets people "
         "differ in how likely they are to be documented, grouping them into classes it "

@@ -8,15 +8,31 @@ from __future__ import annotations
 import numpy as np
 
 from safepassage.analysis.mse.lcmcr import FULL_SHARE, LatentClassResult
+from safepassage.analysis.mse.lcmcr_groups import Groups
 from safepassage.analysis.mse.report import heading
 from safepassage.analysis.mse.tables import CaptureTable
 from safepassage.analysis.wording import BLANK, Sentence, num, plain, say, warning
 
 
-def publishable(result: LatentClassResult) -> bool:
+def publishable(result: LatentClassResult, groups: Groups | None = None) -> bool:
     """Converged, with an upper end the data hold rather than the sampler's cap,
-    and a model that fits how many lists people are on."""
-    return result.converged and not result.capped and not misfit(result)
+    a model that fits how many lists people are on, and (where ``groups``,
+    the check of ``lcmcr_groups``, ran) a total bounded with as many groups
+    as the lists fit best."""
+    return (
+        result.converged
+        and not result.capped
+        and not misfit(result)
+        and not (groups is not None and groups.unbounded)
+    )
+
+
+def shown_interval(result: LatentClassResult, groups: Groups | None) -> tuple[float, float]:
+    """The 95% interval the tool shows: the posterior's, widened where a model
+    with more groups reaches beyond it (``Groups.widened``)."""
+    credible = result.interval()
+    widened = groups.widened(credible) if groups is not None else None
+    return widened or credible
 
 
 def misfit(result: LatentClassResult) -> bool:
@@ -38,8 +54,9 @@ def far_apart(result: LatentClassResult) -> tuple[float, float] | None:
     return far, float(np.median(others))
 
 
-def verdicts_for(result: LatentClassResult) -> list[Sentence]:
-    """Why the figure must not be published, if it must not."""
+def verdicts_for(result: LatentClassResult, groups: Groups | None = None) -> list[Sentence]:
+    """Why the figure must not be published, if it must not (``groups``: the
+    check of ``lcmcr_groups``, where it ran)."""
     notes = []
     if not result.converged:
         notes.append(
@@ -65,7 +82,37 @@ def verdicts_for(result: LatentClassResult) -> list[Sentence]:
                 expected=num(result.fit.expected[result.fit.worst() - 1]),
             )
         )
+    if groups is not None and groups.unbounded and groups.interval is not None:
+        notes.append(
+            say(
+                "latent_groups_unbounded",
+                more=groups.by_aic,
+                fewer=groups.by_bic,
+                low=num(groups.interval[0]),
+            )
+        )
     return notes
+
+
+def cautions_for(groups: Groups, credible: tuple[float, float]) -> list[Sentence]:
+    """How to read an interval widened to hold a model with more groups."""
+    widened = groups.widened(credible)
+    if widened is None or groups.unbounded or groups.interval is None:
+        return []
+    return [
+        say(
+            "latent_groups",
+            more=groups.by_aic,
+            fewer=groups.by_bic,
+            total=num(groups.chosen.total),
+            low=num(groups.interval[0]),
+            high=num(groups.interval[1]),
+            credible_low=num(credible[0]),
+            credible_high=num(credible[1]),
+            wide_low=num(widened[0]),
+            wide_high=num(widened[1]),
+        )
+    ]
 
 
 def warnings_for(result: LatentClassResult) -> list[Sentence]:
@@ -82,13 +129,17 @@ def warnings_for(result: LatentClassResult) -> list[Sentence]:
     return notes
 
 
-def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sentence]:
+def describe_latent(
+    table: CaptureTable, result: LatentClassResult, groups: Groups | None = None
+) -> list[Sentence]:
     """The estimate in plain words, with what to beware of."""
     low, high = result.interval()
     median = result.median
+    cautions = cautions_for(groups, (low, high)) if groups is not None else []
     lines = [
         *heading(table),
-        *[warning(note) for note in verdicts_for(result)],
+        *[warning(note) for note in verdicts_for(result, groups)],
+        *[warning(note) for note in cautions],
         say("latent_model", count=result.classes),
         say(
             "latent_chains",
@@ -102,11 +153,16 @@ def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sent
         say("posterior_median", total=num(median)),
         say("posterior_mean", 1, mean=num(result.mean)),
         say("credible", 1, low=num(low), high=num(high)),
+        *[
+            say("latent_widened", 1, low=c.figures["wide_low"], high=c.figures["wide_high"])
+            for c in cautions
+        ],
         say("unobserved_median", 1, count=num(median - table.observed)),
         say("convergence", ess=num(result.ess), rhat=num(result.rhat, 3)),
         *([say("latent_dispersed")] if result.dispersed else []),
         *([say("latent_fit", p=num(result.fit.p_value, 3))] if result.fit is not None else []),
         *([say("latent_rounds", 1, count=result.rounds)] if result.rounds else []),
+        *([groups_line(groups)] if groups is not None else []),
         BLANK,
         say("meaning_latent"),
     ]
@@ -115,3 +171,13 @@ def describe_latent(table: CaptureTable, result: LatentClassResult) -> list[Sent
         lines.append(BLANK)
         lines += [warning(note) for note in notes]
     return lines
+
+
+def groups_line(groups: Groups) -> Sentence:
+    """What the maximum-likelihood fits with more groups found."""
+    return say(
+        "latent_groups_checked",
+        more=groups.by_aic,
+        fewer=groups.by_bic,
+        total=num(groups.chosen.total),
+    )

@@ -85,6 +85,7 @@ def estimate_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
             "outcome": outcome,
             "lines": render_all(outcome.get("lines", [])),
             "verdicts": render_all(outcome.get("verdicts", [])),
+            "cautions": render_all(outcome.get("cautions", [])),
             "first_method": _method_word(outcome.get("method", "")),
             "others": [_figure_row(item) for item in outcome.get("sensitivity", [])],
             "chart": histogram(outcome) if outcome.get("draws") else None,
