@@ -168,3 +168,8 @@ def test_the_estimate_page_shows_the_wider_range_and_why(analyst: User, vault: V
     assert "Do not publish this figure." not in page
     low, high = outcome.interval or (0, 0)
     assert f"95% interval: {low:.0f} to {high:.0f}" in page
+    # The chart's axis reaches the widened end, beyond the draws it shows
+    # (all but the top and bottom 0.5 %), so that its dashed line stands
+    # where the interval ends.
+    assert high > np.quantile(outcome.draws, 0.995)
+    assert f'text-anchor="end">{round(high)}</text>' in page

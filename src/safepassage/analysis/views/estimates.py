@@ -186,10 +186,15 @@ def histogram(outcome: dict[str, Any], bins: int = 30) -> dict[str, Any]:
     import numpy as np
 
     draws = np.array([d for d in outcome["draws"] if math.isfinite(d)], dtype=float)
-    low, high = float(np.quantile(draws, 0.005)), float(np.quantile(draws, 0.995))
+    first, last = float(np.quantile(draws, 0.005)), float(np.quantile(draws, 0.995))
+    interval = outcome.get("combined") or outcome.get("interval")
+    # The axis reaches the interval's ends too, where the interval was
+    # widened beyond the draws (a model with more groups, lcmcr_groups).
+    ends = [float(v) for v in interval or () if math.isfinite(v)]
+    low, high = min([first, *ends]), max([last, *ends])
     if high <= low:
         high = low + 1
-    counts, edges = np.histogram(np.clip(draws, low, high), bins=bins, range=(low, high))
+    counts, edges = np.histogram(np.clip(draws, first, last), bins=bins, range=(low, high))
     tallest = max(int(counts.max()), 1)
     width = 600 / bins
 
@@ -208,11 +213,12 @@ def histogram(outcome: dict[str, Any], bins: int = 30) -> dict[str, Any]:
         }
         for i, count in enumerate(counts.tolist())
     ]
-    interval = outcome.get("combined") or outcome.get("interval")
     return {
         "bars": bars,
         "low": round(low),
         "high": round(high),
+        "first": round(first),
+        "last": round(last),
         "total_x": x(float(outcome["total"])),
         "interval": [x(float(v)) for v in interval] if interval else None,
         "count": len(draws),
