@@ -121,6 +121,8 @@ def test_more_groups_with_no_upper_end_stop_the_figure() -> None:
     text = " ".join(str(note) for note in verdicts_for(result, unbounded))
     assert "DO NOT PUBLISH: the lists fit better when people are split into more groups" in text
     assert "at least 700, with no upper end below the sampler's limit" in text
+    # A refused figure keeps its own interval: nothing is shown as "to infinity".
+    assert shown_interval(result, unbounded) == result.interval()
     # The same groups with an upper end only widen the range shown.
     bounded = Groups(fits, by_aic=3, by_bic=2, interval=(700.0, 5000.0))
     assert bounded.widened(result.interval()) == (min(700.0, result.interval()[0]), 5000.0)

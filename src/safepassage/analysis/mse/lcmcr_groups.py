@@ -101,8 +101,9 @@ class Groups:
 
     def widened(self, credible: tuple[float, float]) -> tuple[float, float] | None:
         """The posterior's interval widened to hold AIC's model's, where that
-        reaches beyond it; None where it does not."""
-        if not self.more or self.interval is None:
+        reaches beyond it; None where it does not, or where it has no upper
+        end (the figure is then refused, ``unbounded``, and keeps its own)."""
+        if not self.more or self.interval is None or self.unbounded:
             return None
         low = min(credible[0], self.interval[0])
         high = max(credible[1], self.interval[1])

@@ -115,8 +115,8 @@ def cautions_for(groups: Groups, credible: tuple[float, float]) -> list[Sentence
     ]
 
 
-def warnings_for(result: LatentClassResult) -> list[Sentence]:
-    notes = verdicts_for(result)
+def warnings_for(result: LatentClassResult, groups: Groups | None = None) -> list[Sentence]:
+    notes = verdicts_for(result, groups)
     lists = len(result.lists)
     if lists < 5:
         notes.append(say("latent_few_lists", count=lists))
@@ -124,7 +124,7 @@ def warnings_for(result: LatentClassResult) -> list[Sentence]:
         notes.append(
             say("latent_full", count=result.classes, share=num(100 * result.full_share, 0))
         )
-    if result.interval()[1] > 10 * result.observed:
+    if shown_interval(result, groups)[1] > 10 * result.observed:
         notes.append(say("latent_wide"))
     return notes
 
@@ -166,7 +166,7 @@ def describe_latent(
         BLANK,
         say("meaning_latent"),
     ]
-    notes = warnings_for(result)
+    notes = warnings_for(result, groups)
     if notes:
         lines.append(BLANK)
         lines += [warning(note) for note in notes]
