@@ -6,22 +6,28 @@ and speaks Russian and French."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from safepassage.accounts.roles import Role
 from safepassage.analysis.estimates import start_estimate
-from safepassage.analysis.estimating import Plan
+from safepassage.analysis.estimating import Plan, estimate_table
 from safepassage.analysis.importing import list_named
 from safepassage.analysis.list_drafts import keep_draft
-from safepassage.analysis.models import LinkDecision
+from safepassage.analysis.models import Estimate, LinkDecision
+from safepassage.analysis.mse.tables import read_patterns
 from safepassage.analysis.runs import start_run
+from safepassage.jobs.models import JobStatus
 from safepassage.vault import keys as vault_keys
+from safepassage.vault.keyring import using_keyring
 from tests.analysis.conftest import store_lists
 from tests.base import PASSWORD, device_of, hold_ceremony, make_user, totp_code
 
 pytestmark = pytest.mark.browser
+
+MSE = Path(__file__).resolve().parents[1] / "data" / "mse"
 
 NGO = "ФИО;Год рождения;Место\nУмаров Магомед;1987;Грозный\nКадырова Хеда;~30 лет;Аргун\n"
 
@@ -128,6 +134,15 @@ def test_analysis_pages_fit_a_phone_and_speak_the_readers_language(
             Plan(method="bma", stratum="act", resamples=5, linkage_draws=3, seed=2),
         )
     ]
+    # A latent-class figure whose range is widened (Western, SparseMSE: the
+    # lists fit better with two groups than the posterior keeps).
+    widened = Estimate.objects.create(run=run, method="auto", status=JobStatus.DONE)
+    outcome = estimate_table(read_patterns(MSE / "western.csv"), Plan(seed=2))
+    assert outcome.cautions
+    with using_keyring(vault.keyring):
+        widened.result = outcome.as_dict()
+        widened.save()
+    estimates.append(widened)
     draft = keep_draft(analyst, "spisok.csv", "Новая газета", [["ФИО", "Место"]], {"name": "ФИО"})
     _log_in(page, "analyst")
     page.set_viewport_size(PHONE)
@@ -150,6 +165,10 @@ def test_analysis_pages_fit_a_phone_and_speak_the_readers_language(
             measured = page.evaluate(OVERFLOW)
             assert measured["scroll"] <= PHONE["width"], (language, url, measured)
             assert measured["wide"] == [], (language, url, measured)
+            if url == f"/analysis/estimates/{widened.pk}/":
+                caution = page.locator("div.status.caution")
+                assert caution.count() == 1
+                assert caution.bounding_box()["width"] <= PHONE["width"]
             if "/estimates/" in url:
                 # The chart's numbers are SVG's, never the reader's ("12,5").
                 bars = page.locator("figure.chart svg rect.bar")
