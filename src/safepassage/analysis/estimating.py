@@ -59,6 +59,7 @@ from safepassage.analysis.summary import (
     Outcome,
     StratumFigure,
     describe_strata,
+    stratum_word,
     uncertainty_lines,
 )
 from safepassage.analysis.wording import Sentence, reason, say, term, warning
@@ -280,9 +281,15 @@ def _estimate(
     if plan.joined:
         outcome.joined = [list(group) for group in plan.joined]
         outcome.lines = note_joined(outcome.lines, plan.joined)
-    for point in points.values():
+    for value, point in points.items():
         if isinstance(point, Point):
             outcome.verdicts += point.verdicts
+            # A stratum's range widened for more groups (lcmcr_groups) is
+            # said with the stratum's name; the one table's as it is.
+            outcome.cautions += [
+                say("stratum_note", value=stratum_word(value), note=note) if value else note
+                for note in point.cautions
+            ]
     single = points.get("")
     if isinstance(single, Point):
         outcome.method = single.method
@@ -290,8 +297,6 @@ def _estimate(
             outcome.lines.insert(
                 2, say("first_figure", method=term(single.method), count=len(lists))
             )
-    if isinstance(single, Point):
-        outcome.cautions = list(single.cautions)
     if isinstance(single, Point) and single.credible is not None:
         # A Bayesian estimate carries its own interval: the posterior's.
         outcome.interval = single.credible
@@ -309,7 +314,7 @@ def _estimate(
             for _number in range(plan.resamples):
                 sums.append(_draw_sum(memo, tables, points, rng))
                 tally.add(len(tables) if loglinear is not None else 0)
-            outcome.interval = _percentile(sums)
+            outcome.interval = _stretched(_percentile(sums), points)
             outcome.interval_kind = "percentile" if loglinear is not None else "posterior"
             outcome.draws = [s for s in sums if math.isfinite(s)]
             outcome.failed_draws = sum(1 for s in sums if not math.isfinite(s))
@@ -336,6 +341,8 @@ def _estimate(
                 min(outcome.combined[0], single.widened[0]),
                 max(outcome.combined[1], single.widened[1]),
             )
+        elif single is None:
+            outcome.combined = _stretched(outcome.combined, points)
         outcome.linkage_only = _percentile(linkage_only)
         if not outcome.draws:
             outcome.draws = [s for s in combined if math.isfinite(s)]
@@ -391,6 +398,14 @@ def _draw_sum(
         point = points[value]
         total += method.draw(table, point, rng) if isinstance(point, Point) else table.observed
     return total
+
+
+def _stretched(interval: tuple[float, float], points: Points) -> tuple[float, float]:
+    """An interval of a sum over strata, each end moved as far as the
+    strata's own ranges were widened for more groups (lcmcr_groups)."""
+    down = sum(p.stretch[0] for p in points.values() if isinstance(p, Point))
+    up = sum(p.stretch[1] for p in points.values() if isinstance(p, Point))
+    return interval[0] - down, interval[1] + up
 
 
 def _percentile(values: list[float], level: float = 0.95) -> tuple[float, float]:

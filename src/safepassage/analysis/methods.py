@@ -109,6 +109,17 @@ class Point:
     cautions: list[Sentence] = field(default_factory=list)
 
     @property
+    def stretch(self) -> tuple[float, float]:
+        """How far the widening moved each end of the posterior's interval
+        (down, up); nothing where it was not widened."""
+        if self.widened is None or self.credible is None or self.own is None:
+            return 0.0, 0.0
+        return self.own[0] - self.widened[0], self.widened[1] - self.own[1]
+
+    # The posterior's own interval, where ``credible`` was widened.
+    own: tuple[float, float] | None = None
+
+    @property
     def publishable(self) -> bool:
         return not self.verdicts
 
@@ -319,6 +330,7 @@ class Latent:
             verdicts=verdicts_for(result, groups) if self.converge else [],
             method="latent",
             widened=widened,
+            own=credible,
             cautions=cautions_for(groups, credible) if groups is not None else [],
         )
 

@@ -86,6 +86,11 @@ class StratumFigure:
     reason: Sentence | None = None
 
 
+def stratum_word(value: str) -> Any:
+    """A stratum's value as shown: as the lists wrote it, "unknown" in the reader's words."""
+    return value if value != "unknown" else term("unknown")
+
+
 def describe_strata(
     figures: list[StratumFigure],
     total: float,
@@ -102,7 +107,7 @@ def describe_strata(
     strata = []
     warnings: list[Sentence] = []
     for figure in figures:
-        value = figure.value if figure.value != "unknown" else term("unknown")
+        value = stratum_word(figure.value)
         seen = figure.table.observed
         if figure.total is not None:
             lines.append(
