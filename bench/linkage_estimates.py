@@ -42,6 +42,12 @@ def _result(rows: list[dict[str, Any]], pairs: list[tuple[int, int, float]]) -> 
     }
 
 
+def _reasons(verdicts: list[Any]) -> str:
+    """The codes of a refusal's reasons, as " (latent_groups_unbounded)"."""
+    codes = [verdict.code for verdict in verdicts]
+    return f" ({', '.join(codes)})" if codes else ""
+
+
 def _others(sensitivity: list[dict[str, Any]]) -> str:
     """The other methods beside the first figure, as "bma 2,901 (2,800 to 3,050)"."""
     shown = []
@@ -101,7 +107,9 @@ def main() -> None:
                 f"  seed {seed}, {label}: {outcome.observed} people found ({listed} listed); "
                 f"{outcome.method} {outcome.total:,.0f} ({low:,.0f} to {high:,.0f}); "
                 f"{'holds' if holds else 'MISSES'} {options.people:,}; "
-                f"{'publishable' if outcome.publishable else 'flagged not to publish'}; "
+                f"{'publishable' if outcome.publishable else 'flagged not to publish'}"
+                f"{_reasons(outcome.verdicts)}; "
+                f"{'widened; ' if outcome.cautions else ''}"
                 f"at thresholds {', '.join(f'{t}: {v:,.0f}' for t, v in outcome.thresholds if v)}; "
                 f"other methods {_others(outcome.sensitivity)}; "
                 f"{time.perf_counter() - start:.0f} s",
