@@ -148,6 +148,12 @@ def test_the_default_estimate_shows_the_wider_range_at_the_command_line() -> Non
     assert "widened to hold a model with more groups of people: " in printed
     assert f"to {groups.interval[1]:.0f}\n" in printed
     assert "Groups of people fitted by maximum likelihood: 2 by Akaike's criterion" in printed
+    # Beside the other methods, the total counted with more groups.
+    low, high = groups.interval
+    assert (
+        f"latent classes with more groups (maximum likelihood): {groups.chosen.total:.0f} "
+        f"(95%: {low:.0f} to {high:.0f})" in printed
+    )
     assert "DO NOT PUBLISH" not in printed
 
 
@@ -168,6 +174,7 @@ def test_the_estimate_page_shows_the_wider_range_and_why(analyst: User, vault: V
     assert '<div class="status caution" role="note">' in page
     assert "READ THE WIDER RANGE" in page
     assert "Do not publish this figure." not in page
+    assert "latent classes with more groups (maximum likelihood)" in page
     low, high = outcome.interval or (0, 0)
     assert f"95% interval: {low:.0f} to {high:.0f}" in page
     # The chart's axis reaches the widened end, beyond the draws it shows

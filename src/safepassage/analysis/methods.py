@@ -118,6 +118,8 @@ class Point:
 
     # The posterior's own interval, where ``credible`` was widened.
     own: tuple[float, float] | None = None
+    # Latent classes: the check for more groups (lcmcr_groups.Groups).
+    groups: Any = None
 
     @property
     def publishable(self) -> bool:
@@ -331,6 +333,7 @@ class Latent:
             method="latent",
             widened=widened,
             own=credible,
+            groups=groups,
             cautions=cautions_for(groups, credible) if groups is not None else [],
         )
 

@@ -141,6 +141,9 @@ def compare_methods(
         if name != first:
             outcome.sensitivity.append(entry)
             lines.append(_line(entry))
+        elif entry["total"] is not None and (more := _more_groups(source.point(table))):
+            outcome.sensitivity.append(more)
+            lines.append(_line(more))
     name = apart_method(plan, apart)
     if apart is not None and name:
         source = memos.get(name) or Memo(METHODS[name](Plan(**{**plan.__dict__, "method": name})))
@@ -184,6 +187,22 @@ def _figure(name: str, source: Memo, table: CaptureTable) -> dict[str, Any]:
             "reason": dump([reason(error)])[0],
         }
     return _entry(name, point)
+
+
+def _more_groups(point: Point) -> dict[str, Any] | None:
+    """Beside a latent-class figure whose lists fit better with more groups,
+    the total counted with them (lcmcr_groups): its profile interval, or
+    none where it has no upper end."""
+    groups = point.groups
+    if groups is None or not groups.more or groups.interval is None:
+        return None
+    return {
+        "method": "latent_groups",
+        "total": groups.chosen.total,
+        "interval": None if groups.unbounded else list(groups.interval),
+        "publishable": True,
+        "reason": None,
+    }
 
 
 def _entry(name: str, point: Point) -> dict[str, Any]:

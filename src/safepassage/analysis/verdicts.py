@@ -131,4 +131,5 @@ TERMS: dict[str, Promise] = {
     "stepwise": _("log-linear models (stepwise choice)"),
     "bma": _("Bayesian model averaging"),
     "latent": _("Bayesian latent classes"),
+    "latent_groups": _("latent classes with more groups (maximum likelihood)"),
 }
