@@ -78,3 +78,24 @@ def link_and_export(names: Iterable[str], monkeypatch: pytest.MonkeyPatch) -> li
     out = io.StringIO()
     call_command("analysis", "export", "--run", run_id, "--as", "analyst", stdout=out)
     return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def run_result(people: dict[str, list[tuple[str, ...]]]) -> dict:
+    """A run's result with these people (each a tuple of lists) per place."""
+    ids, lists, pairs, places = [], [], [], []
+    for place, patterns in people.items():
+        for on in patterns:
+            first = len(ids)
+            for name in on:
+                if len(ids) > first:
+                    pairs.append([first, len(ids), 0.99])
+                ids.append(f"r{len(ids)}")
+                lists.append(name)
+                places.append(place)
+    blank = [""] * len(ids)
+    return {
+        "ids": ids,
+        "lists": lists,
+        "pairs": pairs,
+        "strata": {"place": places, "period": blank, "act": blank},
+    }

@@ -12,7 +12,7 @@ from safepassage.analysis.models import Estimate, LinkageRun
 from safepassage.analysis.runs import decisions_for, start_run
 from safepassage.jobs.models import JobStatus
 from safepassage.vault.keyring import using_keyring
-from tests.analysis.conftest import StoredLists
+from tests.analysis.conftest import StoredLists, run_result
 from tests.base import Vault
 
 pytestmark = pytest.mark.django_db
@@ -59,32 +59,11 @@ def test_strata_are_estimated_one_by_one_and_added_up(vault: Vault, lists: Store
     assert [s["value"] for s in by_period.strata] == ["2017", "2018"]
 
 
-def _result(people: dict[str, list[tuple[str, ...]]]) -> dict:
-    """A run's result with these people (each a tuple of lists) per place."""
-    ids, lists, pairs, places = [], [], [], []
-    for place, patterns in people.items():
-        for on in patterns:
-            first = len(ids)
-            for name in on:
-                if len(ids) > first:
-                    pairs.append([first, len(ids), 0.99])
-                ids.append(f"r{len(ids)}")
-                lists.append(name)
-                places.append(place)
-    blank = [""] * len(ids)
-    return {
-        "ids": ids,
-        "lists": lists,
-        "pairs": pairs,
-        "strata": {"place": places, "period": blank, "act": blank},
-    }
-
-
 def test_a_stratum_without_an_estimate_is_named() -> None:
     counts = {"A": 10, "B": 10, "C": 10, "AB": 5, "AC": 5, "BC": 5, "ABC": 2}
     argun = [tuple(on) for on, n in counts.items() for _ in range(n)]
     # Grozny: three people, one list each, no overlap: no finite estimate.
-    result = _result({"argun": argun, "grozny": [("A",), ("B",), ("C",)]})
+    result = run_result({"argun": argun, "grozny": [("A",), ("B",), ("C",)]})
     outcome = estimate(result, {}, Plan("loglinear", stratum="place"))
     argun_figure, grozny = outcome.strata
     assert argun_figure["total"] > 47
@@ -92,10 +71,10 @@ def test_a_stratum_without_an_estimate_is_named() -> None:
     assert outcome.total == pytest.approx(argun_figure["total"] + 3)
     assert any("Stratum grozny has no estimate" in str(w) for w in outcome.warnings)
     with pytest.raises(Unestimable, match="no estimate for these data"):
-        estimate(_result({"grozny": [("A",), ("B",), ("C",)]}), {}, Plan("loglinear"))
+        estimate(run_result({"grozny": [("A",), ("B",), ("C",)]}), {}, Plan("loglinear"))
 
 
-def test_an_estimate_is_a_job_with_a_sealed_result(vault: Vault, lists: StoredLists) -> None:
+def test_an_estimate_is_a_job_with_a_sealedrun_result(vault: Vault, lists: StoredLists) -> None:
     run, _result = _run(vault, lists)
     entry = start_estimate(
         vault.keyring, run, Plan("loglinear", resamples=20, seed=2), by="cli", background=False
@@ -155,6 +134,6 @@ def test_latent_classes_estimate_from_a_run(vault: Vault, lists: StoredLists) ->
 
 
 def test_latent_classes_need_three_lists() -> None:
-    two = _result({"": [("A",), ("A", "B"), ("B",), ("A", "B"), ("A",)]})
+    two = run_result({"": [("A",), ("A", "B"), ("B",), ("A", "B"), ("A",)]})
     with pytest.raises(Unestimable, match="at least three lists"):
         estimate(two, {}, Plan(method="latent", samples=10, burn_in=10, thinning=1))

@@ -27,6 +27,7 @@ from safepassage.analysis.mse.tables import CaptureTable, read_patterns
 from safepassage.analysis.wording import dump, render_all
 from safepassage.jobs.models import JobStatus
 from safepassage.vault.keyring import using_keyring
+from tests.analysis.conftest import run_result
 from tests.base import Vault, sign_in
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "mse"
@@ -184,32 +185,13 @@ def test_the_estimate_page_shows_the_wider_range_and_why(analyst: User, vault: V
     assert f'text-anchor="end">{round(high)}</text>' in page
 
 
-def _run_result(tables: dict[str, CaptureTable]) -> dict:
-    """A run's result whose people, place by place, make these tables (each
-    person's records joined firmly)."""
-    ids: list[str] = []
-    lists: list[str] = []
-    places: list[str] = []
-    pairs: list[list] = []
-    for place, table in tables.items():
-        for pattern, count in table.counts.items():
-            for _ in range(count):
-                first = len(ids)
-                for name, on in zip(table.lists, pattern, strict=True):
-                    if not on:
-                        continue
-                    if len(ids) > first:
-                        pairs.append([first, len(ids), 0.99])
-                    ids.append(f"r{len(ids)}")
-                    lists.append(name)
-                    places.append(place)
-    blank = [""] * len(ids)
-    return {
-        "ids": ids,
-        "lists": lists,
-        "pairs": pairs,
-        "strata": {"place": places, "period": blank, "act": blank},
-    }
+def _people(table: CaptureTable) -> list[tuple[str, ...]]:
+    """Each person of a capture table, as the lists they are on."""
+    return [
+        tuple(name for name, on in zip(table.lists, pattern, strict=True) if on)
+        for pattern, count in table.counts.items()
+        for _ in range(count)
+    ]
 
 
 def test_a_strata_estimate_carries_a_strata_widened_range_into_its_total() -> None:
@@ -220,7 +202,7 @@ def test_a_strata_estimate_carries_a_strata_widened_range_into_its_total() -> No
     small = simulate(60, [[0.5, 0.6, 0.5, 0.6, 0.5]], [1.0], seed=3)
     small = CaptureTable(western.lists, small.counts)
     outcome = estimate(
-        _run_result({"Grozny": western, "Argun": small}),
+        run_result({"Grozny": _people(western), "Argun": _people(small)}),
         {},
         Plan("latent", stratum="place", resamples=200, seed=4),
     )
