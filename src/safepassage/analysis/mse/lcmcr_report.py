@@ -96,8 +96,8 @@ def verdicts_for(result: LatentClassResult, groups: Groups | None = None) -> lis
 
 def cautions_for(groups: Groups, credible: tuple[float, float]) -> list[Sentence]:
     """How to read an interval widened to hold a model with more groups."""
-    widened = groups.widened(credible)
-    if widened is None or groups.unbounded or groups.interval is None:
+    widened = groups.widened(credible)  # None where refused for no upper end
+    if widened is None or groups.interval is None:
         return []
     return [
         say(
