@@ -16,7 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from safepassage.accounts.models import User
+from safepassage.analysis import sensitivity
 from safepassage.analysis.estimating import Plan, estimate, estimate_table
+from safepassage.analysis.methods import Point
 from safepassage.analysis.models import Estimate, LinkageRun
 from safepassage.analysis.mse import lcmcr_groups
 from safepassage.analysis.mse.lcmcr import sample, simulate
@@ -124,6 +126,15 @@ def test_more_groups_with_no_upper_end_stop_the_figure() -> None:
     assert "at least 700, with no upper end below the sampler's limit" in text
     # A refused figure keeps its own interval: nothing is shown as "to infinity".
     assert shown_interval(result, unbounded) == result.interval()
+    # Beside it, the total counted with more groups says how far down it goes.
+    point = Point(result.median, "latent classes", [], groups=unbounded)
+    row = sensitivity._more_groups(point)
+    assert row is not None
+    assert row["interval"] is None
+    assert str(sensitivity._line(row)) == (
+        f"  latent classes with more groups (maximum likelihood): {fits[2].total:.0f} "
+        "(from 700, with no upper end)"
+    )
     # The same groups with an upper end only widen the range shown.
     bounded = Groups(fits, by_aic=3, by_bic=2, interval=(700.0, 5000.0))
     assert bounded.widened(result.interval()) == (min(700.0, result.interval()[0]), 5000.0)

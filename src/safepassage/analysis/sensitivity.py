@@ -196,12 +196,14 @@ def _more_groups(point: Point) -> dict[str, Any] | None:
     groups = point.groups
     if groups is None or not groups.more or groups.interval is None:
         return None
+    open_above = say("latent_groups_open", low=num(groups.interval[0]))
     return {
         "method": "latent_groups",
         "total": groups.chosen.total,
         "interval": None if groups.unbounded else list(groups.interval),
         "publishable": True,
-        "reason": None,
+        # Shown where the interval would be: how far down the total can go.
+        "reason": dump([open_above])[0] if groups.unbounded else None,
     }
 
 
@@ -236,4 +238,8 @@ def _line(entry: dict[str, Any]) -> Sentence:
         return say(
             "sensitivity_figure", 1, method=method, total=total, low=num(low), high=num(high)
         )
+    if entry.get("reason"):
+        from safepassage.analysis.wording import load
+
+        return say("sensitivity_with", 1, method=method, total=total, reason=load(entry["reason"]))
     return say("sensitivity_point", 1, method=method, total=total)

@@ -121,9 +121,11 @@ VERDICTS: dict[str, Promise | Plural] = {
     "sensitivity": _("Other methods, for comparison (a sensitivity analysis):"),
     "sensitivity_figure": _("%(method)s: %(total)s (95%%: %(low)s to %(high)s)"),
     "sensitivity_point": _("%(method)s: %(total)s"),
+    "sensitivity_with": _("%(method)s: %(total)s (%(reason)s)"),
     "sensitivity_none": _("%(method)s: no estimate (%(reason)s)"),
     "sensitivity_unpublishable": _("%(method)s: %(total)s, not converged"),
     "apart_method": _("%(method)s with the lists counted apart"),
+    "latent_groups_open": _("from %(low)s, with no upper end"),
 }
 
 TERMS: dict[str, Promise] = {
