@@ -102,24 +102,30 @@ class Point:
     # converged, an upper end held by a limit rather than the data).
     verdicts: list[Sentence] = field(default_factory=list)
     method: str = ""
-    # The credible interval widened to hold a model the lists fit better
-    # (lcmcr_groups): any interval shown for this figure must hold it too;
-    # and the sentences that say so, shown beside the figure.
-    widened: tuple[float, float] | None = None
+    # Latent classes: the posterior's own interval, and the check for more
+    # groups (lcmcr_groups.Groups), which may widen ``credible`` beyond it;
+    # the sentences that say so are shown beside the figure.
+    own: tuple[float, float] | None = None
+    groups: Any = None
     cautions: list[Sentence] = field(default_factory=list)
+
+    @property
+    def widened(self) -> tuple[float, float] | None:
+        """The interval widened to hold a model the lists fit better: any
+        interval shown for this figure must hold it too."""
+        if self.groups is None or self.own is None:
+            return None
+        found: tuple[float, float] | None = self.groups.widened(self.own)
+        return found
 
     @property
     def stretch(self) -> tuple[float, float]:
         """How far the widening moved each end of the posterior's interval
         (down, up); nothing where it was not widened."""
-        if self.widened is None or self.credible is None or self.own is None:
+        widened, own = self.widened, self.own
+        if widened is None or own is None:
             return 0.0, 0.0
-        return self.own[0] - self.widened[0], self.widened[1] - self.own[1]
-
-    # The posterior's own interval, where ``credible`` was widened.
-    own: tuple[float, float] | None = None
-    # Latent classes: the check for more groups (lcmcr_groups.Groups).
-    groups: Any = None
+        return own[0] - widened[0], widened[1] - own[1]
 
     @property
     def publishable(self) -> bool:
@@ -289,6 +295,7 @@ class Latent:
         from safepassage.analysis.mse.lcmcr_report import (
             cautions_for,
             describe_latent,
+            shown_interval,
             verdicts_for,
         )
 
@@ -321,17 +328,15 @@ class Latent:
         # (lcmcr_groups); a drawn clustering's fit is one draw among many.
         groups = lcmcr_groups.check(table, most=plan.classes) if self.converge else None
         credible = result.interval()
-        widened = groups.widened(credible) if groups is not None else None
         return Point(
             result.median,
             "latent classes",
             describe_latent(table, result, groups),
             totals,
-            credible=widened or credible,
+            credible=shown_interval(result, groups),
             posterior=[float(t) for t in totals[::step]],
             verdicts=verdicts_for(result, groups) if self.converge else [],
             method="latent",
-            widened=widened,
             own=credible,
             groups=groups,
             cautions=cautions_for(groups, credible) if groups is not None else [],

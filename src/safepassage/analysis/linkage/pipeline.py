@@ -249,11 +249,12 @@ def apart_pairs(
     rows: Sequence[dict[str, Any]],
     never: Callable[[int, int], bool] | None = None,
 ) -> Callable[[list[tuple[int, int, float]]], list[tuple[int, int, float]]]:
-    """A filter of scored pairs that leaves out those whose ranges of
-    `schema.apart` lie further apart than its years: two people, whatever
-    else they share. The model weighs each field on its own, so a father
-    and son of one name, from one village, held on one day in one place
-    agree on so much that their births, decades apart, cannot outweigh it.
+    """A filter of scored pairs that leaves out those that can never be one
+    person (`never`, by default `never_one`): births further apart than
+    `schema.apart` allows, or one source (one article). The model weighs
+    each field on its own, so a father and son of one name, from one
+    village, held on one day in one place agree on so much that their
+    births, decades apart, cannot outweigh it.
     A pair left out is as if never scored: it is not joined, not weighed as
     a candidate of a record left alone, and counts as 0 when a group is
     rebuilt."""
