@@ -156,7 +156,7 @@ def test_the_default_estimate_shows_the_wider_range_at_the_command_line() -> Non
     )
     printed = out.getvalue()
     assert "Warning: READ THE WIDER RANGE" in printed
-    assert "publish that range." in printed
+    assert "publish the range shown with the figure, which holds it." in printed
     assert "widened to hold a model with more groups of people: " in printed
     assert f"to {groups.interval[1]:.0f}\n" in printed
     assert "Groups of people fitted by maximum likelihood: 2 by Akaike's criterion" in printed

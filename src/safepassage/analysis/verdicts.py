@@ -53,8 +53,9 @@ VERDICTS: dict[str, Promise | Plural] = {
         "estimate's own, admits (groups: %(fewer)s). Counted that way there would be about "
         "%(total)s people (%(low)s to %(high)s). The estimate alone gives %(credible_low)s "
         "to %(credible_high)s, which would count too few if a group of people the lists "
-        "rarely find is merged with another. The interval shown, %(wide_low)s to "
-        "%(wide_high)s, holds both: publish that range."
+        "rarely find is merged with another. Widened to hold both, the range is "
+        "%(wide_low)s to %(wide_high)s: publish the range shown with the figure, which "
+        "holds it."
     ),
     "latent_groups_unbounded": _(
         "DO NOT PUBLISH: the lists fit better when people are split into more groups found "
