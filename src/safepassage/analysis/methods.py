@@ -11,7 +11,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -31,6 +31,9 @@ from safepassage.analysis.mse.loglinear import (
 from safepassage.analysis.mse.report import describe
 from safepassage.analysis.mse.tables import CaptureTable
 from safepassage.analysis.wording import Sentence
+
+if TYPE_CHECKING:
+    from safepassage.analysis.mse.lcmcr_groups import Groups
 
 THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
 # The one model-choice rule of log-linear estimates, at the command line and
@@ -106,7 +109,7 @@ class Point:
     # groups (lcmcr_groups.Groups), which may widen ``credible`` beyond it;
     # the sentences that say so are shown beside the figure.
     own: tuple[float, float] | None = None
-    groups: Any = None
+    groups: Groups | None = None
     cautions: list[Sentence] = field(default_factory=list)
 
     @property
@@ -115,8 +118,7 @@ class Point:
         interval shown for this figure must hold it too."""
         if self.groups is None or self.own is None:
             return None
-        found: tuple[float, float] | None = self.groups.widened(self.own)
-        return found
+        return self.groups.widened(self.own)
 
     @property
     def stretch(self) -> tuple[float, float]:

@@ -36,7 +36,7 @@ from safepassage.analysis.methods import (
 from safepassage.analysis.mse.loglinear import EstimateUnavailable
 from safepassage.analysis.mse.tables import CaptureTable
 from safepassage.analysis.summary import Outcome
-from safepassage.analysis.wording import BLANK, Sentence, dump, num, reason, say, term
+from safepassage.analysis.wording import BLANK, Sentence, dump, load, num, reason, say, term
 
 SWING = 2.0
 UNDECIDED_SHARE = 0.25
@@ -226,10 +226,7 @@ def _line(entry: dict[str, Any]) -> Sentence:
     if entry.get("apart"):
         method = say("apart_method", method=method)
     if entry["total"] is None:
-        from safepassage.analysis.wording import load
-
-        why = load(entry["reason"])
-        return say("sensitivity_none", 1, method=method, reason=why)
+        return say("sensitivity_none", 1, method=method, reason=load(entry["reason"]))
     total = num(entry["total"])
     if not entry["publishable"]:
         return say("sensitivity_unpublishable", 1, method=method, total=total)
@@ -239,7 +236,5 @@ def _line(entry: dict[str, Any]) -> Sentence:
             "sensitivity_figure", 1, method=method, total=total, low=num(low), high=num(high)
         )
     if entry.get("reason"):
-        from safepassage.analysis.wording import load
-
         return say("sensitivity_with", 1, method=method, total=total, reason=load(entry["reason"]))
     return say("sensitivity_point", 1, method=method, total=total)
